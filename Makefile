@@ -1,0 +1,153 @@
+# campipe: one Makefile for every daemon, test and tool.
+#
+#   make            build the daemons into $(BUILD)/
+#   make run        install missing packages (as root), build, start the system
+#   make check      the same set-up, then every test (unit, fuzz smoke, integration)
+#   make fuzz       run every libFuzzer target for FUZZ_TIME seconds
+#   make bench      benchmarks (not part of check)
+#   make check SANITIZE=1   the whole suite under ASan + UBSan
+#
+# Layout rule: DIR/DIR.c holds a daemon's main(); every other DIR/*.c goes
+# into $(BUILD)/libDIR.a, which unit tests and fuzz targets link against.
+
+CC		?= cc
+BUILD		?= build
+PYTHON		?= /usr/bin/python3
+WITH_SYSTEMD	?= 1
+SANITIZE	?= 0
+FUZZ_TIME	?= 60
+FUZZ_SMOKE_TIME	?= 5
+PREFIX		?= /usr/local
+
+CFLAGS		?= -O2 -g
+WARN		 = -Wall -Wextra -Werror -Wno-unused-parameter
+CPPFLAGS	+= -D_GNU_SOURCE -Icommon -DCAMPIPE_VERSION='"$(VERSION)"'
+LDLIBS		+= -levent -lturbojpeg -lssl -lcrypto -lcrypt -lm
+VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+ifeq ($(WITH_SYSTEMD),1)
+CPPFLAGS	+= -DWITH_SYSTEMD
+LDLIBS		+= -lsystemd
+endif
+ifeq ($(SANITIZE),1)
+BUILD		:= $(BUILD)/san
+CFLAGS		+= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS		+= -fsanitize=address,undefined
+endif
+
+OBJ		 = $(BUILD)/obj
+DAEMONS		:= $(foreach d,capd httpd wsd,$(if $(wildcard $(d)/$(d).c),$(d)))
+LIBDIRS		:= $(DAEMONS) common
+BINS		 = $(patsubst %,$(BUILD)/campipe-%,$(DAEMONS))
+lib_srcs	 = $(filter-out $(1)/$(1).c,$(wildcard $(1)/*.c))
+lib_objs	 = $(patsubst %.c,$(OBJ)/%.o,$(call lib_srcs,$(1)))
+LIBS		 = $(patsubst %,$(BUILD)/lib%.a,$(LIBDIRS))
+LINKLIBS	 = $(patsubst %,-l%,$(LIBDIRS))
+
+UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
+UNIT_BINS	 = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS	 = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+TOOL_SRCS	:= $(wildcard tests/tools/*.c)
+TOOL_BINS	 = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+FAKECAM_SRCS	:= $(wildcard tests/fakecam/*.c)
+FAKECAM		 = $(if $(FAKECAM_SRCS),$(BUILD)/fakecam.so)
+BENCH_SRCS	:= $(wildcard bench/*.c)
+BENCH_BINS	 = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+
+.PHONY: all deps deps-check run check unit fuzz fuzz-smoke integration bench \
+	bench-smoke install uninstall clean
+.DELETE_ON_ERROR:
+
+all: $(BINS) $(TOOL_BINS) $(FAKECAM)
+
+deps:
+	@scripts/deps.sh build
+deps-check:
+	@scripts/deps.sh check
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+define lib_rule
+$(BUILD)/lib$(1).a: $(call lib_objs,$(1))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach d,$(LIBDIRS),$(eval $(call lib_rule,$(d))))
+
+$(BUILD)/campipe-%: $(OBJ)/%/main.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+$(OBJ)/%/main.o: %/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/unit -I. $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -I. $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -I. $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+
+# The fake V4L2 camera: a preloadable library for tests without hardware.
+$(BUILD)/fakecam.so: $(FAKECAM_SRCS) $(wildcard tests/fakecam/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fPIC -shared -o $@ $(FAKECAM_SRCS) -ldl -lpthread -lturbojpeg
+
+# libFuzzer targets: every library source rebuilt with clang and sanitizers.
+FUZZ_CFLAGS	 = -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_LIBSRCS	 = $(foreach d,$(LIBDIRS),$(call lib_srcs,$(d)))
+FUZZ_OBJS	 = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIBSRCS))
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) -I. $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz: deps-check $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); \
+	  mkdir -p tests/fuzz/corpus/$$n $(BUILD)/fuzz/work/$$n; \
+	  echo "fuzz: $$n for $(FUZZ_TIME)s"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 $(BUILD)/fuzz/work/$$n tests/fuzz/corpus/$$n \
+	    2>$(BUILD)/fuzz/$$n.log || { tail -40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
+	  grep -h 'stat::number_of_executed_units' $(BUILD)/fuzz/$$n.log; done
+
+fuzz-smoke: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p tests/fuzz/corpus/$$n; \
+	  $$f -max_total_time=$(FUZZ_SMOKE_TIME) tests/fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.smoke.log 2>&1 \
+	    || { tail -40 $(BUILD)/fuzz/$$n.smoke.log; echo "fuzz-smoke: $$n FAILED"; exit 1; }; \
+	  echo "fuzz-smoke: $$n ok ($$(grep -o 'stat::number_of_executed_units: [0-9]*' \
+	    $(BUILD)/fuzz/$$n.smoke.log | grep -o '[0-9]*$$' || echo '?') runs)"; done
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; exit $$fail
+
+integration: all
+	CAMPIPE_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+
+check: deps-check
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) fuzz-smoke
+	$(MAKE) integration
+
+run: deps
+	$(MAKE) all
+	@scripts/run.sh $(BUILD)
+
+bench: 
+	@scripts/deps.sh bench
+	$(MAKE) all $(BENCH_BINS)
+	@scripts/bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,83 @@
+/*
+ * source.h: where capd's frames come from.  A source runs in capd's event
+ * loop, is started when the first subscriber arrives and stopped after the
+ * idle delay; it hands each JPEG it produces to source_emit().
+ */
+#ifndef CAPD_SOURCE_H
+#define CAPD_SOURCE_H
+
+#include <sys/time.h>
+#include <stddef.h>
+
+struct event_base;
+struct source;
+
+/* Configuration shared by every source: kept apart from runtime state. */
+struct source_conf {
+	const char	*spec;		/* "test", "file:PATH", "exec:CMD", "v4l2:DEV" */
+	int		 width, height;	/* --size */
+	int		 fps;		/* --fps */
+	int		 quality;	/* --quality, for sources that encode */
+	size_t		 max_frame;	/* --max-frame-size */
+	int		 hflip, vflip;	/* --hflip, --vflip */
+	int		 rotate;	/* --rotate: 0, 90, 180, 270 */
+	char		**ctrls;	/* --ctrl NAME=VALUE, NULL-terminated */
+};
+
+/* Receives each JPEG (ts = capture time); data is valid during the call. */
+typedef void	(*source_frame_cb)(const unsigned char *jpeg, size_t len,
+		    const struct timeval *ts, void *arg);
+/*
+ * Told when a running source fails (camera gone, command died).  The
+ * source itself retries with backoff while started; this is for logs and
+ * status only.
+ */
+typedef void	(*source_error_cb)(const char *cause, void *arg);
+
+struct source_ops {
+	const char	*prefix;	/* "test", "file:", "exec:", "v4l2:" */
+	/* Checks the spec and allocates state; no device opened yet. */
+	int		(*init)(struct source *, char *cause, size_t causelen);
+	/* Starts producing frames (opens the camera, runs the command). */
+	int		(*start)(struct source *, char *cause, size_t causelen);
+	/* Stops: camera closed, child gone.  Idempotent. */
+	void		(*stop)(struct source *);
+	void		(*destroy)(struct source *);
+};
+
+struct source {
+	const struct source_ops	*ops;
+	const struct source_conf *conf;
+	struct event_base	*base;
+	const char		*arg;	/* spec after the prefix */
+	source_frame_cb		 frame_cb;
+	source_error_cb		 error_cb;
+	void			*cb_arg;
+	void			*priv;	/* the source's own state */
+	int			 running;
+};
+
+/*
+ * Creates the source named by conf->spec; checks it (file exists, command
+ * found) without starting it.  Returns NULL and fills cause on error.
+ */
+struct source	*source_new(struct event_base *base,
+		    const struct source_conf *conf, source_frame_cb fcb,
+		    source_error_cb ecb, void *arg, char *cause,
+		    size_t causelen);
+void		 source_free(struct source *src);
+int		 source_start(struct source *src, char *cause, size_t causelen);
+void		 source_stop(struct source *src);
+
+/* For source implementations: hands a JPEG to capd. */
+void		 source_emit(struct source *src, const unsigned char *jpeg,
+		    size_t len, const struct timeval *ts);
+/* For source implementations: reports a failure. */
+void		 source_error(struct source *src, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+extern const struct source_ops source_test_ops;
+extern const struct source_ops source_file_ops;
+extern const struct source_ops source_exec_ops;
+
+#endif

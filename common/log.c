@@ -1,0 +1,130 @@
+/* log.c: logging to stderr; journald reads the <N> priority prefixes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static const char	*log_name = "campipe";
+static int		 log_verbose;
+static int		 log_prefix;	/* emit <N> syslog priorities */
+
+/* Sets the program name and verbosity. */
+void
+log_init(const char *name, int verbose)
+{
+	log_name = name;
+	log_verbose = verbose;
+	/* Under systemd, stderr goes to the journal: priorities help it. */
+	log_prefix = getenv("JOURNAL_STREAM") != NULL;
+}
+
+/* Changes verbosity. */
+void
+log_setverbose(int verbose)
+{
+	log_verbose = verbose;
+}
+
+/* Returns verbosity. */
+int
+log_getverbose(void)
+{
+	return (log_verbose);
+}
+
+/* Writes one log line with an optional error string. */
+static void
+log_vwrite(int pri, const char *errstr, const char *fmt, va_list ap)
+{
+	char	 msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_prefix) {
+		if (errstr != NULL)
+			fprintf(stderr, "<%d>%s: %s\n", pri, msg, errstr);
+		else
+			fprintf(stderr, "<%d>%s\n", pri, msg);
+	} else {
+		if (errstr != NULL)
+			fprintf(stderr, "%s: %s: %s\n", log_name, msg, errstr);
+		else
+			fprintf(stderr, "%s: %s\n", log_name, msg);
+	}
+	fflush(stderr);
+}
+
+/* Warning with strerror(errno). */
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 saved = errno;
+
+	va_start(ap, fmt);
+	log_vwrite(4, strerror(saved), fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+/* Warning without errno. */
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwrite(4, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* Informational message. */
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwrite(6, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* Debug message, shown only when verbose. */
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (!log_verbose)
+		return;
+	va_start(ap, fmt);
+	log_vwrite(7, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* Logs with strerror and exits. */
+void
+fatal(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 saved = errno;
+
+	va_start(ap, fmt);
+	log_vwrite(2, strerror(saved), fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+/* Logs and exits. */
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwrite(2, NULL, fmt, ap);
+	va_end(ap);
+	exit(1);
+}

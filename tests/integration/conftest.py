@@ -1,0 +1,131 @@
+"""Shared fixtures: start the real daemons on private sockets and ports."""
+import os
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+BUILD = os.environ.get("CAMPIPE_BUILD",
+                       os.path.join(os.path.dirname(__file__), "..", "..", "build"))
+BUILD = os.path.abspath(BUILD)
+
+
+def binary(name):
+    """Path of a built program, e.g. binary('capd')."""
+    return os.path.join(BUILD, "campipe-" + name)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(cond, timeout=10.0, step=0.02, what="condition"):
+    """Polls cond() until it returns a true value, or fails the test."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(step)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def unix_listening(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def tcp_listening(port, host="127.0.0.1"):
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class Daemon:
+    """One running daemon; its stderr goes to a log file kept for failures."""
+
+    def __init__(self, name, args, tmpdir, env=None):
+        self.name = name
+        self.args = [binary(name)] + list(args)
+        self.logpath = os.path.join(tmpdir, "%s.%d.log" % (name, time.monotonic_ns()))
+        self.env = dict(os.environ, **(env or {}))
+        self.proc = None
+
+    def start(self):
+        self.log = open(self.logpath, "wb")
+        self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=self.env)
+        return self
+
+    def logtext(self):
+        with open(self.logpath, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, sig=15, timeout=10):
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        rc = self.proc.returncode
+        self.proc = None
+        return rc
+
+    def kill(self):
+        return self.stop(sig=9)
+
+
+@pytest.fixture
+def tmp():
+    with tempfile.TemporaryDirectory(prefix="campipe-test-") as d:
+        yield d
+
+
+@pytest.fixture
+def daemons(tmp):
+    """Starts daemons on demand; stops them all and checks they exited cleanly."""
+    started = []
+
+    def start(name, *args, env=None, wait_unix=None, wait_tcp=None):
+        d = Daemon(name, args, tmp, env).start()
+        started.append(d)
+        if wait_unix:
+            wait_for(lambda: unix_listening(wait_unix) or not d.alive(),
+                     what=name + " socket")
+        if wait_tcp:
+            wait_for(lambda: tcp_listening(wait_tcp) or not d.alive(),
+                     what=name + " port")
+        assert d.alive(), "%s exited at start:\n%s" % (name, d.logtext())
+        return d
+
+    yield start
+    for d in reversed(started):
+        if d.proc is not None:
+            alive = d.alive()
+            rc = d.stop()
+            log = d.logtext()
+            assert "AddressSanitizer" not in log and "runtime error" not in log, log
+            if alive:
+                assert rc == 0, "%s exit status %s:\n%s" % (d.name, rc, log)
