@@ -1,0 +1,887 @@
+/*
+ * loadgen.c: opens many stream viewers at once and measures what they get.
+ *
+ *   loadgen [-d SEC] [-w SEC] [-s FRACTION] [-o ORIGIN] SPEC...
+ *   SPEC:   ws:N:HOST:PORT/PATH      WebSocket viewers (binary messages)
+ *           mjpeg:N:HOST:PORT/PATH   MJPEG viewers (multipart, chunked or not)
+ *           unix:N:PATH              capd frame socket subscribers
+ *
+ * A fraction of each kind's clients is stalled: connected with a small
+ * receive buffer, request sent, never read.  After all clients connect and
+ * a warm-up, frames are counted for the run's duration; for each frame the
+ * capture time is read from the JPEG's campipe COM segment (the first
+ * bytes after SOI) and the capture-to-receive latency is recorded when the
+ * frame's last byte is received.  Only headers and the first bytes of each
+ * JPEG are read into memory; the rest is discarded by the kernel
+ * (recv MSG_TRUNC on TCP) or read into one scratch buffer (Unix sockets).
+ *
+ * One epoll thread.  Prints a human table on stderr and one JSON line on
+ * stdout, preceded by "#window start" and "#window end" lines on stdout so
+ * a driver can sample other processes over exactly the measured interval.
+ */
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "frame_part.h"
+#include "jpeg_com.h"
+
+#define LG_HEADMAX	4096	/* HTTP response head, part or WS header */
+#define LG_JHEAD	96	/* JPEG bytes kept to read the COM segment */
+#define LG_SMALLREAD	256	/* read size while headers are expected */
+#define LG_SCRATCH	(256 * 1024)
+#define LG_INFLIGHT	64	/* connects in progress at once */
+#define LG_STALL_RCVBUF	4096
+#define LG_HBUCKETS	(128 + 64 * 40)
+#define LG_MAXKINDS	8
+#define LG_MAX_FRAME	(64u << 20)
+
+enum lg_type { LG_WS, LG_MJPEG, LG_UNIX };
+
+enum lg_state {
+	ST_IDLE,	/* not started */
+	ST_CONNECTING,
+	ST_RESPONSE,	/* reading the HTTP response head */
+	ST_HDR,		/* reading a part header or a WS frame header */
+	ST_BODY,	/* inside a JPEG or another WS payload */
+	ST_STALLED,	/* connected, never read */
+	ST_DEAD
+};
+
+struct lg_kind {
+	enum lg_type	 type;
+	const char	*name;
+	int		 n;
+	char		 host[256];
+	char		 port[16];
+	char		 path[512];	/* URL path or socket path */
+	struct sockaddr_storage ss;
+	socklen_t	 sslen;
+	int		 connected, stalled, failed, closed;
+	uint64_t	 hist[LG_HBUCKETS];
+	uint64_t	 nlat;
+	uint64_t	 lat_max;
+	uint64_t	 frames;	/* by non-stalled clients, in window */
+	uint64_t	 bytes;
+};
+
+struct lg_client {
+	struct lg_kind	*k;
+	int		 fd;
+	int		 stall;
+	enum lg_state	 st;
+	char		 key[32];	/* Sec-WebSocket-Key */
+	unsigned char	 head[LG_HEADMAX];
+	size_t		 hlen;
+	/* chunked transfer coding (MJPEG over HTTP/1.1) */
+	int		 chunked;
+	int		 cst;		/* 0 size line, 1 data, 2 CRLF after */
+	size_t		 chunk_left;
+	char		 cline[32];
+	size_t		 clen;
+	/* the payload being read */
+	uint64_t	 body_left;
+	int		 is_jpeg;	/* payload is a JPEG to time */
+	int		 ws_op;		/* WS opcode of the payload */
+	int		 ws_fin;
+	unsigned char	 jhead[LG_JHEAD];
+	size_t		 jlen;
+	uint64_t	 frames;	/* in window */
+};
+
+static struct lg_kind	 lg_kinds[LG_MAXKINDS];
+static int		 lg_nkinds;
+static struct lg_client	*lg_clients;
+static int		 lg_nclients;
+static int		 lg_ep;
+static int		 lg_inwindow;
+static uint64_t		 lg_seq_min = UINT64_MAX, lg_seq_max;
+static unsigned char	 lg_scratch[LG_SCRATCH];
+static const char	*lg_origin;
+
+/* Prints usage and exits. */
+static void __attribute__((noreturn))
+lg_usage(void)
+{
+	fprintf(stderr, "usage: loadgen [-d SEC] [-w SEC] [-s FRACTION] "
+	    "[-o ORIGIN] SPEC...\n"
+	    "  SPEC: ws:N:HOST:PORT/PATH | mjpeg:N:HOST:PORT/PATH | "
+	    "unix:N:PATH\n");
+	exit(2);
+}
+
+/* Wall clock in microseconds. */
+static uint64_t
+lg_now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/* Monotonic seconds. */
+static double
+lg_mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+/* Histogram bucket of a value in microseconds: exact below 128, then 64 per octave. */
+static int
+lg_hist_index(uint64_t v)
+{
+	int	 e, i;
+
+	if (v < 128)
+		return ((int)v);
+	e = 63 - __builtin_clzll(v);
+	i = 128 + (e - 7) * 64 + (int)((v >> (e - 6)) & 63);
+	return (i < LG_HBUCKETS ? i : LG_HBUCKETS - 1);
+}
+
+/* Lowest value of a histogram bucket. */
+static uint64_t
+lg_hist_value(int i)
+{
+	int	 e;
+
+	if (i < 128)
+		return (i);
+	e = (i - 128) / 64 + 7;
+	return ((uint64_t)(64 + (i - 128) % 64) << (e - 6));
+}
+
+/* The value below which a share q of the samples lie. */
+static uint64_t
+lg_hist_quantile(const struct lg_kind *k, double q)
+{
+	uint64_t	 want, seen = 0;
+	int		 i;
+
+	if (k->nlat == 0)
+		return (0);
+	want = (uint64_t)(q * k->nlat);
+	if (want >= k->nlat)
+		want = k->nlat - 1;
+	for (i = 0; i < LG_HBUCKETS; i++) {
+		seen += k->hist[i];
+		if (seen > want)
+			return (lg_hist_value(i));
+	}
+	return (k->lat_max);
+}
+
+/* Parses one SPEC argument into a kind. */
+static void
+lg_parse_spec(const char *spec)
+{
+	struct lg_kind	*k;
+	char		 buf[1024], *p, *q, *slash;
+	struct addrinfo	 hints, *ai;
+	struct sockaddr_un *sun;
+
+	if (lg_nkinds == LG_MAXKINDS)
+		lg_usage();
+	k = &lg_kinds[lg_nkinds++];
+	snprintf(buf, sizeof(buf), "%s", spec);
+	if ((p = strchr(buf, ':')) == NULL)
+		lg_usage();
+	*p++ = '\0';
+	if (strcmp(buf, "ws") == 0)
+		k->type = LG_WS, k->name = "ws";
+	else if (strcmp(buf, "mjpeg") == 0)
+		k->type = LG_MJPEG, k->name = "mjpeg";
+	else if (strcmp(buf, "unix") == 0)
+		k->type = LG_UNIX, k->name = "unix";
+	else
+		lg_usage();
+	k->n = (int)strtol(p, &q, 10);
+	if (q == p || *q != ':' || k->n < 0)
+		lg_usage();
+	p = q + 1;
+	if (k->type == LG_UNIX) {
+		sun = (struct sockaddr_un *)&k->ss;
+		sun->sun_family = AF_UNIX;
+		if (strlen(p) >= sizeof(sun->sun_path))
+			lg_usage();
+		strcpy(sun->sun_path, p);
+		k->sslen = sizeof(*sun);
+		snprintf(k->path, sizeof(k->path), "%s", p);
+		return;
+	}
+	if ((slash = strchr(p, '/')) == NULL || (q = strrchr(p, ':')) == NULL ||
+	    q > slash)
+		lg_usage();
+	snprintf(k->path, sizeof(k->path), "%s", slash);
+	*slash = '\0';
+	*q = '\0';
+	snprintf(k->host, sizeof(k->host), "%s", p);
+	snprintf(k->port, sizeof(k->port), "%s", q + 1);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(k->host, k->port, &hints, &ai) != 0) {
+		fprintf(stderr, "loadgen: cannot resolve %s:%s\n", k->host,
+		    k->port);
+		exit(1);
+	}
+	memcpy(&k->ss, ai->ai_addr, ai->ai_addrlen);
+	k->sslen = ai->ai_addrlen;
+	freeaddrinfo(ai);
+}
+
+/* Closes a client; counts it as failed before it connected, else closed. */
+static void
+lg_close(struct lg_client *c, const char *why)
+{
+	if (c->st == ST_DEAD)
+		return;
+	if (c->st == ST_CONNECTING || c->st == ST_RESPONSE)
+		c->k->failed++;
+	else
+		c->k->closed++;
+	if (c->k->failed + c->k->closed <= 3)
+		fprintf(stderr, "loadgen: %s client: %s\n", c->k->name, why);
+	close(c->fd);
+	c->fd = -1;
+	c->st = ST_DEAD;
+}
+
+/* A frame's last byte arrived: reads its COM segment, records latency. */
+static void
+lg_frame_done(struct lg_client *c)
+{
+	struct lg_kind	*k = c->k;
+	struct timeval	 ts;
+	uint64_t	 seq, now, cap, lat;
+	int		 i;
+
+	if (!lg_inwindow)
+		return;
+	c->frames++;
+	k->frames++;
+	if (jpeg_com_parse(c->jhead, c->jlen, &seq, &ts) == -1)
+		return;
+	if (seq < lg_seq_min)
+		lg_seq_min = seq;
+	if (seq > lg_seq_max)
+		lg_seq_max = seq;
+	now = lg_now_us();
+	cap = (uint64_t)ts.tv_sec * 1000000 + ts.tv_usec;
+	lat = now > cap ? now - cap : 0;
+	i = lg_hist_index(lat);
+	k->hist[i]++;
+	k->nlat++;
+	if (lat > k->lat_max)
+		k->lat_max = lat;
+}
+
+/* Payload bytes consumed (data may be NULL when the kernel discarded them). */
+static void
+lg_body(struct lg_client *c, const unsigned char *data, size_t n)
+{
+	size_t	 keep;
+
+	if (c->is_jpeg && c->jlen < LG_JHEAD && data != NULL) {
+		keep = LG_JHEAD - c->jlen < n ? LG_JHEAD - c->jlen : n;
+		memcpy(c->jhead + c->jlen, data, keep);
+		c->jlen += keep;
+	}
+	if (c->ws_op >= 8 && data != NULL && c->hlen + n <= 125) {
+		memcpy(c->head + c->hlen, data, n);	/* control payload */
+		c->hlen += n;
+	}
+	c->body_left -= n;
+	if (lg_inwindow)
+		c->k->bytes += n;
+}
+
+/* Sends a masked WebSocket control frame (pong or close). */
+static void
+lg_ws_control(struct lg_client *c, int op, const unsigned char *p, size_t n)
+{
+	unsigned char	 f[2 + 4 + 125];
+	size_t		 i;
+
+	f[0] = 0x80 | op;
+	f[1] = 0x80 | (unsigned char)n;
+	RAND_bytes(f + 2, 4);
+	for (i = 0; i < n; i++)
+		f[6 + i] = p[i] ^ f[2 + (i & 3)];
+	(void)send(c->fd, f, 6 + n, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* The payload ended. */
+static void
+lg_body_end(struct lg_client *c)
+{
+	if (c->k->type == LG_WS && c->ws_op == 9)
+		lg_ws_control(c, 10, c->head, c->hlen);
+	else if (c->k->type == LG_WS && c->ws_op == 8) {
+		lg_ws_control(c, 8, c->head, c->hlen >= 2 ? 2 : 0);
+		lg_close(c, "server closed the WebSocket");
+		return;
+	}
+	if (c->is_jpeg && (c->k->type != LG_WS || c->ws_fin))
+		lg_frame_done(c);
+	c->hlen = 0;
+	c->st = ST_HDR;
+}
+
+/*
+ * Starts a payload of n bytes; is_jpeg -1 continues the message before
+ * (a WebSocket continuation frame).
+ */
+static void
+lg_body_start(struct lg_client *c, uint64_t n, int is_jpeg)
+{
+	c->st = ST_BODY;
+	c->body_left = n;
+	c->hlen = 0;
+	if (is_jpeg != -1) {
+		c->jlen = 0;
+		c->is_jpeg = is_jpeg;
+	}
+	if (n == 0)
+		lg_body_end(c);
+}
+
+/*
+ * Parses a WebSocket frame header in head and starts its payload.  Returns
+ * the header's length, 0 if more bytes are needed, -1 if it is bad.
+ */
+static int
+lg_ws_header(struct lg_client *c)
+{
+	unsigned char	*h = c->head;
+	size_t		 need = 2;
+	uint64_t	 len;
+	int		 i, op;
+
+	if (c->hlen < 2)
+		return (0);
+	len = h[1] & 0x7f;
+	if (h[1] & 0x80)
+		return (-1);		/* servers do not mask */
+	if (len == 126)
+		need += 2;
+	else if (len == 127)
+		need += 8;
+	if (c->hlen < need)
+		return (0);
+	if (len == 126)
+		len = (uint64_t)h[2] << 8 | h[3];
+	else if (len == 127)
+		for (len = 0, i = 0; i < 8; i++)
+			len = len << 8 | h[2 + i];
+	op = h[0] & 0x0f;
+	c->ws_fin = (h[0] & 0x80) != 0;
+	if (op != 0)
+		c->ws_op = op;		/* continuations keep the message's */
+	if ((op >= 8 && len > 125) || len > LG_MAX_FRAME)
+		return (-1);
+	lg_body_start(c, len, op == 0 ? -1 : op == 2);
+	return ((int)need);
+}
+
+/*
+ * Parses a multipart part header in head and starts its JPEG.  Returns the
+ * header's length, 0 if more bytes are needed, -1 if it is bad.
+ */
+static int
+lg_part_header(struct lg_client *c)
+{
+	struct frame_part_info	 pi;
+	char			 cause[128];
+	int			 rc;
+
+	rc = frame_part_parse(c->head, c->hlen, LG_MAX_FRAME, &pi, cause,
+	    sizeof(cause));
+	if (rc != 1)
+		return (rc);
+	/* The part's trailing CRLF is skipped as the next one's lead. */
+	lg_body_start(c, pi.jpeg_len, 1);
+	return ((int)pi.hdr_len);
+}
+
+/*
+ * Checks the HTTP response head.  Returns its length, 0 if more bytes are
+ * needed, -1 if it is bad or not the expected status.
+ */
+static int
+lg_response(struct lg_client *c)
+{
+	unsigned char	*end, *p;
+	int		 want = c->k->type == LG_WS ? 101 : 200;
+	char		 status[4];
+
+	if ((end = memmem(c->head, c->hlen, "\r\n\r\n", 4)) == NULL)
+		return (c->hlen == sizeof(c->head) ? -1 : 0);
+	if (c->hlen < 12 || memcmp(c->head, "HTTP/1.", 7) != 0)
+		return (-1);
+	snprintf(status, sizeof(status), "%.3s", c->head + 9);
+	if (atoi(status) != want)
+		return (-1);
+	*end = '\0';
+	for (p = c->head; *p != '\0'; p++)
+		*p = tolower(*p);
+	c->chunked = strstr((char *)c->head, "transfer-encoding: chunked") !=
+	    NULL;
+	c->k->connected++;
+	c->st = ST_HDR;
+	return ((int)(end + 4 - c->head));
+}
+
+/* Feeds header bytes: appends what fits and parses; returns bytes used. */
+static ssize_t
+lg_feed_head(struct lg_client *c, const unsigned char *p, size_t n)
+{
+	size_t	 old = c->hlen, add;
+	int	 rc;
+
+	add = sizeof(c->head) - c->hlen < n ? sizeof(c->head) - c->hlen : n;
+	memcpy(c->head + c->hlen, p, add);
+	c->hlen += add;
+	if (c->st == ST_RESPONSE)
+		rc = lg_response(c);
+	else if (c->k->type == LG_WS)
+		rc = lg_ws_header(c);
+	else
+		rc = lg_part_header(c);
+	if (rc <= 0)
+		return (rc == 0 ? (ssize_t)add : -1);
+	if (c->st != ST_BODY)
+		c->hlen = 0;
+	return ((ssize_t)rc - (ssize_t)old);	/* header bytes among them */
+}
+
+/* Feeds bytes of the (de-chunked) stream. */
+static int
+lg_feed(struct lg_client *c, const unsigned char *p, size_t n)
+{
+	ssize_t	 used;
+	size_t	 m;
+
+	while (n > 0 && c->st != ST_DEAD) {
+		if (c->st == ST_BODY) {
+			m = c->body_left < n ? c->body_left : n;
+			lg_body(c, p, m);
+			if (c->body_left == 0)
+				lg_body_end(c);
+		} else {
+			if ((used = lg_feed_head(c, p, n)) == -1)
+				return (-1);
+			m = used;
+		}
+		p += m;
+		n -= m;
+	}
+	return (0);
+}
+
+/* Feeds bytes as received: removes the chunked coding if there is one. */
+static int
+lg_input(struct lg_client *c, const unsigned char *p, size_t n)
+{
+	size_t	 m;
+	char	*end;
+
+	ssize_t	 used;
+
+	while (n > 0 && c->st != ST_DEAD) {
+		if (c->st == ST_RESPONSE) {
+			if ((used = lg_feed_head(c, p, n)) == -1)
+				return (-1);
+			p += used, n -= used;
+			continue;
+		}
+		if (!c->chunked)
+			return (lg_feed(c, p, n));
+		if (c->cst == 0) {		/* size line */
+			if (c->clen == sizeof(c->cline) - 1)
+				return (-1);
+			c->cline[c->clen++] = *p++;
+			n--;
+			if (c->cline[c->clen - 1] != '\n')
+				continue;
+			c->cline[c->clen] = '\0';
+			c->chunk_left = strtoul(c->cline, &end, 16);
+			c->clen = 0;
+			if (end == c->cline)
+				return (-1);
+			if (c->chunk_left == 0)
+				return (-1);	/* the stream ended */
+			c->cst = 1;
+		} else if (c->cst == 1) {
+			m = c->chunk_left < n ? c->chunk_left : n;
+			if (lg_feed(c, p, m) == -1)
+				return (-1);
+			p += m, n -= m;
+			if ((c->chunk_left -= m) == 0)
+				c->cst = 2, c->clen = 0;
+		} else {			/* CRLF after the data */
+			p++, n--;
+			if (++c->clen == 2)
+				c->cst = 0, c->clen = 0;
+		}
+	}
+	return (0);
+}
+
+/* Bytes the kernel may discard now: the rest of a JPEG's payload. */
+static size_t
+lg_skippable(const struct lg_client *c)
+{
+	uint64_t	 n;
+
+	if (c->st != ST_BODY || c->ws_op >= 8 || c->body_left == 0 ||
+	    (c->is_jpeg && c->jlen < LG_JHEAD))
+		return (0);
+	n = c->body_left;
+	if (c->chunked && (c->cst != 1 || c->chunk_left < n))
+		n = c->cst == 1 ? c->chunk_left : 0;
+	return (n < LG_SCRATCH ? n : LG_SCRATCH);
+}
+
+/* Reads what is there, in a few calls at most. */
+static void
+lg_readable(struct lg_client *c)
+{
+	ssize_t	 n;
+	size_t	 skip, want;
+	int	 i;
+
+	for (i = 0; i < 16 && c->st != ST_DEAD; i++) {
+		skip = lg_skippable(c);
+		if (skip > 0 && c->k->type != LG_UNIX) {
+			n = recv(c->fd, lg_scratch, skip, MSG_TRUNC |
+			    MSG_DONTWAIT);
+			if (n > 0) {
+				lg_body(c, NULL, n);
+				if (c->chunked)
+					c->chunk_left -= n;
+				if (c->chunked && c->chunk_left == 0)
+					c->cst = 2, c->clen = 0;
+				if (c->body_left == 0)
+					lg_body_end(c);
+				continue;
+			}
+		} else {
+			want = skip > 0 ? skip : LG_SMALLREAD;
+			n = recv(c->fd, lg_scratch, want, MSG_DONTWAIT);
+			if (n > 0) {
+				if (lg_input(c, lg_scratch, n) == -1)
+					lg_close(c, "malformed stream");
+				continue;
+			}
+		}
+		if (n == 0)
+			lg_close(c, "server closed the connection");
+		else if (errno != EAGAIN && errno != EINTR)
+			lg_close(c, strerror(errno));
+		return;
+	}
+}
+
+/* Writes the request (HTTP) once connected. */
+static int
+lg_request(struct lg_client *c)
+{
+	struct lg_kind	*k = c->k;
+	unsigned char	 raw[16];
+	char		 req[1024], origin[300];
+	int		 n;
+
+	if (k->type == LG_UNIX)
+		return (0);
+	if (k->type == LG_MJPEG)
+		n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\n"
+		    "Host: %s:%s\r\nUser-Agent: campipe-loadgen\r\n\r\n",
+		    k->path, k->host, k->port);
+	else {
+		RAND_bytes(raw, sizeof(raw));
+		EVP_EncodeBlock((unsigned char *)c->key, raw, sizeof(raw));
+		if (lg_origin != NULL)
+			snprintf(origin, sizeof(origin), "%s", lg_origin);
+		else
+			snprintf(origin, sizeof(origin), "http://%s:%s",
+			    k->host, k->port);
+		n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\n"
+		    "Host: %s:%s\r\nUpgrade: websocket\r\n"
+		    "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+		    "Sec-WebSocket-Version: 13\r\nOrigin: %s\r\n\r\n",
+		    k->path, k->host, k->port, c->key, origin);
+	}
+	return (send(c->fd, req, n, MSG_NOSIGNAL) == n ? 0 : -1);
+}
+
+/* Starts connecting a client. */
+static void
+lg_connect(struct lg_client *c)
+{
+	struct lg_kind		*k = c->k;
+	struct epoll_event	 ev = { .events = EPOLLOUT, .data.ptr = c };
+	int			 rcv = LG_STALL_RCVBUF, one = 1;
+
+	c->fd = socket(k->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	c->st = ST_CONNECTING;
+	if (c->fd == -1) {
+		lg_close(c, strerror(errno));
+		return;
+	}
+	if (c->stall)
+		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	if (k->type != LG_UNIX)
+		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(c->fd, (struct sockaddr *)&k->ss, k->sslen) == -1 &&
+	    errno != EINPROGRESS) {
+		lg_close(c, strerror(errno));
+		return;
+	}
+	epoll_ctl(lg_ep, EPOLL_CTL_ADD, c->fd, &ev);
+}
+
+/* The connect finished: sends the request, then reads (or stalls). */
+static void
+lg_connected(struct lg_client *c)
+{
+	struct epoll_event	 ev = { .events = EPOLLIN, .data.ptr = c };
+	int			 err = 0;
+	socklen_t		 len = sizeof(err);
+
+	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	if (err != 0) {
+		lg_close(c, strerror(err));
+		return;
+	}
+	if (lg_request(c) == -1) {
+		lg_close(c, "cannot send the request");
+		return;
+	}
+	if (c->stall) {
+		epoll_ctl(lg_ep, EPOLL_CTL_DEL, c->fd, NULL);
+		c->st = ST_STALLED;
+		c->k->stalled++;
+		return;
+	}
+	epoll_ctl(lg_ep, EPOLL_CTL_MOD, c->fd, &ev);
+	c->st = c->k->type == LG_UNIX ? ST_HDR : ST_RESPONSE;
+	if (c->k->type == LG_UNIX)
+		c->k->connected++;
+}
+
+/* Clients still connecting or waiting for their response head. */
+static int
+lg_pending(void)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < lg_nclients; i++)
+		if (lg_clients[i].st == ST_CONNECTING ||
+		    lg_clients[i].st == ST_RESPONSE)
+			n++;
+	return (n);
+}
+
+/*
+ * Runs the loop until the monotonic time `until`, starting connects; in
+ * the connect phase, returns as soon as every client is up or failed.
+ */
+static void
+lg_loop(double until, int *next, int connecting)
+{
+	struct epoll_event	 evs[256];
+	struct lg_client	*c;
+	double			 now;
+	int			 i, n, ms, pend;
+
+	while ((now = lg_mono()) < until) {
+		/* (a scan, but only while connects remain) */
+		pend = *next < lg_nclients || connecting ? lg_pending() : 0;
+		while (*next < lg_nclients && pend < LG_INFLIGHT) {
+			lg_connect(&lg_clients[(*next)++]);
+			pend++;
+		}
+		if (connecting && *next == lg_nclients && pend == 0)
+			return;
+		ms = (int)((until - now) * 1000) + 1;
+		n = epoll_wait(lg_ep, evs, 256, ms > 50 ? 50 : ms);
+		for (i = 0; i < n; i++) {
+			c = evs[i].data.ptr;
+			if (c->st == ST_CONNECTING)
+				lg_connected(c);
+			else if (c->st != ST_DEAD && c->st != ST_STALLED)
+				lg_readable(c);
+		}
+	}
+}
+
+/* Orders frame counts. */
+static int
+lg_cmp_u64(const void *a, const void *b)
+{
+	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Prints the per-kind results: a table on stderr, JSON on stdout. */
+static void
+lg_report(double dur, double cpu)
+{
+	struct lg_kind	*k;
+	uint64_t	*fr, published;
+	int		 i, j, m, live;
+	double		 share, fmin, fmed;
+
+	published = lg_seq_max >= lg_seq_min ? lg_seq_max - lg_seq_min + 1 : 0;
+	fr = calloc(lg_nclients + 1, sizeof(*fr));
+	fprintf(stderr, "%-6s %6s %6s %6s %6s %8s %8s %8s %9s %9s %9s\n",
+	    "kind", "want", "conn", "stall", "lost", "fps.min", "fps.med",
+	    "deliv%", "p50.ms", "p99.ms", "max.ms");
+	printf("{\"duration\":%.3f,\"published\":%llu,\"pub_fps\":%.2f,"
+	    "\"loadgen_cpu\":%.4f,\"kinds\":[", dur,
+	    (unsigned long long)published, published / dur, cpu);
+	for (j = 0; j < lg_nkinds; j++) {
+		k = &lg_kinds[j];
+		for (i = 0, m = 0; i < lg_nclients; i++)
+			if (lg_clients[i].k == k && !lg_clients[i].stall)
+				fr[m++] = lg_clients[i].frames;
+		qsort(fr, m, sizeof(*fr), lg_cmp_u64);
+		live = k->connected;
+		fmin = m > 0 ? fr[0] / dur : 0;
+		fmed = m > 0 ? fr[m / 2] / dur : 0;
+		share = live > 0 && published > 0 ?
+		    (double)k->frames / ((double)m * published) : 0;
+		fprintf(stderr, "%-6s %6d %6d %6d %6d %8.2f %8.2f %8.2f "
+		    "%9.2f %9.2f %9.2f\n", k->name, k->n, k->connected,
+		    k->stalled, k->failed + k->closed, fmin, fmed, share * 100,
+		    lg_hist_quantile(k, 0.5) / 1e3,
+		    lg_hist_quantile(k, 0.99) / 1e3, k->lat_max / 1e3);
+		printf("%s{\"kind\":\"%s\",\"clients\":%d,\"connected\":%d,"
+		    "\"stalled\":%d,\"failed\":%d,\"closed\":%d,"
+		    "\"frames\":%llu,\"bytes\":%llu,\"fps_min\":%.2f,"
+		    "\"fps_median\":%.2f,\"delivered\":%.5f,\"p50_ms\":%.3f,"
+		    "\"p99_ms\":%.3f,\"max_ms\":%.3f}", j ? "," : "", k->name,
+		    k->n, k->connected, k->stalled, k->failed, k->closed,
+		    (unsigned long long)k->frames,
+		    (unsigned long long)k->bytes, fmin, fmed, share,
+		    lg_hist_quantile(k, 0.5) / 1e3,
+		    lg_hist_quantile(k, 0.99) / 1e3, k->lat_max / 1e3);
+	}
+	printf("]}\n");
+	fprintf(stderr, "published %llu frames (%.2f/s), loadgen CPU %.3f "
+	    "s/s\n", (unsigned long long)published, published / dur, cpu);
+	free(fr);
+}
+
+/* CPU seconds used by this process so far. */
+static double
+lg_cpu(void)
+{
+	struct rusage	 ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct rlimit	 rl;
+	double		 dur = 5, warm = 2, stall = 0, t0, cpu0, cpu1;
+	int		 ch, i, j, n, nstall, next = 0, total = 0;
+
+	while ((ch = getopt(argc, argv, "d:w:s:o:h")) != -1) {
+		switch (ch) {
+		case 'd': dur = atof(optarg); break;
+		case 'w': warm = atof(optarg); break;
+		case 's': stall = atof(optarg); break;
+		case 'o': lg_origin = optarg; break;
+		default: lg_usage();
+		}
+	}
+	if (optind == argc || dur <= 0 || stall < 0 || stall > 1)
+		lg_usage();
+	for (i = optind; i < argc; i++)
+		lg_parse_spec(argv[i]);
+	for (j = 0; j < lg_nkinds; j++)
+		total += lg_kinds[j].n;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if ((lg_clients = calloc(total + 1, sizeof(*lg_clients))) == NULL ||
+	    (lg_ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
+		perror("loadgen");
+		return (1);
+	}
+	/* Interleave kinds so a mixed run connects them evenly. */
+	for (i = 0; lg_nclients < total; i++)
+		for (j = 0; j < lg_nkinds; j++) {
+			if (i >= lg_kinds[j].n)
+				continue;
+			nstall = (int)(lg_kinds[j].n * stall + 0.5);
+			lg_clients[lg_nclients].k = &lg_kinds[j];
+			lg_clients[lg_nclients].fd = -1;
+			/* spread the stalled ones over the order */
+			lg_clients[lg_nclients].stall = nstall > 0 &&
+			    (long)(i + 1) * nstall / lg_kinds[j].n !=
+			    (long)i * nstall / lg_kinds[j].n;
+			lg_nclients++;
+		}
+	t0 = lg_mono();
+	lg_loop(t0 + 30, &next, 1);		/* connect everyone */
+	for (i = 0, n = 0; i < lg_nclients; i++)
+		n += lg_clients[i].st == ST_HDR || lg_clients[i].st == ST_BODY;
+	fprintf(stderr, "loadgen: %d clients up in %.2f s, warm-up %.1f s, "
+	    "run %.1f s\n", n, lg_mono() - t0, warm, dur);
+	lg_loop(lg_mono() + warm, &next, 0);
+	for (j = 0; j < lg_nkinds; j++) {
+		memset(lg_kinds[j].hist, 0, sizeof(lg_kinds[j].hist));
+		lg_kinds[j].nlat = lg_kinds[j].lat_max = 0;
+		lg_kinds[j].frames = lg_kinds[j].bytes = 0;
+	}
+	for (i = 0; i < lg_nclients; i++)
+		lg_clients[i].frames = 0;
+	printf("#window start\n");
+	fflush(stdout);
+	lg_inwindow = 1;
+	cpu0 = lg_cpu();
+	t0 = lg_mono();
+	lg_loop(t0 + dur, &next, 0);
+	lg_inwindow = 0;
+	cpu1 = lg_cpu();
+	dur = lg_mono() - t0;
+	printf("#window end\n");
+	fflush(stdout);
+	lg_report(dur, (cpu1 - cpu0) / dur);
+	return (0);
+}
