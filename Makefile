@@ -147,6 +147,11 @@ bench:
 	$(MAKE) all $(BENCH_BINS)
 	@scripts/bench.sh $(BUILD)
 
+bench-smoke:
+	@scripts/deps.sh bench
+	$(MAKE) all $(BENCH_BINS)
+	@scripts/bench.sh $(BUILD) --smoke
+
 clean:
 	rm -rf $(BUILD)
 
