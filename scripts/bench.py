@@ -12,6 +12,7 @@ import json
 import os
 import re
 import resource
+import shlex
 import shutil
 import signal
 import socket
@@ -54,7 +55,7 @@ def out(line=""):
 
 
 def note_cmd(argv):
-    s = " ".join(argv).replace(TMP, "$TMP").replace(BUILD, "$BUILD")
+    s = shlex.join(argv).replace(TMP, "$TMP").replace(BUILD, "$BUILD")
     if s not in commands:
         commands.append(s)
 
@@ -185,10 +186,13 @@ class System:
         httpd = os.path.join(BUILD, "campipe-httpd")
         if os.access(httpd, os.X_OK):
             self.http_port = free_port()
+            www = os.path.join(SRC, "www")
+            if not os.path.isdir(www):
+                www = tempfile.mkdtemp(prefix="www-", dir=TMP)
             self.procs["httpd"] = start([
                 httpd, "--frames", self.sock, "--listen",
                 "127.0.0.1:%d" % self.http_port, "--max-clients", "5000",
-                "--www", os.path.join(SRC, "www")])
+                "--www", www])
             if not wait_for(lambda: tcp_up(self.http_port)):
                 raise SystemExit("bench: httpd did not start")
         wsd = os.path.join(BUILD, "campipe-wsd")
@@ -504,7 +508,7 @@ def tjbench(ppm, yuv):
         f = line.split()
         if len(f) > 6 and f[2] == "4:2:2":
             # Mpixels/s: plain -> Comp Perf; -yuv -> Encode Perf, Comp Perf
-            return [float(x) for x in f[7:9 if yuv else 8]]
+            return [float(x) for x in f[6:8 if yuv else 7]]
     return None
 
 
@@ -572,10 +576,10 @@ def idle(sysm):
           (status(v, "nonvoluntary_ctxt_switches") or 0)
           for k, v in pids.items()}
     kids_off = children(capd)
-    ex.stop()
     rows = [[k, "%.5f" % ((c1[k] - c0[k]) / IDLE_S),
              "%.1f" % ((w1[k] - w0[k]) / IDLE_S),
              fmt(rss_mb(v), "%.1f")] for k, v in pids.items()]
+    ex.stop()
     results["idle"] = {"rows": rows, "children_streaming": len(kids_on),
                        "children_idle": len(kids_off)}
     out("### Idle: no viewers for %d s" % IDLE_S)
@@ -601,7 +605,7 @@ def syscalls(sysm):
         argv = ["timeout", "-s", "INT", str(secs), "strace", "-c", "-f",
                 "-o", log, "-p", str(sysm.procs[name].pid)]
 
-        def trace():
+        def trace(_dur):
             note_cmd(argv)
             subprocess.run(argv, stderr=subprocess.DEVNULL)
         res = loadgen([sysm.spec(kind, n)], sysm.pids(), dur=secs + 2,
@@ -612,7 +616,8 @@ def syscalls(sysm):
                 m = re.match(r"\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?"
                              r"(\w+)\s*$", line)
                 if m:
-                    calls[m.group(2)] = int(m.group(1))
+                    if m.group(2) != "total":
+                        calls[m.group(2)] = int(m.group(1))
         # frames the traced daemon delivered during the trace, estimated
         # from the window's delivery rate (strace slows the daemon, so the
         # rate under trace is what loadgen saw)
@@ -749,7 +754,10 @@ def summary():
 
 
 def main():
-    resource.setrlimit(resource.RLIMIT_NOFILE, (65536, 65536))
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if hard < 5000:
+        out("(RLIMIT_NOFILE is %d: the larger N will be refused)" % hard)
     for b in ("loadgen", "broadcaster", "encbench"):
         if not os.access(os.path.join(BUILD, "bench", b), os.X_OK):
             raise SystemExit("bench: %s/bench/%s missing (make bench builds "
