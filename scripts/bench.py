@@ -639,6 +639,40 @@ def syscalls(sysm):
            "sends per client per frame", "top syscalls"], rows)
 
 
+def profile(sysm):
+    """perf (cpu-clock samples) on capd, httpd and wsd at the mixed point."""
+    if not shutil.which("perf"):
+        return
+    data = os.path.join(TMP, "perf.data")
+    a, b = MIXED[0]
+    specs = [x for x in (sysm.spec("ws", a), sysm.spec("mjpeg", b)) if x]
+    if not specs:
+        return
+    pids = ",".join(str(p) for p in sysm.pids().values())
+    argv = ["perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "-o",
+            data, "-p", pids, "--", "sleep", "1" if SMOKE else "3"]
+
+    def rec(_dur):
+        note_cmd(argv)
+        subprocess.run(argv, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    loadgen(specs, sysm.pids(), dur=2 if SMOKE else 4, during=rec)
+    argv2 = ["perf", "report", "-i", data, "--stdio", "--no-children",
+             "--sort", "comm,dso,symbol", "--percent-limit", "1.5"]
+    note_cmd(argv2)
+    r = subprocess.run(argv2, capture_output=True, text=True)
+    lines = [l for l in r.stdout.splitlines() if l.strip() and
+             not l.startswith("#")][:30]
+    out("### Where the CPU goes: perf, mixed %d+%d, samples of capd, httpd "
+        "and wsd together (≥ 1.5 %%)" % (a, b))
+    out()
+    out("```")
+    for l in lines:
+        out(l.rstrip())
+    out("```")
+    out()
+
+
 COPIES = """\
 ### Copies of a frame's payload, capture to socket write (design review)
 
@@ -776,6 +810,7 @@ def main():
     table(FANOUT_HEAD + ["capd CPU"],
           [r[:8] for r in point_rows("unix", unix, ["capd"])])
     syscalls(sysm)
+    profile(sysm)
     stills(sysm)
     idle(sysm)
     sysm.stop()
