@@ -1,7 +1,7 @@
 /*
  * loadgen.c: opens many stream viewers at once and measures what they get.
  *
- *   loadgen [-d SEC] [-w SEC] [-s FRACTION] [-o ORIGIN] SPEC...
+ *   loadgen [-d SEC] [-w SEC] [-s FRACTION] [-o ORIGIN] [-W] SPEC...
  *   SPEC:   ws:N:HOST:PORT/PATH      WebSocket viewers (binary messages)
  *           mjpeg:N:HOST:PORT/PATH   MJPEG viewers (multipart, chunked or not)
  *           unix:N:PATH              capd frame socket subscribers
@@ -18,6 +18,8 @@
  * One epoll thread.  Prints a human table on stderr and one JSON line on
  * stdout, preceded by "#window start" and "#window end" lines on stdout so
  * a driver can sample other processes over exactly the measured interval.
+ * With -W the clients stay connected after the report until stdin closes,
+ * so the driver can look at the connections as they were at the end.
  */
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -126,7 +128,7 @@ static void __attribute__((noreturn))
 lg_usage(void)
 {
 	fprintf(stderr, "usage: loadgen [-d SEC] [-w SEC] [-s FRACTION] "
-	    "[-o ORIGIN] SPEC...\n"
+	    "[-o ORIGIN] [-W] SPEC...\n"
 	    "  SPEC: ws:N:HOST:PORT/PATH | mjpeg:N:HOST:PORT/PATH | "
 	    "unix:N:PATH\n");
 	exit(2);
@@ -817,14 +819,16 @@ main(int argc, char **argv)
 {
 	struct rlimit	 rl;
 	double		 dur = 5, warm = 2, stall = 0, t0, cpu0, cpu1;
-	int		 ch, i, j, n, nstall, next = 0, total = 0;
+	int		 ch, i, j, n, nstall, next = 0, total = 0, hold = 0;
+	char		 c;
 
-	while ((ch = getopt(argc, argv, "d:w:s:o:h")) != -1) {
+	while ((ch = getopt(argc, argv, "d:w:s:o:Wh")) != -1) {
 		switch (ch) {
 		case 'd': dur = atof(optarg); break;
 		case 'w': warm = atof(optarg); break;
 		case 's': stall = atof(optarg); break;
 		case 'o': lg_origin = optarg; break;
+		case 'W': hold = 1; break;
 		default: lg_usage();
 		}
 	}
@@ -883,5 +887,8 @@ main(int argc, char **argv)
 	printf("#window end\n");
 	fflush(stdout);
 	lg_report(dur, (cpu1 - cpu0) / dur);
+	fflush(stdout);
+	while (hold && read(0, &c, 1) > 0)
+		;
 	return (0);
 }

@@ -31,7 +31,7 @@ NPROC = os.cpu_count()
 NODE_CPU_PER_FRAME = 0.39 / 27000      # the seed's Node relay, s per delivery
 
 if SMOKE:
-    DUR, WARM, STALL_WARM = 2, 1, 2
+    DUR, WARM, STALL_WARM = 1, 0.5, 1
     FANOUT_N = [1, 4]
     MIXED = [(2, 2)]
     HD_N = [2]
@@ -222,22 +222,25 @@ class System:
             stop(p)
 
 
-def loadgen(specs, pids, dur=None, warm=None, stall=0.0, during=None):
+def loadgen(specs, pids, dur=None, warm=None, stall=0.0, during=None,
+            at_end=None):
     """Runs loadgen; samples CPU and RSS of pids over its window.
 
     during(window_seconds) is called right after the window starts (for
-    strace or perf) and must return before the window ends.
+    strace or perf) and must return before the window ends; at_end() right
+    after it ends, while the clients are still connected (its result is
+    res["at_end"]).
     """
     argv = [os.path.join(BUILD, "bench", "loadgen"), "-d", str(dur or DUR),
-            "-w", str(WARM if warm is None else warm)]
+            "-w", str(WARM if warm is None else warm), "-W"]
     if stall:
         argv += ["-s", str(stall)]
     argv += specs
-    p = start(argv, stdout=subprocess.PIPE, text=True)
+    p = start(argv, stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True)
     pids = dict(pids, loadgen=p.pid)
     c0 = c1 = r0 = r1 = {}
     t0 = t1 = 0
-    res = None
+    res = extra = None
     for line in p.stdout:
         if line.startswith("#window start"):
             t0, c0 = time.monotonic(), {k: cpu_s(v) for k, v in pids.items()}
@@ -247,15 +250,18 @@ def loadgen(specs, pids, dur=None, warm=None, stall=0.0, during=None):
         elif line.startswith("#window end"):
             t1, c1 = time.monotonic(), {k: cpu_s(v) for k, v in pids.items()}
             r1 = {k: rss_mb(v) for k, v in pids.items()}
+            if at_end:
+                extra = at_end()
         elif line.startswith("{"):
             res = json.loads(line)
+            p.stdin.close()         # loadgen may now close its clients
     p.wait()
     if res is None or t1 <= t0:
         raise SystemExit("bench: loadgen failed: " + " ".join(argv))
     res["cpu"] = {k: (c1[k] - c0[k]) / (t1 - t0)
                   if c1.get(k) is not None and c0.get(k) is not None else None
                   for k in pids}
-    res["rss0"], res["rss1"] = r0, r1
+    res["rss0"], res["rss1"], res["at_end"] = r0, r1, extra
     res["deliveries"] = sum(k["frames"] for k in res["kinds"]) / res["duration"]
     return res
 
@@ -313,31 +319,52 @@ def fanout(sysm, size):
     table(head, rows)
 
 
-def stalled(sysm):
+def send_queued(ports):
+    """Bytes queued in the kernel on established TCP sockets of ports."""
+    flt = " or ".join("sport = :%d" % p for p in ports if p)
+    r = subprocess.run(["ss", "-tnH", "state", "established", "( %s )" % flt],
+                       capture_output=True, text=True)
+    total = 0
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if len(f) >= 2 and f[1].isdigit():
+            total += int(f[1])
+    return total
+
+
+def stalled():
+    """Each N twice on fresh daemons: without and with 10% stalled clients."""
     daemons = ["capd", "httpd", "wsd"]
-    head = FANOUT_HEAD + ["httpd / wsd CPU", "RSS MB start → end (httpd / wsd)",
-                          "KB per stalled client"]
-    rows = []
+    head = FANOUT_HEAD + ["httpd / wsd CPU",
+                          "RSS MB start → end (httpd / wsd)",
+                          "kernel send queues MB"]
+    rows, notes = [], []
     plan = []
     for n in STALL_N:
         plan += [("ws %d" % n, [("ws", n)]), ("mjpeg %d" % n, [("mjpeg", n)]),
                  ("mixed %d+%d" % (n // 2, n // 2),
                   [("ws", n // 2), ("mjpeg", n // 2)])]
     for label, kinds in plan:
-        specs = [sysm.spec(k, n) for k, n in kinds]
-        if None in specs:
+        runs = []
+        for frac in (0.0, 0.1):
+            sysm = System("640x480", name="stall")
+            specs = [sysm.spec(k, n) for k, n in kinds]
+            if None in specs:
+                sysm.stop()
+                break
+            ports = (sysm.http_port, sysm.ws_port)
+            res = loadgen(specs, sysm.pids(), warm=STALL_WARM, stall=frac,
+                          at_end=lambda: send_queued(ports))
+            sysm.stop()
+            res["label"], res["stall"] = label, frac
+            runs.append(res)
+        if len(runs) < 2:
             continue
-        base = loadgen(specs, sysm.pids(), warm=STALL_WARM)
-        res = loadgen(specs, sysm.pids(), warm=STALL_WARM, stall=0.1)
-        res["label"], res["stall"] = label + " 10% stalled", 0.1
-        results["points"].append(res)
-        for b, r in ((base, "0%"), (res, "10%")):
-            nst = sum(k["stalled"] for k in b["kinds"])
-            extra = sum((b["rss1"].get(d) or 0) - (base["rss1"].get(d) or 0)
-                        for d in daemons)
+        results["points"] += runs
+        for b in runs:
             for k in b["kinds"]:
-                rows.append(["%s, %s stalled" % (label, r), k["kind"],
-                             k["clients"],
+                rows.append(["%s, %d%% stalled" % (label, 100 * b["stall"]),
+                             k["kind"], k["clients"],
                              "%d/%d" % (k["connected"], k["stalled"]),
                              "%.1f / %.1f" % (k["fps_min"], k["fps_median"]),
                              "%.2f" % (100 * k["delivered"]),
@@ -349,16 +376,37 @@ def stalled(sysm):
                                  fmt(b["rss0"].get(d), "%.1f"),
                                  fmt(b["rss1"].get(d), "%.1f"))
                                  for d in ("httpd", "wsd")),
-                             fmt(extra * 1024 / nst, "%.0f") if nst else "-"])
-    out("### Slow clients: 10% stalled (connected, small receive buffer, "
+                             "%.1f" % (b["at_end"] / 2**20)])
+        base, st = runs
+        nst = sum(k["stalled"] for k in st["kinds"])
+        if nst:
+            user = sum((st["rss1"].get(d) or 0) - (base["rss1"].get(d) or 0)
+                       for d in daemons) * 1024 / nst
+            kern = (st["at_end"] - base["at_end"]) / 1024 / nst
+            grow = sum((st["rss1"].get(d) or 0) - (st["rss0"].get(d) or 0)
+                       for d in daemons) * 1024
+            frame_kb = sum(k["bytes"] for k in st["kinds"]) / max(
+                1, sum(k["frames"] for k in st["kinds"])) / 1024
+            notes.append([label, nst, "%.0f" % user, "%.0f" % kern,
+                          "%.1f" % frame_kb, "%.0f" % grow])
+            results.setdefault("stalled", []).append(
+                {"label": label, "stalled": nst, "user_kb": user,
+                 "kernel_kb": kern, "frame_kb": frame_kb, "growth_kb": grow})
+    out("### Slow clients: 10% stalled (connected, 4 KB receive buffer, "
         "never reading)")
     out()
-    out("Each line pair runs the same N without and with stalled clients "
-        "(warm-up %d s so their socket buffers fill). KB per stalled client = "
-        "(daemons' RSS with stalled − without) / stalled clients; kernel "
-        "socket buffers are not in RSS." % STALL_WARM)
+    out("Each N runs twice on freshly started daemons, without and with "
+        "stalled clients; warm-up %d s so the stalled sockets fill up. "
+        "Figures are for the clients that read." % STALL_WARM)
     out()
     table(head, rows)
+    out("Memory per stalled client: userspace = (RSS of capd + httpd + wsd "
+        "with stalled − without) / stalled; kernel = (bytes queued in the "
+        "daemons' TCP send queues with − without) / stalled; growth = RSS "
+        "change over the %d s window with stalled clients." % DUR)
+    out()
+    table(["run", "stalled", "userspace KB / stalled", "kernel KB / stalled",
+           "frame KB", "RSS growth over window KB"], notes)
 
 
 def floor(size, frame_path):
@@ -624,11 +672,13 @@ def syscalls(sysm):
         frames = res["deliveries"] * secs
         sends = sum(calls.get(c, 0) for c in ("writev", "sendmsg", "write",
                                               "send", "sendto"))
+        allcalls = sum(calls.values())
         rows.append([name, n, "%.0f" % frames,
                      ", ".join("%s %d" % (c, calls[c]) for c in
                                ("writev", "sendmsg", "write", "sendto")
                                if c in calls),
                      "%.2f" % (sends / frames if frames else 0),
+                     "%.2f" % (allcalls / frames if frames else 0),
                      ", ".join("%s %d" % kv for kv in sorted(
                          calls.items(), key=lambda kv: -kv[1])[:6])])
     results["syscalls"] = rows
@@ -636,7 +686,8 @@ def syscalls(sysm):
         ("10" if SMOKE else "100"))
     out()
     table(["daemon", "clients", "frames delivered (est.)", "send calls",
-           "sends per client per frame", "top syscalls"], rows)
+           "sends per client per frame", "all syscalls per client per frame",
+           "top syscalls"], rows)
 
 
 def profile(sysm):
@@ -798,10 +849,10 @@ def main():
                              "it)" % (BUILD, b))
     t0 = time.monotonic()
     machine()
+    stalled()
     sysm = System("640x480")
     frame = grab_frame(sysm.sock, os.path.join(TMP, "frame-640x480.jpg"))
     fanout(sysm, "640x480")
-    stalled(sysm)
     floor("640x480", frame)
     unix = loadgen([sysm.spec("unix", 2 if SMOKE else 10)], sysm.pids())
     out("### capd's frame socket directly (unix, %d subscribers)" %
