@@ -1,0 +1,86 @@
+"""The viewer pages in headless Chromium against the real capd, httpd and wsd.
+
+tests/browser/viewer.mjs does the browsing (playwright-core, installed here
+with npm ci when missing); this file runs the daemons, stops and restarts wsd
+when the script asks, and fails with the script's output.  Screenshots go to
+BUILD/artifacts/.
+"""
+import os
+import select
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import BUILD, binary, free_port, tcp_listening, wait_for
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BROWSER = os.path.join(ROOT, "tests", "browser")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+TIMEOUT = 150
+
+missing = [n for n in ("capd", "httpd", "wsd") if not os.path.exists(binary(n))]
+pytestmark = pytest.mark.skipif(
+    bool(missing), reason="daemons not built yet: %s" % ", ".join(missing))
+
+
+def npm_ci():
+    """Installs the pinned playwright-core into tests/browser/node_modules."""
+    if os.path.exists(os.path.join(BROWSER, "node_modules", "playwright-core",
+                                   "package.json")):
+        return
+    assert shutil.which("npm"), "npm missing: run scripts/deps.sh check as root"
+    r = subprocess.run(["npm", "ci", "--prefix", BROWSER, "--no-audit", "--no-fund"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, "npm ci failed:\n" + r.stdout + r.stderr
+
+
+def test_viewer_in_chromium(daemons, tmp):
+    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
+    npm_ci()
+    sock = os.path.join(tmp, "frames.sock")
+    wsport, port = free_port(), free_port()
+    daemons("capd", "--socket", sock, "--source", "test", "--size", "640x480",
+            "--fps", "30", wait_log="listening on")
+    wsd_args = ("--frames", sock, "--listen", "127.0.0.1:%d" % wsport)
+    wsd = daemons("wsd", *wsd_args, wait_tcp=wsport)
+    daemons("httpd", "--frames", sock, "--listen", "127.0.0.1:%d" % port,
+            "--www", os.path.join(ROOT, "www"), "--ws-port", str(wsport),
+            wait_tcp=port)
+    artifacts = os.path.join(BUILD, "artifacts")
+    proc = subprocess.Popen(
+        ["node", os.path.join(BROWSER, "viewer.mjs"),
+         "http://127.0.0.1:%d/" % port, artifacts],
+        cwd=BROWSER, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, env=dict(os.environ, CHROMIUM=CHROMIUM))
+    out = []
+    end = time.monotonic() + TIMEOUT
+    try:
+        while time.monotonic() < end:
+            ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+            if not ready:
+                continue
+            line = proc.stdout.readline()
+            if not line:
+                break
+            out.append(line)
+            if line.startswith("CTL stop-wsd"):
+                assert wsd.stop() == 0, wsd.logtext()
+            elif line.startswith("CTL start-wsd"):
+                wsd.start()
+                wait_for(lambda: tcp_listening(wsport), what="wsd back")
+            else:
+                continue
+            proc.stdin.write("ok\n")
+            proc.stdin.flush()
+        rc = proc.wait(timeout=max(1, end - time.monotonic()))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = "".join(out)
+    assert rc == 0 and "all checks passed" in text, text
+    for name in ("viewer-live", "viewer-mjpeg", "viewer-stills", "viewer-outage",
+                 "stream"):
+        assert os.path.getsize(os.path.join(artifacts, name + ".png")) > 1000
