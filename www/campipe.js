@@ -40,8 +40,10 @@ export async function wsProtocols(cfg) {
 	const r = await fetch('api/token', { cache: 'no-store' });
 	if (!r.ok)
 		throw new Error('token: HTTP ' + r.status);
-	const t = await r.json();
-	return ['campipe.token.' + t.token];
+	// {"token": "..."} or the bare token as text
+	const body = (await r.text()).trim();
+	const t = body.startsWith('{') ? JSON.parse(body).token : body;
+	return ['campipe.token.' + t];
 }
 
 // Reads "campipe seq=S t=SEC.USEC" from the COM segment right after SOI:

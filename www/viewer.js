@@ -159,17 +159,19 @@ function flip(axis) {
 	applyView();
 }
 
-// Fullscreen for the picture; a full-window view where the API is missing.
+// Fullscreen for the picture; a full-window view where the API is missing
+// (iPhone) or refuses.
 function fullscreen() {
 	const st = $('stage');
-	const fsEl = document.fullscreenElement || document.webkitFullscreenElement;
-	if (fsEl) {
+	if (document.fullscreenElement || document.webkitFullscreenElement) {
 		(document.exitFullscreen || document.webkitExitFullscreen).call(document);
-	} else if (st.requestFullscreen || st.webkitRequestFullscreen) {
-		(st.requestFullscreen || st.webkitRequestFullscreen).call(st)
-		    .catch?.(() => st.classList.toggle('pseudo-full'));
+	} else if (st.classList.contains('pseudo-full')) {
+		st.classList.remove('pseudo-full');
 	} else {
-		st.classList.toggle('pseudo-full');
+		const req = st.requestFullscreen || st.webkitRequestFullscreen;
+		const p = req ? req.call(st) : Promise.reject(new Error('no API'));
+		if (p && p.catch)
+			p.catch(() => st.classList.add('pseudo-full'));
 	}
 }
 
@@ -239,6 +241,7 @@ function onKey(ev) {
 		1: () => setMode('live'), 2: () => setMode('mjpeg'),
 		3: () => setMode('stills'), r: rotate, h: () => flip('flipH'),
 		v: () => flip('flipV'), f: fullscreen, s: snapshot,
+		escape: () => $('stage').classList.remove('pseudo-full'),
 	}[ev.key.toLowerCase()];
 	if (act) {
 		ev.preventDefault();

@@ -34,7 +34,9 @@ async function control(what) {
 // Polls fn in the page until it returns a true value or time runs out.
 async function until(page, fn, arg, ms, what) {
 	try {
-		return await page.waitForFunction(fn, arg, { timeout: ms, polling: 100 });
+		const r = await page.waitForFunction(fn, arg, { timeout: ms, polling: 100 });
+		check(true, what);
+		return r;
 	} catch (e) {
 		check(false, what, 'timed out after ' + ms + ' ms; campipe=' +
 		    JSON.stringify(await counters(page)));
@@ -110,6 +112,46 @@ async function liveChecks(page) {
 	    'live: data-fps attribute set');
 	await latencyShown(page, 'live');
 	await shot(page, 'viewer-live');
+	await controlsChecks(page);
+}
+
+// Keyboard: rotate and mirror change the view's transform, F goes
+// fullscreen, S downloads the frame under a timestamped name.
+async function controlsChecks(page) {
+	const transform = () => page.evaluate(() =>
+	    getComputedStyle(document.getElementById('live')).transform);
+	const t0 = await transform();
+	await page.keyboard.press('r');
+	await page.keyboard.press('h');
+	await page.waitForTimeout(400);
+	check(await transform() !== t0, 'keys: R and H transform the view');
+	check(await page.getAttribute('#flip-h', 'aria-pressed') === 'true',
+	    'keys: mirror button shows pressed');
+	await page.keyboard.press('r');
+	await page.keyboard.press('r');
+	await page.keyboard.press('r');
+	await page.keyboard.press('h');
+	await page.waitForTimeout(400);
+	check(await transform() === t0, 'keys: four turns and two mirrors restore the view');
+
+	await page.keyboard.press('f');
+	await until(page, () => document.fullscreenElement?.id === 'stage', null,
+	    5000, 'keys: F makes the picture fullscreen');
+	await shot(page, 'viewer-fullscreen');
+	await page.keyboard.press('f');
+	await until(page, () => document.fullscreenElement === null, null, 5000,
+	    'keys: F again leaves fullscreen');
+
+	const [dl] = await Promise.all([page.waitForEvent('download'),
+	    page.keyboard.press('s')]);
+	const name = dl.suggestedFilename();
+	const file = path.join(artifacts, name);
+	await dl.saveAs(file);
+	const head = fs.readFileSync(file).subarray(0, 4);
+	check(/^campipe-\d{8}-\d{6}\.jpg$/.test(name), 'snapshot: timestamped name', name);
+	check(head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff && head[3] === 0xfe,
+	    'snapshot: the JPEG as sent, COM segment first');
+	fs.rmSync(file);
 }
 
 async function outageChecks(page) {

@@ -80,6 +80,7 @@ def test_viewer_in_chromium(daemons, tmp):
             proc.kill()
             proc.wait()
     text = "".join(out)
+    print(text)
     assert rc == 0 and "all checks passed" in text, text
     for name in ("viewer-live", "viewer-mjpeg", "viewer-stills", "viewer-outage",
                  "stream"):
