@@ -7,7 +7,7 @@ const DEFAULT_WS_PATH = '/stream';
 // Reads httpd's /api/config; a missing or broken config means "same origin,
 // default path", which is also what a reverse proxy in front of both needs.
 export async function loadConfig() {
-	let c = {};
+	let c = null;
 	try {
 		const r = await fetch('api/config', { cache: 'no-store' });
 		if (r.ok)
@@ -15,11 +15,22 @@ export async function loadConfig() {
 	} catch (e) {
 		// keep the defaults
 	}
-	const ws = (c && typeof c.ws === 'object' && c.ws) || {};
+	return configFrom(c);
+}
+
+// The settings the pages use from the JSON of /api/config:
+// {"ws":{"port":8081,"path":"/stream"},"auth":false} or {"ws_port":8081}.
+export function configFrom(c) {
+	if (c === null || typeof c !== 'object')
+		c = {};
+	const ws = (typeof c.ws === 'object' && c.ws) || {};
+	const port = Number(ws.port ?? c.ws_port);
+	const path = ws.path ?? c.ws_path;
 	return {
-		wsPort: Number(ws.port ?? c.ws_port) || 0,
-		wsPath: String(ws.path ?? c.ws_path ?? DEFAULT_WS_PATH),
-		auth: Boolean(c.auth),
+		wsPort: Number.isInteger(port) && port > 0 && port < 65536 ? port : 0,
+		wsPath: typeof path === 'string' && path !== '' ? path : DEFAULT_WS_PATH,
+		auth: c.auth === true || (typeof c.auth === 'object' && c.auth !== null &&
+		    c.auth.enabled === true),
 		raw: c,
 	};
 }

@@ -1,4 +1,5 @@
-"""The viewer pages in headless Chromium against the real capd, httpd and wsd.
+"""The viewer pages: their helpers under node, and the pages themselves in
+headless Chromium against the real capd, httpd and wsd.
 
 tests/browser/viewer.mjs does the browsing (playwright-core, installed here
 with npm ci when missing); this file runs the daemons, stops and restarts wsd
@@ -20,9 +21,7 @@ BROWSER = os.path.join(ROOT, "tests", "browser")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 TIMEOUT = 150
 
-missing = [n for n in ("capd", "httpd", "wsd") if not os.path.exists(binary(n))]
-pytestmark = pytest.mark.skipif(
-    bool(missing), reason="daemons not built yet: %s" % ", ".join(missing))
+MISSING = [n for n in ("capd", "httpd", "wsd") if not os.path.exists(binary(n))]
 
 
 def npm_ci():
@@ -36,6 +35,14 @@ def npm_ci():
     assert r.returncode == 0, "npm ci failed:\n" + r.stdout + r.stderr
 
 
+def test_page_helpers_in_node():
+    """COM reader, WebSocket address and config reading, on exact inputs."""
+    r = subprocess.run(["node", "--test", os.path.join(BROWSER, "campipe.test.mjs")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.skipif(bool(MISSING), reason="daemons not built: %s" % ", ".join(MISSING))
 def test_viewer_in_chromium(daemons, tmp):
     assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
     npm_ci()
