@@ -226,8 +226,7 @@ async function pollStatus() {
 	$('c-fps').textContent = cam.state === 'streaming' && cam.fps ?
 	    cam.fps.toFixed(1) + ' fps' : '–';
 	const cl = (st && st.clients) || {};
-	$('c-viewers').textContent = st ? (cl.stream ?? 0) + ' MJPEG, ' +
-	    (cl.stills_waiting ?? 0) + ' stills waiting' : '–';
+	$('c-viewers').textContent = st ? String(cl.stream ?? 0) : '–';
 	$('c-uptime').textContent = st && st.uptime !== undefined ? fmtUptime(st.uptime) : '–';
 	$('c-version').textContent = st && st.version ? 'campipe ' + st.version : '';
 	setTimeout(pollStatus, STATUS_EVERY);
@@ -264,6 +263,8 @@ function onVisibility() {
 }
 
 async function main() {
+	$('host').textContent = location.hostname;
+	document.title = 'campipe · ' + location.hostname;
 	const cfg = await loadConfig();
 	cp.config = cfg;
 	const interval = $('interval');
