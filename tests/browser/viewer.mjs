@@ -103,7 +103,7 @@ async function liveChecks(page) {
 	await paints(page, 'live');
 	// The rate is averaged over 2 s: watch it for a while, keep the best.
 	let best = 0;
-	for (let i = 0; i < 40 && best < 20; i++) {
+	for (let i = 0; i < 80 && best < 20; i++) {
 		best = Math.max(best, (await counters(page)).fps);
 		await page.waitForTimeout(250);
 	}
