@@ -111,9 +111,9 @@ export function stillsMode(img, hooks, intervalMs) {
 	let gen = 0, abort = null, url = null, blob = null;
 	const stats = { inFlight: 0, maxInFlight: 0, requests: 0 };
 
-	const sleep = (ms, g) => new Promise((res) => setTimeout(res, ms));
+	const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
-	async function fetchOne(g) {
+	async function fetchOne() {
 		abort = new AbortController();
 		stats.inFlight++;
 		stats.requests++;
@@ -125,13 +125,20 @@ export function stillsMode(img, hooks, intervalMs) {
 				const why = (await r.text()).trim().slice(0, 120);
 				throw new Error('HTTP ' + r.status + (why ? ': ' + why : ''));
 			}
-			return await r.arrayBuffer();
+			return { buf: await r.arrayBuffer(),
+			    stamp: r.headers.get('X-Timestamp') };
 		} finally {
 			stats.inFlight--;
 		}
 	}
 
-	async function show(buf, g) {
+	// The capture time: the COM segment, else httpd's X-Timestamp header.
+	function captured(buf, stamp) {
+		const t = Number(stamp);
+		return parseCom(buf) || (stamp && t > 0 ? { seq: null, t } : null);
+	}
+
+	async function show({ buf, stamp }, g) {
 		const b = new Blob([buf], { type: 'image/jpeg' });
 		const u = URL.createObjectURL(b);
 		img.src = u;
@@ -149,7 +156,7 @@ export function stillsMode(img, hooks, intervalMs) {
 			URL.revokeObjectURL(url);
 		url = u;
 		blob = b;
-		hooks.shown(parseCom(buf), img.naturalWidth, img.naturalHeight);
+		hooks.shown(captured(buf, stamp), img.naturalWidth, img.naturalHeight);
 	}
 
 	async function loop(g) {
@@ -158,7 +165,7 @@ export function stillsMode(img, hooks, intervalMs) {
 			const t0 = performance.now();
 			let wait;
 			try {
-				await show(await fetchOne(g), g);
+				await show(await fetchOne(), g);
 				if (g !== gen)
 					break;
 				hooks.state('live', '');
