@@ -216,16 +216,16 @@ jpeg_split_keep(struct jpeg_split *js, struct jpeg_split_run *r,
 
 	if (!jpeg_split_inframe(js) || js->discard || n == 0)
 		return;
-	if (js->buflen + n > js->max_frame) {
+	if (js->buflen + n > js->max_frame)
 		js->st.dropped_oversize++;
-		js->discard = 1;
-		js->buflen = 0;
-	} else if (jpeg_split_append(js, r->fstart, n) == -1) {
+	else if (jpeg_split_append(js, r->fstart, n) == -1) {
 		r->nomem = 1;
 		js->st.dropped_truncated++;
-		js->discard = 1;
-		js->buflen = 0;
-	}
+	} else
+		return;
+	/* Walk the rest of the frame without keeping it. */
+	js->discard = 1;
+	js->buflen = 0;
 }
 
 /* Feeds a chunk; calls cb for each frame it completes. */
