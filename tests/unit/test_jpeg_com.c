@@ -171,5 +171,5 @@ main(void)
 	RUN(test_replace);
 	RUN(test_reject);
 	RUN(test_parse);
-	return (TEST_DONE("test_jpeg_com"));
+	return (TEST_DONE("jpeg_com"));
 }

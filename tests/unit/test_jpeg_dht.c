@@ -142,5 +142,5 @@ main(void)
 	RUN(test_roundtrip);
 	RUN(test_exact);
 	RUN(test_not_needed);
-	return (TEST_DONE("test_jpeg_dht"));
+	return (TEST_DONE("jpeg_dht"));
 }

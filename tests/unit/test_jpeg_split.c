@@ -515,5 +515,5 @@ main(void)
 	RUN(test_reset);
 	RUN(test_every_offset);
 	RUN(test_no_frame);
-	return (TEST_DONE("test_jpeg_split"));
+	return (TEST_DONE("jpeg_split"));
 }
