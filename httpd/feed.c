@@ -63,7 +63,6 @@ feed_on_frame(struct frame *f, void *arg)
 	fd->frames++;
 	fd->seq = f->seq;
 	fd->fresh = 1;
-	fd->unreachable = 0;
 	if (jpeg_size_parse(f->buf + f->jpeg_off, f->jpeg_len, &w, &h) == 0) {
 		fd->width = w;
 		fd->height = h;
@@ -71,7 +70,37 @@ feed_on_frame(struct frame *f, void *arg)
 	fd->fcb(f, fd->arg);
 }
 
-/* Follows the subscription's state; reports capd being unreachable. */
+/* True while subscribed but capd cannot be reached (retrying). */
+int
+feed_unreachable(const struct feed *fd)
+{
+	return (frame_sub_state(fd->sub) == FRAME_SUB_CONNECTING &&
+	    *frame_sub_cause(fd->sub) != '\0');
+}
+
+/* Notes capd becoming unreachable or reachable again; tells the owner. */
+static void
+feed_check(struct feed *fd)
+{
+	const char	*cause = frame_sub_cause(fd->sub);
+
+	if (*cause != '\0')
+		snprintf(fd->cause, sizeof(fd->cause), "%s", cause);
+	if (feed_unreachable(fd)) {
+		if (!fd->unreachable) {
+			fd->outages++;
+			log_warnx("capd unreachable: %s", cause);
+		}
+		fd->unreachable = 1;
+		fd->failcb(cause, fd->arg);
+	} else if (frame_sub_state(fd->sub) != FRAME_SUB_CONNECTING) {
+		if (fd->unreachable)
+			log_info("capd reachable again");
+		fd->unreachable = 0;
+	}
+}
+
+/* Follows the subscription's state. */
 static void
 feed_on_state(enum frame_sub_state st, const char *cause, void *arg)
 {
@@ -82,20 +111,8 @@ feed_on_state(enum frame_sub_state st, const char *cause, void *arg)
 	fd->since = feed_now();
 	if (st != FRAME_SUB_STREAMING)
 		fd->fresh = 0;
-	if (*cause != '\0')
-		snprintf(fd->cause, sizeof(fd->cause), "%s", cause);
-	if (st == FRAME_SUB_CONNECTING && *cause != '\0') {
-		if (!fd->unreachable) {
-			fd->outages++;
-			log_warnx("capd unreachable: %s", cause);
-		}
-		fd->unreachable = 1;
-		fd->failcb(cause, fd->arg);
-	} else if (st == FRAME_SUB_CONNECTED || st == FRAME_SUB_STREAMING) {
-		if (fd->unreachable)
-			log_info("capd reachable again");
-		fd->unreachable = 0;
-	}
+	if (st != FRAME_SUB_STOPPED)
+		feed_check(fd);
 }
 
 /* Unsubscribes once the linger delay passed with nobody wanting frames. */
@@ -161,6 +178,7 @@ feed_want(struct feed *fd)
 		fd->subscriptions++;
 		fd->since = feed_now();
 		frame_sub_start(fd->sub);
+		feed_check(fd);
 	}
 }
 
@@ -220,7 +238,7 @@ feed_info(const struct feed *fd, struct feed_info *info)
 	info->subscribed = st != FRAME_SUB_STOPPED;
 	if (st == FRAME_SUB_STOPPED)
 		info->state = "idle";
-	else if (fd->unreachable)
+	else if (feed_unreachable(fd))
 		info->state = "capd unreachable";
 	else if (st == FRAME_SUB_STREAMING && now - fd->last <= FEED_STALL)
 		info->state = "streaming";

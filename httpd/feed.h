@@ -42,6 +42,8 @@ void		 feed_free(struct feed *fd);
 void		 feed_want(struct feed *fd);
 /* One user less: unsubscribes shortly after the last leaves. */
 void		 feed_unwant(struct feed *fd);
+/* True while subscribed but capd cannot be reached. */
+int		 feed_unreachable(const struct feed *fd);
 /* The latest frame if frames are flowing right now, else NULL. */
 struct frame	*feed_fresh(const struct feed *fd);
 /* Fills info. */

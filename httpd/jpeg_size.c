@@ -1,6 +1,8 @@
 /* jpeg_size.c: a JPEG's dimensions from its SOF segment. */
 #include <stddef.h>
 
+#include "jpeg_seg.h"
+
 #include "jpeg_size.h"
 
 /* True for the SOFn markers (C0-CF but DHT C4, JPG C8, DAC CC). */
@@ -10,40 +12,27 @@ jpeg_size_is_sof(int m)
 	return (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc);
 }
 
-/* Reads width and height from the first SOF segment. */
+/* Reads width and height from the first SOF segment before the scan. */
 int
 jpeg_size_parse(const unsigned char *jpeg, size_t len, int *width,
     int *height)
 {
-	size_t	 off = 2, seglen;
-	int	 m;
+	struct jpeg_seg	 seg;
+	size_t		 off = 2;
 
-	if (len < 4 || jpeg[0] != 0xff || jpeg[1] != 0xd8)
+	if (len < 4 || jpeg[0] != 0xff || jpeg[1] != JPEG_SEG_SOI)
 		return (-1);
-	for (;;) {
-		if (off >= len || jpeg[off] != 0xff)
+	while (jpeg_seg_next(jpeg, len, &off, &seg) == 0) {
+		if (seg.marker == JPEG_SEG_SOS || seg.marker == JPEG_SEG_EOI ||
+		    seg.marker == JPEG_SEG_SOI)
 			return (-1);
-		while (off < len && jpeg[off] == 0xff)	/* fill bytes */
-			off++;
-		if (off >= len)
-			return (-1);
-		m = jpeg[off++];
-		if (m == 0x01 || (m >= 0xd0 && m <= 0xd7))	/* standalone */
-			continue;
-		if (m == 0xd8 || m == 0xd9 || m == 0xda || m == 0x00)
-			return (-1);	/* no SOF before scan data */
-		if (len - off < 2)
-			return (-1);
-		seglen = (size_t)jpeg[off] << 8 | jpeg[off + 1];
-		if (seglen < 2 || len - off < seglen)
-			return (-1);
-		if (jpeg_size_is_sof(m)) {
-			if (seglen < 7)
+		if (jpeg_size_is_sof(seg.marker)) {
+			if (seg.len < 5)
 				return (-1);
-			*height = jpeg[off + 3] << 8 | jpeg[off + 4];
-			*width = jpeg[off + 5] << 8 | jpeg[off + 6];
+			*height = seg.data[1] << 8 | seg.data[2];
+			*width = seg.data[3] << 8 | seg.data[4];
 			return (0);
 		}
-		off += seglen;
 	}
+	return (-1);
 }

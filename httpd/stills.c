@@ -150,6 +150,8 @@ stills_handle(struct web *w, struct evhttp_request *req, const char *query)
 	struct stills_wait	*sw;
 	struct frame		*f;
 	struct timeval		 tv = { w->conf->still_timeout, 0 };
+	struct feed_info	 fi;
+	char			 msg[300];
 
 	if ((f = feed_fresh(w->feed)) != NULL) {
 		stills_send(s, req, f);
@@ -175,7 +177,14 @@ stills_handle(struct web *w, struct evhttp_request *req, const char *query)
 	evtimer_add(sw->timer, &tv);
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 	    stills_on_close, sw);
+	/* Subscribing may fail at once: waiters then get 503 through
+	 * stills_fail(); so does a request made while capd is away. */
 	feed_want(w->feed);
+	if (feed_unreachable(w->feed)) {
+		feed_info(w->feed, &fi);
+		snprintf(msg, sizeof(msg), "capd unreachable (%s)", fi.cause);
+		stills_fail(s, msg);
+	}
 }
 
 /* Serves f to every waiting request. */

@@ -3,6 +3,7 @@
  * one request entry point that checks the method, applies CORS, asks the
  * access check, and routes to a handler.
  */
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <errno.h>
