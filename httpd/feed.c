@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/event.h>
 
@@ -17,6 +16,7 @@
 
 #include "feed.h"
 #include "jpeg_size.h"
+#include "web.h"
 
 #define FEED_RING	32	/* arrival times kept for the fps figure */
 #define FEED_FPS_WINDOW	2.0	/* seconds of arrivals the fps covers */
@@ -41,16 +41,6 @@ struct feed {
 	char			 cause[256];
 };
 
-/* Monotonic seconds. */
-static double
-feed_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
-
 /* Takes in one frame from capd: measures it and passes it on. */
 static void
 feed_on_frame(struct frame *f, void *arg)
@@ -58,7 +48,7 @@ feed_on_frame(struct frame *f, void *arg)
 	struct feed	*fd = arg;
 	int		 w, h;
 
-	fd->last = feed_now();
+	fd->last = web_now();
 	fd->ring[fd->nring++ % FEED_RING] = fd->last;
 	fd->frames++;
 	fd->seq = f->seq;
@@ -108,7 +98,7 @@ feed_on_state(enum frame_sub_state st, const char *cause, void *arg)
 
 	log_debug("%s: %s%s%s", __func__, frame_sub_state_name(st),
 	    *cause ? ": " : "", cause);
-	fd->since = feed_now();
+	fd->since = web_now();
 	if (st != FRAME_SUB_STREAMING)
 		fd->fresh = 0;
 	if (st != FRAME_SUB_STOPPED)
@@ -127,7 +117,7 @@ feed_on_linger(evutil_socket_t s, short ev, void *arg)
 	frame_sub_stop(fd->sub);
 	fd->fresh = 0;
 	fd->unreachable = 0;
-	fd->since = feed_now();
+	fd->since = web_now();
 }
 
 /* Creates a feed for the socket at path; not subscribed yet. */
@@ -142,7 +132,7 @@ feed_new(struct event_base *base, const char *path, size_t max_frame,
 	fd->fcb = fcb;
 	fd->failcb = failcb;
 	fd->arg = arg;
-	fd->since = feed_now();
+	fd->since = web_now();
 	fd->sub = frame_sub_new(base, path, max_frame, feed_on_frame,
 	    feed_on_state, fd);
 	fd->linger = evtimer_new(base, feed_on_linger, fd);
@@ -176,7 +166,7 @@ feed_want(struct feed *fd)
 	if (frame_sub_state(fd->sub) == FRAME_SUB_STOPPED) {
 		log_debug("%s: subscribing", __func__);
 		fd->subscriptions++;
-		fd->since = feed_now();
+		fd->since = web_now();
 		frame_sub_start(fd->sub);
 		feed_check(fd);
 	}
@@ -199,7 +189,7 @@ feed_fresh(const struct feed *fd)
 {
 	if (!fd->fresh || frame_sub_state(fd->sub) != FRAME_SUB_STREAMING)
 		return (NULL);
-	if (feed_now() - fd->last > FEED_STALL)
+	if (web_now() - fd->last > FEED_STALL)
 		return (NULL);
 	return (frame_sub_latest(fd->sub));
 }
@@ -232,7 +222,7 @@ void
 feed_info(const struct feed *fd, struct feed_info *info)
 {
 	enum frame_sub_state	 st = frame_sub_state(fd->sub);
-	double			 now = feed_now();
+	double			 now = web_now();
 
 	memset(info, 0, sizeof(*info));
 	info->subscribed = st != FRAME_SUB_STOPPED;

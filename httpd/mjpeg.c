@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -50,16 +49,6 @@ struct mjpeg {
 	TAILQ_HEAD(, mjpeg_client)	 clients;
 	int				 nclients;
 };
-
-/* Monotonic seconds. */
-static double
-mjpeg_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
 
 /* Creates the stream handler state. */
 struct mjpeg *
@@ -131,7 +120,7 @@ mjpeg_send(struct mjpeg_client *c, struct frame *f)
 		return;
 	}
 	c->inflight = 1;
-	c->sent_at = mjpeg_now();
+	c->sent_at = web_now();
 	c->frames++;
 	w->stats.stream_frames++;
 	w->stats.bytes_stream += f->len;
@@ -150,7 +139,7 @@ mjpeg_pump(struct mjpeg_client *c)
 	if (c->inflight || c->pending == NULL)
 		return;
 	if (c->interval > 0) {
-		wait = c->sent_at + c->interval - mjpeg_now();
+		wait = c->sent_at + c->interval - web_now();
 		if (wait > 0) {
 			if (!evtimer_pending(c->pace, NULL)) {
 				tv.tv_sec = (time_t)wait;
@@ -194,9 +183,7 @@ mjpeg_on_close(struct evhttp_connection *evcon, void *arg)
 	log_debug("%s: stream client left after %llu frames", __func__,
 	    (unsigned long long)c->frames);
 	mjpeg_client_free(c);
-	/* A request cut from its connection is ours to free. */
-	if (evhttp_request_get_connection(req) == NULL)
-		evhttp_request_free(req);
+	web_release(req);
 }
 
 /* Offers f to every client: sent now, or kept as the pending frame. */

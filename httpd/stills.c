@@ -137,9 +137,7 @@ stills_on_close(struct evhttp_connection *evcon, void *arg)
 
 	log_debug("%s: client left while waiting", __func__);
 	stills_unwait(sw);
-	/* A request cut from its connection is ours to free. */
-	if (evhttp_request_get_connection(req) == NULL)
-		evhttp_request_free(req);
+	web_release(req);
 }
 
 /* Serves the latest frame now, or queues the request for the next one. */

@@ -86,6 +86,18 @@ web_reply_text(struct evhttp_request *req, int code, const char *reason,
 		evbuffer_free(b);
 }
 
+/*
+ * From a connection's close callback: frees a request that libevent cut
+ * from the closing connection while its answer was unfinished (libevent
+ * leaves those to their owner); others libevent frees itself.
+ */
+void
+web_release(struct evhttp_request *req)
+{
+	if (evhttp_request_get_connection(req) == NULL)
+		evhttp_request_free(req);
+}
+
 /* True if one more long-lived client fits under --max-clients. */
 int
 web_client_fits(struct web *w)

@@ -72,6 +72,8 @@ int		 web_listen(struct web *w, const char *spec, char *cause,
 /* Sends a short text/plain reply (errors, 503 reasons). */
 void		 web_reply_text(struct evhttp_request *req, int code,
 		    const char *reason, const char *text);
+/* From a close callback: frees req if libevent left it to us. */
+void		 web_release(struct evhttp_request *req);
 /* True if one more long-lived client fits under --max-clients. */
 int		 web_client_fits(struct web *w);
 /* Seconds since start, monotonic. */
