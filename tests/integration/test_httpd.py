@@ -163,6 +163,17 @@ def test_stills_pages_status_and_errors(daemons, tmp):
     assert 'campipe_httpd_clients{kind="stream"} 0' in text
     assert 'campipe_httpd_stills_total{result="served"}' in text
 
+    # Keep-alive: several requests on one connection.
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    sock = None
+    for path in ("/api/status", "/pi.jpg", "/", "/metrics"):
+        c.request("GET", path)
+        r = c.getresponse()
+        assert r.status == 200 and r.read(), path
+        assert sock is None or c.sock is sock, "connection not kept alive"
+        sock = c.sock
+    c.close()
+
     code, h, body = curl(port, "/api/config")
     assert code == 200 and h["content-type"] == "application/json"
     assert json.loads(body)["ws"] == {"port": 9123, "path": "/ws"}
@@ -225,7 +236,9 @@ def test_ffmpeg_decodes_stream_and_fps_cap(daemons, tmp):
     n_free = free.count_for(2.0)
     assert n_capped <= 12, n_capped
     assert n_free > n_capped, (n_free, n_capped)
-    assert status(port)["clients"]["stream"] == 2
+    st = status(port)
+    assert st["clients"]["stream"] == 2
+    assert st["camera"]["state"] == "streaming" and st["camera"]["fps"] > 5, st
     capped.close()
     free.close()
     wait_for(lambda: status(port)["clients"]["stream"] == 0, what="clients gone")
