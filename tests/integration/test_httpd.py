@@ -228,6 +228,18 @@ def test_ffmpeg_decodes_stream_and_fps_cap(daemons, tmp):
     assert all(b > a for a, b in zip(seqs, seqs[1:])), seqs
     r.close()
 
+    # HTTP/1.0 clients get the raw multipart body, as mjpg-streamer sends it.
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        raw.sendall(b"GET /stream.mjpg HTTP/1.0\r\n\r\n")
+        buf = b""
+        while buf.count(b"--campipe\r\n") < 3:
+            chunk = raw.recv(65536)
+            assert chunk, buf[:300]
+            buf += chunk
+    head_, _, body = buf.partition(b"\r\n\r\n")
+    assert head_.startswith(b"HTTP/1.0 200") and b"chunked" not in head_.lower()
+    assert body.startswith(b"--campipe\r\nContent-Type: image/jpeg\r\n")
+
     capped = HttpFrameReader(port, "/stream.mjpg?fps=5")
     free = HttpFrameReader(port)
     capped.part()
