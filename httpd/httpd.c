@@ -218,6 +218,8 @@ main(int argc, char **argv)
 	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
 	    evsignal_add(sigint, NULL))
 		fatalx("cannot handle signals");
+	for (i = 0; i < conf.nlisten; i++)
+		log_info("listening on %s", conf.listen[i]);
 	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
 
 	event_base_dispatch(base);

@@ -333,8 +333,6 @@ web_listen(struct web *w, const char *spec, char *cause, size_t causelen)
 			errno = ENOMEM;
 			goto fail;
 		}
-		log_info("listening on %s (%s)", spec,
-		    ai->ai_family == AF_INET6 ? "IPv6" : "IPv4");
 	}
 	freeaddrinfo(res);
 	return (0);

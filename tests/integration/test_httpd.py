@@ -432,3 +432,32 @@ def test_max_clients_and_connection_burst(daemons, tmp):
     assert served > 0
     assert d.alive()
     assert curl(port, "/api/config")[0] == 200
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--listen", "nonsense"], "expected ADDR:PORT"),
+    (["--listen", "256.1.1.1:80"], "256.1.1.1:80"),
+    (["--max-clients", "0"], "--max-clients"),
+    (["--still-timeout", "x"], "--still-timeout"),
+    (["--www", "/no/such/dir"], "/no/such/dir"),
+    (["--ws-path", "ws"], "--ws-path"),
+    (["--bogus"], "usage"),
+])
+def test_bad_options_are_one_line_errors(tmp, args, msg):
+    from conftest import binary
+    r = subprocess.run([binary("httpd"), "--listen", "127.0.0.1:%d" % free_port()] + args,
+                       capture_output=True, timeout=10)
+    assert r.returncode != 0
+    err = r.stderr.decode()
+    assert msg in err, err
+    assert "usage" in err or len(err.strip().splitlines()) == 1, err
+
+
+def test_port_in_use_is_an_error(daemons, tmp):
+    from conftest import binary
+    _, port = httpd(daemons, os.path.join(tmp, "none.sock"))
+    r = subprocess.run([binary("httpd"), "--listen", "127.0.0.1:%d" % port],
+                       capture_output=True, timeout=10)
+    assert r.returncode != 0 and b"Address already in use" in r.stderr, r.stderr
+    r = subprocess.run([binary("httpd"), "--help"], capture_output=True, timeout=10)
+    assert r.returncode == 0 and b"--max-clients" in r.stdout
