@@ -19,8 +19,6 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "log.h"
-
 #include "api.h"
 #include "feed.h"
 #include "files.h"
