@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import free_port, tcp_listening, wait_for
 from framesock import FrameReader, decodes, rss_kb
@@ -158,10 +159,15 @@ def test_stills_pages_status_and_errors(daemons, tmp):
 
     code, h, body = curl(port, "/metrics")
     assert code == 200 and h["content-type"].startswith("text/plain; version=0.0.4")
-    text = body.decode()
-    assert "# TYPE campipe_httpd_frames_received_total counter" in text
-    assert 'campipe_httpd_clients{kind="stream"} 0' in text
-    assert 'campipe_httpd_stills_total{result="served"}' in text
+    samples = {}
+    for fam in text_string_to_metric_families(body.decode()):
+        for smp in fam.samples:
+            samples[(smp.name, tuple(sorted(smp.labels.items())))] = smp.value
+    assert samples[("campipe_httpd_frames_received_total", ())] >= 1
+    assert samples[("campipe_httpd_clients", (("kind", "stream"),))] == 0
+    assert samples[("campipe_httpd_stills_total", (("result", "served"),))] >= 4
+    assert samples[("campipe_httpd_frame_width", ())] == 320
+    assert sum(v for (n, _), v in samples.items() if n == "campipe_httpd_camera_state") == 1
 
     # Keep-alive: several requests on one connection.
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
