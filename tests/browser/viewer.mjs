@@ -172,23 +172,31 @@ async function outageChecks(page) {
 	await paints(page, 'after restart');
 }
 
-// httpd's own view of the stills: requests waiting now, and served so far.
-async function httpdStills() {
+// httpd's own view: stills waiting now and served so far, stream clients.
+async function httpdCounts() {
 	const st = await (await fetch(base + 'api/status')).json();
-	return { waiting: st.clients.stills_waiting, served: st.stills.served };
+	return { waiting: st.clients.stills_waiting, served: st.stills.served,
+	    streams: st.clients.stream };
 }
 
 async function stillsChecks(page, inflight) {
 	let maxWaiting = 0, polling = true;
-	const served0 = (await httpdStills()).served;
+	const served0 = (await httpdCounts()).served;
 	const poll = (async () => {
 		while (polling) {
-			maxWaiting = Math.max(maxWaiting, (await httpdStills()).waiting);
+			maxWaiting = Math.max(maxWaiting, (await httpdCounts()).waiting);
 			await new Promise((r) => setTimeout(r, 20));
 		}
 	})();
 	await mode(page, 'stills');
 	await page.selectOption('#interval', '100');
+	let streams = -1;
+	for (let i = 0; i < 50 && streams !== 0; i++) {
+		streams = (await httpdCounts()).streams;
+		await page.waitForTimeout(100);
+	}
+	check(streams === 0, 'mjpeg: leaving the mode closes its stream at httpd',
+	    streams + ' stream clients');
 	await paints(page, 'stills');
 	await until(page, () => window.campipe.frames >= 10, null, 15000,
 	    'stills: ten pictures');
@@ -198,7 +206,7 @@ async function stillsChecks(page, inflight) {
 	await page.waitForTimeout(300);
 	polling = false;
 	await poll;
-	const served = (await httpdStills()).served - served0;
+	const served = (await httpdCounts()).served - served0;
 	check(maxWaiting <= 1, 'stills: at most one pi.jpg waiting at httpd',
 	    'max ' + maxWaiting);
 	// A request cut short by the mode switch may or may not reach httpd.
@@ -218,6 +226,8 @@ async function mjpegChecks(page) {
 	await mode(page, 'mjpeg');
 	await paints(page, 'mjpeg');
 	check(await page.textContent('#s-lat') === 'n/a', 'mjpeg: latency n/a');
+	const streams = (await httpdCounts()).streams;
+	check(streams === 1, 'mjpeg: one stream open at httpd', streams + ' stream clients');
 	await shot(page, 'viewer-mjpeg');
 }
 
