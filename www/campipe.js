@@ -29,10 +29,17 @@ export function configFrom(c) {
 	return {
 		wsPort: Number.isInteger(port) && port > 0 && port < 65536 ? port : 0,
 		wsPath: typeof path === 'string' && path !== '' ? path : DEFAULT_WS_PATH,
-		auth: c.auth === true || (typeof c.auth === 'object' && c.auth !== null &&
-		    c.auth.enabled === true),
+		auth: configAuth(c.auth),
 		raw: c,
 	};
+}
+
+// Whether httpd said authentication is on: true, false, or null when it
+// said nothing (then the pages ask /api/token and take a 404 as "off").
+function configAuth(a) {
+	if (typeof a === 'object' && a !== null)
+		a = a.enabled;
+	return typeof a === 'boolean' ? a : null;
 }
 
 // The WebSocket URL for a page at loc: wss under https, the page's host, and
@@ -44,17 +51,20 @@ export function wsUrl(cfg, loc = window.location) {
 	return proto + '//' + host + path;
 }
 
-// Subprotocols for wsd: with auth on, a fresh token from httpd.
+// Subprotocols for wsd: with auth on, "campipe" (which wsd answers with)
+// and "campipe.token.<token>" with a fresh token from httpd's /api/token,
+// which answers {"token": ...} (or the bare token) and 404 when auth is off.
 export async function wsProtocols(cfg) {
-	if (!cfg.auth)
+	if (cfg.auth === false)
 		return [];
 	const r = await fetch('api/token', { cache: 'no-store' });
+	if (r.status === 404 && cfg.auth === null)
+		return [];
 	if (!r.ok)
 		throw new Error('token: HTTP ' + r.status);
-	// {"token": "..."} or the bare token as text
 	const body = (await r.text()).trim();
 	const t = body.startsWith('{') ? JSON.parse(body).token : body;
-	return ['campipe.token.' + t];
+	return ['campipe', 'campipe.token.' + t];
 }
 
 // Reads "campipe seq=S t=SEC.USEC" from the COM segment right after SOI:

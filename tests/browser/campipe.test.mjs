@@ -75,9 +75,11 @@ test('WebSocket address: no port means the page origin (reverse proxy)', () => {
 
 test('config: both spellings, and defaults for anything missing or odd', () => {
 	const pick = (c) => { const r = configFrom(c); delete r.raw; return r; };
-	const dflt = { wsPort: 0, wsPath: '/stream', auth: false };
-	assert.deepEqual(pick({ ws: { port: 8081, path: '/ws' } }),
+	const dflt = { wsPort: 0, wsPath: '/stream', auth: null };
+	assert.deepEqual(pick({ ws: { port: 8081, path: '/ws' }, auth: false }),
 	    { wsPort: 8081, wsPath: '/ws', auth: false });
+	assert.deepEqual(pick({ ws: { port: 8081, path: '/ws' } }),
+	    { wsPort: 8081, wsPath: '/ws', auth: null });
 	assert.deepEqual(pick({ ws_port: 9000, ws_path: '/s', auth: true }),
 	    { wsPort: 9000, wsPath: '/s', auth: true });
 	assert.deepEqual(pick({ ws: { port: 8081 }, auth: { enabled: true } }),
