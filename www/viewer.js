@@ -34,7 +34,8 @@ const cp = window.campipe = {
 	stills: null, status: null, config: null,
 };
 const view = {
-	rot: Number(store.get('rot', 0)) % 360,
+	// quarter turns, never wrapped, so the turn always animates clockwise
+	turns: Math.round(Number(store.get('rot', 0)) / 90) || 0,
 	flipH: store.get('flipH', '0') === '1',
 	flipV: store.get('flipV', '0') === '1',
 };
@@ -101,7 +102,7 @@ function render() {
 	d.fps = cp.fps.toFixed(2);
 	d.latency = cp.latencyMs === null ? '' : cp.latencyMs.toFixed(1);
 	if (cp.width) {
-		const r = view.rot % 180 ? cp.height / cp.width : cp.width / cp.height;
+		const r = view.turns % 2 ? cp.height / cp.width : cp.width / cp.height;
 		$('stage').style.setProperty('--ar', r.toFixed(4));
 	}
 }
@@ -137,20 +138,20 @@ function setMode(m) {
 // Applies rotate and flip to the media through CSS variables.
 function applyView() {
 	const s = $('stage').style;
-	s.setProperty('--rot', view.rot + 'deg');
+	s.setProperty('--rot', view.turns * 90 + 'deg');
 	s.setProperty('--sx', view.flipH ? -1 : 1);
 	s.setProperty('--sy', view.flipV ? -1 : 1);
-	$('stage').dataset.rot = view.rot;
+	$('stage').dataset.rot = view.turns % 4 * 90;
 	$('flip-h').setAttribute('aria-pressed', view.flipH);
 	$('flip-v').setAttribute('aria-pressed', view.flipV);
-	store.set('rot', view.rot);
+	store.set('rot', view.turns % 4 * 90);
 	store.set('flipH', view.flipH ? 1 : 0);
 	store.set('flipV', view.flipV ? 1 : 0);
 	render();
 }
 
 function rotate() {
-	view.rot = (view.rot + 90) % 360;
+	view.turns++;
 	applyView();
 }
 
