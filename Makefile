@@ -77,11 +77,11 @@ $(BUILD)/lib$(1).a: $(call lib_objs,$(1))
 endef
 $(foreach d,$(LIBDIRS),$(eval $(call lib_rule,$(d))))
 
-$(BUILD)/campipe-%: $(OBJ)/%/main.o $(LIBS)
-	$(CC) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
-$(OBJ)/%/main.o: %/%.c
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+define daemon_rule
+$(BUILD)/campipe-$(1): $(OBJ)/$(1)/$(1).o $(LIBS)
+	$(CC) $(LDFLAGS) -o $$@ $$< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+endef
+$(foreach d,$(DAEMONS),$(eval $(call daemon_rule,$(d))))
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(LIBS)
 	@mkdir -p $(@D)
@@ -121,7 +121,7 @@ fuzz: deps-check $(FUZZ_BINS)
 
 fuzz-smoke: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p tests/fuzz/corpus/$$n; \
-	  $$f -max_total_time=$(FUZZ_SMOKE_TIME) tests/fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.smoke.log 2>&1 \
+	  $$f -max_total_time=$(FUZZ_SMOKE_TIME) -print_final_stats=1 tests/fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.smoke.log 2>&1 \
 	    || { tail -40 $(BUILD)/fuzz/$$n.smoke.log; echo "fuzz-smoke: $$n FAILED"; exit 1; }; \
 	  echo "fuzz-smoke: $$n ok ($$(grep -o 'stat::number_of_executed_units: [0-9]*' \
 	    $(BUILD)/fuzz/$$n.smoke.log | grep -o '[0-9]*$$' || echo '?') runs)"; done

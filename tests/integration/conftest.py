@@ -108,9 +108,12 @@ def daemons(tmp):
     """Starts daemons on demand; stops them all and checks they exited cleanly."""
     started = []
 
-    def start(name, *args, env=None, wait_unix=None, wait_tcp=None):
+    def start(name, *args, env=None, wait_unix=None, wait_tcp=None, wait_log=None):
         d = Daemon(name, args, tmp, env).start()
         started.append(d)
+        if wait_log:
+            wait_for(lambda: wait_log in d.logtext() or not d.alive(),
+                     what=name + " log line " + repr(wait_log))
         if wait_unix:
             wait_for(lambda: unix_listening(wait_unix) or not d.alive(),
                      what=name + " socket")
