@@ -185,7 +185,10 @@ client_goodbye(struct client *c, unsigned short code)
 	if (c->state != CLIENT_OPEN)
 		return;
 	client_close(c, code, "server going down");
+	/* The bufferevent owns the buffer's front: lend it for this write. */
+	evbuffer_unfreeze(out, 1);
 	evbuffer_write(out, c->fd);
+	evbuffer_freeze(out, 1);
 }
 
 /* Answers the request head with an HTTP error and closes. */
