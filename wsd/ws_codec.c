@@ -54,7 +54,7 @@ ws_codec_free(struct ws_codec *wc)
 	free(wc);
 }
 
-/* Reports an event. */
+/* Reports an event; data is never NULL, even when len is 0. */
 static void
 ws_codec_emit(ws_codec_cb cb, void *arg, enum ws_codec_event_type type,
     const unsigned char *data, size_t len, uint16_t code, const char *cause)
@@ -62,7 +62,7 @@ ws_codec_emit(ws_codec_cb cb, void *arg, enum ws_codec_event_type type,
 	struct ws_codec_event	 ev;
 
 	ev.type = type;
-	ev.data = data;
+	ev.data = data != NULL ? data : (const unsigned char *)"";
 	ev.len = len;
 	ev.code = code;
 	ev.cause = cause;

@@ -45,7 +45,7 @@ enum ws_codec_event_type {
 
 struct ws_codec_event {
 	enum ws_codec_event_type type;
-	const unsigned char	*data;	/* payload, valid during the callback */
+	const unsigned char	*data;	/* payload (never NULL), valid during the call */
 	size_t			 len;
 	uint16_t		 code;	/* CLOSE: received; ERROR: to send */
 	const char		*cause;	/* ERROR only */
