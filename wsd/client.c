@@ -48,7 +48,7 @@ struct client {
 	uint64_t		 interval_ns;	/* 1/fps, 0 for no cap */
 	uint64_t		 last_sent_ns;
 	struct event		*ev_rate;	/* sends pending when fps allows */
-	struct event		*ev_ping;
+	struct event		*ev_timer;	/* head deadline, then pings */
 	int			 awaiting_pong;
 	uint32_t		 pings;
 	unsigned int		 controls;	/* control frames not yet written */
@@ -57,6 +57,7 @@ struct client {
 static void	client_read(struct bufferevent *, void *);
 static void	client_write(struct bufferevent *, void *);
 static void	client_event(struct bufferevent *, short, void *);
+static void	client_timer(evutil_socket_t, short, void *);
 
 /* Monotonic time in nanoseconds. */
 static uint64_t
@@ -101,6 +102,14 @@ client_new(struct relay *r, int fd, const struct sockaddr *sa, int salen,
 		free(c);
 		return (NULL);
 	}
+	c->ev_timer = evtimer_new(relay_base(r), client_timer, c);
+	if (c->ev_timer == NULL) {
+		log_warnx("%s: cannot create a timer", __func__);
+		bufferevent_free(c->bev);
+		free(c);
+		return (NULL);
+	}
+	evtimer_add(c->ev_timer, &conf->head_timeout);
 	bufferevent_setcb(c->bev, client_read, client_write, client_event, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, WS_REQUEST_HEAD_MAX + 1);
 	bufferevent_set_timeouts(c->bev, &conf->head_timeout,
@@ -119,8 +128,8 @@ client_free(struct client *c)
 	relay_remove(c->relay, c, c->slot);
 	if (c->ev_rate != NULL)
 		event_free(c->ev_rate);
-	if (c->ev_ping != NULL)
-		event_free(c->ev_ping);
+	if (c->ev_timer != NULL)
+		event_free(c->ev_timer);
 	frame_unref(c->pending);
 	ws_codec_free(c->codec);
 	bufferevent_free(c->bev);
@@ -143,8 +152,8 @@ client_end_session(struct client *c)
 	c->pending = NULL;
 	if (c->ev_rate != NULL)
 		evtimer_del(c->ev_rate);
-	if (c->ev_ping != NULL)
-		evtimer_del(c->ev_ping);
+	if (c->ev_timer != NULL)
+		evtimer_del(c->ev_timer);
 	if (c->joined) {
 		c->joined = 0;
 		relay_leave(c->relay);
@@ -308,15 +317,24 @@ client_rate_due(evutil_socket_t fd, short what, void *arg)
 	client_send_pending(arg);
 }
 
-/* Ping timer: pings, or drops a client that did not answer the last one. */
+/*
+ * The client's timer: the deadline for the whole request head (a slow
+ * sender cannot hold the connection), then pings, dropping a client that
+ * did not answer the last one.
+ */
 static void
-client_ping(evutil_socket_t fd, short what, void *arg)
+client_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct client		*c = arg;
 	const struct relay_conf	*conf = relay_conf(c->relay);
 	unsigned char		 buf[WS_CODEC_FRAME_MAX], payload[4];
 	size_t			 n;
 
+	if (c->state == CLIENT_HEAD) {
+		log_info("%s: no request head in time", c->addr);
+		client_free(c);
+		return;
+	}
 	if (c->awaiting_pong) {
 		log_info("%s: no answer to ping, dropping", c->addr);
 		relay_stats(c->relay)->dropped++;
@@ -331,7 +349,7 @@ client_ping(evutil_socket_t fd, short what, void *arg)
 	n = ws_codec_control(buf, WS_CODEC_OP_PING, payload, sizeof(payload));
 	evbuffer_add(bufferevent_get_output(c->bev), buf, n);
 	c->awaiting_pong = 1;
-	evtimer_add(c->ev_ping, &conf->ping_timeout);
+	evtimer_add(c->ev_timer, &conf->ping_timeout);
 }
 
 /* Queues a control frame, unless the client let too many pile up. */
@@ -389,7 +407,7 @@ client_read_frames(struct client *c)
 	if (evbuffer_get_length(in) == 0)
 		return;
 	c->awaiting_pong = 0;	/* any bytes show the client is there */
-	evtimer_add(c->ev_ping, &conf->ping_interval);
+	evtimer_add(c->ev_timer, &conf->ping_interval);
 	while (c->state == CLIENT_OPEN &&
 	    (n = evbuffer_remove(in, buf, sizeof(buf))) > 0)
 		ws_codec_feed(c->codec, buf, n, client_ws_event, c);
@@ -407,10 +425,8 @@ client_upgrade(struct client *c, const struct ws_handshake_result *res)
 
 	c->codec = ws_codec_new(conf->max_message);
 	c->ev_rate = evtimer_new(base, client_rate_due, c);
-	c->ev_ping = evtimer_new(base, client_ping, c);
 	n = ws_handshake_response(buf, sizeof(buf), res);
-	if (c->codec == NULL || c->ev_rate == NULL || c->ev_ping == NULL ||
-	    n < 0) {
+	if (c->codec == NULL || c->ev_rate == NULL || n < 0) {
 		client_refuse(c, 503, "out of memory");
 		return;
 	}
@@ -426,7 +442,7 @@ client_upgrade(struct client *c, const struct ws_handshake_result *res)
 	evbuffer_add(bufferevent_get_output(c->bev), buf, n);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
 	bufferevent_set_timeouts(c->bev, NULL, &conf->write_timeout);
-	evtimer_add(c->ev_ping, &conf->ping_interval);
+	evtimer_add(c->ev_timer, &conf->ping_interval);
 	log_info("%s: WebSocket open (fps %u, %s)", c->addr, c->params.fps,
 	    c->params.encoding == WS_HANDSHAKE_BASE64 ? "base64" : "binary");
 	if ((latest = relay_latest(c->relay)) != NULL)

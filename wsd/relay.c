@@ -33,6 +33,7 @@ struct relay {
 	size_t			 nconns;
 	size_t			 capconns;
 	size_t			 nviewers;	/* open WebSockets */
+	int			 full;		/* refusing connections: logged */
 
 	struct frame_sub	*sub;
 	struct frame		*b64_src;	/* frame last encoded to base64 */
@@ -145,10 +146,14 @@ relay_accept(struct evconnlistener *l, evutil_socket_t fd,
 
 	r->stats.accepted++;
 	if (r->nconns >= r->conf.max_conns) {
-		log_warnx("%zu connections: refusing more", r->nconns);
+		if (!r->full)
+			log_warnx("%zu connections: refusing more", r->nconns);
+		r->full = 1;
+		r->stats.refused++;
 		evutil_closesocket(fd);
 		return;
 	}
+	r->full = 0;
 	if (r->nconns == r->capconns) {
 		cap = r->capconns ? r->capconns * 2 : 64;
 		if ((p = reallocarray(r->conns, cap, sizeof(*p))) == NULL) {

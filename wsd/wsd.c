@@ -32,6 +32,7 @@ usage(FILE *f)
 "  --ping-interval SEC   ping a client silent this long (default 20)\n"
 "  --ping-timeout SEC    drop it if no answer within this (default 10)\n"
 "  --write-timeout SEC   drop a client that reads nothing this long (30)\n"
+"  --head-timeout SEC    time to send the whole request head (default 10)\n"
 "  --max-message BYTES   longest message a client may send (default 4096)\n"
 "  --max-frame-size N    longest frame accepted from capd (default 8388608)\n"
 "  -v, --verbose         debug logging\n"
@@ -92,6 +93,7 @@ main(int argc, char *argv[])
 		{ "ping-interval",	required_argument,	NULL, 'i' },
 		{ "ping-timeout",	required_argument,	NULL, 't' },
 		{ "write-timeout",	required_argument,	NULL, 'w' },
+		{ "head-timeout",	required_argument,	NULL, 'H' },
 		{ "max-message",	required_argument,	NULL, 'm' },
 		{ "max-frame-size",	required_argument,	NULL, 'M' },
 		{ "verbose",		no_argument,		NULL, 'v' },
@@ -151,6 +153,10 @@ main(int argc, char *argv[])
 		case 'w':
 			wsd_seconds("--write-timeout", optarg,
 			    &conf.write_timeout);
+			break;
+		case 'H':
+			wsd_seconds("--head-timeout", optarg,
+			    &conf.head_timeout);
 			break;
 		case 'm':
 			conf.max_message = wsd_number("--max-message", optarg,

@@ -189,6 +189,32 @@ def test_oversized_and_malformed_heads(daemons, tmp):
     assert status(port)["refused"] == 3
 
 
+def test_slow_request_head_is_cut_off(daemons, tmp):
+    wsd, port = start_wsd(daemons, os.path.join(tmp, "none.sock"), "--head-timeout", "1")
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"GET /stream HTTP/1.1\r\n")
+    closed = False
+    for i in range(100):            # a header byte every 0.1 s: never done
+        try:
+            s.sendall(b"X-Slow-%d: y\r\n" % i)
+        except OSError:
+            closed = True
+            break
+        time.sleep(0.1)
+        s.setblocking(False)
+        try:
+            closed = s.recv(100) == b""
+        except BlockingIOError:
+            pass
+        s.setblocking(True)
+        if closed:
+            break
+    s.close()
+    assert closed and "no request head in time" in wsd.logtext()
+    # Others are still served.
+    assert status(port)["clients"] == 0
+
+
 def test_max_clients_gets_503(daemons, tmp):
     _, port = start_wsd(daemons, os.path.join(tmp, "none.sock"), "--max-clients", "2")
     a, _ = open_raw(port)
