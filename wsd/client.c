@@ -112,6 +112,8 @@ client_new(struct relay *r, int fd, const struct sockaddr *sa, int salen,
 	evtimer_add(c->ev_timer, &conf->head_timeout);
 	bufferevent_setcb(c->bev, client_read, client_write, client_event, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, WS_REQUEST_HEAD_MAX + 1);
+	/* Header and JPEG in one writev, not in 16 KB slices. */
+	bufferevent_set_max_single_write(c->bev, EV_SSIZE_MAX);
 	bufferevent_set_timeouts(c->bev, &conf->head_timeout,
 	    &conf->write_timeout);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
