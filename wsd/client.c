@@ -47,11 +47,11 @@ struct client {
 	struct frame		*pending;	/* newest frame not yet sent */
 	uint64_t		 interval_ns;	/* 1/fps, 0 for no cap */
 	uint64_t		 last_sent_ns;
-	struct event		*ev_rate;	/* sends pending when fps allows */
+	struct event		*ev_rate;	/* fps cap: pending is due */
 	struct event		*ev_timer;	/* head deadline, then pings */
 	int			 awaiting_pong;
 	uint32_t		 pings;
-	unsigned int		 controls;	/* control frames not yet written */
+	unsigned int		 controls;	/* control frames queued */
 };
 
 static void	client_read(struct bufferevent *, void *);
@@ -95,7 +95,8 @@ client_new(struct relay *r, int fd, const struct sockaddr *sa, int salen,
 	else
 		snprintf(c->addr, sizeof(c->addr), "%s:%s", host, port);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->bev = bufferevent_socket_new(relay_base(r), fd, BEV_OPT_CLOSE_ON_FREE);
+	c->bev = bufferevent_socket_new(relay_base(r), fd,
+	    BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		log_warnx("%s: cannot create a bufferevent", __func__);
 		close(fd);
@@ -455,7 +456,7 @@ client_upgrade(struct client *c, const struct ws_handshake_result *res)
 static void
 client_read_head(struct client *c)
 {
-	static struct ws_request	 req;	/* scratch: one loop, one thread */
+	static struct ws_request	 req;	/* scratch: one thread */
 	const struct relay_conf		*conf = relay_conf(c->relay);
 	struct ws_handshake_conf	 hconf;
 	struct ws_handshake_result	 res;
@@ -477,7 +478,8 @@ client_read_head(struct client *c)
 		return;
 	}
 	evbuffer_drain(in, req.head_len);
-	if (strcmp(req.path, "/status") == 0 && strcmp(req.method, "GET") == 0) {
+	if (strcmp(req.path, "/status") == 0 &&
+	    strcmp(req.method, "GET") == 0) {
 		client_status(c);
 		return;
 	}

@@ -18,7 +18,7 @@ struct client	*client_new(struct relay *r, int fd, const struct sockaddr *sa,
 		    int salen, size_t slot);
 /* Closes the connection without ceremony and frees. */
 void		 client_free(struct client *c);
-/* Writes a close with this code if the WebSocket is open, as the daemon exits. */
+/* As the daemon exits: writes a close with code if the WebSocket is open. */
 void		 client_goodbye(struct client *c, unsigned short code);
 /* Offers a new frame: sent now, or kept as the pending one. */
 void		 client_frame(struct client *c, struct frame *f);

@@ -20,7 +20,7 @@
 #include "ws_codec.h"
 
 #define RELAY_BACKLOG		512
-#define RELAY_ACCEPT_PAUSE	1	/* seconds without accepting after EMFILE */
+#define RELAY_ACCEPT_PAUSE	1	/* s not accepting after EMFILE */
 
 struct relay {
 	struct event_base	*base;
@@ -33,10 +33,10 @@ struct relay {
 	size_t			 nconns;
 	size_t			 capconns;
 	size_t			 nviewers;	/* open WebSockets */
-	int			 full;		/* refusing connections: logged */
+	int			 full;		/* refusing: logged once */
 
 	struct frame_sub	*sub;
-	struct frame		*b64_src;	/* frame last encoded to base64 */
+	struct frame		*b64_src;	/* frame last in base64 */
 	struct frame		*b64;		/* its base64 text */
 	struct relay_stats	 stats;
 };

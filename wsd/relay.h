@@ -26,7 +26,7 @@ struct relay_conf {
 	const char	*origins[RELAY_ORIGINS_MAX];
 	size_t		 norigins;
 	size_t		 max_clients;		/* WebSocket clients at most */
-	size_t		 max_conns;		/* connections at most, any state */
+	size_t		 max_conns;		/* connections at most */
 	size_t		 max_message;		/* bytes per client message */
 	size_t		 max_frame;		/* bytes per frame from capd */
 	struct timeval	 ping_interval;
@@ -42,12 +42,13 @@ struct relay_stats {
 	unsigned long long	 accepted;	/* connections */
 	unsigned long long	 upgraded;	/* WebSocket sessions opened */
 	unsigned long long	 refused;	/* handshakes refused */
-	unsigned long long	 dropped;	/* clients dropped on timeouts */
+	unsigned long long	 dropped;	/* dropped on timeouts */
 };
 
 /* Creates the relay; NULL with cause on failure. */
 struct relay	*relay_new(struct event_base *base,
-		    const struct relay_conf *conf, char *cause, size_t causelen);
+		    const struct relay_conf *conf, char *cause,
+		    size_t causelen);
 /* Closes every connection (WebSocket clients get a 1001 close) and frees. */
 void		 relay_free(struct relay *r);
 /* Listens on "ADDR:PORT" ("[V6]:PORT" for IPv6).  0, or -1 with cause. */

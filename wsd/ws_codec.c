@@ -276,14 +276,15 @@ ws_codec_feed(struct ws_codec *wc, const unsigned char *data, size_t len,
 			wc->hdr_have += n;
 			data += n;
 			len -= n;
-			if (wc->hdr_have == 2 &&
-			    (wc->hdr_need = ws_codec_check_start(wc, &cause)) == 0)
+			if (wc->hdr_have == 2 && (wc->hdr_need =
+			    ws_codec_check_start(wc, &cause)) == 0)
 				return (ws_codec_fail(wc,
 				    WS_CODEC_CLOSE_PROTOCOL, cause, cb, arg));
 			if (wc->hdr_have < wc->hdr_need)
 				continue;
 			if ((code = ws_codec_check_header(wc, &cause)) != 0)
-				return (ws_codec_fail(wc, code, cause, cb, arg));
+				return (ws_codec_fail(wc, code, cause, cb,
+				    arg));
 			wc->in_payload = 1;
 		} else {
 			if (wc->remaining > 0 && len == 0)

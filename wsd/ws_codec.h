@@ -24,7 +24,8 @@
 
 #define WS_CODEC_HEADER_MAX	10	/* longest server frame header */
 #define WS_CODEC_CONTROL_MAX	125	/* longest control payload */
-#define WS_CODEC_FRAME_MAX	(2 + WS_CODEC_CONTROL_MAX) /* a whole control frame */
+/* A whole control frame. */
+#define WS_CODEC_FRAME_MAX	(2 + WS_CODEC_CONTROL_MAX)
 
 #define WS_CODEC_CLOSE_NORMAL		1000
 #define WS_CODEC_CLOSE_GOING_AWAY	1001
@@ -45,7 +46,7 @@ enum ws_codec_event_type {
 
 struct ws_codec_event {
 	enum ws_codec_event_type type;
-	const unsigned char	*data;	/* payload (never NULL), valid during the call */
+	const unsigned char	*data;	/* never NULL; valid in the call */
 	size_t			 len;
 	uint16_t		 code;	/* CLOSE: received; ERROR: to send */
 	const char		*cause;	/* ERROR only */

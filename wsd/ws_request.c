@@ -54,7 +54,7 @@ ws_request_end(const char *data, size_t start, size_t len)
 	return (0);
 }
 
-/* Cuts the next line out of *p (NUL-terminated, CR stripped); NULL on a bare CR. */
+/* Cuts the next line out of *p, CR stripped; NULL on a bare CR. */
 static char *
 ws_request_line(char **p)
 {
@@ -89,12 +89,13 @@ ws_request_first(struct ws_request *req, char *line, char *cause,
 		return (ws_request_fail(req, 400, "malformed method", cause,
 		    causelen));
 	if (req->path[0] != '/')
-		return (ws_request_fail(req, 400, "request target is not a path",
-		    cause, causelen));
+		return (ws_request_fail(req, 400,
+		    "request target is not a path", cause, causelen));
 	for (s = req->path; *s != '\0'; s++)
 		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
 			return (ws_request_fail(req, 400,
-			    "bad character in request target", cause, causelen));
+			    "bad character in request target", cause,
+			    causelen));
 	if (strcmp(sp2 + 1, "HTTP/1.1") == 0)
 		req->minor = 1;
 	else if (strcmp(sp2 + 1, "HTTP/1.0") == 0)

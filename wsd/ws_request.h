@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#define WS_REQUEST_HEAD_MAX	8192	/* bytes up to and with the blank line */
+#define WS_REQUEST_HEAD_MAX	8192	/* bytes, blank line included */
 #define WS_REQUEST_HEADERS_MAX	48
 
 struct ws_request_header {
@@ -24,8 +24,8 @@ struct ws_request {
 	struct ws_request_header hdrs[WS_REQUEST_HEADERS_MAX];
 	size_t		 nhdrs;
 	size_t		 head_len;	/* bytes the head took in the input */
-	int		 error;		/* HTTP status to answer a bad head with */
-	char		 buf[WS_REQUEST_HEAD_MAX + 2];	/* fields, NUL-separated */
+	int		 error;		/* status for a bad head */
+	char		 buf[WS_REQUEST_HEAD_MAX + 2];	/* the fields */
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "relay.h"
 
+/* Prints the options. */
 static void
 usage(FILE *f)
 {
@@ -120,7 +121,8 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'l':
 			if (conf.nlisten == RELAY_LISTEN_MAX)
-				fatalx("--listen: at most %d", RELAY_LISTEN_MAX);
+				fatalx("--listen: at most %d",
+				    RELAY_LISTEN_MAX);
 			conf.listen[conf.nlisten++] = optarg;
 			break;
 		case 'p':
