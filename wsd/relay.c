@@ -41,6 +41,8 @@ struct relay {
 	struct relay_stats	 stats;
 };
 
+static void	relay_resume(evutil_socket_t, short, void *);
+
 /* A frame from capd: offered to every connection (only open ones take it). */
 static void
 relay_frame(struct frame *f, void *arg)
@@ -77,7 +79,7 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	r->conf = *conf;
 	r->sub = frame_sub_new(base, conf->frames, conf->max_frame,
 	    relay_frame, relay_sub_state, r);
-	r->ev_resume = evtimer_new(base, NULL, NULL);
+	r->ev_resume = evtimer_new(base, relay_resume, r);
 	if (r->sub == NULL || r->ev_resume == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		relay_free(r);
@@ -131,7 +133,6 @@ relay_accept_error(struct evconnlistener *l, void *arg)
 	log_warn("accept");
 	for (i = 0; i < r->nlisteners; i++)
 		evconnlistener_disable(r->listeners[i]);
-	event_assign(r->ev_resume, r->base, -1, 0, relay_resume, r);
 	evtimer_add(r->ev_resume, &tv);
 }
 
