@@ -295,6 +295,7 @@ relay_base64(struct relay *r, struct frame *f)
 		free(buf);
 		return (NULL);
 	}
+	r->stats.base64_encoded++;
 	frame_unref(r->b64);
 	frame_unref(r->b64_src);
 	r->b64 = b;
@@ -311,14 +312,15 @@ relay_status(struct relay *r, struct evbuffer *out)
 	evbuffer_add_printf(out, "{\"clients\":%zu,\"connections\":%zu,"
 	    "\"max_clients\":%zu,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
 	    "\"bytes_sent\":%llu,\"accepted\":%llu,\"upgraded\":%llu,"
-	    "\"refused\":%llu,\"dropped\":%llu,"
+	    "\"refused\":%llu,\"dropped\":%llu,\"base64_encoded\":%llu,"
 	    "\"capd\":{\"state\":\"%s\",\"frames\":%llu,\"reconnects\":%llu,"
 	    "\"last_seq\":%llu},"
 	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu}\n",
 	    r->nviewers, r->nconns, r->conf.max_clients,
 	    r->stats.frames_sent, r->stats.frames_skipped, r->stats.bytes_sent,
 	    r->stats.accepted, r->stats.upgraded, r->stats.refused,
-	    r->stats.dropped, frame_sub_state_name(frame_sub_state(r->sub)),
+	    r->stats.dropped, r->stats.base64_encoded,
+	    frame_sub_state_name(frame_sub_state(r->sub)),
 	    frame_sub_frames(r->sub), frame_sub_reconnects(r->sub),
 	    f != NULL ? (unsigned long long)f->seq : 0ULL,
 	    frame_count_alive(), frame_bytes_alive());

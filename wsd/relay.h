@@ -43,6 +43,7 @@ struct relay_stats {
 	unsigned long long	 upgraded;	/* WebSocket sessions opened */
 	unsigned long long	 refused;	/* handshakes refused */
 	unsigned long long	 dropped;	/* dropped on timeouts */
+	unsigned long long	 base64_encoded;	/* frames encoded */
 };
 
 /* Creates the relay; NULL with cause on failure. */

@@ -87,6 +87,21 @@ def test_base64_text_messages(relay, tmp):
     assert decodes(jpegs[-1], tmp) == (320, 240)
 
 
+def test_base64_is_encoded_once_per_frame_for_all_clients(relay):
+    _, _, port, _ = relay()
+
+    async def run():
+        return await asyncio.gather(*[receive(url(port, "?encoding=base64"), 15)
+                                      for _ in range(6)])
+    got = asyncio.run(run())
+    sent = sum(len(msgs) for msgs in got)
+    st = status(port)
+    assert sent == 90
+    # Six clients, one encoding per frame: never more encodings than frames.
+    assert st["base64_encoded"] <= st["capd"]["frames"] + 1, st
+    assert st["base64_encoded"] < sent, st
+
+
 def test_fps_caps_the_rate_and_mixed_clients_share_frames(relay):
     _, _, port, _ = relay()
 
