@@ -28,6 +28,7 @@ struct relay {
 	struct evconnlistener	*listeners[RELAY_LISTEN_MAX];
 	size_t			 nlisteners;
 	struct event		*ev_resume;	/* re-enables accepting */
+	struct event		*ev_unsub;	/* stops the link, nobody left */
 
 	struct client		**conns;	/* every connection */
 	size_t			 nconns;
@@ -42,6 +43,7 @@ struct relay {
 };
 
 static void	relay_resume(evutil_socket_t, short, void *);
+static void	relay_unsubscribe(evutil_socket_t, short, void *);
 
 /* A frame from capd: offered to every connection (only open ones take it). */
 static void
@@ -80,7 +82,8 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	r->sub = frame_sub_new(base, conf->frames, conf->max_frame,
 	    relay_frame, relay_sub_state, r);
 	r->ev_resume = evtimer_new(base, relay_resume, r);
-	if (r->sub == NULL || r->ev_resume == NULL) {
+	r->ev_unsub = evtimer_new(base, relay_unsubscribe, r);
+	if (r->sub == NULL || r->ev_resume == NULL || r->ev_unsub == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		relay_free(r);
 		return (NULL);
@@ -106,6 +109,8 @@ relay_free(struct relay *r)
 		frame_sub_free(r->sub);
 	if (r->ev_resume != NULL)
 		event_free(r->ev_resume);
+	if (r->ev_unsub != NULL)
+		event_free(r->ev_unsub);
 	frame_unref(r->b64);
 	frame_unref(r->b64_src);
 	free(r);
@@ -248,16 +253,34 @@ relay_join(struct relay *r)
 	if (r->nviewers >= r->conf.max_clients)
 		return (-1);
 	r->stats.upgraded++;
-	if (r->nviewers++ == 0)
+	if (r->nviewers++ == 0) {
+		evtimer_del(r->ev_unsub);
 		frame_sub_start(r->sub);
+	}
 	return (0);
 }
 
-/* A viewer leaves; the last one stops the subscription. */
+/*
+ * A viewer leaves.  After the last one the link is stopped from the loop,
+ * not here: a client may leave inside the link's own frame callback.
+ */
 void
 relay_leave(struct relay *r)
 {
+	struct timeval	 now = { 0, 0 };
+
 	if (r->nviewers == 0 || --r->nviewers > 0)
+		return;
+	evtimer_add(r->ev_unsub, &now);
+}
+
+/* Nobody watches: lets capd stop the camera and forgets the base64 cache. */
+static void
+relay_unsubscribe(evutil_socket_t fd, short what, void *arg)
+{
+	struct relay	*r = arg;
+
+	if (r->nviewers > 0)
 		return;
 	frame_sub_stop(r->sub);
 	frame_unref(r->b64);
