@@ -7,14 +7,13 @@ when the script asks, and fails with the script's output.  Screenshots go to
 BUILD/artifacts/.
 """
 import os
-import select
 import shutil
 import subprocess
-import time
+import threading
 
 import pytest
 
-from conftest import BUILD, binary, free_port, tcp_listening, wait_for
+from conftest import BUILD, binary, free_port
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BROWSER = os.path.join(ROOT, "tests", "browser")
@@ -62,27 +61,25 @@ def test_viewer_in_chromium(daemons, tmp):
         cwd=BROWSER, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, env=dict(os.environ, CHROMIUM=CHROMIUM))
     out = []
-    end = time.monotonic() + TIMEOUT
+    # Kills the browser script if it hangs; its output then shows where.
+    watchdog = threading.Timer(TIMEOUT, proc.kill)
+    watchdog.start()
     try:
-        while time.monotonic() < end:
-            ready, _, _ = select.select([proc.stdout], [], [], 1.0)
-            if not ready:
-                continue
-            line = proc.stdout.readline()
-            if not line:
-                break
+        for line in proc.stdout:
             out.append(line)
             if line.startswith("CTL stop-wsd"):
-                assert wsd.stop() == 0, wsd.logtext()
+                rc, log = wsd.stop(), wsd.logtext()
+                assert rc == 0 and "AddressSanitizer" not in log \
+                    and "runtime error" not in log, log
             elif line.startswith("CTL start-wsd"):
-                wsd.start()
-                wait_for(lambda: tcp_listening(wsport), what="wsd back")
+                wsd = daemons("wsd", *wsd_args, wait_tcp=wsport)
             else:
                 continue
             proc.stdin.write("ok\n")
             proc.stdin.flush()
-        rc = proc.wait(timeout=max(1, end - time.monotonic()))
+        rc = proc.wait()
     finally:
+        watchdog.cancel()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
