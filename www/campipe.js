@@ -3,6 +3,7 @@
 // WebSocket feed with reconnect and frame dropping, and a frame-rate meter.
 
 const DEFAULT_WS_PATH = '/stream';
+const STALL_MS = 20000;
 
 // Reads httpd's /api/config; a missing or broken config means "same origin,
 // default path", which is also what a reverse proxy in front of both needs.
@@ -103,25 +104,30 @@ export function paint(canvas, ctx, bmp) {
 	bmp.close();
 }
 
-// Counts frames and gives the rate over the last two seconds.
+// Counts frames and gives the rate over the last two seconds, or over a
+// few frames when they come slower than that (stills every 5 s).
 export class Meter {
 	constructor(windowMs = 2000) {
 		this.windowMs = windowMs;
+		this.span = windowMs;
 		this.times = [];
 		this.frames = 0;
 	}
 
 	tick() {
 		const now = performance.now();
+		const n = this.times.length;
+		if (n > 0)
+			this.span = Math.max(this.windowMs, 2.5 * (now - this.times[n - 1]));
 		this.frames++;
 		this.times.push(now);
-		while (this.times.length > 2 && now - this.times[0] > this.windowMs)
+		while (this.times.length > 2 && now - this.times[0] > this.span)
 			this.times.shift();
 	}
 
 	fps() {
 		const n = this.times.length;
-		if (n < 2 || performance.now() - this.times[n - 1] > this.windowMs)
+		if (n < 2 || performance.now() - this.times[n - 1] > this.span)
 			return 0;
 		return (n - 1) * 1000 / (this.times[n - 1] - this.times[0]);
 	}
@@ -236,11 +242,22 @@ export class LiveFeed {
 		this.timer = setTimeout(() => this.connect(), d);
 	}
 
+	// Says so when frames stop; after STALL_MS opens a new connection, in
+	// case this one died without a word (a phone that slept, a lost route).
 	checkStall() {
-		if (this.ws !== null && this.ws.readyState === WebSocket.OPEN &&
-		    performance.now() - this.lastMessage > 3000)
+		const ws = this.ws;
+		const quiet = performance.now() - this.lastMessage;
+		if (ws === null || ws.readyState !== WebSocket.OPEN || quiet < 3000)
+			return;
+		if (quiet < STALL_MS) {
 			this.setState('waiting', 'connected, no frames for ' +
-			    ((performance.now() - this.lastMessage) / 1000).toFixed(0) + ' s');
+			    (quiet / 1000).toFixed(0) + ' s');
+			return;
+		}
+		ws.onclose = ws.onmessage = null;
+		ws.close();
+		this.ws = null;
+		this.retry('no frames for ' + (quiet / 1000).toFixed(0) + ' s');
 	}
 
 	message(data) {

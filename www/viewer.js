@@ -88,8 +88,10 @@ function render() {
 	cp.fps = meter.fps();
 	cp.dropped = current ? current.dropped() : 0;
 	const fps = cp.frames ? cp.fps.toFixed(1) : '–';
+	// an old latency says nothing once frames stop
 	const lat = cp.mode === 'mjpeg' ? 'n/a' :
-	    cp.latencyMs === null ? '–' : Math.round(cp.latencyMs) + ' ms';
+	    cp.latencyMs === null || cp.fps === 0 ? '–' :
+	    Math.round(cp.latencyMs) + ' ms';
 	$('s-fps').textContent = fps === '–' ? fps : fps + ' fps';
 	$('s-lat').textContent = lat;
 	$('s-frames').textContent = cp.frames;

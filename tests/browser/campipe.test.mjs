@@ -1,9 +1,9 @@
 // campipe.test.mjs: the page helpers that need no browser, under node:test:
 // the COM segment reader on exact bytes and on random bytes, the WebSocket
-// address, and what the pages take from /api/config.
+// address, what the pages take from /api/config, and the frame-rate meter.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { configFrom, parseCom, wsUrl } from '../../www/campipe.js';
+import { configFrom, Meter, parseCom, wsUrl } from '../../www/campipe.js';
 
 // SOI, then a COM segment holding text, then the start of a DQT.
 function jpegWithCom(text, lenDelta = 0) {
@@ -88,4 +88,25 @@ test('config: both spellings, and defaults for anything missing or odd', () => {
 	    { ws: { port: 70000 } }, { ws: { port: '8x' } }, { ws: { path: '' } },
 	    { auth: 'yes' }])
 		assert.deepEqual(pick(c), dflt, JSON.stringify(c));
+});
+
+test('meter: 30 frames a second, and one every 5 s', () => {
+	let now = 0;
+	const real = performance.now;
+	performance.now = () => now;
+	try {
+		const fast = new Meter();
+		for (let i = 0; i < 100; i++, now += 1000 / 30)
+			fast.tick();
+		assert.ok(Math.abs(fast.fps() - 30) < 0.5, String(fast.fps()));
+		now += 3000;
+		assert.equal(fast.fps(), 0, 'stopped frames read as 0');
+		const slow = new Meter();
+		for (let i = 0; i < 4; i++, now += 5000)
+			slow.tick();
+		now -= 4000;
+		assert.ok(Math.abs(slow.fps() - 0.2) < 0.01, String(slow.fps()));
+	} finally {
+		performance.now = real;
+	}
 });

@@ -170,6 +170,17 @@ async function outageChecks(page) {
 	check(await page.evaluate(() => window.notReloaded === true),
 	    'outage: resumed without a reload');
 	await paints(page, 'after restart');
+
+	// The camera daemon goes away: the connection stays, the page waits.
+	await control('stop-capd');
+	await until(page, () => window.campipe.state === 'waiting', null, 15000,
+	    'camera outage: page shows waiting for frames');
+	await shot(page, 'viewer-camera-outage');
+	const n = (await counters(page)).frames;
+	await control('start-capd');
+	await until(page, (n) => window.campipe.state === 'live' &&
+	    window.campipe.frames > n + 10, n, 20000,
+	    'camera outage: painting resumes when capd is back');
 }
 
 // httpd's own view: stills waiting now and served so far, stream clients.

@@ -34,6 +34,12 @@ def npm_ci():
     assert r.returncode == 0, "npm ci failed:\n" + r.stdout + r.stderr
 
 
+def stop(d):
+    """Stops a daemon the test restarts later, checking it exited cleanly."""
+    rc, log = d.stop(), d.logtext()
+    assert rc == 0 and "AddressSanitizer" not in log and "runtime error" not in log, log
+
+
 def test_page_helpers_in_node():
     """COM reader, WebSocket address and config reading, on exact inputs."""
     r = subprocess.run(["node", "--test", os.path.join(BROWSER, "campipe.test.mjs")],
@@ -47,8 +53,9 @@ def test_viewer_in_chromium(daemons, tmp):
     npm_ci()
     sock = os.path.join(tmp, "frames.sock")
     wsport, port = free_port(), free_port()
-    daemons("capd", "--socket", sock, "--source", "test", "--size", "640x480",
-            "--fps", "30", wait_log="listening on")
+    capd_args = ("--socket", sock, "--source", "test", "--size", "640x480",
+                 "--fps", "30")
+    capd = daemons("capd", *capd_args, wait_log="listening on")
     wsd_args = ("--frames", sock, "--listen", "127.0.0.1:%d" % wsport)
     wsd = daemons("wsd", *wsd_args, wait_tcp=wsport)
     daemons("httpd", "--frames", sock, "--listen", "127.0.0.1:%d" % port,
@@ -68,11 +75,13 @@ def test_viewer_in_chromium(daemons, tmp):
         for line in proc.stdout:
             out.append(line)
             if line.startswith("CTL stop-wsd"):
-                rc, log = wsd.stop(), wsd.logtext()
-                assert rc == 0 and "AddressSanitizer" not in log \
-                    and "runtime error" not in log, log
+                stop(wsd)
             elif line.startswith("CTL start-wsd"):
                 wsd = daemons("wsd", *wsd_args, wait_tcp=wsport)
+            elif line.startswith("CTL stop-capd"):
+                stop(capd)
+            elif line.startswith("CTL start-capd"):
+                capd = daemons("capd", *capd_args, wait_log="listening on")
             else:
                 continue
             proc.stdin.write("ok\n")
@@ -87,5 +96,5 @@ def test_viewer_in_chromium(daemons, tmp):
     print(text)
     assert rc == 0 and "all checks passed" in text, text
     for name in ("viewer-live", "viewer-mjpeg", "viewer-stills", "viewer-outage",
-                 "stream"):
+                 "viewer-camera-outage", "stream"):
         assert os.path.getsize(os.path.join(artifacts, name + ".png")) > 1000
