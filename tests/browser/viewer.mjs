@@ -154,33 +154,30 @@ async function controlsChecks(page) {
 	fs.rmSync(file);
 }
 
-async function outageChecks(page) {
-	await page.evaluate(() => { window.notReloaded = true; });
-	await control('stop-wsd');
-	await until(page, () => ['reconnecting', 'connecting'].includes(window.campipe.state),
-	    null, 15000, 'outage: page shows reconnecting');
-	check(await page.isVisible('#overlay'), 'outage: overlay visible',
+// Stops a daemon, sees the page show it, starts the daemon again and sees
+// painting resume in the same page.
+async function outage(page, daemon, states, what) {
+	await control('stop-' + daemon);
+	await until(page, (st) => st.includes(window.campipe.state), states, 15000,
+	    what + ': page shows ' + states.join(' or '));
+	check(await page.isVisible('#overlay'), what + ': overlay visible',
 	    await page.textContent('#overlay'));
-	await shot(page, 'viewer-outage');
+	await shot(page, 'viewer-' + what);
 	const before = (await counters(page)).frames;
-	await control('start-wsd');
+	await control('start-' + daemon);
 	await until(page, (n) => window.campipe.state === 'live' &&
 	    window.campipe.frames > n + 10, before, 20000,
-	    'outage: painting resumes after wsd restarts');
+	    what + ': painting resumes after ' + daemon + ' restarts');
+}
+
+async function outageChecks(page) {
+	await page.evaluate(() => { window.notReloaded = true; });
+	await outage(page, 'wsd', ['reconnecting', 'connecting'], 'outage');
+	// The camera daemon goes away: the connection stays, the page waits.
+	await outage(page, 'capd', ['waiting'], 'camera-outage');
 	check(await page.evaluate(() => window.notReloaded === true),
 	    'outage: resumed without a reload');
-	await paints(page, 'after restart');
-
-	// The camera daemon goes away: the connection stays, the page waits.
-	await control('stop-capd');
-	await until(page, () => window.campipe.state === 'waiting', null, 15000,
-	    'camera outage: page shows waiting for frames');
-	await shot(page, 'viewer-camera-outage');
-	const n = (await counters(page)).frames;
-	await control('start-capd');
-	await until(page, (n) => window.campipe.state === 'live' &&
-	    window.campipe.frames > n + 10, n, 20000,
-	    'camera outage: painting resumes when capd is back');
+	await paints(page, 'after restarts');
 }
 
 // httpd's own view: stills waiting now and served so far, stream clients.
