@@ -142,16 +142,24 @@ async function controlsChecks(page) {
 	await until(page, () => document.fullscreenElement === null, null, 5000,
 	    'keys: F again leaves fullscreen');
 
+	await snapshot(page, 'live', true);
+}
+
+// S downloads a JPEG named campipe-YYYYMMDD-HHMMSS.jpg; in live and stills
+// mode the bytes as sent, with the COM segment first.
+async function snapshot(page, what, asSent) {
 	const [dl] = await Promise.all([page.waitForEvent('download'),
 	    page.keyboard.press('s')]);
 	const name = dl.suggestedFilename();
 	const file = path.join(artifacts, name);
 	await dl.saveAs(file);
 	const head = fs.readFileSync(file).subarray(0, 4);
-	check(/^campipe-\d{8}-\d{6}\.jpg$/.test(name), 'snapshot: timestamped name', name);
-	check(head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff && head[3] === 0xfe,
-	    'snapshot: the JPEG as sent, COM segment first');
 	fs.rmSync(file);
+	check(/^campipe-\d{8}-\d{6}\.jpg$/.test(name), what + ' snapshot: timestamped name',
+	    name);
+	check(head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff &&
+	    (head[3] === 0xfe) === asSent, what + ' snapshot: a JPEG' +
+	    (asSent ? ' as sent, COM segment first' : ''));
 }
 
 // Stops a daemon, sees the page show it, starts the daemon again and sees
@@ -210,6 +218,7 @@ async function stillsChecks(page, inflight) {
 	    'stills: ten pictures');
 	await latencyShown(page, 'stills');
 	await shot(page, 'viewer-stills');
+	await snapshot(page, 'stills', true);
 	await page.click('label:has(input[value=live])');
 	await page.waitForTimeout(300);
 	polling = false;
@@ -234,6 +243,7 @@ async function mjpegChecks(page) {
 	await mode(page, 'mjpeg');
 	await paints(page, 'mjpeg');
 	check(await page.textContent('#s-lat') === 'n/a', 'mjpeg: latency n/a');
+	await snapshot(page, 'mjpeg', false);
 	const streams = (await httpdCounts()).streams;
 	check(streams === 1, 'mjpeg: one stream open at httpd', streams + ' stream clients');
 	await shot(page, 'viewer-mjpeg');
