@@ -209,9 +209,13 @@ function fmtUptime(s) {
 	return (s / 86400).toFixed(1) + ' days';
 }
 
-// Polls /api/status and fills the camera panel.
+// Polls /api/status and fills the camera panel, while the page is seen.
 async function pollStatus() {
 	let st = null;
+	if (document.hidden) {
+		setTimeout(pollStatus, STATUS_EVERY);
+		return;
+	}
 	try {
 		const r = await fetch('api/status', { cache: 'no-store' });
 		if (r.ok)
