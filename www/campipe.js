@@ -195,7 +195,7 @@ export class LiveFeed {
 		clearTimeout(this.timer);
 		clearInterval(this.watch);
 		if (this.ws !== null) {
-			this.ws.onclose = null;
+			this.ws.onclose = this.ws.onmessage = null;
 			this.ws.close();
 			this.ws = null;
 		}
@@ -220,14 +220,17 @@ export class LiveFeed {
 		}
 		this.ws = ws;
 		ws.binaryType = 'arraybuffer';
+		let opened = false;
 		ws.onopen = () => {
+			opened = true;
 			this.lastMessage = performance.now();
 			this.setState('waiting', 'connected, no frames yet');
 		};
 		ws.onmessage = (ev) => this.message(ev.data);
 		ws.onclose = (ev) => {
 			this.ws = null;
-			this.retry(ev.code === 1006 ? 'connection lost' :
+			this.retry(!opened ? 'cannot connect to ' + url :
+			    ev.code === 1006 ? 'connection lost' :
 			    'closed (' + ev.code + (ev.reason ? ' ' + ev.reason : '') + ')');
 		};
 	}
