@@ -18,11 +18,20 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "notify.h"
 #include "privdrop.h"
 #include "server.h"
 #include "source.h"
 
 #define CAPD_MAX_CTRLS	64
+
+/* What the status line is computed from. */
+struct capd_status {
+	struct server		*srv;
+	struct source		*src;
+	unsigned long long	 frames;	/* at the last call */
+	struct timeval		 when;
+};
 
 static void
 usage(FILE *f)
@@ -165,6 +174,33 @@ capd_source_error(const char *cause, void *arg)
 	server_source_error(arg, cause);
 }
 
+/* The status line for systemctl status: frame rate and subscribers. */
+static void
+capd_status(char *buf, size_t len, void *arg)
+{
+	struct capd_status	*st = arg;
+	struct timeval		 now, d;
+	unsigned long long	 frames = server_frames(st->srv);
+	int			 subs = server_subscribers(st->srv);
+	double			 fps = 0;
+
+	gettimeofday(&now, NULL);
+	timersub(&now, &st->when, &d);
+	if (st->when.tv_sec != 0 && d.tv_sec + d.tv_usec > 0)
+		fps = (frames - st->frames) / (d.tv_sec + d.tv_usec / 1e6);
+	st->frames = frames;
+	st->when = now;
+	if (!st->src->running)
+		snprintf(buf, len, subs ? "starting the source for %d "
+		    "subscriber%s" : "idle, source stopped", subs,
+		    subs == 1 ? "" : "s");
+	else if (subs == 0)
+		snprintf(buf, len, "no subscribers, source stopping soon");
+	else
+		snprintf(buf, len, "streaming %.0f fps to %d subscriber%s",
+		    fps, subs, subs == 1 ? "" : "s");
+}
+
 /* SIGTERM, SIGINT: leave the loop. */
 static void
 capd_signal(evutil_socket_t sig, short what, void *arg)
@@ -210,6 +246,8 @@ main(int argc, char *argv[])
 	static char		*ctrls[CAPD_MAX_CTRLS + 1];
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int;
+	struct notify		*notify;
+	struct capd_status	 status = { 0 };
 	struct server		*srv;
 	struct source		*src;
 	char			 cause[512], *end;
@@ -335,11 +373,17 @@ main(int argc, char *argv[])
 	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) ||
 	    evsignal_add(ev_int, NULL))
 		fatalx("cannot set up signals");
+	status.srv = srv;
+	status.src = src;
+	if ((notify = notify_new(base, capd_status, &status, cause,
+	    sizeof(cause))) == NULL)
+		fatalx("%s", cause);
 	log_info("listening on %s, source %s %dx%d at %d fps", vconf.path,
 	    sconf.spec, sconf.width, sconf.height, sconf.fps);
 
 	event_base_dispatch(base);
 
+	notify_free(notify);
 	server_free(srv);
 	source_free(src);
 	event_free(ev_int);
