@@ -182,6 +182,7 @@ capd_status(char *buf, size_t len, void *arg)
 	struct timeval		 now, d;
 	unsigned long long	 frames = server_frames(st->srv);
 	int			 subs = server_subscribers(st->srv);
+	const char		*problem = server_problem(st->srv);
 	double			 fps = 0;
 
 	gettimeofday(&now, NULL);
@@ -190,7 +191,9 @@ capd_status(char *buf, size_t len, void *arg)
 		fps = (frames - st->frames) / (d.tv_sec + d.tv_usec / 1e6);
 	st->frames = frames;
 	st->when = now;
-	if (!st->src->running)
+	if (problem != NULL && subs > 0)
+		snprintf(buf, len, "source failing: %s", problem);
+	else if (!st->src->running)
 		snprintf(buf, len, subs ? "starting the source for %d "
 		    "subscriber%s" : "idle, source stopped", subs,
 		    subs == 1 ? "" : "s");

@@ -296,6 +296,19 @@ def test_notify_ready_status_watchdog_stopping(daemons, tmp):
     assert n.got.index("READY=1") < n.got.index("STOPPING=1")
 
 
+def test_notify_status_says_why_the_source_fails(daemons, tmp):
+    n = Notifications(tmp)
+    path = os.path.join(tmp, "frames.sock")
+    capd(daemons, None, path, "--source", "exec:echo oops >&2; exit 3",
+         env={"NOTIFY_SOCKET": n.path})
+    n.wait(lambda m: m == "READY=1", "READY=1")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    n.wait(lambda m: m == "STATUS=source failing: command exited with status 3",
+           "the failure in the status")
+    s.close()
+
+
 def test_build_without_systemd(tmp, daemons):
     """WITH_SYSTEMD=0: no libsystemd linked, and nothing is ever notified."""
     build = os.path.join(tmp, "build")
