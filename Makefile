@@ -178,8 +178,8 @@ install: all
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 	for u in $(UNITS); do sed $(UNIT_SUBST) systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u \
 	  && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
-	install -m 0644 systemd/sysusers.d/campipe.conf $(DESTDIR)$(SYSUSERSDIR)/campipe.conf
-	install -m 0644 systemd/tmpfiles.d/campipe.conf $(DESTDIR)$(TMPFILESDIR)/campipe.conf
+	install -m 0644 systemd/campipe.sysusers $(DESTDIR)$(SYSUSERSDIR)/campipe.conf
+	install -m 0644 systemd/campipe.tmpfiles $(DESTDIR)$(TMPFILESDIR)/campipe.conf
 	@if [ -e $(DEFAULTS) ]; then echo "install: kept $(DEFAULTS)"; \
 	  else install -m 0644 systemd/campipe.default $(DEFAULTS); fi
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \

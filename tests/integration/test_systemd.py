@@ -17,9 +17,11 @@ import subprocess
 import tempfile
 import time
 
+import asyncio
+
 import pytest
 
-from conftest import BUILD, unix_listening, wait_for
+from conftest import BUILD, free_port, tcp_listening, unix_listening, wait_for
 from framesock import PART_RE, FrameReader, decodes
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -74,10 +76,48 @@ def units(dest):
         yield d
 
 
+# The log line each daemon writes once it listens.
+READY_LOG = {"capd": "listening on", "httpd": "serving ", "wsd": "relaying frames"}
+
+
 def capd(daemons, exe, path, *args, env=None):
     """Starts capd from exe; waits for its log line (connecting starts it)."""
     return daemons("capd", "--socket", path, *args, env=env, exe=exe,
                    wait_log="listening on")
+
+
+def web(daemons, name, exe, frames, *args, env=None):
+    """Starts httpd or wsd on a free port: (daemon, port)."""
+    port = free_port()
+    d = daemons(name, "--frames", frames, "--listen", "127.0.0.1:%d" % port, *args,
+                env=env, exe=exe, wait_log=READY_LOG[name])
+    return d, port
+
+
+def curl(port, path, out):
+    """HTTP status of GET path, the body saved to out."""
+    r = subprocess.run(["curl", "-s", "-m", "30", "-o", out, "-w", "%{http_code}",
+                        "http://127.0.0.1:%d%s" % (port, path)],
+                       capture_output=True, timeout=60)
+    return int(r.stdout or 0)
+
+
+def ws_frames(port, n):
+    """n binary messages from wsd, read by python3-websockets."""
+    import websockets
+
+    async def get():
+        async with websockets.connect("ws://127.0.0.1:%d/stream" % port,
+                                      max_size=None) as ws:
+            return [await asyncio.wait_for(ws.recv(), 20) for _ in range(n)]
+    return asyncio.run(get())
+
+
+def needs(*names):
+    """Skips a test until the daemons it needs are in the tree."""
+    missing = [n for n in names if n not in DAEMONS]
+    return pytest.mark.skipif(bool(missing), reason="%s not in this tree yet" %
+                              ", ".join(n + "/" for n in missing))
 
 
 def test_install_tree(dest, tmp):
@@ -203,6 +243,53 @@ def test_installed_capd_serves_a_frame(dest, daemons, tmp):
     assert decodes(jpeg, tmp) == (320, 240)
 
 
+@needs("httpd", "wsd")
+def test_installed_tree_serves_end_to_end(dest, daemons, tmp):
+    """capd, httpd and wsd from the installed tree, pages from its www/."""
+    bindir = os.path.join(dest, "usr/local/bin")
+    www = os.path.join(dest, "usr/local/share/campipe/www")
+    frames = os.path.join(tmp, "frames.sock")
+    capd(daemons, os.path.join(bindir, "campipe-capd"), frames, "--size", "320x240")
+    _, hport = web(daemons, "httpd", os.path.join(bindir, "campipe-httpd"), frames,
+                   "--www", www)
+    _, wport = web(daemons, "wsd", os.path.join(bindir, "campipe-wsd"), frames)
+    out = os.path.join(tmp, "pi.jpg")
+    assert curl(hport, "/pi.jpg", out) == 200
+    with open(out, "rb") as f:
+        assert decodes(f.read(), tmp) == (320, 240)
+    assert curl(hport, "/", out) == 200
+    with open(out, "rb") as f, open(os.path.join(www, "index.html"), "rb") as g:
+        assert f.read() == g.read()
+    for jpeg in ws_frames(wport, 3):
+        assert decodes(jpeg, tmp) == (320, 240)
+
+
+@needs("httpd", "wsd")
+@pytest.mark.parametrize("name", ["httpd", "wsd"])
+def test_socket_activation_and_notify(daemons, tmp, name):
+    """Started by systemd-socket-activate on its socket, as the .socket units
+    do: serves on it, tells READY=1 and a status."""
+    n = Notifications(tmp)
+    frames = os.path.join(tmp, "frames.sock")
+    capd(daemons, None, frames, "--size", "320x240")
+    port = free_port()
+    d = daemons(name, "-l", "127.0.0.1:%d" % port, "-E", "NOTIFY_SOCKET=" + n.path,
+                "--", os.path.join(BUILD, "campipe-" + name), "--frames", frames,
+                exe=shutil.which("systemd-socket-activate"), wait_tcp=port)
+    if name == "httpd":
+        out = os.path.join(tmp, "pi.jpg")
+        assert curl(port, "/pi.jpg", out) == 200
+        with open(out, "rb") as f:
+            assert decodes(f.read(), tmp) == (320, 240)
+    else:
+        assert decodes(ws_frames(port, 1)[0], tmp) == (320, 240)
+    n.wait(lambda m: m == "READY=1", "READY=1")
+    n.wait(lambda m: m.startswith("STATUS="), "a status")
+    assert "listening on socket 3 from systemd" in d.logtext()
+    assert not tcp_listening(8080 if name == "httpd" else 8081) or \
+        "listening on 127.0.0.1:808" not in d.logtext(), "default address bound too"
+
+
 def proc_ids(pid):
     """Uid, Gid and Groups lines of /proc/PID/status."""
     ids = {}
@@ -235,6 +322,27 @@ def test_user_nobody_drops_root_and_serves(dest, daemons, tmp):
     assert decodes(parts[-1].jpeg, tmp) == (640, 480)
     assert d.stop() == 0, d.logtext()
     assert not os.path.exists(path), "socket left behind by the unprivileged capd"
+
+
+@needs("httpd", "wsd")
+@pytest.mark.skipif(os.geteuid() != 0, reason="--user needs root")
+def test_user_nobody_for_httpd_and_wsd(daemons, tmp):
+    nobody = pwd.getpwnam("nobody")
+    frames = os.path.join(tmp, "frames.sock")
+    capd(daemons, None, frames, "--size", "320x240")
+    # Group campipe's part: nobody must reach the socket.
+    os.chmod(tmp, 0o755)
+    os.chmod(frames, 0o666)
+    h, hport = web(daemons, "httpd", None, frames, "--user", "nobody")
+    w, wport = web(daemons, "wsd", None, frames, "--user", "nobody")
+    for d in (h, w):
+        ids = proc_ids(d.proc.pid)
+        assert ids["Uid"] == [nobody.pw_uid] * 4, ids
+        assert ids["Gid"] == [nobody.pw_gid] * 4, ids
+        assert ids["Groups"] == sorted(os.getgrouplist("nobody", nobody.pw_gid)), ids
+    out = os.path.join(tmp, "pi.jpg")
+    assert curl(hport, "/pi.jpg", out) == 200
+    assert decodes(ws_frames(wport, 1)[0], tmp) == (320, 240)
 
 
 def test_user_refused_cleanly(tmp):
