@@ -126,8 +126,9 @@ def test_install_tree(dest, tmp):
         "usr/local/lib/sysusers.d/campipe.conf",
         "usr/local/lib/tmpfiles.d/campipe.conf",
         "usr/local/share/doc/campipe/README.md",
-        "usr/local/share/doc/campipe/frames.md",
     }
+    expect |= {"usr/local/share/doc/campipe/" + f
+               for f in os.listdir(os.path.join(ROOT, "docs")) if f.endswith(".md")}
     expect |= {"usr/local/bin/campipe-" + d for d in DAEMONS}
     expect |= {"usr/local/lib/systemd/system/" + u for u in UNITS}
     www = os.path.join(ROOT, "www")
