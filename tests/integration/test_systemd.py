@@ -286,7 +286,11 @@ def test_socket_activation_and_notify(daemons, tmp, name):
                 exe=shutil.which("systemd-socket-activate"), wait_tcp=port)
     assert one_frame(name, port, tmp) == (320, 240)
     n.wait(lambda m: m == "READY=1", "READY=1")
-    n.wait(lambda m: m.startswith("STATUS="), "a status")
+    status = {"httpd": r"STATUS=(streaming \d+ fps to \d+ MJPEG clients?|idle|starting"
+                       r"|error: .*|capd unreachable: .*)",
+              "wsd": r"STATUS=\d+ WebSocket clients?, capd link \w+"}[name]
+    n.wait(lambda m: re.fullmatch(status, m), "a status line")
+    assert all(re.fullmatch(status, m) for m in n.poll() if m.startswith("STATUS=")), n.got
     assert "listening on socket 3 from systemd" in d.logtext()
     assert "listening on 127.0.0.1:" not in d.logtext(), "default address bound too"
 
