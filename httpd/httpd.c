@@ -14,9 +14,14 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <event2/http.h>
 
+#include "feed.h"
 #include "log.h"
+#include "mjpeg.h"
+#include "notify.h"
 #include "opt.h"
+#include "privdrop.h"
 
 #include "web.h"
 
@@ -35,6 +40,7 @@ static const struct option httpd_opts[] = {
 	{ "max-frame-size",	required_argument,	NULL, 'M' },
 	{ "ws-port",		required_argument,	NULL, 'p' },
 	{ "ws-path",		required_argument,	NULL, 'P' },
+	{ "user",		required_argument,	NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 }
@@ -59,6 +65,7 @@ httpd_usage(FILE *f)
 "  --max-frame-size BYTES largest frame accepted from capd (default 8 MB)\n"
 "  --ws-port PORT         wsd's port for /api/config (default 8081)\n"
 "  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
+"  --user USER            when started as root, run as USER once listening\n"
 "  -v, --verbose          debug logging\n"
 "  -h, --help             this text\n");
 }
@@ -99,6 +106,24 @@ httpd_default_www(void)
 	return ("www");
 }
 
+/* The status line for systemctl status: the feed and the stream clients. */
+static void
+httpd_status(char *buf, size_t len, void *arg)
+{
+	struct web		*w = arg;
+	struct feed_info	 fi;
+	int			 n = mjpeg_clients(w->mjpeg);
+
+	feed_info(w->feed, &fi);
+	if (strcmp(fi.state, "streaming") == 0)
+		snprintf(buf, len, "streaming %.0f fps to %d MJPEG client%s",
+		    fi.fps, n, n == 1 ? "" : "s");
+	else if (strcmp(fi.state, "idle") != 0 && *fi.cause != '\0')
+		snprintf(buf, len, "%s: %s", fi.state, fi.cause);
+	else
+		snprintf(buf, len, "%s", fi.state);
+}
+
 /* SIGTERM, SIGINT: leave the loop. */
 static void
 httpd_on_signal(evutil_socket_t sig, short ev, void *arg)
@@ -126,8 +151,10 @@ main(int argc, char **argv)
 	struct event_base *base;
 	struct event	*sigterm, *sigint;
 	struct web	*w;
+	struct notify	*notify;
+	const char	*user = NULL;
 	char		 cause[512];
-	int		 c, i, verbose = 0;
+	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
 
 	memset(&conf, 0, sizeof(conf));
 	conf.frames = HTTPD_DEFAULT_FRAMES;
@@ -184,6 +211,9 @@ main(int argc, char **argv)
 				fatalx("--ws-path: must start with /");
 			conf.ws_path = optarg;
 			break;
+		case 'u':
+			user = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -198,7 +228,11 @@ main(int argc, char **argv)
 	if (optind < argc)
 		fatalx("unexpected argument: %s (see --help)", argv[optind]);
 	log_init("campipe-httpd", verbose);
-	if (conf.nlisten == 0)
+	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
+	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
+	    sizeof(cause))) == -1)
+		fatalx("%s", cause);
+	if (conf.nlisten == 0 && nfds == 0)
 		conf.listen[conf.nlisten++] = HTTPD_DEFAULT_LISTEN;
 	if (conf.www == NULL)
 		conf.www = httpd_default_www();
@@ -213,6 +247,15 @@ main(int argc, char **argv)
 		if (web_listen(w, conf.listen[i], cause, sizeof(cause)) == -1)
 			fatalx("--listen %s", cause);
 	}
+	for (i = 0; i < nfds; i++) {
+		if (evhttp_accept_socket(w->http, fds[i]) == -1)
+			fatalx("cannot accept on socket %d from systemd",
+			    fds[i]);
+		log_info("listening on socket %d from systemd", fds[i]);
+	}
+	if (user != NULL && privdrop_user(user, NULL, cause,
+	    sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
 	sigterm = evsignal_new(base, SIGTERM, httpd_on_signal, base);
 	sigint = evsignal_new(base, SIGINT, httpd_on_signal, base);
 	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
@@ -222,8 +265,13 @@ main(int argc, char **argv)
 		log_info("listening on %s", conf.listen[i]);
 	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
 
+	if ((notify = notify_new(base, httpd_status, w, cause,
+	    sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+
 	event_base_dispatch(base);
 
+	notify_free(notify);
 	web_free(w);
 	event_free(sigterm);
 	event_free(sigint);

@@ -56,6 +56,12 @@ void		 relay_free(struct relay *r);
 int		 relay_listen(struct relay *r, const char *addr, char *cause,
 		    size_t causelen);
 
+/* Accepts on a listening socket passed by systemd.  0, or -1 with cause. */
+int		 relay_listen_fd(struct relay *r, int fd, char *cause,
+		    size_t causelen);
+/* The one-line status for systemctl status (a notify_status_cb). */
+void		 relay_status_line(char *buf, size_t len, void *arg);
+
 /* For client.c. */
 struct event_base *relay_base(const struct relay *r);
 const struct relay_conf *relay_conf(const struct relay *r);

@@ -12,6 +12,8 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "notify.h"
+#include "privdrop.h"
 #include "opt.h"
 #include "relay.h"
 
@@ -37,6 +39,7 @@ usage(FILE *f)
 "  --head-timeout SEC    time to send the whole request head (default 10)\n"
 "  --max-message BYTES   longest message a client may send (default 4096)\n"
 "  --max-frame-size N    longest frame accepted from capd (default 8388608)\n"
+"  --user USER           when started as root, run as USER once listening\n"
 "  -v, --verbose         debug logging\n"
 "  -h, --help            this text\n"
 "  --version             print the version\n"
@@ -93,6 +96,7 @@ main(int argc, char *argv[])
 		{ "head-timeout",	required_argument,	NULL, 'H' },
 		{ "max-message",	required_argument,	NULL, 'm' },
 		{ "max-frame-size",	required_argument,	NULL, 'M' },
+		{ "user",		required_argument,	NULL, 'u' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'R' },
@@ -108,9 +112,11 @@ main(int argc, char *argv[])
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int;
 	struct relay		*relay;
+	struct notify		*notify;
+	const char		*user = NULL;
 	char			 cause[512];
 	size_t			 i;
-	int			 ch, verbose = 0;
+	int			 ch, verbose = 0, fds[RELAY_LISTEN_MAX], nfds;
 
 	log_init("campipe-wsd", 0);
 	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
@@ -164,6 +170,9 @@ main(int argc, char *argv[])
 			conf.max_frame = wsd_number("--max-frame-size", optarg,
 			    1024, 256 * 1024 * 1024);
 			break;
+		case 'u':
+			user = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -185,7 +194,11 @@ main(int argc, char *argv[])
 		return (2);
 	}
 	log_setverbose(verbose);
-	if (conf.nlisten == 0)
+	/* Sockets from systemd (campipe-wsd.socket) replace the default. */
+	if ((nfds = notify_listen_fds(fds, RELAY_LISTEN_MAX, cause,
+	    sizeof(cause))) == -1)
+		fatalx("%s", cause);
+	if (conf.nlisten == 0 && nfds == 0)
 		conf.listen[conf.nlisten++] = "127.0.0.1:8081";
 	conf.max_conns = conf.max_clients + 64;
 
@@ -198,6 +211,13 @@ main(int argc, char *argv[])
 		if (relay_listen(relay, conf.listen[i], cause,
 		    sizeof(cause)) == -1)
 			fatalx("--listen %s", cause);
+	for (i = 0; i < (size_t)nfds; i++)
+		if (relay_listen_fd(relay, fds[i], cause,
+		    sizeof(cause)) == -1)
+			fatalx("%s", cause);
+	if (user != NULL && privdrop_user(user, NULL, cause,
+	    sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
 	ev_term = evsignal_new(base, SIGTERM, wsd_signal, base);
 	ev_int = evsignal_new(base, SIGINT, wsd_signal, base);
 	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) ||
@@ -205,8 +225,13 @@ main(int argc, char *argv[])
 		fatalx("cannot watch signals");
 	log_info("relaying frames from %s on %s", conf.frames, conf.path);
 
+	if ((notify = notify_new(base, relay_status_line, relay, cause,
+	    sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+
 	event_base_dispatch(base);
 
+	notify_free(notify);
 	relay_free(relay);
 	event_free(ev_term);
 	event_free(ev_int);
