@@ -727,31 +727,34 @@ def profile(sysm):
 COPIES = """\
 ### Copies of a frame's payload, capture to socket write (design review)
 
-Read from the code (capd/source_test.c, common/frame.c, capd/server.c,
-common/frame_sub.c, httpd/mjpeg.c, wsd/):
+Read from the code (capd/source_test.c, capd/source_exec.c,
+common/jpeg_split.c, capd/server.c, common/frame.c, common/frame_sub.c,
+httpd/mjpeg.c, wsd/client.c, wsd/relay.c):
 
 1. capd, test source: TurboJPEG encodes into its own output buffer
-   (tjCompressFromYUVPlanes with TJFLAG_NOREALLOC): that is the encoder's
-   output, not a copy.  exec: sources read the child's stdout into the
-   splitter's buffer (one read(2) into userspace, unavoidable for a pipe).
+   (tjCompressFromYUVPlanes, TJFLAG_NOREALLOC): the encoder's output, not a
+   copy.  exec: sources read(2) the child's pipe into a buffer; the splitter
+   hands a frame lying whole in that chunk straight to capd, and copies only
+   frames that straddle reads (common/jpeg_split.c).
 2. capd: frame_from_jpeg() copies the JPEG once into the frame buffer,
    inserting the COM segment after SOI and the part header in front
-   (jpeg_com_insert: memcpy of the body).  Copy 1, once per frame.
-3. capd -> each subscriber (httpd, wsd): frame_add_part() appends the
-   buffer to the subscriber's evbuffer with evbuffer_add_reference():
-   no userspace copy; the kernel copies into the Unix socket.
-4. httpd / wsd: frame_sub reads the socket straight into the frame's own
-   buffer (one malloc per frame, recv into it): the kernel copies out of the
-   socket; no userspace copy.  Copy count stays 1.
-5. httpd / wsd -> each client: frame_add_part() (MJPEG) and frame_add_jpeg()
-   (WebSocket, after a 2-10 byte header of its own) add the shared buffer
-   by reference; evbuffer_write hands it to writev(2): no userspace copy per
-   client.  With HTTP/1.1 libevent adds the chunk-size line and CRLF
-   around it (small copies of the framing, not the payload).
+   (jpeg_com_insert).  Copy 1, once per frame, whatever the viewer count.
+3. capd -> httpd and wsd: frame_add_part() puts the buffer in each
+   subscriber's evbuffer with evbuffer_add_reference(): no userspace copy.
+4. httpd / wsd, frame_sub: the part header is read with evbuffer_read of at
+   most 4 KB, so up to 4 KB of the JPEG's start is copied once more
+   (evbuffer_remove into the frame buffer); the rest is read(2) straight into
+   the frame's own buffer.  A partial copy (about 4 KB of 25 KB) once per
+   frame per daemon.
+5. httpd / wsd -> each client: frame_add_part() (MJPEG, inside libevent's
+   chunked coding) and frame_add_jpeg() (WebSocket, after its own 2-10 byte
+   header) add the shared buffer by reference; libevent's evbuffer_write
+   hands the chain to writev(2).  No userspace copy per client.
 
-Total: 1 userspace copy of the payload per frame in capd (COM insertion),
-0 per client. base64 mode in wsd (?encoding=base64) necessarily encodes a
-copy per frame.
+Total: 0 userspace copies of the payload per client; per frame, 1 full copy
+in capd (COM insertion) plus a copy of at most 4 KB in each of httpd and wsd.
+wsd's ?encoding=base64 encodes once per frame, shared by its base64 clients
+(wsd/relay.c).
 """
 
 
