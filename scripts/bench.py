@@ -700,7 +700,7 @@ def profile(sysm):
     if not specs:
         return
     pids = ",".join(str(p) for p in sysm.pids().values())
-    argv = ["perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "-o",
+    argv = ["perf", "record", "-q", "-e", "cpu-clock", "-F", "999", "-o",
             data, "-p", pids, "--", "sleep", "1" if SMOKE else "3"]
 
     def rec(_dur):
@@ -708,20 +708,27 @@ def profile(sysm):
         subprocess.run(argv, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
     loadgen(specs, sysm.pids(), dur=2 if SMOKE else 4, during=rec)
-    argv2 = ["perf", "report", "-i", data, "--stdio", "--no-children",
-             "--sort", "comm,dso,symbol", "--percent-limit", "1.5"]
-    note_cmd(argv2)
-    r = subprocess.run(argv2, capture_output=True, text=True)
-    lines = [l for l in r.stdout.splitlines() if l.strip() and
-             not l.startswith("#")][:30]
-    out("### Where the CPU goes: perf, mixed %d+%d, samples of capd, httpd "
-        "and wsd together (≥ 1.5 %%)" % (a, b))
+    out("### Where the CPU goes: perf (cpu-clock samples), mixed %d+%d"
+        % (a, b))
     out()
-    out("```")
-    for l in lines:
-        out(l.rstrip())
-    out("```")
+    out("Percentages are of all samples of the three daemons together.")
     out()
+    for comm in ("campipe-httpd", "campipe-wsd", "campipe-capd"):
+        for sort, n in (("dso", 5), ("symbol", 10)):
+            argv2 = ["perf", "report", "-i", data, "--stdio", "--no-children",
+                     "--comm", comm, "--sort", sort]
+            note_cmd(argv2)
+            r = subprocess.run(argv2, capture_output=True, text=True)
+            lines = [re.sub(r"(\s+-)+\s*$", "", l)
+                     for l in r.stdout.splitlines()
+                     if l.strip() and not l.startswith("#")][:n]
+            out("%s, by %s:" % (comm, sort))
+            out()
+            out("```")
+            for l in lines:
+                out(l)
+            out("```")
+            out()
 
 
 COPIES = """\
@@ -808,7 +815,7 @@ def summary():
         rows.append(["CPU per delivery vs Node (14.4 µs)", "≤ 0.6×",
                      "%.1f µs = %.2f×" % (per * 1e6, per / NODE_CPU_PER_FRAME),
                      "yes" if per <= 0.6 * NODE_CPU_PER_FRAME else "no"])
-        if floor_mixed:
+        if floor_mixed and (floor_mixed["cpu"].get("broadcaster") or 0) > 0:
             fcpu = floor_mixed["cpu"].get("broadcaster") or 0
             fper = fcpu / floor_mixed["deliveries"]
             rows.append(["CPU per delivery vs bare broadcaster "
