@@ -713,10 +713,11 @@ def profile(sysm):
     out()
     out("Percentages are of all samples of the three daemons together.")
     out()
-    for comm in ("campipe-httpd", "campipe-wsd", "campipe-capd"):
+    for name, pid in sysm.pids().items():
+        comm = "campipe-" + name
         for sort, n in (("dso", 5), ("symbol", 10)):
             argv2 = ["perf", "report", "-i", data, "--stdio", "--no-children",
-                     "--comm", comm, "--sort", sort]
+                     "--pid", str(pid), "--sort", sort]
             note_cmd(argv2)
             r = subprocess.run(argv2, capture_output=True, text=True)
             lines = [re.sub(r"(\s+-)+\s*$", "", l)
@@ -809,6 +810,10 @@ def summary():
         per = cpu / mixed["deliveries"] if mixed["deliveries"] else 0
         rows.append(["p99 capture-to-receive, %s" % mixed["label"], "≤ 5 ms",
                      "%.2f ms" % p99, "yes" if p99 <= 5 else "no"])
+        if floor_mixed:
+            fp99 = max(k["p99_ms"] for k in floor_mixed["kinds"])
+            rows.append(["(the same for the bare broadcaster, for scale)",
+                         "", "%.2f ms" % fp99, ""])
         rows.append(["frames to clients that keep up", "≥ 99 %",
                      "%.2f %%" % (100 * deliv),
                      "yes" if deliv >= 0.99 else "no"])
@@ -823,6 +828,17 @@ def summary():
                          "%.2f× / %.2f×" % (per / fper, relay /
                                             mixed["deliveries"] / fper),
                          "yes" if per / fper <= 1.3 else "no"])
+    for st in results.get("stalled", []):
+        ok = st["user_kb"] <= 2 * st["frame_kb"]
+        rows.append(["memory per stalled client, %s: userspace (kernel)" %
+                     st["label"], "≤ 2 frames (%.0f KB)" % (2 * st["frame_kb"]),
+                     "%.0f KB (%.0f KB)" % (st["user_kb"], st["kernel_kb"]),
+                     "yes" if ok else "no"])
+    if mixed:
+        lg = mixed["cpu"].get("loadgen") or 0
+        rows.append(["loadgen CPU at %s (daemons' CPU)" % mixed["label"],
+                     "not the bottleneck", "%.3f s/s (%.3f s/s)" % (lg, cpu),
+                     "yes" if lg < 0.5 else "no"])
     if "syscalls" in results:
         for r in results["syscalls"]:
             v = float(r[4])
@@ -838,6 +854,11 @@ def summary():
                              "yes" if ratio >= 0.9 else "no"])
     if "idle" in results:
         i = results["idle"]
+        worst = max(float(r[1]) for r in i["rows"])
+        wake = max(float(r[2]) for r in i["rows"])
+        rows.append(["idle CPU (worst daemon), wake-ups/s", "~0, none",
+                     "%.4f s/s, %.1f/s" % (worst, wake),
+                     "yes" if worst < 0.002 and wake < 1 else "no"])
         rows.append(["source process gone when idle", "yes",
                      "%d → %d children" % (i["children_streaming"],
                                            i["children_idle"]),
