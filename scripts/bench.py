@@ -713,23 +713,21 @@ def profile(sysm):
     out()
     out("Percentages are of all samples of the three daemons together.")
     out()
-    for name, pid in sysm.pids().items():
-        comm = "campipe-" + name
-        for sort, n in (("dso", 5), ("symbol", 10)):
-            argv2 = ["perf", "report", "-i", data, "--stdio", "--no-children",
-                     "--pid", str(pid), "--sort", sort]
-            note_cmd(argv2)
-            r = subprocess.run(argv2, capture_output=True, text=True)
-            lines = [re.sub(r"(\s+-)+\s*$", "", l)
-                     for l in r.stdout.splitlines()
-                     if l.strip() and not l.startswith("#")][:n]
-            out("%s, by %s:" % (comm, sort))
-            out()
-            out("```")
-            for l in lines:
-                out(l)
-            out("```")
-            out()
+    for sort, n in (("comm,dso", 12), ("comm,dso,symbol", 30)):
+        argv2 = ["perf", "report", "-i", data, "--stdio", "--no-children",
+                 "--sort", sort]
+        note_cmd(argv2)
+        r = subprocess.run(argv2, capture_output=True, text=True)
+        lines = [re.sub(r"(\s+-)+\s*$", "", l)
+                 for l in r.stdout.splitlines()
+                 if l.strip() and not l.startswith("#")][:n]
+        out("By %s:" % sort)
+        out()
+        out("```")
+        for l in lines:
+            out(l)
+        out("```")
+        out()
 
 
 COPIES = """\
