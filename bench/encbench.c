@@ -81,17 +81,34 @@ enc_rgb_to_yuyv(const unsigned char *rgb, unsigned char *yuyv, int w, int h)
 	}
 }
 
-/* Splits packed YUYV into planes (the per-frame work before encoding). */
+/*
+ * Splits packed YUYV into planes (the per-frame work before encoding):
+ * eight pixels per step, 16 bytes in, 8 + 4 + 4 out, which compilers turn
+ * into vector shuffles.
+ */
 static void
-enc_split(const unsigned char *yuyv, unsigned char **pl, int w, int h)
+enc_split(const unsigned char *restrict yuyv, unsigned char **pl, int w,
+    int h)
 {
-	size_t	 i, n = (size_t)w * h / 2;
+	const unsigned char	*s;
+	unsigned char		*restrict y = pl[0], *restrict u = pl[1];
+	unsigned char		*restrict v = pl[2];
+	size_t			 i, j, n = (size_t)w * h / 2;
 
-	for (i = 0; i < n; i++) {
-		pl[0][2 * i] = yuyv[4 * i];
-		pl[1][i] = yuyv[4 * i + 1];
-		pl[0][2 * i + 1] = yuyv[4 * i + 2];
-		pl[2][i] = yuyv[4 * i + 3];
+	for (i = 0; i + 4 <= n; i += 4) {
+		s = yuyv + 4 * i;
+		for (j = 0; j < 4; j++) {
+			y[2 * (i + j)] = s[4 * j];
+			y[2 * (i + j) + 1] = s[4 * j + 2];
+			u[i + j] = s[4 * j + 1];
+			v[i + j] = s[4 * j + 3];
+		}
+	}
+	for (; i < n; i++) {
+		y[2 * i] = yuyv[4 * i];
+		u[i] = yuyv[4 * i + 1];
+		y[2 * i + 1] = yuyv[4 * i + 2];
+		v[i] = yuyv[4 * i + 3];
 	}
 }
 

@@ -56,6 +56,10 @@ def out(line=""):
 
 def note_cmd(argv):
     s = shlex.join(argv).replace(TMP, "$TMP").replace(BUILD, "$BUILD")
+    s = s.replace(SRC, "$SRC")
+    s = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:$PORT", s)
+    s = re.sub(r"\$TMP/(\w+)-\w+/", r"$TMP/\1/", s)
+    s = re.sub(r" -p [\d,]+", " -p $PIDS", s)
     if s not in commands:
         commands.append(s)
 
@@ -904,8 +908,8 @@ def main():
     summary()
     out("### Commands")
     out()
-    out("$TMP is a private temporary directory; ports are free ports "
-        "picked at run time.")
+    out("$TMP is a private temporary directory, $SRC the source tree; "
+        "$PORT a free port and $PIDS the daemons' pids, picked at run time.")
     out()
     out("```")
     for c in commands:
