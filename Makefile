@@ -58,6 +58,7 @@ BENCH_BINS	 = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 .PHONY: all deps deps-check run check unit fuzz fuzz-smoke integration bench \
 	bench-smoke install uninstall clean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(BINS) $(TOOL_BINS) $(FAKECAM)
 

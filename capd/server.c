@@ -15,6 +15,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "backoff.h"
 #include "frame.h"
 #include "log.h"
 #include "server.h"
@@ -45,7 +46,7 @@ struct server {
 	struct source		*src;
 	struct event		*ev_idle;	/* stops the source */
 	struct event		*ev_retry;	/* retries a failed start */
-	int			 retry_ms;
+	struct backoff		 retry;
 	struct timeval		 started;	/* when the source started */
 	struct frame		*latest;
 	uint64_t		 seq;
@@ -212,23 +213,20 @@ server_source_start(struct server *srv)
 {
 	char		 cause[256];
 	struct timeval	 tv;
+	int		 ms;
 
 	frame_unref(srv->latest);
 	srv->latest = NULL;
 	if (source_start(srv->src, cause, sizeof(cause)) == 0) {
 		gettimeofday(&srv->started, NULL);
-		srv->retry_ms = SERVER_RETRY_MIN;
+		backoff_reset(&srv->retry);
 		log_info("source %s started", srv->src->conf->spec);
 		return;
 	}
+	ms = backoff_next(&srv->retry, &tv);
 	log_warnx("source %s: %s (retrying in %d ms)", srv->src->conf->spec,
-	    cause, srv->retry_ms);
-	tv.tv_sec = srv->retry_ms / 1000;
-	tv.tv_usec = (srv->retry_ms % 1000) * 1000;
+	    cause, ms);
 	evtimer_add(srv->ev_retry, &tv);
-	srv->retry_ms *= 2;
-	if (srv->retry_ms > SERVER_RETRY_MAX)
-		srv->retry_ms = SERVER_RETRY_MAX;
 }
 
 /* Retry timer for a failed start. */
@@ -371,7 +369,7 @@ server_new(struct event_base *base, const struct server_conf *conf,
 	}
 	srv->conf = conf;
 	srv->base = base;
-	srv->retry_ms = SERVER_RETRY_MIN;
+	backoff_init(&srv->retry, SERVER_RETRY_MIN, SERVER_RETRY_MAX);
 	TAILQ_INIT(&srv->subs);
 	if ((fd = server_listen(conf, cause, causelen)) == -1) {
 		free(srv);

@@ -17,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include "backoff.h"
 #include "jpeg_split.h"
 #include "log.h"
 #include "source.h"
@@ -36,7 +37,7 @@ struct exec_state {
 	struct event		*ev_out, *ev_err, *ev_chld, *ev_kill, *ev_restart;
 	char			 line[EXEC_STDERR_LINE];
 	size_t			 linelen;
-	int			 backoff;	/* ms */
+	struct backoff		 backoff;
 	struct timeval		 spawned;
 	unsigned char		 buf[EXEC_READ];
 };
@@ -193,14 +194,10 @@ exec_sigchld(evutil_socket_t sig, short what, void *arg)
 		gettimeofday(&now, NULL);
 		timersub(&now, &es->spawned, &d);
 		if (d.tv_sec >= 10)
-			es->backoff = EXEC_BACKOFF_MIN;
-		log_info("exec: restarting in %d ms", es->backoff);
-		tv.tv_sec = es->backoff / 1000;
-		tv.tv_usec = (es->backoff % 1000) * 1000;
+			backoff_reset(&es->backoff);
+		log_info("exec: restarting in %d ms",
+		    backoff_next(&es->backoff, &tv));
 		evtimer_add(es->ev_restart, &tv);
-		es->backoff *= 2;
-		if (es->backoff > EXEC_BACKOFF_MAX)
-			es->backoff = EXEC_BACKOFF_MAX;
 	}
 }
 
@@ -324,7 +321,7 @@ exec_init(struct source *src, char *cause, size_t causelen)
 	src->priv = es;
 	es->pid = es->dying = -1;
 	es->out = es->err = -1;
-	es->backoff = EXEC_BACKOFF_MIN;
+	backoff_init(&es->backoff, EXEC_BACKOFF_MIN, EXEC_BACKOFF_MAX);
 	es->ev_chld = evsignal_new(src->base, SIGCHLD, exec_sigchld, src);
 	es->ev_kill = evtimer_new(src->base, exec_kill, es);
 	es->ev_restart = evtimer_new(src->base, exec_restart, src);
@@ -346,7 +343,7 @@ exec_start(struct source *src, char *cause, size_t causelen)
 {
 	struct exec_state	*es = src->priv;
 
-	es->backoff = EXEC_BACKOFF_MIN;
+	backoff_reset(&es->backoff);
 	return (exec_spawn(src, cause, causelen));
 }
 

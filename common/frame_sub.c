@@ -13,6 +13,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+#include "backoff.h"
 #include "frame.h"
 #include "frame_part.h"
 #include "frame_sub.h"
@@ -35,7 +36,7 @@ struct frame_sub {
 	int			 fd;
 	struct event		*ev_read;
 	struct event		*ev_retry;
-	int			 backoff;	/* ms */
+	struct backoff		 backoff;
 
 	struct evbuffer		*in;		/* bytes before a part's body */
 	unsigned char		*cur;		/* part being read, or NULL */
@@ -95,12 +96,8 @@ frame_sub_fail(struct frame_sub *fs, const char *fmt, ...)
 	snprintf(fs->cause, sizeof(fs->cause), "%s", cause);
 	frame_sub_close(fs);
 	frame_sub_set_state(fs, FRAME_SUB_CONNECTING);
-	tv.tv_sec = fs->backoff / 1000;
-	tv.tv_usec = (fs->backoff % 1000) * 1000;
+	backoff_next(&fs->backoff, &tv);
 	evtimer_add(fs->ev_retry, &tv);
-	fs->backoff *= 2;
-	if (fs->backoff > FRAME_SUB_BACKOFF_MAX)
-		fs->backoff = FRAME_SUB_BACKOFF_MAX;
 }
 
 /* A whole part is in fs->cur: checks the trailer and hands the frame out. */
@@ -126,7 +123,7 @@ frame_sub_deliver(struct frame_sub *fs)
 		return (-1);
 	}
 	fs->frames++;
-	fs->backoff = FRAME_SUB_BACKOFF_MIN;
+	backoff_reset(&fs->backoff);
 	fs->cause[0] = '\0';
 	frame_unref(fs->latest);
 	fs->latest = f;
@@ -267,7 +264,7 @@ frame_sub_new(struct event_base *base, const char *path, size_t max_frame,
 	fs->fcb = fcb;
 	fs->scb = scb;
 	fs->arg = arg;
-	fs->backoff = FRAME_SUB_BACKOFF_MIN;
+	backoff_init(&fs->backoff, FRAME_SUB_BACKOFF_MIN, FRAME_SUB_BACKOFF_MAX);
 	fs->state = FRAME_SUB_STOPPED;
 	if ((fs->path = strdup(path)) == NULL ||
 	    (fs->in = evbuffer_new()) == NULL ||
@@ -301,7 +298,7 @@ frame_sub_start(struct frame_sub *fs)
 {
 	if (fs->state != FRAME_SUB_STOPPED)
 		return;
-	fs->backoff = FRAME_SUB_BACKOFF_MIN;
+	backoff_reset(&fs->backoff);
 	fs->state = FRAME_SUB_CONNECTING;
 	frame_sub_connect(fs);
 }

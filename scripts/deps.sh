@@ -13,6 +13,11 @@ bench) want=$bench ;;
 esac
 missing=""
 for p in $want; do
+	# Node.js may come from elsewhere with npm inside: the commands suffice.
+	case $p in
+	nodejs) command -v node >/dev/null && continue ;;
+	npm) command -v npm >/dev/null && continue ;;
+	esac
 	s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)
 	[ "$s" = "installed" ] || missing="$missing $p"
 done
