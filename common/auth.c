@@ -1,4 +1,7 @@
 /* auth.c: per-request authentication decisions for httpd and wsd. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,4 +170,32 @@ auth_issue(struct auth *a, const char *user, int64_t now, char *tok,
 	*expiry = now + a->conf.token_ttl;
 	return (auth_token_issue(a->key, user, *expiry, tok, toklen, cause,
 	    causelen));
+}
+
+/* Says whether a listening address is a loopback one. */
+int
+auth_loopback(const char *spec)
+{
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+	const char	*end;
+	char		 host[INET6_ADDRSTRLEN + 1];
+	size_t		 n;
+
+	if (*spec == '[') {
+		spec++;
+		end = strchr(spec, ']');
+	} else
+		end = strrchr(spec, ':');
+	if (end == NULL || (n = end - spec) == 0 || n >= sizeof(host))
+		return (0);
+	memcpy(host, spec, n);
+	host[n] = '\0';
+	if (strcmp(host, "localhost") == 0)
+		return (1);
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return ((ntohl(a4.s_addr) >> 24) == 127);
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return (IN6_IS_ADDR_LOOPBACK(&a6));
+	return (0);
 }

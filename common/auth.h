@@ -72,6 +72,13 @@ enum auth_verdict auth_check_ws(struct auth *, const char *protocols,
 		    char *user, unsigned *wait_ms, char *cause,
 		    size_t causelen);
 
+/*
+ * Says whether a listening address "ADDR:PORT" or "[ADDR]:PORT" stays on
+ * this host (127.0.0.0/8, ::1, localhost), where running without a
+ * password file is reasonable.
+ */
+int		 auth_loopback(const char *spec);
+
 /* Issues a token for user valid conf->token_ttl seconds from wall time now. */
 int		 auth_issue(struct auth *, const char *user, int64_t now,
 		    char *tok, size_t toklen, int64_t *expiry, char *cause,

@@ -165,6 +165,27 @@ test_tokens(void)
 	auth_free(other);
 }
 
+/* Loopback listening addresses, and the rest. */
+static void
+test_loopback(void)
+{
+	CHECK_EQ(auth_loopback("127.0.0.1:8080"), 1);
+	CHECK_EQ(auth_loopback("127.1.2.3:1"), 1);
+	CHECK_EQ(auth_loopback("localhost:8080"), 1);
+	CHECK_EQ(auth_loopback("[::1]:8080"), 1);
+	CHECK_EQ(auth_loopback("0.0.0.0:8080"), 0);
+	CHECK_EQ(auth_loopback(":8080"), 0);
+	CHECK_EQ(auth_loopback("*:8080"), 0);
+	CHECK_EQ(auth_loopback("[::]:8080"), 0);
+	CHECK_EQ(auth_loopback("[::ffff:127.0.0.1]:8080"), 0);
+	CHECK_EQ(auth_loopback("192.168.1.2:80"), 0);
+	CHECK_EQ(auth_loopback("128.0.0.1:80"), 0);
+	CHECK_EQ(auth_loopback("camera.local:80"), 0);
+	CHECK_EQ(auth_loopback("127.0.0.1"), 0);
+	CHECK_EQ(auth_loopback("[::1"), 0);
+	CHECK_EQ(auth_loopback(""), 0);
+}
+
 int
 main(void)
 {
@@ -179,6 +200,7 @@ main(void)
 	RUN(test_basic);
 	RUN(test_reload);
 	RUN(test_tokens);
+	RUN(test_loopback);
 	unlink(pwpath);
 	unlink(keypath);
 	rmdir(dir);
