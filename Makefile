@@ -33,6 +33,9 @@ ifeq ($(SANITIZE),1)
 BUILD		:= $(BUILD)/san
 CFLAGS		+= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS		+= -fsanitize=address,undefined
+# Leaks fail a run; a small quarantine keeps memory-bound tests meaningful.
+export ASAN_OPTIONS ?= detect_leaks=1:quarantine_size_mb=1
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 endif
 
 OBJ		 = $(BUILD)/obj

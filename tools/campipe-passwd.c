@@ -155,6 +155,7 @@ main(int argc, char **argv)
 		return (1);
 	}
 	htpasswd_free(h);
+	free(cd);
 	fputs(line, stdout);
 	return (fflush(stdout) == 0 ? 0 : 1);
 }
