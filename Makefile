@@ -129,9 +129,8 @@ fuzz: deps-check $(FUZZ_BINS)
 	  grep -h 'stat::number_of_executed_units' $(BUILD)/fuzz/$$n.log; done
 
 fuzz-smoke: $(FUZZ_BINS)
-	@for f in $(FUZZ_BINS); do n=$$(basename $$f); \
-	  mkdir -p tests/fuzz/corpus/$$n $(BUILD)/fuzz/work/$$n; \
-	  $$f -max_total_time=$(FUZZ_SMOKE_TIME) -print_final_stats=1 $(BUILD)/fuzz/work/$$n tests/fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.smoke.log 2>&1 \
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p tests/fuzz/corpus/$$n $(BUILD)/fuzz/smoke/$$n; \
+	  $$f -max_total_time=$(FUZZ_SMOKE_TIME) -print_final_stats=1 $(BUILD)/fuzz/smoke/$$n tests/fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.smoke.log 2>&1 \
 	    || { tail -40 $(BUILD)/fuzz/$$n.smoke.log; echo "fuzz-smoke: $$n FAILED"; exit 1; }; \
 	  echo "fuzz-smoke: $$n ok ($$(grep -o 'stat::number_of_executed_units: [0-9]*' \
 	    $(BUILD)/fuzz/$$n.smoke.log | grep -o '[0-9]*$$' || echo '?') runs)"; done

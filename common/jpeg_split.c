@@ -122,13 +122,27 @@ jpeg_split_drop(struct jpeg_split *js, uint64_t *counter)
 	js->state = JS_SEEK;
 }
 
+/*
+ * Abandons the current frame, which ends before p, for the reason counted
+ * by counter; a frame already past max_frame counts as oversize, however
+ * the input was cut into chunks.
+ */
+static void
+jpeg_split_abandon(struct jpeg_split *js, struct jpeg_split_run *r,
+    const unsigned char *p, uint64_t *counter)
+{
+	if (js->buflen + (p - r->fstart) > js->max_frame)
+		counter = &js->st.dropped_oversize;
+	jpeg_split_drop(js, counter);
+}
+
 /* Starts a frame whose SOI code byte (D8) is at q. */
 static void
 jpeg_split_begin(struct jpeg_split *js, struct jpeg_split_run *r,
     const unsigned char *q)
 {
 	if (jpeg_split_inframe(js))
-		jpeg_split_drop(js, &js->st.dropped_truncated);
+		jpeg_split_abandon(js, r, q, &js->st.dropped_truncated);
 	js->discard = 0;
 	js->seen_sos = 0;
 	js->buflen = 0;
@@ -150,16 +164,8 @@ jpeg_split_end(struct jpeg_split *js, struct jpeg_split_run *r,
 {
 	size_t	 n = p - r->fstart;
 
-	if (js->discard) {
-		jpeg_split_drop(js, NULL);
-		return;
-	}
-	if (!js->seen_sos) {
-		jpeg_split_drop(js, &js->st.dropped_corrupt);
-		return;
-	}
-	if (js->buflen + n > js->max_frame) {
-		jpeg_split_drop(js, &js->st.dropped_oversize);
+	if (js->discard || js->buflen + n > js->max_frame || !js->seen_sos) {
+		jpeg_split_abandon(js, r, p, &js->st.dropped_corrupt);
 		return;
 	}
 	if (js->buflen == 0)
@@ -192,7 +198,7 @@ jpeg_split_marker(struct jpeg_split *js, struct jpeg_split_run *r,
 	else if (ecs && (c == 0x00 || (c >= 0xd0 && c <= 0xd7)))
 		js->state = JS_ECS;	/* stuffing or RSTn */
 	else if (c == 0x00)
-		jpeg_split_drop(js, &js->st.dropped_corrupt);
+		jpeg_split_abandon(js, r, p, &js->st.dropped_corrupt);
 	else if (jpeg_seg_standalone(c))
 		js->state = JS_MARK;
 	else {
@@ -210,16 +216,16 @@ jpeg_split_keep(struct jpeg_split *js, struct jpeg_split_run *r,
 
 	if (!jpeg_split_inframe(js) || js->discard || n == 0)
 		return;
-	if (js->buflen + n > js->max_frame) {
+	if (js->buflen + n > js->max_frame)
 		js->st.dropped_oversize++;
-		js->discard = 1;
-		js->buflen = 0;
-	} else if (jpeg_split_append(js, r->fstart, n) == -1) {
+	else if (jpeg_split_append(js, r->fstart, n) == -1) {
 		r->nomem = 1;
 		js->st.dropped_truncated++;
-		js->discard = 1;
-		js->buflen = 0;
-	}
+	} else
+		return;
+	/* Walk the rest of the frame without keeping it. */
+	js->discard = 1;
+	js->buflen = 0;
 }
 
 /* Feeds a chunk; calls cb for each frame it completes. */
@@ -258,7 +264,8 @@ jpeg_split_feed(struct jpeg_split *js, const unsigned char *data, size_t len,
 		case JS_MARK:
 			if (*p != 0xff) {
 				/* Not a marker: rescan this byte for SOI. */
-				jpeg_split_drop(js, &js->st.dropped_corrupt);
+				jpeg_split_abandon(js, &r, p,
+				    &js->st.dropped_corrupt);
 				break;
 			}
 			p++;
@@ -275,7 +282,8 @@ jpeg_split_feed(struct jpeg_split *js, const unsigned char *data, size_t len,
 		case JS_LEN2:
 			js->skip |= *p++;
 			if (js->skip < 2) {
-				jpeg_split_drop(js, &js->st.dropped_corrupt);
+				jpeg_split_abandon(js, &r, p,
+				    &js->st.dropped_corrupt);
 				break;
 			}
 			js->skip -= 2;

@@ -32,7 +32,10 @@ if [ -x "$build/campipe-httpd" ]; then
 	"$build/campipe-httpd" --frames "$sock" --listen "$host:$port" \
 	    --www www --ws-port "$wsport" &
 	pids="$pids $!"
-	sleep 0.3
+	sleep 0.5
+	for p in $pids; do
+		kill -0 "$p" 2>/dev/null || { echo "campipe: a daemon failed to start (see above)" >&2; exit 1; }
+	done
 	echo "campipe is running: open http://$host:$port/ (Ctrl-C stops it)"
 else
 	echo "campipe-capd is running: socat -u UNIX-CONNECT:$sock - | ffmpeg -f mpjpeg -i - -frames:v 1 out.jpg"

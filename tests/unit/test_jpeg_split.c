@@ -326,6 +326,37 @@ test_oversize(void)
 	free(s.buf);
 }
 
+/* A truncated frame already past max_frame counts as oversize either way. */
+static void
+test_oversize_truncated(void)
+{
+	struct stream		 s = { 0 };
+	struct got		 g = { 0 };
+	struct jpeg_split_stats	 st;
+	struct jpeg_split	*js;
+	unsigned char		*big;
+	size_t			 n, i;
+
+	big = jpeg_test_make(64, 64, TJSAMP_420, 0, 8, &n);
+	put(&s, big, n - 10);
+	put(&s, tiny, sizeof(tiny));
+	CHECK_EQ(split_once(s.buf, s.len, 200, &g, &st), 1);
+	CHECK_EQ(st.dropped_oversize, 1);
+	CHECK_EQ(st.dropped_truncated, 0);
+	js = jpeg_split_new(200);
+	for (i = 0; i < s.len; i++)
+		jpeg_split_feed(js, s.buf + i, 1, collect, &g);
+	jpeg_split_stats(js, &st);
+	CHECK_EQ(st.frames, 1);
+	CHECK_EQ(st.dropped_oversize, 1);
+	CHECK_EQ(st.dropped_truncated, 0);
+	CHECK_EQ(g.n, 2);
+	jpeg_split_free(js);
+	got_clear(&g);
+	free(big);
+	free(s.buf);
+}
+
 /* A frame of exactly max_frame bytes passes; one byte more does not. */
 static void
 test_max_boundary(void)
@@ -479,9 +510,10 @@ main(void)
 	RUN(test_truncated);
 	RUN(test_corrupt);
 	RUN(test_oversize);
+	RUN(test_oversize_truncated);
 	RUN(test_max_boundary);
 	RUN(test_reset);
 	RUN(test_every_offset);
 	RUN(test_no_frame);
-	return (TEST_DONE("test_jpeg_split"));
+	return (TEST_DONE("jpeg_split"));
 }
