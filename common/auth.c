@@ -115,9 +115,10 @@ auth_check_basic(struct auth *a, const char *authorization,
 	}
 	if (auth_basic_parse(authorization, strlen(authorization), user, pass,
 	    cause, causelen) == 0 &&
-	    auth_basic_cache_lookup(a->cache, user, pass, now_ms))
+	    auth_basic_cache_lookup(a->cache, user, pass, now_ms)) {
+		auth_basic_fail_clear(a->fail, sa);
 		v = AUTH_OK;
-	else if ((*wait_ms = auth_basic_fail_delay(a->fail, sa, now_ms)) > 0)
+	} else if ((*wait_ms = auth_basic_fail_delay(a->fail, sa, now_ms)) > 0)
 		v = AUTH_WAIT;
 	else if (user[0] != '\0' && htpasswd_check(a->pw, user, pass)) {
 		auth_basic_cache_insert(a->cache, user, pass, now_ms);

@@ -82,18 +82,21 @@ test_basic(void)
 	CHECK_EQ(basic(a, ALICE_BAD, &sa1, 1010), AUTH_WAIT);
 	CHECK_EQ(wait_ms, 90);
 	CHECK_EQ(basic(a, BOB, &sa2, 1010), AUTH_OK);
-	/* Cached credentials pass even from the waiting address. */
+	/* Cached credentials pass even from the waiting address, and clear it. */
 	CHECK_EQ(basic(a, ALICE, &sa1, 1010), AUTH_OK);
-	CHECK_EQ(basic(a, ALICE_BAD, &sa1, 1100), AUTH_DENY);
-	CHECK_EQ(basic(a, "Basic !!", &sa1, 1300), AUTH_DENY);
+	CHECK_EQ(basic(a, ALICE_BAD, &sa1, 1010), AUTH_DENY);
+	CHECK_EQ(basic(a, ALICE_BAD, &sa1, 1100), AUTH_WAIT);
+	CHECK_EQ(wait_ms, 10);
+	CHECK_EQ(basic(a, ALICE_BAD, &sa1, 1110), AUTH_DENY);
+	CHECK_EQ(basic(a, "Basic !!", &sa1, 1310), AUTH_DENY);
 	CHECK(strcmp(cause, "malformed base64 in credentials") == 0);
-	CHECK_EQ(basic(a, ALICE_BAD, &sa1, 1300), AUTH_WAIT);
+	CHECK_EQ(basic(a, ALICE_BAD, &sa1, 1310), AUTH_WAIT);
 	CHECK_EQ(wait_ms, 250);
-	/* A success clears the address. */
+	/* A verified success clears the address too. */
 	CHECK_EQ(auth_reload(a, cause, sizeof(cause)), 0);
-	CHECK_EQ(basic(a, ALICE, &sa1, 1550), AUTH_OK);
-	CHECK_EQ(basic(a, ALICE_BAD, &sa1, 1550), AUTH_DENY);
-	CHECK_EQ(basic(a, "Basic bWFsbG9yeTpVKlU=", &sa2, 1550), AUTH_DENY);
+	CHECK_EQ(basic(a, ALICE, &sa1, 1560), AUTH_OK);
+	CHECK_EQ(basic(a, ALICE_BAD, &sa1, 1560), AUTH_DENY);
+	CHECK_EQ(basic(a, "Basic bWFsbG9yeTpVKlU=", &sa2, 1560), AUTH_DENY);
 	auth_free(a);
 }
 
