@@ -10,6 +10,8 @@ import pytest
 BUILD = os.environ.get("CAMPIPE_BUILD",
                        os.path.join(os.path.dirname(__file__), "..", "..", "build"))
 BUILD = os.path.abspath(BUILD)
+# Under ASan freed memory sits in quarantine: RSS says nothing about leaks.
+SANITIZED = os.environ.get("CAMPIPE_SANITIZE", "0") == "1"
 
 
 def binary(name):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import binary, unix_listening, wait_for
+from conftest import SANITIZED, binary, unix_listening, wait_for
 from framesock import FrameReader, decodes, rss_kb
 
 FFMPEG_MJPEG = ("ffmpeg -loglevel error -re -f lavfi -i testsrc=size=320x240:rate=15 "
@@ -134,7 +134,8 @@ def test_stalled_subscriber_costs_others_nothing(daemons, tmp):
     # A stalled reader must not slow the other (allow for a noisy machine).
     assert with_stall >= 0.7 * base, (base, with_stall)
     # It pins at most a couple of frames: memory does not grow with time.
-    assert rss1 - rss0 < 4096, (rss0, rss1)
+    if not SANITIZED:
+        assert rss1 - rss0 < 4096, (rss0, rss1)
 
 
 def test_stalled_subscriber_is_dropped_after_write_timeout(daemons, tmp):
