@@ -4,7 +4,8 @@
  * $gy$), scrypt ($7$) or sha512-crypt ($6$).  Lines starting with '#'
  * and blank lines are ignored; CRLF line ends are accepted.  Plain-text,
  * weak or legacy (DES, MD5, sha256-crypt) and malformed entries are
- * refused at load, naming the line.  Parsing is separate from file I/O so tests feed it exact bytes.
+ * refused at load, naming the line.  Parsing is separate from file I/O so
+ * tests feed it exact bytes.
  */
 #ifndef CAMPIPE_HTPASSWD_H
 #define CAMPIPE_HTPASSWD_H

@@ -187,7 +187,8 @@ guard_check(struct guard *g, struct evhttp_request *req, int metrics)
 	struct evhttp_connection	*evcon;
 	const struct sockaddr		*sa = NULL;
 	const char			*hdr;
-	char				 user[AUTH_BASIC_MAX_USER + 1], cause[256];
+	char				 user[AUTH_BASIC_MAX_USER + 1];
+	char				 cause[256];
 	unsigned			 wait_ms;
 
 	if (metrics && g->metrics != NULL)
@@ -245,8 +246,8 @@ guard_token(struct web *w, struct evhttp_request *req, const char *query)
 	    "Authorization");
 	if (hdr == NULL || auth_basic_parse(hdr, strlen(hdr), user, pass,
 	    cause, sizeof(cause)) == -1 || auth_issue(w->guard->auth, user,
-	    time(NULL), tok, sizeof(tok), &expiry, cause, sizeof(cause)) == -1 ||
-	    (b = evbuffer_new()) == NULL) {
+	    time(NULL), tok, sizeof(tok), &expiry, cause,
+	    sizeof(cause)) == -1 || (b = evbuffer_new()) == NULL) {
 		web_reply_text(req, 500, "Internal Server Error",
 		    "cannot issue a token");
 		return;

@@ -95,6 +95,8 @@ int
 main(int argc, char **argv)
 {
 	const char		*prefix = "$y$", *hash, *user;
+	const size_t		 nmethods = sizeof(passwd_methods) /
+				    sizeof(*passwd_methods);
 	struct crypt_data	*cd;
 	struct htpasswd		*h;
 	char			 salt[CRYPT_GENSALT_OUTPUT_SIZE], pass[512];
@@ -106,11 +108,10 @@ main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "m:r:")) != -1) {
 		switch (c) {
 		case 'm':
-			for (i = 0; i < sizeof(passwd_methods) /
-			    sizeof(*passwd_methods); i++)
+			for (i = 0; i < nmethods; i++)
 				if (strcmp(optarg, passwd_methods[i].name) == 0)
 					break;
-			if (i == sizeof(passwd_methods) / sizeof(*passwd_methods))
+			if (i == nmethods)
 				passwd_usage();
 			prefix = passwd_methods[i].prefix;
 			break;
@@ -139,7 +140,8 @@ main(int argc, char **argv)
 		return (1);
 	}
 	if ((cd = calloc(1, sizeof(*cd))) == NULL ||
-	    crypt_gensalt_rn(prefix, cost, NULL, 0, salt, sizeof(salt)) == NULL ||
+	    crypt_gensalt_rn(prefix, cost, NULL, 0, salt,
+	    sizeof(salt)) == NULL ||
 	    (hash = crypt_rn(pass, salt, cd, sizeof(*cd))) == NULL ||
 	    hash[0] == '*') {
 		fprintf(stderr, "campipe-passwd: cannot hash: %s\n",

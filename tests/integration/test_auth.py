@@ -249,3 +249,79 @@ def test_oversized_headers_refused(daemons, tmp, req):
     if buf:
         assert buf.split(b" ", 2)[1] in (b"400", b"413", b"431"), buf[:100]
     assert site.get("/api/status", GOOD)[0] == 200
+
+
+# WebSocket: tokens from httpd, verified by wsd with the shared key file.
+
+def wsd_site(daemons, tmp, *httpd_args):
+    site = Site(daemons, tmp, *httpd_args)
+    site.wsport = free_port()
+    site.wsd = daemons("wsd", "--listen", "127.0.0.1:%d" % site.wsport, "--frames",
+                       os.path.join(tmp, "frames.sock"), "--htpasswd", site.htpasswd,
+                       "--token-key", site.key, "--auth-delay", "200",
+                       "--allow-origin", "*", wait_tcp=site.wsport)
+    return site
+
+
+def token(site):
+    code, _, body = site.get("/api/token", GOOD)
+    assert code == 200
+    return json.loads(body)["token"]
+
+
+def ws_open(site, query="", protocols=None, headers=None):
+    """Opens the WebSocket and reads one frame: (subprotocol, message) or the
+    HTTP status of a refusal."""
+    import asyncio
+    import websockets
+
+    async def run():
+        uri = "ws://127.0.0.1:%d/stream%s" % (site.wsport, query)
+        try:
+            async with websockets.connect(uri, subprotocols=protocols,
+                                          extra_headers=headers or {},
+                                          max_size=None, open_timeout=20) as ws:
+                msg = await asyncio.wait_for(ws.recv(), 20)
+                return ws.subprotocol, msg
+        except websockets.exceptions.InvalidStatusCode as e:
+            return e.status_code
+    return asyncio.run(run())
+
+
+def test_websocket_needs_a_valid_token(daemons, tmp):
+    site = wsd_site(daemons, tmp)
+    tok = token(site)
+    # A fresh token, as a subprotocol: the frame flows, "campipe" is chosen.
+    proto, msg = ws_open(site, protocols=["campipe", "campipe.token." + tok])
+    assert proto == "campipe" and msg[:2] == b"\xff\xd8"
+    # ... or in the query.
+    proto, msg = ws_open(site, "?fps=5&token=" + tok)
+    assert proto is None and msg[:2] == b"\xff\xd8"
+    # Basic credentials also do, for clients that send them.
+    assert ws_open(site, headers={"Authorization": basic(GOOD)})[1][:2] == b"\xff\xd8"
+    # No token, a tampered one, one signed with another key: 401.
+    assert ws_open(site) == 401
+    assert ws_open(site, protocols=["campipe"]) == 401
+    bad = tok[:-2] + ("AA" if tok[-2:] != "AA" else "BA")
+    assert ws_open(site, protocols=["campipe", "campipe.token." + bad]) == 401
+    import hashlib
+    import hmac
+    payload, _ = tok.split(".")
+    mac = hmac.new(os.urandom(32), base64.urlsafe_b64decode(payload + "=="),
+                   hashlib.sha256).digest()
+    other = payload + "." + base64.urlsafe_b64encode(mac).decode().rstrip("=")
+    assert ws_open(site, "?token=" + other) == 401
+    assert ws_open(site, headers={"Authorization": basic(WRONG)}) == 401
+    log = site.wsd.logtext()
+    assert log.count("refused with 401") == 5 and "token signature does not match" in log
+
+
+def test_websocket_token_expires(daemons, tmp):
+    site = wsd_site(daemons, tmp, "--token-ttl", "1")
+    tok = token(site)
+    deadline = json.loads(site.get("/api/token", GOOD)[2])["expires"]
+    wait_for(lambda: time.time() > deadline + 0.2, timeout=5, what="expiry")
+    assert ws_open(site, protocols=["campipe", "campipe.token." + tok]) == 401
+    assert "token expired" in site.wsd.logtext()
+    assert ws_open(site, protocols=["campipe", "campipe.token." + token(site)])[1][:2] \
+        == b"\xff\xd8"

@@ -185,7 +185,8 @@ test_fail(void)
 {
 	struct auth_basic_fail	*f;
 	struct sockaddr_in	 a, b;
-	struct sockaddr		*sa = v4(&a, "127.0.0.1"), *sb = v4(&b, "127.0.0.2");
+	struct sockaddr		*sa = v4(&a, "127.0.0.1");
+	struct sockaddr		*sb = v4(&b, "127.0.0.2");
 	int			 i;
 
 	f = auth_basic_fail_new(16, 2000, 7000);
