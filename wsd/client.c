@@ -541,6 +541,8 @@ client_read_head(struct client *c)
 	}
 	if (strcmp(req.path, "/status") == 0 &&
 	    strcmp(req.method, "GET") == 0) {
+		if (client_authorize(c, &req) == -1)
+			return;
 		evbuffer_drain(in, req.head_len);
 		client_status(c);
 		return;

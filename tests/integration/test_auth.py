@@ -312,8 +312,20 @@ def test_websocket_needs_a_valid_token(daemons, tmp):
     other = payload + "." + base64.urlsafe_b64encode(mac).decode().rstrip("=")
     assert ws_open(site, "?token=" + other) == 401
     assert ws_open(site, headers={"Authorization": basic(WRONG)}) == 401
+    # wsd's /status needs credentials too.
+    conn = http.client.HTTPConnection("127.0.0.1", site.wsport, timeout=30)
+    conn.request("GET", "/status")
+    r = conn.getresponse()
+    assert r.status == 401 and r.getheader("WWW-Authenticate").startswith("Basic")
+    conn.close()
+    conn = http.client.HTTPConnection("127.0.0.1", site.wsport, timeout=30,
+                                      source_address=("127.0.0.2", 0))
+    conn.request("GET", "/status?token=" + tok)
+    r = conn.getresponse()
+    assert r.status == 200 and "clients" in json.loads(r.read())
+    conn.close()
     log = site.wsd.logtext()
-    assert log.count("refused with 401") == 5 and "token signature does not match" in log
+    assert log.count("refused with 401") == 6 and "token signature does not match" in log
 
 
 def test_websocket_token_expires(daemons, tmp):
