@@ -18,6 +18,7 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "opt.h"
 #include "server.h"
 #include "source.h"
 
@@ -58,14 +59,11 @@ usage(FILE *f)
 static long long
 capd_number(const char *opt, const char *s, long long min, long long max)
 {
-	char		*end;
 	long long	 v;
+	char		 cause[256];
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-		fatalx("%s: \"%s\" is not a number from %lld to %lld", opt, s,
-		    min, max);
+	if (opt_number(opt, s, min, max, &v, cause, sizeof(cause)) == -1)
+		fatalx("%s", cause);
 	return (v);
 }
 
@@ -95,13 +93,11 @@ capd_bytes(const char *opt, const char *s)
 static int
 capd_seconds_ms(const char *opt, const char *s)
 {
-	char	*end;
 	double	 v;
+	char	 cause[256];
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 86400)
-		fatalx("%s: \"%s\" is not a number of seconds", opt, s);
+	if (opt_seconds(opt, s, 0, 86400, &v, cause, sizeof(cause)) == -1)
+		fatalx("%s", cause);
 	return ((int)(v * 1000 + 0.5));
 }
 

@@ -17,6 +17,7 @@
 
 #include "auth.h"
 #include "log.h"
+#include "opt.h"
 
 #include "guard.h"
 #include "web.h"
@@ -81,13 +82,12 @@ httpd_usage(FILE *f)
 static long
 httpd_number(const char *opt, const char *s, long min, long max)
 {
-	char	*end;
-	long	 n;
+	long long	 n;
+	char		 opt2[64], cause[256];
 
-	n = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || n < min || n > max)
-		fatalx("--%s: %s is not a number from %ld to %ld", opt, s,
-		    min, max);
+	snprintf(opt2, sizeof(opt2), "--%s", opt);
+	if (opt_number(opt2, s, min, max, &n, cause, sizeof(cause)) == -1)
+		fatalx("%s", cause);
 	return (n);
 }
 

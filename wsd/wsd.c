@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "log.h"
+#include "opt.h"
 #include "relay.h"
 
 /* Prints the options. */
@@ -55,14 +56,11 @@ usage(FILE *f)
 static long long
 wsd_number(const char *opt, const char *s, long long min, long long max)
 {
-	char		*end;
 	long long	 v;
+	char		 cause[256];
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-		fatalx("%s: \"%s\" is not a number from %lld to %lld", opt, s,
-		    min, max);
+	if (opt_number(opt, s, min, max, &v, cause, sizeof(cause)) == -1)
+		fatalx("%s", cause);
 	return (v);
 }
 
@@ -70,13 +68,11 @@ wsd_number(const char *opt, const char *s, long long min, long long max)
 static void
 wsd_seconds(const char *opt, const char *s, struct timeval *tv)
 {
-	char	*end;
 	double	 v;
+	char	 cause[256];
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 86400)
-		fatalx("%s: \"%s\" is not a number of seconds", opt, s);
+	if (opt_seconds(opt, s, 0.001, 86400, &v, cause, sizeof(cause)) == -1)
+		fatalx("%s", cause);
 	tv->tv_sec = (time_t)v;
 	tv->tv_usec = (suseconds_t)((v - tv->tv_sec) * 1e6);
 }
