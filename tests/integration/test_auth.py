@@ -160,11 +160,17 @@ def test_warns_beyond_loopback_without_auth(daemons, tmp):
     port = free_port()
     d = daemons("httpd", "--listen", "0.0.0.0:%d" % port, "--frames",
                 os.path.join(tmp, "none.sock"), "--www", WWW, wait_tcp=port)
-    assert "0.0.0.0:%d is reachable from other hosts" % port in d.logtext()
+    wait_for(lambda: "0.0.0.0:%d is reachable from other hosts" % port in d.logtext(),
+             what="warning")
     port = free_port()
     d = daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--frames",
-                os.path.join(tmp, "none.sock"), "--www", WWW, wait_tcp=port)
+                os.path.join(tmp, "none.sock"), "--www", WWW, wait_log="serving ")
     assert "reachable from other hosts" not in d.logtext()
+    port = free_port()
+    d = daemons("wsd", "--listen", "0.0.0.0:%d" % port, "--frames",
+                os.path.join(tmp, "none.sock"), wait_tcp=port)
+    wait_for(lambda: "0.0.0.0:%d is reachable from other hosts" % port in d.logtext(),
+             what="warning")
 
 
 def test_wrong_passwords_slow_that_client_not_another(daemons, tmp):
