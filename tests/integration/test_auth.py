@@ -156,8 +156,15 @@ def test_refuses_plain_text_at_start(tmp):
     assert err.count("\n") == 1 and path + ": line 2: plain-text password" in err
 
 
+def free_any_port():
+    """A TCP port free on every address, for listening on 0.0.0.0."""
+    with socket.socket() as s:
+        s.bind(("0.0.0.0", 0))
+        return s.getsockname()[1]
+
+
 def test_warns_beyond_loopback_without_auth(daemons, tmp):
-    port = free_port()
+    port = free_any_port()
     d = daemons("httpd", "--listen", "0.0.0.0:%d" % port, "--frames",
                 os.path.join(tmp, "none.sock"), "--www", WWW, wait_tcp=port)
     wait_for(lambda: "0.0.0.0:%d is reachable from other hosts" % port in d.logtext(),
@@ -166,7 +173,7 @@ def test_warns_beyond_loopback_without_auth(daemons, tmp):
     d = daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--frames",
                 os.path.join(tmp, "none.sock"), "--www", WWW, wait_log="serving ")
     assert "reachable from other hosts" not in d.logtext()
-    port = free_port()
+    port = free_any_port()
     d = daemons("wsd", "--listen", "0.0.0.0:%d" % port, "--frames",
                 os.path.join(tmp, "none.sock"), wait_tcp=port)
     wait_for(lambda: "0.0.0.0:%d is reachable from other hosts" % port in d.logtext(),
@@ -341,5 +348,22 @@ def test_websocket_token_expires(daemons, tmp):
     wait_for(lambda: time.time() > deadline + 0.2, timeout=5, what="expiry")
     assert ws_open(site, protocols=["campipe", "campipe.token." + tok]) == 401
     assert "token expired" in site.wsd.logtext()
+    assert ws_open(site, protocols=["campipe", "campipe.token." + token(site)])[1][:2] \
+        == b"\xff\xd8"
+
+
+def test_websocket_failed_logins_are_held(daemons, tmp):
+    site = wsd_site(daemons, tmp)
+    wrong = {"Authorization": basic(WRONG)}
+    assert ws_open(site, headers=wrong) == 401
+    start = time.monotonic()
+    assert ws_open(site, headers=wrong) == 401
+    assert ws_open(site, headers=wrong) == 401
+    # Held 200 ms, then 400 ms, before being checked at all.
+    assert time.monotonic() - start >= 0.55
+    # The right credentials, once their wait is over, pass and clear it.
+    assert ws_open(site, headers={"Authorization": basic(CAROL)})[1][:2] == b"\xff\xd8"
+    start = time.monotonic()
+    assert ws_open(site, headers=wrong) == 401
     assert ws_open(site, protocols=["campipe", "campipe.token." + token(site)])[1][:2] \
         == b"\xff\xd8"
