@@ -63,7 +63,8 @@ httpd_usage(FILE *f)
 "  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
 "  --idle-timeout SEC     request and keep-alive timeout (default 15)\n"
 "  --max-frame-size BYTES largest frame accepted from capd (default 8 MB)\n"
-"  --ws-port PORT         wsd's port for /api/config (default 8081)\n"
+"  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
+"                         page's own origin, for a reverse proxy)\n"
 "  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
 "  --user USER            when started as root, run as USER once listening\n"
 "  -v, --verbose          debug logging\n"
@@ -203,7 +204,7 @@ main(int argc, char **argv)
 			    1024, 256L << 20);
 			break;
 		case 'p':
-			conf.ws_port = httpd_number("ws-port", optarg, 1,
+			conf.ws_port = httpd_number("ws-port", optarg, 0,
 			    65535);
 			break;
 		case 'P':

@@ -176,6 +176,8 @@ web_on_request(struct evhttp_request *req, void *arg)
 		return;
 	if (r != NULL)
 		r->fn(w, req, query);
+	else if (strcmp(path, "/stream") == 0)
+		files_handle(w, req, "/stream.html");	/* the seed's URL */
 	else
 		files_handle(w, req, path);
 }
