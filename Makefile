@@ -156,6 +156,55 @@ bench:
 	$(MAKE) all $(BENCH_BINS)
 	@scripts/bench.sh $(BUILD)
 
+# Install: binaries, www/, systemd units (with paths filled in), users and
+# the runtime directory (sysusers.d, tmpfiles.d), and the settings file
+# $(SYSCONFDIR)/default/campipe, never overwritten.  systemd looks for
+# units, sysusers.d and tmpfiles.d under /usr/local/lib and /usr/lib, so
+# PREFIX=/usr/local (default) or /usr need nothing more; for another PREFIX,
+# set UNITDIR=/etc/systemd/system SYSUSERSDIR=/etc/sysusers.d
+# TMPFILESDIR=/etc/tmpfiles.d.  Without DESTDIR, as root, the users and
+# /run/campipe are created and systemd reloaded.
+BINDIR		?= $(PREFIX)/bin
+WWWDIR		?= $(PREFIX)/share/campipe/www
+DOCDIR		?= $(PREFIX)/share/doc/campipe
+SYSCONFDIR	?= /etc
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR	?= $(PREFIX)/lib/tmpfiles.d
+UNITS		:= $(notdir $(wildcard systemd/*.service systemd/*.socket systemd/*.target))
+UNIT_SUBST	 = -e 's,@BINDIR@,$(BINDIR),g' -e 's,@WWWDIR@,$(WWWDIR),g' \
+		   -e 's,@DOCDIR@,$(DOCDIR),g' -e 's,@SYSCONFDIR@,$(SYSCONFDIR),g'
+DEFAULTS	 = $(DESTDIR)$(SYSCONFDIR)/default/campipe
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(WWWDIR) $(DESTDIR)$(DOCDIR) \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+	  $(DESTDIR)$(SYSCONFDIR)/default
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	if [ -d www ]; then (cd www && find . -type f -exec install -D -m 0644 \
+	  {} $(DESTDIR)$(WWWDIR)/{} \;); fi
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	for u in $(UNITS); do sed $(UNIT_SUBST) systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u \
+	  && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	install -m 0644 systemd/campipe.sysusers $(DESTDIR)$(SYSUSERSDIR)/campipe.conf
+	install -m 0644 systemd/campipe.tmpfiles $(DESTDIR)$(TMPFILESDIR)/campipe.conf
+	@if [ -e $(DEFAULTS) ]; then echo "install: kept $(DEFAULTS)"; \
+	  else install -m 0644 systemd/campipe.default $(DEFAULTS); fi
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+	  systemd-sysusers $(SYSUSERSDIR)/campipe.conf && \
+	  systemd-tmpfiles --create $(TMPFILESDIR)/campipe.conf; \
+	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/campipe-,capd httpd wsd)
+	rm -rf $(DESTDIR)$(WWWDIR) $(DESTDIR)$(DOCDIR)
+	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/campipe.conf $(DESTDIR)$(TMPFILESDIR)/campipe.conf
+	-rmdir $(DESTDIR)$(PREFIX)/share/campipe 2>/dev/null
+	@if cmp -s systemd/campipe.default $(DEFAULTS); then rm -f $(DEFAULTS); \
+	  elif [ -e $(DEFAULTS) ]; then echo "uninstall: kept $(DEFAULTS) (changed)"; fi
+	@echo "uninstall: users campipe-* and group campipe are left in place"
+
 clean:
 	rm -rf $(BUILD)
 

@@ -18,11 +18,21 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "notify.h"
 #include "opt.h"
+#include "privdrop.h"
 #include "server.h"
 #include "source.h"
 
 #define CAPD_MAX_CTRLS	64
+
+/* What the status line is computed from. */
+struct capd_status {
+	struct server		*srv;
+	struct source		*src;
+	unsigned long long	 frames;	/* at the last call */
+	struct timeval		 when;
+};
 
 static void
 usage(FILE *f)
@@ -48,6 +58,11 @@ usage(FILE *f)
 "  --hflip, --vflip      mirror the image\n"
 "  --rotate DEG          rotate by 0, 90, 180 or 270 degrees\n"
 "  --ctrl NAME=VALUE     set a camera control at start (repeatable)\n"
+"  --user USER           when started as root, run as USER once the socket\n"
+"                        and the source are set up; USER's groups are kept\n"
+"                        (a v4l2: camera is opened on demand, so USER needs\n"
+"                        group video); the socket is given to USER and its\n"
+"                        primary group\n"
 "  -v, --verbose         debug logging\n"
 "  -h, --help            this text\n"
 "  --version             print the version\n"
@@ -102,14 +117,42 @@ capd_seconds_ms(const char *opt, const char *s)
 }
 
 /* Creates the socket's directory if it is missing (one level). */
-static void
+static int
 capd_socket_dir(const char *path)
 {
 	char	 dir[PATH_MAX];
 
 	snprintf(dir, sizeof(dir), "%s", path);
-	if (mkdir(dirname(dir), 0750) == 0)
+	if (mkdir(dirname(dir), 0750) == 0) {
 		log_info("created %s", dir);
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * --user: gives the socket (and its directory if capd made it) to the
+ * user, so it can still remove them at exit, then leaves root for good.
+ */
+static void
+capd_drop(const char *user, const char *path, int made_dir)
+{
+	char	 cause[256], dir[PATH_MAX];
+	uid_t	 uid;
+	gid_t	 gid;
+
+	if (privdrop_lookup(user, &uid, &gid, cause, sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
+	if (geteuid() == 0) {
+		snprintf(dir, sizeof(dir), "%s", path);
+		if (chown(path, uid, gid) == -1 ||
+		    (made_dir && chown(dirname(dir), uid, gid) == -1))
+			fatal("--user: chown");
+	}
+	if (privdrop_user(user, NULL, cause, sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
+	log_info("running as %s (uid %u, gid %u)", user, (unsigned)uid,
+	    (unsigned)gid);
 }
 
 /* Frame callback from the source. */
@@ -125,6 +168,36 @@ static void
 capd_source_error(const char *cause, void *arg)
 {
 	server_source_error(arg, cause);
+}
+
+/* The status line for systemctl status: frame rate and subscribers. */
+static void
+capd_status(char *buf, size_t len, void *arg)
+{
+	struct capd_status	*st = arg;
+	struct timeval		 now, d;
+	unsigned long long	 frames = server_frames(st->srv);
+	int			 subs = server_subscribers(st->srv);
+	const char		*problem = server_problem(st->srv);
+	double			 fps = 0;
+
+	gettimeofday(&now, NULL);
+	timersub(&now, &st->when, &d);
+	if (st->when.tv_sec != 0 && d.tv_sec + d.tv_usec > 0)
+		fps = (frames - st->frames) / (d.tv_sec + d.tv_usec / 1e6);
+	st->frames = frames;
+	st->when = now;
+	if (problem != NULL && subs > 0)
+		snprintf(buf, len, "source failing: %s", problem);
+	else if (!st->src->running)
+		snprintf(buf, len, subs ? "starting the source for %d "
+		    "subscriber%s" : "idle, source stopped", subs,
+		    subs == 1 ? "" : "s");
+	else if (subs == 0)
+		snprintf(buf, len, "no subscribers, source stopping soon");
+	else
+		snprintf(buf, len, "streaming %.0f fps to %d subscriber%s",
+		    fps, subs, subs == 1 ? "" : "s");
 }
 
 /* SIGTERM, SIGINT: leave the loop. */
@@ -154,6 +227,7 @@ main(int argc, char *argv[])
 		{ "vflip",		no_argument,		NULL, 'V' },
 		{ "rotate",		required_argument,	NULL, 'r' },
 		{ "ctrl",		required_argument,	NULL, 'c' },
+		{ "user",		required_argument,	NULL, 'u' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'R' },
@@ -171,10 +245,13 @@ main(int argc, char *argv[])
 	static char		*ctrls[CAPD_MAX_CTRLS + 1];
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int;
+	struct notify		*notify;
+	struct capd_status	 status = { 0 };
 	struct server		*srv;
 	struct source		*src;
 	char			 cause[512], *end;
-	int			 ch, verbose = 0, nctrls = 0;
+	const char		*user = NULL;
+	int			 ch, verbose = 0, nctrls = 0, made_dir;
 
 	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -245,6 +322,9 @@ main(int argc, char *argv[])
 				    optarg);
 			ctrls[nctrls++] = optarg;
 			break;
+		case 'u':
+			user = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -274,7 +354,7 @@ main(int argc, char *argv[])
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create event base");
 
-	capd_socket_dir(vconf.path);
+	made_dir = capd_socket_dir(vconf.path);
 	if ((srv = server_new(base, &vconf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	src = source_new(base, &sconf, capd_frame, capd_source_error, srv,
@@ -284,17 +364,25 @@ main(int argc, char *argv[])
 		fatalx("%s", cause);
 	}
 	server_set_source(srv, src);
+	if (user != NULL)
+		capd_drop(user, vconf.path, made_dir);
 
 	ev_term = evsignal_new(base, SIGTERM, capd_signal, base);
 	ev_int = evsignal_new(base, SIGINT, capd_signal, base);
 	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) ||
 	    evsignal_add(ev_int, NULL))
 		fatalx("cannot set up signals");
+	status.srv = srv;
+	status.src = src;
+	if ((notify = notify_new(base, capd_status, &status, cause,
+	    sizeof(cause))) == NULL)
+		fatalx("%s", cause);
 	log_info("listening on %s, source %s %dx%d at %d fps", vconf.path,
 	    sconf.spec, sconf.width, sconf.height, sconf.fps);
 
 	event_base_dispatch(base);
 
+	notify_free(notify);
 	server_free(srv);
 	source_free(src);
 	event_free(ev_int);

@@ -52,6 +52,7 @@ struct server {
 	uint64_t		 seq;
 	unsigned long long	 frames;
 	unsigned long long	 warmup_dropped;
+	char			 problem[256];	/* last source failure */
 };
 
 static void	server_source_start(struct server *);
@@ -226,6 +227,7 @@ server_source_start(struct server *srv)
 	ms = backoff_next(&srv->retry, &tv);
 	log_warnx("source %s: %s (retrying in %d ms)", srv->src->conf->spec,
 	    cause, ms);
+	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
 	evtimer_add(srv->ev_retry, &tv);
 }
 
@@ -276,6 +278,7 @@ server_publish(struct server *srv, const unsigned char *jpeg, size_t len,
 	}
 	srv->seq++;
 	srv->frames++;
+	srv->problem[0] = '\0';
 	frame_unref(srv->latest);
 	srv->latest = f;
 	for (s = TAILQ_FIRST(&srv->subs); s != NULL; s = next) {
@@ -289,6 +292,7 @@ void
 server_source_error(struct server *srv, const char *cause)
 {
 	log_warnx("source %s: %s", srv->src->conf->spec, cause);
+	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
 }
 
 /* Opens the listening socket, replacing a stale file. */
@@ -433,4 +437,11 @@ unsigned long long
 server_frames(const struct server *srv)
 {
 	return (srv->frames);
+}
+
+/* The source's last failure since its last frame, or NULL. */
+const char *
+server_problem(const struct server *srv)
+{
+	return (srv->problem[0] != '\0' ? srv->problem : NULL);
 }

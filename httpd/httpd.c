@@ -14,10 +14,15 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <event2/http.h>
 
 #include "auth.h"
+#include "feed.h"
 #include "log.h"
+#include "mjpeg.h"
+#include "notify.h"
 #include "opt.h"
+#include "privdrop.h"
 
 #include "guard.h"
 #include "web.h"
@@ -42,6 +47,7 @@ static const struct option httpd_opts[] = {
 	{ "token-key",		required_argument,	NULL, 'K' },
 	{ "token-ttl",		required_argument,	NULL, 'T' },
 	{ "auth-delay",		required_argument,	NULL, 'D' },
+	{ "user",		required_argument,	NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 }
@@ -64,7 +70,8 @@ httpd_usage(FILE *f)
 "  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
 "  --idle-timeout SEC     request and keep-alive timeout (default 15)\n"
 "  --max-frame-size BYTES largest frame accepted from capd (default 8 MB)\n"
-"  --ws-port PORT         wsd's port for /api/config (default 8081)\n"
+"  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
+"                         page's own origin, for a reverse proxy)\n"
 "  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
 "  --htpasswd FILE        require HTTP Basic users from FILE (docs/auth.md;\n"
 "                         re-read on SIGHUP)\n"
@@ -74,6 +81,7 @@ httpd_usage(FILE *f)
 "  --token-ttl SEC        lifetime of /api/token tokens (default 60)\n"
 "  --auth-delay MS        hold a client's next try this long per failed\n"
 "                         login, up to 15 times (default 2000)\n"
+"  --user USER            when started as root, run as USER once listening\n"
 "  -v, --verbose          debug logging\n"
 "  -h, --help             this text\n");
 }
@@ -114,6 +122,24 @@ httpd_default_www(void)
 	return ("www");
 }
 
+/* The status line for systemctl status: the feed and the stream clients. */
+static void
+httpd_status(char *buf, size_t len, void *arg)
+{
+	struct web		*w = arg;
+	struct feed_info	 fi;
+	int			 n = mjpeg_clients(w->mjpeg);
+
+	feed_info(w->feed, &fi);
+	if (strcmp(fi.state, "streaming") == 0)
+		snprintf(buf, len, "streaming %.0f fps to %d MJPEG client%s",
+		    fi.fps, n, n == 1 ? "" : "s");
+	else if (strcmp(fi.state, "idle") != 0 && *fi.cause != '\0')
+		snprintf(buf, len, "%s: %s", fi.state, fi.cause);
+	else
+		snprintf(buf, len, "%s", fi.state);
+}
+
 /* SIGTERM, SIGINT: leave the loop. */
 static void
 httpd_on_signal(evutil_socket_t sig, short ev, void *arg)
@@ -148,8 +174,10 @@ main(int argc, char **argv)
 	struct event_base *base;
 	struct event	*sigterm, *sigint, *sighup;
 	struct web	*w;
+	struct notify	*notify;
+	const char	*user = NULL;
 	char		 cause[512];
-	int		 c, i, verbose = 0;
+	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
 
 	memset(&conf, 0, sizeof(conf));
 	conf.frames = HTTPD_DEFAULT_FRAMES;
@@ -198,7 +226,7 @@ main(int argc, char **argv)
 			    1024, 256L << 20);
 			break;
 		case 'p':
-			conf.ws_port = httpd_number("ws-port", optarg, 1,
+			conf.ws_port = httpd_number("ws-port", optarg, 0,
 			    65535);
 			break;
 		case 'P':
@@ -223,6 +251,9 @@ main(int argc, char **argv)
 			conf.auth_delay_ms = httpd_number("auth-delay", optarg,
 			    1, 60000);
 			break;
+		case 'u':
+			user = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -237,7 +268,11 @@ main(int argc, char **argv)
 	if (optind < argc)
 		fatalx("unexpected argument: %s (see --help)", argv[optind]);
 	log_init("campipe-httpd", verbose);
-	if (conf.nlisten == 0)
+	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
+	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
+	    sizeof(cause))) == -1)
+		fatalx("%s", cause);
+	if (conf.nlisten == 0 && nfds == 0)
 		conf.listen[conf.nlisten++] = HTTPD_DEFAULT_LISTEN;
 	if (conf.www == NULL)
 		conf.www = httpd_default_www();
@@ -252,6 +287,15 @@ main(int argc, char **argv)
 		if (web_listen(w, conf.listen[i], cause, sizeof(cause)) == -1)
 			fatalx("--listen %s", cause);
 	}
+	for (i = 0; i < nfds; i++) {
+		if (evhttp_accept_socket(w->http, fds[i]) == -1)
+			fatalx("cannot accept on socket %d from systemd",
+			    fds[i]);
+		log_info("listening on socket %d from systemd", fds[i]);
+	}
+	if (user != NULL && privdrop_user(user, NULL, cause,
+	    sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
 	sigterm = evsignal_new(base, SIGTERM, httpd_on_signal, base);
 	sigint = evsignal_new(base, SIGINT, httpd_on_signal, base);
 	sighup = evsignal_new(base, SIGHUP, httpd_on_hup, w->guard);
@@ -268,8 +312,13 @@ main(int argc, char **argv)
 	}
 	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
 
+	if ((notify = notify_new(base, httpd_status, w, cause,
+	    sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+
 	event_base_dispatch(base);
 
+	notify_free(notify);
 	web_free(w);
 	event_free(sigterm);
 	event_free(sigint);

@@ -192,6 +192,8 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 	query = evhttp_uri_get_query(uri);
 	if ((r = web_route(path, query)) != NULL)
 		r->fn(w, req, query);
+	else if (strcmp(path, "/stream") == 0)
+		files_handle(w, req, "/stream.html");	/* the seed's URL */
 	else
 		files_handle(w, req, path);
 }

@@ -242,6 +242,39 @@ relay_listen(struct relay *r, const char *addr, char *cause, size_t causelen)
 	return (0);
 }
 
+/* Accepts on a socket systemd already listens on. */
+int
+relay_listen_fd(struct relay *r, int fd, char *cause, size_t causelen)
+{
+	struct evconnlistener	*l;
+
+	if (r->nlisteners == RELAY_LISTEN_MAX) {
+		snprintf(cause, causelen, "too many listening sockets");
+		return (-1);
+	}
+	l = evconnlistener_new(r->base, relay_accept, r,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	if (l == NULL) {
+		snprintf(cause, causelen, "socket %d: %s", fd, strerror(errno));
+		return (-1);
+	}
+	evconnlistener_set_error_cb(l, relay_accept_error);
+	r->listeners[r->nlisteners++] = l;
+	log_info("listening on socket %d from systemd", fd);
+	return (0);
+}
+
+/* The status line: clients and the state of the link to capd. */
+void
+relay_status_line(char *buf, size_t len, void *arg)
+{
+	struct relay	*r = arg;
+
+	snprintf(buf, len, "%zu WebSocket client%s, capd link %s",
+	    r->nviewers, r->nviewers == 1 ? "" : "s",
+	    frame_sub_state_name(frame_sub_state(r->sub)));
+}
+
 /* The event loop. */
 struct event_base *
 relay_base(const struct relay *r)

@@ -64,6 +64,11 @@ int		 relay_listen(struct relay *r, const char *addr, char *cause,
 void		 relay_reload(struct relay *r);
 /* True when clients need a token or credentials. */
 int		 relay_auth_enabled(const struct relay *r);
+/* Accepts on a listening socket passed by systemd.  0, or -1 with cause. */
+int		 relay_listen_fd(struct relay *r, int fd, char *cause,
+		    size_t causelen);
+/* The one-line status for systemctl status (a notify_status_cb). */
+void		 relay_status_line(char *buf, size_t len, void *arg);
 
 /* For client.c. */
 struct event_base *relay_base(const struct relay *r);

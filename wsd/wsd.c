@@ -13,6 +13,8 @@
 
 #include "auth.h"
 #include "log.h"
+#include "notify.h"
+#include "privdrop.h"
 #include "opt.h"
 #include "relay.h"
 
@@ -44,6 +46,7 @@ usage(FILE *f)
 "                        missing)\n"
 "  --auth-delay MS       hold a client's next try this long per failed\n"
 "                        login, up to 15 times (default 2000)\n"
+"  --user USER           when started as root, run as USER once listening\n"
 "  -v, --verbose         debug logging\n"
 "  -h, --help            this text\n"
 "  --version             print the version\n"
@@ -110,6 +113,7 @@ main(int argc, char *argv[])
 		{ "htpasswd",		required_argument,	NULL, 'A' },
 		{ "token-key",		required_argument,	NULL, 'K' },
 		{ "auth-delay",		required_argument,	NULL, 'D' },
+		{ "user",		required_argument,	NULL, 'u' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'R' },
@@ -125,9 +129,11 @@ main(int argc, char *argv[])
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct relay		*relay;
+	struct notify		*notify;
+	const char		*user = NULL;
 	char			 cause[512];
 	size_t			 i;
-	int			 ch, verbose = 0;
+	int			 ch, verbose = 0, fds[RELAY_LISTEN_MAX], nfds;
 
 	log_init("campipe-wsd", 0);
 	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
@@ -192,6 +198,9 @@ main(int argc, char *argv[])
 			    optarg, 1, 60000);
 			conf.auth.fail_max_ms = conf.auth.fail_step_ms * 15;
 			break;
+		case 'u':
+			user = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -213,7 +222,11 @@ main(int argc, char *argv[])
 		return (2);
 	}
 	log_setverbose(verbose);
-	if (conf.nlisten == 0)
+	/* Sockets from systemd (campipe-wsd.socket) replace the default. */
+	if ((nfds = notify_listen_fds(fds, RELAY_LISTEN_MAX, cause,
+	    sizeof(cause))) == -1)
+		fatalx("%s", cause);
+	if (conf.nlisten == 0 && nfds == 0)
 		conf.listen[conf.nlisten++] = "127.0.0.1:8081";
 	conf.max_conns = conf.max_clients + 64;
 
@@ -226,6 +239,13 @@ main(int argc, char *argv[])
 		if (relay_listen(relay, conf.listen[i], cause,
 		    sizeof(cause)) == -1)
 			fatalx("--listen %s", cause);
+	for (i = 0; i < (size_t)nfds; i++)
+		if (relay_listen_fd(relay, fds[i], cause,
+		    sizeof(cause)) == -1)
+			fatalx("%s", cause);
+	if (user != NULL && privdrop_user(user, NULL, cause,
+	    sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
 	ev_term = evsignal_new(base, SIGTERM, wsd_signal, base);
 	ev_int = evsignal_new(base, SIGINT, wsd_signal, base);
 	ev_hup = evsignal_new(base, SIGHUP, wsd_hup, relay);
@@ -240,8 +260,13 @@ main(int argc, char *argv[])
 			    conf.listen[i]);
 	log_info("relaying frames from %s on %s", conf.frames, conf.path);
 
+	if ((notify = notify_new(base, relay_status_line, relay, cause,
+	    sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+
 	event_base_dispatch(base);
 
+	notify_free(notify);
 	relay_free(relay);
 	event_free(ev_term);
 	event_free(ev_int);

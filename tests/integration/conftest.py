@@ -59,9 +59,9 @@ def tcp_listening(port, host="127.0.0.1"):
 class Daemon:
     """One running daemon; its stderr goes to a log file kept for failures."""
 
-    def __init__(self, name, args, tmpdir, env=None):
+    def __init__(self, name, args, tmpdir, env=None, exe=None):
         self.name = name
-        self.args = [binary(name)] + list(args)
+        self.args = [exe or binary(name)] + list(args)
         self.logpath = os.path.join(tmpdir, "%s.%d.log" % (name, time.monotonic_ns()))
         self.env = dict(os.environ, **(env or {}))
         self.proc = None
@@ -110,8 +110,9 @@ def daemons(tmp):
     """Starts daemons on demand; stops them all and checks they exited cleanly."""
     started = []
 
-    def start(name, *args, env=None, wait_unix=None, wait_tcp=None, wait_log=None):
-        d = Daemon(name, args, tmp, env).start()
+    def start(name, *args, env=None, exe=None, wait_unix=None, wait_tcp=None,
+              wait_log=None):
+        d = Daemon(name, args, tmp, env, exe).start()
         started.append(d)
         if wait_log:
             wait_for(lambda: wait_log in d.logtext() or not d.alive(),
