@@ -110,7 +110,7 @@ def test_token_issued_only_with_credentials(daemons, tmp):
     payload = t["token"].split(".")[0]
     assert base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)) == \
         b"alice|%d" % t["expires"]
-    assert json.loads(site.get("/api/config", GOOD)[2])["token"] == "/api/token"
+    assert json.loads(site.get("/api/config", GOOD)[2])["auth"] is True
     # The key file was made private.
     assert os.stat(site.key).st_mode & 0o777 == 0o640
 
