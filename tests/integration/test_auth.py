@@ -368,3 +368,25 @@ def test_websocket_failed_logins_are_held(daemons, tmp):
     assert ws_open(site, headers=wrong) == 401
     assert ws_open(site, protocols=["campipe", "campipe.token." + token(site)])[1][:2] \
         == b"\xff\xd8"
+
+
+def test_stream_page_in_chromium_with_passwords(daemons, tmp):
+    """A real browser: Basic login, then the page's token opens wsd."""
+    import subprocess
+    from test_browser import BROWSER, CHROMIUM, npm_ci
+    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
+    npm_ci()
+    site = wsd_site(daemons, tmp)
+    # The page finds wsd through /api/config: restart httpd pointing at it.
+    site.httpd.stop()
+    site.port = free_port()
+    site.httpd = daemons("httpd", "--listen", "127.0.0.1:%d" % site.port, "--frames",
+                         os.path.join(tmp, "frames.sock"), "--www", WWW,
+                         "--htpasswd", site.htpasswd, "--token-key", site.key,
+                         "--ws-port", str(site.wsport), wait_tcp=site.port)
+    r = subprocess.run(["node", os.path.join(BROWSER, "auth.mjs"),
+                        "http://127.0.0.1:%d/" % site.port] + list(GOOD),
+                       cwd=BROWSER, capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, CHROMIUM=CHROMIUM))
+    assert r.returncode == 0 and "all checks passed" in r.stdout, r.stdout + r.stderr
+    assert "WebSocket open" in site.wsd.logtext()
