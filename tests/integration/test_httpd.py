@@ -467,3 +467,15 @@ def test_port_in_use_is_an_error(daemons, tmp):
     assert r.returncode != 0 and b"Address already in use" in r.stderr, r.stderr
     r = subprocess.run([binary("httpd"), "--help"], capture_output=True, timeout=10)
     assert r.returncode == 0 and b"--max-clients" in r.stdout
+
+
+def test_stream_page_at_the_seeds_url_and_same_origin_ws(daemons, tmp):
+    _, sock = capd(daemons, tmp, "--source", "test", "--size", "160x120")
+    _, port = httpd(daemons, sock, "--ws-port", "0")
+    code, h, body = curl(port, "/stream")
+    assert code == 200 and h["content-type"].startswith("text/html")
+    with open(os.path.join(WWW, "stream.html"), "rb") as f:
+        assert body == f.read()
+    # Port 0 tells the page to use its own origin (behind a reverse proxy).
+    code, _, body = curl(port, "/api/config")
+    assert json.loads(body)["ws"]["port"] == 0
