@@ -6,6 +6,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -147,6 +149,25 @@ web_route(const char *path, const char *query)
 	return (r);
 }
 
+/*
+ * Sends each write at once (no Nagle delay behind the client's delayed
+ * ACK) and lets a whole frame go out in one writev, not 16 KB pieces.
+ */
+static void
+web_tune_connection(struct evhttp_request *req)
+{
+	struct evhttp_connection	*evcon;
+	struct bufferevent		*bev;
+	int				 one = 1;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL ||
+	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL)
+		return;
+	setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof(one));
+	bufferevent_set_max_single_write(bev, EV_SSIZE_MAX);
+}
+
 /* Every request comes here. */
 static void
 web_on_request(struct evhttp_request *req, void *arg)
@@ -159,6 +180,7 @@ web_on_request(struct evhttp_request *req, void *arg)
 	const char			*path, *query;
 
 	w->stats.requests++;
+	web_tune_connection(req);
 	if (w->conf->allow_origin != NULL)
 		evhttp_add_header(h, "Access-Control-Allow-Origin",
 		    w->conf->allow_origin);
