@@ -58,6 +58,7 @@ BENCH_BINS	 = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 .PHONY: all deps deps-check run check unit fuzz fuzz-smoke integration bench \
 	bench-smoke install uninstall clean
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(BINS) $(TOOL_BINS) $(FAKECAM)
 
@@ -77,11 +78,11 @@ $(BUILD)/lib$(1).a: $(call lib_objs,$(1))
 endef
 $(foreach d,$(LIBDIRS),$(eval $(call lib_rule,$(d))))
 
-$(BUILD)/campipe-%: $(OBJ)/%/main.o $(LIBS)
-	$(CC) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
-$(OBJ)/%/main.o: %/%.c
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+define daemon_rule
+$(BUILD)/campipe-$(1): $(OBJ)/$(1)/$(1).o $(LIBS)
+	$(CC) $(LDFLAGS) -o $$@ $$< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+endef
+$(foreach d,$(DAEMONS),$(eval $(call daemon_rule,$(d))))
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(LIBS)
 	@mkdir -p $(@D)
@@ -120,8 +121,8 @@ fuzz: deps-check $(FUZZ_BINS)
 	  grep -h 'stat::number_of_executed_units' $(BUILD)/fuzz/$$n.log; done
 
 fuzz-smoke: $(FUZZ_BINS)
-	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p tests/fuzz/corpus/$$n; \
-	  $$f -max_total_time=$(FUZZ_SMOKE_TIME) tests/fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.smoke.log 2>&1 \
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p tests/fuzz/corpus/$$n $(BUILD)/fuzz/smoke/$$n; \
+	  $$f -max_total_time=$(FUZZ_SMOKE_TIME) -print_final_stats=1 $(BUILD)/fuzz/smoke/$$n tests/fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.smoke.log 2>&1 \
 	    || { tail -40 $(BUILD)/fuzz/$$n.smoke.log; echo "fuzz-smoke: $$n FAILED"; exit 1; }; \
 	  echo "fuzz-smoke: $$n ok ($$(grep -o 'stat::number_of_executed_units: [0-9]*' \
 	    $(BUILD)/fuzz/$$n.smoke.log | grep -o '[0-9]*$$' || echo '?') runs)"; done
@@ -130,7 +131,7 @@ unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; exit $$fail
 
 integration: all
-	CAMPIPE_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+	CAMPIPE_SANITIZE=$(SANITIZE) CAMPIPE_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
 
 check: deps-check
 	$(MAKE) all
@@ -146,6 +147,55 @@ bench:
 	@scripts/deps.sh bench
 	$(MAKE) all $(BENCH_BINS)
 	@scripts/bench.sh $(BUILD)
+
+# Install: binaries, www/, systemd units (with paths filled in), users and
+# the runtime directory (sysusers.d, tmpfiles.d), and the settings file
+# $(SYSCONFDIR)/default/campipe, never overwritten.  systemd looks for
+# units, sysusers.d and tmpfiles.d under /usr/local/lib and /usr/lib, so
+# PREFIX=/usr/local (default) or /usr need nothing more; for another PREFIX,
+# set UNITDIR=/etc/systemd/system SYSUSERSDIR=/etc/sysusers.d
+# TMPFILESDIR=/etc/tmpfiles.d.  Without DESTDIR, as root, the users and
+# /run/campipe are created and systemd reloaded.
+BINDIR		?= $(PREFIX)/bin
+WWWDIR		?= $(PREFIX)/share/campipe/www
+DOCDIR		?= $(PREFIX)/share/doc/campipe
+SYSCONFDIR	?= /etc
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR	?= $(PREFIX)/lib/tmpfiles.d
+UNITS		:= $(notdir $(wildcard systemd/*.service systemd/*.socket systemd/*.target))
+UNIT_SUBST	 = -e 's,@BINDIR@,$(BINDIR),g' -e 's,@WWWDIR@,$(WWWDIR),g' \
+		   -e 's,@DOCDIR@,$(DOCDIR),g' -e 's,@SYSCONFDIR@,$(SYSCONFDIR),g'
+DEFAULTS	 = $(DESTDIR)$(SYSCONFDIR)/default/campipe
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(WWWDIR) $(DESTDIR)$(DOCDIR) \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
+	  $(DESTDIR)$(SYSCONFDIR)/default
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	if [ -d www ]; then (cd www && find . -type f -exec install -D -m 0644 \
+	  {} $(DESTDIR)$(WWWDIR)/{} \;); fi
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	for u in $(UNITS); do sed $(UNIT_SUBST) systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u \
+	  && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	install -m 0644 systemd/campipe.sysusers $(DESTDIR)$(SYSUSERSDIR)/campipe.conf
+	install -m 0644 systemd/campipe.tmpfiles $(DESTDIR)$(TMPFILESDIR)/campipe.conf
+	@if [ -e $(DEFAULTS) ]; then echo "install: kept $(DEFAULTS)"; \
+	  else install -m 0644 systemd/campipe.default $(DEFAULTS); fi
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+	  systemd-sysusers $(SYSUSERSDIR)/campipe.conf && \
+	  systemd-tmpfiles --create $(TMPFILESDIR)/campipe.conf; \
+	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/campipe-,capd httpd wsd)
+	rm -rf $(DESTDIR)$(WWWDIR) $(DESTDIR)$(DOCDIR)
+	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/campipe.conf $(DESTDIR)$(TMPFILESDIR)/campipe.conf
+	-rmdir $(DESTDIR)$(PREFIX)/share/campipe 2>/dev/null
+	@if cmp -s systemd/campipe.default $(DEFAULTS); then rm -f $(DEFAULTS); \
+	  elif [ -e $(DEFAULTS) ]; then echo "uninstall: kept $(DEFAULTS) (changed)"; fi
+	@echo "uninstall: users campipe-* and group campipe are left in place"
 
 clean:
 	rm -rf $(BUILD)

@@ -19,7 +19,9 @@
  * Copies jpeg into out with the campipe COM segment placed right after SOI.
  * A campipe COM segment already right after SOI is replaced, not repeated.
  * out must have room for len + JPEG_COM_MAX bytes.  Returns the bytes
- * written, or -1 if jpeg does not start with SOI (FF D8) or out is too small.
+ * written, or -1 if jpeg does not start with SOI (FF D8), out is too small,
+ * or ts is out of range (negative, tv_usec over 999999, tv_sec over 18
+ * digits).  out and jpeg must not overlap.
  */
 long	jpeg_com_insert(unsigned char *out, size_t outsize,
 	    const unsigned char *jpeg, size_t len, uint64_t seq,

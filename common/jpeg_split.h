@@ -8,7 +8,10 @@
  * Garbage between frames is skipped without being buffered.  A frame cut
  * short by a new SOI is dropped (truncated); a frame growing past max_frame
  * is dropped and the splitter resynchronises on the next SOI.  Memory is
- * bounded by max_frame.
+ * bounded by max_frame.  A frame with bad segment structure, or with no
+ * scan (SOS) before EOI, is dropped as corrupt.  Frames and counters do not
+ * depend on how the input is cut into chunks; a frame wholly inside one
+ * chunk is handed to cb straight from that chunk, without a copy.
  */
 #ifndef CAMPIPE_JPEG_SPLIT_H
 #define CAMPIPE_JPEG_SPLIT_H
@@ -26,7 +29,10 @@ struct jpeg_split_stats {
 	uint64_t	 garbage_bytes;		/* bytes outside any frame */
 };
 
-/* Called once per whole frame; data is valid only during the call. */
+/*
+ * Called once per whole frame; data is valid only during the call, which
+ * must not call back into the splitter.
+ */
 typedef void	(*jpeg_split_cb)(const unsigned char *data, size_t len,
 		    void *arg);
 

@@ -10,6 +10,8 @@ import pytest
 BUILD = os.environ.get("CAMPIPE_BUILD",
                        os.path.join(os.path.dirname(__file__), "..", "..", "build"))
 BUILD = os.path.abspath(BUILD)
+# Under ASan freed memory sits in quarantine: RSS says nothing about leaks.
+SANITIZED = os.environ.get("CAMPIPE_SANITIZE", "0") == "1"
 
 
 def binary(name):
@@ -57,9 +59,9 @@ def tcp_listening(port, host="127.0.0.1"):
 class Daemon:
     """One running daemon; its stderr goes to a log file kept for failures."""
 
-    def __init__(self, name, args, tmpdir, env=None):
+    def __init__(self, name, args, tmpdir, env=None, exe=None):
         self.name = name
-        self.args = [binary(name)] + list(args)
+        self.args = [exe or binary(name)] + list(args)
         self.logpath = os.path.join(tmpdir, "%s.%d.log" % (name, time.monotonic_ns()))
         self.env = dict(os.environ, **(env or {}))
         self.proc = None
@@ -108,9 +110,13 @@ def daemons(tmp):
     """Starts daemons on demand; stops them all and checks they exited cleanly."""
     started = []
 
-    def start(name, *args, env=None, wait_unix=None, wait_tcp=None):
-        d = Daemon(name, args, tmp, env).start()
+    def start(name, *args, env=None, exe=None, wait_unix=None, wait_tcp=None,
+              wait_log=None):
+        d = Daemon(name, args, tmp, env, exe).start()
         started.append(d)
+        if wait_log:
+            wait_for(lambda: wait_log in d.logtext() or not d.alive(),
+                     what=name + " log line " + repr(wait_log))
         if wait_unix:
             wait_for(lambda: unix_listening(wait_unix) or not d.alive(),
                      what=name + " socket")

@@ -1,0 +1,392 @@
+/*
+ * capd: owns the camera and publishes JPEG frames on a Unix socket
+ * (docs/frames.md), starting the source when someone subscribes and stopping
+ * it when nobody has for a while.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "notify.h"
+#include "opt.h"
+#include "privdrop.h"
+#include "server.h"
+#include "source.h"
+
+#define CAPD_MAX_CTRLS	64
+
+/* What the status line is computed from. */
+struct capd_status {
+	struct server		*srv;
+	struct source		*src;
+	unsigned long long	 frames;	/* at the last call */
+	struct timeval		 when;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: campipe-capd [options]\n"
+"Owns the camera and publishes JPEG frames on a Unix socket.\n"
+"\n"
+"  --source SPEC         test (default), file:PATH, exec:COMMAND, v4l2:DEVICE\n"
+"  --size WxH            frame size (default 640x480)\n"
+"  --fps N               frames per second (default 30)\n"
+"  --quality N           JPEG quality for encoded sources, 1-100 (default 80)\n"
+"  --socket PATH         frame socket (default /run/campipe/frames.sock)\n"
+"  --socket-mode MODE    its permissions, octal (default 0660)\n"
+"  --idle-stop SECONDS   stop the source this long after the last subscriber\n"
+"                        leaves (default 5; fractions allowed)\n"
+"  --warmup MS           discard frames this long after the source starts\n"
+"                        (default 800 for v4l2: and exec:, 0 otherwise)\n"
+"  --write-timeout SEC   drop a subscriber that reads nothing this long (30)\n"
+"  --max-subscribers N   subscribers at most (default 64)\n"
+"  --max-frame-size N    drop frames larger than N bytes; K and M suffixes\n"
+"                        (default 4M)\n"
+"  --hflip, --vflip      mirror the image\n"
+"  --rotate DEG          rotate by 0, 90, 180 or 270 degrees\n"
+"  --ctrl NAME=VALUE     set a camera control at start (repeatable)\n"
+"  --user USER           when started as root, run as USER once the socket\n"
+"                        and the source are set up; USER's groups are kept\n"
+"                        (a v4l2: camera is opened on demand, so USER needs\n"
+"                        group video); the socket is given to USER and its\n"
+"                        primary group\n"
+"  -v, --verbose         debug logging\n"
+"  -h, --help            this text\n"
+"  --version             print the version\n"
+"\n"
+"Example: campipe-capd --source 'exec:rpicam-vid -t 0 --codec mjpeg -o -'\n");
+}
+
+/* Parses a whole decimal number within [min, max]. */
+static long long
+capd_number(const char *opt, const char *s, long long min, long long max)
+{
+	long long	 v;
+	char		 cause[256];
+
+	if (opt_number(opt, s, min, max, &v, cause, sizeof(cause)) == -1)
+		fatalx("%s", cause);
+	return (v);
+}
+
+/* Parses a size in bytes with an optional K or M suffix. */
+static size_t
+capd_bytes(const char *opt, const char *s)
+{
+	char		*end;
+	unsigned long	 v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno == 0 && end != s && (*end == 'K' || *end == 'k') &&
+	    end[1] == '\0')
+		v *= 1024;
+	else if (errno == 0 && end != s && (*end == 'M' || *end == 'm') &&
+	    end[1] == '\0')
+		v *= 1024 * 1024;
+	else if (errno != 0 || end == s || *end != '\0')
+		fatalx("%s: \"%s\" is not a size", opt, s);
+	if (v < 1024 || v > 256UL * 1024 * 1024)
+		fatalx("%s: %lu out of range (1K to 256M)", opt, v);
+	return (v);
+}
+
+/* Parses seconds with an optional fraction, into milliseconds. */
+static int
+capd_seconds_ms(const char *opt, const char *s)
+{
+	double	 v;
+	char	 cause[256];
+
+	if (opt_seconds(opt, s, 0, 86400, &v, cause, sizeof(cause)) == -1)
+		fatalx("%s", cause);
+	return ((int)(v * 1000 + 0.5));
+}
+
+/* Creates the socket's directory if it is missing (one level). */
+static int
+capd_socket_dir(const char *path)
+{
+	char	 dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (mkdir(dirname(dir), 0750) == 0) {
+		log_info("created %s", dir);
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * --user: gives the socket (and its directory if capd made it) to the
+ * user, so it can still remove them at exit, then leaves root for good.
+ */
+static void
+capd_drop(const char *user, const char *path, int made_dir)
+{
+	char	 cause[256], dir[PATH_MAX];
+	uid_t	 uid;
+	gid_t	 gid;
+
+	if (privdrop_lookup(user, &uid, &gid, cause, sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
+	if (geteuid() == 0) {
+		snprintf(dir, sizeof(dir), "%s", path);
+		if (chown(path, uid, gid) == -1 ||
+		    (made_dir && chown(dirname(dir), uid, gid) == -1))
+			fatal("--user: chown");
+	}
+	if (privdrop_user(user, NULL, cause, sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
+	log_info("running as %s (uid %u, gid %u)", user, (unsigned)uid,
+	    (unsigned)gid);
+}
+
+/* Frame callback from the source. */
+static void
+capd_frame(const unsigned char *jpeg, size_t len, const struct timeval *ts,
+    void *arg)
+{
+	server_publish(arg, jpeg, len, ts);
+}
+
+/* Error callback from the source. */
+static void
+capd_source_error(const char *cause, void *arg)
+{
+	server_source_error(arg, cause);
+}
+
+/* The status line for systemctl status: frame rate and subscribers. */
+static void
+capd_status(char *buf, size_t len, void *arg)
+{
+	struct capd_status	*st = arg;
+	struct timeval		 now, d;
+	unsigned long long	 frames = server_frames(st->srv);
+	int			 subs = server_subscribers(st->srv);
+	const char		*problem = server_problem(st->srv);
+	double			 fps = 0;
+
+	gettimeofday(&now, NULL);
+	timersub(&now, &st->when, &d);
+	if (st->when.tv_sec != 0 && d.tv_sec + d.tv_usec > 0)
+		fps = (frames - st->frames) / (d.tv_sec + d.tv_usec / 1e6);
+	st->frames = frames;
+	st->when = now;
+	if (problem != NULL && subs > 0)
+		snprintf(buf, len, "source failing: %s", problem);
+	else if (!st->src->running)
+		snprintf(buf, len, subs ? "starting the source for %d "
+		    "subscriber%s" : "idle, source stopped", subs,
+		    subs == 1 ? "" : "s");
+	else if (subs == 0)
+		snprintf(buf, len, "no subscribers, source stopping soon");
+	else
+		snprintf(buf, len, "streaming %.0f fps to %d subscriber%s",
+		    fps, subs, subs == 1 ? "" : "s");
+}
+
+/* SIGTERM, SIGINT: leave the loop. */
+static void
+capd_signal(evutil_socket_t sig, short what, void *arg)
+{
+	log_info("signal %d: exiting", (int)sig);
+	event_base_loopbreak(arg);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct option longopts[] = {
+		{ "source",		required_argument,	NULL, 's' },
+		{ "size",		required_argument,	NULL, 'S' },
+		{ "fps",		required_argument,	NULL, 'f' },
+		{ "quality",		required_argument,	NULL, 'q' },
+		{ "socket",		required_argument,	NULL, 'k' },
+		{ "socket-mode",	required_argument,	NULL, 'm' },
+		{ "idle-stop",		required_argument,	NULL, 'i' },
+		{ "warmup",		required_argument,	NULL, 'w' },
+		{ "write-timeout",	required_argument,	NULL, 't' },
+		{ "max-subscribers",	required_argument,	NULL, 'n' },
+		{ "max-frame-size",	required_argument,	NULL, 'M' },
+		{ "hflip",		no_argument,		NULL, 'H' },
+		{ "vflip",		no_argument,		NULL, 'V' },
+		{ "rotate",		required_argument,	NULL, 'r' },
+		{ "ctrl",		required_argument,	NULL, 'c' },
+		{ "user",		required_argument,	NULL, 'u' },
+		{ "verbose",		no_argument,		NULL, 'v' },
+		{ "help",		no_argument,		NULL, 'h' },
+		{ "version",		no_argument,		NULL, 'R' },
+		{ NULL,			0,			NULL, 0 }
+	};
+	struct source_conf	 sconf = {
+		.spec = "test", .width = 640, .height = 480, .fps = 30,
+		.quality = 80, .max_frame = 4 * 1024 * 1024,
+	};
+	struct server_conf	 vconf = {
+		.path = "/run/campipe/frames.sock", .mode = 0660,
+		.idle_stop_ms = 5000, .warmup_ms = -1, .write_timeout = 30,
+		.max_subscribers = 64,
+	};
+	static char		*ctrls[CAPD_MAX_CTRLS + 1];
+	struct event_base	*base;
+	struct event		*ev_term, *ev_int;
+	struct notify		*notify;
+	struct capd_status	 status = { 0 };
+	struct server		*srv;
+	struct source		*src;
+	char			 cause[512], *end;
+	const char		*user = NULL;
+	int			 ch, verbose = 0, nctrls = 0, made_dir;
+
+	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			sconf.spec = optarg;
+			break;
+		case 'S':
+			if (sscanf(optarg, "%dx%d", &sconf.width,
+			    &sconf.height) != 2 || sconf.width <= 0 ||
+			    sconf.height <= 0)
+				fatalx("--size: \"%s\" is not WIDTHxHEIGHT",
+				    optarg);
+			break;
+		case 'f':
+			sconf.fps = capd_number("--fps", optarg, 1, 240);
+			break;
+		case 'q':
+			sconf.quality = capd_number("--quality", optarg, 1,
+			    100);
+			break;
+		case 'k':
+			vconf.path = optarg;
+			break;
+		case 'm':
+			errno = 0;
+			vconf.mode = strtoul(optarg, &end, 8);
+			if (errno || *end != '\0' || end == optarg ||
+			    vconf.mode > 0777)
+				fatalx("--socket-mode: \"%s\" is not an octal "
+				    "mode", optarg);
+			break;
+		case 'i':
+			vconf.idle_stop_ms = capd_seconds_ms("--idle-stop",
+			    optarg);
+			break;
+		case 'w':
+			vconf.warmup_ms = capd_number("--warmup", optarg, 0,
+			    60000);
+			break;
+		case 't':
+			vconf.write_timeout = capd_number("--write-timeout",
+			    optarg, 1, 3600);
+			break;
+		case 'n':
+			vconf.max_subscribers = capd_number(
+			    "--max-subscribers", optarg, 1, 100000);
+			break;
+		case 'M':
+			sconf.max_frame = capd_bytes("--max-frame-size",
+			    optarg);
+			break;
+		case 'H':
+			sconf.hflip = 1;
+			break;
+		case 'V':
+			sconf.vflip = 1;
+			break;
+		case 'r':
+			sconf.rotate = capd_number("--rotate", optarg, 0, 270);
+			if (sconf.rotate % 90 != 0)
+				fatalx("--rotate: must be 0, 90, 180 or 270");
+			break;
+		case 'c':
+			if (nctrls == CAPD_MAX_CTRLS)
+				fatalx("--ctrl: at most %d", CAPD_MAX_CTRLS);
+			if (strchr(optarg, '=') == NULL)
+				fatalx("--ctrl: \"%s\" is not NAME=VALUE",
+				    optarg);
+			ctrls[nctrls++] = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return (0);
+		case 'R':
+			printf("campipe-capd %s\n", CAMPIPE_VERSION);
+			return (0);
+		default:
+			fprintf(stderr, "campipe-capd: see --help\n");
+			return (2);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "campipe-capd: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		return (2);
+	}
+	sconf.ctrls = ctrls;
+	if (vconf.warmup_ms < 0)
+		vconf.warmup_ms = (strncmp(sconf.spec, "v4l2:", 5) == 0 ||
+		    strncmp(sconf.spec, "exec:", 5) == 0) ? 800 : 0;
+
+	log_init("capd", verbose);
+	signal(SIGPIPE, SIG_IGN);
+	if ((base = event_base_new()) == NULL)
+		fatalx("cannot create event base");
+
+	made_dir = capd_socket_dir(vconf.path);
+	if ((srv = server_new(base, &vconf, cause, sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+	src = source_new(base, &sconf, capd_frame, capd_source_error, srv,
+	    cause, sizeof(cause));
+	if (src == NULL) {
+		server_free(srv);
+		fatalx("%s", cause);
+	}
+	server_set_source(srv, src);
+	if (user != NULL)
+		capd_drop(user, vconf.path, made_dir);
+
+	ev_term = evsignal_new(base, SIGTERM, capd_signal, base);
+	ev_int = evsignal_new(base, SIGINT, capd_signal, base);
+	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) ||
+	    evsignal_add(ev_int, NULL))
+		fatalx("cannot set up signals");
+	status.srv = srv;
+	status.src = src;
+	if ((notify = notify_new(base, capd_status, &status, cause,
+	    sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+	log_info("listening on %s, source %s %dx%d at %d fps", vconf.path,
+	    sconf.spec, sconf.width, sconf.height, sconf.fps);
+
+	event_base_dispatch(base);
+
+	notify_free(notify);
+	server_free(srv);
+	source_free(src);
+	event_free(ev_int);
+	event_free(ev_term);
+	event_base_free(base);
+	return (0);
+}

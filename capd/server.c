@@ -1,0 +1,447 @@
+/* server.c: capd's frame socket and the on-demand fan-out of frames. */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "backoff.h"
+#include "frame.h"
+#include "log.h"
+#include "server.h"
+#include "source.h"
+
+#define SERVER_RETRY_MIN	500	/* ms between source start attempts */
+#define SERVER_RETRY_MAX	10000
+
+struct sub {
+	TAILQ_ENTRY(sub)	 entry;
+	struct server		*srv;
+	int			 fd;
+	struct event		*ev_read;
+	struct event		*ev_write;
+	struct evbuffer		*out;
+	struct frame		*pending;	/* newest frame not yet queued */
+	unsigned long long	 sent;
+	unsigned long long	 skipped;
+};
+TAILQ_HEAD(subs, sub);
+
+struct server {
+	const struct server_conf *conf;
+	struct event_base	*base;
+	struct evconnlistener	*listener;
+	struct subs		 subs;
+	int			 nsubs;
+	struct source		*src;
+	struct event		*ev_idle;	/* stops the source */
+	struct event		*ev_retry;	/* retries a failed start */
+	struct backoff		 retry;
+	struct timeval		 started;	/* when the source started */
+	struct frame		*latest;
+	uint64_t		 seq;
+	unsigned long long	 frames;
+	unsigned long long	 warmup_dropped;
+	char			 problem[256];	/* last source failure */
+};
+
+static void	server_source_start(struct server *);
+
+/* Closes a subscriber and releases what it holds. */
+static void
+server_sub_free(struct sub *s, const char *why)
+{
+	struct server	*srv = s->srv;
+
+	log_debug("%s: subscriber fd %d: %s (sent %llu, skipped %llu)",
+	    __func__, s->fd, why, s->sent, s->skipped);
+	TAILQ_REMOVE(&srv->subs, s, entry);
+	srv->nsubs--;
+	event_free(s->ev_read);
+	event_free(s->ev_write);
+	evbuffer_free(s->out);
+	frame_unref(s->pending);
+	close(s->fd);
+	free(s);
+	if (srv->nsubs == 0 && srv->src != NULL && srv->src->running) {
+		struct timeval tv = { srv->conf->idle_stop_ms / 1000,
+		    (srv->conf->idle_stop_ms % 1000) * 1000 };
+		evtimer_add(srv->ev_idle, &tv);
+	}
+	if (srv->nsubs == 0)
+		evtimer_del(srv->ev_retry);
+}
+
+/* Writes what is queued; queues the pending frame when the queue drains. */
+static int
+server_sub_flush(struct sub *s)
+{
+	struct timeval	 tv = { s->srv->conf->write_timeout, 0 };
+
+	for (;;) {
+		if (evbuffer_get_length(s->out) > 0 &&
+		    evbuffer_write(s->out, s->fd) == -1 &&
+		    errno != EAGAIN && errno != EINTR) {
+			server_sub_free(s, strerror(errno));
+			return (-1);
+		}
+		if (evbuffer_get_length(s->out) > 0) {
+			if (!event_pending(s->ev_write, EV_WRITE, NULL))
+				event_add(s->ev_write, &tv);
+			return (0);
+		}
+		if (s->pending == NULL)
+			break;
+		frame_add_part(s->out, s->pending);
+		frame_unref(s->pending);
+		s->pending = NULL;
+		s->sent++;
+	}
+	event_del(s->ev_write);
+	return (0);
+}
+
+/* Offers a frame to a subscriber: queued now, or pending (latest wins). */
+static void
+server_sub_offer(struct sub *s, struct frame *f)
+{
+	if (evbuffer_get_length(s->out) == 0) {
+		frame_add_part(s->out, f);
+		s->sent++;
+		server_sub_flush(s);
+		return;
+	}
+	if (s->pending != NULL) {
+		frame_unref(s->pending);
+		s->skipped++;
+	}
+	s->pending = frame_ref(f);
+}
+
+/* The subscriber's socket is writable, or stalled past the timeout. */
+static void
+server_sub_write(evutil_socket_t fd, short what, void *arg)
+{
+	struct sub	*s = arg;
+
+	if (what & EV_TIMEOUT) {
+		log_warnx("subscriber fd %d read nothing for %d s: dropped",
+		    fd, s->srv->conf->write_timeout);
+		server_sub_free(s, "stalled");
+		return;
+	}
+	server_sub_flush(s);
+}
+
+/* Subscribers send nothing: reads only notice the close. */
+static void
+server_sub_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct sub	*s = arg;
+	char		 buf[512];
+	ssize_t		 n;
+
+	n = read(fd, buf, sizeof(buf));
+	if (n == 0)
+		server_sub_free(s, "closed");
+	else if (n == -1 && errno != EAGAIN && errno != EINTR)
+		server_sub_free(s, strerror(errno));
+}
+
+/* Accepts a subscriber; starts the source if it is the first. */
+static void
+server_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct server	*srv = arg;
+	struct sub	*s;
+
+	if (srv->nsubs >= srv->conf->max_subscribers) {
+		log_warnx("subscriber refused: limit of %d reached",
+		    srv->conf->max_subscribers);
+		close(fd);
+		return;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->out = evbuffer_new()) == NULL) {
+		log_warn("%s", __func__);
+		free(s);
+		close(fd);
+		return;
+	}
+	s->srv = srv;
+	s->fd = fd;
+	s->ev_read = event_new(srv->base, fd, EV_READ | EV_PERSIST,
+	    server_sub_read, s);
+	s->ev_write = event_new(srv->base, fd, EV_WRITE | EV_PERSIST,
+	    server_sub_write, s);
+	if (s->ev_read == NULL || s->ev_write == NULL) {
+		log_warnx("%s: cannot create events", __func__);
+		if (s->ev_read)
+			event_free(s->ev_read);
+		if (s->ev_write)
+			event_free(s->ev_write);
+		evbuffer_free(s->out);
+		free(s);
+		close(fd);
+		return;
+	}
+	event_add(s->ev_read, NULL);
+	TAILQ_INSERT_TAIL(&srv->subs, s, entry);
+	srv->nsubs++;
+	log_debug("%s: subscriber fd %d (%d now)", __func__, fd, srv->nsubs);
+	evtimer_del(srv->ev_idle);
+	if (srv->src != NULL && !srv->src->running) {
+		if (!evtimer_pending(srv->ev_retry, NULL))
+			server_source_start(srv);
+	} else if (srv->latest != NULL)
+		server_sub_offer(s, srv->latest);
+}
+
+/* Starts the source; on failure retries with backoff while anyone waits. */
+static void
+server_source_start(struct server *srv)
+{
+	char		 cause[256];
+	struct timeval	 tv;
+	int		 ms;
+
+	frame_unref(srv->latest);
+	srv->latest = NULL;
+	if (source_start(srv->src, cause, sizeof(cause)) == 0) {
+		gettimeofday(&srv->started, NULL);
+		backoff_reset(&srv->retry);
+		log_info("source %s started", srv->src->conf->spec);
+		return;
+	}
+	ms = backoff_next(&srv->retry, &tv);
+	log_warnx("source %s: %s (retrying in %d ms)", srv->src->conf->spec,
+	    cause, ms);
+	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
+	evtimer_add(srv->ev_retry, &tv);
+}
+
+/* Retry timer for a failed start. */
+static void
+server_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	if (srv->nsubs > 0 && !srv->src->running)
+		server_source_start(srv);
+}
+
+/* Idle timer: nobody watched for idle_stop_ms, so the camera goes off. */
+static void
+server_idle(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	if (srv->nsubs > 0 || srv->src == NULL || !srv->src->running)
+		return;
+	source_stop(srv->src);
+	frame_unref(srv->latest);
+	srv->latest = NULL;
+	log_info("source %s stopped: no subscribers", srv->src->conf->spec);
+}
+
+/* Numbers, stamps and sends a frame to every subscriber. */
+void
+server_publish(struct server *srv, const unsigned char *jpeg, size_t len,
+    const struct timeval *ts)
+{
+	struct frame	*f;
+	struct sub	*s, *next;
+	struct timeval	 now, d;
+	char		 cause[128];
+
+	gettimeofday(&now, NULL);
+	timersub(&now, &srv->started, &d);
+	if (d.tv_sec * 1000 + d.tv_usec / 1000 < srv->conf->warmup_ms) {
+		srv->warmup_dropped++;
+		return;
+	}
+	f = frame_from_jpeg(jpeg, len, srv->seq + 1, ts, cause, sizeof(cause));
+	if (f == NULL) {
+		log_warnx("frame of %zu bytes dropped: %s", len, cause);
+		return;
+	}
+	srv->seq++;
+	srv->frames++;
+	srv->problem[0] = '\0';
+	frame_unref(srv->latest);
+	srv->latest = f;
+	for (s = TAILQ_FIRST(&srv->subs); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, entry);
+		server_sub_offer(s, f);
+	}
+}
+
+/* The source reported a failure. */
+void
+server_source_error(struct server *srv, const char *cause)
+{
+	log_warnx("source %s: %s", srv->src->conf->spec, cause);
+	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
+}
+
+/* Opens the listening socket, replacing a stale file. */
+static int
+server_listen(const struct server_conf *conf, char *cause, size_t causelen)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 st;
+	mode_t			 old;
+	int			 fd, probe;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(conf->path) >= sizeof(sun.sun_path)) {
+		snprintf(cause, causelen, "%s: socket path too long",
+		    conf->path);
+		return (-1);
+	}
+	memcpy(sun.sun_path, conf->path, strlen(conf->path));
+	if (lstat(conf->path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(cause, causelen, "%s exists and is not a "
+			    "socket", conf->path);
+			return (-1);
+		}
+		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe != -1 && connect(probe, (struct sockaddr *)&sun,
+		    sizeof(sun)) == 0) {
+			close(probe);
+			snprintf(cause, causelen, "another capd is listening "
+			    "on %s", conf->path);
+			return (-1);
+		}
+		if (probe != -1)
+			close(probe);
+		if (unlink(conf->path) == -1) {
+			snprintf(cause, causelen, "cannot remove stale %s: %s",
+			    conf->path, strerror(errno));
+			return (-1);
+		}
+		log_info("replaced stale socket %s", conf->path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		snprintf(cause, causelen, "socket: %s", strerror(errno));
+		return (-1);
+	}
+	old = umask(0777 & ~conf->mode);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(old);
+		snprintf(cause, causelen, "bind %s: %s", conf->path,
+		    strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	umask(old);
+	if (chmod(conf->path, conf->mode) == -1 || listen(fd, 64) == -1) {
+		snprintf(cause, causelen, "%s: %s", conf->path,
+		    strerror(errno));
+		unlink(conf->path);
+		close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+/* Binds and listens. */
+struct server *
+server_new(struct event_base *base, const struct server_conf *conf,
+    char *cause, size_t causelen)
+{
+	struct server	*srv;
+	int		 fd;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		return (NULL);
+	}
+	srv->conf = conf;
+	srv->base = base;
+	backoff_init(&srv->retry, SERVER_RETRY_MIN, SERVER_RETRY_MAX);
+	TAILQ_INIT(&srv->subs);
+	if ((fd = server_listen(conf, cause, causelen)) == -1) {
+		free(srv);
+		return (NULL);
+	}
+	srv->listener = evconnlistener_new(base, server_accept, srv,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	srv->ev_idle = evtimer_new(base, server_idle, srv);
+	srv->ev_retry = evtimer_new(base, server_retry, srv);
+	if (srv->listener == NULL || srv->ev_idle == NULL ||
+	    srv->ev_retry == NULL) {
+		snprintf(cause, causelen, "cannot set up events");
+		if (srv->listener == NULL)
+			close(fd);
+		server_free(srv);
+		return (NULL);
+	}
+	return (srv);
+}
+
+/* Sets the source. */
+void
+server_set_source(struct server *srv, struct source *src)
+{
+	srv->src = src;
+}
+
+/* Tears everything down and removes the socket file. */
+void
+server_free(struct server *srv)
+{
+	struct sub	*s;
+
+	if (srv == NULL)
+		return;
+	while ((s = TAILQ_FIRST(&srv->subs)) != NULL)
+		server_sub_free(s, "shutdown");
+	if (srv->src != NULL)
+		source_stop(srv->src);
+	if (srv->listener != NULL) {
+		evconnlistener_free(srv->listener);
+		unlink(srv->conf->path);
+	}
+	if (srv->ev_idle != NULL)
+		event_free(srv->ev_idle);
+	if (srv->ev_retry != NULL)
+		event_free(srv->ev_retry);
+	frame_unref(srv->latest);
+	free(srv);
+}
+
+/* Subscribers connected. */
+int
+server_subscribers(const struct server *srv)
+{
+	return (srv->nsubs);
+}
+
+/* Frames published. */
+unsigned long long
+server_frames(const struct server *srv)
+{
+	return (srv->frames);
+}
+
+/* The source's last failure since its last frame, or NULL. */
+const char *
+server_problem(const struct server *srv)
+{
+	return (srv->problem[0] != '\0' ? srv->problem : NULL);
+}

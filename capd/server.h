@@ -1,0 +1,50 @@
+/*
+ * server.h: capd's frame socket: accepts subscribers, fans frames out to
+ * them (latest frame wins, shared buffers), and starts and stops the source
+ * on demand.
+ */
+#ifndef CAPD_SERVER_H
+#define CAPD_SERVER_H
+
+#include <sys/time.h>
+#include <sys/types.h>
+#include <stddef.h>
+
+struct event_base;
+struct server;
+struct source;
+
+struct server_conf {
+	const char	*path;		/* --socket */
+	mode_t		 mode;		/* --socket-mode */
+	int		 idle_stop_ms;	/* --idle-stop */
+	int		 warmup_ms;	/* --warmup */
+	int		 write_timeout;	/* --write-timeout, seconds */
+	int		 max_subscribers;
+};
+
+/*
+ * Binds and listens on conf->path: refuses if another capd listens there,
+ * replaces a stale socket file.  Returns NULL and fills cause on error.
+ */
+struct server	*server_new(struct event_base *base,
+		    const struct server_conf *conf, char *cause,
+		    size_t causelen);
+/* Sets the source started and stopped on demand. */
+void		 server_set_source(struct server *srv, struct source *src);
+/* Closes every subscriber, stops the source and removes the socket file. */
+void		 server_free(struct server *srv);
+
+/* A JPEG from the source: numbered, stamped and sent to subscribers. */
+void		 server_publish(struct server *srv, const unsigned char *jpeg,
+		    size_t len, const struct timeval *ts);
+/* The source failed; it retries by itself.  For logs and status. */
+void		 server_source_error(struct server *srv, const char *cause);
+
+/* Counters for the status line. */
+int		 server_subscribers(const struct server *srv);
+unsigned long long server_frames(const struct server *srv);
+/* The source's last failure, cleared by its next frame; NULL if none. */
+const char	*server_problem(const struct server *srv);
+
+#endif

@@ -1,0 +1,21 @@
+/* opt.h: parsing of numeric command-line option values, for every daemon. */
+#ifndef CAMPIPE_OPT_H
+#define CAMPIPE_OPT_H
+
+#include <stddef.h>
+
+/*
+ * Parses s as a whole decimal number within [min, max].  Returns 0, or -1
+ * with a one-line cause naming the option.
+ */
+int	opt_number(const char *opt, const char *s, long long min,
+	    long long max, long long *out, char *cause, size_t causelen);
+
+/*
+ * Parses s as seconds, fractions allowed, within [min, max].  Returns 0, or
+ * -1 with a one-line cause naming the option.
+ */
+int	opt_seconds(const char *opt, const char *s, double min, double max,
+	    double *out, char *cause, size_t causelen);
+
+#endif

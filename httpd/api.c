@@ -1,0 +1,134 @@
+/* api.c: JSON endpoints for the pages and for tools. */
+#include <stdio.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+
+#include "frame.h"
+
+#include "api.h"
+#include "feed.h"
+#include "mjpeg.h"
+#include "stills.h"
+#include "web.h"
+
+#ifndef CAMPIPE_VERSION
+#define CAMPIPE_VERSION "unknown"
+#endif
+
+/* Appends s as a JSON string literal. */
+static void
+api_json_str(struct evbuffer *b, const char *s)
+{
+	const unsigned char	*p;
+
+	if (s == NULL) {
+		evbuffer_add_printf(b, "null");
+		return;
+	}
+	evbuffer_add(b, "\"", 1);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			evbuffer_add_printf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			evbuffer_add_printf(b, "\\u%04x", *p);
+		else
+			evbuffer_add(b, p, 1);
+	}
+	evbuffer_add(b, "\"", 1);
+}
+
+/* Sends b as application/json, never cached. */
+static void
+api_send(struct evhttp_request *req, struct evbuffer *b)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Content-Type", "application/json");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+/* GET /api/status. */
+void
+api_status(struct web *w, struct evhttp_request *req, const char *query)
+{
+	struct evbuffer		*b;
+	struct feed_info	 fi;
+	const struct web_stats	*s = &w->stats;
+
+	if ((b = evbuffer_new()) == NULL) {
+		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		return;
+	}
+	feed_info(w->feed, &fi);
+	evbuffer_add_printf(b, "{\"camera\":{\"state\":");
+	api_json_str(b, fi.state);
+	evbuffer_add_printf(b, ",\"cause\":");
+	api_json_str(b, fi.cause);
+	/* capd does not report its source yet: the socket says where. */
+	evbuffer_add_printf(b, ",\"source\":null,\"socket\":");
+	api_json_str(b, w->conf->frames);
+	if (fi.width > 0)
+		evbuffer_add_printf(b, ",\"size\":{\"width\":%d,\"height\":%d}",
+		    fi.width, fi.height);
+	else
+		evbuffer_add_printf(b, ",\"size\":null");
+	evbuffer_add_printf(b, ",\"fps\":%.2f,\"frames\":%llu,\"seq\":%llu",
+	    fi.fps, (unsigned long long)fi.frames,
+	    (unsigned long long)fi.seq);
+	if (fi.age >= 0)
+		evbuffer_add_printf(b, ",\"frame_age\":%.3f", fi.age);
+	else
+		evbuffer_add_printf(b, ",\"frame_age\":null");
+	evbuffer_add_printf(b, ",\"subscribed\":%s,\"reconnects\":%llu,"
+	    "\"outages\":%llu,\"subscriptions\":%llu}",
+	    fi.subscribed ? "true" : "false",
+	    (unsigned long long)fi.reconnects,
+	    (unsigned long long)fi.outages,
+	    (unsigned long long)fi.subscriptions);
+	evbuffer_add_printf(b, ",\"clients\":{\"stream\":%d,\"stills_waiting\":%d,"
+	    "\"max\":%d}", mjpeg_clients(w->mjpeg), stills_waiting(w->stills),
+	    w->conf->max_clients);
+	evbuffer_add_printf(b, ",\"stills\":{\"served\":%llu,\"failed\":%llu}",
+	    (unsigned long long)s->stills_served,
+	    (unsigned long long)s->stills_failed);
+	evbuffer_add_printf(b, ",\"stream\":{\"frames_sent\":%llu,"
+	    "\"frames_skipped\":%llu,\"clients_total\":%llu}",
+	    (unsigned long long)s->stream_frames,
+	    (unsigned long long)s->stream_skipped,
+	    (unsigned long long)s->streams_total);
+	evbuffer_add_printf(b, ",\"bytes_sent\":{\"stills\":%llu,\"stream\":%llu,"
+	    "\"files\":%llu}", (unsigned long long)s->bytes_stills,
+	    (unsigned long long)s->bytes_stream,
+	    (unsigned long long)s->bytes_files);
+	evbuffer_add_printf(b, ",\"requests\":%llu,\"refused\":%llu,"
+	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu",
+	    (unsigned long long)s->requests, (unsigned long long)s->refused,
+	    frame_count_alive(), frame_bytes_alive());
+	evbuffer_add_printf(b, ",\"uptime\":%.3f,\"version\":", web_uptime(w));
+	api_json_str(b, CAMPIPE_VERSION);
+	evbuffer_add_printf(b, "}\n");
+	api_send(req, b);
+}
+
+/* GET /api/config. */
+void
+api_config(struct web *w, struct evhttp_request *req, const char *query)
+{
+	struct evbuffer	*b;
+
+	if ((b = evbuffer_new()) == NULL) {
+		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		return;
+	}
+	evbuffer_add_printf(b, "{\"ws\":{\"port\":%d,\"path\":",
+	    w->conf->ws_port);
+	api_json_str(b, w->conf->ws_path);
+	evbuffer_add_printf(b, "},\"stream\":\"/stream.mjpg\","
+	    "\"still\":\"/pi.jpg\",\"version\":");
+	api_json_str(b, CAMPIPE_VERSION);
+	evbuffer_add_printf(b, "}\n");
+	api_send(req, b);
+}

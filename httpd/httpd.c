@@ -1,0 +1,281 @@
+/*
+ * httpd.c: campipe's web daemon: stills, the MJPEG stream, static pages,
+ * status and metrics, subscribed to capd only while someone needs frames.
+ */
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+
+#include "feed.h"
+#include "log.h"
+#include "mjpeg.h"
+#include "notify.h"
+#include "opt.h"
+#include "privdrop.h"
+
+#include "web.h"
+
+#define HTTPD_DEFAULT_LISTEN	"127.0.0.1:8080"
+#define HTTPD_DEFAULT_FRAMES	"/run/campipe/frames.sock"
+
+static const struct option httpd_opts[] = {
+	{ "listen",		required_argument,	NULL, 'l' },
+	{ "frames",		required_argument,	NULL, 'f' },
+	{ "www",		required_argument,	NULL, 'w' },
+	{ "max-clients",	required_argument,	NULL, 'm' },
+	{ "allow-origin",	required_argument,	NULL, 'o' },
+	{ "still-timeout",	required_argument,	NULL, 's' },
+	{ "stream-timeout",	required_argument,	NULL, 'S' },
+	{ "idle-timeout",	required_argument,	NULL, 'i' },
+	{ "max-frame-size",	required_argument,	NULL, 'M' },
+	{ "ws-port",		required_argument,	NULL, 'p' },
+	{ "ws-path",		required_argument,	NULL, 'P' },
+	{ "user",		required_argument,	NULL, 'u' },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+/* Prints the options. */
+static void
+httpd_usage(FILE *f)
+{
+	fprintf(f,
+"usage: campipe-httpd [options]\n"
+"  --listen ADDR:PORT     listen here (repeatable; [::1]:8080 for IPv6;\n"
+"                         default " HTTPD_DEFAULT_LISTEN ")\n"
+"  --frames PATH          capd's frame socket (default "
+    HTTPD_DEFAULT_FRAMES ")\n"
+"  --www DIR              static files (default: www/ of the source tree)\n"
+"  --max-clients N        stream clients plus waiting stills (default 100)\n"
+"  --allow-origin ORIGIN  send Access-Control-Allow-Origin (default none)\n"
+"  --still-timeout SEC    503 when no frame comes in time (default 5)\n"
+"  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
+"  --idle-timeout SEC     request and keep-alive timeout (default 15)\n"
+"  --max-frame-size BYTES largest frame accepted from capd (default 8 MB)\n"
+"  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
+"                         page's own origin, for a reverse proxy)\n"
+"  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
+"  --user USER            when started as root, run as USER once listening\n"
+"  -v, --verbose          debug logging\n"
+"  -h, --help             this text\n");
+}
+
+/* Parses a whole number in [min, max] or exits with a one-line error. */
+static long
+httpd_number(const char *opt, const char *s, long min, long max)
+{
+	long long	 n;
+	char		 opt2[64], cause[256];
+
+	snprintf(opt2, sizeof(opt2), "--%s", opt);
+	if (opt_number(opt2, s, min, max, &n, cause, sizeof(cause)) == -1)
+		fatalx("%s", cause);
+	return (n);
+}
+
+/* The www/ directory of the source tree the binary was built in. */
+static const char *
+httpd_default_www(void)
+{
+	static char	 dir[PATH_MAX];
+	static const char *up[] = { "/../www", "/../../www" };
+	char		 exe[PATH_MAX];
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 i;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+			snprintf(dir, sizeof(dir), "%s%s", dirname(exe), up[i]);
+			if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+				return (dir);
+			exe[n] = '\0';
+		}
+	}
+	return ("www");
+}
+
+/* The status line for systemctl status: the feed and the stream clients. */
+static void
+httpd_status(char *buf, size_t len, void *arg)
+{
+	struct web		*w = arg;
+	struct feed_info	 fi;
+	int			 n = mjpeg_clients(w->mjpeg);
+
+	feed_info(w->feed, &fi);
+	if (strcmp(fi.state, "streaming") == 0)
+		snprintf(buf, len, "streaming %.0f fps to %d MJPEG client%s",
+		    fi.fps, n, n == 1 ? "" : "s");
+	else if (strcmp(fi.state, "idle") != 0 && *fi.cause != '\0')
+		snprintf(buf, len, "%s: %s", fi.state, fi.cause);
+	else
+		snprintf(buf, len, "%s", fi.state);
+}
+
+/* SIGTERM, SIGINT: leave the loop. */
+static void
+httpd_on_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	log_info("signal %d, exiting", (int)sig);
+	event_base_loopbreak(arg);
+}
+
+/* Raises the open-file limit to its maximum: each client is a socket. */
+static void
+httpd_raise_nofile(void)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct web_conf	 conf;
+	struct event_base *base;
+	struct event	*sigterm, *sigint;
+	struct web	*w;
+	struct notify	*notify;
+	const char	*user = NULL;
+	char		 cause[512];
+	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.frames = HTTPD_DEFAULT_FRAMES;
+	conf.max_clients = 100;
+	conf.still_timeout = 5;
+	conf.stream_timeout = 20;
+	conf.idle_timeout = 15;
+	conf.max_frame = 8 << 20;
+	conf.ws_port = 8081;
+	conf.ws_path = "/stream";
+	log_init("campipe-httpd", 0);
+	while ((c = getopt_long(argc, argv, "vh", httpd_opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (conf.nlisten == WEB_LISTEN_MAX)
+				fatalx("--listen: at most %d", WEB_LISTEN_MAX);
+			conf.listen[conf.nlisten++] = optarg;
+			break;
+		case 'f':
+			conf.frames = optarg;
+			break;
+		case 'w':
+			conf.www = optarg;
+			break;
+		case 'm':
+			conf.max_clients = httpd_number("max-clients", optarg,
+			    1, 100000);
+			break;
+		case 'o':
+			conf.allow_origin = optarg;
+			break;
+		case 's':
+			conf.still_timeout = httpd_number("still-timeout",
+			    optarg, 1, 3600);
+			break;
+		case 'S':
+			conf.stream_timeout = httpd_number("stream-timeout",
+			    optarg, 1, 3600);
+			break;
+		case 'i':
+			conf.idle_timeout = httpd_number("idle-timeout",
+			    optarg, 1, 3600);
+			break;
+		case 'M':
+			conf.max_frame = httpd_number("max-frame-size", optarg,
+			    1024, 256L << 20);
+			break;
+		case 'p':
+			conf.ws_port = httpd_number("ws-port", optarg, 0,
+			    65535);
+			break;
+		case 'P':
+			if (*optarg != '/')
+				fatalx("--ws-path: must start with /");
+			conf.ws_path = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			httpd_usage(stdout);
+			return (0);
+		default:
+			httpd_usage(stderr);
+			return (2);
+		}
+	}
+	if (optind < argc)
+		fatalx("unexpected argument: %s (see --help)", argv[optind]);
+	log_init("campipe-httpd", verbose);
+	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
+	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
+	    sizeof(cause))) == -1)
+		fatalx("%s", cause);
+	if (conf.nlisten == 0 && nfds == 0)
+		conf.listen[conf.nlisten++] = HTTPD_DEFAULT_LISTEN;
+	if (conf.www == NULL)
+		conf.www = httpd_default_www();
+	signal(SIGPIPE, SIG_IGN);
+	httpd_raise_nofile();
+
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if ((w = web_new(base, &conf, cause, sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+	for (i = 0; i < conf.nlisten; i++) {
+		if (web_listen(w, conf.listen[i], cause, sizeof(cause)) == -1)
+			fatalx("--listen %s", cause);
+	}
+	for (i = 0; i < nfds; i++) {
+		if (evhttp_accept_socket(w->http, fds[i]) == -1)
+			fatalx("cannot accept on socket %d from systemd",
+			    fds[i]);
+		log_info("listening on socket %d from systemd", fds[i]);
+	}
+	if (user != NULL && privdrop_user(user, NULL, cause,
+	    sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
+	sigterm = evsignal_new(base, SIGTERM, httpd_on_signal, base);
+	sigint = evsignal_new(base, SIGINT, httpd_on_signal, base);
+	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
+	    evsignal_add(sigint, NULL))
+		fatalx("cannot handle signals");
+	for (i = 0; i < conf.nlisten; i++)
+		log_info("listening on %s", conf.listen[i]);
+	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
+
+	if ((notify = notify_new(base, httpd_status, w, cause,
+	    sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+
+	event_base_dispatch(base);
+
+	notify_free(notify);
+	web_free(w);
+	event_free(sigterm);
+	event_free(sigint);
+	event_base_free(base);
+	return (0);
+}

@@ -1,0 +1,217 @@
+/*
+ * stills.c: GET /pi.jpg, /snapshot.jpg and /?action=snapshot.  Requests that
+ * arrive while no frame flows wait for the first frame of one shared
+ * subscription: fifty requests, one camera start.
+ */
+#include <sys/queue.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+
+#include "frame.h"
+#include "log.h"
+
+#include "feed.h"
+#include "stills.h"
+#include "web.h"
+
+struct stills_wait {
+	TAILQ_ENTRY(stills_wait)	 entry;
+	struct stills			*s;
+	struct evhttp_request		*req;
+	struct event			*timer;
+};
+
+struct stills {
+	struct web			*w;
+	TAILQ_HEAD(, stills_wait)	 waits;
+	int				 nwait;
+};
+
+/* Creates the stills handler state. */
+struct stills *
+stills_new(struct web *w)
+{
+	struct stills	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return (NULL);
+	s->w = w;
+	TAILQ_INIT(&s->waits);
+	return (s);
+}
+
+/* Answers the waiting requests and frees. */
+void
+stills_free(struct stills *s)
+{
+	if (s == NULL)
+		return;
+	stills_fail(s, "httpd is shutting down");
+	free(s);
+}
+
+/* Requests waiting for a frame. */
+int
+stills_waiting(const struct stills *s)
+{
+	return (s->nwait);
+}
+
+/* Sends f as image/jpeg; the body is the frame's JPEG by reference. */
+static void
+stills_send(struct stills *s, struct evhttp_request *req, struct frame *f)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	struct evbuffer		*body = NULL;
+	char			 v[64];
+
+	evhttp_add_header(h, "Content-Type", "image/jpeg");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	snprintf(v, sizeof(v), "%lld.%06ld", (long long)f->ts.tv_sec,
+	    (long)f->ts.tv_usec);
+	evhttp_add_header(h, "X-Timestamp", v);
+	snprintf(v, sizeof(v), "%" PRIu64, f->seq);
+	evhttp_add_header(h, "X-Frame-Seq", v);
+	snprintf(v, sizeof(v), "%zu", f->jpeg_len);
+	evhttp_add_header(h, "Content-Length", v);
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+		if ((body = evbuffer_new()) == NULL ||
+		    frame_add_jpeg(body, f) == -1) {
+			if (body != NULL)
+				evbuffer_free(body);
+			web_reply_text(req, 500, "Internal Server Error",
+			    "out of memory");
+			return;
+		}
+		s->w->stats.bytes_stills += f->jpeg_len;
+	}
+	s->w->stats.stills_served++;
+	evhttp_send_reply(req, 200, "OK", body);
+	if (body != NULL)
+		evbuffer_free(body);
+}
+
+/* Removes a waiter; the caller has answered or abandoned its request. */
+static void
+stills_unwait(struct stills_wait *sw)
+{
+	struct stills		*s = sw->s;
+	struct evhttp_connection *evcon;
+
+	if ((evcon = evhttp_request_get_connection(sw->req)) != NULL)
+		evhttp_connection_set_closecb(evcon, NULL, NULL);
+	TAILQ_REMOVE(&s->waits, sw, entry);
+	s->nwait--;
+	event_free(sw->timer);
+	free(sw);
+	feed_unwant(s->w->feed);
+}
+
+/* Gives up on a request that waited --still-timeout seconds. */
+static void
+stills_on_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	struct stills_wait	*sw = arg;
+	struct evhttp_request	*req = sw->req;
+	struct stills		*s = sw->s;
+	char			 msg[128];
+
+	snprintf(msg, sizeof(msg), "no frame from the camera within %d s",
+	    s->w->conf->still_timeout);
+	stills_unwait(sw);
+	s->w->stats.stills_failed++;
+	web_reply_text(req, 503, "Service Unavailable", msg);
+}
+
+/* Forgets a waiter whose client went away. */
+static void
+stills_on_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct stills_wait	*sw = arg;
+	struct evhttp_request	*req = sw->req;
+
+	log_debug("%s: client left while waiting", __func__);
+	stills_unwait(sw);
+	web_release(req);
+}
+
+/* Serves the latest frame now, or queues the request for the next one. */
+void
+stills_handle(struct web *w, struct evhttp_request *req, const char *query)
+{
+	struct stills		*s = w->stills;
+	struct stills_wait	*sw;
+	struct frame		*f;
+	struct timeval		 tv = { w->conf->still_timeout, 0 };
+	struct feed_info	 fi;
+	char			 msg[300];
+
+	if ((f = feed_fresh(w->feed)) != NULL) {
+		stills_send(s, req, f);
+		return;
+	}
+	if (!web_client_fits(w)) {
+		web_reply_text(req, 503, "Service Unavailable",
+		    "too many clients");
+		w->stats.refused++;
+		return;
+	}
+	if ((sw = calloc(1, sizeof(*sw))) == NULL ||
+	    (sw->timer = evtimer_new(w->base, stills_on_timeout, sw)) == NULL) {
+		free(sw);
+		web_reply_text(req, 500, "Internal Server Error",
+		    "out of memory");
+		return;
+	}
+	sw->s = s;
+	sw->req = req;
+	TAILQ_INSERT_TAIL(&s->waits, sw, entry);
+	s->nwait++;
+	evtimer_add(sw->timer, &tv);
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    stills_on_close, sw);
+	/* Subscribing may fail at once: waiters then get 503 through
+	 * stills_fail(); so does a request made while capd is away. */
+	feed_want(w->feed);
+	if (feed_unreachable(w->feed)) {
+		feed_info(w->feed, &fi);
+		snprintf(msg, sizeof(msg), "capd unreachable (%s)", fi.cause);
+		stills_fail(s, msg);
+	}
+}
+
+/* Serves f to every waiting request. */
+void
+stills_on_frame(struct stills *s, struct frame *f)
+{
+	struct stills_wait	*sw;
+	struct evhttp_request	*req;
+
+	while ((sw = TAILQ_FIRST(&s->waits)) != NULL) {
+		req = sw->req;
+		stills_unwait(sw);
+		stills_send(s, req, f);
+	}
+}
+
+/* Answers every waiting request with 503 and reason. */
+void
+stills_fail(struct stills *s, const char *reason)
+{
+	struct stills_wait	*sw;
+	struct evhttp_request	*req;
+	char			 msg[320];
+
+	snprintf(msg, sizeof(msg), "no frame: %s", reason);
+	while ((sw = TAILQ_FIRST(&s->waits)) != NULL) {
+		req = sw->req;
+		stills_unwait(sw);
+		s->w->stats.stills_failed++;
+		web_reply_text(req, 503, "Service Unavailable", msg);
+	}
+}

@@ -1,0 +1,345 @@
+/*
+ * web.c: the HTTP server: evhttp with its limits, listening sockets, and the
+ * one request entry point that checks the method, applies CORS, asks the
+ * access check, and routes to a handler.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "api.h"
+#include "feed.h"
+#include "files.h"
+#include "mjpeg.h"
+#include "prom.h"
+#include "stills.h"
+#include "web.h"
+
+#define WEB_MAX_HEADERS	8192
+#define WEB_MAX_BODY	1024
+#define WEB_BACKLOG	1024
+
+typedef void	(*web_handler)(struct web *, struct evhttp_request *,
+		    const char *);
+
+static const struct web_route {
+	const char	*path;
+	const char	*action;	/* "/?action=..." (mjpg-streamer) */
+	web_handler	 fn;
+} web_routes[] = {
+	{ "/pi.jpg", "snapshot", stills_handle },
+	{ "/snapshot.jpg", NULL, stills_handle },
+	{ "/stream.mjpg", "stream", mjpeg_handle },
+	{ "/api/status", NULL, api_status },
+	{ "/api/config", NULL, api_config },
+	{ "/metrics", NULL, prom_handle },
+};
+
+/* Monotonic now as seconds. */
+double
+web_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+/* Seconds since start. */
+double
+web_uptime(const struct web *w)
+{
+	return (web_now() - (w->started.tv_sec + w->started.tv_usec / 1e6));
+}
+
+/* Sends a short text/plain reply. */
+void
+web_reply_text(struct evhttp_request *req, int code, const char *reason,
+    const char *text)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	struct evbuffer		*b = NULL;
+
+	evhttp_remove_header(h, "Content-Type");
+	evhttp_remove_header(h, "Content-Length");
+	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD &&
+	    (b = evbuffer_new()) != NULL)
+		evbuffer_add_printf(b, "%s\n", text);
+	evhttp_send_reply(req, code, reason, b);
+	if (b != NULL)
+		evbuffer_free(b);
+}
+
+/*
+ * From a connection's close callback: frees a request that libevent cut
+ * from the closing connection while its answer was unfinished (libevent
+ * leaves those to their owner); others libevent frees itself.
+ */
+void
+web_release(struct evhttp_request *req)
+{
+	if (evhttp_request_get_connection(req) == NULL)
+		evhttp_request_free(req);
+}
+
+/* True if one more long-lived client fits under --max-clients. */
+int
+web_client_fits(struct web *w)
+{
+	return (mjpeg_clients(w->mjpeg) + stills_waiting(w->stills) <
+	    w->conf->max_clients);
+}
+
+/*
+ * The access check every request passes before its handler: the place for
+ * authentication.  Returns 0 to go on; otherwise it has answered req.
+ */
+static int
+web_authorize(struct web *w, struct evhttp_request *req,
+    const struct web_route *r)
+{
+	return (0);
+}
+
+/* Finds the handler for a path and query; NULL: a static file. */
+static const struct web_route *
+web_route(const char *path, const char *query)
+{
+	struct evkeyvalq	 q;
+	const char		*action;
+	const struct web_route	*r = NULL;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(web_routes) / sizeof(web_routes[0]); i++) {
+		if (strcmp(path, web_routes[i].path) == 0)
+			return (&web_routes[i]);
+	}
+	if (strcmp(path, "/") != 0 || query == NULL)
+		return (NULL);
+	TAILQ_INIT(&q);
+	if (evhttp_parse_query_str(query, &q) == 0 &&
+	    (action = evhttp_find_header(&q, "action")) != NULL) {
+		for (i = 0; i < sizeof(web_routes) / sizeof(web_routes[0]);
+		    i++) {
+			if (web_routes[i].action != NULL &&
+			    strcmp(action, web_routes[i].action) == 0)
+				r = &web_routes[i];
+		}
+	}
+	evhttp_clear_headers(&q);
+	return (r);
+}
+
+/* Every request comes here. */
+static void
+web_on_request(struct evhttp_request *req, void *arg)
+{
+	struct web			*w = arg;
+	struct evkeyvalq		*h = evhttp_request_get_output_headers(req);
+	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
+	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
+	const struct web_route		*r;
+	const char			*path, *query;
+
+	w->stats.requests++;
+	if (w->conf->allow_origin != NULL)
+		evhttp_add_header(h, "Access-Control-Allow-Origin",
+		    w->conf->allow_origin);
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		evhttp_add_header(h, "Allow", "GET, HEAD");
+		web_reply_text(req, 405, "Method Not Allowed",
+		    "method not allowed");
+		return;
+	}
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	if (path == NULL || *path != '/') {
+		web_reply_text(req, 404, "Not Found", "not found");
+		return;
+	}
+	r = web_route(path, query);
+	if (web_authorize(w, req, r) != 0)
+		return;
+	if (r != NULL)
+		r->fn(w, req, query);
+	else if (strcmp(path, "/stream") == 0)
+		files_handle(w, req, "/stream.html");	/* the seed's URL */
+	else
+		files_handle(w, req, path);
+}
+
+/* A frame from capd: to the waiting stills, then to the streams. */
+static void
+web_on_frame(struct frame *f, void *arg)
+{
+	struct web	*w = arg;
+
+	stills_on_frame(w->stills, f);
+	mjpeg_on_frame(w->mjpeg, f);
+}
+
+/* capd cannot be reached: waiting stills get 503 now. */
+static void
+web_on_fail(const char *cause, void *arg)
+{
+	struct web	*w = arg;
+	char		 msg[300];
+
+	snprintf(msg, sizeof(msg), "capd unreachable (%s)", cause);
+	stills_fail(w->stills, msg);
+}
+
+/* Creates the server without listeners. */
+struct web *
+web_new(struct event_base *base, const struct web_conf *conf, char *cause,
+    size_t causelen)
+{
+	struct web	*w;
+	struct timespec	 ts;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		return (NULL);
+	}
+	w->conf = conf;
+	w->base = base;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	w->started.tv_sec = ts.tv_sec;
+	w->started.tv_usec = ts.tv_nsec / 1000;
+	if ((w->wwwroot = realpath(conf->www, NULL)) == NULL) {
+		snprintf(cause, causelen, "%s: %s", conf->www,
+		    strerror(errno));
+		goto fail;
+	}
+	w->http = evhttp_new(base);
+	w->feed = feed_new(base, conf->frames, conf->max_frame, web_on_frame,
+	    web_on_fail, w);
+	w->stills = stills_new(w);
+	w->mjpeg = mjpeg_new(w);
+	if (w->http == NULL || w->feed == NULL || w->stills == NULL ||
+	    w->mjpeg == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		goto fail;
+	}
+	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
+	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
+	evhttp_set_timeout(w->http, conf->idle_timeout);
+	/* Every method reaches web_on_request, which answers 405 itself. */
+	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
+	evhttp_set_default_content_type(w->http, "text/plain; charset=utf-8");
+	evhttp_set_gencb(w->http, web_on_request, w);
+	return (w);
+fail:
+	web_free(w);
+	return (NULL);
+}
+
+/* Ends every client cleanly and frees everything. */
+void
+web_free(struct web *w)
+{
+	if (w == NULL)
+		return;
+	if (w->mjpeg != NULL)
+		mjpeg_free(w->mjpeg);
+	if (w->stills != NULL)
+		stills_free(w->stills);
+	if (w->http != NULL)
+		evhttp_free(w->http);
+	feed_free(w->feed);
+	free(w->wwwroot);
+	free(w);
+}
+
+/* Splits "ADDR:PORT" or "[ADDR]:PORT"; an empty or "*" ADDR means any. */
+static int
+web_split(const char *spec, char *host, size_t hostlen, char *port,
+    size_t portlen)
+{
+	const char	*colon, *h = spec;
+	size_t		 n;
+
+	if (*spec == '[') {
+		if ((colon = strstr(spec, "]:")) == NULL)
+			return (-1);
+		h = spec + 1;
+		n = colon - h;
+		colon++;
+	} else {
+		if ((colon = strrchr(spec, ':')) == NULL)
+			return (-1);
+		n = colon - spec;
+	}
+	if (n >= hostlen || strlen(colon + 1) >= portlen || colon[1] == '\0')
+		return (-1);
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (strcmp(host, "*") == 0)
+		host[0] = '\0';
+	strcpy(port, colon + 1);
+	return (0);
+}
+
+/* Listens on "ADDR:PORT"; IPv6 sockets are v6-only so both can coexist. */
+int
+web_listen(struct web *w, const char *spec, char *cause, size_t causelen)
+{
+	struct addrinfo		 hints, *res = NULL, *ai;
+	char			 host[256], port[16];
+	int			 fd = -1, on = 1, e;
+
+	if (web_split(spec, host, sizeof(host), port, sizeof(port)) == -1) {
+		snprintf(cause, causelen, "%s: expected ADDR:PORT", spec);
+		return (-1);
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((e = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0) {
+		snprintf(cause, causelen, "%s: %s", spec, gai_strerror(e));
+		return (-1);
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+		if (fd == -1)
+			goto fail;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (ai->ai_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+			    sizeof(on));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+		    listen(fd, WEB_BACKLOG) == -1)
+			goto fail;
+		if (evhttp_accept_socket(w->http, fd) == -1) {
+			errno = ENOMEM;
+			goto fail;
+		}
+	}
+	freeaddrinfo(res);
+	return (0);
+fail:
+	snprintf(cause, causelen, "%s: %s", spec, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	freeaddrinfo(res);
+	return (-1);
+}

@@ -1,0 +1,84 @@
+/*
+ * web.h: httpd's shared runtime: configuration, counters, and the pieces
+ * (frame feed, stills, MJPEG clients) the request handlers reach through it.
+ */
+#ifndef HTTPD_WEB_H
+#define HTTPD_WEB_H
+
+#include <sys/time.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WEB_LISTEN_MAX	8
+
+struct event_base;
+struct evhttp;
+struct evhttp_request;
+struct feed;
+struct stills;
+struct mjpeg;
+
+/* Command-line configuration; never changed at run time. */
+struct web_conf {
+	const char	*listen[WEB_LISTEN_MAX];
+	int		 nlisten;
+	const char	*frames;	/* capd's frame socket */
+	const char	*www;		/* static file root */
+	int		 max_clients;	/* stream clients + waiting stills */
+	const char	*allow_origin;	/* CORS; NULL: none */
+	int		 still_timeout;	/* seconds to wait for a still */
+	int		 stream_timeout; /* seconds a stream may take nothing */
+	int		 idle_timeout;	/* seconds for requests and keep-alive */
+	size_t		 max_frame;	/* largest JPEG accepted from capd */
+	int		 ws_port;	/* for /api/config */
+	const char	*ws_path;
+};
+
+/* Counters shown by /api/status and /metrics. */
+struct web_stats {
+	uint64_t	 requests;
+	uint64_t	 refused;	/* 503 for --max-clients */
+	uint64_t	 stills_served;
+	uint64_t	 stills_failed;
+	uint64_t	 stream_frames;	/* parts queued to stream clients */
+	uint64_t	 stream_skipped; /* frames a stream client skipped */
+	uint64_t	 streams_total;	/* stream clients ever */
+	uint64_t	 bytes_stills;
+	uint64_t	 bytes_stream;
+	uint64_t	 bytes_files;
+};
+
+struct web {
+	const struct web_conf	*conf;
+	struct event_base	*base;
+	struct evhttp		*http;
+	char			*wwwroot;	/* realpath of conf->www */
+	struct feed		*feed;
+	struct stills		*stills;
+	struct mjpeg		*mjpeg;
+	struct web_stats	 stats;
+	struct timeval		 started;	/* monotonic */
+};
+
+/* Creates the server: evhttp with its limits, the feed, no listener yet. */
+struct web	*web_new(struct event_base *base, const struct web_conf *conf,
+		    char *cause, size_t causelen);
+/* Ends every client cleanly and frees everything. */
+void		 web_free(struct web *w);
+/* Listens on "ADDR:PORT" ("[V6]:PORT" for IPv6).  0 or -1 with cause. */
+int		 web_listen(struct web *w, const char *spec, char *cause,
+		    size_t causelen);
+
+/* Sends a short text/plain reply (errors, 503 reasons). */
+void		 web_reply_text(struct evhttp_request *req, int code,
+		    const char *reason, const char *text);
+/* From a close callback: frees req if libevent left it to us. */
+void		 web_release(struct evhttp_request *req);
+/* True if one more long-lived client fits under --max-clients. */
+int		 web_client_fits(struct web *w);
+/* Seconds since start, monotonic. */
+double		 web_uptime(const struct web *w);
+/* Monotonic now as seconds. */
+double		 web_now(void);
+
+#endif

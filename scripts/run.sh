@@ -1,0 +1,43 @@
+#!/bin/sh
+# Starts the whole system from the build tree on the test pattern, prints
+# the URL, and stops everything on Ctrl-C.  Usage: scripts/run.sh BUILD
+# Environment: HOST (default 127.0.0.1), PORT (8080), WS_PORT (8081),
+# SOURCE (test), SIZE (640x480), FPS (30).
+set -u
+build=${1:-build}
+host=${HOST:-127.0.0.1}
+port=${PORT:-8080}
+wsport=${WS_PORT:-8081}
+run=$build/run
+mkdir -p "$run"
+sock=$run/frames.sock
+pids=""
+cleanup() {
+	[ -n "$pids" ] && kill $pids 2>/dev/null
+	wait 2>/dev/null
+	echo "campipe stopped"
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
+
+"$build/campipe-capd" --socket "$sock" --source "${SOURCE:-test}" \
+    --size "${SIZE:-640x480}" --fps "${FPS:-30}" &
+pids="$pids $!"
+sleep 0.3
+if [ -x "$build/campipe-wsd" ]; then
+	"$build/campipe-wsd" --frames "$sock" --listen "$host:$wsport" &
+	pids="$pids $!"
+fi
+if [ -x "$build/campipe-httpd" ]; then
+	"$build/campipe-httpd" --frames "$sock" --listen "$host:$port" \
+	    --www www --ws-port "$wsport" &
+	pids="$pids $!"
+	sleep 0.5
+	for p in $pids; do
+		kill -0 "$p" 2>/dev/null || { echo "campipe: a daemon failed to start (see above)" >&2; exit 1; }
+	done
+	echo "campipe is running: open http://$host:$port/ (Ctrl-C stops it)"
+else
+	echo "campipe-capd is running: socat -u UNIX-CONNECT:$sock - | ffmpeg -f mpjpeg -i - -frames:v 1 out.jpg"
+fi
+wait

@@ -1,0 +1,328 @@
+// viewer.mjs: drives headless Chromium through the viewer against the real
+// daemons.  Usage: node viewer.mjs BASE_URL ARTIFACT_DIR [HTTPD_STATUS_URL]
+// It asks its parent to stop and start wsd by printing "CTL stop-wsd" or
+// "CTL start-wsd" and waiting for a line on stdin.  Exits 0 when every check
+// holds; each failed check prints "FAIL ...".
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const [base, artifacts] = process.argv.slice(2);
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
+	'--disable-background-networking', '--disable-quic', '--no-first-run',
+	'--disable-component-update', '--disable-sync'];
+const failures = [];
+const lines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+
+function check(ok, what, detail = '') {
+	console.log((ok ? 'ok   ' : 'FAIL ') + what + (detail ? ': ' + detail : ''));
+	if (!ok)
+		failures.push(what);
+	return ok;
+}
+
+// Asks the test harness to do something and waits until it is done.
+async function control(what) {
+	console.log('CTL ' + what);
+	const r = await lines.next();
+	if (r.done || r.value.trim() !== 'ok')
+		throw new Error('harness did not do ' + what);
+}
+
+// Polls fn in the page until it returns a true value or time runs out.
+async function until(page, fn, arg, ms, what) {
+	try {
+		const r = await page.waitForFunction(fn, arg, { timeout: ms, polling: 100 });
+		check(true, what);
+		return r;
+	} catch (e) {
+		check(false, what, 'timed out after ' + ms + ' ms; campipe=' +
+		    JSON.stringify(await counters(page)));
+		return null;
+	}
+}
+
+async function counters(page) {
+	return page.evaluate(() => {
+		const c = { ...window.campipe };
+		delete c.status;
+		delete c.config;
+		return c;
+	});
+}
+
+// A fingerprint of the picture on screen: the visible media element drawn
+// small on a canvas, as a string of its pixels.
+function readout(page) {
+	return page.evaluate(() => {
+		const el = document.querySelector('.media:not([hidden])') ||
+		    document.querySelector('canvas');
+		const c = document.createElement('canvas');
+		c.width = 64;
+		c.height = 48;
+		const ctx = c.getContext('2d');
+		ctx.drawImage(el, 0, 0, 64, 48);
+		return Array.from(ctx.getImageData(0, 0, 64, 48).data).join(',');
+	});
+}
+
+// The picture changes and the page's frame counter rises over a second.
+async function paints(page, what) {
+	const f1 = (await counters(page)).frames;
+	const r1 = await readout(page);
+	await page.waitForTimeout(1000);
+	const f2 = (await counters(page)).frames;
+	const r2 = await readout(page);
+	check(r1 !== r2, what + ': two readouts a second apart differ');
+	check(f2 > f1, what + ': frame counter rises', f1 + ' -> ' + f2);
+}
+
+async function shot(page, name) {
+	await page.screenshot({ path: path.join(artifacts, name + '.png') });
+}
+
+// Selects a mode by clicking its button, as a person would.
+async function mode(page, m) {
+	await page.click('label:has(input[value=' + m + '])');
+	await until(page, (m) => window.campipe.mode === m &&
+	    window.campipe.state === 'live' && window.campipe.frames >= 3, m,
+	    15000, m + ': live with frames');
+}
+
+async function latencyShown(page, what) {
+	const c = await counters(page);
+	const text = await page.textContent('#s-lat');
+	check(c.latencyMs > 0 && c.latencyMs < 1000 && /^\d+ ms$/.test(text),
+	    what + ': latency shown and plausible', c.latencyMs + ' ms, "' + text + '"');
+}
+
+async function liveChecks(page) {
+	await mode(page, 'live');
+	await paints(page, 'live');
+	// The rate is averaged over 2 s: watch it for a while, keep the best.
+	let best = 0;
+	for (let i = 0; i < 80 && best < 20; i++) {
+		best = Math.max(best, (await counters(page)).fps);
+		await page.waitForTimeout(250);
+	}
+	check(best >= 20, 'live: at least 20 fps at 30 fps', best.toFixed(1) + ' fps');
+	check(Number(await page.getAttribute('body', 'data-fps')) > 0,
+	    'live: data-fps attribute set');
+	await latencyShown(page, 'live');
+	await shot(page, 'viewer-live');
+	await controlsChecks(page);
+}
+
+// Keyboard: rotate and mirror change the view's transform, F goes
+// fullscreen, S downloads the frame under a timestamped name.
+async function controlsChecks(page) {
+	const transform = () => page.evaluate(() =>
+	    getComputedStyle(document.getElementById('live')).transform);
+	const t0 = await transform();
+	await page.keyboard.press('r');
+	await page.keyboard.press('h');
+	await page.waitForTimeout(400);
+	check(await transform() !== t0, 'keys: R and H transform the view');
+	check(await page.getAttribute('#flip-h', 'aria-pressed') === 'true',
+	    'keys: mirror button shows pressed');
+	await page.keyboard.press('r');
+	await page.keyboard.press('r');
+	await page.keyboard.press('r');
+	await page.keyboard.press('h');
+	await page.waitForTimeout(400);
+	check(await transform() === t0, 'keys: four turns and two mirrors restore the view');
+
+	await page.keyboard.press('f');
+	await until(page, () => document.fullscreenElement?.id === 'stage', null,
+	    5000, 'keys: F makes the picture fullscreen');
+	await shot(page, 'viewer-fullscreen');
+	await page.keyboard.press('f');
+	await until(page, () => document.fullscreenElement === null, null, 5000,
+	    'keys: F again leaves fullscreen');
+
+	await snapshot(page, 'live', true);
+}
+
+// S downloads a JPEG named campipe-YYYYMMDD-HHMMSS.jpg; in live and stills
+// mode the bytes as sent, with the COM segment first.
+async function snapshot(page, what, asSent) {
+	const [dl] = await Promise.all([page.waitForEvent('download'),
+	    page.keyboard.press('s')]);
+	const name = dl.suggestedFilename();
+	const file = path.join(artifacts, name);
+	await dl.saveAs(file);
+	const head = fs.readFileSync(file).subarray(0, 4);
+	fs.rmSync(file);
+	check(/^campipe-\d{8}-\d{6}\.jpg$/.test(name), what + ' snapshot: timestamped name',
+	    name);
+	check(head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff &&
+	    (head[3] === 0xfe) === asSent, what + ' snapshot: a JPEG' +
+	    (asSent ? ' as sent, COM segment first' : ''));
+}
+
+// Stops a daemon, sees the page show it, starts the daemon again and sees
+// painting resume in the same page.
+async function outage(page, daemon, states, what) {
+	await control('stop-' + daemon);
+	await until(page, (st) => st.includes(window.campipe.state), states, 15000,
+	    what + ': page shows ' + states.join(' or '));
+	check(await page.isVisible('#overlay'), what + ': overlay visible',
+	    await page.textContent('#overlay'));
+	await shot(page, 'viewer-' + what);
+	const before = (await counters(page)).frames;
+	await control('start-' + daemon);
+	await until(page, (n) => window.campipe.state === 'live' &&
+	    window.campipe.frames > n + 10, before, 20000,
+	    what + ': painting resumes after ' + daemon + ' restarts');
+}
+
+async function outageChecks(page) {
+	await page.evaluate(() => { window.notReloaded = true; });
+	await outage(page, 'wsd', ['reconnecting', 'connecting'], 'outage');
+	// The camera daemon goes away: the connection stays, the page waits.
+	await outage(page, 'capd', ['waiting'], 'camera-outage');
+	check(await page.evaluate(() => window.notReloaded === true),
+	    'outage: resumed without a reload');
+	await paints(page, 'after restarts');
+}
+
+// httpd's own view: stills waiting now and served so far, stream clients.
+async function httpdCounts() {
+	const st = await (await fetch(base + 'api/status')).json();
+	return { waiting: st.clients.stills_waiting, served: st.stills.served,
+	    streams: st.clients.stream };
+}
+
+async function stillsChecks(page, inflight) {
+	let maxWaiting = 0, polling = true;
+	const served0 = (await httpdCounts()).served;
+	const poll = (async () => {
+		while (polling) {
+			maxWaiting = Math.max(maxWaiting, (await httpdCounts()).waiting);
+			await new Promise((r) => setTimeout(r, 20));
+		}
+	})();
+	await mode(page, 'stills');
+	await page.selectOption('#interval', '100');
+	let streams = -1;
+	for (let i = 0; i < 50 && streams !== 0; i++) {
+		streams = (await httpdCounts()).streams;
+		await page.waitForTimeout(100);
+	}
+	check(streams === 0, 'mjpeg: leaving the mode closes its stream at httpd',
+	    streams + ' stream clients');
+	await paints(page, 'stills');
+	await until(page, () => window.campipe.frames >= 10, null, 15000,
+	    'stills: ten pictures');
+	await latencyShown(page, 'stills');
+	await shot(page, 'viewer-stills');
+	await snapshot(page, 'stills', true);
+	await page.click('label:has(input[value=live])');
+	await page.waitForTimeout(300);
+	polling = false;
+	await poll;
+	const served = (await httpdCounts()).served - served0;
+	check(maxWaiting <= 1, 'stills: at most one pi.jpg waiting at httpd',
+	    'max ' + maxWaiting);
+	// A request cut short by the mode switch may or may not reach httpd.
+	check(Math.abs(served - inflight.requests) <= 1,
+	    'stills: httpd served what the page asked',
+	    served + ' served, ' + inflight.requests + ' requested');
+	const c = await counters(page);
+	check(inflight.requests >= 10, 'stills: pi.jpg fetched repeatedly',
+	    inflight.requests + ' requests');
+	check(inflight.max === 1, 'stills: never two pi.jpg in flight (browser)',
+	    'max ' + inflight.max);
+	check(c.stills.maxInFlight === 1, 'stills: never two pi.jpg in flight (page)',
+	    'max ' + c.stills.maxInFlight);
+}
+
+async function mjpegChecks(page) {
+	await mode(page, 'mjpeg');
+	await paints(page, 'mjpeg');
+	check(await page.textContent('#s-lat') === 'n/a', 'mjpeg: latency n/a');
+	await snapshot(page, 'mjpeg', false);
+	const streams = (await httpdCounts()).streams;
+	check(streams === 1, 'mjpeg: one stream open at httpd', streams + ' stream clients');
+	await shot(page, 'viewer-mjpeg');
+}
+
+// The stream page: a canvas, nothing else, painting.
+async function streamPage(ctx) {
+	const page = await ctx.newPage();
+	await page.goto(base + 'stream.html');
+	await until(page, () => window.campipe.frames >= 3, null, 15000,
+	    'stream page: frames');
+	await paints(page, 'stream page');
+	await shot(page, 'stream');
+	await page.close();
+}
+
+// The viewer on a phone, light scheme, rotated: for the eyes.
+async function phone(browserCtx) {
+	const page = await browserCtx.newPage({});
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.emulateMedia({ colorScheme: 'light' });
+	await page.goto(base);
+	await until(page, () => window.campipe.frames >= 3, null, 15000,
+	    'phone: frames');
+	await page.keyboard.press('r');
+	await page.waitForTimeout(400);
+	await shot(page, 'viewer-phone-light-rotated');
+	await page.keyboard.press('r');
+	await page.keyboard.press('r');
+	await page.keyboard.press('r');
+	await page.close();
+}
+
+async function main() {
+	fs.mkdirSync(artifacts, { recursive: true });
+	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'campipe-chromium-'));
+	const ctx = await chromium.launchPersistentContext(profile, {
+		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+		headless: true, args: CHROMIUM_ARGS,
+		viewport: { width: 1280, height: 800 }, colorScheme: 'dark',
+	});
+	try {
+		const page = await ctx.newPage();
+		page.on('pageerror', (e) => check(false, 'page error', e.message));
+		const inflight = { now: 0, max: 0, requests: 0 };
+		const isStill = (r) => new URL(r.url()).pathname.endsWith('/pi.jpg');
+		page.on('request', (r) => {
+			if (!isStill(r))
+				return;
+			inflight.requests++;
+			inflight.max = Math.max(inflight.max, ++inflight.now);
+		});
+		const done = (r) => { if (isStill(r)) inflight.now--; };
+		page.on('requestfinished', done);
+		page.on('requestfailed', done);
+		await page.goto(base);
+		await liveChecks(page);
+		await outageChecks(page);
+		await mjpegChecks(page);
+		await stillsChecks(page, inflight);
+		await page.keyboard.press('2');
+		check(await page.evaluate(() => localStorage.getItem('campipe.mode')) === 'mjpeg',
+		    'mode remembered in localStorage');
+		await page.reload();
+		await until(page, () => window.campipe.mode === 'mjpeg' &&
+		    window.campipe.frames > 0, null, 10000, 'remembered mode used after reload');
+		await page.keyboard.press('1');
+		await streamPage(ctx);
+		await phone(ctx);
+		console.log('counters ' + JSON.stringify(await counters(page)));
+	} finally {
+		await ctx.close();
+		fs.rmSync(profile, { recursive: true, force: true });
+	}
+	console.log(failures.length ? failures.length + ' checks failed' : 'all checks passed');
+	process.exit(failures.length ? 1 : 0);
+}
+
+main().catch((e) => {
+	console.log('FAIL ' + (e.stack || e));
+	process.exit(1);
+});

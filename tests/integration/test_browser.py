@@ -1,0 +1,100 @@
+"""The viewer pages: their helpers under node, and the pages themselves in
+headless Chromium against the real capd, httpd and wsd.
+
+tests/browser/viewer.mjs does the browsing (playwright-core, installed here
+with npm ci when missing); this file runs the daemons, stops and restarts wsd
+when the script asks, and fails with the script's output.  Screenshots go to
+BUILD/artifacts/.
+"""
+import os
+import shutil
+import subprocess
+import threading
+
+import pytest
+
+from conftest import BUILD, binary, free_port
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BROWSER = os.path.join(ROOT, "tests", "browser")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+TIMEOUT = 150
+
+MISSING = [n for n in ("capd", "httpd", "wsd") if not os.path.exists(binary(n))]
+
+
+def npm_ci():
+    """Installs the pinned playwright-core into tests/browser/node_modules."""
+    if os.path.exists(os.path.join(BROWSER, "node_modules", "playwright-core",
+                                   "package.json")):
+        return
+    assert shutil.which("npm"), "npm missing: run scripts/deps.sh check as root"
+    r = subprocess.run(["npm", "ci", "--prefix", BROWSER, "--no-audit", "--no-fund"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, "npm ci failed:\n" + r.stdout + r.stderr
+
+
+def stop(d):
+    """Stops a daemon the test restarts later, checking it exited cleanly."""
+    rc, log = d.stop(), d.logtext()
+    assert rc == 0 and "AddressSanitizer" not in log and "runtime error" not in log, log
+
+
+def test_page_helpers_in_node():
+    """COM reader, WebSocket address and config reading, on exact inputs."""
+    r = subprocess.run(["node", "--test", os.path.join(BROWSER, "campipe.test.mjs")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.skipif(bool(MISSING), reason="daemons not built: %s" % ", ".join(MISSING))
+def test_viewer_in_chromium(daemons, tmp):
+    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
+    npm_ci()
+    sock = os.path.join(tmp, "frames.sock")
+    wsport, port = free_port(), free_port()
+    capd_args = ("--socket", sock, "--source", "test", "--size", "640x480",
+                 "--fps", "30")
+    capd = daemons("capd", *capd_args, wait_log="listening on")
+    wsd_args = ("--frames", sock, "--listen", "127.0.0.1:%d" % wsport)
+    wsd = daemons("wsd", *wsd_args, wait_tcp=wsport)
+    daemons("httpd", "--frames", sock, "--listen", "127.0.0.1:%d" % port,
+            "--www", os.path.join(ROOT, "www"), "--ws-port", str(wsport),
+            wait_tcp=port)
+    artifacts = os.path.join(BUILD, "artifacts")
+    proc = subprocess.Popen(
+        ["node", os.path.join(BROWSER, "viewer.mjs"),
+         "http://127.0.0.1:%d/" % port, artifacts],
+        cwd=BROWSER, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, env=dict(os.environ, CHROMIUM=CHROMIUM))
+    out = []
+    # Kills the browser script if it hangs; its output then shows where.
+    watchdog = threading.Timer(TIMEOUT, proc.kill)
+    watchdog.start()
+    try:
+        for line in proc.stdout:
+            out.append(line)
+            if line.startswith("CTL stop-wsd"):
+                stop(wsd)
+            elif line.startswith("CTL start-wsd"):
+                wsd = daemons("wsd", *wsd_args, wait_tcp=wsport)
+            elif line.startswith("CTL stop-capd"):
+                stop(capd)
+            elif line.startswith("CTL start-capd"):
+                capd = daemons("capd", *capd_args, wait_log="listening on")
+            else:
+                continue
+            proc.stdin.write("ok\n")
+            proc.stdin.flush()
+        rc = proc.wait()
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = "".join(out)
+    print(text)
+    assert rc == 0 and "all checks passed" in text, text
+    for name in ("viewer-live", "viewer-mjpeg", "viewer-stills", "viewer-outage",
+                 "viewer-camera-outage", "stream"):
+        assert os.path.getsize(os.path.join(artifacts, name + ".png")) > 1000

@@ -1,0 +1,82 @@
+/*
+ * relay.h: wsd's shared state: the listeners, the connections, the
+ * subscription to capd (held only while someone watches), the counters and
+ * the base64 form of the latest frame.
+ */
+#ifndef CAMPIPE_RELAY_H
+#define CAMPIPE_RELAY_H
+
+#include <sys/time.h>
+#include <stddef.h>
+
+struct client;
+struct event_base;
+struct evbuffer;
+struct frame;
+struct relay;
+
+#define RELAY_LISTEN_MAX	8
+#define RELAY_ORIGINS_MAX	32
+
+struct relay_conf {
+	const char	*listen[RELAY_LISTEN_MAX];	/* ADDR:PORT */
+	size_t		 nlisten;
+	const char	*path;			/* the WebSocket's path */
+	const char	*frames;		/* capd's frame socket */
+	const char	*origins[RELAY_ORIGINS_MAX];
+	size_t		 norigins;
+	size_t		 max_clients;		/* WebSocket clients at most */
+	size_t		 max_conns;		/* connections at most */
+	size_t		 max_message;		/* bytes per client message */
+	size_t		 max_frame;		/* bytes per frame from capd */
+	struct timeval	 ping_interval;
+	struct timeval	 ping_timeout;
+	struct timeval	 write_timeout;		/* no progress writing: drop */
+	struct timeval	 head_timeout;		/* to send the request head */
+};
+
+struct relay_stats {
+	unsigned long long	 frames_sent;
+	unsigned long long	 frames_skipped;
+	unsigned long long	 bytes_sent;
+	unsigned long long	 accepted;	/* connections */
+	unsigned long long	 upgraded;	/* WebSocket sessions opened */
+	unsigned long long	 refused;	/* handshakes refused */
+	unsigned long long	 dropped;	/* dropped on timeouts */
+	unsigned long long	 base64_encoded;	/* frames encoded */
+};
+
+/* Creates the relay; NULL with cause on failure. */
+struct relay	*relay_new(struct event_base *base,
+		    const struct relay_conf *conf, char *cause,
+		    size_t causelen);
+/* Closes every connection (WebSocket clients get a 1001 close) and frees. */
+void		 relay_free(struct relay *r);
+/* Listens on "ADDR:PORT" ("[V6]:PORT" for IPv6).  0, or -1 with cause. */
+int		 relay_listen(struct relay *r, const char *addr, char *cause,
+		    size_t causelen);
+
+/* Accepts on a listening socket passed by systemd.  0, or -1 with cause. */
+int		 relay_listen_fd(struct relay *r, int fd, char *cause,
+		    size_t causelen);
+/* The one-line status for systemctl status (a notify_status_cb). */
+void		 relay_status_line(char *buf, size_t len, void *arg);
+
+/* For client.c. */
+struct event_base *relay_base(const struct relay *r);
+const struct relay_conf *relay_conf(const struct relay *r);
+struct relay_stats *relay_stats(struct relay *r);
+/* A connection ends: forgets it. */
+void		 relay_remove(struct relay *r, struct client *c, size_t slot);
+/* A client completed the handshake; -1 when there are too many. */
+int		 relay_join(struct relay *r);
+/* A client that joined leaves. */
+void		 relay_leave(struct relay *r);
+/* The latest frame while capd streams, or NULL. */
+struct frame	*relay_latest(const struct relay *r);
+/* The frame's JPEG as base64 text, encoded once per frame; NULL on ENOMEM. */
+struct frame	*relay_base64(struct relay *r, struct frame *f);
+/* Appends the /status JSON document. */
+void		 relay_status(struct relay *r, struct evbuffer *out);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * wsd: relays capd's frames to browsers over WebSocket (RFC 6455), one
+ * binary message per JPEG, subscribing to capd only while someone watches.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "notify.h"
+#include "privdrop.h"
+#include "opt.h"
+#include "relay.h"
+
+/* Prints the options. */
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: campipe-wsd [options]\n"
+"Relays camera frames from capd to browsers over WebSocket.\n"
+"\n"
+"  --listen ADDR:PORT    where to listen, [ADDR]:PORT for IPv6; repeatable\n"
+"                        (default 127.0.0.1:8081)\n"
+"  --path PATH           the WebSocket's path (default /stream)\n"
+"  --frames SOCKET       capd's frame socket (default\n"
+"                        /run/campipe/frames.sock)\n"
+"  --allow-origin ORIGIN pages allowed to connect, e.g. https://cam.example;\n"
+"                        repeatable; \"*\" for any (default: same host only)\n"
+"  --max-clients N       WebSocket clients at most, 503 beyond (default 100)\n"
+"  --ping-interval SEC   ping a client silent this long (default 20)\n"
+"  --ping-timeout SEC    drop it if no answer within this (default 10)\n"
+"  --write-timeout SEC   drop a client that reads nothing this long (30)\n"
+"  --head-timeout SEC    time to send the whole request head (default 10)\n"
+"  --max-message BYTES   longest message a client may send (default 4096)\n"
+"  --max-frame-size N    longest frame accepted from capd (default 8388608)\n"
+"  --user USER           when started as root, run as USER once listening\n"
+"  -v, --verbose         debug logging\n"
+"  -h, --help            this text\n"
+"  --version             print the version\n"
+"\n"
+"Clients connect to ws://HOST:PORT/stream; ?fps=N caps their rate and\n"
+"?encoding=base64 sends base64 text messages.  GET /status gives counters.\n");
+}
+
+/* Parses a whole decimal number within [min, max] or exits. */
+static long long
+wsd_number(const char *opt, const char *s, long long min, long long max)
+{
+	long long	 v;
+	char		 cause[256];
+
+	if (opt_number(opt, s, min, max, &v, cause, sizeof(cause)) == -1)
+		fatalx("%s", cause);
+	return (v);
+}
+
+/* Parses seconds (fractions allowed, over 0) into a timeval or exits. */
+static void
+wsd_seconds(const char *opt, const char *s, struct timeval *tv)
+{
+	double	 v;
+	char	 cause[256];
+
+	if (opt_seconds(opt, s, 0.001, 86400, &v, cause, sizeof(cause)) == -1)
+		fatalx("%s", cause);
+	tv->tv_sec = (time_t)v;
+	tv->tv_usec = (suseconds_t)((v - tv->tv_sec) * 1e6);
+}
+
+/* SIGTERM, SIGINT: leave the loop. */
+static void
+wsd_signal(evutil_socket_t sig, short what, void *arg)
+{
+	log_info("signal %d: exiting", (int)sig);
+	event_base_loopbreak(arg);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct option longopts[] = {
+		{ "listen",		required_argument,	NULL, 'l' },
+		{ "path",		required_argument,	NULL, 'p' },
+		{ "frames",		required_argument,	NULL, 'f' },
+		{ "allow-origin",	required_argument,	NULL, 'o' },
+		{ "max-clients",	required_argument,	NULL, 'n' },
+		{ "ping-interval",	required_argument,	NULL, 'i' },
+		{ "ping-timeout",	required_argument,	NULL, 't' },
+		{ "write-timeout",	required_argument,	NULL, 'w' },
+		{ "head-timeout",	required_argument,	NULL, 'H' },
+		{ "max-message",	required_argument,	NULL, 'm' },
+		{ "max-frame-size",	required_argument,	NULL, 'M' },
+		{ "user",		required_argument,	NULL, 'u' },
+		{ "verbose",		no_argument,		NULL, 'v' },
+		{ "help",		no_argument,		NULL, 'h' },
+		{ "version",		no_argument,		NULL, 'R' },
+		{ NULL,			0,			NULL, 0 }
+	};
+	struct relay_conf	 conf = {
+		.path = "/stream", .frames = "/run/campipe/frames.sock",
+		.max_clients = 100, .max_message = 4096,
+		.max_frame = 8 * 1024 * 1024,
+		.ping_interval = { 20, 0 }, .ping_timeout = { 10, 0 },
+		.write_timeout = { 30, 0 }, .head_timeout = { 10, 0 },
+	};
+	struct event_base	*base;
+	struct event		*ev_term, *ev_int;
+	struct relay		*relay;
+	struct notify		*notify;
+	const char		*user = NULL;
+	char			 cause[512];
+	size_t			 i;
+	int			 ch, verbose = 0, fds[RELAY_LISTEN_MAX], nfds;
+
+	log_init("campipe-wsd", 0);
+	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			if (conf.nlisten == RELAY_LISTEN_MAX)
+				fatalx("--listen: at most %d",
+				    RELAY_LISTEN_MAX);
+			conf.listen[conf.nlisten++] = optarg;
+			break;
+		case 'p':
+			if (optarg[0] != '/' || strcmp(optarg, "/status") == 0)
+				fatalx("--path: \"%s\" must start with / and "
+				    "not be /status", optarg);
+			conf.path = optarg;
+			break;
+		case 'f':
+			conf.frames = optarg;
+			break;
+		case 'o':
+			if (conf.norigins == RELAY_ORIGINS_MAX)
+				fatalx("--allow-origin: at most %d",
+				    RELAY_ORIGINS_MAX);
+			conf.origins[conf.norigins++] = optarg;
+			break;
+		case 'n':
+			conf.max_clients = wsd_number("--max-clients", optarg,
+			    1, 100000);
+			break;
+		case 'i':
+			wsd_seconds("--ping-interval", optarg,
+			    &conf.ping_interval);
+			break;
+		case 't':
+			wsd_seconds("--ping-timeout", optarg,
+			    &conf.ping_timeout);
+			break;
+		case 'w':
+			wsd_seconds("--write-timeout", optarg,
+			    &conf.write_timeout);
+			break;
+		case 'H':
+			wsd_seconds("--head-timeout", optarg,
+			    &conf.head_timeout);
+			break;
+		case 'm':
+			conf.max_message = wsd_number("--max-message", optarg,
+			    125, 1024 * 1024);
+			break;
+		case 'M':
+			conf.max_frame = wsd_number("--max-frame-size", optarg,
+			    1024, 256 * 1024 * 1024);
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return (0);
+		case 'R':
+			printf("campipe-wsd %s\n", CAMPIPE_VERSION);
+			return (0);
+		default:
+			usage(stderr);
+			return (2);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "campipe-wsd: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		usage(stderr);
+		return (2);
+	}
+	log_setverbose(verbose);
+	/* Sockets from systemd (campipe-wsd.socket) replace the default. */
+	if ((nfds = notify_listen_fds(fds, RELAY_LISTEN_MAX, cause,
+	    sizeof(cause))) == -1)
+		fatalx("%s", cause);
+	if (conf.nlisten == 0 && nfds == 0)
+		conf.listen[conf.nlisten++] = "127.0.0.1:8081";
+	conf.max_conns = conf.max_clients + 64;
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	if ((relay = relay_new(base, &conf, cause, sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+	for (i = 0; i < conf.nlisten; i++)
+		if (relay_listen(relay, conf.listen[i], cause,
+		    sizeof(cause)) == -1)
+			fatalx("--listen %s", cause);
+	for (i = 0; i < (size_t)nfds; i++)
+		if (relay_listen_fd(relay, fds[i], cause,
+		    sizeof(cause)) == -1)
+			fatalx("%s", cause);
+	if (user != NULL && privdrop_user(user, NULL, cause,
+	    sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
+	ev_term = evsignal_new(base, SIGTERM, wsd_signal, base);
+	ev_int = evsignal_new(base, SIGINT, wsd_signal, base);
+	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) ||
+	    evsignal_add(ev_int, NULL))
+		fatalx("cannot watch signals");
+	log_info("relaying frames from %s on %s", conf.frames, conf.path);
+
+	if ((notify = notify_new(base, relay_status_line, relay, cause,
+	    sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+
+	event_base_dispatch(base);
+
+	notify_free(notify);
+	relay_free(relay);
+	event_free(ev_term);
+	event_free(ev_int);
+	event_base_free(base);
+	return (0);
+}

@@ -1,0 +1,304 @@
+// viewer.js: the viewer page: mode switch, readouts, view transforms,
+// fullscreen, snapshot, camera status and keyboard shortcuts.
+// window.campipe holds the page's counters for tests and curious owners.
+import { loadConfig, latencyOf, Meter } from './campipe.js';
+import { liveMode, mjpegMode, stillsMode } from './modes.js';
+
+const $ = (id) => document.getElementById(id);
+const MODES = ['live', 'mjpeg', 'stills'];
+const STATUS_EVERY = 3000;
+const HIDDEN_STOP = 15000;
+
+// localStorage, which may be missing or refuse (private windows).
+const store = {
+	get(k, d) {
+		try {
+			const v = localStorage.getItem('campipe.' + k);
+			return v === null ? d : v;
+		} catch (e) {
+			return d;
+		}
+	},
+	set(k, v) {
+		try {
+			localStorage.setItem('campipe.' + k, String(v));
+		} catch (e) {
+			// not remembered, still works
+		}
+	},
+};
+
+const cp = window.campipe = {
+	mode: '', state: 'connecting', detail: '', frames: 0, fps: 0,
+	latencyMs: null, dropped: 0, width: 0, height: 0, seq: null,
+	stills: null, status: null, config: null,
+};
+const view = {
+	// quarter turns, never wrapped, so the turn always animates clockwise
+	turns: Math.round(Number(store.get('rot', 0)) / 90) || 0,
+	flipH: store.get('flipH', '0') === '1',
+	flipV: store.get('flipV', '0') === '1',
+};
+let meter = new Meter();
+let latencies = [];
+let modes = null;
+let current = null;
+
+// Median of the last few latency samples: steadier than the last one.
+function latencyMedian() {
+	if (latencies.length === 0)
+		return null;
+	const s = latencies.slice().sort((a, b) => a - b);
+	return s[s.length >> 1];
+}
+
+const hooks = {
+	shown(com, w, h) {
+		meter.tick();
+		cp.frames++;
+		cp.width = w;
+		cp.height = h;
+		if (com) {
+			cp.seq = com.seq;
+			latencies.push(latencyOf(com));
+			if (latencies.length > 15)
+				latencies.shift();
+			cp.latencyMs = latencyMedian();
+		}
+	},
+	state(state, detail) {
+		if (state === cp.state && detail === cp.detail)
+			return;
+		cp.state = state;
+		cp.detail = detail;
+		document.body.dataset.state = state;
+		const text = { live: 'live', waiting: 'waiting for frames',
+		    connecting: 'connecting', reconnecting: 'reconnecting',
+		    stopped: 'stopped', paused: 'paused while hidden' }[state] || state;
+		$('conn-text').textContent = text;
+		$('conn').title = detail;
+		const ov = $('overlay');
+		ov.hidden = state === 'live' || state === 'stopped';
+		ov.textContent = text + (detail ? ' — ' + detail : '');
+	},
+};
+
+// Shows the counters, a few times a second.
+function render() {
+	cp.fps = meter.fps();
+	cp.dropped = current ? current.dropped() : 0;
+	const fps = cp.frames ? cp.fps.toFixed(1) : '–';
+	// an old latency says nothing once frames stop
+	const lat = cp.mode === 'mjpeg' ? 'n/a' :
+	    cp.latencyMs === null || cp.fps === 0 ? '–' :
+	    Math.round(cp.latencyMs) + ' ms';
+	$('s-fps').textContent = fps === '–' ? fps : fps + ' fps';
+	$('s-lat').textContent = lat;
+	$('s-frames').textContent = cp.frames;
+	$('s-dropped').textContent = cp.dropped;
+	$('s-size').textContent = cp.width ? cp.width + '×' + cp.height : '–';
+	$('hud-fps').textContent = fps + ' fps';
+	$('hud-lat').textContent = lat === 'n/a' || lat === '–' ? '' : lat;
+	const d = document.body.dataset;
+	d.frames = cp.frames;
+	d.fps = cp.fps.toFixed(2);
+	d.latency = cp.latencyMs === null ? '' : cp.latencyMs.toFixed(1);
+	if (cp.width) {
+		const r = view.turns % 2 ? cp.height / cp.width : cp.width / cp.height;
+		$('stage').style.setProperty('--ar', r.toFixed(4));
+	}
+}
+
+// Switches to mode m, stopping the old one and clearing the counters.
+function setMode(m) {
+	if (!MODES.includes(m))
+		m = 'live';
+	if (current !== null && cp.mode === m)
+		return;
+	if (current !== null)
+		current.stop();
+	cp.mode = m;
+	cp.frames = 0;
+	cp.latencyMs = null;
+	cp.seq = null;
+	latencies = [];
+	meter = new Meter();
+	store.set('mode', m);
+	document.body.dataset.mode = m;
+	$('hud-mode').textContent = { live: 'live', mjpeg: 'MJPEG',
+	    stills: 'stills' }[m];
+	for (const input of document.querySelectorAll('input[name=mode]'))
+		input.checked = input.value === m;
+	$('interval-box').hidden = m !== 'stills';
+	current = modes[m];
+	for (const k of MODES)
+		modes[k].el.hidden = k !== m;
+	current.start();
+	render();
+}
+
+// Applies rotate and flip to the media through CSS variables.
+function applyView() {
+	const s = $('stage').style;
+	s.setProperty('--rot', view.turns * 90 + 'deg');
+	s.setProperty('--sx', view.flipH ? -1 : 1);
+	s.setProperty('--sy', view.flipV ? -1 : 1);
+	$('stage').dataset.rot = view.turns % 4 * 90;
+	$('flip-h').setAttribute('aria-pressed', view.flipH);
+	$('flip-v').setAttribute('aria-pressed', view.flipV);
+	store.set('rot', view.turns % 4 * 90);
+	store.set('flipH', view.flipH ? 1 : 0);
+	store.set('flipV', view.flipV ? 1 : 0);
+	render();
+}
+
+function rotate() {
+	view.turns++;
+	applyView();
+}
+
+function flip(axis) {
+	view[axis] = !view[axis];
+	applyView();
+}
+
+// Fullscreen for the picture; a full-window view where the API is missing
+// (iPhone) or refuses.
+function fullscreen() {
+	const st = $('stage');
+	if (document.fullscreenElement || document.webkitFullscreenElement) {
+		(document.exitFullscreen || document.webkitExitFullscreen).call(document);
+	} else if (st.classList.contains('pseudo-full')) {
+		st.classList.remove('pseudo-full');
+	} else {
+		const req = st.requestFullscreen || st.webkitRequestFullscreen;
+		const p = req ? req.call(st) : Promise.reject(new Error('no API'));
+		if (p && p.catch)
+			p.catch(() => st.classList.add('pseudo-full'));
+	}
+}
+
+// campipe-YYYYMMDD-HHMMSS.jpg in local time.
+function snapshotName(d) {
+	const p = (n) => String(n).padStart(2, '0');
+	return 'campipe-' + d.getFullYear() + p(d.getMonth() + 1) + p(d.getDate()) +
+	    '-' + p(d.getHours()) + p(d.getMinutes()) + p(d.getSeconds()) + '.jpg';
+}
+
+// Downloads the picture on screen as it came from the camera.
+async function snapshot() {
+	const blob = current && await current.snapshot();
+	if (!blob)
+		return;
+	const a = document.createElement('a');
+	a.href = URL.createObjectURL(blob);
+	a.download = snapshotName(new Date());
+	document.body.append(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+function fmtUptime(s) {
+	if (s < 120)
+		return Math.round(s) + ' s';
+	if (s < 7200)
+		return Math.round(s / 60) + ' min';
+	if (s < 172800)
+		return (s / 3600).toFixed(1) + ' h';
+	return (s / 86400).toFixed(1) + ' days';
+}
+
+// Polls /api/status and fills the camera panel, while the page is seen.
+async function pollStatus() {
+	let st = null;
+	if (document.hidden) {
+		setTimeout(pollStatus, STATUS_EVERY);
+		return;
+	}
+	try {
+		const r = await fetch('api/status', { cache: 'no-store' });
+		if (r.ok)
+			st = await r.json();
+	} catch (e) {
+		// shown below as unreachable
+	}
+	cp.status = st;
+	const cam = (st && st.camera) || {};
+	const state = st ? (cam.state || '?') + (cam.cause ? ' (' + cam.cause + ')' : '') :
+	    'web server unreachable';
+	$('c-state').textContent = state;
+	$('camera').dataset.state = st ? cam.state : 'unreachable';
+	$('c-size').textContent = cam.size ? cam.size.width + '×' + cam.size.height : '–';
+	$('c-fps').textContent = cam.state === 'streaming' && cam.fps ?
+	    cam.fps.toFixed(1) + ' fps' : '–';
+	const cl = (st && st.clients) || {};
+	$('c-viewers').textContent = st ? String(cl.stream ?? 0) : '–';
+	$('c-uptime').textContent = st && st.uptime !== undefined ? fmtUptime(st.uptime) : '–';
+	$('c-version').textContent = st && st.version ? 'campipe ' + st.version : '';
+	setTimeout(pollStatus, STATUS_EVERY);
+}
+
+function onKey(ev) {
+	if (ev.ctrlKey || ev.metaKey || ev.altKey ||
+	    ev.target.closest('select, textarea, input[type=text]'))
+		return;
+	const act = {
+		1: () => setMode('live'), 2: () => setMode('mjpeg'),
+		3: () => setMode('stills'), r: rotate, h: () => flip('flipH'),
+		v: () => flip('flipV'), f: fullscreen, s: snapshot,
+		escape: () => $('stage').classList.remove('pseudo-full'),
+	}[ev.key.toLowerCase()];
+	if (act) {
+		ev.preventDefault();
+		act();
+	}
+}
+
+// Stops the feed when the page stays hidden, so the camera can rest.
+let hiddenTimer = 0;
+function onVisibility() {
+	clearTimeout(hiddenTimer);
+	if (document.hidden) {
+		hiddenTimer = setTimeout(() => {
+			current.stop();
+			hooks.state('paused', '');
+		}, HIDDEN_STOP);
+	} else if (cp.state === 'paused') {
+		current.start();
+	}
+}
+
+async function main() {
+	$('host').textContent = location.hostname;
+	document.title = 'campipe · ' + location.hostname;
+	const cfg = await loadConfig();
+	cp.config = cfg;
+	const interval = $('interval');
+	interval.value = store.get('interval', '250');
+	if (interval.selectedIndex < 0)
+		interval.value = '250';
+	interval.onchange = () => store.set('interval', interval.value);
+	modes = {
+		live: liveMode(cfg, $('live'), hooks),
+		mjpeg: mjpegMode($('mjpeg'), hooks),
+		stills: stillsMode($('still'), hooks, () => Number(interval.value)),
+	};
+	cp.stills = modes.stills.stats;
+	for (const input of document.querySelectorAll('input[name=mode]'))
+		input.onchange = () => setMode(input.value);
+	$('rotate').onclick = rotate;
+	$('flip-h').onclick = () => flip('flipH');
+	$('flip-v').onclick = () => flip('flipV');
+	$('fullscreen').onclick = fullscreen;
+	$('snapshot').onclick = snapshot;
+	$('stage').ondblclick = fullscreen;
+	document.addEventListener('keydown', onKey);
+	document.addEventListener('visibilitychange', onVisibility);
+	applyView();
+	setMode(store.get('mode', 'live'));
+	setInterval(render, 250);
+	pollStatus();
+}
+
+main();
