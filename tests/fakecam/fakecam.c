@@ -41,6 +41,7 @@ int			 fakecam_debug;
 
 static struct fakecam_file *files[FAKECAM_MAXFD];
 static pthread_once_t	 once = PTHREAD_ONCE_INIT;
+static pthread_once_t	 env_once = PTHREAD_ONCE_INIT;
 
 static int	(*real_open)(const char *, int, ...);
 static int	(*real_openat)(int, const char *, int, ...);
@@ -116,17 +117,26 @@ getenv_buf(const char *name, const char *def, char *buf, size_t size)
 
 #define REAL(name)	(*(void **)&real_##name = dlsym(RTLD_NEXT, #name))
 
-/* Finds the real functions and reads the environment, once. */
+/* Finds the real functions, once. */
 static void
 init(void)
 {
-	struct fakecam_dev	*dev = &fakecam_dev;
-	const char		*s, *p;
-
 	REAL(open); REAL(openat); REAL(close); REAL(ioctl); REAL(mmap);
 	REAL(munmap); REAL(dup); REAL(dup2); REAL(dup3); REAL(fcntl);
 	REAL(read); REAL(fopen); REAL(stat); REAL(lstat); REAL(fstat);
 	REAL(fstatat); REAL(statx); REAL(access); REAL(faccessat);
+}
+
+/*
+ * Reads the environment, once, when the device is first looked for (not
+ * in init: a sanitizer runtime may call the doors before the environment
+ * is set up).
+ */
+static void
+init_env(void)
+{
+	struct fakecam_dev	*dev = &fakecam_dev;
+	const char		*s, *p;
 
 	fakecam_debug = getenv("FAKECAM_DEBUG") != NULL;
 	getenv_buf("FAKECAM_DEVICE", "/dev/video0", dev->path,
@@ -217,6 +227,7 @@ static int
 is_device(const char *path)
 {
 	pthread_once(&once, init);
+	pthread_once(&env_once, init_env);
 	return path != NULL && strcmp(path, fakecam_dev.path) == 0;
 }
 
@@ -224,9 +235,9 @@ is_device(const char *path)
 static struct fakecam_file *
 lookup(int fd)
 {
+	pthread_once(&once, init);
 	if (fd < 0 || fd >= FAKECAM_MAXFD)
 		return NULL;
-	pthread_once(&once, init);
 	return files[fd];
 }
 
@@ -354,6 +365,7 @@ sysfs_open(const char *path, int flags)
 	if (path == NULL || strncmp(path, "/sys/", 5) != 0)
 		return -2;
 	pthread_once(&once, init);
+	pthread_once(&env_once, init_env);
 	if ((text = sysfs_text(path, buf, sizeof(buf))) == NULL)
 		return -2;
 	if (fakecam_dev.gone) {
@@ -725,6 +737,7 @@ sysfs_stat(const char *path, struct stat *st)
 	if (path == NULL || strncmp(path, "/sys/", 5) != 0)
 		return 1;
 	pthread_once(&once, init);
+	pthread_once(&env_once, init_env);
 	if (sysfs_text(path, buf, sizeof(buf)) == NULL)
 		return 1;
 	memset(st, 0, sizeof(*st));

@@ -14,12 +14,20 @@ from framesock import FrameReader
 FAKECAM = os.path.join(BUILD, "fakecam.so")
 
 
+def preload():
+    """The fake camera, after the ASan runtime when capd is built with it."""
+    ldd = subprocess.run(["ldd", os.path.join(BUILD, "campipe-capd")],
+                         capture_output=True).stdout.decode()
+    m = re.search(r"(\S*libasan\.so\S*) => (\S+)", ldd)
+    return (m.group(2) + ":" + FAKECAM) if m else FAKECAM
+
+
 def fake_env(tmp, **extra):
     ctl = os.path.join(tmp, "fakecam.ctl")
     if not os.path.exists(ctl):
         with open(ctl, "w") as f:
             f.write("ok\n")
-    env = {"LD_PRELOAD": FAKECAM, "FAKECAM_CONTROL": ctl}
+    env = {"LD_PRELOAD": preload(), "FAKECAM_CONTROL": ctl}
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
