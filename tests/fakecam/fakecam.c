@@ -614,10 +614,6 @@ do_ioctl(int fd, unsigned long request, void *arg)
 
 	if ((f = lookup(fd)) == NULL)
 		return real_ioctl(fd, request, arg);
-	if (arg == NULL && _IOC_SIZE((unsigned int)request) > 0) {
-		errno = EFAULT;
-		return -1;
-	}
 	pthread_mutex_lock(&fakecam_dev.lock);
 	r = fakecam_ioctl(&fakecam_dev, f, fd, (unsigned int)request, arg);
 	pthread_mutex_unlock(&fakecam_dev.lock);

@@ -170,7 +170,7 @@ ctrl_validate(int i, int32_t *v)
 	const struct ctrl	*c = &ctrls[i];
 
 	if (c->type == V4L2_CTRL_TYPE_MENU)
-		return *v < c->min || *v > c->max ? EINVAL : 0;
+		return *v < c->min || *v > c->max ? ERANGE : 0;
 	if (*v < c->min)
 		*v = c->min;
 	if (*v > c->max)
@@ -492,7 +492,7 @@ s_priority(struct fakecam_dev *dev, struct fakecam_file *f, uint32_t p)
 		p = V4L2_PRIORITY_DEFAULT;
 	if (p < V4L2_PRIORITY_BACKGROUND || p > V4L2_PRIORITY_RECORD)
 		return EINVAL;
-	if ((int)p < f->prio && fakecam_ioctl_prio_check(dev, f) != 0)
+	if (fakecam_ioctl_prio_check(dev, f) != 0)
 		return EBUSY;
 	dev->prios[f->prio]--;
 	f->prio = p;
@@ -512,6 +512,30 @@ g_priority(struct fakecam_dev *dev)
 	return V4L2_PRIORITY_BACKGROUND;
 }
 
+/* Tells whether req is an ioctl the device answers. */
+static int
+known(unsigned int req)
+{
+	static const unsigned int reqs[] = {
+		VIDIOC_QUERYCAP, VIDIOC_G_PRIORITY, VIDIOC_S_PRIORITY,
+		VIDIOC_ENUMINPUT, VIDIOC_G_INPUT, VIDIOC_S_INPUT,
+		VIDIOC_ENUM_FMT, VIDIOC_ENUM_FRAMESIZES,
+		VIDIOC_ENUM_FRAMEINTERVALS, VIDIOC_G_FMT, VIDIOC_S_FMT,
+		VIDIOC_TRY_FMT, VIDIOC_G_PARM, VIDIOC_S_PARM, VIDIOC_QUERYCTRL,
+		VIDIOC_QUERY_EXT_CTRL, VIDIOC_QUERYMENU, VIDIOC_G_CTRL,
+		VIDIOC_S_CTRL, VIDIOC_G_EXT_CTRLS, VIDIOC_S_EXT_CTRLS,
+		VIDIOC_TRY_EXT_CTRLS, VIDIOC_REQBUFS, VIDIOC_CREATE_BUFS,
+		VIDIOC_QUERYBUF, VIDIOC_QBUF, VIDIOC_DQBUF, VIDIOC_EXPBUF,
+		VIDIOC_STREAMON, VIDIOC_STREAMOFF
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+		if (reqs[i] == req)
+			return 1;
+	return 0;
+}
+
 /* Answers one ioctl on the device; 0 or an errno value. */
 int
 fakecam_ioctl(struct fakecam_dev *dev, struct fakecam_file *f, int fd,
@@ -522,6 +546,8 @@ fakecam_ioctl(struct fakecam_dev *dev, struct fakecam_file *f, int fd,
 	fakecam_fault_poll(dev);
 	if (f->dead)
 		return ENODEV;
+	if (arg == NULL)
+		return known(req) ? EFAULT : ENOTTY;
 	switch (req) {
 	case VIDIOC_QUERYCAP:
 		return querycap(dev, arg);

@@ -231,6 +231,7 @@ create_bufs(struct fakecam_dev *dev, struct fakecam_file *f,
 	int	 r;
 
 	cb->capabilities = BUF_CAPS;
+	cb->flags = 0;
 	memset(cb->reserved, 0, sizeof(cb->reserved));
 	if ((r = queue_check(dev, f, cb->format.type, cb->memory)) != 0)
 		return r;
