@@ -30,11 +30,10 @@ enum fakecam_bufstate {
 };
 
 struct fakecam_buf {
-	int			 memfd;		/* MMAP: backing memory */
+	int			 memfd;		/* backing memory */
 	unsigned char		*mem;		/* where frames are written */
 	size_t			 length;
-	uint32_t		 offset;	/* mmap offset (MMAP) */
-	unsigned long		 userptr;	/* USERPTR */
+	uint32_t		 offset;	/* mmap offset */
 	uint32_t		 bytesused;
 	enum fakecam_bufstate	 state;
 	uint64_t		 doneseq;	/* dequeue order */

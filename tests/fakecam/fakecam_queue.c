@@ -24,7 +24,6 @@
 #define MAXMAP		64
 #define PAGE_ALIGN(n)	(((n) + 4095) & ~(size_t)4095)
 #define BUF_CAPS	(V4L2_BUF_CAP_SUPPORTS_MMAP | \
-			 V4L2_BUF_CAP_SUPPORTS_USERPTR | \
 			 V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS)
 
 /* The program's mappings of buffers, for V4L2_BUF_FLAG_MAPPED. */
@@ -160,19 +159,17 @@ add_bufs(struct fakecam_dev *dev, unsigned int count, size_t size)
 		memset(b, 0, sizeof(*b));
 		b->memfd = -1;
 		b->length = size;
-		if (dev->memory == V4L2_MEMORY_MMAP) {
-			b->memfd = memfd_create("fakecam-buf", MFD_CLOEXEC);
-			if (b->memfd == -1)
-				break;
-			if (ftruncate(b->memfd, size) == -1 ||
-			    (b->mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			    MAP_SHARED, b->memfd, 0)) == MAP_FAILED) {
-				fakecam_real_close(b->memfd);
-				break;
-			}
-			b->offset = off;
-			off += size;
+		b->memfd = memfd_create("fakecam-buf", MFD_CLOEXEC);
+		if (b->memfd == -1)
+			break;
+		if (ftruncate(b->memfd, size) == -1 ||
+		    (b->mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, b->memfd, 0)) == MAP_FAILED) {
+			fakecam_real_close(b->memfd);
+			break;
 		}
+		b->offset = off;
+		off += size;
 		dev->nbufs++;
 		n++;
 	}
@@ -186,7 +183,7 @@ queue_check(struct fakecam_dev *dev, struct fakecam_file *f, uint32_t type,
 {
 	if (type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
 		return EINVAL;
-	if (memory != V4L2_MEMORY_MMAP && memory != V4L2_MEMORY_USERPTR)
+	if (memory != V4L2_MEMORY_MMAP)
 		return EINVAL;
 	if (dev->owner != NULL && dev->owner != f)
 		return EBUSY;
@@ -275,10 +272,7 @@ fill_buf(struct fakecam_dev *dev, unsigned int i, struct v4l2_buffer *vb)
 	vb->timestamp = b->ts;
 	vb->sequence = b->sequence;
 	vb->length = b->length;
-	if (dev->memory == V4L2_MEMORY_MMAP)
-		vb->m.offset = b->offset;
-	else
-		vb->m.userptr = b->userptr;
+	vb->m.offset = b->offset;
 }
 
 /* Checks a buffer request's type, memory and index; 0 or an errno. */
@@ -305,13 +299,6 @@ qbuf(struct fakecam_dev *dev, struct fakecam_file *f, struct v4l2_buffer *vb)
 	b = &dev->bufs[vb->index];
 	if (b->state != FAKECAM_BUF_DEQUEUED)
 		return EINVAL;
-	if (dev->memory == V4L2_MEMORY_USERPTR) {
-		if (vb->m.userptr == 0 || vb->length < dev->pix.sizeimage)
-			return EINVAL;
-		b->userptr = vb->m.userptr;
-		b->mem = (unsigned char *)vb->m.userptr;
-		b->length = vb->length;
-	}
 	b->state = FAKECAM_BUF_QUEUED;
 	b->bytesused = 0;
 	fill_buf(dev, vb->index, vb);
@@ -544,6 +531,7 @@ streamon(struct fakecam_dev *dev, struct fakecam_file *f, uint32_t type)
 	if (dev->nbufs == 0)
 		return EINVAL;
 	dev->streaming = 1;
+	dev->sequence = 0;
 	dev->gen++;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

@@ -12,8 +12,9 @@ from conftest import BUILD, free_port, wait_for
 
 FAKECAM = os.path.join(BUILD, "fakecam.so")
 
-# v4l2-compliance tests the fake passes; raise it when the fake improves.
-COMPLIANCE_FLOOR = 44
+# v4l2-compliance tests the fake passes (of 54, streaming tests included);
+# raise it when the fake improves.
+COMPLIANCE_FLOOR = 53
 
 
 def fake_env(tmp, **extra):
@@ -185,7 +186,7 @@ def test_faults_busy_and_unplugged(tmp):
 
 
 def test_v4l2_compliance(tmp):
-    out = run(["v4l2-compliance", "-d", "/dev/video0"], fake_env(tmp),
+    out = run(["v4l2-compliance", "-d", "/dev/video0", "-s10"], fake_env(tmp),
               timeout=120, check=False)
     m = re.search(r"Total for .*: (\d+), Succeeded: (\d+), Failed: (\d+), "
                   r"Warnings: (\d+)", out)
