@@ -22,6 +22,7 @@
 #define FAKECAM_MAXBUF		32
 #define FAKECAM_MAXFD		65536
 #define FAKECAM_NCTRL		8
+#define FAKECAM_NEVENT		16
 
 enum fakecam_bufstate {
 	FAKECAM_BUF_DEQUEUED,
@@ -49,6 +50,13 @@ struct fakecam_file {
 	int			 peer;		/* our end of the socket pair */
 	int			 dead;		/* device unplugged under it */
 	int			 prio;
+	/* Control events: subscriptions and the queue (POLLPRI when full). */
+	uint32_t		 sub_id[FAKECAM_NCTRL];
+	uint32_t		 sub_flags[FAKECAM_NCTRL];
+	int			 nsubs;
+	struct v4l2_event	 evq[FAKECAM_NEVENT];
+	int			 nev;
+	uint32_t		 evseq;
 	struct fakecam_file	*next;
 };
 
@@ -113,6 +121,15 @@ int	fakecam_ioctl(struct fakecam_dev *, struct fakecam_file *, int fd,
 	    unsigned int req, void *arg);
 int	fakecam_ioctl_prio_check(struct fakecam_dev *, struct fakecam_file *);
 int	fakecam_ioctl_ctrl_value(struct fakecam_dev *, uint32_t id);
+
+/* fakecam_event.c */
+int	fakecam_event_ioctl(struct fakecam_dev *, struct fakecam_file *,
+	    int fd, unsigned int req, void *arg);
+void	fakecam_event_ctrl(struct fakecam_dev *, struct fakecam_file *,
+	    uint32_t id);
+/* fakecam_ioctl.c fills the body of a control event. */
+int	fakecam_ioctl_ctrl_event(struct fakecam_dev *, uint32_t id,
+	    struct v4l2_event_ctrl *);
 
 /* fakecam_queue.c */
 int	fakecam_queue_ioctl(struct fakecam_dev *, struct fakecam_file *,

@@ -191,6 +191,29 @@ fakecam_ioctl_prio_check(struct fakecam_dev *dev, struct fakecam_file *f)
 	return 0;
 }
 
+/* Fills the body of a control event; -1 if there is no such control. */
+int
+fakecam_ioctl_ctrl_event(struct fakecam_dev *dev, uint32_t id,
+    struct v4l2_event_ctrl *e)
+{
+	const struct ctrl	*c;
+	int			 i;
+
+	if ((i = ctrl_find(dev, id)) == -1)
+		return -1;
+	c = &ctrls[i];
+	memset(e, 0, sizeof(*e));
+	e->changes = V4L2_EVENT_CTRL_CH_VALUE | V4L2_EVENT_CTRL_CH_FLAGS;
+	e->type = c->type;
+	e->value = dev->ctrl[i];
+	e->flags = c->flags;
+	e->minimum = c->min;
+	e->maximum = c->max;
+	e->step = c->step;
+	e->default_value = c->def;
+	return c->type == V4L2_CTRL_TYPE_CTRL_CLASS ? 1 : 0;
+}
+
 /* VIDIOC_G_CTRL and VIDIOC_S_CTRL. */
 static int
 g_s_ctrl(struct fakecam_dev *dev, struct fakecam_file *f,
@@ -211,6 +234,7 @@ g_s_ctrl(struct fakecam_dev *dev, struct fakecam_file *f,
 	if ((r = ctrl_validate(i, &c->value)) != 0)
 		return r;
 	dev->ctrl[i] = c->value;
+	fakecam_event_ctrl(dev, f, c->id);
 	return 0;
 }
 
@@ -272,8 +296,10 @@ ext_ctrls(struct fakecam_dev *dev, struct fakecam_file *f,
 			    ctrls[idx[i]].def : dev->ctrl[idx[i]];
 		else {
 			c->value = v[i];
-			if (kind == KIND_S)
+			if (kind == KIND_S) {
 				dev->ctrl[idx[i]] = v[i];
+				fakecam_event_ctrl(dev, f, c->id);
+			}
 		}
 	}
 	cs->error_idx = 0;
@@ -526,7 +552,8 @@ known(unsigned int req)
 		VIDIOC_S_CTRL, VIDIOC_G_EXT_CTRLS, VIDIOC_S_EXT_CTRLS,
 		VIDIOC_TRY_EXT_CTRLS, VIDIOC_REQBUFS, VIDIOC_CREATE_BUFS,
 		VIDIOC_QUERYBUF, VIDIOC_QBUF, VIDIOC_DQBUF, VIDIOC_EXPBUF,
-		VIDIOC_STREAMON, VIDIOC_STREAMOFF
+		VIDIOC_STREAMON, VIDIOC_STREAMOFF, VIDIOC_SUBSCRIBE_EVENT,
+		VIDIOC_UNSUBSCRIBE_EVENT, VIDIOC_DQEVENT
 	};
 	size_t	 i;
 
@@ -597,6 +624,10 @@ fakecam_ioctl(struct fakecam_dev *dev, struct fakecam_file *f, int fd,
 		return ext_ctrls(dev, f, arg, KIND_S);
 	case VIDIOC_TRY_EXT_CTRLS:
 		return ext_ctrls(dev, f, arg, KIND_TRY);
+	case VIDIOC_SUBSCRIBE_EVENT:
+	case VIDIOC_UNSUBSCRIBE_EVENT:
+	case VIDIOC_DQEVENT:
+		return fakecam_event_ioctl(dev, f, fd, req, arg);
 	}
 	return fakecam_queue_ioctl(dev, f, fd, req, arg);
 }
