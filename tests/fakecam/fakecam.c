@@ -34,7 +34,6 @@
 
 #include "fakecam.h"
 
-#define VIDEO_MAJOR	81
 
 struct fakecam_dev	 fakecam_dev = { .lock = PTHREAD_MUTEX_INITIALIZER };
 int			 fakecam_debug;
@@ -42,6 +41,17 @@ int			 fakecam_debug;
 static struct fakecam_file *files[FAKECAM_MAXFD];
 static pthread_once_t	 once = PTHREAD_ONCE_INIT;
 static pthread_once_t	 env_once = PTHREAD_ONCE_INIT;
+
+static void	init(void);
+static void	init_env(void);
+
+/* Reads the environment if not done yet. */
+void
+fakecam_init_env(void)
+{
+	pthread_once(&once, init);
+	pthread_once(&env_once, init_env);
+}
 
 static int	(*real_open)(const char *, int, ...);
 static int	(*real_openat)(int, const char *, int, ...);
@@ -55,14 +65,6 @@ static int	(*real_dup3)(int, int, int);
 static int	(*real_fcntl)(int, int, ...);
 static ssize_t	(*real_read)(int, void *, size_t);
 static FILE	*(*real_fopen)(const char *, const char *);
-static int	(*real_stat)(const char *, struct stat *);
-static int	(*real_lstat)(const char *, struct stat *);
-static int	(*real_fstat)(int, struct stat *);
-static int	(*real_fstatat)(int, const char *, struct stat *, int);
-static int	(*real_statx)(int, const char *, int, unsigned int,
-		    struct statx *);
-static int	(*real_access)(const char *, int);
-static int	(*real_faccessat)(int, const char *, int, int);
 
 /* Writes a trace line when FAKECAM_DEBUG is set. */
 void
@@ -123,8 +125,8 @@ init(void)
 {
 	REAL(open); REAL(openat); REAL(close); REAL(ioctl); REAL(mmap);
 	REAL(munmap); REAL(dup); REAL(dup2); REAL(dup3); REAL(fcntl);
-	REAL(read); REAL(fopen); REAL(stat); REAL(lstat); REAL(fstat);
-	REAL(fstatat); REAL(statx); REAL(access); REAL(faccessat);
+	REAL(read); REAL(fopen);
+	fakecam_stat_init();
 }
 
 /*
@@ -223,8 +225,8 @@ fakecam_is_nonblocking(int fd)
 }
 
 /* Tells whether path names the fake device. */
-static int
-is_device(const char *path)
+int
+fakecam_is_device(const char *path)
 {
 	pthread_once(&once, init);
 	pthread_once(&env_once, init_env);
@@ -232,8 +234,8 @@ is_device(const char *path)
 }
 
 /* The file behind a descriptor, or NULL if it is not the fake device. */
-static struct fakecam_file *
-lookup(int fd)
+struct fakecam_file *
+fakecam_lookup(int fd)
 {
 	pthread_once(&once, init);
 	if (fd < 0 || fd >= FAKECAM_MAXFD)
@@ -323,8 +325,8 @@ fakecam_file_unref(struct fakecam_dev *dev, struct fakecam_file *f)
 }
 
 /* The sysfs text of a fake attribute file, or NULL. */
-static const char *
-sysfs_text(const char *path, char *buf, size_t size)
+const char *
+fakecam_sysfs_text(const char *path, char *buf, size_t size)
 {
 	const char	*base = strrchr(fakecam_dev.path, '/');
 	const char	*attr;
@@ -332,7 +334,7 @@ sysfs_text(const char *path, char *buf, size_t size)
 
 	base = base != NULL ? base + 1 : fakecam_dev.path;
 	snprintf(dir1, sizeof(dir1), "/sys/class/video4linux/%.64s/", base);
-	snprintf(dir2, sizeof(dir2), "/sys/dev/char/%d:%d/", VIDEO_MAJOR,
+	snprintf(dir2, sizeof(dir2), "/sys/dev/char/%d:%d/", FAKECAM_MAJOR,
 	    fakecam_dev.minor);
 	if (strncmp(path, dir1, strlen(dir1)) == 0)
 		attr = path + strlen(dir1);
@@ -342,9 +344,9 @@ sysfs_text(const char *path, char *buf, size_t size)
 		return NULL;
 	if (strcmp(attr, "uevent") == 0)
 		snprintf(buf, size, "MAJOR=%d\nMINOR=%d\nDEVNAME=%.64s\n",
-		    VIDEO_MAJOR, fakecam_dev.minor, base);
+		    FAKECAM_MAJOR, fakecam_dev.minor, base);
 	else if (strcmp(attr, "dev") == 0)
-		snprintf(buf, size, "%d:%d\n", VIDEO_MAJOR, fakecam_dev.minor);
+		snprintf(buf, size, "%d:%d\n", FAKECAM_MAJOR, fakecam_dev.minor);
 	else if (strcmp(attr, "name") == 0)
 		snprintf(buf, size, "Fake Camera\n");
 	else if (strcmp(attr, "index") == 0)
@@ -366,7 +368,7 @@ sysfs_open(const char *path, int flags)
 		return -2;
 	pthread_once(&once, init);
 	pthread_once(&env_once, init_env);
-	if ((text = sysfs_text(path, buf, sizeof(buf))) == NULL)
+	if ((text = fakecam_sysfs_text(path, buf, sizeof(buf))) == NULL)
 		return -2;
 	if (fakecam_dev.gone) {
 		errno = ENOENT;
@@ -389,7 +391,7 @@ do_open(int dirfd, const char *path, int flags, mode_t mode)
 {
 	int	 fd;
 
-	if (is_device(path))
+	if (fakecam_is_device(path))
 		return device_open(flags);
 	if ((fd = sysfs_open(path, flags)) != -2)
 		return fd;
@@ -502,7 +504,7 @@ close(int fd)
 {
 	struct fakecam_file	*f;
 
-	if ((f = lookup(fd)) != NULL) {
+	if ((f = fakecam_lookup(fd)) != NULL) {
 		pthread_mutex_lock(&fakecam_dev.lock);
 		files[fd] = NULL;
 		fakecam_file_unref(&fakecam_dev, f);
@@ -598,7 +600,7 @@ fcntl64(int fd, int cmd, ...)
 ssize_t
 read(int fd, void *buf, size_t len)
 {
-	if (lookup(fd) != NULL) {
+	if (fakecam_lookup(fd) != NULL) {
 		errno = EINVAL;		/* no V4L2_CAP_READWRITE */
 		return -1;
 	}
@@ -612,7 +614,7 @@ do_ioctl(int fd, unsigned long request, void *arg)
 	struct fakecam_file	*f;
 	int			 r;
 
-	if ((f = lookup(fd)) == NULL)
+	if ((f = fakecam_lookup(fd)) == NULL)
 		return real_ioctl(fd, request, arg);
 	pthread_mutex_lock(&fakecam_dev.lock);
 	r = fakecam_ioctl(&fakecam_dev, f, fd, (unsigned int)request, arg);
@@ -660,7 +662,7 @@ do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	struct fakecam_buf	*b;
 	void			*p;
 
-	if ((f = lookup(fd)) == NULL)
+	if ((f = fakecam_lookup(fd)) == NULL)
 		return real_mmap(addr, len, prot, flags, fd, off);
 	pthread_mutex_lock(&fakecam_dev.lock);
 	b = f->dead ? NULL : fakecam_queue_find_offset(&fakecam_dev, off);
@@ -699,220 +701,4 @@ munmap(void *addr, size_t len)
 	fakecam_queue_unmapped(addr, len);
 	pthread_mutex_unlock(&fakecam_dev.lock);
 	return real_munmap(addr, len);
-}
-
-/* Fills st as the character device node. */
-static int
-device_stat(struct stat *st)
-{
-	pthread_mutex_lock(&fakecam_dev.lock);
-	fakecam_fault_poll(&fakecam_dev);
-	if (fakecam_dev.gone) {
-		pthread_mutex_unlock(&fakecam_dev.lock);
-		errno = ENOENT;
-		return -1;
-	}
-	pthread_mutex_unlock(&fakecam_dev.lock);
-	memset(st, 0, sizeof(*st));
-	st->st_mode = S_IFCHR | 0660;
-	st->st_rdev = makedev(VIDEO_MAJOR, fakecam_dev.minor);
-	st->st_dev = makedev(0, 5);
-	st->st_ino = 1000 + fakecam_dev.minor;
-	st->st_nlink = 1;
-	st->st_gid = 44;
-	st->st_blksize = 4096;
-	return 0;
-}
-
-/* Fills st for a fake sysfs attribute; 1 if path is not one. */
-static int
-sysfs_stat(const char *path, struct stat *st)
-{
-	char	 buf[256];
-
-	if (path == NULL || strncmp(path, "/sys/", 5) != 0)
-		return 1;
-	pthread_once(&once, init);
-	pthread_once(&env_once, init_env);
-	if (sysfs_text(path, buf, sizeof(buf)) == NULL)
-		return 1;
-	memset(st, 0, sizeof(*st));
-	st->st_mode = S_IFREG | 0444;
-	st->st_size = 4096;
-	st->st_nlink = 1;
-	st->st_blksize = 4096;
-	return 0;
-}
-
-/* Common body of the path-based stat doors; 1 means "not ours". */
-static int
-path_stat(const char *path, struct stat *st)
-{
-	if (is_device(path))
-		return device_stat(st);
-	return sysfs_stat(path, st);
-}
-
-int
-stat(const char *path, struct stat *st)
-{
-	int	 r;
-
-	if ((r = path_stat(path, st)) != 1)
-		return r;
-	return real_stat(path, st);
-}
-
-int
-lstat(const char *path, struct stat *st)
-{
-	int	 r;
-
-	if ((r = path_stat(path, st)) != 1)
-		return r;
-	return real_lstat(path, st);
-}
-
-int
-fstat(int fd, struct stat *st)
-{
-	if (lookup(fd) != NULL)
-		return device_stat(st);
-	return real_fstat(fd, st);
-}
-
-int
-fstatat(int dirfd, const char *path, struct stat *st, int flags)
-{
-	int	 r;
-
-	if ((flags & AT_EMPTY_PATH) && *path == '\0' && lookup(dirfd) != NULL)
-		return device_stat(st);
-	if ((r = path_stat(path, st)) != 1)
-		return r;
-	return real_fstatat(dirfd, path, st, flags);
-}
-
-/* The 64-bit names: struct stat64 is struct stat on LP64. */
-#if __WORDSIZE == 64
-int
-stat64(const char *path, struct stat64 *st)
-{
-	return stat(path, (struct stat *)st);
-}
-
-int
-lstat64(const char *path, struct stat64 *st)
-{
-	return lstat(path, (struct stat *)st);
-}
-
-int
-fstat64(int fd, struct stat64 *st)
-{
-	return fstat(fd, (struct stat *)st);
-}
-
-int
-fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
-{
-	return fstatat(dirfd, path, (struct stat *)st, flags);
-}
-
-/* Older binaries call the versioned wrappers of glibc before 2.33. */
-int	__xstat(int, const char *, struct stat *);
-int	__lxstat(int, const char *, struct stat *);
-int	__fxstat(int, int, struct stat *);
-int	__fxstatat(int, int, const char *, struct stat *, int);
-
-int
-__xstat(int ver, const char *path, struct stat *st)
-{
-	return stat(path, st);
-}
-
-int
-__lxstat(int ver, const char *path, struct stat *st)
-{
-	return lstat(path, st);
-}
-
-int
-__fxstat(int ver, int fd, struct stat *st)
-{
-	return fstat(fd, st);
-}
-
-int
-__fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags)
-{
-	return fstatat(dirfd, path, st, flags);
-}
-
-/* Same types on LP64: the 64-bit names are aliases. */
-int	__xstat64(int, const char *, struct stat *)
-	    __attribute__((alias("__xstat")));
-int	__lxstat64(int, const char *, struct stat *)
-	    __attribute__((alias("__lxstat")));
-int	__fxstat64(int, int, struct stat *) __attribute__((alias("__fxstat")));
-int	__fxstatat64(int, int, const char *, struct stat *, int)
-	    __attribute__((alias("__fxstatat")));
-#endif
-
-/* Fills a statx from a stat. */
-static void
-stat_to_statx(const struct stat *st, struct statx *sx)
-{
-	memset(sx, 0, sizeof(*sx));
-	sx->stx_mask = STATX_BASIC_STATS;
-	sx->stx_mode = st->st_mode;
-	sx->stx_nlink = st->st_nlink;
-	sx->stx_gid = st->st_gid;
-	sx->stx_size = st->st_size;
-	sx->stx_blksize = st->st_blksize;
-	sx->stx_ino = st->st_ino;
-	sx->stx_rdev_major = major(st->st_rdev);
-	sx->stx_rdev_minor = minor(st->st_rdev);
-	sx->stx_dev_major = major(st->st_dev);
-	sx->stx_dev_minor = minor(st->st_dev);
-}
-
-int
-statx(int dirfd, const char *path, int flags, unsigned int mask,
-    struct statx *sx)
-{
-	struct stat	 st;
-	int		 r = 1;
-
-	if ((flags & AT_EMPTY_PATH) && *path == '\0' && lookup(dirfd) != NULL)
-		r = device_stat(&st);
-	else
-		r = path_stat(path, &st);
-	if (r == 1)
-		return real_statx(dirfd, path, flags, mask, sx);
-	if (r == 0)
-		stat_to_statx(&st, sx);
-	return r;
-}
-
-int
-access(const char *path, int mode)
-{
-	struct stat	 st;
-	int		 r;
-
-	if ((r = path_stat(path, &st)) != 1)
-		return r;
-	return real_access(path, mode);
-}
-
-int
-faccessat(int dirfd, const char *path, int mode, int flags)
-{
-	struct stat	 st;
-	int		 r;
-
-	if ((r = path_stat(path, &st)) != 1)
-		return r;
-	return real_faccessat(dirfd, path, mode, flags);
 }

@@ -3,8 +3,10 @@
  * (LD_PRELOAD) so that a chosen path (FAKECAM_DEVICE, default /dev/video0)
  * behaves like a camera.  Internal to tests/fakecam.
  *
- * fakecam.c		the doors: open, ioctl, mmap, close, stat, ... and the
- *			table of fake file descriptors; faults; sysfs files
+ * fakecam.c		the doors: open, ioctl, mmap, close, ... and the table
+ *			of fake file descriptors; faults; sysfs files
+ * fakecam_stat.c	the stat and access doors
+ * fakecam_event.c	control events
  * fakecam_ioctl.c	formats, controls, inputs, priorities
  * fakecam_queue.c	buffers and streaming ioctls, the frame producer
  * fakecam_frame.c	the moving pattern, MJPEG/YUYV/UYVY output
@@ -107,7 +109,13 @@ struct fakecam_dev {
 extern struct fakecam_dev fakecam_dev;
 extern int fakecam_debug;
 
+#define FAKECAM_MAJOR		81
+
 /* fakecam.c */
+void	fakecam_init_env(void);
+int	fakecam_is_device(const char *);
+struct fakecam_file *fakecam_lookup(int);
+const char *fakecam_sysfs_text(const char *, char *, size_t);
 void	fakecam_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	fakecam_fault_poll(struct fakecam_dev *);
 int	fakecam_real_close(int);
@@ -121,6 +129,9 @@ int	fakecam_ioctl(struct fakecam_dev *, struct fakecam_file *, int fd,
 	    unsigned int req, void *arg);
 int	fakecam_ioctl_prio_check(struct fakecam_dev *, struct fakecam_file *);
 int	fakecam_ioctl_ctrl_value(struct fakecam_dev *, uint32_t id);
+
+/* fakecam_stat.c */
+void	fakecam_stat_init(void);
 
 /* fakecam_event.c */
 int	fakecam_event_ioctl(struct fakecam_dev *, struct fakecam_file *,
