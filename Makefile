@@ -33,6 +33,9 @@ ifeq ($(SANITIZE),1)
 BUILD		:= $(BUILD)/san
 CFLAGS		+= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS		+= -fsanitize=address,undefined
+# Leaks fail a run; a small quarantine keeps memory-bound tests meaningful.
+export ASAN_OPTIONS ?= detect_leaks=1:quarantine_size_mb=1
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 endif
 
 OBJ		 = $(BUILD)/obj
@@ -48,6 +51,8 @@ UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	 = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS	 = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+CMD_SRCS	:= $(wildcard tools/*.c)
+CMDS		 = $(patsubst tools/%.c,$(BUILD)/%,$(CMD_SRCS))
 TOOL_SRCS	:= $(wildcard tests/tools/*.c)
 TOOL_BINS	 = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 FAKECAM_SRCS	:= $(wildcard tests/fakecam/*.c)
@@ -60,7 +65,7 @@ BENCH_BINS	 = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(BINS) $(TOOL_BINS) $(FAKECAM)
+all: $(BINS) $(CMDS) $(TOOL_BINS) $(FAKECAM)
 
 deps:
 	@scripts/deps.sh build
@@ -87,6 +92,9 @@ $(foreach d,$(DAEMONS),$(eval $(call daemon_rule,$(d))))
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests/unit -I. $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+
+$(BUILD)/campipe-%: tools/campipe-%.c $(LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIBS)
 	@mkdir -p $(@D)

@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "feed.h"
+#include "guard.h"
 #include "mjpeg.h"
 #include "stills.h"
 #include "web.h"
@@ -127,7 +128,8 @@ api_config(struct web *w, struct evhttp_request *req, const char *query)
 	    w->conf->ws_port);
 	api_json_str(b, w->conf->ws_path);
 	evbuffer_add_printf(b, "},\"stream\":\"/stream.mjpg\","
-	    "\"still\":\"/pi.jpg\",\"version\":");
+	    "\"still\":\"/pi.jpg\",\"auth\":%s,\"version\":",
+	    guard_enabled(w->guard) ? "true" : "false");
 	api_json_str(b, CAMPIPE_VERSION);
 	evbuffer_add_printf(b, "}\n");
 	api_send(req, b);

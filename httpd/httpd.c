@@ -16,6 +16,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "auth.h"
 #include "feed.h"
 #include "log.h"
 #include "mjpeg.h"
@@ -23,6 +24,7 @@
 #include "opt.h"
 #include "privdrop.h"
 
+#include "guard.h"
 #include "web.h"
 
 #define HTTPD_DEFAULT_LISTEN	"127.0.0.1:8080"
@@ -40,6 +42,11 @@ static const struct option httpd_opts[] = {
 	{ "max-frame-size",	required_argument,	NULL, 'M' },
 	{ "ws-port",		required_argument,	NULL, 'p' },
 	{ "ws-path",		required_argument,	NULL, 'P' },
+	{ "htpasswd",		required_argument,	NULL, 'A' },
+	{ "metrics-htpasswd",	required_argument,	NULL, 'B' },
+	{ "token-key",		required_argument,	NULL, 'K' },
+	{ "token-ttl",		required_argument,	NULL, 'T' },
+	{ "auth-delay",		required_argument,	NULL, 'D' },
 	{ "user",		required_argument,	NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -66,6 +73,14 @@ httpd_usage(FILE *f)
 "  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
 "                         page's own origin, for a reverse proxy)\n"
 "  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
+"  --htpasswd FILE        require HTTP Basic users from FILE (docs/auth.md;\n"
+"                         re-read on SIGHUP)\n"
+"  --metrics-htpasswd FILE  other users for /metrics (default: --htpasswd)\n"
+"  --token-key FILE       WebSocket token key shared with wsd (created if\n"
+"                         missing; default: a new key per start)\n"
+"  --token-ttl SEC        lifetime of /api/token tokens (default 60)\n"
+"  --auth-delay MS        hold a client's next try this long per failed\n"
+"                         login, up to 15 times (default 2000)\n"
 "  --user USER            when started as root, run as USER once listening\n"
 "  -v, --verbose          debug logging\n"
 "  -h, --help             this text\n");
@@ -133,6 +148,13 @@ httpd_on_signal(evutil_socket_t sig, short ev, void *arg)
 	event_base_loopbreak(arg);
 }
 
+/* SIGHUP: re-reads the password files. */
+static void
+httpd_on_hup(evutil_socket_t sig, short ev, void *arg)
+{
+	guard_reload(arg);
+}
+
 /* Raises the open-file limit to its maximum: each client is a socket. */
 static void
 httpd_raise_nofile(void)
@@ -150,7 +172,7 @@ main(int argc, char **argv)
 {
 	struct web_conf	 conf;
 	struct event_base *base;
-	struct event	*sigterm, *sigint;
+	struct event	*sigterm, *sigint, *sighup;
 	struct web	*w;
 	struct notify	*notify;
 	const char	*user = NULL;
@@ -212,6 +234,23 @@ main(int argc, char **argv)
 				fatalx("--ws-path: must start with /");
 			conf.ws_path = optarg;
 			break;
+		case 'A':
+			conf.htpasswd = optarg;
+			break;
+		case 'B':
+			conf.metrics_htpasswd = optarg;
+			break;
+		case 'K':
+			conf.token_key = optarg;
+			break;
+		case 'T':
+			conf.token_ttl = httpd_number("token-ttl", optarg, 1,
+			    86400);
+			break;
+		case 'D':
+			conf.auth_delay_ms = httpd_number("auth-delay", optarg,
+			    1, 60000);
+			break;
 		case 'u':
 			user = optarg;
 			break;
@@ -259,11 +298,18 @@ main(int argc, char **argv)
 		fatalx("--user: %s", cause);
 	sigterm = evsignal_new(base, SIGTERM, httpd_on_signal, base);
 	sigint = evsignal_new(base, SIGINT, httpd_on_signal, base);
-	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
-	    evsignal_add(sigint, NULL))
+	sighup = evsignal_new(base, SIGHUP, httpd_on_hup, w->guard);
+	if (sigterm == NULL || sigint == NULL || sighup == NULL ||
+	    evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL) ||
+	    evsignal_add(sighup, NULL))
 		fatalx("cannot handle signals");
-	for (i = 0; i < conf.nlisten; i++)
+	for (i = 0; i < conf.nlisten; i++) {
 		log_info("listening on %s", conf.listen[i]);
+		if (!guard_enabled(w->guard) && !auth_loopback(conf.listen[i]))
+			log_warnx("%s is reachable from other hosts and "
+			    "anyone may watch: consider --htpasswd",
+			    conf.listen[i]);
+	}
 	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
 
 	if ((notify = notify_new(base, httpd_status, w, cause,
@@ -276,6 +322,7 @@ main(int argc, char **argv)
 	web_free(w);
 	event_free(sigterm);
 	event_free(sigint);
+	event_free(sighup);
 	event_base_free(base);
 	return (0);
 }

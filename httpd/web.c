@@ -22,6 +22,7 @@
 #include "api.h"
 #include "feed.h"
 #include "files.h"
+#include "guard.h"
 #include "mjpeg.h"
 #include "prom.h"
 #include "stills.h"
@@ -44,6 +45,7 @@ static const struct web_route {
 	{ "/stream.mjpg", "stream", mjpeg_handle },
 	{ "/api/status", NULL, api_status },
 	{ "/api/config", NULL, api_config },
+	{ "/api/token", NULL, guard_token },
 	{ "/metrics", NULL, prom_handle },
 };
 
@@ -105,14 +107,15 @@ web_client_fits(struct web *w)
 }
 
 /*
- * The access check every request passes before its handler: the place for
- * authentication.  Returns 0 to go on; otherwise it has answered req.
+ * The access check every request passes before its handler.  Returns 0 to
+ * go on; otherwise it has answered req or holds it (guard.h).
  */
 static int
 web_authorize(struct web *w, struct evhttp_request *req,
     const struct web_route *r)
 {
-	return (0);
+	return (guard_check(w->guard, req,
+	    r != NULL && r->fn == prom_handle));
 }
 
 /* Finds the handler for a path and query; NULL: a static file. */
@@ -174,7 +177,20 @@ web_on_request(struct evhttp_request *req, void *arg)
 	r = web_route(path, query);
 	if (web_authorize(w, req, r) != 0)
 		return;
-	if (r != NULL)
+	web_dispatch(w, req);
+}
+
+/* Routes a request that passed the checks to its handler. */
+void
+web_dispatch(struct web *w, struct evhttp_request *req)
+{
+	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
+	const struct web_route		*r;
+	const char			*path, *query;
+
+	path = evhttp_uri_get_path(uri);
+	query = evhttp_uri_get_query(uri);
+	if ((r = web_route(path, query)) != NULL)
 		r->fn(w, req, query);
 	else if (strcmp(path, "/stream") == 0)
 		files_handle(w, req, "/stream.html");	/* the seed's URL */
@@ -235,6 +251,8 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
+	if ((w->guard = guard_new(w, cause, causelen)) == NULL)
+		goto fail;
 	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
 	evhttp_set_timeout(w->http, conf->idle_timeout);
@@ -261,6 +279,7 @@ web_free(struct web *w)
 		mjpeg_free(w->mjpeg);
 	if (w->stills != NULL)
 		stills_free(w->stills);
+	guard_free(w->guard);
 	if (w->http != NULL)
 		evhttp_free(w->http);
 	feed_free(w->feed);

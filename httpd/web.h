@@ -15,6 +15,7 @@ struct event_base;
 struct evhttp;
 struct evhttp_request;
 struct feed;
+struct guard;
 struct stills;
 struct mjpeg;
 
@@ -32,6 +33,11 @@ struct web_conf {
 	size_t		 max_frame;	/* largest JPEG accepted from capd */
 	int		 ws_port;	/* for /api/config */
 	const char	*ws_path;
+	const char	*htpasswd;	/* NULL: no authentication */
+	const char	*metrics_htpasswd; /* NULL: as for other paths */
+	const char	*token_key;	/* NULL: a random key per run */
+	unsigned	 token_ttl;	/* seconds; 0: the default */
+	unsigned	 auth_delay_ms;	/* after a failure; 0: the default */
 };
 
 /* Counters shown by /api/status and /metrics. */
@@ -56,6 +62,7 @@ struct web {
 	struct feed		*feed;
 	struct stills		*stills;
 	struct mjpeg		*mjpeg;
+	struct guard		*guard;
 	struct web_stats	 stats;
 	struct timeval		 started;	/* monotonic */
 };
@@ -69,6 +76,8 @@ void		 web_free(struct web *w);
 int		 web_listen(struct web *w, const char *spec, char *cause,
 		    size_t causelen);
 
+/* Routes an accepted, authorized request to its handler. */
+void		 web_dispatch(struct web *w, struct evhttp_request *req);
 /* Sends a short text/plain reply (errors, 503 reasons). */
 void		 web_reply_text(struct evhttp_request *req, int code,
 		    const char *reason, const char *text);

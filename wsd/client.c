@@ -15,6 +15,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "auth.h"
 #include "client.h"
 #include "frame.h"
 #include "log.h"
@@ -39,6 +40,8 @@ struct client {
 	struct bufferevent	*bev;
 	int			 fd;
 	char			 addr[64];	/* peer, for the log */
+	struct sockaddr_storage	 sa;		/* peer, for failed logins */
+	struct event		*ev_auth;	/* holds a failed client */
 	enum client_state	 state;
 	int			 joined;	/* counted as a viewer */
 
@@ -87,6 +90,8 @@ client_new(struct relay *r, int fd, const struct sockaddr *sa, int salen,
 	c->relay = r;
 	c->slot = slot;
 	c->fd = fd;
+	if ((size_t)salen <= sizeof(c->sa))
+		memcpy(&c->sa, sa, salen);
 	if (getnameinfo(sa, salen, host, sizeof(host), port, sizeof(port),
 	    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
 		snprintf(c->addr, sizeof(c->addr), "?");
@@ -133,6 +138,8 @@ client_free(struct client *c)
 		event_free(c->ev_rate);
 	if (c->ev_timer != NULL)
 		event_free(c->ev_timer);
+	if (c->ev_auth != NULL)
+		event_free(c->ev_auth);
 	frame_unref(c->pending);
 	ws_codec_free(c->codec);
 	bufferevent_free(c->bev);
@@ -452,6 +459,61 @@ client_upgrade(struct client *c, const struct ws_handshake_result *res)
 		client_frame(c, latest);
 }
 
+static void	client_read_head(struct client *);
+
+/* A held client's time is up: its head is read and checked again. */
+static void
+client_auth_due(evutil_socket_t fd, short what, void *arg)
+{
+	struct client		*c = arg;
+
+	evtimer_add(c->ev_timer, &relay_conf(c->relay)->head_timeout);
+	bufferevent_enable(c->bev, EV_READ);
+	client_read_head(c);
+}
+
+/*
+ * Checks the token or credentials of a good handshake.  Returns 0 to go
+ * on; otherwise the client was refused or is held (its head stays in the
+ * input buffer to be read again).
+ */
+static int
+client_authorize(struct client *c, const struct ws_request *req)
+{
+	struct timespec	 ts;
+	struct timeval	 tv;
+	char		 user[AUTH_BASIC_MAX_USER + 1], cause[256];
+	unsigned	 wait_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	switch (auth_check_ws(relay_auth(c->relay),
+	    ws_request_header(req, "Sec-WebSocket-Protocol", 0), req->query,
+	    ws_request_header(req, "Authorization", 0),
+	    (struct sockaddr *)&c->sa, ts.tv_sec * 1000ULL +
+	    ts.tv_nsec / 1000000, time(NULL), user, &wait_ms, cause,
+	    sizeof(cause))) {
+	case AUTH_OK:
+		return (0);
+	case AUTH_DENY:
+		client_refuse(c, 401, cause);
+		return (-1);
+	case AUTH_WAIT:
+		break;
+	}
+	if (c->ev_auth == NULL &&
+	    (c->ev_auth = evtimer_new(relay_base(c->relay), client_auth_due,
+	    c)) == NULL) {
+		client_refuse(c, 503, "out of memory");
+		return (-1);
+	}
+	evtimer_del(c->ev_timer);
+	bufferevent_disable(c->bev, EV_READ);
+	tv.tv_sec = wait_ms / 1000;
+	tv.tv_usec = (wait_ms % 1000) * 1000;
+	evtimer_add(c->ev_auth, &tv);
+	return (-1);
+}
+
 /* Reads the request head; answers it once it is complete. */
 static void
 client_read_head(struct client *c)
@@ -477,9 +539,11 @@ client_read_head(struct client *c)
 		client_refuse(c, req.error, cause);
 		return;
 	}
-	evbuffer_drain(in, req.head_len);
 	if (strcmp(req.path, "/status") == 0 &&
 	    strcmp(req.method, "GET") == 0) {
+		if (client_authorize(c, &req) == -1)
+			return;
+		evbuffer_drain(in, req.head_len);
 		client_status(c);
 		return;
 	}
@@ -487,9 +551,13 @@ client_read_head(struct client *c)
 	hconf.origins = (const char **)conf->origins;
 	hconf.norigins = conf->norigins;
 	if (ws_handshake_check(&hconf, &req, &res) != 101) {
+		evbuffer_drain(in, req.head_len);
 		client_refuse(c, res.status, res.reason);
 		return;
 	}
+	if (client_authorize(c, &req) == -1)
+		return;
+	evbuffer_drain(in, req.head_len);
 	client_upgrade(c, &res);
 	if (c->state == CLIENT_OPEN)
 		client_read_frames(c);

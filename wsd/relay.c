@@ -37,6 +37,7 @@ struct relay {
 	int			 full;		/* refusing: logged once */
 
 	struct frame_sub	*sub;
+	struct auth		*auth;
 	struct frame		*b64_src;	/* frame last in base64 */
 	struct frame		*b64;		/* its base64 text */
 	struct relay_stats	 stats;
@@ -88,6 +89,10 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 		relay_free(r);
 		return (NULL);
 	}
+	if ((r->auth = auth_new(&conf->auth, cause, causelen)) == NULL) {
+		relay_free(r);
+		return (NULL);
+	}
 	return (r);
 }
 
@@ -113,7 +118,34 @@ relay_free(struct relay *r)
 		event_free(r->ev_unsub);
 	frame_unref(r->b64);
 	frame_unref(r->b64_src);
+	auth_free(r->auth);
 	free(r);
+}
+
+/* Re-reads the password file. */
+void
+relay_reload(struct relay *r)
+{
+	char	 cause[512];
+
+	if (auth_reload(r->auth, cause, sizeof(cause)) == -1)
+		log_warnx("keeping the old password file: %s", cause);
+	else if (auth_enabled(r->auth))
+		log_info("password file re-read");
+}
+
+/* True when clients need a token or credentials. */
+int
+relay_auth_enabled(const struct relay *r)
+{
+	return (auth_enabled(r->auth));
+}
+
+/* The authentication state, for client.c. */
+struct auth *
+relay_auth(struct relay *r)
+{
+	return (r->auth);
 }
 
 /* Re-enables the listeners after a pause. */

@@ -9,6 +9,9 @@
 #include <sys/time.h>
 #include <stddef.h>
 
+#include "auth.h"
+
+struct auth;
 struct client;
 struct event_base;
 struct evbuffer;
@@ -33,6 +36,7 @@ struct relay_conf {
 	struct timeval	 ping_timeout;
 	struct timeval	 write_timeout;		/* no progress writing: drop */
 	struct timeval	 head_timeout;		/* to send the request head */
+	struct auth_conf auth;			/* --htpasswd, --token-key */
 };
 
 struct relay_stats {
@@ -56,6 +60,10 @@ void		 relay_free(struct relay *r);
 int		 relay_listen(struct relay *r, const char *addr, char *cause,
 		    size_t causelen);
 
+/* SIGHUP: re-reads the password file, keeping the old one on error. */
+void		 relay_reload(struct relay *r);
+/* True when clients need a token or credentials. */
+int		 relay_auth_enabled(const struct relay *r);
 /* Accepts on a listening socket passed by systemd.  0, or -1 with cause. */
 int		 relay_listen_fd(struct relay *r, int fd, char *cause,
 		    size_t causelen);
@@ -66,6 +74,7 @@ void		 relay_status_line(char *buf, size_t len, void *arg);
 struct event_base *relay_base(const struct relay *r);
 const struct relay_conf *relay_conf(const struct relay *r);
 struct relay_stats *relay_stats(struct relay *r);
+struct auth	*relay_auth(struct relay *r);
 /* A connection ends: forgets it. */
 void		 relay_remove(struct relay *r, struct client *c, size_t slot);
 /* A client completed the handshake; -1 when there are too many. */

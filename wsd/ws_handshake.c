@@ -6,6 +6,7 @@
 
 #include <openssl/evp.h>
 
+#include "auth.h"
 #include "ws_handshake.h"
 #include "ws_request.h"
 
@@ -234,6 +235,9 @@ ws_handshake_check(const struct ws_handshake_conf *conf,
 	    !ws_handshake_origin_ok(conf, ws_request_header(req, "Origin", 0),
 	    host))
 		return (ws_handshake_refuse(res, 403, "origin not allowed"));
+	if (ws_handshake_header_token(req, "Sec-WebSocket-Protocol",
+	    WS_HANDSHAKE_PROTOCOL))
+		res->protocol = WS_HANDSHAKE_PROTOCOL;
 	res->status = 101;
 	return (101);
 }
@@ -249,6 +253,8 @@ ws_handshake_status_text(int status)
 		return ("OK");
 	case 400:
 		return ("Bad Request");
+	case 401:
+		return ("Unauthorized");
 	case 403:
 		return ("Forbidden");
 	case 404:
@@ -257,6 +263,8 @@ ws_handshake_status_text(int status)
 		return ("Request Timeout");
 	case 426:
 		return ("Upgrade Required");
+	case 429:
+		return ("Too Many Requests");
 	case 431:
 		return ("Request Header Fields Too Large");
 	case 503:
@@ -280,7 +288,9 @@ ws_handshake_error(char *buf, size_t size, int status, const char *reason)
 	    "\r\n"
 	    "%s\n", status, ws_handshake_status_text(status),
 	    strlen(reason) + 1,
-	    status == 426 ? "Sec-WebSocket-Version: 13\r\n" : "", reason);
+	    status == 426 ? "Sec-WebSocket-Version: 13\r\n" :
+	    status == 401 ? "WWW-Authenticate: " AUTH_CHALLENGE "\r\n" : "",
+	    reason);
 	return (n < 0 || (size_t)n >= size ? -1 : n);
 }
 
@@ -298,6 +308,10 @@ ws_handshake_response(char *buf, size_t size,
 	    "Upgrade: websocket\r\n"
 	    "Connection: Upgrade\r\n"
 	    "Sec-WebSocket-Accept: %s\r\n"
-	    "\r\n", res->accept);
+	    "%s%s%s"
+	    "\r\n", res->accept,
+	    res->protocol != NULL ? "Sec-WebSocket-Protocol: " : "",
+	    res->protocol != NULL ? res->protocol : "",
+	    res->protocol != NULL ? "\r\n" : "");
 	return (n < 0 || (size_t)n >= size ? -1 : n);
 }

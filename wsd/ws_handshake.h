@@ -35,11 +35,15 @@ struct ws_handshake_result {
 	const char	*reason;	/* short text for errors */
 	char		 accept[WS_HANDSHAKE_ACCEPT_LEN + 1];
 	struct ws_handshake_params params;
+	const char	*protocol;	/* subprotocol chosen, or NULL */
 };
+
+#define WS_HANDSHAKE_PROTOCOL	"campipe"	/* the subprotocol chosen */
 
 /*
  * Checks an upgrade request against conf.  Returns res->status: 101 with
- * res->accept and res->params filled, or 400, 403, 404 or 426 with
+ * res->accept and res->params filled (and res->protocol if the client
+ * offered WS_HANDSHAKE_PROTOCOL), or 400, 403, 404 or 426 with
  * res->reason.
  */
 int	ws_handshake_check(const struct ws_handshake_conf *conf,
@@ -64,7 +68,8 @@ int	ws_handshake_has_token(const char *value, const char *token);
 
 /*
  * Writes the response for res into buf: the 101 switch, or an error with a
- * plain-text body (and Sec-WebSocket-Version for 426).  Returns the length,
+ * plain-text body (and Sec-WebSocket-Version for 426, WWW-Authenticate for
+ * 401).  Returns the length,
  * or -1 if size is too small.
  */
 int	ws_handshake_response(char *buf, size_t size,

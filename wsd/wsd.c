@@ -11,6 +11,7 @@
 
 #include <event2/event.h>
 
+#include "auth.h"
 #include "log.h"
 #include "notify.h"
 #include "privdrop.h"
@@ -39,6 +40,12 @@ usage(FILE *f)
 "  --head-timeout SEC    time to send the whole request head (default 10)\n"
 "  --max-message BYTES   longest message a client may send (default 4096)\n"
 "  --max-frame-size N    longest frame accepted from capd (default 8388608)\n"
+"  --htpasswd FILE       require a token from httpd or HTTP Basic users\n"
+"                        from FILE (docs/auth.md; re-read on SIGHUP)\n"
+"  --token-key FILE      the token key shared with httpd (created if\n"
+"                        missing)\n"
+"  --auth-delay MS       hold a client's next try this long per failed\n"
+"                        login, up to 15 times (default 2000)\n"
 "  --user USER           when started as root, run as USER once listening\n"
 "  -v, --verbose         debug logging\n"
 "  -h, --help            this text\n"
@@ -73,6 +80,13 @@ wsd_seconds(const char *opt, const char *s, struct timeval *tv)
 	tv->tv_usec = (suseconds_t)((v - tv->tv_sec) * 1e6);
 }
 
+/* SIGHUP: re-reads the password file. */
+static void
+wsd_hup(evutil_socket_t sig, short what, void *arg)
+{
+	relay_reload(arg);
+}
+
 /* SIGTERM, SIGINT: leave the loop. */
 static void
 wsd_signal(evutil_socket_t sig, short what, void *arg)
@@ -96,6 +110,9 @@ main(int argc, char *argv[])
 		{ "head-timeout",	required_argument,	NULL, 'H' },
 		{ "max-message",	required_argument,	NULL, 'm' },
 		{ "max-frame-size",	required_argument,	NULL, 'M' },
+		{ "htpasswd",		required_argument,	NULL, 'A' },
+		{ "token-key",		required_argument,	NULL, 'K' },
+		{ "auth-delay",		required_argument,	NULL, 'D' },
 		{ "user",		required_argument,	NULL, 'u' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
@@ -110,7 +127,7 @@ main(int argc, char *argv[])
 		.write_timeout = { 30, 0 }, .head_timeout = { 10, 0 },
 	};
 	struct event_base	*base;
-	struct event		*ev_term, *ev_int;
+	struct event		*ev_term, *ev_int, *ev_hup;
 	struct relay		*relay;
 	struct notify		*notify;
 	const char		*user = NULL;
@@ -170,6 +187,17 @@ main(int argc, char *argv[])
 			conf.max_frame = wsd_number("--max-frame-size", optarg,
 			    1024, 256 * 1024 * 1024);
 			break;
+		case 'A':
+			conf.auth.htpasswd = optarg;
+			break;
+		case 'K':
+			conf.auth.token_key = optarg;
+			break;
+		case 'D':
+			conf.auth.fail_step_ms = wsd_number("--auth-delay",
+			    optarg, 1, 60000);
+			conf.auth.fail_max_ms = conf.auth.fail_step_ms * 15;
+			break;
 		case 'u':
 			user = optarg;
 			break;
@@ -220,9 +248,16 @@ main(int argc, char *argv[])
 		fatalx("--user: %s", cause);
 	ev_term = evsignal_new(base, SIGTERM, wsd_signal, base);
 	ev_int = evsignal_new(base, SIGINT, wsd_signal, base);
-	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) ||
-	    evsignal_add(ev_int, NULL))
+	ev_hup = evsignal_new(base, SIGHUP, wsd_hup, relay);
+	if (ev_term == NULL || ev_int == NULL || ev_hup == NULL ||
+	    evsignal_add(ev_term, NULL) || evsignal_add(ev_int, NULL) ||
+	    evsignal_add(ev_hup, NULL))
 		fatalx("cannot watch signals");
+	for (i = 0; i < conf.nlisten; i++)
+		if (!relay_auth_enabled(relay) && !auth_loopback(conf.listen[i]))
+			log_warnx("%s is reachable from other hosts and "
+			    "anyone may watch: consider --htpasswd",
+			    conf.listen[i]);
 	log_info("relaying frames from %s on %s", conf.frames, conf.path);
 
 	if ((notify = notify_new(base, relay_status_line, relay, cause,
@@ -235,6 +270,7 @@ main(int argc, char *argv[])
 	relay_free(relay);
 	event_free(ev_term);
 	event_free(ev_int);
+	event_free(ev_hup);
 	event_base_free(base);
 	return (0);
 }

@@ -198,6 +198,35 @@ test_error_response(void)
 	    "Content-Type: text/plain\r\nContent-Length: 17\r\n"
 	    "Connection: close\r\n\r\ntoo many clients\n") == 0);
 	CHECK_EQ(ws_handshake_error(buf, 20, 503, "x"), -1);
+	CHECK_EQ(ws_handshake_error(buf, sizeof(buf), 401, "token expired"),
+	    (int)strlen(buf));
+	CHECK(strcmp(buf, "HTTP/1.1 401 Unauthorized\r\n"
+	    "Content-Type: text/plain\r\nContent-Length: 14\r\n"
+	    "Connection: close\r\n"
+	    "WWW-Authenticate: Basic realm=\"campipe\", charset=\"UTF-8\"\r\n"
+	    "\r\ntoken expired\n") == 0);
+}
+
+/* The "campipe" subprotocol is chosen when offered, and only then. */
+static void
+test_subprotocol(void)
+{
+	char	 buf[256];
+
+	CHECK_EQ(check_with(&conf, NULL, NULL, NULL), 101);
+	CHECK(res.protocol == NULL);
+	CHECK_EQ(check_with(&conf, NULL, "Sec-WebSocket-Protocol: chat", NULL),
+	    101);
+	CHECK(res.protocol == NULL);
+	CHECK_EQ(check_with(&conf, NULL, "Sec-WebSocket-Protocol: campipe, "
+	    "campipe.token.abc", NULL), 101);
+	CHECK(res.protocol != NULL && strcmp(res.protocol, "campipe") == 0);
+	CHECK_EQ(ws_handshake_response(buf, sizeof(buf), &res),
+	    (int)strlen(buf));
+	CHECK(strcmp(buf, "HTTP/1.1 101 Switching Protocols\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
+	    "Sec-WebSocket-Protocol: campipe\r\n\r\n") == 0);
 }
 
 int
@@ -210,5 +239,6 @@ main(void)
 	RUN(test_query);
 	RUN(test_tokens);
 	RUN(test_error_response);
+	RUN(test_subprotocol);
 	return (TEST_DONE("ws_handshake"));
 }

@@ -1,0 +1,202 @@
+/* auth.c: per-request authentication decisions for httpd and wsd. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "auth.h"
+#include "htpasswd.h"
+
+struct auth {
+	struct auth_conf	 conf;		/* with defaults filled */
+	struct htpasswd		*pw;		/* NULL: authentication off */
+	struct auth_basic_cache	*cache;
+	struct auth_basic_fail	*fail;
+	unsigned char		 key[AUTH_TOKEN_KEY_LEN];
+};
+
+/* Loads the password file and the token key. */
+struct auth *
+auth_new(const struct auth_conf *conf, char *cause, size_t causelen)
+{
+	struct auth	*a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		return (NULL);
+	}
+	a->conf = *conf;
+	if (a->conf.token_ttl == 0)
+		a->conf.token_ttl = AUTH_TOKEN_TTL;
+	if (a->conf.cache_ttl_ms == 0)
+		a->conf.cache_ttl_ms = AUTH_CACHE_TTL_MS;
+	if (a->conf.fail_step_ms == 0)
+		a->conf.fail_step_ms = AUTH_FAIL_STEP_MS;
+	if (a->conf.fail_max_ms == 0)
+		a->conf.fail_max_ms = AUTH_FAIL_MAX_MS;
+	a->cache = auth_basic_cache_new(AUTH_CACHE_SLOTS, a->conf.cache_ttl_ms);
+	a->fail = auth_basic_fail_new(AUTH_FAIL_SLOTS, a->conf.fail_step_ms,
+	    a->conf.fail_max_ms);
+	if (a->cache == NULL || a->fail == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		goto fail;
+	}
+	if (conf->htpasswd != NULL &&
+	    (a->pw = htpasswd_load(conf->htpasswd, cause, causelen)) == NULL)
+		goto fail;
+	if (conf->token_key != NULL) {
+		if (auth_token_key_load(conf->token_key, 1, a->key, cause,
+		    causelen) == -1)
+			goto fail;
+	} else if (auth_token_key_random(a->key, cause, causelen) == -1)
+		goto fail;
+	return (a);
+fail:
+	auth_free(a);
+	return (NULL);
+}
+
+/* Frees everything, wiping the key. */
+void
+auth_free(struct auth *a)
+{
+	if (a == NULL)
+		return;
+	htpasswd_free(a->pw);
+	auth_basic_cache_free(a->cache);
+	auth_basic_fail_free(a->fail);
+	OPENSSL_cleanse(a->key, sizeof(a->key));
+	free(a);
+}
+
+/* True when requests need credentials. */
+int
+auth_enabled(const struct auth *a)
+{
+	return (a->pw != NULL);
+}
+
+/* Re-reads the password file, keeping the old one on error. */
+int
+auth_reload(struct auth *a, char *cause, size_t causelen)
+{
+	struct htpasswd	*pw;
+
+	if (a->conf.htpasswd == NULL)
+		return (0);
+	if ((pw = htpasswd_load(a->conf.htpasswd, cause, causelen)) == NULL)
+		return (-1);
+	htpasswd_free(a->pw);
+	a->pw = pw;
+	auth_basic_cache_flush(a->cache);
+	return (0);
+}
+
+/* Decides on Basic credentials. */
+enum auth_verdict
+auth_check_basic(struct auth *a, const char *authorization,
+    const struct sockaddr *sa, uint64_t now_ms, char *user, unsigned *wait_ms,
+    char *cause, size_t causelen)
+{
+	char		 pass[AUTH_BASIC_MAX_PASS + 1];
+	enum auth_verdict v = AUTH_DENY;
+
+	*wait_ms = 0;
+	user[0] = '\0';
+	if (a->pw == NULL)
+		return (AUTH_OK);
+	if (authorization == NULL) {
+		snprintf(cause, causelen, "no credentials");
+		return (AUTH_DENY);
+	}
+	if (auth_basic_parse(authorization, strlen(authorization), user, pass,
+	    cause, causelen) == 0 &&
+	    auth_basic_cache_lookup(a->cache, user, pass, now_ms)) {
+		auth_basic_fail_clear(a->fail, sa);
+		v = AUTH_OK;
+	} else if ((*wait_ms = auth_basic_fail_delay(a->fail, sa, now_ms)) > 0)
+		v = AUTH_WAIT;
+	else if (user[0] != '\0' && htpasswd_check(a->pw, user, pass)) {
+		auth_basic_cache_insert(a->cache, user, pass, now_ms);
+		auth_basic_fail_clear(a->fail, sa);
+		v = AUTH_OK;
+	} else {
+		if (user[0] != '\0')
+			snprintf(cause, causelen, "wrong user or password "
+			    "for \"%s\"", user);
+		auth_basic_fail_record(a->fail, sa, now_ms);
+	}
+	OPENSSL_cleanse(pass, sizeof(pass));
+	return (v);
+}
+
+/* Decides on a WebSocket handshake: a token, else Basic credentials. */
+enum auth_verdict
+auth_check_ws(struct auth *a, const char *protocols, const char *query,
+    const char *authorization, const struct sockaddr *sa, uint64_t now_ms,
+    int64_t now, char *user, unsigned *wait_ms, char *cause, size_t causelen)
+{
+	const char	*tok = NULL;
+	size_t		 len = 0;
+
+	*wait_ms = 0;
+	user[0] = '\0';
+	if (a->pw == NULL)
+		return (AUTH_OK);
+	if ((protocols == NULL || auth_token_from_protocols(protocols,
+	    strlen(protocols), &tok, &len) == -1) &&
+	    (query == NULL || auth_token_from_query(query, strlen(query),
+	    &tok, &len) == -1))
+		tok = NULL;
+	if (tok != NULL)
+		return (auth_token_verify(a->key, tok, len, now, user, NULL,
+		    cause, causelen) == 0 ? AUTH_OK : AUTH_DENY);
+	if (authorization == NULL) {
+		snprintf(cause, causelen, "no token and no credentials");
+		return (AUTH_DENY);
+	}
+	return (auth_check_basic(a, authorization, sa, now_ms, user, wait_ms,
+	    cause, causelen));
+}
+
+/* Issues a token. */
+int
+auth_issue(struct auth *a, const char *user, int64_t now, char *tok,
+    size_t toklen, int64_t *expiry, char *cause, size_t causelen)
+{
+	*expiry = now + a->conf.token_ttl;
+	return (auth_token_issue(a->key, user, *expiry, tok, toklen, cause,
+	    causelen));
+}
+
+/* Says whether a listening address is a loopback one. */
+int
+auth_loopback(const char *spec)
+{
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+	const char	*end;
+	char		 host[INET6_ADDRSTRLEN + 1];
+	size_t		 n;
+
+	if (*spec == '[') {
+		spec++;
+		end = strchr(spec, ']');
+	} else
+		end = strrchr(spec, ':');
+	if (end == NULL || (n = end - spec) == 0 || n >= sizeof(host))
+		return (0);
+	memcpy(host, spec, n);
+	host[n] = '\0';
+	if (strcmp(host, "localhost") == 0)
+		return (1);
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return ((ntohl(a4.s_addr) >> 24) == 127);
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return (IN6_IS_ADDR_LOOPBACK(&a6));
+	return (0);
+}

@@ -1,0 +1,87 @@
+/*
+ * auth.h: the authentication a web daemon applies to each request, built
+ * from htpasswd, auth_basic and auth_token (docs/auth.md).  No I/O but
+ * reading the password and key files: the daemon supplies the clock and,
+ * when told to wait, holds the request on a timer and asks again.
+ */
+#ifndef CAMPIPE_AUTH_H
+#define CAMPIPE_AUTH_H
+
+#include <sys/socket.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth_basic.h"
+#include "auth_token.h"
+
+#define AUTH_CHALLENGE		"Basic realm=\"campipe\", charset=\"UTF-8\""
+#define AUTH_CACHE_SLOTS	256
+#define AUTH_CACHE_TTL_MS	60000
+#define AUTH_FAIL_SLOTS		1024
+#define AUTH_FAIL_STEP_MS	2000
+#define AUTH_FAIL_MAX_MS	30000
+#define AUTH_TOKEN_TTL		60	/* seconds */
+
+/* Configuration; 0 means the default for each number. */
+struct auth_conf {
+	const char	*htpasswd;	/* NULL: no authentication */
+	const char	*token_key;	/* NULL: a random key for this run */
+	unsigned	 token_ttl;	/* seconds a token lives */
+	unsigned	 cache_ttl_ms;
+	unsigned	 fail_step_ms;
+	unsigned	 fail_max_ms;
+};
+
+enum auth_verdict {
+	AUTH_OK,	/* go on: user is filled */
+	AUTH_DENY,	/* answer 401 with WWW-Authenticate: AUTH_CHALLENGE */
+	AUTH_WAIT,	/* hold the request wait_ms, then ask again */
+};
+
+struct auth;
+
+/* Loads the password file and the token key; NULL with cause. */
+struct auth	*auth_new(const struct auth_conf *conf, char *cause,
+		    size_t causelen);
+void		 auth_free(struct auth *);
+/* True when a password file is in force. */
+int		 auth_enabled(const struct auth *);
+/*
+ * Re-reads the password file (SIGHUP).  On error the old one stays in
+ * force and -1 comes back with cause.  Cached successes are forgotten.
+ */
+int		 auth_reload(struct auth *, char *cause, size_t causelen);
+
+/*
+ * Decides on an Authorization header value (NULL if absent) from address
+ * sa at monotonic time now_ms.  A missing header is denied without
+ * counting as a failure; a wrong one counts.  cause says why on DENY.
+ */
+enum auth_verdict auth_check_basic(struct auth *, const char *authorization,
+		    const struct sockaddr *sa, uint64_t now_ms, char *user,
+		    unsigned *wait_ms, char *cause, size_t causelen);
+/*
+ * Decides on a WebSocket handshake: a token in the Sec-WebSocket-Protocol
+ * value or the query (either may be NULL) verified at wall time now, or
+ * else Basic credentials as auth_check_basic.
+ */
+enum auth_verdict auth_check_ws(struct auth *, const char *protocols,
+		    const char *query, const char *authorization,
+		    const struct sockaddr *sa, uint64_t now_ms, int64_t now,
+		    char *user, unsigned *wait_ms, char *cause,
+		    size_t causelen);
+
+/*
+ * Says whether a listening address "ADDR:PORT" or "[ADDR]:PORT" stays on
+ * this host (127.0.0.0/8, ::1, localhost), where running without a
+ * password file is reasonable.
+ */
+int		 auth_loopback(const char *spec);
+
+/* Issues a token for user valid conf->token_ttl seconds from wall time now. */
+int		 auth_issue(struct auth *, const char *user, int64_t now,
+		    char *tok, size_t toklen, int64_t *expiry, char *cause,
+		    size_t causelen);
+
+#endif

@@ -1,0 +1,262 @@
+/* guard.c: HTTP Basic authentication for every httpd request. */
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+
+#include "auth.h"
+#include "log.h"
+
+#include "guard.h"
+#include "web.h"
+
+/* A request held until its address may try again. */
+struct guard_hold {
+	TAILQ_ENTRY(guard_hold)	 entry;
+	struct guard		*g;
+	struct evhttp_request	*req;
+	struct event		*timer;
+	int			 metrics;
+};
+
+struct guard {
+	struct web		*w;
+	struct auth		*auth;
+	struct auth		*metrics;	/* --metrics-htpasswd, or NULL */
+	TAILQ_HEAD(, guard_hold) holds;
+	size_t			 nholds;
+};
+
+/* Monotonic milliseconds. */
+static uint64_t
+guard_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* Loads the password files and the token key. */
+struct guard *
+guard_new(struct web *w, char *cause, size_t causelen)
+{
+	const struct web_conf	*conf = w->conf;
+	struct auth_conf	 ac;
+	struct guard		*g;
+
+	if ((g = calloc(1, sizeof(*g))) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		return (NULL);
+	}
+	g->w = w;
+	TAILQ_INIT(&g->holds);
+	memset(&ac, 0, sizeof(ac));
+	ac.htpasswd = conf->htpasswd;
+	ac.token_key = conf->token_key;
+	ac.token_ttl = conf->token_ttl;
+	ac.fail_step_ms = conf->auth_delay_ms;
+	ac.fail_max_ms = conf->auth_delay_ms * 15;
+	if ((g->auth = auth_new(&ac, cause, causelen)) == NULL)
+		goto fail;
+	if (conf->metrics_htpasswd != NULL) {
+		ac.htpasswd = conf->metrics_htpasswd;
+		ac.token_key = NULL;
+		if ((g->metrics = auth_new(&ac, cause, causelen)) == NULL)
+			goto fail;
+	}
+	return (g);
+fail:
+	guard_free(g);
+	return (NULL);
+}
+
+/* Stops holding a request. */
+static void
+guard_unhold(struct guard_hold *gh)
+{
+	struct evhttp_connection	*evcon;
+
+	if ((evcon = evhttp_request_get_connection(gh->req)) != NULL)
+		evhttp_connection_set_closecb(evcon, NULL, NULL);
+	TAILQ_REMOVE(&gh->g->holds, gh, entry);
+	gh->g->nholds--;
+	event_free(gh->timer);
+	free(gh);
+}
+
+/* Frees everything. */
+void
+guard_free(struct guard *g)
+{
+	if (g == NULL)
+		return;
+	while (!TAILQ_EMPTY(&g->holds))
+		guard_unhold(TAILQ_FIRST(&g->holds));
+	auth_free(g->auth);
+	auth_free(g->metrics);
+	free(g);
+}
+
+/* True when requests need credentials. */
+int
+guard_enabled(const struct guard *g)
+{
+	return (auth_enabled(g->auth));
+}
+
+/* Re-reads the password files. */
+void
+guard_reload(struct guard *g)
+{
+	char	 cause[512];
+
+	if (auth_reload(g->auth, cause, sizeof(cause)) == -1 ||
+	    (g->metrics != NULL &&
+	    auth_reload(g->metrics, cause, sizeof(cause)) == -1))
+		log_warnx("keeping the old password file: %s", cause);
+	else if (auth_enabled(g->auth))
+		log_info("password files re-read");
+}
+
+/* The held request's time is up: check it again, then serve it. */
+static void
+guard_on_hold_timer(evutil_socket_t fd, short ev, void *arg)
+{
+	struct guard_hold	*gh = arg;
+	struct guard		*g = gh->g;
+	struct evhttp_request	*req = gh->req;
+	int			 metrics = gh->metrics;
+
+	guard_unhold(gh);
+	if (guard_check(g, req, metrics) == 0)
+		web_dispatch(g->w, req);
+}
+
+/* The held request's client left. */
+static void
+guard_on_hold_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct guard_hold	*gh = arg;
+	struct evhttp_request	*req = gh->req;
+
+	guard_unhold(gh);
+	web_release(req);
+}
+
+/* Holds a request for ms milliseconds; answers 429 if too many wait. */
+static void
+guard_hold(struct guard *g, struct evhttp_request *req, int metrics,
+    unsigned ms)
+{
+	struct guard_hold	*gh = NULL;
+	struct timeval		 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if (g->nholds >= GUARD_HOLD_MAX || (gh = calloc(1, sizeof(*gh))) ==
+	    NULL || (gh->timer = evtimer_new(g->w->base, guard_on_hold_timer,
+	    gh)) == NULL) {
+		free(gh);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", "30");
+		web_reply_text(req, 429, "Too Many Requests",
+		    "too many failed logins, try again later");
+		return;
+	}
+	gh->g = g;
+	gh->req = req;
+	gh->metrics = metrics;
+	TAILQ_INSERT_TAIL(&g->holds, gh, entry);
+	g->nholds++;
+	evtimer_add(gh->timer, &tv);
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    guard_on_hold_close, gh);
+}
+
+/* Checks a request's credentials. */
+int
+guard_check(struct guard *g, struct evhttp_request *req, int metrics)
+{
+	struct auth			*a = g->auth;
+	struct evhttp_connection	*evcon;
+	const struct sockaddr		*sa = NULL;
+	const char			*hdr;
+	char				 user[AUTH_BASIC_MAX_USER + 1];
+	char				 cause[256];
+	unsigned			 wait_ms;
+
+	if (metrics && g->metrics != NULL)
+		a = g->metrics;
+	if (!auth_enabled(a))
+		return (0);
+	if ((evcon = evhttp_request_get_connection(req)) != NULL)
+		sa = evhttp_connection_get_addr(evcon);
+	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	switch (auth_check_basic(a, hdr, sa, guard_now_ms(), user, &wait_ms,
+	    cause, sizeof(cause))) {
+	case AUTH_OK:
+		return (0);
+	case AUTH_WAIT:
+		guard_hold(g, req, metrics, wait_ms);
+		return (1);
+	case AUTH_DENY:
+		break;
+	}
+	if (hdr != NULL) {
+		char		*peer = NULL;
+		ev_uint16_t	 port = 0;
+
+		if (evcon != NULL)
+			evhttp_connection_get_peer(evcon, &peer, &port);
+		log_info("%s: %s: %s", peer != NULL ? peer : "-",
+		    evhttp_request_get_uri(req), cause);
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "WWW-Authenticate", AUTH_CHALLENGE);
+	web_reply_text(req, 401, "Unauthorized", "authentication required");
+	return (1);
+}
+
+/* GET /api/token. */
+void
+guard_token(struct web *w, struct evhttp_request *req, const char *query)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	const char		*hdr;
+	char			 user[AUTH_BASIC_MAX_USER + 1];
+	char			 pass[AUTH_BASIC_MAX_PASS + 1];
+	char			 tok[AUTH_TOKEN_MAX], cause[256];
+	struct evbuffer		*b;
+	int64_t			 expiry;
+
+	if (!guard_enabled(w->guard)) {
+		web_reply_text(req, 404, "Not Found",
+		    "no tokens: authentication is off (--htpasswd)");
+		return;
+	}
+	/* guard_check() verified these credentials already. */
+	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (hdr == NULL || auth_basic_parse(hdr, strlen(hdr), user, pass,
+	    cause, sizeof(cause)) == -1 || auth_issue(w->guard->auth, user,
+	    time(NULL), tok, sizeof(tok), &expiry, cause,
+	    sizeof(cause)) == -1 || (b = evbuffer_new()) == NULL) {
+		web_reply_text(req, 500, "Internal Server Error",
+		    "cannot issue a token");
+		return;
+	}
+	evbuffer_add_printf(b, "{\"token\":\"%s\",\"expires\":%lld,"
+	    "\"protocol\":\"" AUTH_TOKEN_PROTOCOL "%s\"}\n", tok,
+	    (long long)expiry, tok);
+	evhttp_add_header(h, "Content-Type", "application/json");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}

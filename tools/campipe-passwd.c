@@ -1,0 +1,163 @@
+/*
+ * campipe-passwd: prints a "user:hash" line for campipe's --htpasswd file.
+ *
+ *   campipe-passwd [-m yescrypt|bcrypt|sha512] [-r cost] USER >> htpasswd
+ *
+ * The password is asked twice on the terminal, or read as one line from
+ * standard input when that is not a terminal.
+ */
+#include <crypt.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "htpasswd.h"
+
+struct passwd_method {
+	const char	*name;
+	const char	*prefix;
+};
+
+static const struct passwd_method passwd_methods[] = {
+	{ "yescrypt", "$y$" },
+	{ "bcrypt", "$2b$" },
+	{ "sha512", "$6$" },
+};
+
+/* Prints usage and exits. */
+static void __attribute__((noreturn))
+passwd_usage(void)
+{
+	fprintf(stderr, "usage: campipe-passwd [-m yescrypt|bcrypt|sha512] "
+	    "[-r cost] USER\n");
+	exit(2);
+}
+
+/* Reads one line into buf without its end; -1 on EOF or if too long. */
+static int
+passwd_readline(FILE *f, char *buf, size_t size)
+{
+	size_t	 n;
+
+	if (fgets(buf, size, f) == NULL)
+		return (-1);
+	n = strcspn(buf, "\r\n");
+	if (buf[n] == '\0' && n == size - 1)
+		return (-1);
+	buf[n] = '\0';
+	return (0);
+}
+
+/* Asks on the terminal with echo off. */
+static int
+passwd_prompt(FILE *tty, const char *prompt, char *buf, size_t size)
+{
+	struct termios	 old, quiet;
+	int		 r;
+
+	fputs(prompt, stderr);
+	if (tcgetattr(fileno(tty), &old) == -1)
+		return (-1);
+	quiet = old;
+	quiet.c_lflag &= ~ECHO;
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	r = passwd_readline(tty, buf, size);
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', stderr);
+	return (r);
+}
+
+/* Gets the password from the terminal (twice) or standard input. */
+static int
+passwd_get(char *pass, size_t size)
+{
+	char	 again[512];
+	int	 r;
+
+	if (!isatty(STDIN_FILENO))
+		return (passwd_readline(stdin, pass, size));
+	if (passwd_prompt(stdin, "Password: ", pass, size) == -1 ||
+	    passwd_prompt(stdin, "Again: ", again, sizeof(again)) == -1)
+		return (-1);
+	r = strcmp(pass, again) == 0 ? 0 : -2;
+	OPENSSL_cleanse(again, sizeof(again));
+	return (r);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char		*prefix = "$y$", *hash, *user;
+	const size_t		 nmethods = sizeof(passwd_methods) /
+				    sizeof(*passwd_methods);
+	struct crypt_data	*cd;
+	struct htpasswd		*h;
+	char			 salt[CRYPT_GENSALT_OUTPUT_SIZE], pass[512];
+	char			 line[HTPASSWD_MAX_LINE + 2], cause[256];
+	unsigned long		 cost = 0;
+	size_t			 i;
+	int			 c, r;
+
+	while ((c = getopt(argc, argv, "m:r:")) != -1) {
+		switch (c) {
+		case 'm':
+			for (i = 0; i < nmethods; i++)
+				if (strcmp(optarg, passwd_methods[i].name) == 0)
+					break;
+			if (i == nmethods)
+				passwd_usage();
+			prefix = passwd_methods[i].prefix;
+			break;
+		case 'r':
+			cost = strtoul(optarg, NULL, 10);
+			break;
+		default:
+			passwd_usage();
+		}
+	}
+	if (optind != argc - 1)
+		passwd_usage();
+	user = argv[optind];
+	for (i = 0; user[i] != '\0'; i++)
+		if ((unsigned char)user[i] <= ' ' || user[i] == ':' ||
+		    user[i] == 0x7f)
+			break;
+	if (user[i] != '\0' || i == 0 || i > HTPASSWD_MAX_USER) {
+		fprintf(stderr, "campipe-passwd: a user name is 1 to %d "
+		    "characters without spaces or ':'\n", HTPASSWD_MAX_USER);
+		return (1);
+	}
+	if ((r = passwd_get(pass, sizeof(pass))) != 0) {
+		fprintf(stderr, "campipe-passwd: %s\n", r == -2 ?
+		    "passwords differ" : "no password read");
+		return (1);
+	}
+	if ((cd = calloc(1, sizeof(*cd))) == NULL ||
+	    crypt_gensalt_rn(prefix, cost, NULL, 0, salt,
+	    sizeof(salt)) == NULL ||
+	    (hash = crypt_rn(pass, salt, cd, sizeof(*cd))) == NULL ||
+	    hash[0] == '*') {
+		fprintf(stderr, "campipe-passwd: cannot hash: %s\n",
+		    strerror(errno));
+		return (1);
+	}
+	OPENSSL_cleanse(pass, sizeof(pass));
+	snprintf(line, sizeof(line), "%s:%s\n", user, hash);
+	/* What is printed is what the daemons will load. */
+	if ((h = htpasswd_parse(line, strlen(line), cause,
+	    sizeof(cause))) == NULL) {
+		fprintf(stderr, "campipe-passwd: %s\n", cause);
+		return (1);
+	}
+	htpasswd_free(h);
+	free(cd);
+	fputs(line, stdout);
+	return (fflush(stdout) == 0 ? 0 : 1);
+}
