@@ -23,6 +23,7 @@
 #include "privdrop.h"
 #include "server.h"
 #include "source.h"
+#include "source_v4l2.h"
 
 #define CAPD_MAX_CTRLS	64
 
@@ -58,6 +59,7 @@ usage(FILE *f)
 "  --hflip, --vflip      mirror the image\n"
 "  --rotate DEG          rotate by 0, 90, 180 or 270 degrees\n"
 "  --ctrl NAME=VALUE     set a camera control at start (repeatable)\n"
+"  --list-controls       print the v4l2: camera's controls and exit\n"
 "  --user USER           when started as root, run as USER once the socket\n"
 "                        and the source are set up; USER's groups are kept\n"
 "                        (a v4l2: camera is opened on demand, so USER needs\n"
@@ -227,6 +229,7 @@ main(int argc, char *argv[])
 		{ "vflip",		no_argument,		NULL, 'V' },
 		{ "rotate",		required_argument,	NULL, 'r' },
 		{ "ctrl",		required_argument,	NULL, 'c' },
+		{ "list-controls",	no_argument,		NULL, 'L' },
 		{ "user",		required_argument,	NULL, 'u' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
@@ -252,6 +255,7 @@ main(int argc, char *argv[])
 	char			 cause[512], *end;
 	const char		*user = NULL;
 	int			 ch, verbose = 0, nctrls = 0, made_dir;
+	int			 list_controls = 0;
 
 	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -322,6 +326,9 @@ main(int argc, char *argv[])
 				    optarg);
 			ctrls[nctrls++] = optarg;
 			break;
+		case 'L':
+			list_controls = 1;
+			break;
 		case 'u':
 			user = optarg;
 			break;
@@ -350,6 +357,14 @@ main(int argc, char *argv[])
 		    strncmp(sconf.spec, "exec:", 5) == 0) ? 800 : 0;
 
 	log_init("capd", verbose);
+	if (list_controls) {
+		if (strncmp(sconf.spec, "v4l2:", 5) != 0)
+			fatalx("--list-controls: needs --source v4l2:DEVICE");
+		if (source_v4l2_list_controls(sconf.spec + 5, stdout, cause,
+		    sizeof(cause)) == -1)
+			fatalx("%s", cause);
+		return (0);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create event base");

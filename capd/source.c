@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jpeg_xform.h"
 #include "log.h"
 #include "source.h"
 
@@ -11,6 +12,7 @@ static const struct source_ops *source_table[] = {
 	&source_test_ops,
 	&source_file_ops,
 	&source_exec_ops,
+	&source_v4l2_ops,
 };
 
 /* Creates and checks the source named by conf->spec. */
@@ -48,6 +50,9 @@ source_new(struct event_base *base, const struct source_conf *conf,
 	src->frame_cb = fcb;
 	src->error_cb = ecb;
 	src->cb_arg = arg;
+	src->xf_hflip = conf->hflip;
+	src->xf_vflip = conf->vflip;
+	src->xf_rotate = conf->rotate;
 	if (ops->init(src, cause, causelen) == -1) {
 		free(src);
 		return (NULL);
@@ -63,6 +68,7 @@ source_free(struct source *src)
 		return;
 	source_stop(src);
 	src->ops->destroy(src);
+	jpeg_xform_free(src->xform);
 	free(src);
 }
 
@@ -88,7 +94,34 @@ source_stop(struct source *src)
 	src->running = 0;
 }
 
-/* Hands a JPEG to capd. */
+/* Flips and rotates a JPEG losslessly; NULL (logged) if it cannot. */
+static const unsigned char *
+source_xform(struct source *src, const unsigned char *jpeg, size_t *len)
+{
+	const unsigned char	*out;
+	char			 cause[256];
+	long			 n;
+
+	if (src->xform != NULL && !jpeg_xform_is(src->xform, src->xf_hflip,
+	    src->xf_vflip, src->xf_rotate)) {
+		jpeg_xform_free(src->xform);
+		src->xform = NULL;
+	}
+	if (src->xform == NULL && (src->xform = jpeg_xform_new(src->xf_hflip,
+	    src->xf_vflip, src->xf_rotate, cause, sizeof(cause))) == NULL) {
+		log_warnx("frame dropped: %s", cause);
+		return (NULL);
+	}
+	if ((n = jpeg_xform_apply(src->xform, jpeg, *len, &out, cause,
+	    sizeof(cause))) == -1) {
+		log_warnx("frame dropped: %s", cause);
+		return (NULL);
+	}
+	*len = n;
+	return (out);
+}
+
+/* Hands a JPEG to capd, flipped and rotated as asked. */
 void
 source_emit(struct source *src, const unsigned char *jpeg, size_t len,
     const struct timeval *ts)
@@ -97,6 +130,11 @@ source_emit(struct source *src, const unsigned char *jpeg, size_t len,
 		log_warnx("frame of %zu bytes over --max-frame-size %zu: "
 		    "dropped", len, src->conf->max_frame);
 		return;
+	}
+	if (!jpeg_xform_identity(src->xf_hflip, src->xf_vflip,
+	    src->xf_rotate)) {
+		if ((jpeg = source_xform(src, jpeg, &len)) == NULL)
+			return;
 	}
 	src->frame_cb(jpeg, len, ts, src->cb_arg);
 }

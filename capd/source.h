@@ -55,6 +55,13 @@ struct source {
 	void			*cb_arg;
 	void			*priv;	/* the source's own state */
 	int			 running;
+	/*
+	 * Flips and rotation left to do losslessly on each JPEG in
+	 * source_emit(): the conf's, unless the source did part itself
+	 * (a camera's flip controls).
+	 */
+	int			 xf_hflip, xf_vflip, xf_rotate;
+	struct jpeg_xform	*xform;
 };
 
 /*
@@ -79,5 +86,6 @@ void		 source_error(struct source *src, const char *fmt, ...)
 extern const struct source_ops source_test_ops;
 extern const struct source_ops source_file_ops;
 extern const struct source_ops source_exec_ops;
+extern const struct source_ops source_v4l2_ops;
 
 #endif

@@ -1,0 +1,30 @@
+/* source_v4l2.h: the V4L2 camera source's pieces, shared inside capd. */
+#ifndef CAPD_SOURCE_V4L2_H
+#define CAPD_SOURCE_V4L2_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* --list-controls: opens dev and prints its controls; -1 and cause. */
+int	source_v4l2_list_controls(const char *dev, FILE *f, char *cause,
+	    size_t causelen);
+
+/* source_v4l2_ctrl.c */
+int	source_v4l2_ctrl_has(int fd, uint32_t id);
+int	source_v4l2_ctrl_set(int fd, uint32_t id, int64_t value);
+int	source_v4l2_ctrl_apply(int fd, char **ctrls, int quiet);
+int	source_v4l2_ctrl_list(int fd, FILE *f);
+
+/* source_v4l2_yuv.c: packed YUV or RGB frames to JPEG. */
+struct source_v4l2_yuv;
+struct source_v4l2_yuv *source_v4l2_yuv_new(void);
+void	source_v4l2_yuv_free(struct source_v4l2_yuv *);
+/* Tells whether pixfmt can be encoded. */
+int	source_v4l2_yuv_supported(uint32_t pixfmt);
+/* Encodes one frame; returns the JPEG's length (valid until the next call). */
+long	source_v4l2_yuv_encode(struct source_v4l2_yuv *, uint32_t pixfmt,
+	    const unsigned char *data, size_t len, int width, int height,
+	    int stride, int quality, const unsigned char **jpeg, char *cause,
+	    size_t causelen);
+
+#endif
