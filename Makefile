@@ -60,7 +60,7 @@ FAKECAM		 = $(if $(FAKECAM_SRCS),$(BUILD)/fakecam.so)
 BENCH_SRCS	:= $(wildcard bench/*.c)
 BENCH_BINS	 = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps deps-check run check unit fuzz fuzz-smoke integration bench \
+.PHONY: all deps deps-check run check unit fuzz fuzz-smoke integration bench valgrind \
 	bench-smoke install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -215,3 +215,11 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
+
+# The daemons under valgrind memcheck through the integration tests that
+# drive them (slow; not part of check).  Any error or definite leak fails.
+VALGRIND_TESTS	?= tests/integration/test_capd.py tests/integration/test_httpd.py \
+		   tests/integration/test_wsd.py tests/integration/test_auth.py
+valgrind: all
+	CAMPIPE_VALGRIND=1 CAMPIPE_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q \
+	    -p no:cacheprovider $(VALGRIND_TESTS) $(VALGRIND_ARGS)

@@ -10,8 +10,15 @@ import pytest
 BUILD = os.environ.get("CAMPIPE_BUILD",
                        os.path.join(os.path.dirname(__file__), "..", "..", "build"))
 BUILD = os.path.abspath(BUILD)
-# Under ASan freed memory sits in quarantine: RSS says nothing about leaks.
-SANITIZED = os.environ.get("CAMPIPE_SANITIZE", "0") == "1"
+# Under ASan freed memory sits in quarantine, and valgrind has its own heap:
+# RSS says nothing about leaks there.
+SANITIZED = (os.environ.get("CAMPIPE_SANITIZE", "0") == "1" or
+             os.environ.get("CAMPIPE_VALGRIND", "0") == "1")
+# `make valgrind`: every daemon runs under memcheck; an error or a definite
+# leak makes its exit status 99, which the daemons fixture reports.
+VALGRIND = (["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+             "--errors-for-leak-kinds=definite", "--show-leak-kinds=definite"]
+            if os.environ.get("CAMPIPE_VALGRIND", "0") == "1" else [])
 
 
 def binary(name):
@@ -61,7 +68,7 @@ class Daemon:
 
     def __init__(self, name, args, tmpdir, env=None, exe=None):
         self.name = name
-        self.args = [exe or binary(name)] + list(args)
+        self.args = VALGRIND + [exe or binary(name)] + list(args)
         self.logpath = os.path.join(tmpdir, "%s.%d.log" % (name, time.monotonic_ns()))
         self.env = dict(os.environ, **(env or {}))
         self.proc = None
