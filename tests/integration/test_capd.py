@@ -184,7 +184,7 @@ def run_capd(*args, timeout=10):
     (["--source", "webcam"], "unknown source"),
     (["--source", "exec:no-such-program-here -x"], "command not found"),
     (["--source", "file:/nonexistent.mjpeg"], "No such file"),
-    (["--bogus"], "unrecognized option"),
+    (["--bogus"], "--bogus: unknown option"),
 ])
 def test_bad_options_are_one_line_errors(tmp, args, msg):
     r = run_capd("--socket", os.path.join(tmp, "s"), *args)
