@@ -24,6 +24,7 @@
 #include "server.h"
 #include "source.h"
 #include "source_v4l2.h"
+#include "version.h"
 
 #define CAPD_MAX_CTRLS	64
 

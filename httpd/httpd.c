@@ -27,6 +27,7 @@
 
 #include "guard.h"
 #include "web.h"
+#include "version.h"
 
 #define HTTPD_DEFAULT_LISTEN	"127.0.0.1:8080"
 #define HTTPD_DEFAULT_FRAMES	"/run/campipe/frames.sock"

@@ -22,6 +22,7 @@
 #include "htpasswd.h"
 #include "log.h"
 #include "opt.h"
+#include "version.h"
 
 struct passwd_method {
 	const char	*name;

@@ -18,6 +18,7 @@
 #include "privdrop.h"
 #include "opt.h"
 #include "relay.h"
+#include "version.h"
 
 #define WSD_DEFAULT_LISTEN	"127.0.0.1:8081"
 #define WSD_BACKLOG		512
