@@ -75,7 +75,7 @@ httpd_usage(FILE *f)
 "  --still-timeout SEC    503 when no frame comes in time (default 5)\n"
 "  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
 "  --idle-timeout SEC     request and keep-alive timeout (default 15)\n"
-"  --max-frame-size N    largest frame accepted from capd; K and M\n"
+"  --max-frame-size N     largest frame accepted from capd; K and M\n"
 "                         suffixes (default 8M)\n"
 "  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
 "                         page's own origin, for a reverse proxy)\n"

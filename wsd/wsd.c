@@ -36,7 +36,7 @@ usage(FILE *f)
 "                        name or * for all; repeatable (default\n"
 "                        " WSD_DEFAULT_LISTEN ")\n"
 "  --path PATH           the WebSocket's path (default /stream)\n"
-"  --frames SOCKET       capd's frame socket (default\n"
+"  --frames PATH         capd's frame socket (default\n"
 "                        /run/campipe/frames.sock)\n"
 "  --allow-origin ORIGIN pages allowed to connect, e.g. https://cam.example;\n"
 "                        repeatable; \"*\" for any (default: same host only)\n"
