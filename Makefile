@@ -125,10 +125,10 @@ FUZZ_LIBSRCS	 = $(foreach d,$(LIBDIRS),$(call lib_srcs,$(d)))
 FUZZ_OBJS	 = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIBSRCS))
 $(BUILD)/fuzz/obj/%.o: %.c | $(BUILD)/version.h
 	@mkdir -p $(@D)
-	clang $(CPPFLAGS) $(FUZZ_CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	clang $(CPPFLAGS) -I. $(FUZZ_CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+$(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(FUZZ_OBJS)
 	@mkdir -p $(@D)
-	clang $(CPPFLAGS) -I. $(FUZZ_CFLAGS) $(WARN) $(DEPFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(LDLIBS)
 
 fuzz: deps-check $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); \
