@@ -171,14 +171,15 @@ bench-smoke:
 	$(MAKE) all $(BENCH_BINS)
 	@scripts/bench.sh $(BUILD) --smoke
 
-# Install: binaries, man pages, www/, systemd units (with paths filled in), users and
+# Install: binaries, www/, systemd units (with paths filled in), users and
 # the runtime directory (sysusers.d, tmpfiles.d), and the settings file
 # $(SYSCONFDIR)/default/campipe, never overwritten.  systemd looks for
 # units, sysusers.d and tmpfiles.d under /usr/local/lib and /usr/lib, so
 # PREFIX=/usr/local (default) or /usr need nothing more; for another PREFIX,
 # set UNITDIR=/etc/systemd/system SYSUSERSDIR=/etc/sysusers.d
 # TMPFILESDIR=/etc/tmpfiles.d.  Without DESTDIR, as root, the users and
-# /run/campipe are created and systemd reloaded.
+# /run/campipe are created and systemd reloaded.  Manual pages go under
+# $(MANDIR), campipe-passwd beside the daemons.
 BINDIR		?= $(PREFIX)/bin
 WWWDIR		?= $(PREFIX)/share/campipe/www
 DOCDIR		?= $(PREFIX)/share/doc/campipe

@@ -255,6 +255,10 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
+			if (!source_known(optarg))
+				log_usage("--source: \"%s\" is not test, "
+				    "file:PATH, exec:COMMAND or v4l2:DEVICE",
+				    optarg);
 			sconf.spec = optarg;
 			break;
 		case 'S':

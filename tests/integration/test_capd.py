@@ -181,7 +181,7 @@ def run_capd(*args, timeout=10):
 @pytest.mark.parametrize("args,msg", [
     (["--fps", "0"], "--fps"),
     (["--size", "big"], "--size"),
-    (["--source", "webcam"], "unknown source"),
+    (["--source", "webcam"], '"webcam" is not test, file:PATH'),
     (["--source", "exec:no-such-program-here -x"], "command not found"),
     (["--source", "file:/nonexistent.mjpeg"], "No such file"),
     (["--bogus"], "--bogus: unknown option"),
