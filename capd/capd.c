@@ -24,6 +24,7 @@
 #include "server.h"
 #include "source.h"
 #include "source_v4l2.h"
+#include "version.h"
 
 #define CAPD_MAX_CTRLS	64
 
@@ -46,7 +47,8 @@ usage(FILE *f)
 "  --size WxH            frame size (default 640x480)\n"
 "  --fps N               frames per second (default 30)\n"
 "  --quality N           JPEG quality for encoded sources, 1-100 (default 80)\n"
-"  --socket PATH         frame socket (default /run/campipe/frames.sock)\n"
+"  --frames PATH         frame socket (default /run/campipe/frames.sock;\n"
+"                        --socket is another name for it)\n"
 "  --socket-mode MODE    its permissions, octal (default 0660)\n"
 "  --idle-stop SECONDS   stop the source this long after the last subscriber\n"
 "                        leaves (default 5; fractions allowed)\n"
@@ -72,7 +74,7 @@ usage(FILE *f)
 "Example: campipe-capd --source 'exec:rpicam-vid -t 0 --codec mjpeg -o -'\n");
 }
 
-/* Parses a whole decimal number within [min, max]. */
+/* Parses a whole decimal number within [min, max] or exits 2. */
 static long long
 capd_number(const char *opt, const char *s, long long min, long long max)
 {
@@ -80,29 +82,19 @@ capd_number(const char *opt, const char *s, long long min, long long max)
 	char		 cause[256];
 
 	if (opt_number(opt, s, min, max, &v, cause, sizeof(cause)) == -1)
-		fatalx("%s", cause);
+		log_usage("%s", cause);
 	return (v);
 }
 
-/* Parses a size in bytes with an optional K or M suffix. */
+/* Parses a size in bytes with an optional K or M suffix or exits 2. */
 static size_t
 capd_bytes(const char *opt, const char *s)
 {
-	char		*end;
-	unsigned long	 v;
+	size_t	 v;
+	char	 cause[256];
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno == 0 && end != s && (*end == 'K' || *end == 'k') &&
-	    end[1] == '\0')
-		v *= 1024;
-	else if (errno == 0 && end != s && (*end == 'M' || *end == 'm') &&
-	    end[1] == '\0')
-		v *= 1024 * 1024;
-	else if (errno != 0 || end == s || *end != '\0')
-		fatalx("%s: \"%s\" is not a size", opt, s);
-	if (v < 1024 || v > 256UL * 1024 * 1024)
-		fatalx("%s: %lu out of range (1K to 256M)", opt, v);
+	if (opt_size(opt, s, 1024, 256 << 20, &v, cause, sizeof(cause)) == -1)
+		log_usage("%s", cause);
 	return (v);
 }
 
@@ -114,7 +106,7 @@ capd_seconds_ms(const char *opt, const char *s)
 	char	 cause[256];
 
 	if (opt_seconds(opt, s, 0, 86400, &v, cause, sizeof(cause)) == -1)
-		fatalx("%s", cause);
+		log_usage("%s", cause);
 	return ((int)(v * 1000 + 0.5));
 }
 
@@ -218,6 +210,7 @@ main(int argc, char *argv[])
 		{ "size",		required_argument,	NULL, 'S' },
 		{ "fps",		required_argument,	NULL, 'f' },
 		{ "quality",		required_argument,	NULL, 'q' },
+		{ "frames",		required_argument,	NULL, 'k' },
 		{ "socket",		required_argument,	NULL, 'k' },
 		{ "socket-mode",	required_argument,	NULL, 'm' },
 		{ "idle-stop",		required_argument,	NULL, 'i' },
@@ -252,21 +245,27 @@ main(int argc, char *argv[])
 	struct capd_status	 status = { 0 };
 	struct server		*srv;
 	struct source		*src;
-	char			 cause[512], *end;
+	char			 cause[512], *end, junk;
 	const char		*user = NULL;
 	int			 ch, verbose = 0, nctrls = 0, made_dir;
 	int			 list_controls = 0;
 
-	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+	log_init("campipe-capd", 0);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
+			if (!source_known(optarg))
+				log_usage("--source: \"%s\" is not test, "
+				    "file:PATH, exec:COMMAND or v4l2:DEVICE",
+				    optarg);
 			sconf.spec = optarg;
 			break;
 		case 'S':
-			if (sscanf(optarg, "%dx%d", &sconf.width,
-			    &sconf.height) != 2 || sconf.width <= 0 ||
+			if (sscanf(optarg, "%5dx%5d%c", &sconf.width,
+			    &sconf.height, &junk) != 2 || sconf.width <= 0 ||
 			    sconf.height <= 0)
-				fatalx("--size: \"%s\" is not WIDTHxHEIGHT",
+				log_usage("--size: \"%s\" is not WIDTHxHEIGHT",
 				    optarg);
 			break;
 		case 'f':
@@ -284,8 +283,8 @@ main(int argc, char *argv[])
 			vconf.mode = strtoul(optarg, &end, 8);
 			if (errno || *end != '\0' || end == optarg ||
 			    vconf.mode > 0777)
-				fatalx("--socket-mode: \"%s\" is not an octal "
-				    "mode", optarg);
+				log_usage("--socket-mode: \"%s\" is not an "
+				    "octal mode", optarg);
 			break;
 		case 'i':
 			vconf.idle_stop_ms = capd_seconds_ms("--idle-stop",
@@ -316,13 +315,15 @@ main(int argc, char *argv[])
 		case 'r':
 			sconf.rotate = capd_number("--rotate", optarg, 0, 270);
 			if (sconf.rotate % 90 != 0)
-				fatalx("--rotate: must be 0, 90, 180 or 270");
+				log_usage("--rotate: \"%s\" is not 0, 90, 180 "
+				    "or 270", optarg);
 			break;
 		case 'c':
 			if (nctrls == CAPD_MAX_CTRLS)
-				fatalx("--ctrl: at most %d", CAPD_MAX_CTRLS);
+				log_usage("--ctrl: at most %d",
+				    CAPD_MAX_CTRLS);
 			if (strchr(optarg, '=') == NULL)
-				fatalx("--ctrl: \"%s\" is not NAME=VALUE",
+				log_usage("--ctrl: \"%s\" is not NAME=VALUE",
 				    optarg);
 			ctrls[nctrls++] = optarg;
 			break;
@@ -342,24 +343,22 @@ main(int argc, char *argv[])
 			printf("campipe-capd %s\n", CAMPIPE_VERSION);
 			return (0);
 		default:
-			fprintf(stderr, "campipe-capd: see --help\n");
-			return (2);
+			opt_complaint(ch, argv, cause, sizeof(cause));
+			log_usage("%s", cause);
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "campipe-capd: unexpected argument \"%s\"\n",
+	if (optind != argc)
+		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
-		return (2);
-	}
 	sconf.ctrls = ctrls;
 	if (vconf.warmup_ms < 0)
 		vconf.warmup_ms = (strncmp(sconf.spec, "v4l2:", 5) == 0 ||
 		    strncmp(sconf.spec, "exec:", 5) == 0) ? 800 : 0;
 
-	log_init("capd", verbose);
+	if (list_controls && strncmp(sconf.spec, "v4l2:", 5) != 0)
+		log_usage("--list-controls: needs --source v4l2:DEVICE");
+	log_setverbose(verbose);
 	if (list_controls) {
-		if (strncmp(sconf.spec, "v4l2:", 5) != 0)
-			fatalx("--list-controls: needs --source v4l2:DEVICE");
 		if (source_v4l2_list_controls(sconf.spec + 5, stdout, cause,
 		    sizeof(cause)) == -1)
 			fatalx("%s", cause);

@@ -15,26 +15,38 @@ static const struct source_ops *source_table[] = {
 	&source_v4l2_ops,
 };
 
+/* The kind of source a spec names, or NULL. */
+static const struct source_ops *
+source_lookup(const char *spec)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(source_table) / sizeof(source_table[0]); i++) {
+		n = strlen(source_table[i]->prefix);
+		if (strncmp(spec, source_table[i]->prefix, n) == 0 &&
+		    (source_table[i]->prefix[n - 1] == ':' || spec[n] == '\0'))
+			return (source_table[i]);
+	}
+	return (NULL);
+}
+
+/* Says whether spec names a kind of source (nothing is checked or opened). */
+int
+source_known(const char *spec)
+{
+	return (source_lookup(spec) != NULL);
+}
+
 /* Creates and checks the source named by conf->spec. */
 struct source *
 source_new(struct event_base *base, const struct source_conf *conf,
     source_frame_cb fcb, source_error_cb ecb, void *arg, char *cause,
     size_t causelen)
 {
-	const struct source_ops	*ops = NULL;
+	const struct source_ops	*ops;
 	struct source		*src;
-	size_t			 i, n;
 
-	for (i = 0; i < sizeof(source_table) / sizeof(source_table[0]); i++) {
-		n = strlen(source_table[i]->prefix);
-		if (strncmp(conf->spec, source_table[i]->prefix, n) == 0 &&
-		    (source_table[i]->prefix[n - 1] == ':' ||
-		    conf->spec[n] == '\0')) {
-			ops = source_table[i];
-			break;
-		}
-	}
-	if (ops == NULL) {
+	if ((ops = source_lookup(conf->spec)) == NULL) {
 		snprintf(cause, causelen, "unknown source \"%s\" (expected "
 		    "test, file:PATH, exec:COMMAND or v4l2:DEVICE)", conf->spec);
 		return (NULL);

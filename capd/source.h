@@ -64,6 +64,8 @@ struct source {
 	struct jpeg_xform	*xform;
 };
 
+/* Says whether spec names a kind of source; nothing is checked or opened. */
+int		 source_known(const char *spec);
 /*
  * Creates the source named by conf->spec; checks it (file exists, command
  * found) without starting it.  Returns NULL and fills cause on error.

@@ -128,3 +128,17 @@ fatalx(const char *fmt, ...)
 	va_end(ap);
 	exit(1);
 }
+
+/* A command-line error: one line "NAME: message", never prefixed; exits 2. */
+void
+log_usage(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", log_name, msg);
+	exit(2);
+}

@@ -20,5 +20,10 @@ void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* Logs and exits 1: for daemon code only, never common/. */
 void	fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/*
+ * A command-line error: prints "NAME: message" as one line (no priority
+ * prefix) and exits 2: for daemon and tool code only, never common/.
+ */
+void	log_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

@@ -11,11 +11,8 @@
 #include "guard.h"
 #include "mjpeg.h"
 #include "stills.h"
+#include "version.h"
 #include "web.h"
-
-#ifndef CAMPIPE_VERSION
-#define CAMPIPE_VERSION "unknown"
-#endif
 
 /* Appends s as a JSON string literal. */
 static void

@@ -18,6 +18,7 @@
 
 #include "auth.h"
 #include "feed.h"
+#include "listen_addr.h"
 #include "log.h"
 #include "mjpeg.h"
 #include "notify.h"
@@ -26,9 +27,12 @@
 
 #include "guard.h"
 #include "web.h"
+#include "version.h"
 
 #define HTTPD_DEFAULT_LISTEN	"127.0.0.1:8080"
 #define HTTPD_DEFAULT_FRAMES	"/run/campipe/frames.sock"
+#define HTTPD_BACKLOG		1024
+#define HTTPD_ADDR_FDS		8	/* sockets for one --listen name */
 
 static const struct option httpd_opts[] = {
 	{ "listen",		required_argument,	NULL, 'l' },
@@ -50,6 +54,7 @@ static const struct option httpd_opts[] = {
 	{ "user",		required_argument,	NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'R' },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -59,8 +64,9 @@ httpd_usage(FILE *f)
 {
 	fprintf(f,
 "usage: campipe-httpd [options]\n"
-"  --listen ADDR:PORT     listen here (repeatable; [::1]:8080 for IPv6;\n"
-"                         default " HTTPD_DEFAULT_LISTEN ")\n"
+"  --listen ADDR:PORT     listen here: an IPv4 address, [IPv6], a host name\n"
+"                         or * for all; repeatable (default "
+    HTTPD_DEFAULT_LISTEN ")\n"
 "  --frames PATH          capd's frame socket (default "
     HTTPD_DEFAULT_FRAMES ")\n"
 "  --www DIR              static files (default: www/ of the source tree)\n"
@@ -69,7 +75,8 @@ httpd_usage(FILE *f)
 "  --still-timeout SEC    503 when no frame comes in time (default 5)\n"
 "  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
 "  --idle-timeout SEC     request and keep-alive timeout (default 15)\n"
-"  --max-frame-size BYTES largest frame accepted from capd (default 8 MB)\n"
+"  --max-frame-size N     largest frame accepted from capd; K and M\n"
+"                         suffixes (default 8M)\n"
 "  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
 "                         page's own origin, for a reverse proxy)\n"
 "  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
@@ -83,10 +90,11 @@ httpd_usage(FILE *f)
 "                         login, up to 15 times (default 2000)\n"
 "  --user USER            when started as root, run as USER once listening\n"
 "  -v, --verbose          debug logging\n"
-"  -h, --help             this text\n");
+"  -h, --help             this text\n"
+"  --version              print the version\n");
 }
 
-/* Parses a whole number in [min, max] or exits with a one-line error. */
+/* Parses a whole number in [min, max] or exits 2 with a one-line error. */
 static long
 httpd_number(const char *opt, const char *s, long min, long max)
 {
@@ -95,8 +103,23 @@ httpd_number(const char *opt, const char *s, long min, long max)
 
 	snprintf(opt2, sizeof(opt2), "--%s", opt);
 	if (opt_number(opt2, s, min, max, &n, cause, sizeof(cause)) == -1)
-		fatalx("%s", cause);
+		log_usage("%s", cause);
 	return (n);
+}
+
+/* Listens on a parsed --listen address or exits. */
+static void
+httpd_listen(struct web *w, const struct listen_addr *la)
+{
+	char	 cause[512];
+	int	 fds[HTTPD_ADDR_FDS], n, i;
+
+	if ((n = listen_addr_open(la, HTTPD_BACKLOG, fds, HTTPD_ADDR_FDS,
+	    cause, sizeof(cause))) == -1)
+		fatalx("--listen: %s", cause);
+	for (i = 0; i < n; i++)
+		if (evhttp_accept_socket(w->http, fds[i]) == -1)
+			fatalx("--listen: cannot accept on %s", la->host);
 }
 
 /* The www/ directory of the source tree the binary was built in. */
@@ -171,6 +194,8 @@ int
 main(int argc, char **argv)
 {
 	struct web_conf	 conf;
+	struct listen_addr addrs[WEB_LISTEN_MAX];
+	size_t		 maxframe;
 	struct event_base *base;
 	struct event	*sigterm, *sigint, *sighup;
 	struct web	*w;
@@ -189,11 +214,16 @@ main(int argc, char **argv)
 	conf.ws_port = 8081;
 	conf.ws_path = "/stream";
 	log_init("campipe-httpd", 0);
-	while ((c = getopt_long(argc, argv, "vh", httpd_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vh", httpd_opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			if (conf.nlisten == WEB_LISTEN_MAX)
-				fatalx("--listen: at most %d", WEB_LISTEN_MAX);
+				log_usage("--listen: at most %d",
+				    WEB_LISTEN_MAX);
+			if (listen_addr_parse(optarg, &addrs[conf.nlisten],
+			    cause, sizeof(cause)) == -1)
+				log_usage("--listen: %s", cause);
 			conf.listen[conf.nlisten++] = optarg;
 			break;
 		case 'f':
@@ -222,8 +252,10 @@ main(int argc, char **argv)
 			    optarg, 1, 3600);
 			break;
 		case 'M':
-			conf.max_frame = httpd_number("max-frame-size", optarg,
-			    1024, 256L << 20);
+			if (opt_size("--max-frame-size", optarg, 1024,
+			    256 << 20, &maxframe, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			conf.max_frame = maxframe;
 			break;
 		case 'p':
 			conf.ws_port = httpd_number("ws-port", optarg, 0,
@@ -231,7 +263,8 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			if (*optarg != '/')
-				fatalx("--ws-path: must start with /");
+				log_usage("--ws-path: \"%s\" does not start "
+				    "with /", optarg);
 			conf.ws_path = optarg;
 			break;
 		case 'A':
@@ -260,20 +293,28 @@ main(int argc, char **argv)
 		case 'h':
 			httpd_usage(stdout);
 			return (0);
+		case 'R':
+			printf("campipe-httpd %s\n", CAMPIPE_VERSION);
+			return (0);
 		default:
-			httpd_usage(stderr);
-			return (2);
+			opt_complaint(c, argv, cause, sizeof(cause));
+			log_usage("%s", cause);
 		}
 	}
 	if (optind < argc)
-		fatalx("unexpected argument: %s (see --help)", argv[optind]);
-	log_init("campipe-httpd", verbose);
+		log_usage("%s: unexpected argument (see --help)",
+		    argv[optind]);
+	log_setverbose(verbose);
 	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
 	    sizeof(cause))) == -1)
 		fatalx("%s", cause);
-	if (conf.nlisten == 0 && nfds == 0)
-		conf.listen[conf.nlisten++] = HTTPD_DEFAULT_LISTEN;
+	if (conf.nlisten == 0 && nfds == 0) {
+		conf.listen[conf.nlisten] = HTTPD_DEFAULT_LISTEN;
+		if (listen_addr_parse(HTTPD_DEFAULT_LISTEN,
+		    &addrs[conf.nlisten++], cause, sizeof(cause)) == -1)
+			fatalx("%s", cause);
+	}
 	if (conf.www == NULL)
 		conf.www = httpd_default_www();
 	signal(SIGPIPE, SIG_IGN);
@@ -283,10 +324,8 @@ main(int argc, char **argv)
 		fatalx("event_base_new failed");
 	if ((w = web_new(base, &conf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
-	for (i = 0; i < conf.nlisten; i++) {
-		if (web_listen(w, conf.listen[i], cause, sizeof(cause)) == -1)
-			fatalx("--listen %s", cause);
-	}
+	for (i = 0; i < conf.nlisten; i++)
+		httpd_listen(w, &addrs[i]);
 	for (i = 0; i < nfds; i++) {
 		if (evhttp_accept_socket(w->http, fds[i]) == -1)
 			fatalx("cannot accept on socket %d from systemd",

@@ -8,7 +8,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +31,6 @@
 
 #define WEB_MAX_HEADERS	8192
 #define WEB_MAX_BODY	1024
-#define WEB_BACKLOG	1024
 
 typedef void	(*web_handler)(struct web *, struct evhttp_request *,
 		    const char *);
@@ -307,80 +305,4 @@ web_free(struct web *w)
 	feed_free(w->feed);
 	free(w->wwwroot);
 	free(w);
-}
-
-/* Splits "ADDR:PORT" or "[ADDR]:PORT"; an empty or "*" ADDR means any. */
-static int
-web_split(const char *spec, char *host, size_t hostlen, char *port,
-    size_t portlen)
-{
-	const char	*colon, *h = spec;
-	size_t		 n;
-
-	if (*spec == '[') {
-		if ((colon = strstr(spec, "]:")) == NULL)
-			return (-1);
-		h = spec + 1;
-		n = colon - h;
-		colon++;
-	} else {
-		if ((colon = strrchr(spec, ':')) == NULL)
-			return (-1);
-		n = colon - spec;
-	}
-	if (n >= hostlen || strlen(colon + 1) >= portlen || colon[1] == '\0')
-		return (-1);
-	memcpy(host, h, n);
-	host[n] = '\0';
-	if (strcmp(host, "*") == 0)
-		host[0] = '\0';
-	strcpy(port, colon + 1);
-	return (0);
-}
-
-/* Listens on "ADDR:PORT"; IPv6 sockets are v6-only so both can coexist. */
-int
-web_listen(struct web *w, const char *spec, char *cause, size_t causelen)
-{
-	struct addrinfo		 hints, *res = NULL, *ai;
-	char			 host[256], port[16];
-	int			 fd = -1, on = 1, e;
-
-	if (web_split(spec, host, sizeof(host), port, sizeof(port)) == -1) {
-		snprintf(cause, causelen, "%s: expected ADDR:PORT", spec);
-		return (-1);
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((e = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0) {
-		snprintf(cause, causelen, "%s: %s", spec, gai_strerror(e));
-		return (-1);
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, 0);
-		if (fd == -1)
-			goto fail;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-		if (ai->ai_family == AF_INET6)
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
-			    sizeof(on));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
-		    listen(fd, WEB_BACKLOG) == -1)
-			goto fail;
-		if (evhttp_accept_socket(w->http, fd) == -1) {
-			errno = ENOMEM;
-			goto fail;
-		}
-	}
-	freeaddrinfo(res);
-	return (0);
-fail:
-	snprintf(cause, causelen, "%s: %s", spec, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	freeaddrinfo(res);
-	return (-1);
 }

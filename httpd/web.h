@@ -72,9 +72,6 @@ struct web	*web_new(struct event_base *base, const struct web_conf *conf,
 		    char *cause, size_t causelen);
 /* Ends every client cleanly and frees everything. */
 void		 web_free(struct web *w);
-/* Listens on "ADDR:PORT" ("[V6]:PORT" for IPv6).  0 or -1 with cause. */
-int		 web_listen(struct web *w, const char *spec, char *cause,
-		    size_t causelen);
 
 /* Routes an accepted, authorized request to its handler. */
 void		 web_dispatch(struct web *w, struct evhttp_request *req);

@@ -19,7 +19,6 @@
 #include "relay.h"
 #include "ws_codec.h"
 
-#define RELAY_BACKLOG		512
 #define RELAY_ACCEPT_PAUSE	1	/* s not accepting after EMFILE */
 
 struct relay {
@@ -207,42 +206,7 @@ relay_accept(struct evconnlistener *l, evutil_socket_t fd,
 	r->conns[r->nconns++] = c;
 }
 
-/* Listens on ADDR:PORT. */
-int
-relay_listen(struct relay *r, const char *addr, char *cause, size_t causelen)
-{
-	struct sockaddr_storage	 ss;
-	struct evconnlistener	*l;
-	int			 len = sizeof(ss);
-	unsigned int		 flags;
-
-	if (r->nlisteners == RELAY_LISTEN_MAX) {
-		snprintf(cause, causelen, "too many listen addresses");
-		return (-1);
-	}
-	memset(&ss, 0, sizeof(ss));
-	if (evutil_parse_sockaddr_port(addr, (struct sockaddr *)&ss, &len) ==
-	    -1 || ((struct sockaddr_in *)&ss)->sin_port == 0) {
-		snprintf(cause, causelen, "%s: not ADDRESS:PORT", addr);
-		return (-1);
-	}
-	flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-	    LEV_OPT_CLOSE_ON_EXEC;
-	if (ss.ss_family == AF_INET6)
-		flags |= LEV_OPT_BIND_IPV6ONLY;
-	l = evconnlistener_new_bind(r->base, relay_accept, r, flags,
-	    RELAY_BACKLOG, (struct sockaddr *)&ss, len);
-	if (l == NULL) {
-		snprintf(cause, causelen, "%s: %s", addr, strerror(errno));
-		return (-1);
-	}
-	evconnlistener_set_error_cb(l, relay_accept_error);
-	r->listeners[r->nlisteners++] = l;
-	log_info("listening on %s", addr);
-	return (0);
-}
-
-/* Accepts on a socket systemd already listens on. */
+/* Accepts on a socket already listening (from systemd or wsd.c). */
 int
 relay_listen_fd(struct relay *r, int fd, char *cause, size_t causelen)
 {
@@ -260,7 +224,6 @@ relay_listen_fd(struct relay *r, int fd, char *cause, size_t causelen)
 	}
 	evconnlistener_set_error_cb(l, relay_accept_error);
 	r->listeners[r->nlisteners++] = l;
-	log_info("listening on socket %d from systemd", fd);
 	return (0);
 }
 

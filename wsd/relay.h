@@ -56,15 +56,12 @@ struct relay	*relay_new(struct event_base *base,
 		    size_t causelen);
 /* Closes every connection (WebSocket clients get a 1001 close) and frees. */
 void		 relay_free(struct relay *r);
-/* Listens on "ADDR:PORT" ("[V6]:PORT" for IPv6).  0, or -1 with cause. */
-int		 relay_listen(struct relay *r, const char *addr, char *cause,
-		    size_t causelen);
 
 /* SIGHUP: re-reads the password file, keeping the old one on error. */
 void		 relay_reload(struct relay *r);
 /* True when clients need a token or credentials. */
 int		 relay_auth_enabled(const struct relay *r);
-/* Accepts on a listening socket passed by systemd.  0, or -1 with cause. */
+/* Accepts on a listening socket (wsd.c's or systemd's).  0, or -1 with cause. */
 int		 relay_listen_fd(struct relay *r, int fd, char *cause,
 		    size_t causelen);
 /* The one-line status for systemctl status (a notify_status_cb). */

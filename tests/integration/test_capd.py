@@ -201,10 +201,10 @@ def run_capd(*args, timeout=10):
 @pytest.mark.parametrize("args,msg", [
     (["--fps", "0"], "--fps"),
     (["--size", "big"], "--size"),
-    (["--source", "webcam"], "unknown source"),
+    (["--source", "webcam"], '"webcam" is not test, file:PATH'),
     (["--source", "exec:no-such-program-here -x"], "command not found"),
     (["--source", "file:/nonexistent.mjpeg"], "No such file"),
-    (["--bogus"], "unrecognized option"),
+    (["--bogus"], "--bogus: unknown option"),
 ])
 def test_bad_options_are_one_line_errors(tmp, args, msg):
     r = run_capd("--socket", os.path.join(tmp, "s"), *args)

@@ -482,13 +482,13 @@ def test_max_clients_and_connection_burst(daemons, tmp):
 
 
 @pytest.mark.parametrize("args,msg", [
-    (["--listen", "nonsense"], "expected ADDR:PORT"),
+    (["--listen", "nonsense"], "is not ADDRESS:PORT"),
     (["--listen", "256.1.1.1:80"], "256.1.1.1:80"),
     (["--max-clients", "0"], "--max-clients"),
     (["--still-timeout", "x"], "--still-timeout"),
     (["--www", "/no/such/dir"], "/no/such/dir"),
     (["--ws-path", "ws"], "--ws-path"),
-    (["--bogus"], "usage"),
+    (["--bogus"], "--bogus: unknown option"),
 ])
 def test_bad_options_are_one_line_errors(tmp, args, msg):
     from conftest import binary

@@ -524,7 +524,7 @@ def test_ipv6_and_two_listeners(daemons, tmp):
     (["--max-clients", "0"], "--max-clients"),
     (["--ping-interval", "-1"], "--ping-interval"),
     (["--path", "stream"], "--path"),
-    (["--bogus"], "unrecognized option"),
+    (["--bogus"], "--bogus: unknown option"),
 ])
 def test_bad_options_are_one_line_errors(args, msg):
     r = subprocess.run([binary("wsd")] + args, capture_output=True, text=True, timeout=10)
