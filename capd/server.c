@@ -33,7 +33,7 @@ struct sub {
 	int			 fd;
 	struct event		*ev_read;
 	struct event		*ev_write;
-	struct evbuffer		*out;		/* the rest of a partial write */
+	struct evbuffer		*out;		/* what a short write left */
 	struct slot		 slot;		/* latest frame wins */
 	size_t			 sndbuf;	/* send buffer set for */
 };

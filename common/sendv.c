@@ -66,7 +66,7 @@ sendv_fit(int fd, size_t len, size_t *cur)
 	if (len <= *cur)
 		return;
 	/* Some headroom so that small growth does not cost a call. */
-	want = len + len / 4;
+	want = len + len / 8;
 	if (want > INT_MAX / (2 * SENDV_SNDBUF_FRAMES))
 		want = INT_MAX / (2 * SENDV_SNDBUF_FRAMES);
 	*cur = want;

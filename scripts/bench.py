@@ -336,11 +336,13 @@ def fanout(sysm, size):
 def send_queued(ports):
     """Kernel memory of the send queues of established TCP sockets of
     ports: the bytes queued (Send-Q) and the memory they take with their
-    buffers' overhead (skmem w, wmem_queued), as (send_q, wmem)."""
+    buffers' overhead (skmem w, wmem_queued), and each socket's wmem, as
+    (send_q, wmem, [wmem of each socket])."""
     flt = " or ".join("sport = :%d" % p for p in ports if p)
     r = subprocess.run(["ss", "-tmnH", "state", "established", "( %s )" % flt],
                        capture_output=True, text=True)
     total = wmem = 0
+    each = []
     for line in r.stdout.splitlines():
         f = line.split()
         if len(f) >= 2 and f[1].isdigit():
@@ -348,7 +350,8 @@ def send_queued(ports):
         m = re.search(r"skmem:\(.*\bw(\d+)", line)
         if m:
             wmem += int(m.group(1))
-    return total, wmem
+            each.append(int(m.group(1)))
+    return total, wmem, each
 
 
 def stalled():
@@ -405,15 +408,20 @@ def stalled():
                        for d in daemons) * 1024 / nst
             kern = (st["at_end"][0] - base["at_end"][0]) / 1024 / nst
             kmem = (st["at_end"][1] - base["at_end"][1]) / 1024 / nst
+            # The stalled sockets are the fullest: their own kernel memory.
+            top = sorted(st["at_end"][2], reverse=True)[:nst]
+            kown = sum(top) / 1024 / nst
             grow = sum((st["rss1"].get(d) or 0) - (st["rss0"].get(d) or 0)
                        for d in daemons) * 1024
             frame_kb = sum(k["bytes"] for k in st["kinds"]) / max(
                 1, sum(k["frames"] for k in st["kinds"])) / 1024
             notes.append([label, nst, "%.0f" % user, "%.0f" % kern,
-                          "%.0f" % kmem, "%.1f" % frame_kb, "%.0f" % grow])
+                          "%.0f" % kmem, "%.0f" % kown, "%.1f" % frame_kb,
+                          "%.0f" % grow])
             results.setdefault("stalled", []).append(
                 {"label": label, "stalled": nst, "user_kb": user,
                  "kernel_kb": kern, "kernel_mem_kb": kmem,
+                 "kernel_own_kb": kown,
                  "frame_kb": frame_kb, "growth_kb": grow})
     out("### Slow clients: 10% stalled (connected, 4 KB receive buffer, "
         "never reading)")
@@ -425,11 +433,15 @@ def stalled():
     table(head, rows)
     out("Memory per stalled client: userspace = (RSS of capd + httpd + wsd "
         "with stalled − without) / stalled; kernel = (bytes queued in the "
-        "daemons' TCP send queues with − without) / stalled; growth = RSS "
+        "daemons' TCP send queues with − without) / stalled; kernel memory "
+        "= the same for the sockets' memory (skmem w); fullest sockets = "
+        "the memory of the N fullest send queues / N (N = the stalled "
+        "clients: theirs, measured directly); growth = RSS "
         "change over the %d s window with stalled clients." % DUR)
     out()
     table(["run", "stalled", "userspace KB / stalled",
            "kernel queued KB / stalled", "kernel memory KB / stalled",
+           "kernel memory of the fullest sockets KB / stalled",
            "frame KB", "RSS growth over window KB"], notes)
 
 
@@ -791,7 +803,7 @@ COPIES = """\
 
 Read from the code (capd/source_test.c, capd/source_exec.c,
 common/jpeg_split.c, capd/server.c, common/frame.c, common/frame_sub.c,
-httpd/mjpeg.c, wsd/client.c, wsd/relay.c):
+common/slot.c, common/sendv.c, httpd/mjpeg.c, wsd/session.c, wsd/relay.c):
 
 1. capd, test source: TurboJPEG encodes into its own output buffer
    (tjCompressFromYUVPlanes, TJFLAG_NOREALLOC): the encoder's output, not a
@@ -801,17 +813,18 @@ httpd/mjpeg.c, wsd/client.c, wsd/relay.c):
 2. capd: frame_from_jpeg() copies the JPEG once into the frame buffer,
    inserting the COM segment after SOI and the part header in front
    (jpeg_com_insert).  Copy 1, once per frame, whatever the viewer count.
-3. capd -> httpd and wsd: frame_add_part() puts the buffer in each
+3. capd -> httpd and wsd: each subscriber gets the frame buffer itself in
+   one sendmsg (common/sendv.c); what the socket does not take goes to the
    subscriber's evbuffer with evbuffer_add_reference(): no userspace copy.
 4. httpd / wsd, frame_sub: the part header is read with evbuffer_read of at
    most 4 KB, so up to 4 KB of the JPEG's start is copied once more
    (evbuffer_remove into the frame buffer); the rest is read(2) straight into
    the frame's own buffer.  A partial copy (about 4 KB of 25 KB) once per
    frame per daemon.
-5. httpd / wsd -> each client: frame_add_part() (MJPEG, inside libevent's
-   chunked coding) and frame_add_jpeg() (WebSocket, after its own 2-10 byte
-   header) add the shared buffer by reference; libevent's evbuffer_write
-   hands the chain to writev(2).  No userspace copy per client.
+5. httpd / wsd -> each client: one sendmsg of a small per-client header
+   (the chunk size line for HTTP/1.1 MJPEG, the 2-10 byte WebSocket header)
+   and the shared buffer; after a short write the rest goes to the
+   connection's evbuffer by reference.  No userspace copy per client.
 
 Total: 0 userspace copies of the payload per client; per frame, 1 full copy
 in capd (COM insertion) plus a copy of at most 4 KB in each of httpd and wsd.
@@ -954,12 +967,12 @@ def fanout_summary():
                              "yes" if 0 < v <= 1.1 else "no"])
         for st in results.get("stalled", []):
             if st["label"] == label:
-                tot = st["user_kb"] + st["kernel_mem_kb"]
+                tot = max(st["user_kb"], 0) + st["kernel_own_kb"]
                 rows.append(["%s: kernel + user memory per stalled viewer"
                              % label, "≤ 3 frames (%.0f KB)" %
                              (3 * st["frame_kb"]),
                              "%.0f KB = %.0f user + %.0f kernel (%.1f frames)"
-                             % (tot, st["user_kb"], st["kernel_mem_kb"],
+                             % (tot, st["user_kb"], st["kernel_own_kb"],
                                 tot / st["frame_kb"]),
                              "yes" if tot <= 3 * st["frame_kb"] else "no"])
     out("### Targets (fan-out: one slot, direct writes)")

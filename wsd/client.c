@@ -22,6 +22,7 @@
 #include "client.h"
 #include "frame.h"
 #include "log.h"
+#include "mono.h"
 #include "relay.h"
 #include "ws_codec.h"
 #include "ws_handshake.h"
@@ -213,18 +214,15 @@ client_auth_due(evutil_socket_t fd, short what, void *arg)
 static int
 client_authorize(struct client *c, const struct ws_request *req)
 {
-	struct timespec	 ts;
 	struct timeval	 tv;
 	char		 user[AUTH_BASIC_MAX_USER + 1], cause[256];
 	unsigned	 wait_ms;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	switch (auth_check_ws(relay_auth(c->relay),
 	    ws_request_header(req, "Sec-WebSocket-Protocol", 0), req->query,
 	    ws_request_header(req, "Authorization", 0),
-	    (struct sockaddr *)&c->sa, ts.tv_sec * 1000ULL +
-	    ts.tv_nsec / 1000000, time(NULL), user, &wait_ms, cause,
-	    sizeof(cause))) {
+	    (struct sockaddr *)&c->sa, mono_ms(), time(NULL), user, &wait_ms,
+	    cause, sizeof(cause))) {
 	case AUTH_OK:
 		return (0);
 	case AUTH_DENY:
