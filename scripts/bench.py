@@ -713,15 +713,22 @@ def syscalls(sysm):
         for n in ns:
             log = os.path.join(TMP, "strace-%s-%d.txt" % (name, n))
             secs = 1 if SMOKE else 3
-            argv = ["timeout", "-s", "INT", str(secs), "strace", "-c", "-f",
-                    "-o", log, "-p", str(sysm.procs[name].pid)]
+            argv = ["strace", "-c", "-f", "-o", log, "-p",
+                    str(sysm.procs[name].pid)]
             counted = {}
 
             def trace(_dur):
+                # The frame counter is read once strace has attached and
+                # again just before it detaches: both count the same window
+                # (give or take a status request).
                 note_cmd(argv)
+                st = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
+                st.stderr.readline()            # "Process N attached"
                 counted["f0"] = daemon_frames(sysm, name)
-                subprocess.run(argv, stderr=subprocess.DEVNULL)
+                time.sleep(secs)
                 counted["f1"] = daemon_frames(sysm, name)
+                st.send_signal(signal.SIGINT)
+                st.communicate()
             loadgen([sysm.spec(kind, n)], sysm.pids(), dur=secs + 3,
                     warm=2 if n >= 1000 else 1, during=trace)
             calls = {}
@@ -732,7 +739,7 @@ def syscalls(sysm):
                     if m and m.group(2) != "total":
                         calls[m.group(2)] = int(m.group(1))
             # Frames written while traced, from the daemon's own counter
-            # (the two status requests add a few syscalls: negligible).
+            # (the second status request adds a few syscalls: negligible).
             frames = None
             if counted.get("f0") is not None and counted.get("f1") is not None:
                 frames = counted["f1"] - counted["f0"]
