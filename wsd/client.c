@@ -20,7 +20,6 @@
 
 #include "auth.h"
 #include "client.h"
-#include "frame.h"
 #include "log.h"
 #include "mono.h"
 #include "relay.h"
