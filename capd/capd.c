@@ -18,6 +18,7 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "mono.h"
 #include "notify.h"
 #include "opt.h"
 #include "privdrop.h"
@@ -33,7 +34,7 @@ struct capd_status {
 	struct server		*srv;
 	struct source		*src;
 	unsigned long long	 frames;	/* at the last call */
-	struct timeval		 when;
+	double			 when;		/* monotonic seconds */
 };
 
 static void
@@ -169,16 +170,14 @@ static void
 capd_status(char *buf, size_t len, void *arg)
 {
 	struct capd_status	*st = arg;
-	struct timeval		 now, d;
+	double			 now = mono_sec();
 	unsigned long long	 frames = server_frames(st->srv);
 	int			 subs = server_subscribers(st->srv);
 	const char		*problem = server_problem(st->srv);
 	double			 fps = 0;
 
-	gettimeofday(&now, NULL);
-	timersub(&now, &st->when, &d);
-	if (st->when.tv_sec != 0 && d.tv_sec + d.tv_usec > 0)
-		fps = (frames - st->frames) / (d.tv_sec + d.tv_usec / 1e6);
+	if (st->when > 0 && now > st->when)
+		fps = (frames - st->frames) / (now - st->when);
 	st->frames = frames;
 	st->when = now;
 	if (problem != NULL && subs > 0)

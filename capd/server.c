@@ -18,7 +18,10 @@
 #include "backoff.h"
 #include "frame.h"
 #include "log.h"
+#include "mono.h"
+#include "sendv.h"
 #include "server.h"
+#include "slot.h"
 #include "source.h"
 
 #define SERVER_RETRY_MIN	500	/* ms between source start attempts */
@@ -30,10 +33,9 @@ struct sub {
 	int			 fd;
 	struct event		*ev_read;
 	struct event		*ev_write;
-	struct evbuffer		*out;
-	struct frame		*pending;	/* newest frame not yet queued */
-	unsigned long long	 sent;
-	unsigned long long	 skipped;
+	struct evbuffer		*out;		/* what a short write left */
+	struct slot		 slot;		/* latest frame wins */
+	size_t			 sndbuf;	/* send buffer set for */
 };
 TAILQ_HEAD(subs, sub);
 
@@ -47,7 +49,7 @@ struct server {
 	struct event		*ev_idle;	/* stops the source */
 	struct event		*ev_retry;	/* retries a failed start */
 	struct backoff		 retry;
-	struct timeval		 started;	/* when the source started */
+	uint64_t		 started_ms;	/* when the source started */
 	struct frame		*latest;
 	uint64_t		 seq;
 	unsigned long long	 frames;
@@ -64,13 +66,14 @@ server_sub_free(struct sub *s, const char *why)
 	struct server	*srv = s->srv;
 
 	log_debug("%s: subscriber fd %d: %s (sent %llu, skipped %llu)",
-	    __func__, s->fd, why, s->sent, s->skipped);
+	    __func__, s->fd, why, (unsigned long long)s->slot.sent,
+	    (unsigned long long)s->slot.skipped);
 	TAILQ_REMOVE(&srv->subs, s, entry);
 	srv->nsubs--;
 	event_free(s->ev_read);
 	event_free(s->ev_write);
 	evbuffer_free(s->out);
-	frame_unref(s->pending);
+	slot_clear(&s->slot);
 	close(s->fd);
 	free(s);
 	if (srv->nsubs == 0 && srv->src != NULL && srv->src->running) {
@@ -82,50 +85,36 @@ server_sub_free(struct sub *s, const char *why)
 		evtimer_del(srv->ev_retry);
 }
 
-/* Writes what is queued; queues the pending frame when the queue drains. */
+/*
+ * The slot's send: the whole part in one write; what the socket does not
+ * take waits in out, by reference, until the socket is writable.
+ */
 static int
-server_sub_flush(struct sub *s)
+server_sub_send(struct frame *f, void *arg)
 {
+	struct sub	*s = arg;
 	struct timeval	 tv = { s->srv->conf->write_timeout, 0 };
+	struct iovec	 iov = { f->buf, f->len };
+	ssize_t		 n;
 
-	for (;;) {
-		if (evbuffer_get_length(s->out) > 0 &&
-		    evbuffer_write(s->out, s->fd) == -1 &&
-		    errno != EAGAIN && errno != EINTR) {
-			server_sub_free(s, strerror(errno));
-			return (-1);
-		}
-		if (evbuffer_get_length(s->out) > 0) {
-			if (!event_pending(s->ev_write, EV_WRITE, NULL))
-				event_add(s->ev_write, &tv);
-			return (0);
-		}
-		if (s->pending == NULL)
-			break;
-		frame_add_part(s->out, s->pending);
-		frame_unref(s->pending);
-		s->pending = NULL;
-		s->sent++;
-	}
-	event_del(s->ev_write);
+	sendv_fit(s->fd, f->len, &s->sndbuf);
+	if ((n = sendv_write(s->fd, &iov, 1)) == -1)
+		return (-1);
+	if ((size_t)n == f->len)
+		return (1);
+	if (sendv_rest(s->out, &iov, 1, n, f) == -1)
+		return (-1);
+	event_add(s->ev_write, &tv);
 	return (0);
 }
 
-/* Offers a frame to a subscriber: queued now, or pending (latest wins). */
+/* Offers a frame to a subscriber: sent now, or pending (latest wins). */
 static void
 server_sub_offer(struct sub *s, struct frame *f)
 {
-	if (evbuffer_get_length(s->out) == 0) {
-		frame_add_part(s->out, f);
-		s->sent++;
-		server_sub_flush(s);
-		return;
-	}
-	if (s->pending != NULL) {
-		frame_unref(s->pending);
-		s->skipped++;
-	}
-	s->pending = frame_ref(f);
+	errno = 0;
+	if (slot_offer(&s->slot, f, mono_ns()) == -1)
+		server_sub_free(s, errno != 0 ? strerror(errno) : "error");
 }
 
 /* The subscriber's socket is writable, or stalled past the timeout. */
@@ -140,7 +129,16 @@ server_sub_write(evutil_socket_t fd, short what, void *arg)
 		server_sub_free(s, "stalled");
 		return;
 	}
-	server_sub_flush(s);
+	if (evbuffer_write(s->out, fd) == -1 && errno != EAGAIN &&
+	    errno != EINTR) {
+		server_sub_free(s, strerror(errno));
+		return;
+	}
+	if (evbuffer_get_length(s->out) > 0)
+		return;
+	event_del(s->ev_write);
+	if (slot_drained(&s->slot, mono_ns()) == -1)
+		server_sub_free(s, strerror(errno));
 }
 
 /* Subscribers send nothing: reads only notice the close. */
@@ -181,6 +179,7 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	s->srv = srv;
 	s->fd = fd;
+	slot_init(&s->slot, 0, server_sub_send, s);
 	s->ev_read = event_new(srv->base, fd, EV_READ | EV_PERSIST,
 	    server_sub_read, s);
 	s->ev_write = event_new(srv->base, fd, EV_WRITE | EV_PERSIST,
@@ -219,7 +218,7 @@ server_source_start(struct server *srv)
 	frame_unref(srv->latest);
 	srv->latest = NULL;
 	if (source_start(srv->src, cause, sizeof(cause)) == 0) {
-		gettimeofday(&srv->started, NULL);
+		srv->started_ms = mono_ms();
 		backoff_reset(&srv->retry);
 		log_info("source %s started", srv->src->conf->spec);
 		return;
@@ -262,12 +261,9 @@ server_publish(struct server *srv, const unsigned char *jpeg, size_t len,
 {
 	struct frame	*f;
 	struct sub	*s, *next;
-	struct timeval	 now, d;
 	char		 cause[128];
 
-	gettimeofday(&now, NULL);
-	timersub(&now, &srv->started, &d);
-	if (d.tv_sec * 1000 + d.tv_usec / 1000 < srv->conf->warmup_ms) {
+	if (mono_ms() - srv->started_ms < (uint64_t)srv->conf->warmup_ms) {
 		srv->warmup_dropped++;
 		return;
 	}

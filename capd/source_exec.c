@@ -20,6 +20,7 @@
 #include "backoff.h"
 #include "jpeg_split.h"
 #include "log.h"
+#include "mono.h"
 #include "source.h"
 
 #define EXEC_KILL_DELAY		2	/* s between SIGTERM and SIGKILL */
@@ -38,7 +39,7 @@ struct exec_state {
 	char			 line[EXEC_STDERR_LINE];
 	size_t			 linelen;
 	struct backoff		 backoff;
-	struct timeval		 spawned;
+	uint64_t		 spawned_ms;	/* monotonic */
 	unsigned char		 buf[EXEC_READ];
 };
 
@@ -170,7 +171,7 @@ exec_sigchld(evutil_socket_t sig, short what, void *arg)
 {
 	struct source		*src = arg;
 	struct exec_state	*es = src->priv;
-	struct timeval		 now, d, tv;
+	struct timeval		 tv;
 	pid_t			 pid;
 	int			 status;
 
@@ -191,9 +192,7 @@ exec_sigchld(evutil_socket_t sig, short what, void *arg)
 		else
 			source_error(src, "command killed by signal %d",
 			    WTERMSIG(status));
-		gettimeofday(&now, NULL);
-		timersub(&now, &es->spawned, &d);
-		if (d.tv_sec >= 10)
+		if (mono_ms() - es->spawned_ms >= 10000)
 			backoff_reset(&es->backoff);
 		log_info("exec: restarting in %d ms",
 		    backoff_next(&es->backoff, &tv));
@@ -252,7 +251,7 @@ exec_spawn(struct source *src, char *cause, size_t causelen)
 	es->out = out[0];
 	es->err = err[0];
 	es->linelen = 0;
-	gettimeofday(&es->spawned, NULL);
+	es->spawned_ms = mono_ms();
 	es->ev_out = event_new(src->base, es->out, EV_READ | EV_PERSIST,
 	    exec_read_out, src);
 	es->ev_err = event_new(src->base, es->err, EV_READ | EV_PERSIST,

@@ -25,6 +25,7 @@
 #include "files.h"
 #include "guard.h"
 #include "mjpeg.h"
+#include "mono.h"
 #include "prom.h"
 #include "stills.h"
 #include "web.h"
@@ -49,21 +50,13 @@ static const struct web_route {
 	{ "/metrics", NULL, prom_handle },
 };
 
-/* Monotonic now as seconds. */
-double
-web_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
+static void	web_dispatch(struct web *, struct evhttp_request *);
 
 /* Seconds since start. */
 double
 web_uptime(const struct web *w)
 {
-	return (web_now() - (w->started.tv_sec + w->started.tv_usec / 1e6));
+	return (mono_sec() - w->started);
 }
 
 /* Sends a short text/plain reply. */
@@ -96,14 +89,6 @@ web_release(struct evhttp_request *req)
 {
 	if (evhttp_request_get_connection(req) == NULL)
 		evhttp_request_free(req);
-}
-
-/* True if one more long-lived client fits under --max-clients. */
-int
-web_client_fits(struct web *w)
-{
-	return (mjpeg_clients(w->mjpeg) + stills_waiting(w->stills) <
-	    w->conf->max_clients);
 }
 
 /*
@@ -201,7 +186,7 @@ web_on_request(struct evhttp_request *req, void *arg)
 }
 
 /* Routes a request that passed the checks to its handler. */
-void
+static void
 web_dispatch(struct web *w, struct evhttp_request *req)
 {
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
@@ -216,6 +201,13 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 		files_handle(w, req, "/stream.html");	/* the seed's URL */
 	else
 		files_handle(w, req, path);
+}
+
+/* A request the guard held passed its check. */
+static void
+web_resume(struct evhttp_request *req, void *arg)
+{
+	web_dispatch(arg, req);
 }
 
 /* A frame from capd: to the waiting stills, then to the streams. */
@@ -245,7 +237,6 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
     size_t causelen)
 {
 	struct web	*w;
-	struct timespec	 ts;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		snprintf(cause, causelen, "out of memory");
@@ -253,9 +244,8 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 	}
 	w->conf = conf;
 	w->base = base;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	w->started.tv_sec = ts.tv_sec;
-	w->started.tv_usec = ts.tv_nsec / 1000;
+	w->started = mono_sec();
+	w->admit.max = conf->max_clients;
 	if ((w->wwwroot = realpath(conf->www, NULL)) == NULL) {
 		snprintf(cause, causelen, "%s: %s", conf->www,
 		    strerror(errno));
@@ -271,7 +261,8 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
-	if ((w->guard = guard_new(w, cause, causelen)) == NULL)
+	if ((w->guard = guard_new(base, conf, web_resume, w, cause,
+	    causelen)) == NULL)
 		goto fail;
 	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);

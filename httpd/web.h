@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "admit.h"
+
 #define WEB_LISTEN_MAX	8
 
 struct event_base;
@@ -64,7 +66,8 @@ struct web {
 	struct mjpeg		*mjpeg;
 	struct guard		*guard;
 	struct web_stats	 stats;
-	struct timeval		 started;	/* monotonic */
+	struct admit		 admit;		/* --max-clients */
+	double			 started;	/* monotonic seconds */
 };
 
 /* Creates the server: evhttp with its limits, the feed, no listener yet. */
@@ -73,18 +76,12 @@ struct web	*web_new(struct event_base *base, const struct web_conf *conf,
 /* Ends every client cleanly and frees everything. */
 void		 web_free(struct web *w);
 
-/* Routes an accepted, authorized request to its handler. */
-void		 web_dispatch(struct web *w, struct evhttp_request *req);
 /* Sends a short text/plain reply (errors, 503 reasons). */
 void		 web_reply_text(struct evhttp_request *req, int code,
 		    const char *reason, const char *text);
 /* From a close callback: frees req if libevent left it to us. */
 void		 web_release(struct evhttp_request *req);
-/* True if one more long-lived client fits under --max-clients. */
-int		 web_client_fits(struct web *w);
 /* Seconds since start, monotonic. */
 double		 web_uptime(const struct web *w);
-/* Monotonic now as seconds. */
-double		 web_now(void);
 
 #endif

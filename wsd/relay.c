@@ -1,4 +1,5 @@
-/* relay.c: wsd's listeners, connection table, capd subscription, counters. */
+/* relay.c: wsd's listeners, connection list, capd subscription, counters. */
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -21,6 +22,18 @@
 
 #define RELAY_ACCEPT_PAUSE	1	/* s not accepting after EMFILE */
 
+/* Counters for /status. */
+struct relay_stats {
+	unsigned long long	 frames_sent;
+	unsigned long long	 frames_skipped;
+	unsigned long long	 bytes_sent;
+	unsigned long long	 accepted;	/* connections */
+	unsigned long long	 upgraded;	/* WebSocket sessions opened */
+	unsigned long long	 refused;	/* handshakes refused */
+	unsigned long long	 dropped;	/* dropped on timeouts */
+	unsigned long long	 base64_encoded;	/* frames encoded */
+};
+
 struct relay {
 	struct event_base	*base;
 	struct relay_conf	 conf;
@@ -29,9 +42,8 @@ struct relay {
 	struct event		*ev_resume;	/* re-enables accepting */
 	struct event		*ev_unsub;	/* stops the link, nobody left */
 
-	struct client		**conns;	/* every connection */
+	struct clients		 conns;		/* every connection */
 	size_t			 nconns;
-	size_t			 capconns;
 	size_t			 nviewers;	/* open WebSockets */
 	int			 full;		/* refusing: logged once */
 
@@ -39,7 +51,7 @@ struct relay {
 	struct auth		*auth;
 	struct frame		*b64_src;	/* frame last in base64 */
 	struct frame		*b64;		/* its base64 text */
-	struct relay_stats	 stats;
+	struct relay_stats	 stats;		/* of connections gone */
 };
 
 static void	relay_resume(evutil_socket_t, short, void *);
@@ -50,10 +62,12 @@ static void
 relay_frame(struct frame *f, void *arg)
 {
 	struct relay	*r = arg;
-	size_t		 i;
+	struct client	*c, *next;
 
-	for (i = 0; i < r->nconns; i++)
-		client_frame(r->conns[i], f);
+	for (c = TAILQ_FIRST(&r->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		session_frame(c, f);
+	}
 }
 
 /* The link to capd changed state. */
@@ -79,6 +93,7 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	}
 	r->base = base;
 	r->conf = *conf;
+	TAILQ_INIT(&r->conns);
 	r->sub = frame_sub_new(base, conf->frames, conf->max_frame,
 	    relay_frame, relay_sub_state, r);
 	r->ev_resume = evtimer_new(base, relay_resume, r);
@@ -99,16 +114,16 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 void
 relay_free(struct relay *r)
 {
-	size_t	 i;
+	struct client	*c;
+	size_t		 i;
 
 	for (i = 0; i < r->nlisteners; i++)
 		evconnlistener_free(r->listeners[i]);
 	r->nlisteners = 0;
-	for (i = 0; i < r->nconns; i++)
-		client_goodbye(r->conns[i], WS_CODEC_CLOSE_GOING_AWAY);
-	while (r->nconns > 0)
-		client_free(r->conns[r->nconns - 1]);
-	free(r->conns);
+	TAILQ_FOREACH(c, &r->conns, entry)
+		session_goodbye(c, WS_CODEC_CLOSE_GOING_AWAY);
+	while ((c = TAILQ_FIRST(&r->conns)) != NULL)
+		client_free(c);
 	if (r->sub != NULL)
 		frame_sub_free(r->sub);
 	if (r->ev_resume != NULL)
@@ -178,8 +193,7 @@ relay_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct relay	*r = arg;
-	struct client	**p, *c;
-	size_t		 cap;
+	struct client	*c;
 
 	r->stats.accepted++;
 	if (r->nconns >= r->conf.max_conns) {
@@ -191,19 +205,10 @@ relay_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	r->full = 0;
-	if (r->nconns == r->capconns) {
-		cap = r->capconns ? r->capconns * 2 : 64;
-		if ((p = reallocarray(r->conns, cap, sizeof(*p))) == NULL) {
-			log_warn("%s: reallocarray", __func__);
-			evutil_closesocket(fd);
-			return;
-		}
-		r->conns = p;
-		r->capconns = cap;
-	}
-	if ((c = client_new(r, fd, sa, salen, r->nconns)) == NULL)
+	if ((c = client_new(r, fd, sa, salen)) == NULL)
 		return;
-	r->conns[r->nconns++] = c;
+	TAILQ_INSERT_TAIL(&r->conns, c, entry);
+	r->nconns++;
 }
 
 /* Accepts on a socket already listening (from systemd or wsd.c). */
@@ -252,26 +257,27 @@ relay_conf(const struct relay *r)
 	return (&r->conf);
 }
 
-/* The counters, for clients to update. */
-struct relay_stats *
-relay_stats(struct relay *r)
+/* Adds what one connection did to st. */
+static void
+relay_add_counts(struct relay_stats *st, const struct client *c)
 {
-	return (&r->stats);
+	struct client_counts	 cc;
+
+	client_counts(c, &cc);
+	st->frames_sent += cc.frames_sent;
+	st->frames_skipped += cc.frames_skipped;
+	st->bytes_sent += cc.bytes_sent;
+	st->refused += cc.refused;
+	st->dropped += cc.dropped;
 }
 
-/* Forgets a connection: the last one takes its slot. */
+/* Forgets a connection, keeping what it did in the totals. */
 void
-relay_remove(struct relay *r, struct client *c, size_t slot)
+relay_remove(struct relay *r, struct client *c)
 {
-	if (slot >= r->nconns || r->conns[slot] != c) {
-		log_warnx("%s: connection table out of step", __func__);
-		return;
-	}
+	relay_add_counts(&r->stats, c);
+	TAILQ_REMOVE(&r->conns, c, entry);
 	r->nconns--;
-	if (slot != r->nconns) {
-		r->conns[slot] = r->conns[r->nconns];
-		client_set_slot(r->conns[slot], slot);
-	}
 }
 
 /* Counts a new viewer; the first one starts the subscription. */
@@ -358,7 +364,12 @@ relay_base64(struct relay *r, struct frame *f)
 void
 relay_status(struct relay *r, struct evbuffer *out)
 {
-	struct frame	*f = frame_sub_latest(r->sub);
+	struct frame		*f = frame_sub_latest(r->sub);
+	struct relay_stats	 st = r->stats;
+	struct client		*c;
+
+	TAILQ_FOREACH(c, &r->conns, entry)
+		relay_add_counts(&st, c);
 
 	evbuffer_add_printf(out, "{\"clients\":%zu,\"connections\":%zu,"
 	    "\"max_clients\":%zu,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
@@ -368,9 +379,9 @@ relay_status(struct relay *r, struct evbuffer *out)
 	    "\"last_seq\":%llu},"
 	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu}\n",
 	    r->nviewers, r->nconns, r->conf.max_clients,
-	    r->stats.frames_sent, r->stats.frames_skipped, r->stats.bytes_sent,
-	    r->stats.accepted, r->stats.upgraded, r->stats.refused,
-	    r->stats.dropped, r->stats.base64_encoded,
+	    st.frames_sent, st.frames_skipped, st.bytes_sent,
+	    st.accepted, st.upgraded, st.refused,
+	    st.dropped, st.base64_encoded,
 	    frame_sub_state_name(frame_sub_state(r->sub)),
 	    frame_sub_frames(r->sub), frame_sub_reconnects(r->sub),
 	    f != NULL ? (unsigned long long)f->seq : 0ULL,

@@ -39,17 +39,6 @@ struct relay_conf {
 	struct auth_conf auth;			/* --htpasswd, --token-key */
 };
 
-struct relay_stats {
-	unsigned long long	 frames_sent;
-	unsigned long long	 frames_skipped;
-	unsigned long long	 bytes_sent;
-	unsigned long long	 accepted;	/* connections */
-	unsigned long long	 upgraded;	/* WebSocket sessions opened */
-	unsigned long long	 refused;	/* handshakes refused */
-	unsigned long long	 dropped;	/* dropped on timeouts */
-	unsigned long long	 base64_encoded;	/* frames encoded */
-};
-
 /* Creates the relay; NULL with cause on failure. */
 struct relay	*relay_new(struct event_base *base,
 		    const struct relay_conf *conf, char *cause,
@@ -70,10 +59,9 @@ void		 relay_status_line(char *buf, size_t len, void *arg);
 /* For client.c. */
 struct event_base *relay_base(const struct relay *r);
 const struct relay_conf *relay_conf(const struct relay *r);
-struct relay_stats *relay_stats(struct relay *r);
 struct auth	*relay_auth(struct relay *r);
-/* A connection ends: forgets it. */
-void		 relay_remove(struct relay *r, struct client *c, size_t slot);
+/* A connection ends: forgets it, adding its counts to the totals. */
+void		 relay_remove(struct relay *r, struct client *c);
 /* A client completed the handshake; -1 when there are too many. */
 int		 relay_join(struct relay *r);
 /* A client that joined leaves. */
