@@ -143,7 +143,7 @@ exec_read_out(evutil_socket_t fd, short what, void *arg)
  * The command's stderr: enough lines for a start-up banner and a reason
  * to exit, then a count, whatever it writes.
  */
-static struct log_rate exec_stderr = LOG_RATE_INIT_BURST("exec: stderr", 20);
+static struct log_rate exec_stderr = LOG_RATE_INIT_BURST("exec: stderr", 15);
 
 /* Reads the child's stderr and logs it line by line, never blocking. */
 static void
