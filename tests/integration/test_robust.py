@@ -237,10 +237,26 @@ def test_idle_stop_after_leaving_during_a_restart_backoff(daemons, tmp):
     s.close()
     wait_for(lambda: "stopped: no subscribers" in d.logtext(), timeout=5,
              what="the source stopped")
-    started = d.logtext().count("exec: started pid")
-    # No restart comes after the stop: wait out the longest backoff so far.
-    time.sleep(2)
-    assert d.logtext().count("exec: started pid") == started
+    # Stopping cancelled the pending restart: the next start is a subscriber's.
+    r = socket.socket(socket.AF_UNIX)
+    r.connect(path)
+    wait_for(lambda: d.logtext().count("source exec:false started") == 2,
+             what="started again for a new subscriber")
+    r.close()
+    wait_for(lambda: d.logtext().count("stopped: no subscribers") == 2, timeout=5,
+             what="stopped again")
+
+
+def test_idle_stop_after_leaving_while_the_camera_is_missing(daemons, tmp):
+    dev = os.path.join(tmp, "video9")
+    d, path = capd(daemons, tmp, "--source", "v4l2:" + dev, "--idle-stop", "0.5")
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    wait_for(lambda: "No such file or directory (retrying)" in d.logtext(),
+             what="the camera retried")
+    s.close()
+    wait_for(lambda: "stopped: no subscribers" in d.logtext(), timeout=5,
+             what="the source stopped")
 
 
 def test_idle_stop_after_the_last_of_several_leaves(daemons, tmp):
