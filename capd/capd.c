@@ -202,6 +202,10 @@ capd_status(char *buf, size_t len, void *arg)
 		    subs == 1 ? "" : "s");
 	else if (subs == 0)
 		snprintf(buf, len, "no subscribers, source stopping soon");
+	else if (server_refused(st->srv) > 0)
+		snprintf(buf, len, "streaming %.0f fps to %d subscriber%s, "
+		    "%llu refused at --max-subscribers", fps, subs,
+		    subs == 1 ? "" : "s", server_refused(st->srv));
 	else
 		snprintf(buf, len, "streaming %.0f fps to %d subscriber%s",
 		    fps, subs, subs == 1 ? "" : "s");

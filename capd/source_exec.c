@@ -27,7 +27,7 @@
 #define EXEC_BACKOFF_MAX	30000
 #define EXEC_STDERR_LINE	512
 #define EXEC_READ		65536
-#define EXEC_DROPS_MS		5000	/* between lines about dropped frames */
+#define EXEC_DROPS_S		5	/* between lines about dropped frames */
 
 struct exec_state {
 	struct jpeg_split	*split;
@@ -48,7 +48,7 @@ static int	exec_spawn(struct source *, char *, size_t);
 
 /*
  * Logs what the splitter dropped since the last line, in one line at most
- * every EXEC_DROPS_MS: a broken command repeats its faults endlessly.
+ * every EXEC_DROPS_S: a broken command repeats its faults endlessly.
  */
 static void
 exec_log_drops(struct source *src, int now)
@@ -63,7 +63,7 @@ exec_log_drops(struct source *src, int now)
 	gettimeofday(&tv, NULL);
 	timersub(&tv, &es->drops_logged, &d);
 	if (!now && es->drops_logged.tv_sec != 0 &&
-	    d.tv_sec * 1000 + d.tv_usec / 1000 < EXEC_DROPS_MS)
+	    d.tv_sec < EXEC_DROPS_S)
 		return;
 	line[0] = '\0';
 #define EXEC_DROP(field, what) do {					\

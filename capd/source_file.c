@@ -23,8 +23,7 @@
 #include "source.h"
 
 /* What is mapped at most: the first bytes of a larger file. */
-#define FILE_MAX_SIZE	(sizeof(size_t) > 4 ? (size_t)1 << 36 : \
-			    (size_t)1 << 30)
+#define FILE_MAX_SIZE	((size_t)(sizeof(size_t) > 4 ? 1ULL << 36 : 1ULL << 30))
 #define FILE_MAX_FRAMES	(1 << 20)	/* index entries at most */
 
 struct file_frame {

@@ -1,6 +1,7 @@
 """Misbehaving sources and hostile clients: bounded logs, CPU and memory."""
 import http.client
 import os
+import re
 import socket
 import subprocess
 import time
@@ -309,7 +310,9 @@ def test_huge_declared_picture_is_dropped_before_rotation(daemons, tmp):
 # capd: refused subscribers.
 
 def test_refused_subscribers_are_logged_per_episode(daemons, tmp):
-    d, path = capd(daemons, tmp, "--source", "test", "--max-subscribers", "2")
+    n = Notifications(tmp)
+    d, path = capd(daemons, tmp, "--source", "test", "--max-subscribers", "2",
+                   env={"NOTIFY_SOCKET": n.path})
     a, b = FrameReader(path), FrameReader(path)
     a.part()
     b.part()
@@ -321,20 +324,27 @@ def test_refused_subscribers_are_logged_per_episode(daemons, tmp):
         s.close()
     a.close()
     # Until capd has seen a leave, a newcomer is still refused (and counted).
-    refused = 50
+    refused, kept = 50, []
 
     def admitted():
         nonlocal refused
         try:
-            return FrameReader(path, timeout=5).part()
+            r = FrameReader(path, timeout=5)
+            r.part()
+            kept.append(r)
+            return True
         except EOFError:
             refused += 1
-            return None
+            return False
     wait_for(admitted, what="a subscriber admitted again")
     log = d.logtext()
     assert log.count("subscribers refused: limit of 2 reached") == 1, log
     assert "subscribers accepted again: %d refused at the limit" % refused in log, log
+    n.wait(lambda m: re.fullmatch(r"STATUS=streaming \d+ fps to 2 subscribers, %d refused "
+                                  r"at --max-subscribers" % refused, m),
+           "the count in the status")
     b.close()
+    kept[0].close()
 
 
 # capd: file: maps the file.
