@@ -28,6 +28,8 @@
 #include "version.h"
 
 #define CAPD_MAX_CTRLS	64
+#define CAPD_MIN_PIXELS	(4096ULL * 3072)	/* --max-pixels at least */
+#define CAPD_WATCH_MS	5000	/* after the warm-up: "no frame" said */
 
 /* What the status line is computed from. */
 struct capd_status {
@@ -59,6 +61,9 @@ usage(FILE *f)
 "  --max-subscribers N   subscribers at most (default 64)\n"
 "  --max-frame-size N    drop frames larger than N bytes; K and M suffixes\n"
 "                        (default 4M)\n"
+"  --max-pixels N        drop frames whose header declares more pixels,\n"
+"                        before any flip, rotation or decoding (default:\n"
+"                        4 times --size, at least 4096x3072)\n"
 "  --hflip, --vflip      mirror the image\n"
 "  --rotate DEG          rotate by 0, 90, 180 or 270 degrees\n"
 "  --ctrl NAME=VALUE     set a camera control at start (repeatable)\n"
@@ -188,6 +193,10 @@ capd_status(char *buf, size_t len, void *arg)
 		    subs == 1 ? "" : "s");
 	else if (subs == 0)
 		snprintf(buf, len, "no subscribers, source stopping soon");
+	else if (server_refused(st->srv) > 0)
+		snprintf(buf, len, "streaming %.0f fps to %d subscriber%s, "
+		    "%llu refused at --max-subscribers", fps, subs,
+		    subs == 1 ? "" : "s", server_refused(st->srv));
 	else
 		snprintf(buf, len, "streaming %.0f fps to %d subscriber%s",
 		    fps, subs, subs == 1 ? "" : "s");
@@ -217,6 +226,7 @@ main(int argc, char *argv[])
 		{ "write-timeout",	required_argument,	NULL, 't' },
 		{ "max-subscribers",	required_argument,	NULL, 'n' },
 		{ "max-frame-size",	required_argument,	NULL, 'M' },
+		{ "max-pixels",		required_argument,	NULL, 'P' },
 		{ "hflip",		no_argument,		NULL, 'H' },
 		{ "vflip",		no_argument,		NULL, 'V' },
 		{ "rotate",		required_argument,	NULL, 'r' },
@@ -305,6 +315,10 @@ main(int argc, char *argv[])
 			sconf.max_frame = capd_bytes("--max-frame-size",
 			    optarg);
 			break;
+		case 'P':
+			sconf.max_pixels = capd_number("--max-pixels", optarg,
+			    1, 1LL << 40);
+			break;
 		case 'H':
 			sconf.hflip = 1;
 			break;
@@ -353,6 +367,12 @@ main(int argc, char *argv[])
 	if (vconf.warmup_ms < 0)
 		vconf.warmup_ms = (strncmp(sconf.spec, "v4l2:", 5) == 0 ||
 		    strncmp(sconf.spec, "exec:", 5) == 0) ? 800 : 0;
+	sconf.watch_ms = vconf.warmup_ms + CAPD_WATCH_MS;
+	if (sconf.max_pixels == 0) {
+		sconf.max_pixels = 4ULL * sconf.width * sconf.height;
+		if (sconf.max_pixels < CAPD_MIN_PIXELS)
+			sconf.max_pixels = CAPD_MIN_PIXELS;
+	}
 
 	if (list_controls && strncmp(sconf.spec, "v4l2:", 5) != 0)
 		log_usage("--list-controls: needs --source v4l2:DEVICE");

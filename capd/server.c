@@ -15,6 +15,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "accept_pause.h"
 #include "backoff.h"
 #include "frame.h"
 #include "log.h"
@@ -55,9 +56,23 @@ struct server {
 	unsigned long long	 frames;
 	unsigned long long	 warmup_dropped;
 	char			 problem[256];	/* last source failure */
+	struct accept_pause	*ap;		/* out of descriptors */
+	unsigned long long	 refused;	/* at --max-subscribers */
+	unsigned long long	 refused_episode;
 };
 
 static void	server_source_start(struct server *);
+
+/* Nobody is left and the source runs: it stops after --idle-stop. */
+static void
+server_idle_arm(struct server *srv)
+{
+	struct timeval tv = { srv->conf->idle_stop_ms / 1000,
+	    (srv->conf->idle_stop_ms % 1000) * 1000 };
+
+	if (srv->nsubs == 0 && srv->src != NULL && srv->src->running)
+		evtimer_add(srv->ev_idle, &tv);
+}
 
 /* Closes a subscriber and releases what it holds. */
 static void
@@ -76,11 +91,7 @@ server_sub_free(struct sub *s, const char *why)
 	slot_clear(&s->slot);
 	close(s->fd);
 	free(s);
-	if (srv->nsubs == 0 && srv->src != NULL && srv->src->running) {
-		struct timeval tv = { srv->conf->idle_stop_ms / 1000,
-		    (srv->conf->idle_stop_ms % 1000) * 1000 };
-		evtimer_add(srv->ev_idle, &tv);
-	}
+	server_idle_arm(srv);
 	if (srv->nsubs == 0)
 		evtimer_del(srv->ev_retry);
 }
@@ -165,10 +176,18 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct sub	*s;
 
 	if (srv->nsubs >= srv->conf->max_subscribers) {
-		log_warnx("subscriber refused: limit of %d reached",
-		    srv->conf->max_subscribers);
+		/* One line when refusing begins, one when it ends. */
+		if (srv->refused_episode++ == 0)
+			log_warnx("subscribers refused: limit of %d reached",
+			    srv->conf->max_subscribers);
+		srv->refused++;
 		close(fd);
 		return;
+	}
+	if (srv->refused_episode > 0) {
+		log_info("subscribers accepted again: %llu refused at the "
+		    "limit", srv->refused_episode);
+		srv->refused_episode = 0;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->out = evbuffer_new()) == NULL) {
@@ -221,6 +240,8 @@ server_source_start(struct server *srv)
 		srv->started_ms = mono_ms();
 		backoff_reset(&srv->retry);
 		log_info("source %s started", srv->src->conf->spec);
+		/* Whoever asked may have left while it started. */
+		server_idle_arm(srv);
 		return;
 	}
 	ms = backoff_next(&srv->retry, &tv);
@@ -269,7 +290,10 @@ server_publish(struct server *srv, const unsigned char *jpeg, size_t len,
 	}
 	f = frame_from_jpeg(jpeg, len, srv->seq + 1, ts, cause, sizeof(cause));
 	if (f == NULL) {
-		log_warnx("frame of %zu bytes dropped: %s", len, cause);
+		static struct log_rate lr = LOG_RATE_INIT("dropped frames");
+
+		log_rate_warnx(&lr, "frame of %zu bytes dropped: %s", len,
+		    cause);
 		return;
 	}
 	srv->seq++;
@@ -379,8 +403,10 @@ server_new(struct event_base *base, const struct server_conf *conf,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
 	srv->ev_idle = evtimer_new(base, server_idle, srv);
 	srv->ev_retry = evtimer_new(base, server_retry, srv);
+	srv->ap = accept_pause_new(base, cause, causelen);
 	if (srv->listener == NULL || srv->ev_idle == NULL ||
-	    srv->ev_retry == NULL) {
+	    srv->ev_retry == NULL || srv->ap == NULL ||
+	    accept_pause_add(srv->ap, srv->listener) == -1) {
 		snprintf(cause, causelen, "cannot set up events");
 		if (srv->listener == NULL)
 			close(fd);
@@ -417,6 +443,7 @@ server_free(struct server *srv)
 		event_free(srv->ev_idle);
 	if (srv->ev_retry != NULL)
 		event_free(srv->ev_retry);
+	accept_pause_free(srv->ap);
 	frame_unref(srv->latest);
 	free(srv);
 }
@@ -433,6 +460,13 @@ unsigned long long
 server_frames(const struct server *srv)
 {
 	return (srv->frames);
+}
+
+/* Subscribers refused at --max-subscribers. */
+unsigned long long
+server_refused(const struct server *srv)
+{
+	return (srv->refused);
 }
 
 /* The source's last failure since its last frame, or NULL. */

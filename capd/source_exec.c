@@ -28,10 +28,12 @@
 #define EXEC_BACKOFF_MAX	30000
 #define EXEC_STDERR_LINE	512
 #define EXEC_READ		65536
+#define EXEC_DROPS_S		5	/* between lines about dropped frames */
 
 struct exec_state {
 	struct jpeg_split	*split;
 	struct jpeg_split_stats	 logged;	/* counters already logged */
+	struct timeval		 drops_logged;	/* when they were */
 	pid_t			 pid;		/* running child, or -1 */
 	pid_t			 dying;		/* child being stopped, or -1 */
 	int			 out, err;	/* pipes from the child */
@@ -45,32 +47,48 @@ struct exec_state {
 
 static int	exec_spawn(struct source *, char *, size_t);
 
-/* Logs what the splitter dropped since the last call. */
+/*
+ * Logs what the splitter dropped since the last line, in one line at most
+ * every EXEC_DROPS_S: a broken command repeats its faults endlessly.
+ */
 static void
-exec_log_drops(struct source *src)
+exec_log_drops(struct source *src, int now)
 {
 	struct exec_state	*es = src->priv;
 	struct jpeg_split_stats	 st;
+	struct timeval		 tv, d;
+	char			 line[256];
+	size_t			 n = 0;
 
 	jpeg_split_stats(es->split, &st);
-	if (st.dropped_oversize > es->logged.dropped_oversize)
-		log_warnx("exec: %llu frame(s) over --max-frame-size dropped",
-		    (unsigned long long)(st.dropped_oversize -
-		    es->logged.dropped_oversize));
-	if (st.dropped_truncated > es->logged.dropped_truncated)
-		log_warnx("exec: %llu truncated frame(s) dropped",
-		    (unsigned long long)(st.dropped_truncated -
-		    es->logged.dropped_truncated));
-	if (st.dropped_corrupt > es->logged.dropped_corrupt)
-		log_warnx("exec: %llu corrupt frame(s) dropped",
-		    (unsigned long long)(st.dropped_corrupt -
-		    es->logged.dropped_corrupt));
-	if (st.garbage_bytes >= es->logged.garbage_bytes + 1024 * 1024)
-		log_warnx("exec: %llu bytes outside any JPEG skipped",
-		    (unsigned long long)st.garbage_bytes);
+	gettimeofday(&tv, NULL);
+	timersub(&tv, &es->drops_logged, &d);
+	if (!now && es->drops_logged.tv_sec != 0 &&
+	    d.tv_sec < EXEC_DROPS_S)
+		return;
+	line[0] = '\0';
+#define EXEC_DROP(field, what) do {					\
+	if (st.field > es->logged.field && n < sizeof(line))		\
+		n += snprintf(line + n, sizeof(line) - n, "%s%llu %s",	\
+		    n ? ", " : "",					\
+		    (unsigned long long)(st.field - es->logged.field), what);\
+} while (0)
+	EXEC_DROP(dropped_oversize, "over --max-frame-size");
+	EXEC_DROP(dropped_truncated, "truncated");
+	EXEC_DROP(dropped_corrupt, "corrupt");
+#undef EXEC_DROP
+	if (st.garbage_bytes >= es->logged.garbage_bytes + 1024 * 1024 &&
+	    n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - n, "%s%llu bytes "
+		    "outside any JPEG", n ? ", " : "", (unsigned long long)
+		    (st.garbage_bytes - es->logged.garbage_bytes));
 	else
 		st.garbage_bytes = es->logged.garbage_bytes;
+	if (n == 0)
+		return;
+	log_warnx("exec: dropped %s", line);
 	es->logged = st;
+	es->drops_logged = tv;
 }
 
 /* A whole JPEG from the splitter. */
@@ -111,13 +129,22 @@ exec_read_out(evutil_socket_t fd, short what, void *arg)
 	if (n <= 0) {
 		exec_close_pipe(&es->out, &es->ev_out);
 		jpeg_split_reset(es->split);
-		exec_log_drops(src);
+		exec_log_drops(src, 1);
 		return;
 	}
-	if (jpeg_split_feed(es->split, es->buf, n, exec_frame, src) == -1)
-		log_warnx("exec: out of memory splitting frames");
-	exec_log_drops(src);
+	if (jpeg_split_feed(es->split, es->buf, n, exec_frame, src) == -1) {
+		static struct log_rate lr = LOG_RATE_INIT("exec memory");
+
+		log_rate_warnx(&lr, "exec: out of memory splitting frames");
+	}
+	exec_log_drops(src, 0);
 }
+
+/*
+ * The command's stderr: enough lines for a start-up banner and a reason
+ * to exit, then a count, whatever it writes.
+ */
+static struct log_rate exec_stderr = LOG_RATE_INIT_BURST("exec: stderr", 15);
 
 /* Reads the child's stderr and logs it line by line, never blocking. */
 static void
@@ -133,7 +160,8 @@ exec_read_err(evutil_socket_t fd, short what, void *arg)
 		return;
 	if (n <= 0) {
 		if (es->linelen > 0)
-			log_info("exec: %.*s", (int)es->linelen, es->line);
+			log_rate_info(&exec_stderr, "exec: %.*s",
+			    (int)es->linelen, es->line);
 		es->linelen = 0;
 		exec_close_pipe(&es->err, &es->ev_err);
 		return;
@@ -142,8 +170,8 @@ exec_read_err(evutil_socket_t fd, short what, void *arg)
 		if (buf[i] == '\n' || buf[i] == '\r' ||
 		    es->linelen == sizeof(es->line)) {
 			if (es->linelen > 0)
-				log_info("exec: %.*s", (int)es->linelen,
-				    es->line);
+				log_rate_info(&exec_stderr, "exec: %.*s",
+				    (int)es->linelen, es->line);
 			es->linelen = 0;
 			if (buf[i] == '\n' || buf[i] == '\r')
 				continue;

@@ -304,7 +304,10 @@ v4l2_frame(struct source *src, const unsigned char *data, size_t len,
 		    vs->width, vs->height, vs->stride, src->conf->quality,
 		    &jpeg, cause, sizeof(cause));
 		if (n == -1) {
-			log_warnx("v4l2: frame dropped: %s", cause);
+			static struct log_rate lr = LOG_RATE_INIT("v4l2 drops");
+
+			log_rate_warnx(&lr, "v4l2: frame dropped: %s",
+			    cause);
 			return;
 		}
 	} else if (len < 4 || data[0] != 0xff || data[1] != 0xd8) {

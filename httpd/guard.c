@@ -207,10 +207,12 @@ guard_check(struct guard *g, struct evhttp_request *req, int metrics)
 	if (hdr != NULL) {
 		char		*peer = NULL;
 		ev_uint16_t	 port = 0;
+		static struct log_rate lr =
+		    LOG_RATE_INIT_BURST("failed logins", 10);
 
 		if (evcon != NULL)
 			evhttp_connection_get_peer(evcon, &peer, &port);
-		log_info("%s: %s: %s", peer != NULL ? peer : "-",
+		log_rate_info(&lr, "%s: %s: %s", peer != NULL ? peer : "-",
 		    evhttp_request_get_uri(req), cause);
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(req),

@@ -16,6 +16,8 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "accept_pause.h"
+
 #include "auth.h"
 #include "feed.h"
 #include "listen_addr.h"
@@ -57,6 +59,15 @@ static const struct option httpd_opts[] = {
 	{ "version",		no_argument,		NULL, 'R' },
 	{ NULL,			0,			NULL, 0 }
 };
+
+/* Puts one of evhttp's listeners in the accept pause's care. */
+static void
+httpd_pause_listener(struct evhttp_bound_socket *bound, void *arg)
+{
+	if (accept_pause_add(arg, evhttp_bound_socket_get_listener(bound)) ==
+	    -1)
+		fatalx("too many listening sockets");
+}
 
 /* Prints the options. */
 static void
@@ -200,6 +211,7 @@ main(int argc, char **argv)
 	struct event	*sigterm, *sigint, *sighup;
 	struct web	*w;
 	struct notify	*notify;
+	struct accept_pause *pause;
 	const char	*user = NULL;
 	char		 cause[512];
 	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
@@ -332,6 +344,9 @@ main(int argc, char **argv)
 			    fds[i]);
 		log_info("listening on socket %d from systemd", fds[i]);
 	}
+	if ((pause = accept_pause_new(base, cause, sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+	evhttp_foreach_bound_socket(w->http, httpd_pause_listener, pause);
 	if (user != NULL && privdrop_user(user, NULL, cause,
 	    sizeof(cause)) == -1)
 		fatalx("--user: %s", cause);
@@ -359,6 +374,7 @@ main(int argc, char **argv)
 
 	notify_free(notify);
 	web_free(w);
+	accept_pause_free(pause);
 	event_free(sigterm);
 	event_free(sigint);
 	event_free(sighup);

@@ -138,10 +138,13 @@ client_linger(struct client *c)
 void
 client_refuse(struct client *c, int status, const char *reason)
 {
+	static struct log_rate lr =
+	    LOG_RATE_INIT_BURST("refused handshakes", 10);
 	char	 buf[512];
 	int	 n;
 
-	log_info("%s: refused with %d: %s", c->addr, status, reason);
+	log_rate_info(&lr, "%s: refused with %d: %s", c->addr, status,
+	    reason);
 	c->counts.refused = 1;
 	client_end_session(c);
 	n = ws_handshake_error(buf, sizeof(buf), status, reason);

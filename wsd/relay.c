@@ -13,14 +13,13 @@
 
 #include <openssl/evp.h>
 
+#include "accept_pause.h"
 #include "client.h"
 #include "frame.h"
 #include "frame_sub.h"
 #include "log.h"
 #include "relay.h"
 #include "ws_codec.h"
-
-#define RELAY_ACCEPT_PAUSE	1	/* s not accepting after EMFILE */
 
 /* Counters for /status. */
 struct relay_stats {
@@ -39,7 +38,7 @@ struct relay {
 	struct relay_conf	 conf;
 	struct evconnlistener	*listeners[RELAY_LISTEN_MAX];
 	size_t			 nlisteners;
-	struct event		*ev_resume;	/* re-enables accepting */
+	struct accept_pause	*ap;		/* out of descriptors */
 	struct event		*ev_unsub;	/* stops the link, nobody left */
 
 	struct clients		 conns;		/* every connection */
@@ -54,7 +53,6 @@ struct relay {
 	struct relay_stats	 stats;		/* of connections gone */
 };
 
-static void	relay_resume(evutil_socket_t, short, void *);
 static void	relay_unsubscribe(evutil_socket_t, short, void *);
 
 /* A frame from capd: offered to every connection (only open ones take it). */
@@ -96,9 +94,9 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	TAILQ_INIT(&r->conns);
 	r->sub = frame_sub_new(base, conf->frames, conf->max_frame,
 	    relay_frame, relay_sub_state, r);
-	r->ev_resume = evtimer_new(base, relay_resume, r);
+	r->ap = accept_pause_new(base, cause, causelen);
 	r->ev_unsub = evtimer_new(base, relay_unsubscribe, r);
-	if (r->sub == NULL || r->ev_resume == NULL || r->ev_unsub == NULL) {
+	if (r->sub == NULL || r->ap == NULL || r->ev_unsub == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		relay_free(r);
 		return (NULL);
@@ -126,8 +124,7 @@ relay_free(struct relay *r)
 		client_free(c);
 	if (r->sub != NULL)
 		frame_sub_free(r->sub);
-	if (r->ev_resume != NULL)
-		event_free(r->ev_resume);
+	accept_pause_free(r->ap);
 	if (r->ev_unsub != NULL)
 		event_free(r->ev_unsub);
 	frame_unref(r->b64);
@@ -160,31 +157,6 @@ struct auth *
 relay_auth(struct relay *r)
 {
 	return (r->auth);
-}
-
-/* Re-enables the listeners after a pause. */
-static void
-relay_resume(evutil_socket_t fd, short what, void *arg)
-{
-	struct relay	*r = arg;
-	size_t		 i;
-
-	for (i = 0; i < r->nlisteners; i++)
-		evconnlistener_enable(r->listeners[i]);
-}
-
-/* accept() failed (out of descriptors?): pause accepting for a moment. */
-static void
-relay_accept_error(struct evconnlistener *l, void *arg)
-{
-	struct relay	*r = arg;
-	struct timeval	 tv = { RELAY_ACCEPT_PAUSE, 0 };
-	size_t		 i;
-
-	log_warn("accept");
-	for (i = 0; i < r->nlisteners; i++)
-		evconnlistener_disable(r->listeners[i]);
-	evtimer_add(r->ev_resume, &tv);
 }
 
 /* A new connection. */
@@ -227,7 +199,11 @@ relay_listen_fd(struct relay *r, int fd, char *cause, size_t causelen)
 		snprintf(cause, causelen, "socket %d: %s", fd, strerror(errno));
 		return (-1);
 	}
-	evconnlistener_set_error_cb(l, relay_accept_error);
+	if (accept_pause_add(r->ap, l) == -1) {
+		snprintf(cause, causelen, "too many listeners");
+		evconnlistener_free(l);
+		return (-1);
+	}
 	r->listeners[r->nlisteners++] = l;
 	return (0);
 }
