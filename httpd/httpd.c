@@ -48,6 +48,7 @@ static const struct option httpd_opts[] = {
 	{ "max-frame-size",	required_argument,	NULL, 'M' },
 	{ "ws-port",		required_argument,	NULL, 'p' },
 	{ "ws-path",		required_argument,	NULL, 'P' },
+	{ "ws-handoff",		required_argument,	NULL, 'W' },
 	{ "htpasswd",		required_argument,	NULL, 'A' },
 	{ "metrics-htpasswd",	required_argument,	NULL, 'B' },
 	{ "token-key",		required_argument,	NULL, 'K' },
@@ -88,8 +89,11 @@ httpd_usage(FILE *f)
 "  --idle-timeout SEC     request and keep-alive timeout (default 15)\n"
 "  --max-frame-size N     largest frame accepted from capd; K and M\n"
 "                         suffixes (default 8M)\n"
-"  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
-"                         page's own origin, for a reverse proxy)\n"
+"  --ws-handoff PATH      hand WebSocket upgrades to wsd on this Unix socket\n"
+"                         (e.g. /run/campipe/wsd.sock; docs/handoff.md):\n"
+"                         one port for pages and WebSocket\n"
+"  --ws-port PORT         wsd's port for /api/config (default 8081, or 0\n"
+"                         with --ws-handoff; 0: the page's own origin)\n"
 "  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
 "  --htpasswd FILE        require HTTP Basic users from FILE (docs/auth.md;\n"
 "                         re-read on SIGHUP)\n"
@@ -215,6 +219,7 @@ main(int argc, char **argv)
 	const char	*user = NULL;
 	char		 cause[512];
 	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
+	int		 ws_port_set = 0;
 
 	memset(&conf, 0, sizeof(conf));
 	conf.frames = HTTPD_DEFAULT_FRAMES;
@@ -272,6 +277,10 @@ main(int argc, char **argv)
 		case 'p':
 			conf.ws_port = httpd_number("ws-port", optarg, 0,
 			    65535);
+			ws_port_set = 1;
+			break;
+		case 'W':
+			conf.ws_handoff = optarg;
 			break;
 		case 'P':
 			if (*optarg != '/')
@@ -317,6 +326,9 @@ main(int argc, char **argv)
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
 	log_setverbose(verbose);
+	/* With the handoff the page's own origin serves the WebSocket. */
+	if (conf.ws_handoff != NULL && !ws_port_set)
+		conf.ws_port = 0;
 	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
 	    sizeof(cause))) == -1)
@@ -365,6 +377,8 @@ main(int argc, char **argv)
 			    conf.listen[i]);
 	}
 	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
+	if (conf.ws_handoff != NULL)
+		log_info("handing WebSocket upgrades to %s", conf.ws_handoff);
 
 	if ((notify = notify_new(base, httpd_status, w, cause,
 	    sizeof(cause))) == NULL)

@@ -21,9 +21,11 @@
 #include <event2/keyvalq_struct.h>
 
 #include "api.h"
+#include "auth_basic.h"
 #include "feed.h"
 #include "files.h"
 #include "guard.h"
+#include "handoff.h"
 #include "mjpeg.h"
 #include "mono.h"
 #include "prom.h"
@@ -185,6 +187,31 @@ web_on_request(struct evhttp_request *req, void *arg)
 	web_dispatch(w, req);
 }
 
+/* Passes a WebSocket upgrade that passed the checks to wsd. */
+static void
+web_handoff(struct web *w, struct evhttp_request *req)
+{
+	struct evhttp_connection	*evcon;
+	const struct sockaddr		*sa = NULL;
+	const char			*hdr;
+	char				 user[AUTH_BASIC_MAX_USER + 1];
+	char				 pass[AUTH_BASIC_MAX_PASS + 1];
+	char				 cause[128];
+	int				 have_user = 0;
+
+	if ((evcon = evhttp_request_get_connection(req)) != NULL)
+		sa = evhttp_connection_get_addr(evcon);
+	/* The guard verified these credentials: the user is known. */
+	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (guard_enabled(w->guard) && hdr != NULL &&
+	    auth_basic_parse(hdr, strlen(hdr), user, pass, cause,
+	    sizeof(cause)) == 0)
+		have_user = 1;
+	explicit_bzero(pass, sizeof(pass));
+	handoff_request(w->handoff, req, sa, have_user ? user : NULL);
+}
+
 /* Routes a request that passed the checks to its handler. */
 static void
 web_dispatch(struct web *w, struct evhttp_request *req)
@@ -193,6 +220,11 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 	const struct web_route		*r;
 	const char			*path, *query;
 
+	/* Any WebSocket path: wsd decides from the head. */
+	if (w->handoff != NULL && handoff_is_upgrade(req)) {
+		web_handoff(w, req);
+		return;
+	}
 	path = evhttp_uri_get_path(uri);
 	query = evhttp_uri_get_query(uri);
 	if ((r = web_route(path, query)) != NULL)
@@ -264,6 +296,9 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 	if ((w->guard = guard_new(base, conf, web_resume, w, cause,
 	    causelen)) == NULL)
 		goto fail;
+	if (conf->ws_handoff != NULL && (w->handoff = handoff_new(base,
+	    conf->ws_handoff, cause, causelen)) == NULL)
+		goto fail;
 	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
 	evhttp_set_timeout(w->http, conf->idle_timeout);
@@ -291,6 +326,7 @@ web_free(struct web *w)
 	if (w->stills != NULL)
 		stills_free(w->stills);
 	guard_free(w->guard);
+	handoff_free(w->handoff);
 	if (w->http != NULL)
 		evhttp_free(w->http);
 	feed_free(w->feed);

@@ -18,6 +18,7 @@ struct evhttp;
 struct evhttp_request;
 struct feed;
 struct guard;
+struct handoff;
 struct stills;
 struct mjpeg;
 
@@ -34,6 +35,7 @@ struct web_conf {
 	int		 idle_timeout;	/* seconds for requests and keep-alive */
 	size_t		 max_frame;	/* largest JPEG accepted from capd */
 	int		 ws_port;	/* for /api/config */
+	const char	*ws_handoff;	/* wsd's handoff socket, or NULL */
 	const char	*ws_path;
 	const char	*htpasswd;	/* NULL: no authentication */
 	const char	*metrics_htpasswd; /* NULL: as for other paths */
@@ -65,6 +67,7 @@ struct web {
 	struct stills		*stills;
 	struct mjpeg		*mjpeg;
 	struct guard		*guard;
+	struct handoff		*handoff;	/* --ws-handoff, or NULL */
 	struct web_stats	 stats;
 	struct admit		 admit;		/* --max-clients */
 	double			 started;	/* monotonic seconds */

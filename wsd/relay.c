@@ -17,6 +17,7 @@
 #include "client.h"
 #include "frame.h"
 #include "frame_sub.h"
+#include "handoff_rec.h"
 #include "log.h"
 #include "relay.h"
 #include "ws_codec.h"
@@ -159,12 +160,13 @@ relay_auth(struct relay *r)
 	return (r->auth);
 }
 
-/* A new connection. */
-static void
-relay_accept(struct evconnlistener *l, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
+/*
+ * Admits a new connection (accepted, or handed over by httpd) within
+ * --max-clients' connection bound.  NULL (socket closed) when refused.
+ */
+static struct client *
+relay_admit(struct relay *r, int fd, const struct sockaddr *sa, int salen)
 {
-	struct relay	*r = arg;
 	struct client	*c;
 
 	r->stats.accepted++;
@@ -174,13 +176,46 @@ relay_accept(struct evconnlistener *l, evutil_socket_t fd,
 		r->full = 1;
 		r->stats.refused++;
 		evutil_closesocket(fd);
-		return;
+		return (NULL);
 	}
 	r->full = 0;
 	if ((c = client_new(r, fd, sa, salen)) == NULL)
-		return;
+		return (NULL);
 	TAILQ_INSERT_TAIL(&r->conns, c, entry);
 	r->nconns++;
+	return (c);
+}
+
+/* A new connection. */
+static void
+relay_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	relay_admit(arg, fd, sa, salen);
+}
+
+/*
+ * A connection httpd handed over: admitted like an accepted one, its
+ * request head read from the record.
+ */
+void
+relay_adopt(struct relay *r, int fd, const struct handoff_rec *rec)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
+	struct client		*c;
+
+	evutil_make_socket_nonblocking(fd);
+	if (rec->salen != 0) {
+		memcpy(&ss, &rec->sa, rec->salen);
+		sslen = rec->salen;
+	} else if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+		memset(&ss, 0, sizeof(ss));
+		sslen = sizeof(struct sockaddr);
+	}
+	if ((c = relay_admit(r, fd, (struct sockaddr *)&ss, sslen)) == NULL)
+		return;
+	client_adopt_head(c, rec->head, rec->headlen, rec->user);
 }
 
 /* Accepts on a socket already listening (from systemd or wsd.c). */
