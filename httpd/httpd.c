@@ -29,6 +29,7 @@
 
 #include "guard.h"
 #include "web.h"
+#include "xff.h"
 #include "version.h"
 
 #define HTTPD_DEFAULT_LISTEN	"127.0.0.1:8080"
@@ -49,6 +50,7 @@ static const struct option httpd_opts[] = {
 	{ "ws-port",		required_argument,	NULL, 'p' },
 	{ "ws-path",		required_argument,	NULL, 'P' },
 	{ "ws-handoff",		required_argument,	NULL, 'W' },
+	{ "trusted-proxy",	required_argument,	NULL, 'X' },
 	{ "htpasswd",		required_argument,	NULL, 'A' },
 	{ "metrics-htpasswd",	required_argument,	NULL, 'B' },
 	{ "token-key",		required_argument,	NULL, 'K' },
@@ -95,6 +97,8 @@ httpd_usage(FILE *f)
 "  --ws-port PORT         wsd's port for /api/config (default 8081, or 0\n"
 "                         with --ws-handoff; 0: the page's own origin)\n"
 "  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
+"  --trusted-proxy ADDR   a reverse proxy whose X-Forwarded-For names the\n"
+"                         client for login delays and limits; repeatable\n"
 "  --htpasswd FILE        require HTTP Basic users from FILE (docs/auth.md;\n"
 "                         re-read on SIGHUP)\n"
 "  --metrics-htpasswd FILE  other users for /metrics (default: --htpasswd)\n"
@@ -281,6 +285,16 @@ main(int argc, char **argv)
 			break;
 		case 'W':
 			conf.ws_handoff = optarg;
+			break;
+		case 'X':
+			if (conf.nproxies == WEB_PROXIES_MAX)
+				log_usage("--trusted-proxy: at most %d",
+				    WEB_PROXIES_MAX);
+			if (xff_parse_proxy(optarg,
+			    &conf.proxies[conf.nproxies], cause,
+			    sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			conf.nproxies++;
 			break;
 		case 'P':
 			if (*optarg != '/')

@@ -31,6 +31,7 @@
 #include "prom.h"
 #include "stills.h"
 #include "web.h"
+#include "xff.h"
 
 #define WEB_MAX_HEADERS	8192
 #define WEB_MAX_BODY	1024
@@ -79,6 +80,28 @@ web_reply_text(struct evhttp_request *req, int code, const char *reason,
 	evhttp_send_reply(req, code, reason, b);
 	if (b != NULL)
 		evbuffer_free(b);
+}
+
+/* The client's address, believing X-Forwarded-For from trusted proxies. */
+const struct sockaddr *
+web_client_addr(const struct web *w, struct evhttp_request *req,
+    struct sockaddr_storage *buf)
+{
+	struct evhttp_connection	*evcon;
+	const struct sockaddr		*peer;
+	const char			*xff;
+	socklen_t			 len;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL)
+		return (NULL);
+	peer = evhttp_connection_get_addr(evcon);
+	if (w->conf->nproxies == 0 ||
+	    !xff_trusted(peer, w->conf->proxies, w->conf->nproxies) ||
+	    (xff = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "X-Forwarded-For")) == NULL ||
+	    xff_parse_last(xff, buf, &len) == -1)
+		return (peer);
+	return ((const struct sockaddr *)buf);
 }
 
 /*
@@ -191,16 +214,15 @@ web_on_request(struct evhttp_request *req, void *arg)
 static void
 web_handoff(struct web *w, struct evhttp_request *req)
 {
-	struct evhttp_connection	*evcon;
-	const struct sockaddr		*sa = NULL;
+	struct sockaddr_storage		 ss;
+	const struct sockaddr		*sa;
 	const char			*hdr;
 	char				 user[AUTH_BASIC_MAX_USER + 1];
 	char				 pass[AUTH_BASIC_MAX_PASS + 1];
 	char				 cause[128];
 	int				 have_user = 0;
 
-	if ((evcon = evhttp_request_get_connection(req)) != NULL)
-		sa = evhttp_connection_get_addr(evcon);
+	sa = web_client_addr(w, req, &ss);
 	/* The guard verified these credentials: the user is known. */
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");

@@ -5,6 +5,7 @@
 #ifndef HTTPD_WEB_H
 #define HTTPD_WEB_H
 
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include "admit.h"
 
 #define WEB_LISTEN_MAX	8
+#define WEB_PROXIES_MAX	8
 
 struct event_base;
 struct evhttp;
@@ -36,6 +38,8 @@ struct web_conf {
 	size_t		 max_frame;	/* largest JPEG accepted from capd */
 	int		 ws_port;	/* for /api/config */
 	const char	*ws_handoff;	/* wsd's handoff socket, or NULL */
+	struct sockaddr_storage proxies[WEB_PROXIES_MAX]; /* --trusted-proxy */
+	size_t		 nproxies;
 	const char	*ws_path;
 	const char	*htpasswd;	/* NULL: no authentication */
 	const char	*metrics_htpasswd; /* NULL: as for other paths */
@@ -84,6 +88,12 @@ void		 web_reply_text(struct evhttp_request *req, int code,
 		    const char *reason, const char *text);
 /* From a close callback: frees req if libevent left it to us. */
 void		 web_release(struct evhttp_request *req);
+/*
+ * The client's address: the peer's, or X-Forwarded-For's last one when
+ * the peer is a --trusted-proxy.  Kept in buf when it comes from the header.
+ */
+const struct sockaddr *web_client_addr(const struct web *w,
+		    struct evhttp_request *req, struct sockaddr_storage *buf);
 /* Seconds since start, monotonic. */
 double		 web_uptime(const struct web *w);
 
