@@ -303,8 +303,13 @@ async function proxiedChecks(page) {
 	for (const m of ['live', 'mjpeg', 'stills']) {
 		await mode(page, m);
 		await paints(page, m + ' through the proxy');
-		if (m === 'live')
+		if (m === 'live') {
+			// The figure is shown at the next refresh of the panel.
+			await until(page, () => /^\d+ ms$/.test(
+			    document.querySelector('#s-lat').textContent), null,
+			    10000, 'live through the proxy: latency figure');
 			await latencyShown(page, 'live through the proxy');
+		}
 		await shot(page, 'proxied-' + m);
 	}
 }
