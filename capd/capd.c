@@ -84,26 +84,31 @@ capd_number(const char *opt, const char *s, long long min, long long max)
 	return (v);
 }
 
-/* Parses a size in bytes with an optional K or M suffix. */
+/*
+ * Parses a size in bytes with an optional K or M suffix.  The range is
+ * checked before multiplying, so no suffix wraps (as 4097M would in a
+ * 32-bit unsigned long).
+ */
 static size_t
 capd_bytes(const char *opt, const char *s)
 {
-	char		*end;
-	unsigned long	 v;
+	char			*end;
+	unsigned long long	 v, mult = 1;
+	const unsigned long long max = 256ULL * 1024 * 1024;
 
 	errno = 0;
-	v = strtoul(s, &end, 10);
+	v = strtoull(s, &end, 10);
 	if (errno == 0 && end != s && (*end == 'K' || *end == 'k') &&
 	    end[1] == '\0')
-		v *= 1024;
+		mult = 1024;
 	else if (errno == 0 && end != s && (*end == 'M' || *end == 'm') &&
 	    end[1] == '\0')
-		v *= 1024 * 1024;
+		mult = 1024 * 1024;
 	else if (errno != 0 || end == s || *end != '\0')
 		fatalx("%s: \"%s\" is not a size", opt, s);
-	if (v < 1024 || v > 256UL * 1024 * 1024)
-		fatalx("%s: %lu out of range (1K to 256M)", opt, v);
-	return (v);
+	if (*s == '-' || v > max / mult || v * mult < 1024)
+		fatalx("%s: %s out of range (1K to 256M)", opt, s);
+	return ((size_t)(v * mult));
 }
 
 /* Parses seconds with an optional fraction, into milliseconds. */
