@@ -24,34 +24,43 @@ qemu_arm64	 = qemu-aarch64
 qemu_armhf	 = qemu-arm -cpu cortex-a7
 QEMU		 = $(qemu_$(ARCH)) -L $(SYSROOT)
 
+# Hardened as Debian builds its packages (fortify, stack protector, full
+# RELRO): build-ARCH/ is what make deb packs and check-cross tests.
+XHARDEN		 = CFLAGS='-O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong' \
+		   LDFLAGS='-Wl,-z,relro,-z,now -Wl,--as-needed'
 ifeq ($(ARCH),$(HOST_ARCH))
 XENV		 =
-XVARS		 = BUILD=$(XBUILD) SANITIZE=0
+XVARS		 = BUILD=$(XBUILD) SANITIZE=0 $(XHARDEN)
 XRUN		 =
+XSTRIP		 = strip
+SHLIBS		 = /var/lib/dpkg/info
 else
 XENV		 = env PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
 		   PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/$(TRIPLET)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig
-XVARS		 = BUILD=$(XBUILD) SANITIZE=0 CC='$(TRIPLET)-gcc --sysroot=$(SYSROOT)' \
-		   STRIP=$(TRIPLET)-strip
+XVARS		 = BUILD=$(XBUILD) SANITIZE=0 $(XHARDEN) CC='$(TRIPLET)-gcc --sysroot=$(SYSROOT)'
 XRUN		 = $(QEMU)
+XSTRIP		 = $(TRIPLET)-strip
+SHLIBS		 = $(SYSROOT)/var/lib/dpkg/info
 endif
 XMAKE		 = $(XENV) $(MAKE) --no-print-directory $(XVARS)
 # The libraries the Makefile links, as pkg-config names them.
 CROSS_PC	 = libevent libturbojpeg openssl libcrypt libsystemd
 
-.PHONY: cross check-cross cross-deps sysroot unit-bins
+.PHONY: cross check-cross sysroot unit-bins
 
 unit-bins: $(UNIT_BINS)
-
-cross-deps:
-	@scripts/deps.sh cross
 
 ifeq ($(triplet_$(ARCH)),)
 cross check-cross sysroot:
 	@echo "ARCH=$(ARCH): one of amd64, arm64, armhf" >&2; exit 2
 else
-sysroot: cross-deps
-	@if [ "$(ARCH)" != "$(HOST_ARCH)" ]; then scripts/sysroot.sh $(ARCH) $(XBUILD)/sysroot; fi
+sysroot:
+ifeq ($(ARCH),$(HOST_ARCH))
+	@scripts/deps.sh build
+else
+	@scripts/deps.sh cross
+	@scripts/sysroot.sh $(ARCH) $(XBUILD)/sysroot
+endif
 
 cross: sysroot
 	@if [ "$(ARCH)" != "$(HOST_ARCH)" ]; then \

@@ -6,7 +6,7 @@
 # directory (lists, cache, an empty dpkg status) with ARCH as its only
 # architecture, reading the host's sources.  Absolute symlinks are made
 # relative so that they point inside the sysroot.  The sysroot is rebuilt
-# only when the package list or the host's sources change.
+# only when the package list, this script or the host's sources change.
 #
 # Usage: scripts/sysroot.sh ARCH DIR     (e.g. arm64 build-arm64/sysroot)
 set -eu
@@ -23,7 +23,7 @@ libssl3 libssl-dev libsystemd0 libsystemd-dev libcap2 libgcrypt20
 libgpg-error0 liblz4-1 liblzma5 libzstd1 libjansson4 libjansson-dev"
 
 stamp="$root/.campipe-sysroot"
-want=$(printf '%s\n%s\n' "$arch" "$pkgs" | tr -s ' \n' '\n\n'; \
+want=$(printf '%s\n%s\n' "$arch" "$pkgs" | tr -s ' \n' '\n\n'; md5sum <"$0"; \
 	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
 	    /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v '^#' || true)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
