@@ -186,7 +186,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(WWWDIR) $(DESTDIR)$(DOCDIR) \
 	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
 	  $(DESTDIR)$(SYSCONFDIR)/default
-	install -m 0755 $(BINS) $(CMDS) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
 	if [ -d www ]; then (cd www && find . -type f -exec install -D -m 0644 \
 	  {} $(DESTDIR)$(WWWDIR)/{} \;); fi
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/

@@ -33,14 +33,14 @@ XENV		 =
 XVARS		 = BUILD=$(XBUILD) SANITIZE=0 $(XHARDEN)
 XRUN		 =
 XSTRIP		 = strip
-SHLIBS		 = /var/lib/dpkg/info
+XROOT		 =
 else
 XENV		 = env PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
 		   PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/$(TRIPLET)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig
 XVARS		 = BUILD=$(XBUILD) SANITIZE=0 $(XHARDEN) CC='$(TRIPLET)-gcc --sysroot=$(SYSROOT)'
 XRUN		 = $(QEMU)
 XSTRIP		 = $(TRIPLET)-strip
-SHLIBS		 = $(SYSROOT)/var/lib/dpkg/info
+XROOT		 = $(SYSROOT)
 endif
 XMAKE		 = $(XENV) $(MAKE) --no-print-directory $(XVARS)
 # The libraries the Makefile links, as pkg-config names them.
@@ -69,11 +69,14 @@ cross: sysroot
 	@file $(XBUILD)/campipe-capd | sed 's/, BuildID.*//'
 
 # Every unit test under qemu-user (binfmt_misc is not assumed: qemu is
-# named), then the daemons end to end (tests/cross/).
+# named), then the daemons end to end (tests/cross/), then ARCH's package
+# (make deb; control fields, files and lintian: tests/integration/test_deb.py).
 check-cross: cross
 	@fail=0; for t in $(patsubst $(BUILD)/%,$(XBUILD)/%,$(UNIT_BINS)); do \
 	  $(XRUN) $$t || fail=1; done; \
 	  [ $$fail = 0 ] || { echo "check-cross: unit tests failed on $(ARCH)"; exit 1; }
 	CAMPIPE_BUILD=$(abspath $(XBUILD)) CAMPIPE_QEMU='$(XRUN)' CAMPIPE_ARCH=$(ARCH) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/cross
+	CAMPIPE_DEB_ARCHS=$(ARCH) $(PYTHON) -m pytest -q -p no:cacheprovider \
+	  tests/integration/test_deb.py
 endif

@@ -20,6 +20,7 @@ else
 deb: sysroot
 	rm -rf $(DEB_STAGE) $(XBUILD)/campipe_*_$(ARCH).deb
 	$(XMAKE) install DESTDIR=$(DEB_STAGE) PREFIX=/usr
+	install -m 0755 $(patsubst $(BUILD)/%,$(XBUILD)/%,$(CMDS)) $(DEB_STAGE)/usr/bin/
 	DEB_MAINTAINER='$(DEB_MAINTAINER)' STRIP=$(XSTRIP) \
-	  scripts/deb.sh $(ARCH) $(DEB_STAGE) $(XBUILD) '$(DEB_VERSION)' $(SHLIBS)
+	  scripts/deb.sh $(ARCH) $(DEB_STAGE) $(XBUILD) '$(DEB_VERSION)' $(TRIPLET) $(XROOT)
 endif

@@ -2,11 +2,12 @@
 # Turns a staged "make install DESTDIR=STAGE PREFIX=/usr" into a Debian
 # binary package with dpkg-deb --build.  Depends: is read from the
 # binaries: each NEEDED library (readelf -d) is looked up in the shlibs
-# files of the packages that ship it, as dpkg-shlibdeps does (the host's
-# /var/lib/dpkg/info for the host's architecture, the sysroot's for
-# another), plus systemd for sysusers and tmpfiles.
+# file of the package that ships it, as dpkg-shlibdeps does, in ROOT (the
+# sysroot of another architecture, whose dpkg file lists and shlibs files
+# scripts/sysroot.sh kept; empty for the host), plus systemd for sysusers
+# and tmpfiles.
 #
-# Usage: scripts/deb.sh ARCH STAGE OUTDIR VERSION SHLIBSDIR
+# Usage: scripts/deb.sh ARCH STAGE OUTDIR VERSION TRIPLET [ROOT]
 #        scripts/deb.sh --version     the package version, from git describe
 # Environment: STRIP (a strip for ARCH), DEB_MAINTAINER.
 set -eu
@@ -24,7 +25,8 @@ if [ "${1:-}" = --version ]; then
 	echo "$v"
 	exit 0
 fi
-arch=$1 stage=$2 outdir=$3 version=$4 shlibs=$5
+arch=$1 stage=$2 outdir=$3 version=$4 triplet=$5 root=${6:-}
+info="$root/var/lib/dpkg/info"
 strip=${STRIP:-strip}
 maint=${DEB_MAINTAINER:?DEB_MAINTAINER is empty}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,7 +45,9 @@ printf 'campipe (%s) bookworm; urgency=medium\n\n  * Built from git %s.\n\n -- %
 find "$stage" -type d -exec chmod 0755 {} +
 find "$stage" -type f ! -path '*/usr/bin/*' -exec chmod 0644 {} +
 
-# sonames -> "package (>= version)", from the shlibs files.
+# sonames -> "package (>= version)" as dpkg-shlibdeps finds it: the file
+# the soname resolves to in ROOT's library directories, the package whose
+# file list holds it, and that package's shlibs line for the soname.
 needed=$(for f in "$stage"/usr/bin/*; do
 	readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
 done | sort -u)
@@ -55,10 +59,22 @@ for so in $needed; do
 	*-[0-9]*.so) name=${so%-*} ver=${so##*-}; ver=${ver%.so} ;;
 	*) echo "deb: cannot read soname $so" >&2; exit 1 ;;
 	esac
-	dep=$(cat "$shlibs"/*.shlibs 2>/dev/null | awk -v n="$name" -v v="$ver" \
-	    '$1 == n && $2 == v { $1 = ""; $2 = ""; sub(/^  */, ""); print; exit }')
+	path=""
+	for d in /lib/$triplet /usr/lib/$triplet /lib /usr/lib; do
+		if [ -e "$root$d/$so" ]; then path="$d/$so"; break; fi
+	done
+	[ -n "$path" ] || { echo "deb: $so not found under $root/" >&2; exit 1; }
+	# Merged /usr: dpkg lists a file under either of its two names.
+	alt=${path#/usr}
+	[ "$alt" != "$path" ] || alt="/usr$path"
+	list=$(grep -lxF -e "$path" -e "$alt" "$info"/*.list 2>/dev/null | head -1)
+	[ -n "$list" ] || { echo "deb: no package in $info ships $path" >&2; exit 1; }
+	pkg=$(basename "$list" .list)
+	dep=$(awk -v n="$name" -v v="$ver" '$1 == n && $2 == v {
+	    $1 = ""; $2 = ""; sub(/^  */, ""); print; exit }' \
+	    "$info/$pkg.shlibs" 2>/dev/null)
 	if [ -z "$dep" ]; then
-		echo "deb: no package in $shlibs ships $so" >&2
+		echo "deb: $pkg has no shlibs entry for $so" >&2
 		exit 1
 	fi
 	deps="$deps$dep

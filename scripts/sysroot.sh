@@ -69,15 +69,19 @@ for p in $pkgs; do list="$list $p:$arch"; done
 (cd "$state/debs" && apt-get $apt download $list) >"$state/download.log" 2>&1 || {
 	cat "$state/download.log" >&2; echo "sysroot: apt-get download failed" >&2
 	exit 1; }
-# Each library's shlibs file goes where dpkg keeps it on an installed
-# system: make deb maps the binaries' NEEDED entries to packages with them.
+# Each package's file list and shlibs file go where dpkg keeps them on an
+# installed system: make deb maps the binaries' NEEDED entries to packages
+# with them, as on the host.
 mkdir -p "$root/var/lib/dpkg/info"
 for d in "$state"/debs/*.deb; do
 	dpkg-deb -x "$d" "$root"
 	rm -rf "$state/ctrl"
 	dpkg-deb -e "$d" "$state/ctrl"
+	info="$root/var/lib/dpkg/info/$(dpkg-deb -f "$d" Package):$arch"
+	dpkg-deb --fsys-tarfile "$d" | tar -t | sed 's,^\.,,; s,/$,,' |
+	    grep . >"$info.list"
 	if [ -f "$state/ctrl/shlibs" ]; then
-		cp "$state/ctrl/shlibs" "$root/var/lib/dpkg/info/$(dpkg-deb -f "$d" Package):$arch.shlibs"
+		cp "$state/ctrl/shlibs" "$info.shlibs"
 	fi
 done
 rm -rf "$root/usr/share/doc" "$root/usr/share/man"
