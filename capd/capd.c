@@ -24,6 +24,7 @@
 #include "server.h"
 #include "source.h"
 #include "source_v4l2.h"
+#include "timeval.h"
 
 #define CAPD_MAX_CTRLS	64
 
@@ -188,7 +189,7 @@ capd_status(char *buf, size_t len, void *arg)
 	const char		*problem = server_problem(st->srv);
 	double			 fps = 0;
 
-	gettimeofday(&now, NULL);
+	timeval_now(&now);
 	timersub(&now, &st->when, &d);
 	if (st->when.tv_sec != 0 && d.tv_sec + d.tv_usec > 0)
 		fps = (frames - st->frames) / (d.tv_sec + d.tv_usec / 1e6);

@@ -49,7 +49,7 @@ struct server {
 	struct event		*ev_idle;	/* stops the source */
 	struct event		*ev_retry;	/* retries a failed start */
 	struct backoff		 retry;
-	struct timeval		 started;	/* when the source started */
+	int64_t			 started_ms;	/* when the source started (monotonic) */
 	struct frame		*latest;
 	uint64_t		 seq;
 	unsigned long long	 frames;
@@ -221,7 +221,7 @@ server_source_start(struct server *srv)
 	frame_unref(srv->latest);
 	srv->latest = NULL;
 	if (source_start(srv->src, cause, sizeof(cause)) == 0) {
-		gettimeofday(&srv->started, NULL);
+		srv->started_ms = timeval_mono_ms();
 		backoff_reset(&srv->retry);
 		log_info("source %s started", srv->src->conf->spec);
 		return;
@@ -264,12 +264,9 @@ server_publish(struct server *srv, const unsigned char *jpeg, size_t len,
 {
 	struct frame	*f;
 	struct sub	*s, *next;
-	struct timeval	 now, d;
 	char		 cause[128];
 
-	gettimeofday(&now, NULL);
-	timersub(&now, &srv->started, &d);
-	if (timeval_ms(&d) < srv->conf->warmup_ms) {
+	if (timeval_mono_ms() - srv->started_ms < srv->conf->warmup_ms) {
 		srv->warmup_dropped++;
 		return;
 	}

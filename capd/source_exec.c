@@ -21,6 +21,7 @@
 #include "jpeg_split.h"
 #include "log.h"
 #include "source.h"
+#include "timeval.h"
 
 #define EXEC_KILL_DELAY		2	/* s between SIGTERM and SIGKILL */
 #define EXEC_BACKOFF_MIN	500	/* ms */
@@ -78,7 +79,7 @@ exec_frame(const unsigned char *data, size_t len, void *arg)
 {
 	struct timeval	 tv;
 
-	gettimeofday(&tv, NULL);
+	timeval_now(&tv);
 	source_emit(arg, data, len, &tv);
 }
 
@@ -191,7 +192,7 @@ exec_sigchld(evutil_socket_t sig, short what, void *arg)
 		else
 			source_error(src, "command killed by signal %d",
 			    WTERMSIG(status));
-		gettimeofday(&now, NULL);
+		timeval_now(&now);
 		timersub(&now, &es->spawned, &d);
 		if (d.tv_sec >= 10)
 			backoff_reset(&es->backoff);
@@ -252,7 +253,7 @@ exec_spawn(struct source *src, char *cause, size_t causelen)
 	es->out = out[0];
 	es->err = err[0];
 	es->linelen = 0;
-	gettimeofday(&es->spawned, NULL);
+	timeval_now(&es->spawned);
 	es->ev_out = event_new(src->base, es->out, EV_READ | EV_PERSIST,
 	    exec_read_out, src);
 	es->ev_err = event_new(src->base, es->err, EV_READ | EV_PERSIST,

@@ -16,6 +16,7 @@
 #include "jpeg_split.h"
 #include "log.h"
 #include "source.h"
+#include "timeval.h"
 
 #define FILE_MAX_SIZE	(256 * 1024 * 1024)
 
@@ -116,7 +117,7 @@ file_tick(evutil_socket_t fd, short what, void *arg)
 	struct file_state	*fs = src->priv;
 	struct timeval		 tv;
 
-	gettimeofday(&tv, NULL);
+	timeval_now(&tv);
 	if (fs->next >= fs->nframes)
 		fs->next = 0;
 	source_emit(src, fs->frames[fs->next].data, fs->frames[fs->next].len,

@@ -1,11 +1,30 @@
 /* timeval.c: time arithmetic in 64 bits whatever the width of time_t. */
+#include <errno.h>
+
 #include "timeval.h"
 
-/* Milliseconds in a timeval, computed in 64 bits. */
-int64_t
-timeval_ms(const struct timeval *tv)
+/*
+ * The wall-clock time.  Where time_t has 32 bits, gettimeofday fails with
+ * EOVERFLOW from 2038-01-19 03:14:08 UTC and fills nothing: the time then
+ * stays at the last second time_t holds, so frames keep a defined stamp.
+ */
+void
+timeval_now(struct timeval *tv)
 {
-	return ((int64_t)tv->tv_sec * 1000 + tv->tv_usec / 1000);
+	if (gettimeofday(tv, NULL) == -1) {
+		tv->tv_sec = (time_t)TIMEVAL_SEC_MAX;
+		tv->tv_usec = 999999;
+	}
+}
+
+/* Milliseconds on the monotonic clock, for intervals. */
+int64_t
+timeval_mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (timeval_ms_timespec(&ts));
 }
 
 /* Milliseconds in a timespec, computed in 64 bits. */

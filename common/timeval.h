@@ -13,7 +13,8 @@
 #define TIMEVAL_SEC_MAX \
 	(sizeof(time_t) == 4 ? (uint64_t)INT32_MAX : (uint64_t)INT64_MAX)
 
-int64_t	timeval_ms(const struct timeval *);
+void	timeval_now(struct timeval *);
+int64_t	timeval_mono_ms(void);
 int64_t	timeval_ms_timespec(const struct timespec *);
 int	timeval_set(struct timeval *, uint64_t sec, uint64_t usec);
 
