@@ -109,7 +109,7 @@ def test_three_daemons_serve_frames(qemu, tmp):
     sock = os.path.join(tmp, "frames.sock")
     web, ws = free_port(), free_port()
     qemu("capd", "--socket", sock, "--source", "test", "--size", "320x240",
-         "--fps", "10", wait_log="listening on")
+         "--fps", "10", "--max-frame-size", "256M", wait_log="listening on")
     qemu("httpd", "--listen", "127.0.0.1:%d" % web, "--frames", sock,
          "--www", WWW, wait_tcp=web)
     qemu("wsd", "--listen", "127.0.0.1:%d" % ws, "--frames", sock,
@@ -121,6 +121,18 @@ def test_three_daemons_serve_frames(qemu, tmp):
                        capture_output=True, timeout=SLOW + 10)
     assert r.returncode == 0, r.stderr.decode()
     assert decodes(r.stdout, tmp) == (320, 240)
+
+    # A page's ETag carries its mtime in milliseconds, which overflows a
+    # 32-bit long unless computed in 64 bits.
+    r = subprocess.run(["curl", "-s", "-S", "-f", "-m", str(SLOW), "-D", "-", "-o",
+                        "/dev/null", "http://127.0.0.1:%d/index.html" % web],
+                       capture_output=True, text=True, timeout=SLOW + 10)
+    assert r.returncode == 0, r.stderr
+    etag = re.search(r"(?im)^etag: \"([0-9a-f]+)-([0-9a-f]+)-([0-9a-f]+)\"", r.stdout)
+    assert etag, r.stdout
+    st = os.stat(os.path.join(WWW, "index.html"))
+    assert (int(etag.group(2), 16), int(etag.group(3), 16)) == \
+        (st.st_size, st.st_mtime_ns // 1000000), r.stdout
 
     # The MJPEG stream: ffprobe reads frames of it.
     r = subprocess.run(["ffprobe", "-v", "error", "-rw_timeout", str(SLOW * 1000000),
@@ -174,3 +186,14 @@ def test_fake_camera_under_qemu(qemu, tmp):
         w, h = decodes(jpeg, tmp)
         assert (w, h) > (0, 0)
     assert all(b[0] > a[0] for a, b in zip(parts, parts[1:]))
+
+
+@pytest.mark.parametrize("size", ["4097M", "4194305K", "18014398509481984K"])
+def test_frame_size_suffix_does_not_wrap(size, tmp):
+    """4097M is 2^32 + 1M: a 32-bit unsigned long would wrap it to 1M."""
+    r = subprocess.run(QEMU + [binary("capd"), "--source", "test",
+                               "--max-frame-size", size,
+                               "--socket", os.path.join(tmp, "frames.sock")],
+                       capture_output=True, text=True, timeout=SLOW)
+    assert r.returncode != 0
+    assert "--max-frame-size: %s out of range (1K to 256M)" % size in r.stderr, r.stderr
