@@ -4,6 +4,7 @@
 #                                      fakecam.so into build-ARCH/
 #   make check-cross ARCH=arm64|armhf  every unit test under qemu-user, then
 #                                      the three daemons end to end under qemu
+#   make clean-cross                   removes build-*/ (sysroots too)
 #
 # The target's libraries come from build-ARCH/sysroot, unpacked from
 # Debian's packages for ARCH by scripts/sysroot.sh (once; again only when
@@ -46,7 +47,11 @@ XMAKE		 = $(XENV) $(MAKE) --no-print-directory $(XVARS)
 # The libraries the Makefile links, as pkg-config names them.
 CROSS_PC	 = libevent libturbojpeg openssl libcrypt libsystemd
 
-.PHONY: cross check-cross sysroot unit-bins
+.PHONY: cross check-cross sysroot unit-bins clean-cross
+
+# Removes every build-ARCH/, sysroots included.
+clean-cross:
+	rm -rf $(addprefix build-,$(HOST_ARCH) arm64 armhf)
 
 unit-bins: $(UNIT_BINS)
 
