@@ -38,6 +38,10 @@ for f in "$stage"/usr/bin/*; do
 	    --remove-section=.note "$f"
 done
 install -m 0644 "$here/pkg/debian/copyright" "$doc/copyright"
+# Manual pages compressed, as Debian ships them.
+if [ -d "$stage/usr/share/man" ]; then
+	find "$stage/usr/share/man" -type f -name '*.[0-9]' -exec gzip -9nf {} +
+fi
 date=$(git -C "$here" log -1 --format=%aD 2>/dev/null || date -R)
 printf 'campipe (%s) bookworm; urgency=medium\n\n  * Built from git %s.\n\n -- %s  %s\n' \
     "$version" "$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo -)" \
