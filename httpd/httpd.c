@@ -48,6 +48,8 @@ static const struct option httpd_opts[] = {
 	{ "token-ttl",		required_argument,	NULL, 'T' },
 	{ "auth-delay",		required_argument,	NULL, 'D' },
 	{ "user",		required_argument,	NULL, 'u' },
+	{ "server-name",	required_argument,	NULL, 'N' },
+	{ "frame-ancestors",	required_argument,	NULL, 'F' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 }
@@ -81,6 +83,12 @@ httpd_usage(FILE *f)
 "  --token-ttl SEC        lifetime of /api/token tokens (default 60)\n"
 "  --auth-delay MS        hold a client's next try this long per failed\n"
 "                         login, up to 15 times (default 2000)\n"
+"  --server-name NAME     also answer to Host NAME (repeatable; IP literals,\n"
+"                         localhost, the host name and NAME.local always;\n"
+"                         any other Host gets 421)\n"
+"  --frame-ancestors SRC  who may frame the pages (CSP sources, e.g.\n"
+"                         \"'self' http://homeassistant.local:8123\";\n"
+"                         default 'self')\n"
 "  --user USER            when started as root, run as USER once listening\n"
 "  -v, --verbose          debug logging\n"
 "  -h, --help             this text\n");
@@ -253,6 +261,18 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			user = optarg;
+			break;
+		case 'N':
+			if (conf.nserver_names == WEB_NAMES_MAX)
+				fatalx("--server-name: at most %d",
+				    WEB_NAMES_MAX);
+			conf.server_names[conf.nserver_names++] = optarg;
+			break;
+		case 'F':
+			if (strpbrk(optarg, ";,\r\n") != NULL)
+				fatalx("--frame-ancestors: CSP sources "
+				    "separated by spaces");
+			conf.frame_ancestors = optarg;
 			break;
 		case 'v':
 			verbose = 1;

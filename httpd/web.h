@@ -10,12 +10,15 @@
 #include <stdint.h>
 
 #define WEB_LISTEN_MAX	8
+#define WEB_NAMES_MAX	32
 
 struct event_base;
 struct evhttp;
 struct evhttp_request;
 struct feed;
 struct guard;
+struct browser;
+struct strict;
 struct stills;
 struct mjpeg;
 
@@ -38,6 +41,9 @@ struct web_conf {
 	const char	*token_key;	/* NULL: a random key per run */
 	unsigned	 token_ttl;	/* seconds; 0: the default */
 	unsigned	 auth_delay_ms;	/* after a failure; 0: the default */
+	char		*server_names[WEB_NAMES_MAX];	/* --server-name */
+	size_t		 nserver_names;
+	const char	*frame_ancestors; /* CSP sources; NULL: 'self' */
 };
 
 /* Counters shown by /api/status and /metrics. */
@@ -63,6 +69,8 @@ struct web {
 	struct stills		*stills;
 	struct mjpeg		*mjpeg;
 	struct guard		*guard;
+	struct strict		*strict;	/* raw head checks */
+	struct browser		*browser;	/* Host, security headers */
 	struct web_stats	 stats;
 	struct timeval		 started;	/* monotonic */
 };
@@ -78,8 +86,15 @@ int		 web_listen(struct web *w, const char *spec, char *cause,
 
 /* Routes an accepted, authorized request to its handler. */
 void		 web_dispatch(struct web *w, struct evhttp_request *req);
-/* Sends a short text/plain reply (errors, 503 reasons). */
+/* Sends a short text/plain reply (errors, 503 reasons), framed. */
 void		 web_reply_text(struct evhttp_request *req, int code,
+		    const char *reason, const char *text);
+/* Sends a complete answer; HEAD gets its headers only. */
+struct evbuffer;
+void		 web_send(struct evhttp_request *req, int code,
+		    const char *reason, struct evbuffer *body);
+/* Sends a short text/plain reply, then closes the connection. */
+void		 web_reply_close(struct evhttp_request *req, int code,
 		    const char *reason, const char *text);
 /* From a close callback: frees req if libevent left it to us. */
 void		 web_release(struct evhttp_request *req);
