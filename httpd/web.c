@@ -96,8 +96,9 @@ web_reply_text(struct evhttp_request *req, int code, const char *reason,
 }
 
 /*
- * Sends a complete answer; to HEAD the same headers with the length of
- * the body it leaves out (evhttp would send the body to HEAD too).
+ * Sends a complete answer, always framed (evhttp leaves the length out in
+ * HTTP/1.0); to HEAD the same headers with the length of the body it
+ * leaves out (evhttp would send the body to HEAD too).
  */
 void
 web_send(struct evhttp_request *req, int code, const char *reason,
@@ -106,15 +107,12 @@ web_send(struct evhttp_request *req, int code, const char *reason,
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
 	char			 len[32];
 
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD ||
-	    body == NULL) {
-		evhttp_send_reply(req, code, reason, body);
-		return;
-	}
 	evhttp_remove_header(h, "Content-Length");
-	snprintf(len, sizeof(len), "%zu", evbuffer_get_length(body));
+	snprintf(len, sizeof(len), "%zu",
+	    body != NULL ? evbuffer_get_length(body) : 0);
 	evhttp_add_header(h, "Content-Length", len);
-	evhttp_send_reply(req, code, reason, NULL);
+	evhttp_send_reply(req, code, reason,
+	    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD ? NULL : body);
 }
 
 /*
