@@ -86,9 +86,9 @@ httpd_usage(FILE *f)
 "  --server-name NAME     also answer to Host NAME (repeatable; IP literals,\n"
 "                         localhost, the host name and NAME.local always;\n"
 "                         any other Host gets 421)\n"
-"  --frame-ancestors SRC  who may frame the pages (CSP sources, e.g.\n"
-"                         \"'self' http://homeassistant.local:8123\";\n"
-"                         default 'self')\n"
+"  --frame-ancestors SRC  who may frame the pages: CSP sources, e.g.\n"
+"                         \"'self' http://homeassistant.local:8123\"\n"
+"                         (repeatable, values joined; default 'self')\n"
 "  --user USER            when started as root, run as USER once listening\n"
 "  -v, --verbose          debug logging\n"
 "  -h, --help             this text\n");
@@ -184,7 +184,7 @@ main(int argc, char **argv)
 	struct web	*w;
 	struct notify	*notify;
 	const char	*user = NULL;
-	char		 cause[512];
+	char		 cause[512], ancestors[512] = "";
 	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
 
 	memset(&conf, 0, sizeof(conf));
@@ -269,10 +269,15 @@ main(int argc, char **argv)
 			conf.server_names[conf.nserver_names++] = optarg;
 			break;
 		case 'F':
-			if (strpbrk(optarg, ";,\r\n") != NULL)
+			if (strpbrk(optarg, ";,\r\n") != NULL ||
+			    strlen(ancestors) + strlen(optarg) + 2 >
+			    sizeof(ancestors))
 				fatalx("--frame-ancestors: CSP sources "
-				    "separated by spaces");
-			conf.frame_ancestors = optarg;
+				    "separated by spaces, 512 bytes at most");
+			if (*ancestors != '\0')
+				strcat(ancestors, " ");
+			strcat(ancestors, optarg);
+			conf.frame_ancestors = ancestors;
 			break;
 		case 'v':
 			verbose = 1;

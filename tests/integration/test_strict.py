@@ -298,10 +298,11 @@ def test_security_headers_on_pages_and_api(server):
 
 
 def test_frame_ancestors_option(server):
-    port = server("httpd", "--frame-ancestors", "'self' http://homeassistant.local:8123")
+    port = server("httpd", "--frame-ancestors", "'self'", "--frame-ancestors",
+                  "http://homeassistant.local:8123 http://octopi.local")
     _, h, _, _ = one_response(port, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
-    assert "frame-ancestors 'self' http://homeassistant.local:8123" in \
-        h["content-security-policy"]
+    assert h["content-security-policy"].endswith(
+        "; frame-ancestors 'self' http://homeassistant.local:8123 http://octopi.local")
 
 
 # Routes that change state: none today.  A route added here must refuse GET.
