@@ -113,6 +113,8 @@ http_host_names_init(struct http_host_names *hn, char *const *extra,
 		}
 		if (http_host_add(hn, extra[i], cause, causelen) == -1)
 			goto fail;
+		if (n > 1 && extra[i][n - 1] == '.')	/* "name." is "name" */
+			hn->names[hn->n - 1][n - 1] = '\0';
 	}
 	return (0);
 fail:

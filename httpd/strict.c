@@ -40,7 +40,6 @@ struct strict {
 	size_t			 max_head;
 	struct strict_conn	**conns;	/* by descriptor */
 	size_t			 nconns;
-	uint64_t		 count;
 };
 
 /* The input callback has only the bufferevent: one server per process. */
@@ -137,7 +136,6 @@ strict_feed(struct strict *s, struct strict_conn *c, struct bufferevent *bev,
 		if (rc == 0)
 			continue;
 		if (rc == -1) {
-			s->count++;
 			log_debug("request head refused: %s", cause);
 			strict_refuse(bev, hs.status, cause);
 			return (-1);
@@ -253,11 +251,4 @@ strict_refused(struct strict *s, struct evhttp_request *req)
 	    (c = strict_conn(s, bufferevent_getfd(bev))) == NULL)
 		return (0);
 	return (c->refused);
-}
-
-/* Heads refused so far. */
-uint64_t
-strict_count(const struct strict *s)
-{
-	return (s->count);
 }

@@ -20,7 +20,5 @@ struct strict	*strict_new(struct evhttp *http, size_t max_head);
 void		 strict_free(struct strict *s);
 /* True when req's connection had a head refused (it is closing). */
 int		 strict_refused(struct strict *s, struct evhttp_request *req);
-/* Heads refused so far. */
-uint64_t	 strict_count(const struct strict *s);
 
 #endif

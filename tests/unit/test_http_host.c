@@ -4,7 +4,7 @@
 #include "test.h"
 #include "common/http_host.h"
 
-static char	*extra[] = { "cam.example.org", "printer-cam" };
+static char	*extra[] = { "cam.example.org", "printer-cam." };
 
 static void
 test_split(void)
@@ -41,7 +41,8 @@ test_allowed(void)
 				    "10.1.2.3:1", "[::1]", "[::1]:8081",
 				    "[fe80::1]:80", "localhost", "LOCALHOST:8080",
 				    "localhost.", "cam.example.org",
-				    "Cam.Example.Org:443", "printer-cam:8080" };
+				    "Cam.Example.Org:443", "printer-cam:8080",
+				    "printer-cam.:80" };
 	static const char	*no[] = { "", "evil.example", "evil.example:8080",
 				    "127.0.0.1.evil.example", "localhost.evil",
 				    "1.2.3", "999.1.1.1", "[1.2.3.4]", "[::1",

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "test.h"
+#include "common/http_host.h"
 #include "wsd/ws_request.h"
 
 static struct ws_request	 req;
@@ -146,6 +147,28 @@ test_limits(void)
 	free(big);
 }
 
+/* The Host rule: names and IP literals pass, others do not, no Host does. */
+static void
+test_host_names(void)
+{
+	struct http_host_names	 hn;
+	char			*extra[] = { "cam.example.org" };
+
+	CHECK_EQ(http_host_names_init(&hn, extra, 1, cause, sizeof(cause)), 0);
+	CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: cam.example.org:8081\r\n\r\n"),
+	    1);
+	CHECK(ws_request_host_allowed(&req, &hn));
+	CHECK(ws_request_host_allowed(&req, NULL));
+	CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: [::1]:8081\r\n\r\n"), 1);
+	CHECK(ws_request_host_allowed(&req, &hn));
+	CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: rebound.example:8081\r\n\r\n"),
+	    1);
+	CHECK(!ws_request_host_allowed(&req, &hn));
+	CHECK_EQ(parse("GET / HTTP/1.0\r\n\r\n"), 1);
+	CHECK(ws_request_host_allowed(&req, &hn));
+	http_host_names_clear(&hn);
+}
+
 int
 main(void)
 {
@@ -154,5 +177,6 @@ main(void)
 	RUN(test_tolerated);
 	RUN(test_malformed);
 	RUN(test_limits);
+	RUN(test_host_names);
 	return (TEST_DONE("ws_request"));
 }
