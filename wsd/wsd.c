@@ -17,6 +17,7 @@
 #include "adopt.h"
 #include "auth.h"
 #include "listen_addr.h"
+#include "http_host.h"
 #include "log.h"
 #include "notify.h"
 #include "privdrop.h"
@@ -65,6 +66,9 @@ usage(FILE *f)
 "                        missing)\n"
 "  --auth-delay MS       hold a client's next try this long per failed\n"
 "                        login, up to 15 times (default 2000)\n"
+"  --server-name NAME    also answer to Host NAME (repeatable; IP literals,\n"
+"                        localhost, the host name and NAME.local always;\n"
+"                        any other Host gets 421)\n"
 "  --user USER           when started as root, run as USER once listening\n"
 "  -v, --verbose         debug logging\n"
 "  -h, --help            this text\n"
@@ -165,6 +169,7 @@ main(int argc, char *argv[])
 		{ "token-key",		required_argument,	NULL, 'K' },
 		{ "auth-delay",		required_argument,	NULL, 'D' },
 		{ "user",		required_argument,	NULL, 'u' },
+		{ "server-name",	required_argument,	NULL, 'N' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'R' },
@@ -184,9 +189,12 @@ main(int argc, char *argv[])
 	struct notify		*notify;
 	struct adopt		*adopt = NULL;
 	struct passwd		*pw;
-	const char		*user = NULL, *handoff = NULL;
-	const char		*handoff_user = NULL;
+	const char		*handoff = NULL, *handoff_user = NULL;
 	uid_t			 handoff_uid = 0;
+	struct http_host_names	 hn;
+	char			*names[RELAY_ORIGINS_MAX];
+	size_t			 nnames = 0;
+	const char		*user = NULL;
 	char			 cause[512];
 	size_t			 i;
 	int			 ch, verbose = 0, fds[RELAY_LISTEN_MAX], nfds;
@@ -267,6 +275,12 @@ main(int argc, char *argv[])
 		case 'u':
 			user = optarg;
 			break;
+		case 'N':
+			if (nnames == RELAY_ORIGINS_MAX)
+				fatalx("--server-name: at most %d",
+				    RELAY_ORIGINS_MAX);
+			names[nnames++] = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -293,6 +307,10 @@ main(int argc, char *argv[])
 	if (conf.nlisten == 0 && nfds == 0 && handoff == NULL)
 		handoff = WSD_DEFAULT_HANDOFF;
 	conf.max_conns = conf.max_clients + 64;
+	if (http_host_names_init(&hn, names, nnames, cause,
+	    sizeof(cause)) == -1)
+		fatalx("%s", cause);
+	conf.names = &hn;
 
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
@@ -348,6 +366,7 @@ main(int argc, char *argv[])
 	notify_free(notify);
 	adopt_free(adopt);
 	relay_free(relay);
+	http_host_names_clear(&hn);
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import * as csp from './csp.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
@@ -322,6 +323,7 @@ async function main() {
 		headless: true, args: CHROMIUM_ARGS,
 		viewport: { width: 1280, height: 800 }, colorScheme: 'dark',
 	});
+	const violations = await csp.watch(ctx);
 	try {
 		const page = await ctx.newPage();
 		page.on('pageerror', (e) => check(false, 'page error', e.message));
@@ -336,7 +338,13 @@ async function main() {
 		const done = (r) => { if (isStill(r)) inflight.now--; };
 		page.on('requestfinished', done);
 		page.on('requestfailed', done);
-		await page.goto(base);
+		const resp = await page.goto(base);
+		const policy = resp.headers()['content-security-policy'] || '';
+		// Behind the proxy the WebSocket is the page's own origin ('self').
+		check((proxied ? /connect-src 'self'/ :
+		    /connect-src [^;]*ws:\/\/127\.0\.0\.1:\d+/).test(policy) &&
+		    /frame-ancestors 'self'/.test(policy),
+		    'page served with a Content-Security-Policy', policy);
 		if (proxied)
 			await proxiedChecks(page);
 		else {
@@ -355,6 +363,10 @@ async function main() {
 			await phone(ctx);
 		}
 		console.log('counters ' + JSON.stringify(await counters(page)));
+		check(violations.length === 0, 'no Content-Security-Policy violation',
+		    violations.join('; '));
+		check(await csp.control(page, violations),
+		    'a violation made on purpose is seen (control)');
 	} finally {
 		await ctx.close();
 		fs.rmSync(profile, { recursive: true, force: true });

@@ -135,6 +135,10 @@ def test_head_reaches_wsd_whole(site):
     # Any path goes to wsd, which knows only its own.
     code, _, _ = exchange(s.port, upgrade(s.port, "/cam/front/stream"))
     assert code == 404
+    # httpd's own rules come first: an unknown Host name gets its 421.
+    raw = upgrade(s.port).replace(b"Host: 127.0.0.1", b"Host: evil.example")
+    code, _, body = exchange(s.port, raw)
+    assert code == 421 and b"--server-name" in body
     raw = upgrade(s.port).replace(b"Version: 13", b"Version: 8")
     code, head, _ = exchange(s.port, raw)
     assert code == 426 and "Sec-WebSocket-Version: 13" in head
@@ -152,7 +156,7 @@ def test_only_wsd_holds_the_socket(site):
     s = site()
     # Positive control: a keep-alive HTTP connection is httpd's.
     with socket.create_connection(("127.0.0.1", s.port)) as c:
-        c.sendall(b"GET /api/config HTTP/1.1\r\nHost: x\r\n\r\n")
+        c.sendall(b"GET /api/config HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         assert c.recv(65536).startswith(b"HTTP/1.1 200")
         wait_for(lambda: "pid=%d," % s.httpd.proc.pid in ss_owners(s.port),
                  what="httpd's socket in ss")
@@ -182,7 +186,7 @@ def test_503_at_once_without_wsd(daemons, tmp):
 def mjpeg_parts(port, stop, seqs):
     """Reads MJPEG parts from httpd until stop is set, recording seqs."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
-        c.sendall(b"GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n")
+        c.sendall(b"GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         buf = b""
         while not stop.is_set():
             chunk = c.recv(65536)

@@ -135,7 +135,7 @@ def held_order(port, bad_xff, xffs):
     wrong = base64.b64encode(b"alice:wrong").decode()
 
     def req(auth, xff):
-        return ("GET /api/config HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        return ("GET /api/config HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                 "Authorization: Basic %s\r\nX-Forwarded-For: %s\r\n\r\n"
                 % (auth, xff)).encode()
 
