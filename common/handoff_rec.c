@@ -82,7 +82,8 @@ handoff_rec_build(uint8_t *buf, size_t len, const struct sockaddr *sa,
 	buf[24] = (uint8_t)ulen;
 	buf[26] = headlen >> 8;
 	buf[27] = headlen & 0xff;
-	memcpy(buf + HANDOFF_REC_FIXED, user, ulen);
+	if (ulen != 0)
+		memcpy(buf + HANDOFF_REC_FIXED, user, ulen);
 	memcpy(buf + HANDOFF_REC_FIXED + ulen, head, headlen);
 	return ((int)(HANDOFF_REC_FIXED + ulen + headlen));
 }

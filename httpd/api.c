@@ -9,6 +9,7 @@
 #include "api.h"
 #include "feed.h"
 #include "guard.h"
+#include "handoff.h"
 #include "mjpeg.h"
 #include "stills.h"
 #include "version.h"
@@ -105,6 +106,13 @@ api_status(struct web *w, struct evhttp_request *req, const char *query)
 	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu",
 	    (unsigned long long)s->requests, (unsigned long long)s->refused,
 	    frame_count_alive(), frame_bytes_alive());
+	if (w->handoff != NULL) {
+		unsigned long long	 sent, refused;
+
+		handoff_counts(w->handoff, &sent, &refused);
+		evbuffer_add_printf(b, ",\"handoff\":{\"sent\":%llu,"
+		    "\"refused\":%llu}", sent, refused);
+	}
 	evbuffer_add_printf(b, ",\"uptime\":%.3f,\"version\":", web_uptime(w));
 	api_json_str(b, CAMPIPE_VERSION);
 	evbuffer_add_printf(b, "}\n");

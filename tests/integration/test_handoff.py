@@ -117,6 +117,8 @@ def test_one_port_websocket_and_config(site):
     assert code == 200 and b"<html" in body.lower()
     # wsd did the handshake and counts the viewer as its own.
     assert "handoff link from pid %d" % s.httpd.proc.pid in s.wsd.logtext()
+    code, _, body = get(s.port, "/api/status")
+    assert json.loads(body)["handoff"] == {"sent": 1, "refused": 0}
 
 
 def test_head_reaches_wsd_whole(site):
@@ -162,10 +164,7 @@ def test_only_wsd_holds_the_socket(site):
                  what="httpd's socket in ss")
     with socket.create_connection(("127.0.0.1", s.port)) as c:
         c.sendall(upgrade(s.port))
-        data = b""
-        while b"\r\n\r\n" not in data:
-            data += c.recv(4096)
-        assert data.startswith(b"HTTP/1.1 101")
+        assert read_reply(c)[0] == 101
         out = wait_for(lambda: (lambda o: "pid=%d," % s.wsd.proc.pid in o
                                 and o)(ss_owners(s.port)), what="wsd in ss")
         assert "pid=%d," % s.httpd.proc.pid not in out, out
@@ -179,8 +178,8 @@ def test_503_at_once_without_wsd(daemons, tmp):
     code, head, body = exchange(port, upgrade(port))
     assert code == 503 and body == b"WebSocket relay unavailable\n"
     assert time.monotonic() - t < 2
-    code, _, _ = get(port, "/api/status")
-    assert code == 200
+    code, _, body = get(port, "/api/status")
+    assert code == 200 and json.loads(body)["handoff"] == {"sent": 0, "refused": 1}
 
 
 def mjpeg_parts(port, stop, seqs):
