@@ -5,6 +5,7 @@ import asyncio
 import base64
 import json
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -356,3 +357,20 @@ def test_bad_records_are_dropped(daemons, tmp):
     a.settimeout(5)
     assert a.recv(4096).startswith(b"HTTP/1.1 101")
     c.close()
+
+
+def test_socket_activated_httpd_hands_over(daemons, tmp):
+    """httpd started by systemd-socket-activate on its socket, as
+    campipe-httpd.socket does, hands upgrades over too."""
+    activate = shutil.which("systemd-socket-activate")
+    if activate is None:
+        pytest.skip("no systemd-socket-activate")
+    fsock = start_capd(daemons, tmp)
+    wsd, sock = start_wsd(daemons, tmp, fsock)
+    port = free_port()
+    daemons("httpd", "-l", "127.0.0.1:%d" % port, "--",
+            binary("httpd"), "--frames", fsock, "--www", WWW,
+            "--ws-handoff", sock, exe=activate, wait_tcp=port)
+    msgs = asyncio.run(frames("ws://127.0.0.1:%d/stream" % port, 3))
+    assert len(msgs) == 3
+    assert "handoff link from pid" in wsd.logtext()
