@@ -200,13 +200,13 @@ connpool_view(struct connpool *p, struct connpool_entry *e)
 
 	if (e->state == CONNPOOL_VIEWER)
 		return (0);
+	peer = e->peer != NULL ? e->peer : connpool_find(p, e->key);
+	if ((peer != NULL ? peer->nviewers : 0) >=
+	    p->conf.max_viewers_per_addr)
+		return (-1);
 	connpool_remove(p, e);
 	if ((peer = connpool_get(p, e)) == NULL)
 		return (-1);
-	if (peer->nviewers >= p->conf.max_viewers_per_addr) {
-		connpool_put(p, e);
-		return (-1);
-	}
 	peer->nviewers++;
 	e->state = CONNPOOL_VIEWER;
 	return (0);

@@ -63,7 +63,8 @@ struct connpool_entry *connpool_victim(struct connpool *p,
 int		 connpool_pend(struct connpool *p, struct connpool_entry *e);
 /*
  * e's head was read and it becomes a viewer: 0, or -1 when its address
- * already holds its share of viewers (e is then counted nowhere).
+ * already holds its share of viewers (e then stays as it was: a refused
+ * connection still pending can be evicted while its answer goes out).
  */
 int		 connpool_view(struct connpool *p, struct connpool_entry *e);
 /* e leaves whatever it was counted in. */

@@ -45,6 +45,9 @@ static const struct option httpd_opts[] = {
 	{ "still-timeout",	required_argument,	NULL, 's' },
 	{ "stream-timeout",	required_argument,	NULL, 'S' },
 	{ "idle-timeout",	required_argument,	NULL, 'i' },
+	{ "head-timeout",	required_argument,	NULL, 'H' },
+	{ "max-pending",	required_argument,	NULL, 'q' },
+	{ "max-pending-per-addr", required_argument,	NULL, 'Q' },
 	{ "max-frame-size",	required_argument,	NULL, 'M' },
 	{ "ws-port",		required_argument,	NULL, 'p' },
 	{ "ws-path",		required_argument,	NULL, 'P' },
@@ -86,6 +89,13 @@ httpd_usage(FILE *f)
 "  --still-timeout SEC    503 when no frame comes in time (default 5)\n"
 "  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
 "  --idle-timeout SEC     request and keep-alive timeout (default 15)\n"
+"  --head-timeout SEC     time to send a whole request head, counted from its\n"
+"                         first byte (default 10)\n"
+"  --max-pending N        connections still sending a request head or kept\n"
+"                         alive between requests; the oldest is closed for a\n"
+"                         newcomer (default 256)\n"
+"  --max-pending-per-addr N  of those, from one address (an IPv6 /64)\n"
+"                         (default 32)\n"
 "  --max-frame-size N     largest frame accepted from capd; K and M\n"
 "                         suffixes (default 8M)\n"
 "  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
@@ -207,6 +217,7 @@ main(int argc, char **argv)
 	struct web_conf	 conf;
 	struct listen_addr addrs[WEB_LISTEN_MAX];
 	size_t		 maxframe;
+	double		 secs;
 	struct event_base *base;
 	struct event	*sigterm, *sigint, *sighup;
 	struct web	*w;
@@ -222,6 +233,10 @@ main(int argc, char **argv)
 	conf.still_timeout = 5;
 	conf.stream_timeout = 20;
 	conf.idle_timeout = 15;
+	conf.pending.head_timeout.tv_sec = 10;
+	conf.pending.pool.max_pending = 256;
+	conf.pending.pool.max_pending_per_addr = 32;
+	conf.pending.pool.max_viewers_per_addr = 100000;	/* not used */
 	conf.max_frame = 8 << 20;
 	conf.ws_port = 8081;
 	conf.ws_path = "/stream";
@@ -262,6 +277,22 @@ main(int argc, char **argv)
 		case 'i':
 			conf.idle_timeout = httpd_number("idle-timeout",
 			    optarg, 1, 3600);
+			break;
+		case 'H':
+			if (opt_seconds("--head-timeout", optarg, 0.001, 3600,
+			    &secs, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			conf.pending.head_timeout.tv_sec = (time_t)secs;
+			conf.pending.head_timeout.tv_usec = (suseconds_t)
+			    ((secs - (time_t)secs) * 1e6);
+			break;
+		case 'q':
+			conf.pending.pool.max_pending = httpd_number(
+			    "max-pending", optarg, 1, 100000);
+			break;
+		case 'Q':
+			conf.pending.pool.max_pending_per_addr = httpd_number(
+			    "max-pending-per-addr", optarg, 1, 100000);
 			break;
 		case 'M':
 			if (opt_size("--max-frame-size", optarg, 1024,

@@ -163,6 +163,7 @@ web_on_request(struct evhttp_request *req, void *arg)
 	const char			*path, *query;
 
 	w->stats.requests++;
+	pending_done(w->pending, req);
 	web_tune_connection(req);
 	if (w->conf->allow_origin != NULL)
 		evhttp_add_header(h, "Access-Control-Allow-Origin",
@@ -264,6 +265,9 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 	if ((w->guard = guard_new(base, conf, web_resume, w, cause,
 	    causelen)) == NULL)
 		goto fail;
+	if ((w->pending = pending_new(base, w->http, &conf->pending, cause,
+	    causelen)) == NULL)
+		goto fail;
 	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
 	evhttp_set_timeout(w->http, conf->idle_timeout);
@@ -293,6 +297,7 @@ web_free(struct web *w)
 	guard_free(w->guard);
 	if (w->http != NULL)
 		evhttp_free(w->http);
+	pending_free(w->pending);	/* after the connections closed */
 	feed_free(w->feed);
 	free(w->wwwroot);
 	free(w);

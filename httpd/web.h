@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "admit.h"
+#include "pending.h"
 
 #define WEB_LISTEN_MAX	8
 
@@ -40,6 +41,7 @@ struct web_conf {
 	const char	*token_key;	/* NULL: a random key per run */
 	unsigned	 token_ttl;	/* seconds; 0: the default */
 	unsigned	 auth_delay_ms;	/* after a failure; 0: the default */
+	struct pending_conf pending;	/* heads: --max-pending... */
 };
 
 /* Counters shown by /api/status and /metrics. */
@@ -65,6 +67,7 @@ struct web {
 	struct stills		*stills;
 	struct mjpeg		*mjpeg;
 	struct guard		*guard;
+	struct pending		*pending;	/* connections in a head */
 	struct web_stats	 stats;
 	struct admit		 admit;		/* --max-clients */
 	double			 started;	/* monotonic seconds */

@@ -50,6 +50,7 @@ client_new(struct relay *r, int fd, const struct sockaddr *sa, int salen)
 	}
 	c->relay = r;
 	c->fd = fd;
+	connpool_entry_init(&c->pool, sa, salen);
 	if ((size_t)salen <= sizeof(c->sa))
 		memcpy(&c->sa, sa, salen);
 	if (getnameinfo(sa, salen, host, sizeof(host), port, sizeof(port),

@@ -41,6 +41,11 @@ usage(FILE *f)
 "  --allow-origin ORIGIN pages allowed to connect, e.g. https://cam.example;\n"
 "                        repeatable; \"*\" for any (default: same host only)\n"
 "  --max-clients N       WebSocket clients at most, 503 beyond (default 100)\n"
+"  --max-clients-per-addr N  of those, from one address (an IPv6 /64); behind\n"
+"                        a reverse proxy set it to --max-clients (default 32)\n"
+"  --max-pending N       connections still sending their request head; the\n"
+"                        oldest is closed for a newcomer (default 256)\n"
+"  --max-pending-per-addr N  of those, from one address (default 32)\n"
 "  --ping-interval SEC   ping a client silent this long (default 20)\n"
 "  --ping-timeout SEC    drop it if no answer within this (default 10)\n"
 "  --write-timeout SEC   drop a client that reads nothing this long (30)\n"
@@ -142,6 +147,9 @@ main(int argc, char *argv[])
 		{ "frames",		required_argument,	NULL, 'f' },
 		{ "allow-origin",	required_argument,	NULL, 'o' },
 		{ "max-clients",	required_argument,	NULL, 'n' },
+		{ "max-clients-per-addr", required_argument,	NULL, 'N' },
+		{ "max-pending",	required_argument,	NULL, 'q' },
+		{ "max-pending-per-addr", required_argument,	NULL, 'Q' },
 		{ "ping-interval",	required_argument,	NULL, 'i' },
 		{ "ping-timeout",	required_argument,	NULL, 't' },
 		{ "write-timeout",	required_argument,	NULL, 'w' },
@@ -164,6 +172,8 @@ main(int argc, char *argv[])
 		.max_frame = 8 * 1024 * 1024,
 		.ping_interval = { 20, 0 }, .ping_timeout = { 10, 0 },
 		.write_timeout = { 30, 0 }, .head_timeout = { 10, 0 },
+		.pool = { .max_pending = 256, .max_pending_per_addr = 32,
+		    .max_viewers_per_addr = 32 },
 	};
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int, *ev_hup;
@@ -205,6 +215,18 @@ main(int argc, char *argv[])
 		case 'n':
 			conf.max_clients = wsd_number("--max-clients", optarg,
 			    1, 100000);
+			break;
+		case 'N':
+			conf.pool.max_viewers_per_addr = wsd_number(
+			    "--max-clients-per-addr", optarg, 1, 100000);
+			break;
+		case 'q':
+			conf.pool.max_pending = wsd_number("--max-pending",
+			    optarg, 1, 100000);
+			break;
+		case 'Q':
+			conf.pool.max_pending_per_addr = wsd_number(
+			    "--max-pending-per-addr", optarg, 1, 100000);
 			break;
 		case 'i':
 			wsd_seconds("--ping-interval", optarg,
@@ -272,7 +294,6 @@ main(int argc, char *argv[])
 		    &addrs[conf.nlisten++], cause, sizeof(cause)) == -1)
 			fatalx("%s", cause);
 	}
-	conf.max_conns = conf.max_clients + 64;
 
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)

@@ -154,8 +154,9 @@ test_viewers(void)
 		CHECK_EQ(admit(p, &v[i], gone, 4), 0);
 		CHECK_EQ(connpool_view(p, &v[i]), i < 2 ? 0 : -1);
 	}
-	CHECK_EQ(v[2].state, CONNPOOL_NONE);
+	CHECK_EQ(v[2].state, CONNPOOL_PENDING);	/* refused, evictable */
 	CHECK_EQ(connpool_viewers_addr(p, &v[0]), 2);
+	connpool_remove(p, &v[2]);
 	CHECK_EQ(connpool_pending(p), 0);
 	/* Newcomers from the viewers' address evict only pending ones. */
 	for (i = 0; i < 4; i++) {
