@@ -239,3 +239,5 @@ VALGRIND_TESTS	?= tests/integration/test_capd.py tests/integration/test_httpd.py
 valgrind: all
 	CAMPIPE_VALGRIND=1 CAMPIPE_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q \
 	    -p no:cacheprovider $(VALGRIND_TESTS) $(VALGRIND_ARGS)
+
+include mk/cross.mk mk/deb.mk

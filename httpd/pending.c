@@ -44,6 +44,8 @@ TAILQ_HEAD(pending_list, pending_conn);
 struct pending {
 	struct event_base	*base;
 	struct pending_conf	 conf;
+	pending_bev_cb		 make;		/* makes bufferevents, or NULL */
+	void			*make_arg;
 	struct connpool		*pool;
 	struct pending_list	 fresh;		/* accepted, not yet placed */
 	struct pending_list	 conns;		/* in the pool */
@@ -222,8 +224,11 @@ pending_bev(struct event_base *base, void *arg)
 	struct pending		*pd = arg;
 	struct bufferevent	*bev;
 
-	if ((bev = bufferevent_socket_new(base, -1,
-	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
+	if (pd->make != NULL)
+		bev = pd->make(base, pd->make_arg);
+	else
+		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
 		return (NULL);
 	if (pending_conn_new(pd, bev) == NULL) {
 		bufferevent_free(bev);
@@ -272,7 +277,8 @@ pending_again(struct evhttp_request *req, void *arg)
 /* Hooks into http's new connections. */
 struct pending *
 pending_new(struct event_base *base, struct evhttp *http,
-    const struct pending_conf *conf, char *cause, size_t causelen)
+    const struct pending_conf *conf, pending_bev_cb make, void *make_arg,
+    char *cause, size_t causelen)
 {
 	struct pending	*pd;
 
@@ -282,6 +288,8 @@ pending_new(struct event_base *base, struct evhttp *http,
 	}
 	pd->base = base;
 	pd->conf = *conf;
+	pd->make = make;
+	pd->make_arg = make_arg;
 	TAILQ_INIT(&pd->fresh);
 	TAILQ_INIT(&pd->conns);
 	pd->pool = connpool_new(&conf->pool);

@@ -17,6 +17,7 @@
 
 #include "connpool.h"
 
+struct bufferevent;
 struct event_base;
 struct evhttp;
 struct evhttp_request;
@@ -27,10 +28,16 @@ struct pending_conf {
 	struct timeval		 head_timeout;	/* from the first byte */
 };
 
-/* Hooks into http's new connections; NULL with cause on failure. */
+/* Makes a connection's bufferevent (an evhttp bevcb). */
+typedef struct bufferevent *(*pending_bev_cb)(struct event_base *, void *);
+
+/*
+ * Hooks into http's new connections, their bufferevents made by make (or
+ * plain sockets when NULL); NULL with cause on failure.
+ */
 struct pending	*pending_new(struct event_base *base, struct evhttp *http,
-		    const struct pending_conf *conf, char *cause,
-		    size_t causelen);
+		    const struct pending_conf *conf, pending_bev_cb make,
+		    void *make_arg, char *cause, size_t causelen);
 /* Frees; after evhttp_free(), which closes the connections. */
 void		 pending_free(struct pending *pd);
 /* A request head was read: its connection leaves the pool until answered. */

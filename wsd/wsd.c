@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "listen_addr.h"
+#include "http_host.h"
 #include "log.h"
 #include "notify.h"
 #include "privdrop.h"
@@ -60,6 +61,9 @@ usage(FILE *f)
 "                        missing)\n"
 "  --auth-delay MS       hold a client's next try this long per failed\n"
 "                        login, up to 15 times (default 2000)\n"
+"  --server-name NAME    also answer to Host NAME (repeatable; IP literals,\n"
+"                        localhost, the host name and NAME.local always;\n"
+"                        any other Host gets 421)\n"
 "  --user USER           when started as root, run as USER once listening\n"
 "  -v, --verbose         debug logging\n"
 "  -h, --help            this text\n"
@@ -147,7 +151,7 @@ main(int argc, char *argv[])
 		{ "frames",		required_argument,	NULL, 'f' },
 		{ "allow-origin",	required_argument,	NULL, 'o' },
 		{ "max-clients",	required_argument,	NULL, 'n' },
-		{ "max-clients-per-addr", required_argument,	NULL, 'N' },
+		{ "max-clients-per-addr", required_argument,	NULL, 'C' },
 		{ "max-pending",	required_argument,	NULL, 'q' },
 		{ "max-pending-per-addr", required_argument,	NULL, 'Q' },
 		{ "ping-interval",	required_argument,	NULL, 'i' },
@@ -160,6 +164,7 @@ main(int argc, char *argv[])
 		{ "token-key",		required_argument,	NULL, 'K' },
 		{ "auth-delay",		required_argument,	NULL, 'D' },
 		{ "user",		required_argument,	NULL, 'u' },
+		{ "server-name",	required_argument,	NULL, 'N' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'R' },
@@ -179,6 +184,9 @@ main(int argc, char *argv[])
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct relay		*relay;
 	struct notify		*notify;
+	struct http_host_names	 hn;
+	char			*names[RELAY_ORIGINS_MAX];
+	size_t			 nnames = 0;
 	const char		*user = NULL;
 	char			 cause[512];
 	size_t			 i;
@@ -216,7 +224,7 @@ main(int argc, char *argv[])
 			conf.max_clients = wsd_number("--max-clients", optarg,
 			    1, 100000);
 			break;
-		case 'N':
+		case 'C':
 			conf.pool.max_viewers_per_addr = wsd_number(
 			    "--max-clients-per-addr", optarg, 1, 100000);
 			break;
@@ -266,6 +274,12 @@ main(int argc, char *argv[])
 		case 'u':
 			user = optarg;
 			break;
+		case 'N':
+			if (nnames == RELAY_ORIGINS_MAX)
+				fatalx("--server-name: at most %d",
+				    RELAY_ORIGINS_MAX);
+			names[nnames++] = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -294,6 +308,10 @@ main(int argc, char *argv[])
 		    &addrs[conf.nlisten++], cause, sizeof(cause)) == -1)
 			fatalx("%s", cause);
 	}
+	if (http_host_names_init(&hn, names, nnames, cause,
+	    sizeof(cause)) == -1)
+		fatalx("%s", cause);
+	conf.names = &hn;
 
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
@@ -333,6 +351,7 @@ main(int argc, char *argv[])
 
 	notify_free(notify);
 	relay_free(relay);
+	http_host_names_clear(&hn);
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);
