@@ -57,6 +57,7 @@ struct pending {
 };
 
 static void	pending_deadline(evutil_socket_t, short, void *);
+static void	pending_place(evutil_socket_t, short, void *);
 
 /* Forgets a connection: out of the pool, our reference dropped. */
 static void
@@ -217,13 +218,18 @@ pending_conn_new(struct pending *pd, struct bufferevent *bev)
 	return (pc);
 }
 
-/* evhttp accepts a connection and asks for its bufferevent. */
+/*
+ * evhttp accepts a connection and asks for its bufferevent.  The ones
+ * accepted before it in the same burst are whole by now: they are placed
+ * first, so a burst never holds more than one unplaced socket.
+ */
 static struct bufferevent *
 pending_bev(struct event_base *base, void *arg)
 {
 	struct pending		*pd = arg;
 	struct bufferevent	*bev;
 
+	pending_place(-1, 0, pd);
 	if (pd->make != NULL)
 		bev = pd->make(base, pd->make_arg);
 	else
