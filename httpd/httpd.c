@@ -97,7 +97,7 @@ httpd_usage(FILE *f)
 "                         alive between requests; the oldest is closed for a\n"
 "                         newcomer (default 256)\n"
 "  --max-pending-per-addr N  of those, from one address (an IPv6 /64)\n"
-"                         (default 32)\n"
+"                         (default 64)\n"
 "  --max-frame-size N     largest frame accepted from capd; K and M\n"
 "                         suffixes (default 8M)\n"
 "  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
@@ -243,7 +243,7 @@ main(int argc, char **argv)
 	conf.idle_timeout = 15;
 	conf.pending.head_timeout.tv_sec = 10;
 	conf.pending.pool.max_pending = 256;
-	conf.pending.pool.max_pending_per_addr = 32;
+	conf.pending.pool.max_pending_per_addr = 64;
 	conf.pending.pool.max_viewers_per_addr = 100000;	/* not used */
 	conf.max_frame = 8 << 20;
 	conf.ws_port = 8081;

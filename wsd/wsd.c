@@ -46,7 +46,7 @@ usage(FILE *f)
 "                        a reverse proxy set it to --max-clients (default 32)\n"
 "  --max-pending N       connections still sending their request head; the\n"
 "                        oldest is closed for a newcomer (default 256)\n"
-"  --max-pending-per-addr N  of those, from one address (default 32)\n"
+"  --max-pending-per-addr N  of those, from one address (default 64)\n"
 "  --ping-interval SEC   ping a client silent this long (default 20)\n"
 "  --ping-timeout SEC    drop it if no answer within this (default 10)\n"
 "  --write-timeout SEC   drop a client that reads nothing this long (30)\n"
@@ -177,7 +177,7 @@ main(int argc, char *argv[])
 		.max_frame = 8 * 1024 * 1024,
 		.ping_interval = { 20, 0 }, .ping_timeout = { 10, 0 },
 		.write_timeout = { 30, 0 }, .head_timeout = { 10, 0 },
-		.pool = { .max_pending = 256, .max_pending_per_addr = 32,
+		.pool = { .max_pending = 256, .max_pending_per_addr = 64,
 		    .max_viewers_per_addr = 32 },
 	};
 	struct event_base	*base;
