@@ -403,6 +403,7 @@ main(int argc, char **argv)
 	if ((pause = accept_pause_new(base, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	evhttp_foreach_bound_socket(w->http, httpd_pause_listener, pause);
+	pending_set_accept_pause(w->pending, pause);
 	if (user != NULL && privdrop_user(user, NULL, cause,
 	    sizeof(cause)) == -1)
 		fatalx("--user: %s", cause);

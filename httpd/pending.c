@@ -24,6 +24,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "accept_pause.h"
 #include "connpool.h"
 #include "log.h"
 
@@ -44,6 +45,7 @@ TAILQ_HEAD(pending_list, pending_conn);
 struct pending {
 	struct event_base	*base;
 	struct pending_conf	 conf;
+	struct accept_pause	*ap;		/* counts accepts, or NULL */
 	pending_bev_cb		 make;		/* makes bufferevents, or NULL */
 	void			*make_arg;
 	struct connpool		*pool;
@@ -230,6 +232,8 @@ pending_bev(struct event_base *base, void *arg)
 	struct bufferevent	*bev;
 
 	pending_place(-1, 0, pd);
+	if (pd->ap != NULL)
+		accept_pause_accepted(pd->ap);
 	if (pd->make != NULL)
 		bev = pd->make(base, pd->make_arg);
 	else
@@ -307,6 +311,13 @@ pending_new(struct event_base *base, struct evhttp *http,
 	}
 	evhttp_set_bevcb(http, pending_bev, pd);
 	return (pd);
+}
+
+/* Counts each accept in ap. */
+void
+pending_set_accept_pause(struct pending *pd, struct accept_pause *ap)
+{
+	pd->ap = ap;
 }
 
 /* Frees what is left (evhttp_free() has closed the connections). */

@@ -17,6 +17,7 @@
 
 #include "connpool.h"
 
+struct accept_pause;
 struct bufferevent;
 struct event_base;
 struct evhttp;
@@ -38,6 +39,9 @@ typedef struct bufferevent *(*pending_bev_cb)(struct event_base *, void *);
 struct pending	*pending_new(struct event_base *base, struct evhttp *http,
 		    const struct pending_conf *conf, pending_bev_cb make,
 		    void *make_arg, char *cause, size_t causelen);
+/* Counts each accept in ap, which yields the loop after a burst. */
+void		 pending_set_accept_pause(struct pending *pd,
+		    struct accept_pause *ap);
 /* Frees; after evhttp_free(), which closes the connections. */
 void		 pending_free(struct pending *pd);
 /* A request head was read: its connection leaves the pool until answered. */

@@ -203,6 +203,7 @@ relay_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct client	*c;
 
 	r->stats.accepted++;
+	accept_pause_accepted(r->ap);
 	if ((c = client_new(r, fd, sa, salen)) == NULL)
 		return;
 	relay_admit(r, c);
