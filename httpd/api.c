@@ -105,6 +105,9 @@ api_status(struct web *w, struct evhttp_request *req, const char *query)
 	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu",
 	    (unsigned long long)s->requests, (unsigned long long)s->refused,
 	    frame_count_alive(), frame_bytes_alive());
+	evbuffer_add_printf(b, ",\"heads\":{\"pending\":%zu,\"evicted\":%llu,"
+	    "\"timed_out\":%llu}", pending_count(w->pending),
+	    pending_evicted(w->pending), pending_timeouts(w->pending));
 	evbuffer_add_printf(b, ",\"uptime\":%.3f,\"version\":", web_uptime(w));
 	api_json_str(b, CAMPIPE_VERSION);
 	evbuffer_add_printf(b, "}\n");

@@ -275,6 +275,10 @@ def test_httpd_flood_does_not_lock_out(daemons, tmp):
     assert p_took < PROMPT and s_took < PROMPT, (p_took, s_took)
     assert sockets <= HELD, sockets
     assert "to make room for" in httpd.logtext()
+    _, code, body = timed_get(port, b"GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              b"Connection: close\r\n\r\n")
+    heads = json.loads(body)["heads"]
+    assert heads["evicted"] > 0 and heads["pending"] <= 2 * 64 + 1, heads
 
 
 def test_httpd_head_timeout_counts_from_first_byte(daemons, tmp):
@@ -313,8 +317,9 @@ def test_httpd_head_timeout_counts_from_first_byte(daemons, tmp):
     assert 1.8 <= closed_after < 10, closed_after
     assert "no request head in time" in httpd.logtext()
     # Others are still served.
-    took, code, _ = timed_get(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-    assert code == 200
+    took, code, body = timed_get(port, b"GET /api/status HTTP/1.1\r\n"
+                                 b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert code == 200 and json.loads(body)["heads"]["timed_out"] == 1, body
 
 
 def test_httpd_full_streams_still_serve_stills_and_pages(daemons, tmp):
