@@ -17,6 +17,8 @@
 
 #include <event2/event.h>
 
+#include "camconf.h"
+#include "control.h"
 #include "log.h"
 #include "notify.h"
 #include "opt.h"
@@ -26,6 +28,12 @@
 #include "source_v4l2.h"
 
 #define CAPD_MAX_CTRLS	64
+
+/* What each frame goes to. */
+struct capd_sink {
+	struct server	*srv;
+	struct control	*ctl;
+};
 
 /* What the status line is computed from. */
 struct capd_status {
@@ -48,6 +56,12 @@ usage(FILE *f)
 "  --quality N           JPEG quality for encoded sources, 1-100 (default 80)\n"
 "  --socket PATH         frame socket (default /run/campipe/frames.sock)\n"
 "  --socket-mode MODE    its permissions, octal (default 0660)\n"
+"  --control PATH        control socket (docs/control.md; default\n"
+"                        control.sock beside the frame socket)\n"
+"  --control-mode MODE   its permissions, octal (default 0660)\n"
+"  --control-group GROUP its group (default: capd's)\n"
+"  --state FILE          keep settings changed through the control socket\n"
+"                        here and apply them at start (default: not kept)\n"
 "  --idle-stop SECONDS   stop the source this long after the last subscriber\n"
 "                        leaves (default 5; fractions allowed)\n"
 "  --warmup MS           discard frames this long after the source starts\n"
@@ -157,19 +171,57 @@ capd_drop(const char *user, const char *path, int made_dir)
 	    (unsigned)gid);
 }
 
+/* --user: the control socket goes to the user, its group kept. */
+static void
+capd_drop_control(const char *user, const char *path)
+{
+	char	 cause[256];
+	uid_t	 uid;
+	gid_t	 gid;
+
+	if (geteuid() != 0)
+		return;
+	if (privdrop_lookup(user, &uid, &gid, cause, sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
+	if (chown(path, uid, (gid_t)-1) == -1)
+		fatal("--user: chown %s", path);
+}
+
 /* Frame callback from the source. */
 static void
 capd_frame(const unsigned char *jpeg, size_t len, const struct timeval *ts,
     void *arg)
 {
-	server_publish(arg, jpeg, len, ts);
+	struct capd_sink	*sink = arg;
+	unsigned long long	 n = server_frames(sink->srv);
+	struct timeval		 now;
+
+	server_publish(sink->srv, jpeg, len, ts);
+	if (sink->ctl != NULL && server_frames(sink->srv) != n) {
+		gettimeofday(&now, NULL);
+		control_on_frame(sink->ctl, &now);
+	}
 }
 
 /* Error callback from the source. */
 static void
 capd_source_error(const char *cause, void *arg)
 {
-	server_source_error(arg, cause);
+	struct capd_sink	*sink = arg;
+
+	server_source_error(sink->srv, cause);
+}
+
+/* The default control socket: control.sock beside the frame socket. */
+static const char *
+capd_control_path(const char *frames)
+{
+	static char	 path[PATH_MAX];
+	char		 dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", frames);
+	snprintf(path, sizeof(path), "%s/control.sock", dirname(dir));
+	return (path);
 }
 
 /* The status line for systemctl status: frame rate and subscribers. */
@@ -220,6 +272,10 @@ main(int argc, char *argv[])
 		{ "quality",		required_argument,	NULL, 'q' },
 		{ "socket",		required_argument,	NULL, 'k' },
 		{ "socket-mode",	required_argument,	NULL, 'm' },
+		{ "control",		required_argument,	NULL, 'C' },
+		{ "control-mode",	required_argument,	NULL, 'O' },
+		{ "control-group",	required_argument,	NULL, 'G' },
+		{ "state",		required_argument,	NULL, 'T' },
 		{ "idle-stop",		required_argument,	NULL, 'i' },
 		{ "warmup",		required_argument,	NULL, 'w' },
 		{ "write-timeout",	required_argument,	NULL, 't' },
@@ -249,7 +305,12 @@ main(int argc, char *argv[])
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int;
 	struct notify		*notify;
+	struct control_conf	 cconf = { .mode = 0660 };
 	struct capd_status	 status = { 0 };
+	struct capd_sink	 sink = { 0 };
+	struct camconf		*cc;
+	struct control		*ctl;
+	const char		*state = NULL;
 	struct server		*srv;
 	struct source		*src;
 	char			 cause[512], *end;
@@ -286,6 +347,23 @@ main(int argc, char *argv[])
 			    vconf.mode > 0777)
 				fatalx("--socket-mode: \"%s\" is not an octal "
 				    "mode", optarg);
+			break;
+		case 'C':
+			cconf.path = optarg;
+			break;
+		case 'O':
+			errno = 0;
+			cconf.mode = strtoul(optarg, &end, 8);
+			if (errno || *end != '\0' || end == optarg ||
+			    cconf.mode > 0777)
+				fatalx("--control-mode: \"%s\" is not an octal "
+				    "mode", optarg);
+			break;
+		case 'G':
+			cconf.group = optarg;
+			break;
+		case 'T':
+			state = optarg;
 			break;
 		case 'i':
 			vconf.idle_stop_ms = capd_seconds_ms("--idle-stop",
@@ -352,6 +430,8 @@ main(int argc, char *argv[])
 		return (2);
 	}
 	sconf.ctrls = ctrls;
+	if (cconf.path == NULL)
+		cconf.path = capd_control_path(vconf.path);
 	if (vconf.warmup_ms < 0)
 		vconf.warmup_ms = (strncmp(sconf.spec, "v4l2:", 5) == 0 ||
 		    strncmp(sconf.spec, "exec:", 5) == 0) ? 800 : 0;
@@ -372,15 +452,27 @@ main(int argc, char *argv[])
 	made_dir = capd_socket_dir(vconf.path);
 	if ((srv = server_new(base, &vconf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
-	src = source_new(base, &sconf, capd_frame, capd_source_error, srv,
+	sink.srv = srv;
+	if ((cc = camconf_new(&sconf, state)) == NULL)
+		fatalx("out of memory");
+	src = source_new(base, &sconf, capd_frame, capd_source_error, &sink,
 	    cause, sizeof(cause));
 	if (src == NULL) {
 		server_free(srv);
 		fatalx("%s", cause);
 	}
 	server_set_source(srv, src);
-	if (user != NULL)
+	if ((ctl = control_new(base, &cconf, srv, src, cc, cause,
+	    sizeof(cause))) == NULL) {
+		server_free(srv);
+		fatalx("%s", cause);
+	}
+	sink.ctl = ctl;
+	if (user != NULL) {
+		capd_drop_control(user, cconf.path);
 		capd_drop(user, vconf.path, made_dir);
+	}
+	camconf_start(cc, src, srv);
 
 	ev_term = evsignal_new(base, SIGTERM, capd_signal, base);
 	ev_int = evsignal_new(base, SIGINT, capd_signal, base);
@@ -392,14 +484,17 @@ main(int argc, char *argv[])
 	if ((notify = notify_new(base, capd_status, &status, cause,
 	    sizeof(cause))) == NULL)
 		fatalx("%s", cause);
-	log_info("listening on %s, source %s %dx%d at %d fps", vconf.path,
-	    sconf.spec, sconf.width, sconf.height, sconf.fps);
+	log_info("listening on %s (control %s), source %s %dx%d at %d fps",
+	    vconf.path, cconf.path, sconf.spec, sconf.width, sconf.height,
+	    sconf.fps);
 
 	event_base_dispatch(base);
 
 	notify_free(notify);
+	control_free(ctl);
 	server_free(srv);
 	source_free(src);
+	camconf_free(cc);
 	event_free(ev_int);
 	event_free(ev_term);
 	event_base_free(base);

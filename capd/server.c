@@ -17,6 +17,7 @@
 
 #include "backoff.h"
 #include "frame.h"
+#include "frame_hello.h"
 #include "log.h"
 #include "server.h"
 #include "source.h"
@@ -34,6 +35,10 @@ struct sub {
 	struct frame		*pending;	/* newest frame not yet queued */
 	unsigned long long	 sent;
 	unsigned long long	 skipped;
+	char			 hello[FRAME_HELLO_MAX];	/* first bytes read */
+	size_t			 hello_len;
+	int			 hello_done;
+	char			 name[FRAME_HELLO_NAME_MAX + 1];
 };
 TAILQ_HEAD(subs, sub);
 
@@ -53,9 +58,20 @@ struct server {
 	unsigned long long	 frames;
 	unsigned long long	 warmup_dropped;
 	char			 problem[256];	/* last source failure */
+	char			 last_error[256];	/* never cleared */
+	struct timeval		 last_error_at;
 };
 
 static void	server_source_start(struct server *);
+
+/* Records a source failure for the status. */
+static void
+server_source_error_note(struct server *srv, const char *cause)
+{
+	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
+	snprintf(srv->last_error, sizeof(srv->last_error), "%s", cause);
+	gettimeofday(&srv->last_error_at, NULL);
+}
 
 /* Closes a subscriber and releases what it holds. */
 static void
@@ -143,7 +159,23 @@ server_sub_write(evutil_socket_t fd, short what, void *arg)
 	server_sub_flush(s);
 }
 
-/* Subscribers send nothing: reads only notice the close. */
+/* The optional line naming the subscriber (docs/frames.md). */
+static void
+server_sub_hello(struct sub *s, const char *buf, size_t n)
+{
+	int	 r;
+
+	if (n > sizeof(s->hello) - s->hello_len)
+		n = sizeof(s->hello) - s->hello_len;
+	memcpy(s->hello + s->hello_len, buf, n);
+	s->hello_len += n;
+	if ((r = frame_hello_parse(s->hello, s->hello_len, s->name)) != 0)
+		s->hello_done = 1;
+	if (r == 1)
+		log_debug("subscriber fd %d is %s", s->fd, s->name);
+}
+
+/* Subscribers send nothing but their name: reads notice the close. */
 static void
 server_sub_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -152,6 +184,8 @@ server_sub_read(evutil_socket_t fd, short what, void *arg)
 	ssize_t		 n;
 
 	n = read(fd, buf, sizeof(buf));
+	if (n > 0 && !s->hello_done)
+		server_sub_hello(s, buf, n);
 	if (n == 0)
 		server_sub_free(s, "closed");
 	else if (n == -1 && errno != EAGAIN && errno != EINTR)
@@ -227,7 +261,7 @@ server_source_start(struct server *srv)
 	ms = backoff_next(&srv->retry, &tv);
 	log_warnx("source %s: %s (retrying in %d ms)", srv->src->conf->spec,
 	    cause, ms);
-	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
+	server_source_error_note(srv, cause);
 	evtimer_add(srv->ev_retry, &tv);
 }
 
@@ -292,11 +326,11 @@ void
 server_source_error(struct server *srv, const char *cause)
 {
 	log_warnx("source %s: %s", srv->src->conf->spec, cause);
-	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
+	server_source_error_note(srv, cause);
 }
 
 /* Opens the listening socket, replacing a stale file. */
-static int
+int
 server_listen(const struct server_conf *conf, char *cause, size_t causelen)
 {
 	struct sockaddr_un	 sun;
@@ -444,4 +478,54 @@ const char *
 server_problem(const struct server *srv)
 {
 	return (srv->problem[0] != '\0' ? srv->problem : NULL);
+}
+
+/* Restarts a running source with its changed configuration. */
+void
+server_restart_source(struct server *srv)
+{
+	if (srv->src == NULL || !srv->src->running)
+		return;
+	source_stop(srv->src);
+	evtimer_del(srv->ev_retry);
+	if (srv->nsubs > 0)
+		server_source_start(srv);
+}
+
+/* Calls fn for every subscriber. */
+void
+server_each_subscriber(const struct server *srv,
+    void (*fn)(const struct server_sub_info *, void *), void *arg)
+{
+	struct server_sub_info	 si;
+	struct sub		*s;
+
+	TAILQ_FOREACH(s, &srv->subs, entry) {
+		si.name = s->name[0] != '\0' ? s->name : NULL;
+		si.sent = s->sent;
+		si.skipped = s->skipped;
+		fn(&si, arg);
+	}
+}
+
+/* Frames dropped before they were published (warm-up). */
+unsigned long long
+server_dropped(const struct server *srv)
+{
+	return (srv->warmup_dropped);
+}
+
+/* The newest frame, or NULL. */
+const struct frame *
+server_latest(const struct server *srv)
+{
+	return (srv->latest);
+}
+
+/* The last source failure ever and when; NULL if none. */
+const char *
+server_last_error(const struct server *srv, struct timeval *when)
+{
+	*when = srv->last_error_at;
+	return (srv->last_error[0] != '\0' ? srv->last_error : NULL);
 }

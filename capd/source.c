@@ -94,6 +94,19 @@ source_stop(struct source *src)
 	src->running = 0;
 }
 
+/* Applies changed flips and rotation from the next frame. */
+void
+source_reflip(struct source *src)
+{
+	if (src->running && src->ops->reflip != NULL) {
+		src->ops->reflip(src);
+		return;
+	}
+	src->xf_hflip = src->conf->hflip;
+	src->xf_vflip = src->conf->vflip;
+	src->xf_rotate = src->conf->rotate;
+}
+
 /* Flips and rotates a JPEG losslessly; NULL (logged) if it cannot. */
 static const unsigned char *
 source_xform(struct source *src, const unsigned char *jpeg, size_t *len)
