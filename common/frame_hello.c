@@ -40,6 +40,8 @@ frame_hello_parse(const char *buf, size_t len, char *name)
 
 	if (memcmp(buf, FRAME_HELLO_PREFIX, len < plen ? len : plen) != 0)
 		return (-1);
+	if (len <= plen)
+		return (0);
 	for (i = plen, n = 0; i < len; i++, n++) {
 		if (buf[i] == '\r' || buf[i] == '\n')
 			break;

@@ -17,6 +17,7 @@
 #include "frame.h"
 #include "frame_part.h"
 #include "frame_sub.h"
+#include "frame_hello.h"
 #include "log.h"
 
 #define FRAME_SUB_BACKOFF_MIN	100	/* ms */
@@ -48,6 +49,7 @@ struct frame_sub {
 	char			 cause[256];
 	unsigned long long	 frames;
 	unsigned long long	 reconnects;
+	char			 hello[FRAME_HELLO_MAX];	/* "" or the line */
 };
 
 static void	frame_sub_connect(struct frame_sub *);
@@ -243,6 +245,11 @@ frame_sub_connect(struct frame_sub *fs)
 		frame_sub_fail(fs, "cannot add read event");
 		return;
 	}
+	/* A fresh Unix socket takes these few bytes whole, or not at all. */
+	if (fs->hello[0] != '\0' && write(fs->fd, fs->hello,
+	    strlen(fs->hello)) == -1)
+		log_debug("%s: cannot name myself: %s", __func__,
+		    strerror(errno));
 	if (fs->state == FRAME_SUB_CONNECTING && fs->frames > 0)
 		fs->reconnects++;
 	log_debug("%s: connected to %s", __func__, fs->path);
@@ -290,6 +297,17 @@ frame_sub_free(struct frame_sub *fs)
 	frame_unref(fs->latest);
 	free(fs->path);
 	free(fs);
+}
+
+/* Names the subscription to capd (docs/frames.md) from the next connect. */
+int
+frame_sub_set_name(struct frame_sub *fs, const char *name)
+{
+	if (frame_hello_format(name, fs->hello, sizeof(fs->hello)) == -1) {
+		fs->hello[0] = '\0';
+		return (-1);
+	}
+	return (0);
 }
 
 /* Connects if not already wanted. */

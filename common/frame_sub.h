@@ -39,6 +39,11 @@ struct frame_sub *frame_sub_new(struct event_base *base, const char *path,
 /* Closes the connection and frees everything. */
 void		 frame_sub_free(struct frame_sub *fs);
 
+/*
+ * Names the subscriber to capd ("httpd", "wsd"), sent after each connect;
+ * -1 if the name is not 1 to 32 of [A-Za-z0-9._-].
+ */
+int		 frame_sub_set_name(struct frame_sub *fs, const char *name);
 /* Connects now (and keeps reconnecting) if not already wanted. */
 void		 frame_sub_start(struct frame_sub *fs);
 /* Disconnects and stops retrying. */

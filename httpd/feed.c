@@ -136,6 +136,8 @@ feed_new(struct event_base *base, const char *path, size_t max_frame,
 	fd->sub = frame_sub_new(base, path, max_frame, feed_on_frame,
 	    feed_on_state, fd);
 	fd->linger = evtimer_new(base, feed_on_linger, fd);
+	if (fd->sub != NULL)
+		frame_sub_set_name(fd->sub, "httpd");
 	if (fd->sub == NULL || fd->linger == NULL) {
 		feed_free(fd);
 		return (NULL);

@@ -84,6 +84,8 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	    relay_frame, relay_sub_state, r);
 	r->ev_resume = evtimer_new(base, relay_resume, r);
 	r->ev_unsub = evtimer_new(base, relay_unsubscribe, r);
+	if (r->sub != NULL)
+		frame_sub_set_name(r->sub, "wsd");
 	if (r->sub == NULL || r->ev_resume == NULL || r->ev_unsub == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		relay_free(r);
