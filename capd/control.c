@@ -139,9 +139,25 @@ control_error(struct evhttp_request *req, int code, const char *reason,
 static void
 control_sub(const struct server_sub_info *si, void *arg)
 {
-	json_array_append_new(arg, json_pack("{s:o,s:I,s:I}", "name",
-	    si->name != NULL ? json_string(si->name) : json_null(), "sent",
-	    (json_int_t)si->sent, "skipped", (json_int_t)si->skipped));
+	json_array_append_new(arg, json_pack("{s:o,s:o,s:I,s:I}", "name",
+	    si->name != NULL ? json_string(si->name) : json_null(), "viewers",
+	    si->viewers >= 0 ? json_integer(si->viewers) : json_null(),
+	    "sent", (json_int_t)si->sent, "skipped", (json_int_t)si->skipped));
+}
+
+/* Viewers by every route: what subscribers said, 1 for the silent. */
+static long long
+control_viewers(json_t *subs)
+{
+	json_t		*s, *v;
+	size_t		 i;
+	long long	 n = 0;
+
+	json_array_foreach(subs, i, s) {
+		v = json_object_get(s, "viewers");
+		n += json_is_integer(v) ? json_integer_value(v) : 1;
+	}
+	return (n);
 }
 
 /* The source's state, and the cause when it fails. */
@@ -193,13 +209,14 @@ control_status(struct control *ctl, struct evhttp_request *req)
 	err = server_last_error(ctl->srv, &when);
 	subs = json_array();
 	server_each_subscriber(ctl->srv, control_sub, subs);
-	o = json_pack("{s:s,s:s,s:o,s:o,s:f,s:i,s:I,s:I,s:o,s:f,s:o,s:o}",
+	o = json_pack("{s:s,s:s,s:o,s:o,s:f,s:i,s:I,s:I,s:I,s:o,s:f,s:o,s:o}",
 	    "source", ctl->src->conf->spec, "state", state,
 	    "cause", cause != NULL ? json_string(cause) : json_null(),
 	    "size", control_size(ctl), "fps", control_fps(ctl),
 	    "quality", ctl->src->conf->quality,
 	    "frames", (json_int_t)server_frames(ctl->srv),
 	    "dropped", (json_int_t)server_dropped(ctl->srv),
+	    "viewers", (json_int_t)control_viewers(subs),
 	    "subscribers", subs,
 	    "uptime", d.tv_sec + d.tv_usec / 1e6,
 	    "last_error", err != NULL ? json_string(err) : json_null(),

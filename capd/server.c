@@ -35,10 +35,9 @@ struct sub {
 	struct frame		*pending;	/* newest frame not yet queued */
 	unsigned long long	 sent;
 	unsigned long long	 skipped;
-	char			 hello[FRAME_HELLO_MAX];	/* first bytes read */
-	size_t			 hello_len;
-	int			 hello_done;
+	struct frame_hello_reader hello;	/* what it says (frames.md) */
 	char			 name[FRAME_HELLO_NAME_MAX + 1];
+	long			 viewers;	/* -1: never said */
 };
 TAILQ_HEAD(subs, sub);
 
@@ -159,20 +158,17 @@ server_sub_write(evutil_socket_t fd, short what, void *arg)
 	server_sub_flush(s);
 }
 
-/* The optional line naming the subscriber (docs/frames.md). */
+/* A line the subscriber wrote (docs/frames.md): its name, its viewers. */
 static void
-server_sub_hello(struct sub *s, const char *buf, size_t n)
+server_sub_hello(const struct frame_hello_msg *m, void *arg)
 {
-	int	 r;
+	struct sub	*s = arg;
 
-	if (n > sizeof(s->hello) - s->hello_len)
-		n = sizeof(s->hello) - s->hello_len;
-	memcpy(s->hello + s->hello_len, buf, n);
-	s->hello_len += n;
-	if ((r = frame_hello_parse(s->hello, s->hello_len, s->name)) != 0)
-		s->hello_done = 1;
-	if (r == 1)
+	if (m->name != NULL) {
+		snprintf(s->name, sizeof(s->name), "%s", m->name);
 		log_debug("subscriber fd %d is %s", s->fd, s->name);
+	} else
+		s->viewers = m->viewers;
 }
 
 /* Subscribers send nothing but their name: reads notice the close. */
@@ -184,8 +180,8 @@ server_sub_read(evutil_socket_t fd, short what, void *arg)
 	ssize_t		 n;
 
 	n = read(fd, buf, sizeof(buf));
-	if (n > 0 && !s->hello_done)
-		server_sub_hello(s, buf, n);
+	if (n > 0)
+		frame_hello_feed(&s->hello, buf, n, server_sub_hello, s);
 	if (n == 0)
 		server_sub_free(s, "closed");
 	else if (n == -1 && errno != EAGAIN && errno != EINTR)
@@ -215,6 +211,7 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	s->srv = srv;
 	s->fd = fd;
+	s->viewers = -1;
 	s->ev_read = event_new(srv->base, fd, EV_READ | EV_PERSIST,
 	    server_sub_read, s);
 	s->ev_write = event_new(srv->base, fd, EV_WRITE | EV_PERSIST,
@@ -504,6 +501,7 @@ server_each_subscriber(const struct server *srv,
 		si.name = s->name[0] != '\0' ? s->name : NULL;
 		si.sent = s->sent;
 		si.skipped = s->skipped;
+		si.viewers = s->viewers;
 		fn(&si, arg);
 	}
 }

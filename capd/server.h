@@ -59,6 +59,7 @@ int		 server_listen(const struct server_conf *conf, char *cause,
 struct server_sub_info {
 	const char		*name;	/* as the subscriber said, or NULL */
 	unsigned long long	 sent, skipped;
+	long			 viewers;	/* as it said, or -1 */
 };
 /* Stops and starts a running source so a changed conf takes effect. */
 void		 server_restart_source(struct server *srv);

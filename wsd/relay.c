@@ -46,6 +46,13 @@ struct relay {
 static void	relay_resume(evutil_socket_t, short, void *);
 static void	relay_unsubscribe(evutil_socket_t, short, void *);
 
+/* The viewers told to capd: open WebSockets. */
+static long
+relay_viewers(void *arg)
+{
+	return ((long)((struct relay *)arg)->nviewers);
+}
+
 /* A frame from capd: offered to every connection (only open ones take it). */
 static void
 relay_frame(struct frame *f, void *arg)
@@ -84,8 +91,10 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	    relay_frame, relay_sub_state, r);
 	r->ev_resume = evtimer_new(base, relay_resume, r);
 	r->ev_unsub = evtimer_new(base, relay_unsubscribe, r);
-	if (r->sub != NULL)
+	if (r->sub != NULL) {
 		frame_sub_set_name(r->sub, "wsd");
+		frame_sub_set_viewers_cb(r->sub, relay_viewers, r);
+	}
 	if (r->sub == NULL || r->ev_resume == NULL || r->ev_unsub == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		relay_free(r);

@@ -57,11 +57,12 @@ def patch(ctl, body):
     return curl(ctl, "PATCH", "/settings", body)
 
 
-def hello(frames, name):
-    """A frame socket subscriber that names itself."""
+def hello(frames, name, viewers):
+    """A frame socket subscriber that says who it is (docs/frames.md)."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(frames)
-    s.sendall(b"Subscriber: " + name.encode() + b"\r\n")
+    s.sendall(b"Subscriber: " + name.encode() + b"\r\nViewers: 9\r\n")
+    s.sendall(b"Nonsense\r\n" + b"x" * 100 + b"\nViewers: %d\n" % viewers)
     return s
 
 
@@ -138,7 +139,7 @@ def test_status_idle_then_streaming_with_named_subscribers(daemons, tmp):
     assert st["state"] == "stopped" and st["subscribers"] == [], st
     assert st["size"] is None and st["fps"] == 0 and st["cause"] is None
     assert st["source"] == "test" and st["quality"] == 80
-    named = hello(frames, "recorder")
+    named = hello(frames, "recorder", 4)
     # A silent reader, as socat is: it gets frames and stays unnamed.
     silent = subprocess.Popen(["socat", "-u", "UNIX-CONNECT:" + frames, "-"],
                               stdout=subprocess.PIPE)
@@ -149,8 +150,9 @@ def test_status_idle_then_streaming_with_named_subscribers(daemons, tmp):
                                else None)(get(ctl, "/status")),
                       what="streaming with two subscribers")
         assert st["size"] == {"width": 320, "height": 240}
-        names = sorted(str(s["name"]) for s in st["subscribers"])
-        assert names == ["None", "recorder"], st
+        subs = sorted((str(s["name"]), s["viewers"]) for s in st["subscribers"])
+        assert subs == [("None", None), ("recorder", 4)], st
+        assert st["viewers"] == 5
         assert all(s["sent"] > 0 for s in st["subscribers"])
         assert st["frames"] > 0 and st["uptime"] > 0
     finally:
