@@ -19,6 +19,7 @@
 
 #include "camconf.h"
 #include "control.h"
+#include "control_client.h"
 #include "log.h"
 #include "notify.h"
 #include "opt.h"
@@ -210,18 +211,6 @@ capd_source_error(const char *cause, void *arg)
 	struct capd_sink	*sink = arg;
 
 	server_source_error(sink->srv, cause);
-}
-
-/* The default control socket: control.sock beside the frame socket. */
-static const char *
-capd_control_path(const char *frames)
-{
-	static char	 path[PATH_MAX];
-	char		 dir[PATH_MAX];
-
-	snprintf(dir, sizeof(dir), "%s", frames);
-	snprintf(path, sizeof(path), "%s/control.sock", dirname(dir));
-	return (path);
 }
 
 /* The status line for systemctl status: frame rate and subscribers. */
@@ -431,7 +420,7 @@ main(int argc, char *argv[])
 	}
 	sconf.ctrls = ctrls;
 	if (cconf.path == NULL)
-		cconf.path = capd_control_path(vconf.path);
+		cconf.path = control_client_path(vconf.path);
 	if (vconf.warmup_ms < 0)
 		vconf.warmup_ms = (strncmp(sconf.spec, "v4l2:", 5) == 0 ||
 		    strncmp(sconf.spec, "exec:", 5) == 0) ? 800 : 0;

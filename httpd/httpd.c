@@ -18,6 +18,7 @@
 
 #include "auth.h"
 #include "feed.h"
+#include "control_client.h"
 #include "log.h"
 #include "mjpeg.h"
 #include "notify.h"
@@ -33,6 +34,8 @@
 static const struct option httpd_opts[] = {
 	{ "listen",		required_argument,	NULL, 'l' },
 	{ "frames",		required_argument,	NULL, 'f' },
+	{ "control",		required_argument,	NULL, 'c' },
+	{ "admin",		required_argument,	NULL, 'a' },
 	{ "www",		required_argument,	NULL, 'w' },
 	{ "max-clients",	required_argument,	NULL, 'm' },
 	{ "allow-origin",	required_argument,	NULL, 'o' },
@@ -63,6 +66,10 @@ httpd_usage(FILE *f)
 "                         default " HTTPD_DEFAULT_LISTEN ")\n"
 "  --frames PATH          capd's frame socket (default "
     HTTPD_DEFAULT_FRAMES ")\n"
+"  --control PATH        capd's control socket (default: control.sock\n"
+"                         beside the frame socket)\n"
+"  --admin USER           USER of --htpasswd may change camera settings\n"
+"                         (repeatable; without --htpasswd anyone may)\n"
 "  --www DIR              static files (default: www/ of the source tree)\n"
 "  --max-clients N        stream clients plus waiting stills (default 100)\n"
 "  --allow-origin ORIGIN  send Access-Control-Allow-Origin (default none)\n"
@@ -199,6 +206,14 @@ main(int argc, char **argv)
 		case 'f':
 			conf.frames = optarg;
 			break;
+		case 'c':
+			conf.control = optarg;
+			break;
+		case 'a':
+			if (conf.nadmins == WEB_ADMINS_MAX)
+				fatalx("--admin: at most %d", WEB_ADMINS_MAX);
+			conf.admins[conf.nadmins++] = optarg;
+			break;
 		case 'w':
 			conf.www = optarg;
 			break;
@@ -268,6 +283,11 @@ main(int argc, char **argv)
 	if (optind < argc)
 		fatalx("unexpected argument: %s (see --help)", argv[optind]);
 	log_init("campipe-httpd", verbose);
+	if (conf.nadmins > 0 && conf.htpasswd == NULL)
+		fatalx("--admin needs --htpasswd (without it anyone may change "
+		    "settings)");
+	if (conf.control == NULL)
+		conf.control = control_client_path(conf.frames);
 	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
 	    sizeof(cause))) == -1)

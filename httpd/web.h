@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define WEB_LISTEN_MAX	8
+#define WEB_ADMINS_MAX	16
 
 struct event_base;
 struct evhttp;
@@ -24,6 +25,9 @@ struct web_conf {
 	const char	*listen[WEB_LISTEN_MAX];
 	int		 nlisten;
 	const char	*frames;	/* capd's frame socket */
+	const char	*control;	/* capd's control socket */
+	const char	*admins[WEB_ADMINS_MAX];	/* --admin */
+	int		 nadmins;
 	const char	*www;		/* static file root */
 	int		 max_clients;	/* stream clients + waiting stills */
 	const char	*allow_origin;	/* CORS; NULL: none */
