@@ -17,6 +17,7 @@
 #include <event2/http.h>
 
 #include "auth.h"
+#include "camstat.h"
 #include "feed.h"
 #include "control_client.h"
 #include "log.h"
@@ -129,16 +130,31 @@ httpd_default_www(void)
 	return ("www");
 }
 
-/* The status line for systemctl status: the feed and the stream clients. */
+/* What the status line is made of. */
+struct httpd_status {
+	struct web		*w;
+	struct camstat		*cam;
+};
+
+/*
+ * The status line for systemctl status: the camera as capd says, then
+ * httpd's own stream clients; the feed's state if capd does not answer.
+ */
 static void
 httpd_status(char *buf, size_t len, void *arg)
 {
-	struct web		*w = arg;
+	struct httpd_status	*hs = arg;
+	struct web		*w = hs->w;
 	struct feed_info	 fi;
+	char			 cam[200];
 	int			 n = mjpeg_clients(w->mjpeg);
 
+	camstat_refresh(hs->cam);
 	feed_info(w->feed, &fi);
-	if (strcmp(fi.state, "streaming") == 0)
+	if (camstat_line(hs->cam, cam, sizeof(cam)) == 0)
+		snprintf(buf, len, "camera %s; %d MJPEG client%s", cam, n,
+		    n == 1 ? "" : "s");
+	else if (strcmp(fi.state, "streaming") == 0)
 		snprintf(buf, len, "streaming %.0f fps to %d MJPEG client%s",
 		    fi.fps, n, n == 1 ? "" : "s");
 	else if (strcmp(fi.state, "idle") != 0 && *fi.cause != '\0')
@@ -182,6 +198,7 @@ main(int argc, char **argv)
 	struct event	*sigterm, *sigint, *sighup;
 	struct web	*w;
 	struct notify	*notify;
+	struct httpd_status hs;
 	const char	*user = NULL;
 	char		 cause[512];
 	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
@@ -332,13 +349,17 @@ main(int argc, char **argv)
 	}
 	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
 
-	if ((notify = notify_new(base, httpd_status, w, cause,
+	hs.w = w;
+	if ((hs.cam = camstat_new(base, conf.control)) == NULL)
+		fatalx("out of memory");
+	if ((notify = notify_new(base, httpd_status, &hs, cause,
 	    sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 
 	event_base_dispatch(base);
 
 	notify_free(notify);
+	camstat_free(hs.cam);
 	web_free(w);
 	event_free(sigterm);
 	event_free(sigint);

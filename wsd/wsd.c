@@ -31,6 +31,8 @@ usage(FILE *f)
 "  --path PATH           the WebSocket's path (default /stream)\n"
 "  --frames SOCKET       capd's frame socket (default\n"
 "                        /run/campipe/frames.sock)\n"
+"  --control SOCKET      capd's control socket, for capd's status in /status\n"
+"                        (default: control.sock beside the frame socket)\n"
 "  --allow-origin ORIGIN pages allowed to connect, e.g. https://cam.example;\n"
 "                        repeatable; \"*\" for any (default: same host only)\n"
 "  --max-clients N       WebSocket clients at most, 503 beyond (default 100)\n"
@@ -102,6 +104,7 @@ main(int argc, char *argv[])
 		{ "listen",		required_argument,	NULL, 'l' },
 		{ "path",		required_argument,	NULL, 'p' },
 		{ "frames",		required_argument,	NULL, 'f' },
+		{ "control",		required_argument,	NULL, 'C' },
 		{ "allow-origin",	required_argument,	NULL, 'o' },
 		{ "max-clients",	required_argument,	NULL, 'n' },
 		{ "ping-interval",	required_argument,	NULL, 'i' },
@@ -152,6 +155,9 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			conf.frames = optarg;
+			break;
+		case 'C':
+			conf.control = optarg;
 			break;
 		case 'o':
 			if (conf.norigins == RELAY_ORIGINS_MAX)
