@@ -439,6 +439,7 @@ main(int argc, char *argv[])
 		fatalx("cannot create event base");
 
 	made_dir = capd_socket_dir(vconf.path);
+	(void)capd_socket_dir(cconf.path);
 	if ((srv = server_new(base, &vconf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	sink.srv = srv;

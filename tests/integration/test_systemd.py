@@ -241,6 +241,13 @@ def test_sysusers_and_tmpfiles(dest, tmp):
     st = os.stat(os.path.join(root, "run/campipe"))
     assert stat.S_IMODE(st.st_mode) == 0o750
     assert (st.st_uid, st.st_gid) == (users["campipe-capd"][0], campipe)
+    # The control socket's directory: setgid group campipe-control, whose
+    # members are httpd and wsd only.
+    assert groups["campipe-control"][1] == {"campipe-httpd", "campipe-wsd"}
+    st = os.stat(os.path.join(root, "run/campipe/control"))
+    assert stat.S_IMODE(st.st_mode) == 0o2750
+    assert (st.st_uid, st.st_gid) == (users["campipe-capd"][0],
+                                      groups["campipe-control"][0])
 
 
 def test_installed_capd_serves_a_frame(dest, daemons, tmp):
