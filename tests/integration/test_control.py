@@ -327,3 +327,22 @@ def test_concurrent_changes_are_serialized(daemons, tmp):
         saved = json.load(f)
     assert (saved["quality"], saved["rotate"]) == \
         (final["quality"]["value"], final["rotate"]["value"])
+
+
+def test_rotation_and_flips_are_live_on_the_camera(daemons, tmp):
+    from test_v4l2 import corners, picture
+    _, frames, ctl = fakecapd(daemons, tmp)
+    r = FrameReader(frames, timeout=20)
+    first = r.part()
+    assert corners(picture(first.jpeg))[:3] == ("red", "green", "blue")
+    code, doc = patch(ctl, '{"hflip":true}')
+    assert code == 200 and doc["hflip"]["value"] is True
+    # The camera's own flip control: mirrored from a later frame, same link.
+    next_frame_where(r, lambda j: corners(picture(j))[:2] == ("green", "red"))
+    code, doc = patch(ctl, '{"hflip":false,"rotate":90}')
+    assert code == 200
+    # 90 degrees clockwise: the top-left corner goes to the top-right (a
+    # frame or two the camera drew mirrored may come first, rotated).
+    next_frame_where(r, lambda j: decodes(j, tmp) == (480, 640) and
+                     corners(picture(j))[1] == "red")
+    r.close()
