@@ -22,6 +22,7 @@
 #include "server.h"
 #include "settings.h"
 #include "source.h"
+#include "source_v4l2.h"
 
 #define CAMCONF_MAX_CMDLINE	64	/* --ctrl arguments kept */
 #define CAMCONF_CTRL_LEN	(SETTINGS_NAME_MAX + 24)
@@ -98,8 +99,9 @@ camconf_ctrl_list(struct camconf *cc)
 }
 
 /*
- * Reads the camera's controls again (a camera may appear later), keeping
- * the values capd set for the controls it knew.
+ * Reads the camera's controls again (a camera may appear later, ranges may
+ * change with the format), keeping the values capd set for the controls it
+ * knew.
  */
 static void
 camconf_query(struct camconf *cc)
@@ -109,6 +111,9 @@ camconf_query(struct camconf *cc)
 	int			 i, j, set[SETTINGS_MAX_CTRLS];
 
 	if (!cc->is_v4l2)
+		return;
+	/* A closed camera is opened only until its controls are known. */
+	if (cc->cur.nctrls > 0 && source_v4l2_fd(cc->src) == -1)
 		return;
 	fresh = cc->cur;
 	if (camconf_v4l2_query(cc->src, &fresh, cause, sizeof(cause)) == -1) {

@@ -187,14 +187,29 @@ control_client_cancel(struct control_client *cc)
 		control_client_free(cc);
 }
 
-/* The default control socket: control.sock beside the frame socket. */
+/*
+ * The default control socket for a frame socket: DIR/control.sock for
+ * DIR/frames.sock, else NAME-control.sock beside NAME.sock (or NAME), so
+ * that capds with their own frame sockets in one directory never meet.
+ */
 const char *
 control_client_path(const char *frames)
 {
 	static char	 path[PATH_MAX];
-	char		 dir[PATH_MAX];
+	char		 dir[PATH_MAX], tmp[PATH_MAX], base[PATH_MAX];
+	size_t		 n;
 
 	snprintf(dir, sizeof(dir), "%s", frames);
-	snprintf(path, sizeof(path), "%s/control.sock", dirname(dir));
+	snprintf(tmp, sizeof(tmp), "%s", frames);
+	snprintf(base, sizeof(base), "%s", basename(tmp));
+	n = strlen(base);
+	if (strcmp(base, "frames.sock") == 0)
+		snprintf(path, sizeof(path), "%s/control.sock", dirname(dir));
+	else {
+		if (n > 5 && strcmp(base + n - 5, ".sock") == 0)
+			base[n - 5] = '\0';
+		snprintf(path, sizeof(path), "%s/%s-control.sock",
+		    dirname(dir), base);
+	}
 	return (path);
 }

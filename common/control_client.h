@@ -32,7 +32,11 @@ struct control_client *control_client_request(struct event_base *base,
 		    const char *sock, const char *method, const char *path,
 		    const char *body, size_t bodylen, control_client_cb cb,
 		    void *arg);
-/* The default control socket path for a frame socket path (static). */
+/*
+ * The default control socket for a frame socket (a static buffer):
+ * DIR/control.sock for DIR/frames.sock, else NAME-control.sock beside
+ * NAME.sock.
+ */
 const char	*control_client_path(const char *frames);
 /* Abandons a request: its callback will not be called. */
 void		 control_client_cancel(struct control_client *cc);
