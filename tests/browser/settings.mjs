@@ -2,8 +2,9 @@
 // real daemons on the fake camera, logged in with Basic credentials.
 // Usage: node settings.mjs BASE_URL ADMIN PASSWORD READER PASSWORD
 // An admin moves the brightness slider: the live canvas brightens, and a
-// reload shows the saved value; the camera panel says "streaming" while only
-// the live (wsd) view watches; a reader sees no settings panel.  Exits 0
+// reload shows the saved value; a change made elsewhere appears; the camera
+// panel says "streaming" while only the live (wsd) view watches; a reader
+// sees no settings panel.  Exits 0
 // when every check holds; each failed check prints "FAIL ...".
 import { chromium } from 'playwright-core';
 
@@ -120,6 +121,15 @@ async function main() {
 		    'reload shows the saved value');
 		await until(page, () => window.campipe.frames >= 3, null, 20000,
 		    'reload: live again');
+
+		// A change made elsewhere (a tool, another admin) shows up.
+		const r = await ctx.request.patch(base + 'api/camera/settings', {
+			headers: { 'Content-Type': 'application/json' },
+			data: '{"controls":{"contrast":77}}' });
+		check(r.status() === 200, 'a change made elsewhere', String(r.status()));
+		await until(page, () => document.getElementById('set-c-contrast') !== null &&
+		    document.getElementById('set-c-contrast').value === '77', null, 15000,
+		    'the panel reflects a change made elsewhere');
 		await page.locator('#settings').screenshot({
 		    path: process.env.ARTIFACTS + '/viewer-settings.png' });
 		await ctx.close();
