@@ -173,11 +173,14 @@ capd_drop(const char *user, const char *path, int made_dir)
 	    (unsigned)gid);
 }
 
-/* --user: the control socket goes to the user, its group kept. */
+/*
+ * --user: the control socket (and its directory if capd made it) goes to
+ * the user, their groups kept, so it can still remove them at exit.
+ */
 static void
-capd_drop_control(const char *user, const char *path)
+capd_drop_control(const char *user, const char *path, int made_dir)
 {
-	char	 cause[256];
+	char	 cause[256], dir[PATH_MAX];
 	uid_t	 uid;
 	gid_t	 gid;
 
@@ -185,7 +188,9 @@ capd_drop_control(const char *user, const char *path)
 		return;
 	if (privdrop_lookup(user, &uid, &gid, cause, sizeof(cause)) == -1)
 		fatalx("--user: %s", cause);
-	if (chown(path, uid, (gid_t)-1) == -1)
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (chown(path, uid, (gid_t)-1) == -1 ||
+	    (made_dir && chown(dirname(dir), uid, (gid_t)-1) == -1))
 		fatal("--user: chown %s", path);
 }
 
@@ -305,7 +310,7 @@ main(int argc, char *argv[])
 	struct source		*src;
 	char			 cause[512], *end;
 	const char		*user = NULL;
-	int			 ch, verbose = 0, nctrls = 0, made_dir;
+	int			 ch, verbose = 0, nctrls = 0, made_dir, made_cdir;
 	int			 list_controls = 0;
 
 	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
@@ -440,7 +445,7 @@ main(int argc, char *argv[])
 		fatalx("cannot create event base");
 
 	made_dir = capd_socket_dir(vconf.path);
-	(void)capd_socket_dir(cconf.path);
+	made_cdir = capd_socket_dir(cconf.path);
 	if ((srv = server_new(base, &vconf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	sink.srv = srv;
@@ -460,7 +465,7 @@ main(int argc, char *argv[])
 	}
 	sink.ctl = ctl;
 	if (user != NULL) {
-		capd_drop_control(user, cconf.path);
+		capd_drop_control(user, cconf.path, made_cdir);
 		capd_drop(user, vconf.path, made_dir);
 	}
 	camconf_start(cc, src, srv);

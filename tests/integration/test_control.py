@@ -8,7 +8,7 @@ import socket
 import subprocess
 import time
 
-from conftest import wait_for
+from conftest import binary, wait_for
 from framesock import FrameReader, decodes
 from test_v4l2 import fake_env
 
@@ -346,3 +346,20 @@ def test_rotation_and_flips_are_live_on_the_camera(daemons, tmp):
     next_frame_where(r, lambda j: decodes(j, tmp) == (480, 640) and
                      corners(picture(j))[1] == "red")
     r.close()
+
+
+def test_control_socket_mode_and_group(daemons, tmp):
+    import grp
+    import stat
+    group = grp.getgrgid(os.getgroups()[-1]).gr_name if os.geteuid() else "video"
+    _, frames, ctl = capd(daemons, tmp, "--source", "test", "--control-mode",
+                          "0640", "--control-group", group)
+    st = os.stat(ctl)
+    assert stat.S_IMODE(st.st_mode) == 0o640
+    assert st.st_gid == grp.getgrnam(group).gr_gid
+    assert stat.S_IMODE(os.stat(frames).st_mode) == 0o660
+    r = subprocess.run([binary("capd"), "--socket", os.path.join(tmp, "other.sock"),
+                        "--control-group", "no-such-group"],
+                       capture_output=True, timeout=20)
+    assert r.returncode != 0
+    assert b'--control-group: no group "no-such-group"' in r.stderr

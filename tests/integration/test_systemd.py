@@ -347,8 +347,9 @@ def test_user_nobody_drops_root_and_serves(dest, daemons, tmp):
     os.chmod(tmp, 0o755)
     # A directory capd makes itself: given to nobody, removed from at exit.
     path = os.path.join(tmp, "run", "frames.sock")
+    ctl = os.path.join(tmp, "ctl", "control.sock")
     d = capd(daemons, os.path.join(dest, "usr/local/bin/campipe-capd"), path,
-             "--user", "nobody")
+             "--control", ctl, "--user", "nobody")
     ids = proc_ids(d.proc.pid)
     assert ids["Uid"] == [nobody.pw_uid] * 4, ids
     assert ids["Gid"] == [nobody.pw_gid] * 4, ids
@@ -360,8 +361,11 @@ def test_user_nobody_drops_root_and_serves(dest, daemons, tmp):
     parts = r.parts(5)
     r.close()
     assert decodes(parts[-1].jpeg, tmp) == (640, 480)
+    st = os.stat(ctl)
+    assert (st.st_uid, stat.S_IMODE(st.st_mode)) == (nobody.pw_uid, 0o660)
     assert d.stop() == 0, d.logtext()
     assert not os.path.exists(path), "socket left behind by the unprivileged capd"
+    assert not os.path.exists(ctl), "control socket left behind"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="--user needs root")
