@@ -8,7 +8,8 @@
 #   make check SANITIZE=1   the whole suite under ASan + UBSan
 #
 # Layout rule: DIR/DIR.c holds a daemon's main(); every other DIR/*.c goes
-# into $(BUILD)/libDIR.a, which unit tests and fuzz targets link against.
+# into $(BUILD)/libDIR.a.  A daemon links its own library and libcommon.a
+# only, tools libcommon.a only; unit tests and fuzz targets link them all.
 
 CC		?= cc
 BUILD		?= build
@@ -21,7 +22,7 @@ PREFIX		?= /usr/local
 
 CFLAGS		?= -O2 -g
 WARN		 = -Wall -Wextra -Werror -Wno-unused-parameter
-CPPFLAGS	+= -D_GNU_SOURCE -Icommon -DCAMPIPE_VERSION='"$(VERSION)"'
+CPPFLAGS	+= -D_GNU_SOURCE -Icommon -I$(BUILD)
 LDLIBS		+= -levent -ljansson -lturbojpeg -lssl -lcrypto -lcrypt -lm
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
@@ -39,6 +40,8 @@ export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 endif
 
 OBJ		 = $(BUILD)/obj
+# Header dependencies of everything compiled, objects and one-step programs.
+DEPFLAGS	 = -MMD -MP -MF $@.d -MT $@
 DAEMONS		:= $(foreach d,capd httpd wsd,$(if $(wildcard $(d)/$(d).c),$(d)))
 LIBDIRS		:= $(DAEMONS) common
 BINS		 = $(patsubst %,$(BUILD)/campipe-%,$(DAEMONS))
@@ -60,7 +63,7 @@ FAKECAM		 = $(if $(FAKECAM_SRCS),$(BUILD)/fakecam.so)
 BENCH_SRCS	:= $(wildcard bench/*.c)
 BENCH_BINS	 = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps deps-check run check unit fuzz fuzz-smoke integration bench valgrind \
+.PHONY: FORCE all deps deps-check run check unit fuzz fuzz-smoke integration bench valgrind \
 	bench-smoke install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -72,7 +75,13 @@ deps:
 deps-check:
 	@scripts/deps.sh check
 
-$(OBJ)/%.o: %.c
+# CAMPIPE_VERSION, rewritten only when it changes: what includes it rebuilds.
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define CAMPIPE_VERSION "$(VERSION)"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(OBJ)/%.o: %.c | $(BUILD)/version.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
@@ -84,25 +93,25 @@ endef
 $(foreach d,$(LIBDIRS),$(eval $(call lib_rule,$(d))))
 
 define daemon_rule
-$(BUILD)/campipe-$(1): $(OBJ)/$(1)/$(1).o $(LIBS)
-	$(CC) $(LDFLAGS) -o $$@ $$< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+$(BUILD)/campipe-$(1): $(OBJ)/$(1)/$(1).o $(BUILD)/lib$(1).a $(BUILD)/libcommon.a
+	$(CC) $(LDFLAGS) -o $$@ $$< -L$(BUILD) -l$(1) -lcommon $(LDLIBS)
 endef
 $(foreach d,$(DAEMONS),$(eval $(call daemon_rule,$(d))))
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/test.h $(LIBS)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests/unit -I. $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) -Itests/unit -I. $(CFLAGS) $(WARN) $(DEPFLAGS) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
 
-$(BUILD)/campipe-%: tools/campipe-%.c $(LIBS)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+$(BUILD)/campipe-%: tools/campipe-%.c $(BUILD)/libcommon.a | $(BUILD)/version.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEPFLAGS) $(LDFLAGS) -o $@ $< -L$(BUILD) -lcommon $(LDLIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -I. $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) -I. $(CFLAGS) $(WARN) $(DEPFLAGS) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -I. $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) -I. $(CFLAGS) $(WARN) $(DEPFLAGS) $(LDFLAGS) -o $@ $< -L$(BUILD) $(LINKLIBS) $(LDLIBS)
 
 # The fake V4L2 camera: a preloadable library for tests without hardware
 # (never sanitized: it is preloaded into programs built without ASan).
@@ -114,12 +123,12 @@ $(BUILD)/fakecam.so: $(FAKECAM_SRCS) $(wildcard tests/fakecam/*.h)
 FUZZ_CFLAGS	 = -g -O1 -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_LIBSRCS	 = $(foreach d,$(LIBDIRS),$(call lib_srcs,$(d)))
 FUZZ_OBJS	 = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIBSRCS))
-$(BUILD)/fuzz/obj/%.o: %.c
+$(BUILD)/fuzz/obj/%.o: %.c | $(BUILD)/version.h
 	@mkdir -p $(@D)
-	clang $(CPPFLAGS) $(FUZZ_CFLAGS) $(WARN) -c -o $@ $<
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	clang $(CPPFLAGS) -I. $(FUZZ_CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+$(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(FUZZ_OBJS)
 	@mkdir -p $(@D)
-	clang $(CPPFLAGS) -I. $(FUZZ_CFLAGS) $(WARN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(LDLIBS)
 
 fuzz: deps-check $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); \
@@ -169,10 +178,14 @@ bench-smoke:
 # PREFIX=/usr/local (default) or /usr need nothing more; for another PREFIX,
 # set UNITDIR=/etc/systemd/system SYSUSERSDIR=/etc/sysusers.d
 # TMPFILESDIR=/etc/tmpfiles.d.  Without DESTDIR, as root, the users and
-# /run/campipe are created and systemd reloaded.
+# /run/campipe are created and systemd reloaded.  Manual pages go under
+# $(MANDIR), campipe-passwd beside the daemons.
 BINDIR		?= $(PREFIX)/bin
 WWWDIR		?= $(PREFIX)/share/campipe/www
 DOCDIR		?= $(PREFIX)/share/doc/campipe
+MANDIR		?= $(PREFIX)/share/man
+MANS		:= $(wildcard man/*.[1-8])
+MAN_DEST	 = $(foreach m,$(MANS),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 SYSCONFDIR	?= /etc
 UNITDIR		?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
@@ -186,7 +199,9 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(WWWDIR) $(DESTDIR)$(DOCDIR) \
 	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
 	  $(DESTDIR)$(SYSCONFDIR)/default
-	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(BINS) $(CMDS) $(DESTDIR)$(BINDIR)/
+	for m in $(MANS); do install -D -m 0644 $$m \
+	  $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; done
 	if [ -d www ]; then (cd www && find . -type f -exec install -D -m 0644 \
 	  {} $(DESTDIR)$(WWWDIR)/{} \;); fi
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
@@ -202,7 +217,8 @@ install: all
 	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; fi
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(BINDIR)/campipe-,capd httpd wsd)
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/campipe-,capd httpd wsd passwd)
+	rm -f $(MAN_DEST)
 	rm -rf $(DESTDIR)$(WWWDIR) $(DESTDIR)$(DOCDIR)
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/campipe.conf $(DESTDIR)$(TMPFILESDIR)/campipe.conf
@@ -214,7 +230,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/obj $(BUILD)/fuzz/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # The daemons under valgrind memcheck through the integration tests that
 # drive them (slow; not part of check).  Any error or definite leak fails.
@@ -223,3 +239,5 @@ VALGRIND_TESTS	?= tests/integration/test_capd.py tests/integration/test_httpd.py
 valgrind: all
 	CAMPIPE_VALGRIND=1 CAMPIPE_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q \
 	    -p no:cacheprovider $(VALGRIND_TESTS) $(VALGRIND_ARGS)
+
+include mk/cross.mk mk/deb.mk

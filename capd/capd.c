@@ -21,14 +21,18 @@
 #include "control.h"
 #include "control_client.h"
 #include "log.h"
+#include "mono.h"
 #include "notify.h"
 #include "opt.h"
 #include "privdrop.h"
 #include "server.h"
 #include "source.h"
 #include "source_v4l2.h"
+#include "version.h"
 
 #define CAPD_MAX_CTRLS	64
+#define CAPD_MIN_PIXELS	(4096ULL * 3072)	/* --max-pixels at least */
+#define CAPD_WATCH_MS	5000	/* after the warm-up: "no frame" said */
 
 /* What each frame goes to. */
 struct capd_sink {
@@ -41,7 +45,7 @@ struct capd_status {
 	struct server		*srv;
 	struct source		*src;
 	unsigned long long	 frames;	/* at the last call */
-	struct timeval		 when;
+	double			 when;		/* monotonic seconds */
 };
 
 static void
@@ -55,7 +59,8 @@ usage(FILE *f)
 "  --size WxH            frame size (default 640x480)\n"
 "  --fps N               frames per second (default 30)\n"
 "  --quality N           JPEG quality for encoded sources, 1-100 (default 80)\n"
-"  --socket PATH         frame socket (default /run/campipe/frames.sock)\n"
+"  --frames PATH         frame socket (default /run/campipe/frames.sock;\n"
+"                        --socket is another name for it)\n"
 "  --socket-mode MODE    its permissions, octal (default 0660)\n"
 "  --control PATH        control socket (docs/control.md; default\n"
 "                        control.sock beside frames.sock, else\n"
@@ -72,6 +77,9 @@ usage(FILE *f)
 "  --max-subscribers N   subscribers at most (default 64)\n"
 "  --max-frame-size N    drop frames larger than N bytes; K and M suffixes\n"
 "                        (default 4M)\n"
+"  --max-pixels N        drop frames whose header declares more pixels,\n"
+"                        before any flip, rotation or decoding (default:\n"
+"                        4 times --size, at least 4096x3072)\n"
 "  --hflip, --vflip      mirror the image\n"
 "  --rotate DEG          rotate by 0, 90, 180 or 270 degrees\n"
 "  --ctrl NAME=VALUE     set a camera control at start (repeatable)\n"
@@ -88,7 +96,7 @@ usage(FILE *f)
 "Example: campipe-capd --source 'exec:rpicam-vid -t 0 --codec mjpeg -o -'\n");
 }
 
-/* Parses a whole decimal number within [min, max]. */
+/* Parses a whole decimal number within [min, max] or exits 2. */
 static long long
 capd_number(const char *opt, const char *s, long long min, long long max)
 {
@@ -96,29 +104,19 @@ capd_number(const char *opt, const char *s, long long min, long long max)
 	char		 cause[256];
 
 	if (opt_number(opt, s, min, max, &v, cause, sizeof(cause)) == -1)
-		fatalx("%s", cause);
+		log_usage("%s", cause);
 	return (v);
 }
 
-/* Parses a size in bytes with an optional K or M suffix. */
+/* Parses a size in bytes with an optional K or M suffix or exits 2. */
 static size_t
 capd_bytes(const char *opt, const char *s)
 {
-	char		*end;
-	unsigned long	 v;
+	size_t	 v;
+	char	 cause[256];
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno == 0 && end != s && (*end == 'K' || *end == 'k') &&
-	    end[1] == '\0')
-		v *= 1024;
-	else if (errno == 0 && end != s && (*end == 'M' || *end == 'm') &&
-	    end[1] == '\0')
-		v *= 1024 * 1024;
-	else if (errno != 0 || end == s || *end != '\0')
-		fatalx("%s: \"%s\" is not a size", opt, s);
-	if (v < 1024 || v > 256UL * 1024 * 1024)
-		fatalx("%s: %lu out of range (1K to 256M)", opt, v);
+	if (opt_size(opt, s, 1024, 256 << 20, &v, cause, sizeof(cause)) == -1)
+		log_usage("%s", cause);
 	return (v);
 }
 
@@ -130,7 +128,7 @@ capd_seconds_ms(const char *opt, const char *s)
 	char	 cause[256];
 
 	if (opt_seconds(opt, s, 0, 86400, &v, cause, sizeof(cause)) == -1)
-		fatalx("%s", cause);
+		log_usage("%s", cause);
 	return ((int)(v * 1000 + 0.5));
 }
 
@@ -224,16 +222,14 @@ static void
 capd_status(char *buf, size_t len, void *arg)
 {
 	struct capd_status	*st = arg;
-	struct timeval		 now, d;
+	double			 now = mono_sec();
 	unsigned long long	 frames = server_frames(st->srv);
 	int			 subs = server_subscribers(st->srv);
 	const char		*problem = server_problem(st->srv);
 	double			 fps = 0;
 
-	gettimeofday(&now, NULL);
-	timersub(&now, &st->when, &d);
-	if (st->when.tv_sec != 0 && d.tv_sec + d.tv_usec > 0)
-		fps = (frames - st->frames) / (d.tv_sec + d.tv_usec / 1e6);
+	if (st->when > 0 && now > st->when)
+		fps = (frames - st->frames) / (now - st->when);
 	st->frames = frames;
 	st->when = now;
 	if (problem != NULL && subs > 0)
@@ -244,6 +240,10 @@ capd_status(char *buf, size_t len, void *arg)
 		    subs == 1 ? "" : "s");
 	else if (subs == 0)
 		snprintf(buf, len, "no subscribers, source stopping soon");
+	else if (server_refused(st->srv) > 0)
+		snprintf(buf, len, "streaming %.0f fps to %d subscriber%s, "
+		    "%llu refused at --max-subscribers", fps, subs,
+		    subs == 1 ? "" : "s", server_refused(st->srv));
 	else
 		snprintf(buf, len, "streaming %.0f fps to %d subscriber%s",
 		    fps, subs, subs == 1 ? "" : "s");
@@ -265,6 +265,7 @@ main(int argc, char *argv[])
 		{ "size",		required_argument,	NULL, 'S' },
 		{ "fps",		required_argument,	NULL, 'f' },
 		{ "quality",		required_argument,	NULL, 'q' },
+		{ "frames",		required_argument,	NULL, 'k' },
 		{ "socket",		required_argument,	NULL, 'k' },
 		{ "socket-mode",	required_argument,	NULL, 'm' },
 		{ "control",		required_argument,	NULL, 'C' },
@@ -276,6 +277,7 @@ main(int argc, char *argv[])
 		{ "write-timeout",	required_argument,	NULL, 't' },
 		{ "max-subscribers",	required_argument,	NULL, 'n' },
 		{ "max-frame-size",	required_argument,	NULL, 'M' },
+		{ "max-pixels",		required_argument,	NULL, 'P' },
 		{ "hflip",		no_argument,		NULL, 'H' },
 		{ "vflip",		no_argument,		NULL, 'V' },
 		{ "rotate",		required_argument,	NULL, 'r' },
@@ -308,21 +310,27 @@ main(int argc, char *argv[])
 	const char		*state = NULL;
 	struct server		*srv;
 	struct source		*src;
-	char			 cause[512], *end;
+	char			 cause[512], *end, junk;
 	const char		*user = NULL;
 	int			 ch, verbose = 0, nctrls = 0, made_dir, made_cdir;
 	int			 list_controls = 0;
 
-	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+	log_init("campipe-capd", 0);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
+			if (!source_known(optarg))
+				log_usage("--source: \"%s\" is not test, "
+				    "file:PATH, exec:COMMAND or v4l2:DEVICE",
+				    optarg);
 			sconf.spec = optarg;
 			break;
 		case 'S':
-			if (sscanf(optarg, "%dx%d", &sconf.width,
-			    &sconf.height) != 2 || sconf.width <= 0 ||
+			if (sscanf(optarg, "%5dx%5d%c", &sconf.width,
+			    &sconf.height, &junk) != 2 || sconf.width <= 0 ||
 			    sconf.height <= 0)
-				fatalx("--size: \"%s\" is not WIDTHxHEIGHT",
+				log_usage("--size: \"%s\" is not WIDTHxHEIGHT",
 				    optarg);
 			break;
 		case 'f':
@@ -340,8 +348,8 @@ main(int argc, char *argv[])
 			vconf.mode = strtoul(optarg, &end, 8);
 			if (errno || *end != '\0' || end == optarg ||
 			    vconf.mode > 0777)
-				fatalx("--socket-mode: \"%s\" is not an octal "
-				    "mode", optarg);
+				log_usage("--socket-mode: \"%s\" is not an "
+				    "octal mode", optarg);
 			break;
 		case 'C':
 			cconf.path = optarg;
@@ -380,6 +388,10 @@ main(int argc, char *argv[])
 			sconf.max_frame = capd_bytes("--max-frame-size",
 			    optarg);
 			break;
+		case 'P':
+			sconf.max_pixels = capd_number("--max-pixels", optarg,
+			    1, 1LL << 40);
+			break;
 		case 'H':
 			sconf.hflip = 1;
 			break;
@@ -389,13 +401,15 @@ main(int argc, char *argv[])
 		case 'r':
 			sconf.rotate = capd_number("--rotate", optarg, 0, 270);
 			if (sconf.rotate % 90 != 0)
-				fatalx("--rotate: must be 0, 90, 180 or 270");
+				log_usage("--rotate: \"%s\" is not 0, 90, 180 "
+				    "or 270", optarg);
 			break;
 		case 'c':
 			if (nctrls == CAPD_MAX_CTRLS)
-				fatalx("--ctrl: at most %d", CAPD_MAX_CTRLS);
+				log_usage("--ctrl: at most %d",
+				    CAPD_MAX_CTRLS);
 			if (strchr(optarg, '=') == NULL)
-				fatalx("--ctrl: \"%s\" is not NAME=VALUE",
+				log_usage("--ctrl: \"%s\" is not NAME=VALUE",
 				    optarg);
 			ctrls[nctrls++] = optarg;
 			break;
@@ -415,26 +429,30 @@ main(int argc, char *argv[])
 			printf("campipe-capd %s\n", CAMPIPE_VERSION);
 			return (0);
 		default:
-			fprintf(stderr, "campipe-capd: see --help\n");
-			return (2);
+			opt_complaint(ch, argv, cause, sizeof(cause));
+			log_usage("%s", cause);
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "campipe-capd: unexpected argument \"%s\"\n",
+	if (optind != argc)
+		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
-		return (2);
-	}
 	sconf.ctrls = ctrls;
 	if (cconf.path == NULL)
 		cconf.path = control_client_path(vconf.path);
 	if (vconf.warmup_ms < 0)
 		vconf.warmup_ms = (strncmp(sconf.spec, "v4l2:", 5) == 0 ||
 		    strncmp(sconf.spec, "exec:", 5) == 0) ? 800 : 0;
+	sconf.watch_ms = vconf.warmup_ms + CAPD_WATCH_MS;
+	if (sconf.max_pixels == 0) {
+		sconf.max_pixels = 4ULL * sconf.width * sconf.height;
+		if (sconf.max_pixels < CAPD_MIN_PIXELS)
+			sconf.max_pixels = CAPD_MIN_PIXELS;
+	}
 
-	log_init("capd", verbose);
+	if (list_controls && strncmp(sconf.spec, "v4l2:", 5) != 0)
+		log_usage("--list-controls: needs --source v4l2:DEVICE");
+	log_setverbose(verbose);
 	if (list_controls) {
-		if (strncmp(sconf.spec, "v4l2:", 5) != 0)
-			fatalx("--list-controls: needs --source v4l2:DEVICE");
 		if (source_v4l2_list_controls(sconf.spec + 5, stdout, cause,
 		    sizeof(cause)) == -1)
 			fatalx("%s", cause);

@@ -15,15 +15,20 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "accept_pause.h"
 #include "backoff.h"
 #include "frame.h"
 #include "frame_hello.h"
 #include "log.h"
+#include "mono.h"
+#include "sendv.h"
 #include "server.h"
+#include "slot.h"
 #include "source.h"
 
 #define SERVER_RETRY_MIN	500	/* ms between source start attempts */
 #define SERVER_RETRY_MAX	10000
+#define SERVER_PATH_SHOWN	64	/* bytes of a rejected path logged */
 
 struct sub {
 	TAILQ_ENTRY(sub)	 entry;
@@ -31,10 +36,9 @@ struct sub {
 	int			 fd;
 	struct event		*ev_read;
 	struct event		*ev_write;
-	struct evbuffer		*out;
-	struct frame		*pending;	/* newest frame not yet queued */
-	unsigned long long	 sent;
-	unsigned long long	 skipped;
+	struct evbuffer		*out;		/* what a short write left */
+	struct slot		 slot;		/* latest frame wins */
+	size_t			 sndbuf;	/* send buffer set for */
 	struct frame_hello_reader hello;	/* what it says (frames.md) */
 	char			 name[FRAME_HELLO_NAME_MAX + 1];
 	long			 viewers;	/* -1: never said */
@@ -51,7 +55,7 @@ struct server {
 	struct event		*ev_idle;	/* stops the source */
 	struct event		*ev_retry;	/* retries a failed start */
 	struct backoff		 retry;
-	struct timeval		 started;	/* when the source started */
+	uint64_t		 started_ms;	/* when the source started */
 	struct frame		*latest;
 	uint64_t		 seq;
 	unsigned long long	 frames;
@@ -59,6 +63,9 @@ struct server {
 	char			 problem[256];	/* last source failure */
 	char			 last_error[256];	/* never cleared */
 	struct timeval		 last_error_at;
+	struct accept_pause	*ap;		/* out of descriptors */
+	unsigned long long	 refused;	/* at --max-subscribers */
+	unsigned long long	 refused_episode;
 };
 
 static void	server_source_start(struct server *);
@@ -72,6 +79,17 @@ server_source_error_note(struct server *srv, const char *cause)
 	gettimeofday(&srv->last_error_at, NULL);
 }
 
+/* Nobody is left and the source runs: it stops after --idle-stop. */
+static void
+server_idle_arm(struct server *srv)
+{
+	struct timeval tv = { srv->conf->idle_stop_ms / 1000,
+	    (srv->conf->idle_stop_ms % 1000) * 1000 };
+
+	if (srv->nsubs == 0 && srv->src != NULL && srv->src->running)
+		evtimer_add(srv->ev_idle, &tv);
+}
+
 /* Closes a subscriber and releases what it holds. */
 static void
 server_sub_free(struct sub *s, const char *why)
@@ -79,68 +97,51 @@ server_sub_free(struct sub *s, const char *why)
 	struct server	*srv = s->srv;
 
 	log_debug("%s: subscriber fd %d: %s (sent %llu, skipped %llu)",
-	    __func__, s->fd, why, s->sent, s->skipped);
+	    __func__, s->fd, why, (unsigned long long)s->slot.sent,
+	    (unsigned long long)s->slot.skipped);
 	TAILQ_REMOVE(&srv->subs, s, entry);
 	srv->nsubs--;
 	event_free(s->ev_read);
 	event_free(s->ev_write);
 	evbuffer_free(s->out);
-	frame_unref(s->pending);
+	slot_clear(&s->slot);
 	close(s->fd);
 	free(s);
-	if (srv->nsubs == 0 && srv->src != NULL && srv->src->running) {
-		struct timeval tv = { srv->conf->idle_stop_ms / 1000,
-		    (srv->conf->idle_stop_ms % 1000) * 1000 };
-		evtimer_add(srv->ev_idle, &tv);
-	}
+	server_idle_arm(srv);
 	if (srv->nsubs == 0)
 		evtimer_del(srv->ev_retry);
 }
 
-/* Writes what is queued; queues the pending frame when the queue drains. */
+/*
+ * The slot's send: the whole part in one write; what the socket does not
+ * take waits in out, by reference, until the socket is writable.
+ */
 static int
-server_sub_flush(struct sub *s)
+server_sub_send(struct frame *f, void *arg)
 {
+	struct sub	*s = arg;
 	struct timeval	 tv = { s->srv->conf->write_timeout, 0 };
+	struct iovec	 iov = { f->buf, f->len };
+	ssize_t		 n;
 
-	for (;;) {
-		if (evbuffer_get_length(s->out) > 0 &&
-		    evbuffer_write(s->out, s->fd) == -1 &&
-		    errno != EAGAIN && errno != EINTR) {
-			server_sub_free(s, strerror(errno));
-			return (-1);
-		}
-		if (evbuffer_get_length(s->out) > 0) {
-			if (!event_pending(s->ev_write, EV_WRITE, NULL))
-				event_add(s->ev_write, &tv);
-			return (0);
-		}
-		if (s->pending == NULL)
-			break;
-		frame_add_part(s->out, s->pending);
-		frame_unref(s->pending);
-		s->pending = NULL;
-		s->sent++;
-	}
-	event_del(s->ev_write);
+	sendv_fit(s->fd, f->len, &s->sndbuf);
+	if ((n = sendv_write(s->fd, &iov, 1)) == -1)
+		return (-1);
+	if ((size_t)n == f->len)
+		return (1);
+	if (sendv_rest(s->out, &iov, 1, n, f) == -1)
+		return (-1);
+	event_add(s->ev_write, &tv);
 	return (0);
 }
 
-/* Offers a frame to a subscriber: queued now, or pending (latest wins). */
+/* Offers a frame to a subscriber: sent now, or pending (latest wins). */
 static void
 server_sub_offer(struct sub *s, struct frame *f)
 {
-	if (evbuffer_get_length(s->out) == 0) {
-		frame_add_part(s->out, f);
-		s->sent++;
-		server_sub_flush(s);
-		return;
-	}
-	if (s->pending != NULL) {
-		frame_unref(s->pending);
-		s->skipped++;
-	}
-	s->pending = frame_ref(f);
+	errno = 0;
+	if (slot_offer(&s->slot, f, mono_ns()) == -1)
+		server_sub_free(s, errno != 0 ? strerror(errno) : "error");
 }
 
 /* The subscriber's socket is writable, or stalled past the timeout. */
@@ -155,7 +156,16 @@ server_sub_write(evutil_socket_t fd, short what, void *arg)
 		server_sub_free(s, "stalled");
 		return;
 	}
-	server_sub_flush(s);
+	if (evbuffer_write(s->out, fd) == -1 && errno != EAGAIN &&
+	    errno != EINTR) {
+		server_sub_free(s, strerror(errno));
+		return;
+	}
+	if (evbuffer_get_length(s->out) > 0)
+		return;
+	event_del(s->ev_write);
+	if (slot_drained(&s->slot, mono_ns()) == -1)
+		server_sub_free(s, strerror(errno));
 }
 
 /* A line the subscriber wrote (docs/frames.md): its name, its viewers. */
@@ -197,10 +207,18 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct sub	*s;
 
 	if (srv->nsubs >= srv->conf->max_subscribers) {
-		log_warnx("subscriber refused: limit of %d reached",
-		    srv->conf->max_subscribers);
+		/* One line when refusing begins, one when it ends. */
+		if (srv->refused_episode++ == 0)
+			log_warnx("subscribers refused: limit of %d reached",
+			    srv->conf->max_subscribers);
+		srv->refused++;
 		close(fd);
 		return;
+	}
+	if (srv->refused_episode > 0) {
+		log_info("subscribers accepted again: %llu refused at the "
+		    "limit", srv->refused_episode);
+		srv->refused_episode = 0;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->out = evbuffer_new()) == NULL) {
@@ -212,6 +230,7 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	s->srv = srv;
 	s->fd = fd;
 	s->viewers = -1;
+	slot_init(&s->slot, 0, server_sub_send, s);
 	s->ev_read = event_new(srv->base, fd, EV_READ | EV_PERSIST,
 	    server_sub_read, s);
 	s->ev_write = event_new(srv->base, fd, EV_WRITE | EV_PERSIST,
@@ -250,9 +269,11 @@ server_source_start(struct server *srv)
 	frame_unref(srv->latest);
 	srv->latest = NULL;
 	if (source_start(srv->src, cause, sizeof(cause)) == 0) {
-		gettimeofday(&srv->started, NULL);
+		srv->started_ms = mono_ms();
 		backoff_reset(&srv->retry);
 		log_info("source %s started", srv->src->conf->spec);
+		/* Whoever asked may have left while it started. */
+		server_idle_arm(srv);
 		return;
 	}
 	ms = backoff_next(&srv->retry, &tv);
@@ -293,18 +314,18 @@ server_publish(struct server *srv, const unsigned char *jpeg, size_t len,
 {
 	struct frame	*f;
 	struct sub	*s, *next;
-	struct timeval	 now, d;
 	char		 cause[128];
 
-	gettimeofday(&now, NULL);
-	timersub(&now, &srv->started, &d);
-	if (d.tv_sec * 1000 + d.tv_usec / 1000 < srv->conf->warmup_ms) {
+	if (mono_ms() - srv->started_ms < (uint64_t)srv->conf->warmup_ms) {
 		srv->warmup_dropped++;
 		return;
 	}
 	f = frame_from_jpeg(jpeg, len, srv->seq + 1, ts, cause, sizeof(cause));
 	if (f == NULL) {
-		log_warnx("frame of %zu bytes dropped: %s", len, cause);
+		static struct log_rate lr = LOG_RATE_INIT("dropped frames");
+
+		log_rate_warnx(&lr, "frame of %zu bytes dropped: %s", len,
+		    cause);
 		return;
 	}
 	srv->seq++;
@@ -338,8 +359,9 @@ server_listen(const struct server_conf *conf, char *cause, size_t causelen)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(conf->path) >= sizeof(sun.sun_path)) {
-		snprintf(cause, causelen, "%s: socket path too long",
-		    conf->path);
+		snprintf(cause, causelen, "socket path of %zu bytes too long "
+		    "(at most %zu): %.*s...", strlen(conf->path),
+		    sizeof(sun.sun_path) - 1, SERVER_PATH_SHOWN, conf->path);
 		return (-1);
 	}
 	memcpy(sun.sun_path, conf->path, strlen(conf->path));
@@ -414,8 +436,10 @@ server_new(struct event_base *base, const struct server_conf *conf,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
 	srv->ev_idle = evtimer_new(base, server_idle, srv);
 	srv->ev_retry = evtimer_new(base, server_retry, srv);
+	srv->ap = accept_pause_new(base, cause, causelen);
 	if (srv->listener == NULL || srv->ev_idle == NULL ||
-	    srv->ev_retry == NULL) {
+	    srv->ev_retry == NULL || srv->ap == NULL ||
+	    accept_pause_add(srv->ap, srv->listener) == -1) {
 		snprintf(cause, causelen, "cannot set up events");
 		if (srv->listener == NULL)
 			close(fd);
@@ -452,6 +476,7 @@ server_free(struct server *srv)
 		event_free(srv->ev_idle);
 	if (srv->ev_retry != NULL)
 		event_free(srv->ev_retry);
+	accept_pause_free(srv->ap);
 	frame_unref(srv->latest);
 	free(srv);
 }
@@ -468,6 +493,13 @@ unsigned long long
 server_frames(const struct server *srv)
 {
 	return (srv->frames);
+}
+
+/* Subscribers refused at --max-subscribers. */
+unsigned long long
+server_refused(const struct server *srv)
+{
+	return (srv->refused);
 }
 
 /* The source's last failure since its last frame, or NULL. */
@@ -499,8 +531,8 @@ server_each_subscriber(const struct server *srv,
 
 	TAILQ_FOREACH(s, &srv->subs, entry) {
 		si.name = s->name[0] != '\0' ? s->name : NULL;
-		si.sent = s->sent;
-		si.skipped = s->skipped;
+		si.sent = s->slot.sent;
+		si.skipped = s->slot.skipped;
 		si.viewers = s->viewers;
 		fn(&si, arg);
 	}

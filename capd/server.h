@@ -45,6 +45,7 @@ void		 server_source_error(struct server *srv, const char *cause);
 /* Counters for the status line. */
 int		 server_subscribers(const struct server *srv);
 unsigned long long server_frames(const struct server *srv);
+unsigned long long server_refused(const struct server *srv);
 /* The source's last failure, cleared by its next frame; NULL if none. */
 const char	*server_problem(const struct server *srv);
 

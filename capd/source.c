@@ -4,9 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
+#include "jpeg_size.h"
 #include "jpeg_xform.h"
 #include "log.h"
 #include "source.h"
+
+static void	source_watch(evutil_socket_t, short, void *);
 
 static const struct source_ops *source_table[] = {
 	&source_test_ops,
@@ -15,26 +20,38 @@ static const struct source_ops *source_table[] = {
 	&source_v4l2_ops,
 };
 
+/* The kind of source a spec names, or NULL. */
+static const struct source_ops *
+source_lookup(const char *spec)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(source_table) / sizeof(source_table[0]); i++) {
+		n = strlen(source_table[i]->prefix);
+		if (strncmp(spec, source_table[i]->prefix, n) == 0 &&
+		    (source_table[i]->prefix[n - 1] == ':' || spec[n] == '\0'))
+			return (source_table[i]);
+	}
+	return (NULL);
+}
+
+/* Says whether spec names a kind of source (nothing is checked or opened). */
+int
+source_known(const char *spec)
+{
+	return (source_lookup(spec) != NULL);
+}
+
 /* Creates and checks the source named by conf->spec. */
 struct source *
 source_new(struct event_base *base, const struct source_conf *conf,
     source_frame_cb fcb, source_error_cb ecb, void *arg, char *cause,
     size_t causelen)
 {
-	const struct source_ops	*ops = NULL;
+	const struct source_ops	*ops;
 	struct source		*src;
-	size_t			 i, n;
 
-	for (i = 0; i < sizeof(source_table) / sizeof(source_table[0]); i++) {
-		n = strlen(source_table[i]->prefix);
-		if (strncmp(conf->spec, source_table[i]->prefix, n) == 0 &&
-		    (source_table[i]->prefix[n - 1] == ':' ||
-		    conf->spec[n] == '\0')) {
-			ops = source_table[i];
-			break;
-		}
-	}
-	if (ops == NULL) {
+	if ((ops = source_lookup(conf->spec)) == NULL) {
 		snprintf(cause, causelen, "unknown source \"%s\" (expected "
 		    "test, file:PATH, exec:COMMAND or v4l2:DEVICE)", conf->spec);
 		return (NULL);
@@ -53,7 +70,13 @@ source_new(struct event_base *base, const struct source_conf *conf,
 	src->xf_hflip = conf->hflip;
 	src->xf_vflip = conf->vflip;
 	src->xf_rotate = conf->rotate;
+	if ((src->ev_watch = evtimer_new(base, source_watch, src)) == NULL) {
+		snprintf(cause, causelen, "cannot create a timer");
+		free(src);
+		return (NULL);
+	}
 	if (ops->init(src, cause, causelen) == -1) {
+		event_free(src->ev_watch);
 		free(src);
 		return (NULL);
 	}
@@ -68,6 +91,7 @@ source_free(struct source *src)
 		return;
 	source_stop(src);
 	src->ops->destroy(src);
+	event_free(src->ev_watch);
 	jpeg_xform_free(src->xform);
 	free(src);
 }
@@ -76,12 +100,29 @@ source_free(struct source *src)
 int
 source_start(struct source *src, char *cause, size_t causelen)
 {
+	struct timeval	 tv = { src->conf->watch_ms / 1000,
+			    (src->conf->watch_ms % 1000) * 1000 };
+
 	if (src->running)
 		return (0);
+	src->emitted = 0;
 	if (src->ops->start(src, cause, causelen) == -1)
 		return (-1);
 	src->running = 1;
+	if (src->conf->watch_ms > 0)
+		evtimer_add(src->ev_watch, &tv);
 	return (0);
+}
+
+/* Some time after the start: a source that gave no frame yet is failing. */
+static void
+source_watch(evutil_socket_t fd, short what, void *arg)
+{
+	struct source	*src = arg;
+
+	if (src->running && src->emitted == 0)
+		source_error(src, "no frame in %d.%d s since the start",
+		    src->conf->watch_ms / 1000, src->conf->watch_ms % 1000 / 100);
 }
 
 /* Stops producing frames. */
@@ -91,6 +132,7 @@ source_stop(struct source *src)
 	if (!src->running)
 		return;
 	src->ops->stop(src);
+	evtimer_del(src->ev_watch);
 	src->running = 0;
 }
 
@@ -107,6 +149,9 @@ source_reflip(struct source *src)
 	src->xf_rotate = src->conf->rotate;
 }
 
+/* Frames dropped: the source's or outsiders' bytes, so rate-limited. */
+static struct log_rate source_drops = LOG_RATE_INIT("dropped frames");
+
 /* Flips and rotates a JPEG losslessly; NULL (logged) if it cannot. */
 static const unsigned char *
 source_xform(struct source *src, const unsigned char *jpeg, size_t *len)
@@ -122,12 +167,13 @@ source_xform(struct source *src, const unsigned char *jpeg, size_t *len)
 	}
 	if (src->xform == NULL && (src->xform = jpeg_xform_new(src->xf_hflip,
 	    src->xf_vflip, src->xf_rotate, cause, sizeof(cause))) == NULL) {
-		log_warnx("frame dropped: %s", cause);
+		log_rate_warnx(&source_drops, "frame dropped: %s", cause);
 		return (NULL);
 	}
+	jpeg_xform_set_max_pixels(src->xform, src->conf->max_pixels);
 	if ((n = jpeg_xform_apply(src->xform, jpeg, *len, &out, cause,
 	    sizeof(cause))) == -1) {
-		log_warnx("frame dropped: %s", cause);
+		log_rate_warnx(&source_drops, "frame dropped: %s", cause);
 		return (NULL);
 	}
 	*len = n;
@@ -139,9 +185,19 @@ void
 source_emit(struct source *src, const unsigned char *jpeg, size_t len,
     const struct timeval *ts)
 {
+	int	 w, h;
+
 	if (len > src->conf->max_frame) {
-		log_warnx("frame of %zu bytes over --max-frame-size %zu: "
-		    "dropped", len, src->conf->max_frame);
+		log_rate_warnx(&source_drops, "frame of %zu bytes over "
+		    "--max-frame-size %zu: dropped", len, src->conf->max_frame);
+		return;
+	}
+	/* Before anything sizes buffers by the picture: the pixel budget. */
+	if (src->conf->max_pixels != 0 &&
+	    jpeg_size_parse(jpeg, len, &w, &h) == 0 &&
+	    (unsigned long long)w * h > src->conf->max_pixels) {
+		log_rate_warnx(&source_drops, "frame declaring %dx%d over "
+		    "--max-pixels %llu: dropped", w, h, src->conf->max_pixels);
 		return;
 	}
 	if (!jpeg_xform_identity(src->xf_hflip, src->xf_vflip,
@@ -149,6 +205,7 @@ source_emit(struct source *src, const unsigned char *jpeg, size_t len,
 		if ((jpeg = source_xform(src, jpeg, &len)) == NULL)
 			return;
 	}
+	src->emitted++;
 	src->frame_cb(jpeg, len, ts, src->cb_arg);
 }
 

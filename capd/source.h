@@ -19,6 +19,8 @@ struct source_conf {
 	int		 fps;		/* --fps */
 	int		 quality;	/* --quality, for sources that encode */
 	size_t		 max_frame;	/* --max-frame-size */
+	unsigned long long max_pixels;	/* --max-pixels: larger frames dropped */
+	int		 watch_ms;	/* no frame this long after start: said */
 	int		 hflip, vflip;	/* --hflip, --vflip */
 	int		 rotate;	/* --rotate: 0, 90, 180, 270 */
 	char		**ctrls;	/* --ctrl NAME=VALUE, NULL-terminated */
@@ -64,8 +66,12 @@ struct source {
 	 */
 	int			 xf_hflip, xf_vflip, xf_rotate;
 	struct jpeg_xform	*xform;
+	struct event		*ev_watch;	/* no frame since the start? */
+	unsigned long long	 emitted;	/* frames since the start */
 };
 
+/* Says whether spec names a kind of source; nothing is checked or opened. */
+int		 source_known(const char *spec);
 /*
  * Creates the source named by conf->spec; checks it (file exists, command
  * found) without starting it.  Returns NULL and fills cause on error.

@@ -20,17 +20,21 @@
 #include "backoff.h"
 #include "jpeg_split.h"
 #include "log.h"
+#include "mono.h"
 #include "source.h"
+#include "timeval.h"
 
 #define EXEC_KILL_DELAY		2	/* s between SIGTERM and SIGKILL */
 #define EXEC_BACKOFF_MIN	500	/* ms */
 #define EXEC_BACKOFF_MAX	30000
 #define EXEC_STDERR_LINE	512
 #define EXEC_READ		65536
+#define EXEC_DROPS_S		5	/* between lines about dropped frames */
 
 struct exec_state {
 	struct jpeg_split	*split;
 	struct jpeg_split_stats	 logged;	/* counters already logged */
+	struct timeval		 drops_logged;	/* when they were */
 	pid_t			 pid;		/* running child, or -1 */
 	pid_t			 dying;		/* child being stopped, or -1 */
 	int			 out, err;	/* pipes from the child */
@@ -38,38 +42,54 @@ struct exec_state {
 	char			 line[EXEC_STDERR_LINE];
 	size_t			 linelen;
 	struct backoff		 backoff;
-	struct timeval		 spawned;
+	uint64_t		 spawned_ms;	/* monotonic */
 	unsigned char		 buf[EXEC_READ];
 };
 
 static int	exec_spawn(struct source *, char *, size_t);
 
-/* Logs what the splitter dropped since the last call. */
+/*
+ * Logs what the splitter dropped since the last line, in one line at most
+ * every EXEC_DROPS_S: a broken command repeats its faults endlessly.
+ */
 static void
-exec_log_drops(struct source *src)
+exec_log_drops(struct source *src, int now)
 {
 	struct exec_state	*es = src->priv;
 	struct jpeg_split_stats	 st;
+	struct timeval		 tv, d;
+	char			 line[256];
+	size_t			 n = 0;
 
 	jpeg_split_stats(es->split, &st);
-	if (st.dropped_oversize > es->logged.dropped_oversize)
-		log_warnx("exec: %llu frame(s) over --max-frame-size dropped",
-		    (unsigned long long)(st.dropped_oversize -
-		    es->logged.dropped_oversize));
-	if (st.dropped_truncated > es->logged.dropped_truncated)
-		log_warnx("exec: %llu truncated frame(s) dropped",
-		    (unsigned long long)(st.dropped_truncated -
-		    es->logged.dropped_truncated));
-	if (st.dropped_corrupt > es->logged.dropped_corrupt)
-		log_warnx("exec: %llu corrupt frame(s) dropped",
-		    (unsigned long long)(st.dropped_corrupt -
-		    es->logged.dropped_corrupt));
-	if (st.garbage_bytes >= es->logged.garbage_bytes + 1024 * 1024)
-		log_warnx("exec: %llu bytes outside any JPEG skipped",
-		    (unsigned long long)st.garbage_bytes);
+	gettimeofday(&tv, NULL);
+	timersub(&tv, &es->drops_logged, &d);
+	if (!now && es->drops_logged.tv_sec != 0 &&
+	    d.tv_sec < EXEC_DROPS_S)
+		return;
+	line[0] = '\0';
+#define EXEC_DROP(field, what) do {					\
+	if (st.field > es->logged.field && n < sizeof(line))		\
+		n += snprintf(line + n, sizeof(line) - n, "%s%llu %s",	\
+		    n ? ", " : "",					\
+		    (unsigned long long)(st.field - es->logged.field), what);\
+} while (0)
+	EXEC_DROP(dropped_oversize, "over --max-frame-size");
+	EXEC_DROP(dropped_truncated, "truncated");
+	EXEC_DROP(dropped_corrupt, "corrupt");
+#undef EXEC_DROP
+	if (st.garbage_bytes >= es->logged.garbage_bytes + 1024 * 1024 &&
+	    n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - n, "%s%llu bytes "
+		    "outside any JPEG", n ? ", " : "", (unsigned long long)
+		    (st.garbage_bytes - es->logged.garbage_bytes));
 	else
 		st.garbage_bytes = es->logged.garbage_bytes;
+	if (n == 0)
+		return;
+	log_warnx("exec: dropped %s", line);
 	es->logged = st;
+	es->drops_logged = tv;
 }
 
 /* A whole JPEG from the splitter. */
@@ -78,7 +98,7 @@ exec_frame(const unsigned char *data, size_t len, void *arg)
 {
 	struct timeval	 tv;
 
-	gettimeofday(&tv, NULL);
+	timeval_now(&tv);
 	source_emit(arg, data, len, &tv);
 }
 
@@ -110,13 +130,22 @@ exec_read_out(evutil_socket_t fd, short what, void *arg)
 	if (n <= 0) {
 		exec_close_pipe(&es->out, &es->ev_out);
 		jpeg_split_reset(es->split);
-		exec_log_drops(src);
+		exec_log_drops(src, 1);
 		return;
 	}
-	if (jpeg_split_feed(es->split, es->buf, n, exec_frame, src) == -1)
-		log_warnx("exec: out of memory splitting frames");
-	exec_log_drops(src);
+	if (jpeg_split_feed(es->split, es->buf, n, exec_frame, src) == -1) {
+		static struct log_rate lr = LOG_RATE_INIT("exec memory");
+
+		log_rate_warnx(&lr, "exec: out of memory splitting frames");
+	}
+	exec_log_drops(src, 0);
 }
+
+/*
+ * The command's stderr: enough lines for a start-up banner and a reason
+ * to exit, then a count, whatever it writes.
+ */
+static struct log_rate exec_stderr = LOG_RATE_INIT_BURST("exec: stderr", 15);
 
 /* Reads the child's stderr and logs it line by line, never blocking. */
 static void
@@ -132,7 +161,8 @@ exec_read_err(evutil_socket_t fd, short what, void *arg)
 		return;
 	if (n <= 0) {
 		if (es->linelen > 0)
-			log_info("exec: %.*s", (int)es->linelen, es->line);
+			log_rate_info(&exec_stderr, "exec: %.*s",
+			    (int)es->linelen, es->line);
 		es->linelen = 0;
 		exec_close_pipe(&es->err, &es->ev_err);
 		return;
@@ -141,8 +171,8 @@ exec_read_err(evutil_socket_t fd, short what, void *arg)
 		if (buf[i] == '\n' || buf[i] == '\r' ||
 		    es->linelen == sizeof(es->line)) {
 			if (es->linelen > 0)
-				log_info("exec: %.*s", (int)es->linelen,
-				    es->line);
+				log_rate_info(&exec_stderr, "exec: %.*s",
+				    (int)es->linelen, es->line);
 			es->linelen = 0;
 			if (buf[i] == '\n' || buf[i] == '\r')
 				continue;
@@ -170,7 +200,7 @@ exec_sigchld(evutil_socket_t sig, short what, void *arg)
 {
 	struct source		*src = arg;
 	struct exec_state	*es = src->priv;
-	struct timeval		 now, d, tv;
+	struct timeval		 tv;
 	pid_t			 pid;
 	int			 status;
 
@@ -191,9 +221,7 @@ exec_sigchld(evutil_socket_t sig, short what, void *arg)
 		else
 			source_error(src, "command killed by signal %d",
 			    WTERMSIG(status));
-		gettimeofday(&now, NULL);
-		timersub(&now, &es->spawned, &d);
-		if (d.tv_sec >= 10)
+		if (mono_ms() - es->spawned_ms >= 10000)
 			backoff_reset(&es->backoff);
 		log_info("exec: restarting in %d ms",
 		    backoff_next(&es->backoff, &tv));
@@ -252,7 +280,7 @@ exec_spawn(struct source *src, char *cause, size_t causelen)
 	es->out = out[0];
 	es->err = err[0];
 	es->linelen = 0;
-	gettimeofday(&es->spawned, NULL);
+	es->spawned_ms = mono_ms();
 	es->ev_out = event_new(src->base, es->out, EV_READ | EV_PERSIST,
 	    exec_read_out, src);
 	es->ev_err = event_new(src->base, es->err, EV_READ | EV_PERSIST,

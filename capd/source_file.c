@@ -1,11 +1,16 @@
 /*
  * source_file.c: replays a JPEG, or a file of concatenated JPEGs (MJPEG),
- * at --fps, looping.  The file is read and split once, at start.
+ * at --fps, looping.  The file is mapped, not read: at start it is split
+ * once into an index of frames, and each tick hands the frame straight
+ * from the mapping.  Pages already used are given back at once, so memory
+ * stays small whatever the file's size.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,28 +21,55 @@
 #include "jpeg_split.h"
 #include "log.h"
 #include "source.h"
+#include "timeval.h"
 
-#define FILE_MAX_SIZE	(256 * 1024 * 1024)
+/* What is mapped at most: the first bytes of a larger file. */
+#define FILE_MAX_SIZE	((size_t)(sizeof(size_t) > 4 ? 1ULL << 36 : 1ULL << 30))
+#define FILE_MAX_FRAMES	(1 << 20)	/* index entries at most */
 
 struct file_frame {
-	unsigned char	*data;
+	size_t		 off;		/* in the mapping */
 	size_t		 len;
 };
 
 struct file_state {
+	const unsigned char	*map;
+	size_t			 size;
+	size_t			 given_back;	/* pages before this dropped */
+	int			 one;		/* stop at the first frame */
 	struct file_frame	*frames;
 	size_t			 nframes, cap;
 	size_t			 next;
 	struct event		*ev_tick;
 };
 
-/* Keeps a copy of each frame the splitter finds. */
+/* Gives back the mapping's pages in [from, to): they are re-read if needed. */
+static void
+file_give_back(struct file_state *fs, size_t from, size_t to)
+{
+	size_t	 page = (size_t)sysconf(_SC_PAGESIZE);
+
+	from = from / page * page;
+	to = to / page * page;
+	if (to > from)
+		madvise((void *)(fs->map + from), to - from, MADV_DONTNEED);
+}
+
+/* Notes where each frame the splitter finds lies in the mapping. */
 static void
 file_collect(const unsigned char *data, size_t len, void *arg)
 {
 	struct file_state	*fs = arg;
 	struct file_frame	*n;
 
+	if (fs->one) {
+		fs->nframes = 1;	/* a JPEG is there: enough */
+		return;
+	}
+	/* Fed in one piece, every frame lies in the mapping: no copy. */
+	if (data < fs->map || data + len > fs->map + fs->size ||
+	    fs->nframes == FILE_MAX_FRAMES)
+		return;
 	if (fs->nframes == fs->cap) {
 		n = reallocarray(fs->frames, fs->cap ? fs->cap * 2 : 16,
 		    sizeof(*n));
@@ -46,65 +78,93 @@ file_collect(const unsigned char *data, size_t len, void *arg)
 		fs->frames = n;
 		fs->cap = fs->cap ? fs->cap * 2 : 16;
 	}
-	if ((fs->frames[fs->nframes].data = malloc(len)) == NULL)
-		return;
-	memcpy(fs->frames[fs->nframes].data, data, len);
+	fs->frames[fs->nframes].off = data - fs->map;
 	fs->frames[fs->nframes++].len = len;
+	/* The splitter has gone past everything before this frame. */
+	file_give_back(fs, fs->given_back, data - fs->map);
+	fs->given_back = data - fs->map;
 }
 
-/* Frees the frames read. */
+/* Unmaps the file and frees the index. */
 static void
 file_clear(struct file_state *fs)
 {
-	size_t	 i;
-
-	for (i = 0; i < fs->nframes; i++)
-		free(fs->frames[i].data);
+	if (fs->map != NULL)
+		munmap((void *)fs->map, fs->size);
+	fs->map = NULL;
 	free(fs->frames);
 	fs->frames = NULL;
 	fs->nframes = fs->cap = 0;
 }
 
-/* Reads and splits the file. */
+/* Maps the file and indexes its frames (only the first if fs->one). */
 static int
 file_load(struct source *src, struct file_state *fs, char *cause,
     size_t causelen)
 {
 	struct jpeg_split	*js;
-	unsigned char		 buf[65536];
-	ssize_t			 n;
-	size_t			 total = 0;
+	struct stat		 st;
+	void			*map;
+	size_t			 size, chunk, off;
 	int			 fd;
 
-	if ((fd = open(src->arg, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = open(src->arg, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1) {
 		snprintf(cause, causelen, "file: %s: %s", src->arg,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return (-1);
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		snprintf(cause, causelen, "file: %s: no JPEG frames in it "
+		    "(not a regular file, or empty)", src->arg);
+		close(fd);
+		return (-1);
+	}
+	size = (uintmax_t)st.st_size > FILE_MAX_SIZE ? FILE_MAX_SIZE :
+	    (size_t)st.st_size;
+	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		snprintf(cause, causelen, "file: %s: mmap: %s", src->arg,
 		    strerror(errno));
 		return (-1);
 	}
+	fs->map = map;
+	fs->size = size;
+	fs->given_back = 0;
+	madvise(map, size, MADV_SEQUENTIAL);
 	if ((js = jpeg_split_new(src->conf->max_frame)) == NULL) {
-		close(fd);
+		file_clear(fs);
 		snprintf(cause, causelen, "file: out of memory");
 		return (-1);
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0 && total < FILE_MAX_SIZE) {
-		total += n;
-		jpeg_split_feed(js, buf, n, file_collect, fs);
+	/*
+	 * The whole mapping in one piece, so that no frame is copied; a
+	 * megabyte at a time when only the first frame matters.
+	 */
+	chunk = fs->one ? 1024 * 1024 : size;
+	for (off = 0; off < size && fs->nframes == 0; off += chunk) {
+		jpeg_split_feed(js, fs->map + off, size - off < chunk ?
+		    size - off : chunk, file_collect, fs);
+		file_give_back(fs, 0, off);
+		if (!fs->one)
+			break;
 	}
-	if (n == -1)
-		snprintf(cause, causelen, "file: %s: %s", src->arg,
-		    strerror(errno));
-	close(fd);
 	jpeg_split_free(js);
-	if (n == -1) {
-		file_clear(fs);
-		return (-1);
-	}
+	file_give_back(fs, 0, size);
+	madvise(map, size, MADV_NORMAL);
 	if (fs->nframes == 0) {
+		file_clear(fs);
 		snprintf(cause, causelen, "file: %s: no JPEG frames in it",
 		    src->arg);
 		return (-1);
 	}
-	log_info("file: %s: %zu frame(s)", src->arg, fs->nframes);
+	if (!fs->one)
+		log_info("file: %s: %zu frame(s) in %zu bytes%s", src->arg,
+		    fs->nframes, size, (uintmax_t)st.st_size > size ?
+		    " (the rest of the file is ignored)" : "");
 	return (0);
 }
 
@@ -114,21 +174,23 @@ file_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct source		*src = arg;
 	struct file_state	*fs = src->priv;
+	struct file_frame	*f;
 	struct timeval		 tv;
 
-	gettimeofday(&tv, NULL);
+	timeval_now(&tv);
 	if (fs->next >= fs->nframes)
 		fs->next = 0;
-	source_emit(src, fs->frames[fs->next].data, fs->frames[fs->next].len,
-	    &tv);
-	fs->next++;
+	f = &fs->frames[fs->next++];
+	source_emit(src, fs->map + f->off, f->len, &tv);
+	/* Published frames are copies: the pages can go. */
+	file_give_back(fs, f->off, f->off + f->len);
 }
 
-/* Checks that the file holds frames. */
+/* Checks that the file starts with a JPEG frame. */
 static int
 file_init(struct source *src, char *cause, size_t causelen)
 {
-	struct file_state	 probe = { 0 };
+	struct file_state	 probe = { .one = 1 };
 
 	if (file_load(src, &probe, cause, causelen) == -1)
 		return (-1);
@@ -136,7 +198,7 @@ file_init(struct source *src, char *cause, size_t causelen)
 	return (0);
 }
 
-/* Loads the file and starts the timer. */
+/* Maps and indexes the file, and starts the timer. */
 static int
 file_start(struct source *src, char *cause, size_t causelen)
 {
@@ -162,7 +224,7 @@ file_start(struct source *src, char *cause, size_t causelen)
 	return (0);
 }
 
-/* Stops the timer and frees the frames. */
+/* Stops the timer and unmaps the file. */
 static void
 file_stop(struct source *src)
 {

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "source.h"
 #include "source_v4l2.h"
+#include "timeval.h"
 
 #define V4L2_NBUF		4
 #define V4L2_BACKOFF_MIN	250	/* ms */
@@ -270,7 +271,7 @@ v4l2_walltime(const struct v4l2_buffer *b, struct timeval *tv)
 	struct timespec	 mono;
 	struct timeval	 now, age;
 
-	gettimeofday(&now, NULL);
+	timeval_now(&now);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	if ((b->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) !=
 	    V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC || b->timestamp.tv_sec == 0) {
@@ -304,7 +305,10 @@ v4l2_frame(struct source *src, const unsigned char *data, size_t len,
 		    vs->width, vs->height, vs->stride, src->conf->quality,
 		    &jpeg, cause, sizeof(cause));
 		if (n == -1) {
-			log_warnx("v4l2: frame dropped: %s", cause);
+			static struct log_rate lr = LOG_RATE_INIT("v4l2 drops");
+
+			log_rate_warnx(&lr, "v4l2: frame dropped: %s",
+			    cause);
 			return;
 		}
 	} else if (len < 4 || data[0] != 0xff || data[1] != 0xd8) {

@@ -120,7 +120,7 @@ frame_evbuffer_cleanup(const void *data, size_t len, void *arg)
 }
 
 /* Appends bytes of f to out by reference, holding a frame reference. */
-static int
+int
 frame_add_range(struct evbuffer *out, struct frame *f, size_t off, size_t len)
 {
 	frame_ref(f);

@@ -49,6 +49,9 @@ void		 frame_unref(struct frame *f);
 
 /* Appends the whole part to an evbuffer by reference (no copy). 0 or -1. */
 int		 frame_add_part(struct evbuffer *out, struct frame *f);
+/* Appends len bytes of buf from off by reference (no copy).  0 or -1. */
+int		 frame_add_range(struct evbuffer *out, struct frame *f, size_t off,
+		    size_t len);
 /* Appends only the JPEG bytes to an evbuffer by reference.  0 or -1. */
 int		 frame_add_jpeg(struct evbuffer *out, struct frame *f);
 

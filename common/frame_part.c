@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "frame_part.h"
+#include "timeval.h"
 
 /* Writes the part header for a JPEG of jpeg_len bytes. */
 int
@@ -45,7 +46,10 @@ frame_part_number(const char *p, const char *end, unsigned long long max,
 	return (0);
 }
 
-/* Parses "SECONDS.MICROSECONDS" (1 to 6 decimals, or none). */
+/*
+ * Parses "SECONDS.MICROSECONDS" (1 to 6 decimals, or none); seconds past
+ * what time_t holds (2038 where it has 32 bits) are refused.
+ */
 static int
 frame_part_time(const char *p, const char *end, struct timeval *tv)
 {
@@ -64,25 +68,36 @@ frame_part_time(const char *p, const char *end, struct timeval *tv)
 		for (; digits < 6; digits++)
 			usec *= 10;
 	}
-	tv->tv_sec = sec;
-	tv->tv_usec = usec;
-	return (0);
+	return (timeval_set(tv, sec, usec));
 }
+
+/* The fields a reader knows, each allowed once. */
+#define FRAME_PART_HAVE_LEN	0x1
+#define FRAME_PART_HAVE_SEQ	0x2
+#define FRAME_PART_HAVE_TS	0x4
 
 /* Handles one "Name: value" line of a part header. */
 static int
 frame_part_field(const char *line, const char *end, size_t max_jpeg,
-    struct frame_part_info *info, int *have_len, char *cause, size_t causelen)
+    struct frame_part_info *info, int *have, char *cause, size_t causelen)
 {
-	const char		*colon, *v;
+	const char		*colon, *v, *c;
 	size_t			 nlen;
 	unsigned long long	 n;
+	int			 bit = 0;
 
 	if ((colon = memchr(line, ':', end - line)) == NULL) {
 		snprintf(cause, causelen, "header line without colon");
 		return (-1);
 	}
 	nlen = colon - line;
+	for (c = line; c < colon; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f)
+			break;
+	if (nlen == 0 || c != colon) {
+		snprintf(cause, causelen, "bad header name");
+		return (-1);
+	}
 	for (v = colon + 1; v < end && (*v == ' ' || *v == '\t'); v++)
 		;
 	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
@@ -90,27 +105,49 @@ frame_part_field(const char *line, const char *end, size_t max_jpeg,
 #define FIELD(name) (nlen == sizeof(name) - 1 && \
 	strncasecmp(line, name, nlen) == 0)
 	if (FIELD("Content-Length")) {
-		if (frame_part_number(v, end, max_jpeg, &n) == -1) {
+		bit = FRAME_PART_HAVE_LEN;
+		if (frame_part_number(v, end, max_jpeg, &n) == -1 || n == 0) {
 			snprintf(cause, causelen, "bad or oversized "
 			    "Content-Length (limit %zu)", max_jpeg);
 			return (-1);
 		}
 		info->jpeg_len = n;
-		*have_len = 1;
 	} else if (FIELD("X-Frame-Seq")) {
+		bit = FRAME_PART_HAVE_SEQ;
 		if (frame_part_number(v, end, UINT64_MAX, &n) == -1) {
 			snprintf(cause, causelen, "bad X-Frame-Seq");
 			return (-1);
 		}
 		info->seq = n;
 	} else if (FIELD("X-Timestamp")) {
+		bit = FRAME_PART_HAVE_TS;
 		if (frame_part_time(v, end, &info->ts) == -1) {
 			snprintf(cause, causelen, "bad X-Timestamp");
 			return (-1);
 		}
 	}
 #undef FIELD
+	if (*have & bit) {
+		snprintf(cause, causelen, "repeated %.*s", (int)nlen, line);
+		return (-1);
+	}
+	*have |= bit;
 	return (0);
+}
+
+/* Says whether [line, eol) is the boundary, spaces and tabs allowed after. */
+static int
+frame_part_boundary(const char *line, const char *eol)
+{
+	const char	 boundary[] = "--" FRAME_PART_BOUNDARY;
+	size_t		 n = sizeof(boundary) - 1;
+
+	if ((size_t)(eol - line) < n || memcmp(line, boundary, n) != 0)
+		return (0);
+	for (line += n; line < eol; line++)
+		if (*line != ' ' && *line != '\t')
+			return (0);
+	return (1);
 }
 
 /* Parses a part header at the start of data. */
@@ -118,49 +155,49 @@ int
 frame_part_parse(const unsigned char *data, size_t len, size_t max_jpeg,
     struct frame_part_info *info, char *cause, size_t causelen)
 {
-	const char	*p = (const char *)data, *end, *nl, *line;
-	const char	 boundary[] = "--" FRAME_PART_BOUNDARY;
+	const char	*p = (const char *)data, *end, *nl, *eol, *line;
 	size_t		 skip = 0, lim;
-	int		 have_len = 0, first = 1;
+	int		 have = 0, first = 1;
 
 	memset(info, 0, sizeof(*info));
-	/* Leading CRLFs (or bare LFs) before the boundary are allowed. */
+	/* Blank lines (CR and LF bytes) before the boundary are skipped. */
 	while (skip < len && (p[skip] == '\r' || p[skip] == '\n')) {
-		if (skip >= 64) {
-			snprintf(cause, causelen, "too many empty lines");
+		if (skip == FRAME_PART_BLANK_MAX) {
+			snprintf(cause, causelen, "over %d bytes of blank "
+			    "lines", FRAME_PART_BLANK_MAX);
 			return (-1);
 		}
 		skip++;
 	}
-	lim = len < skip + FRAME_PART_HEADER_MAX ? len :
+	/* The header proper, boundary to empty line, has a limit of its own. */
+	lim = len - skip < FRAME_PART_HEADER_MAX ? len :
 	    skip + FRAME_PART_HEADER_MAX;
 	end = p + lim;
 	line = p + skip;
 	for (;;) {
 		if ((nl = memchr(line, '\n', end - line)) == NULL) {
-			if (lim == len)
+			if (lim - skip < FRAME_PART_HEADER_MAX)
 				return (0);	/* need more bytes */
 			snprintf(cause, causelen, "part header over %d bytes",
 			    FRAME_PART_HEADER_MAX);
 			return (-1);
 		}
-		const char *eol = (nl > line && nl[-1] == '\r') ? nl - 1 : nl;
+		eol = (nl > line && nl[-1] == '\r') ? nl - 1 : nl;
 		if (first) {
-			if ((size_t)(eol - line) != sizeof(boundary) - 1 ||
-			    memcmp(line, boundary, sizeof(boundary) - 1) != 0) {
+			if (!frame_part_boundary(line, eol)) {
 				snprintf(cause, causelen, "expected boundary "
-				    "line \"%s\"", boundary);
+				    "line \"--%s\"", FRAME_PART_BOUNDARY);
 				return (-1);
 			}
 			first = 0;
 		} else if (eol == line) {
 			break;			/* empty line: end of header */
 		} else if (frame_part_field(line, eol, max_jpeg, info,
-		    &have_len, cause, causelen) == -1)
+		    &have, cause, causelen) == -1)
 			return (-1);
 		line = nl + 1;
 	}
-	if (!have_len) {
+	if (!(have & FRAME_PART_HAVE_LEN)) {
 		snprintf(cause, causelen, "part without Content-Length");
 		return (-1);
 	}

@@ -19,7 +19,8 @@
 #include <stdint.h>
 
 #define FRAME_PART_BOUNDARY	"campipe"
-#define FRAME_PART_HEADER_MAX	1024	/* longest header parsed */
+#define FRAME_PART_HEADER_MAX	1024	/* boundary line to empty line */
+#define FRAME_PART_BLANK_MAX	64	/* CR and LF bytes before the boundary */
 #define FRAME_PART_TRAILER	"\r\n"
 
 struct frame_part_info {
@@ -37,12 +38,17 @@ int	frame_part_header(char *buf, size_t size, size_t jpeg_len,
 	    uint64_t seq, const struct timeval *ts);
 
 /*
- * Parses a part header at the start of data.  Leading CRLFs are allowed.
- * Returns 1 when a complete header was parsed (info filled; the whole part
- * is info->hdr_len + info->jpeg_len + 2 bytes, counting leading CRLFs in
- * hdr_len), 0 when more bytes are needed, -1 on a malformed header or one
- * longer than FRAME_PART_HEADER_MAX or a Content-Length over max_jpeg
- * (cause filled).
+ * Parses a part header at the start of data by the reader's rules of
+ * docs/frames.md: up to FRAME_PART_BLANK_MAX CR and LF bytes before the
+ * boundary, a header of at most FRAME_PART_HEADER_MAX bytes from the
+ * boundary line to the empty line, names in any case, Content-Length
+ * required (1 to max_jpeg), X-Frame-Seq and X-Timestamp optional, each
+ * known field once, unknown fields ignored.  Returns 1 when a complete
+ * header was parsed (info filled; the whole part is info->hdr_len +
+ * info->jpeg_len + 2 bytes, counting the blank lines in hdr_len), 0 when
+ * more bytes are needed, -1 on a header that breaks the rules (cause
+ * filled).  A caller passing FRAME_PART_BLANK_MAX + FRAME_PART_HEADER_MAX
+ * bytes or more always gets 1 or -1.
  */
 int	frame_part_parse(const unsigned char *data, size_t len,
 	    size_t max_jpeg, struct frame_part_info *info, char *cause,

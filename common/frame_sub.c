@@ -170,8 +170,8 @@ frame_sub_parse(struct frame_sub *fs)
 	int		 r;
 
 	while (fs->cur == NULL && (len = evbuffer_get_length(fs->in)) > 0) {
-		n = len < FRAME_PART_HEADER_MAX + 64 ? len :
-		    FRAME_PART_HEADER_MAX + 64;
+		n = len < FRAME_PART_BLANK_MAX + FRAME_PART_HEADER_MAX ? len :
+		    FRAME_PART_BLANK_MAX + FRAME_PART_HEADER_MAX;
 		data = evbuffer_pullup(fs->in, n);
 		r = frame_part_parse(data, n, fs->max_frame, &fs->info, cause,
 		    sizeof(cause));

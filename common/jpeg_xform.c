@@ -5,12 +5,14 @@
 
 #include <turbojpeg.h>
 
+#include "jpeg_size.h"
 #include "jpeg_xform.h"
 
 struct jpeg_xform {
 	tjhandle	 tj;
 	int		 hflip, vflip, rotate;
 	int		 op;
+	unsigned long long max_pixels;
 	unsigned char	*out;
 	unsigned long	 outsize;
 };
@@ -61,6 +63,7 @@ jpeg_xform_new(int hflip, int vflip, int rotate, char *cause, size_t causelen)
 	x->vflip = vflip;
 	x->rotate = rotate;
 	x->op = op;
+	x->max_pixels = JPEG_XFORM_MAX_PIXELS;
 	return (x);
 }
 
@@ -73,6 +76,13 @@ jpeg_xform_free(struct jpeg_xform *x)
 	tjDestroy(x->tj);
 	tjFree(x->out);
 	free(x);
+}
+
+/* Sets the pixel budget. */
+void
+jpeg_xform_set_max_pixels(struct jpeg_xform *x, unsigned long long max_pixels)
+{
+	x->max_pixels = max_pixels != 0 ? max_pixels : JPEG_XFORM_MAX_PIXELS;
 }
 
 /* Tells whether x was made for this combination. */
@@ -88,14 +98,26 @@ jpeg_xform_apply(struct jpeg_xform *x, const unsigned char *jpeg, size_t len,
     const unsigned char **out, char *cause, size_t causelen)
 {
 	tjtransform	 t;
+	int		 w, h;
 
+	if (jpeg_size_parse(jpeg, len, &w, &h) == -1) {
+		snprintf(cause, causelen, "no frame header (SOF) before the "
+		    "scan");
+		return (-1);
+	}
+	if ((unsigned long long)w * h > x->max_pixels) {
+		snprintf(cause, causelen, "declares %dx%d, over the budget "
+		    "of %llu pixels", w, h, x->max_pixels);
+		return (-1);
+	}
 	memset(&t, 0, sizeof(t));
 	t.op = x->op;
 	t.options = TJXOPT_TRIM;
 	tjFree(x->out);
 	x->out = NULL;
 	x->outsize = 0;
-	if (tjTransform(x->tj, jpeg, len, 1, &x->out, &x->outsize, &t, 0) != 0) {
+	if (tjTransform(x->tj, jpeg, len, 1, &x->out, &x->outsize, &t,
+	    TJFLAG_LIMITSCANS) != 0) {
 		snprintf(cause, causelen, "cannot transform the JPEG: %s",
 		    tjGetErrorStr2(x->tj));
 		return (-1);

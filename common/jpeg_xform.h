@@ -13,6 +13,14 @@
 struct jpeg_xform;
 
 /*
+ * A transform holds the whole picture's DCT coefficients (about 3 bytes a
+ * pixel) and an output buffer: a JPEG that declares more pixels than the
+ * budget is refused before anything is allocated.  The default budget,
+ * 8192x4096, is more than any Raspberry Pi camera module delivers.
+ */
+#define JPEG_XFORM_MAX_PIXELS	(8192ULL * 4096)
+
+/*
  * The TurboJPEG operation (TJXOP_*) for hflip, vflip, then rotate (0, 90,
  * 180 or 270 degrees clockwise); -1 if rotate is none of those.
  */
@@ -22,6 +30,9 @@ int	jpeg_xform_op(int hflip, int vflip, int rotate);
 struct jpeg_xform *jpeg_xform_new(int hflip, int vflip, int rotate,
 	    char *cause, size_t causelen);
 void	jpeg_xform_free(struct jpeg_xform *);
+/* Sets the pixel budget (0: JPEG_XFORM_MAX_PIXELS). */
+void	jpeg_xform_set_max_pixels(struct jpeg_xform *x,
+	    unsigned long long max_pixels);
 /* Tells whether x was made for this combination. */
 int	jpeg_xform_is(const struct jpeg_xform *x, int hflip, int vflip,
 	    int rotate);
@@ -30,7 +41,8 @@ int	jpeg_xform_identity(int hflip, int vflip, int rotate);
 
 /*
  * Transforms jpeg; *out points to the result, valid until the next call.
- * Returns its length, or -1 and cause when the JPEG cannot be transformed.
+ * Returns its length, or -1 and cause when the JPEG cannot be transformed
+ * or its header declares more pixels than the budget.
  */
 long	jpeg_xform_apply(struct jpeg_xform *x, const unsigned char *jpeg,
 	    size_t len, const unsigned char **out, char *cause,

@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "mono.h"
 
 static const char	*log_name = "campipe";
 static int		 log_verbose;
@@ -127,4 +129,92 @@ fatalx(const char *fmt, ...)
 	log_vwrite(2, NULL, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+/* A command-line error: one line "NAME: message", never prefixed; exits 2. */
+void
+log_usage(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", log_name, msg);
+	exit(2);
+}
+
+/* Decides whether a line of this kind may be written at now_ms. */
+int
+log_rate_check(struct log_rate *lr, unsigned long long now_ms,
+    unsigned long long *summary)
+{
+	*summary = 0;
+	if (!lr->started || now_ms - lr->start_ms >= LOG_RATE_WINDOW_MS ||
+	    now_ms < lr->start_ms) {
+		*summary = lr->suppressed;
+		lr->started = 1;
+		lr->start_ms = now_ms;
+		lr->used = 0;
+		lr->suppressed = 0;
+	}
+	if (lr->used >= (lr->burst != 0 ? lr->burst : LOG_RATE_BURST)) {
+		lr->suppressed++;
+		return (0);
+	}
+	lr->used++;
+	return (1);
+}
+
+/* Writes a rate-limited line, after the last window's summary if any. */
+static void
+log_rate_vwrite(struct log_rate *lr, int pri, const char *errstr,
+    const char *fmt, va_list ap)
+{
+	unsigned long long	 summary;
+	int			 ok;
+
+	ok = log_rate_check(lr, mono_ms(), &summary);
+	if (summary > 0)
+		log_warnx("%s: %llu similar line%s suppressed in %d s",
+		    lr->kind != NULL ? lr->kind : "log", summary,
+		    summary == 1 ? "" : "s", LOG_RATE_WINDOW_MS / 1000);
+	if (ok)
+		log_vwrite(pri, errstr, fmt, ap);
+}
+
+/* Rate-limited warning with strerror(errno). */
+void
+log_rate_warn(struct log_rate *lr, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 saved = errno;
+
+	va_start(ap, fmt);
+	log_rate_vwrite(lr, 4, strerror(saved), fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+/* Rate-limited warning without errno. */
+void
+log_rate_warnx(struct log_rate *lr, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_rate_vwrite(lr, 4, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* Rate-limited informational message. */
+void
+log_rate_info(struct log_rate *lr, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_rate_vwrite(lr, 6, NULL, fmt, ap);
+	va_end(ap);
 }

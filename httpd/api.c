@@ -13,11 +13,8 @@
 #include "guard.h"
 #include "mjpeg.h"
 #include "stills.h"
+#include "version.h"
 #include "web.h"
-
-#ifndef CAMPIPE_VERSION
-#define CAMPIPE_VERSION "unknown"
-#endif
 
 /* Appends s as a JSON string literal. */
 static void
@@ -49,7 +46,7 @@ api_send(struct evhttp_request *req, struct evbuffer *b)
 
 	evhttp_add_header(h, "Content-Type", "application/json");
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_send_reply(req, 200, "OK", b);
+	web_send(req, 200, "OK", b);
 	evbuffer_free(b);
 }
 

@@ -13,10 +13,10 @@
 #include "frame.h"
 #include "frame_sub.h"
 #include "log.h"
+#include "mono.h"
 
 #include "feed.h"
 #include "jpeg_size.h"
-#include "web.h"
 
 #define FEED_RING	32	/* arrival times kept for the fps figure */
 #define FEED_FPS_WINDOW	2.0	/* seconds of arrivals the fps covers */
@@ -48,7 +48,7 @@ feed_on_frame(struct frame *f, void *arg)
 	struct feed	*fd = arg;
 	int		 w, h;
 
-	fd->last = web_now();
+	fd->last = mono_sec();
 	fd->ring[fd->nring++ % FEED_RING] = fd->last;
 	fd->frames++;
 	fd->seq = f->seq;
@@ -98,7 +98,7 @@ feed_on_state(enum frame_sub_state st, const char *cause, void *arg)
 
 	log_debug("%s: %s%s%s", __func__, frame_sub_state_name(st),
 	    *cause ? ": " : "", cause);
-	fd->since = web_now();
+	fd->since = mono_sec();
 	if (st != FRAME_SUB_STREAMING)
 		fd->fresh = 0;
 	if (st != FRAME_SUB_STOPPED)
@@ -117,7 +117,7 @@ feed_on_linger(evutil_socket_t s, short ev, void *arg)
 	frame_sub_stop(fd->sub);
 	fd->fresh = 0;
 	fd->unreachable = 0;
-	fd->since = web_now();
+	fd->since = mono_sec();
 }
 
 /* The viewers told to capd: streams and waiting stills. */
@@ -139,7 +139,7 @@ feed_new(struct event_base *base, const char *path, size_t max_frame,
 	fd->fcb = fcb;
 	fd->failcb = failcb;
 	fd->arg = arg;
-	fd->since = web_now();
+	fd->since = mono_sec();
 	fd->sub = frame_sub_new(base, path, max_frame, feed_on_frame,
 	    feed_on_state, fd);
 	fd->linger = evtimer_new(base, feed_on_linger, fd);
@@ -177,7 +177,7 @@ feed_want(struct feed *fd)
 	if (frame_sub_state(fd->sub) == FRAME_SUB_STOPPED) {
 		log_debug("%s: subscribing", __func__);
 		fd->subscriptions++;
-		fd->since = web_now();
+		fd->since = mono_sec();
 		frame_sub_start(fd->sub);
 		feed_check(fd);
 	}
@@ -200,7 +200,7 @@ feed_fresh(const struct feed *fd)
 {
 	if (!fd->fresh || frame_sub_state(fd->sub) != FRAME_SUB_STREAMING)
 		return (NULL);
-	if (web_now() - fd->last > FEED_STALL)
+	if (mono_sec() - fd->last > FEED_STALL)
 		return (NULL);
 	return (frame_sub_latest(fd->sub));
 }
@@ -233,7 +233,7 @@ void
 feed_info(const struct feed *fd, struct feed_info *info)
 {
 	enum frame_sub_state	 st = frame_sub_state(fd->sub);
-	double			 now = web_now();
+	double			 now = mono_sec();
 
 	memset(info, 0, sizeof(*info));
 	info->subscribed = st != FRAME_SUB_STOPPED;

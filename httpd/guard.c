@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "log.h"
+#include "mono.h"
 
 #include "guard.h"
 #include "web.h"
@@ -27,28 +28,20 @@ struct guard_hold {
 };
 
 struct guard {
-	struct web		*w;
+	struct event_base	*base;
+	guard_resume_cb		 resume;	/* a held request passed */
+	void			*arg;
 	struct auth		*auth;
 	struct auth		*metrics;	/* --metrics-htpasswd, or NULL */
 	TAILQ_HEAD(, guard_hold) holds;
 	size_t			 nholds;
 };
 
-/* Monotonic milliseconds. */
-static uint64_t
-guard_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 /* Loads the password files and the token key. */
 struct guard *
-guard_new(struct web *w, char *cause, size_t causelen)
+guard_new(struct event_base *base, const struct web_conf *conf,
+    guard_resume_cb resume, void *arg, char *cause, size_t causelen)
 {
-	const struct web_conf	*conf = w->conf;
 	struct auth_conf	 ac;
 	struct guard		*g;
 
@@ -56,7 +49,9 @@ guard_new(struct web *w, char *cause, size_t causelen)
 		snprintf(cause, causelen, "out of memory");
 		return (NULL);
 	}
-	g->w = w;
+	g->base = base;
+	g->resume = resume;
+	g->arg = arg;
 	TAILQ_INIT(&g->holds);
 	memset(&ac, 0, sizeof(ac));
 	ac.htpasswd = conf->htpasswd;
@@ -137,7 +132,7 @@ guard_on_hold_timer(evutil_socket_t fd, short ev, void *arg)
 
 	guard_unhold(gh);
 	if (guard_check(g, req, metrics) == 0)
-		web_dispatch(g->w, req);
+		g->resume(req, g->arg);
 }
 
 /* The held request's client left. */
@@ -160,7 +155,7 @@ guard_hold(struct guard *g, struct evhttp_request *req, int metrics,
 	struct timeval		 tv = { ms / 1000, (ms % 1000) * 1000 };
 
 	if (g->nholds >= GUARD_HOLD_MAX || (gh = calloc(1, sizeof(*gh))) ==
-	    NULL || (gh->timer = evtimer_new(g->w->base, guard_on_hold_timer,
+	    NULL || (gh->timer = evtimer_new(g->base, guard_on_hold_timer,
 	    gh)) == NULL) {
 		free(gh);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
@@ -199,7 +194,7 @@ guard_check(struct guard *g, struct evhttp_request *req, int metrics)
 		sa = evhttp_connection_get_addr(evcon);
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
-	switch (auth_check_basic(a, hdr, sa, guard_now_ms(), user, &wait_ms,
+	switch (auth_check_basic(a, hdr, sa, mono_ms(), user, &wait_ms,
 	    cause, sizeof(cause))) {
 	case AUTH_OK:
 		return (0);
@@ -212,10 +207,12 @@ guard_check(struct guard *g, struct evhttp_request *req, int metrics)
 	if (hdr != NULL) {
 		char		*peer = NULL;
 		ev_uint16_t	 port = 0;
+		static struct log_rate lr =
+		    LOG_RATE_INIT_BURST("failed logins", 10);
 
 		if (evcon != NULL)
 			evhttp_connection_get_peer(evcon, &peer, &port);
-		log_info("%s: %s: %s", peer != NULL ? peer : "-",
+		log_rate_info(&lr, "%s: %s: %s", peer != NULL ? peer : "-",
 		    evhttp_request_get_uri(req), cause);
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(req),
@@ -257,6 +254,6 @@ guard_token(struct web *w, struct evhttp_request *req, const char *query)
 	    (long long)expiry, tok);
 	evhttp_add_header(h, "Content-Type", "application/json");
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_send_reply(req, 200, "OK", b);
+	web_send(req, 200, "OK", b);
 	evbuffer_free(b);
 }

@@ -16,10 +16,13 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "accept_pause.h"
+
 #include "auth.h"
 #include "camstat.h"
 #include "feed.h"
 #include "control_client.h"
+#include "listen_addr.h"
 #include "log.h"
 #include "mjpeg.h"
 #include "notify.h"
@@ -28,9 +31,12 @@
 
 #include "guard.h"
 #include "web.h"
+#include "version.h"
 
 #define HTTPD_DEFAULT_LISTEN	"127.0.0.1:8080"
 #define HTTPD_DEFAULT_FRAMES	"/run/campipe/frames.sock"
+#define HTTPD_BACKLOG		1024
+#define HTTPD_ADDR_FDS		8	/* sockets for one --listen name */
 
 static const struct option httpd_opts[] = {
 	{ "listen",		required_argument,	NULL, 'l' },
@@ -52,10 +58,22 @@ static const struct option httpd_opts[] = {
 	{ "token-ttl",		required_argument,	NULL, 'T' },
 	{ "auth-delay",		required_argument,	NULL, 'D' },
 	{ "user",		required_argument,	NULL, 'u' },
+	{ "server-name",	required_argument,	NULL, 'N' },
+	{ "frame-ancestors",	required_argument,	NULL, 'F' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'R' },
 	{ NULL,			0,			NULL, 0 }
 };
+
+/* Puts one of evhttp's listeners in the accept pause's care. */
+static void
+httpd_pause_listener(struct evhttp_bound_socket *bound, void *arg)
+{
+	if (accept_pause_add(arg, evhttp_bound_socket_get_listener(bound)) ==
+	    -1)
+		fatalx("too many listening sockets");
+}
 
 /* Prints the options. */
 static void
@@ -63,11 +81,12 @@ httpd_usage(FILE *f)
 {
 	fprintf(f,
 "usage: campipe-httpd [options]\n"
-"  --listen ADDR:PORT     listen here (repeatable; [::1]:8080 for IPv6;\n"
-"                         default " HTTPD_DEFAULT_LISTEN ")\n"
+"  --listen ADDR:PORT     listen here: an IPv4 address, [IPv6], a host name\n"
+"                         or * for all; repeatable (default "
+    HTTPD_DEFAULT_LISTEN ")\n"
 "  --frames PATH          capd's frame socket (default "
     HTTPD_DEFAULT_FRAMES ")\n"
-"  --control PATH        capd's control socket (default: as capd's,\n"
+"  --control PATH         capd's control socket (default: as capd's,\n"
 "                         control.sock beside frames.sock)\n"
 "  --admin USER           USER of --htpasswd may change camera settings\n"
 "                         (repeatable; without --htpasswd anyone may)\n"
@@ -77,7 +96,8 @@ httpd_usage(FILE *f)
 "  --still-timeout SEC    503 when no frame comes in time (default 5)\n"
 "  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
 "  --idle-timeout SEC     request and keep-alive timeout (default 15)\n"
-"  --max-frame-size BYTES largest frame accepted from capd (default 8 MB)\n"
+"  --max-frame-size N     largest frame accepted from capd; K and M\n"
+"                         suffixes (default 8M)\n"
 "  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
 "                         page's own origin, for a reverse proxy)\n"
 "  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
@@ -89,12 +109,19 @@ httpd_usage(FILE *f)
 "  --token-ttl SEC        lifetime of /api/token tokens (default 60)\n"
 "  --auth-delay MS        hold a client's next try this long per failed\n"
 "                         login, up to 15 times (default 2000)\n"
+"  --server-name NAME     also answer to Host NAME (repeatable; IP literals,\n"
+"                         localhost, the host name and NAME.local always;\n"
+"                         any other Host gets 421)\n"
+"  --frame-ancestors SRC  who may frame the pages: CSP sources, e.g.\n"
+"                         \"'self' http://homeassistant.local:8123\"\n"
+"                         (repeatable, values joined; default 'self')\n"
 "  --user USER            when started as root, run as USER once listening\n"
 "  -v, --verbose          debug logging\n"
-"  -h, --help             this text\n");
+"  -h, --help             this text\n"
+"  --version              print the version\n");
 }
 
-/* Parses a whole number in [min, max] or exits with a one-line error. */
+/* Parses a whole number in [min, max] or exits 2 with a one-line error. */
 static long
 httpd_number(const char *opt, const char *s, long min, long max)
 {
@@ -103,8 +130,23 @@ httpd_number(const char *opt, const char *s, long min, long max)
 
 	snprintf(opt2, sizeof(opt2), "--%s", opt);
 	if (opt_number(opt2, s, min, max, &n, cause, sizeof(cause)) == -1)
-		fatalx("%s", cause);
+		log_usage("%s", cause);
 	return (n);
+}
+
+/* Listens on a parsed --listen address or exits. */
+static void
+httpd_listen(struct web *w, const struct listen_addr *la)
+{
+	char	 cause[512];
+	int	 fds[HTTPD_ADDR_FDS], n, i;
+
+	if ((n = listen_addr_open(la, HTTPD_BACKLOG, fds, HTTPD_ADDR_FDS,
+	    cause, sizeof(cause))) == -1)
+		fatalx("--listen: %s", cause);
+	for (i = 0; i < n; i++)
+		if (evhttp_accept_socket(w->http, fds[i]) == -1)
+			fatalx("--listen: cannot accept on %s", la->host);
 }
 
 /* The www/ directory of the source tree the binary was built in. */
@@ -194,13 +236,16 @@ int
 main(int argc, char **argv)
 {
 	struct web_conf	 conf;
+	struct listen_addr addrs[WEB_LISTEN_MAX];
+	size_t		 maxframe;
 	struct event_base *base;
 	struct event	*sigterm, *sigint, *sighup;
 	struct web	*w;
 	struct notify	*notify;
 	struct httpd_status hs;
+	struct accept_pause *pause;
 	const char	*user = NULL;
-	char		 cause[512];
+	char		 cause[512], ancestors[512] = "";
 	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
 
 	memset(&conf, 0, sizeof(conf));
@@ -213,11 +258,16 @@ main(int argc, char **argv)
 	conf.ws_port = 8081;
 	conf.ws_path = "/stream";
 	log_init("campipe-httpd", 0);
-	while ((c = getopt_long(argc, argv, "vh", httpd_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vh", httpd_opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			if (conf.nlisten == WEB_LISTEN_MAX)
-				fatalx("--listen: at most %d", WEB_LISTEN_MAX);
+				log_usage("--listen: at most %d",
+				    WEB_LISTEN_MAX);
+			if (listen_addr_parse(optarg, &addrs[conf.nlisten],
+			    cause, sizeof(cause)) == -1)
+				log_usage("--listen: %s", cause);
 			conf.listen[conf.nlisten++] = optarg;
 			break;
 		case 'f':
@@ -228,7 +278,8 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			if (conf.nadmins == WEB_ADMINS_MAX)
-				fatalx("--admin: at most %d", WEB_ADMINS_MAX);
+				log_usage("--admin: at most %d",
+				    WEB_ADMINS_MAX);
 			conf.admins[conf.nadmins++] = optarg;
 			break;
 		case 'w':
@@ -254,8 +305,10 @@ main(int argc, char **argv)
 			    optarg, 1, 3600);
 			break;
 		case 'M':
-			conf.max_frame = httpd_number("max-frame-size", optarg,
-			    1024, 256L << 20);
+			if (opt_size("--max-frame-size", optarg, 1024,
+			    256 << 20, &maxframe, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			conf.max_frame = maxframe;
 			break;
 		case 'p':
 			conf.ws_port = httpd_number("ws-port", optarg, 0,
@@ -263,7 +316,8 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			if (*optarg != '/')
-				fatalx("--ws-path: must start with /");
+				log_usage("--ws-path: \"%s\" does not start "
+				    "with /", optarg);
 			conf.ws_path = optarg;
 			break;
 		case 'A':
@@ -286,31 +340,56 @@ main(int argc, char **argv)
 		case 'u':
 			user = optarg;
 			break;
+		case 'N':
+			if (conf.nserver_names == WEB_NAMES_MAX)
+				fatalx("--server-name: at most %d",
+				    WEB_NAMES_MAX);
+			conf.server_names[conf.nserver_names++] = optarg;
+			break;
+		case 'F':
+			if (strpbrk(optarg, ";,\r\n") != NULL ||
+			    strlen(ancestors) + strlen(optarg) + 2 >
+			    sizeof(ancestors))
+				fatalx("--frame-ancestors: CSP sources "
+				    "separated by spaces, 512 bytes at most");
+			if (*ancestors != '\0')
+				strcat(ancestors, " ");
+			strcat(ancestors, optarg);
+			conf.frame_ancestors = ancestors;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
 		case 'h':
 			httpd_usage(stdout);
 			return (0);
+		case 'R':
+			printf("campipe-httpd %s\n", CAMPIPE_VERSION);
+			return (0);
 		default:
-			httpd_usage(stderr);
-			return (2);
+			opt_complaint(c, argv, cause, sizeof(cause));
+			log_usage("%s", cause);
 		}
 	}
 	if (optind < argc)
-		fatalx("unexpected argument: %s (see --help)", argv[optind]);
-	log_init("campipe-httpd", verbose);
+		log_usage("%s: unexpected argument (see --help)",
+		    argv[optind]);
+	log_setverbose(verbose);
 	if (conf.nadmins > 0 && conf.htpasswd == NULL)
-		fatalx("--admin needs --htpasswd (without it anyone may change "
-		    "settings)");
+		log_usage("--admin needs --htpasswd (without it anyone may "
+		    "change settings)");
 	if (conf.control == NULL)
 		conf.control = control_client_path(conf.frames);
 	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
 	    sizeof(cause))) == -1)
 		fatalx("%s", cause);
-	if (conf.nlisten == 0 && nfds == 0)
-		conf.listen[conf.nlisten++] = HTTPD_DEFAULT_LISTEN;
+	if (conf.nlisten == 0 && nfds == 0) {
+		conf.listen[conf.nlisten] = HTTPD_DEFAULT_LISTEN;
+		if (listen_addr_parse(HTTPD_DEFAULT_LISTEN,
+		    &addrs[conf.nlisten++], cause, sizeof(cause)) == -1)
+			fatalx("%s", cause);
+	}
 	if (conf.www == NULL)
 		conf.www = httpd_default_www();
 	signal(SIGPIPE, SIG_IGN);
@@ -320,16 +399,17 @@ main(int argc, char **argv)
 		fatalx("event_base_new failed");
 	if ((w = web_new(base, &conf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
-	for (i = 0; i < conf.nlisten; i++) {
-		if (web_listen(w, conf.listen[i], cause, sizeof(cause)) == -1)
-			fatalx("--listen %s", cause);
-	}
+	for (i = 0; i < conf.nlisten; i++)
+		httpd_listen(w, &addrs[i]);
 	for (i = 0; i < nfds; i++) {
 		if (evhttp_accept_socket(w->http, fds[i]) == -1)
 			fatalx("cannot accept on socket %d from systemd",
 			    fds[i]);
 		log_info("listening on socket %d from systemd", fds[i]);
 	}
+	if ((pause = accept_pause_new(base, cause, sizeof(cause))) == NULL)
+		fatalx("%s", cause);
+	evhttp_foreach_bound_socket(w->http, httpd_pause_listener, pause);
 	if (user != NULL && privdrop_user(user, NULL, cause,
 	    sizeof(cause)) == -1)
 		fatalx("--user: %s", cause);
@@ -361,6 +441,7 @@ main(int argc, char **argv)
 	notify_free(notify);
 	camstat_free(hs.cam);
 	web_free(w);
+	accept_pause_free(pause);
 	event_free(sigterm);
 	event_free(sigint);
 	event_free(sighup);

@@ -1,19 +1,20 @@
 /*
  * mjpeg.c: the MJPEG stream.  capd's parts are already HTTP multipart parts,
- * so each frame's whole buffer is relayed by reference.  Each client has at
- * most one part in its connection's output buffer and one pending frame; a
- * newer frame replaces the pending one, so a slow client skips frames and
- * holds about two frames of memory.  A client that takes nothing for
- * --stream-timeout seconds is dropped by the write timeout.
- *
- * The body goes out as libevent writes it: chunked for HTTP/1.1 requests,
- * raw until close for HTTP/1.0 ones (mjpg-streamer's form).
+ * so each frame's whole buffer is relayed by reference.  Latest frame wins
+ * per client (common/slot.c): one part in flight, one pending; a slow client
+ * skips frames.  Each part is written straight to the socket in one sendmsg
+ * (with its chunk framing for HTTP/1.1 requests, raw until close for
+ * HTTP/1.0 ones, mjpg-streamer's form); only what the kernel does not take
+ * goes to the connection's output buffer, by reference, and the part counts
+ * as in flight until that drains.  A client that takes nothing for
+ * --stream-timeout seconds is dropped by the connection's write timeout.
  */
 #include <sys/queue.h>
-#include <math.h>
+#include <sys/uio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -23,7 +24,11 @@
 
 #include "frame.h"
 #include "log.h"
+#include "mono.h"
+#include "sendv.h"
+#include "slot.h"
 
+#include "admit.h"
 #include "feed.h"
 #include "mjpeg.h"
 #include "web.h"
@@ -35,13 +40,14 @@ struct mjpeg_client {
 	TAILQ_ENTRY(mjpeg_client)	 entry;
 	struct mjpeg			*m;
 	struct evhttp_request		*req;
-	struct evbuffer			*part;
-	struct event			*pace;	/* ?fps: sends the pending */
-	struct frame			*pending;
-	int				 inflight;
-	double				 interval;	/* 0: no cap */
-	double				 sent_at;
-	uint64_t			 frames;
+	struct evhttp_connection	*evcon;
+	struct bufferevent		*bev;
+	struct evbuffer_cb_entry	*watch;	/* on the output buffer */
+	struct event			*ev;	/* fps cap, drain, failure */
+	struct slot			 slot;
+	size_t				 sndbuf;
+	int				 chunked;
+	int				 failed;	/* a write failed */
 };
 
 struct mjpeg {
@@ -78,11 +84,13 @@ mjpeg_client_free(struct mjpeg_client *c)
 
 	TAILQ_REMOVE(&m->clients, c, entry);
 	m->nclients--;
-	frame_unref(c->pending);
-	if (c->pace != NULL)
-		event_free(c->pace);
-	if (c->part != NULL)
-		evbuffer_free(c->part);
+	admit_put(&m->w->admit);
+	slot_clear(&c->slot);
+	if (c->watch != NULL)
+		evbuffer_remove_cb_entry(bufferevent_get_output(c->bev),
+		    c->watch);
+	if (c->ev != NULL)
+		event_free(c->ev);
 	free(c);
 	feed_unwant(m->w->feed);
 }
@@ -93,84 +101,110 @@ mjpeg_free(struct mjpeg *m)
 {
 	struct mjpeg_client		*c;
 	struct evhttp_request		*req;
-	struct evhttp_connection	*evcon;
 
 	if (m == NULL)
 		return;
 	while ((c = TAILQ_FIRST(&m->clients)) != NULL) {
 		req = c->req;
-		if ((evcon = evhttp_request_get_connection(req)) != NULL)
-			evhttp_connection_set_closecb(evcon, NULL, NULL);
+		evhttp_connection_set_closecb(c->evcon, NULL, NULL);
 		mjpeg_client_free(c);
 		evhttp_send_reply_end(req);
 	}
 	free(m);
 }
 
-static void	mjpeg_on_drained(struct evhttp_connection *, void *);
-
-/* Queues f on the client's connection; drained tells when it left. */
-static void
-mjpeg_send(struct mjpeg_client *c, struct frame *f)
+/*
+ * The slot's send: the part (with its chunk framing) in one write when the
+ * output buffer is empty; otherwise, or for what the kernel left, into the
+ * output buffer by reference, in flight until it drains.
+ */
+static int
+mjpeg_send(struct frame *f, void *arg)
 {
-	struct web	*w = c->m->w;
+	struct mjpeg_client	*c = arg;
+	struct web		*w = c->m->w;
+	struct evbuffer		*out = bufferevent_get_output(c->bev);
+	struct iovec		 iov[3];
+	char			 chunk[32];
+	size_t			 total = 0;
+	ssize_t			 n = 0;
+	int			 i, niov = 0;
 
-	if (frame_add_part(c->part, f) == -1) {
-		log_warnx("%s: out of memory", __func__);
-		return;
+	if (c->chunked) {
+		iov[niov].iov_base = chunk;
+		iov[niov++].iov_len = snprintf(chunk, sizeof(chunk), "%zx\r\n",
+		    f->len);
 	}
-	c->inflight = 1;
-	c->sent_at = web_now();
-	c->frames++;
+	iov[niov].iov_base = f->buf;
+	iov[niov++].iov_len = f->len;
+	if (c->chunked) {
+		iov[niov].iov_base = "\r\n";
+		iov[niov++].iov_len = 2;
+	}
+	for (i = 0; i < niov; i++)
+		total += iov[i].iov_len;
 	w->stats.stream_frames++;
 	w->stats.bytes_stream += f->len;
-	evhttp_send_reply_chunk_with_cb(c->req, c->part, mjpeg_on_drained, c);
-	evbuffer_drain(c->part, evbuffer_get_length(c->part));
+	if (evbuffer_get_length(out) == 0) {
+		sendv_fit(bufferevent_getfd(c->bev), total, &c->sndbuf);
+		if ((n = sendv_write(bufferevent_getfd(c->bev), iov,
+		    niov)) == -1)
+			return (-1);
+		if ((size_t)n == total)
+			return (1);
+	}
+	if (sendv_rest(out, iov, niov, n, f) == -1) {
+		log_warnx("%s: out of memory", __func__);
+		return (-1);
+	}
+	return (0);
 }
 
-/* Sends the pending frame if the client is free and its ?fps allows. */
+/* Acts on what the slot asks: a timer for the fps cap, or the end. */
 static void
-mjpeg_pump(struct mjpeg_client *c)
+mjpeg_after(struct mjpeg_client *c, int64_t rc)
 {
-	struct frame	*f;
-	double		 wait;
 	struct timeval	 tv;
 
-	if (c->inflight || c->pending == NULL)
-		return;
-	if (c->interval > 0) {
-		wait = c->sent_at + c->interval - web_now();
-		if (wait > 0) {
-			if (!evtimer_pending(c->pace, NULL)) {
-				tv.tv_sec = (time_t)wait;
-				tv.tv_usec = (suseconds_t)((wait - tv.tv_sec) *
-				    1e6);
-				evtimer_add(c->pace, &tv);
-			}
-			return;
-		}
+	if (rc == -1) {
+		/* Closed from the loop: a request callback may be running. */
+		c->failed = 1;
+		event_active(c->ev, EV_TIMEOUT, 0);
+	} else if (rc > 0) {
+		tv.tv_sec = (time_t)(rc / 1000000000LL);
+		tv.tv_usec = (suseconds_t)(rc % 1000000000LL / 1000);
+		evtimer_add(c->ev, &tv);
 	}
-	f = c->pending;
-	c->pending = NULL;
-	mjpeg_send(c, f);
-	frame_unref(f);
 }
 
-/* The client's output buffer emptied: the part in flight is gone. */
+/* The client's event: a failed write, a drained buffer, or the fps cap. */
 static void
-mjpeg_on_drained(struct evhttp_connection *evcon, void *arg)
+mjpeg_on_event(evutil_socket_t fd, short ev, void *arg)
+{
+	struct mjpeg_client	*c = arg;
+	struct evbuffer		*out = bufferevent_get_output(c->bev);
+
+	if (c->failed) {
+		/* Calls mjpeg_on_close, then frees the request. */
+		evhttp_connection_free(c->evcon);
+		return;
+	}
+	if (c->slot.inflight != NULL && evbuffer_get_length(out) == 0)
+		mjpeg_after(c, slot_drained(&c->slot, mono_ns()));
+	else
+		mjpeg_after(c, slot_pump(&c->slot, mono_ns()));
+}
+
+/* The output buffer changed: once it is empty the part in flight left. */
+static void
+mjpeg_on_output(struct evbuffer *b, const struct evbuffer_cb_info *info,
+    void *arg)
 {
 	struct mjpeg_client	*c = arg;
 
-	c->inflight = 0;
-	mjpeg_pump(c);
-}
-
-/* The ?fps interval passed: the pending frame may go. */
-static void
-mjpeg_on_pace(evutil_socket_t fd, short ev, void *arg)
-{
-	mjpeg_pump(arg);
+	if (info->n_deleted > 0 && evbuffer_get_length(b) == 0 &&
+	    c->slot.inflight != NULL)
+		event_active(c->ev, EV_WRITE, 0);
 }
 
 /* The client went away or was dropped by the write timeout. */
@@ -181,7 +215,7 @@ mjpeg_on_close(struct evhttp_connection *evcon, void *arg)
 	struct evhttp_request	*req = c->req;
 
 	log_debug("%s: stream client left after %llu frames", __func__,
-	    (unsigned long long)c->frames);
+	    (unsigned long long)c->slot.sent);
 	mjpeg_client_free(c);
 	web_release(req);
 }
@@ -191,21 +225,21 @@ void
 mjpeg_on_frame(struct mjpeg *m, struct frame *f)
 {
 	struct mjpeg_client	*c, *next;
+	uint64_t		 now = mono_ns(), skipped;
 
 	for (c = TAILQ_FIRST(&m->clients); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
-		if (c->pending != NULL) {
-			m->w->stats.stream_skipped++;
-			frame_unref(c->pending);
-		}
-		c->pending = frame_ref(f);
-		mjpeg_pump(c);
+		if (c->failed)
+			continue;
+		skipped = c->slot.skipped;
+		mjpeg_after(c, slot_offer(&c->slot, f, now));
+		m->w->stats.stream_skipped += c->slot.skipped - skipped;
 	}
 }
 
 /* Reads ?fps=N (1..MJPEG_FPS_MAX; 0 or absent: no cap).  -1 if bad. */
 static int
-mjpeg_query_fps(const char *query, double *interval)
+mjpeg_query_fps(const char *query, unsigned *fps)
 {
 	struct evkeyvalq	 q;
 	const char		*v;
@@ -213,7 +247,7 @@ mjpeg_query_fps(const char *query, double *interval)
 	long			 n = 0;
 	int			 rc = 0;
 
-	*interval = 0;
+	*fps = 0;
 	if (query == NULL)
 		return (0);
 	TAILQ_INIT(&q);
@@ -223,8 +257,8 @@ mjpeg_query_fps(const char *query, double *interval)
 		n = strtol(v, &end, 10);
 		if (*v == '\0' || *end != '\0' || n < 0 || n > MJPEG_FPS_MAX)
 			rc = -1;
-		else if (n > 0)
-			*interval = 1.0 / n;
+		else
+			*fps = (unsigned)n;
 	}
 	evhttp_clear_headers(&q);
 	return (rc);
@@ -250,9 +284,10 @@ mjpeg_handle(struct web *w, struct evhttp_request *req, const char *query)
 	struct timeval			 wt = { w->conf->stream_timeout, 0 };
 	struct mjpeg_client		*c;
 	struct frame			*f;
-	double				 interval;
+	const char			*te;
+	unsigned			 fps;
 
-	if (mjpeg_query_fps(query, &interval) == -1) {
+	if (mjpeg_query_fps(query, &fps) == -1) {
 		web_reply_text(req, 400, "Bad Request",
 		    "fps must be a whole number from 0 to 120");
 		return;
@@ -262,38 +297,43 @@ mjpeg_handle(struct web *w, struct evhttp_request *req, const char *query)
 		evhttp_send_reply(req, 200, "OK", NULL);
 		return;
 	}
-	if (!web_client_fits(w)) {
+	if (admit_take(&w->admit) == -1) {
 		web_reply_text(req, 503, "Service Unavailable",
 		    "too many clients");
 		w->stats.refused++;
 		return;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->part = evbuffer_new()) == NULL ||
-	    (c->pace = evtimer_new(w->base, mjpeg_on_pace, c)) == NULL) {
-		if (c != NULL && c->part != NULL)
-			evbuffer_free(c->part);
+	    (c->ev = event_new(w->base, -1, 0, mjpeg_on_event, c)) == NULL ||
+	    (c->watch = evbuffer_add_cb(bufferevent_get_output(bev),
+	    mjpeg_on_output, c)) == NULL) {
+		if (c != NULL && c->ev != NULL)
+			event_free(c->ev);
 		free(c);
+		admit_put(&w->admit);
 		web_reply_text(req, 500, "Internal Server Error",
 		    "out of memory");
 		return;
 	}
 	c->m = m;
 	c->req = req;
-	c->interval = interval;
+	c->evcon = evcon;
+	c->bev = bev;
+	slot_init(&c->slot, fps, mjpeg_send, c);
 	TAILQ_INSERT_TAIL(&m->clients, c, entry);
 	m->nclients++;
 	w->stats.streams_total++;
 	evhttp_connection_set_closecb(evcon, mjpeg_on_close, c);
 	mjpeg_headers(h);
 	evhttp_send_reply_start(req, 200, "OK");
+	/* libevent chose chunked framing for an HTTP/1.1 request. */
+	te = evhttp_find_header(h, "Transfer-Encoding");
+	c->chunked = te != NULL && strcasecmp(te, "chunked") == 0;
 	/* Only the write side times out: a viewer sends nothing. */
 	bufferevent_set_timeouts(bev, NULL, &wt);
 	bufferevent_setwatermark(bev, EV_READ, 0, MJPEG_READ_MAX);
 	feed_want(w->feed);
-	if ((f = feed_fresh(w->feed)) != NULL && c->pending == NULL &&
-	    c->frames == 0) {
-		c->pending = frame_ref(f);
-		mjpeg_pump(c);
-	}
+	if ((f = feed_fresh(w->feed)) != NULL && c->slot.sent == 0 &&
+	    c->slot.pending == NULL)
+		mjpeg_after(c, slot_offer(&c->slot, f, mono_ns()));
 }

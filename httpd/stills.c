@@ -15,6 +15,7 @@
 #include "frame.h"
 #include "log.h"
 
+#include "admit.h"
 #include "feed.h"
 #include "stills.h"
 #include "web.h"
@@ -107,6 +108,7 @@ stills_unwait(struct stills_wait *sw)
 		evhttp_connection_set_closecb(evcon, NULL, NULL);
 	TAILQ_REMOVE(&s->waits, sw, entry);
 	s->nwait--;
+	admit_put(&s->w->admit);
 	event_free(sw->timer);
 	free(sw);
 	feed_unwant(s->w->feed);
@@ -155,7 +157,7 @@ stills_handle(struct web *w, struct evhttp_request *req, const char *query)
 		stills_send(s, req, f);
 		return;
 	}
-	if (!web_client_fits(w)) {
+	if (admit_take(&w->admit) == -1) {
 		web_reply_text(req, 503, "Service Unavailable",
 		    "too many clients");
 		w->stats.refused++;
@@ -164,6 +166,7 @@ stills_handle(struct web *w, struct evhttp_request *req, const char *query)
 	if ((sw = calloc(1, sizeof(*sw))) == NULL ||
 	    (sw->timer = evtimer_new(w->base, stills_on_timeout, sw)) == NULL) {
 		free(sw);
+		admit_put(&w->admit);
 		web_reply_text(req, 500, "Internal Server Error",
 		    "out of memory");
 		return;

@@ -8,7 +8,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +18,24 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 
 #include "api.h"
+#include "browser.h"
 #include "feed.h"
 #include "files.h"
 #include "guard.h"
 #include "mjpeg.h"
+#include "mono.h"
 #include "prom.h"
 #include "stills.h"
 #include "camera_api.h"
+#include "strict.h"
 #include "web.h"
 
 #define WEB_MAX_HEADERS	8192
 #define WEB_MAX_BODY	1024
-#define WEB_BACKLOG	1024
 
 typedef void	(*web_handler)(struct web *, struct evhttp_request *,
 		    const char *);
@@ -54,41 +56,84 @@ static const struct web_route {
 	{ "/metrics", NULL, prom_handle },
 };
 
-/* Monotonic now as seconds. */
-double
-web_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
+static void	web_dispatch(struct web *, struct evhttp_request *);
 
 /* Seconds since start. */
 double
 web_uptime(const struct web *w)
 {
-	return (web_now() - (w->started.tv_sec + w->started.tv_usec / 1e6));
+	return (mono_sec() - w->started);
 }
 
-/* Sends a short text/plain reply. */
+/* Sends a short text/plain reply, framed even to HEAD and CONNECT. */
 void
 web_reply_text(struct evhttp_request *req, int code, const char *reason,
     const char *text)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
 	struct evbuffer		*b = NULL;
+	char			 len[32];
 
 	evhttp_remove_header(h, "Content-Type");
 	evhttp_remove_header(h, "Content-Length");
+	evhttp_remove_header(h, "Transfer-Encoding");
 	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
 	evhttp_add_header(h, "Cache-Control", "no-store");
+	snprintf(len, sizeof(len), "%zu", strlen(text) + 1);
+	evhttp_add_header(h, "Content-Length", len);
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD &&
 	    (b = evbuffer_new()) != NULL)
 		evbuffer_add_printf(b, "%s\n", text);
 	evhttp_send_reply(req, code, reason, b);
 	if (b != NULL)
 		evbuffer_free(b);
+}
+
+/*
+ * Sends a complete answer, always framed (evhttp leaves the length out in
+ * HTTP/1.0); to HEAD the same headers with the length of the body it
+ * leaves out (evhttp would send the body to HEAD too).
+ */
+void
+web_send(struct evhttp_request *req, int code, const char *reason,
+    struct evbuffer *body)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	char			 len[32];
+
+	evhttp_remove_header(h, "Content-Length");
+	snprintf(len, sizeof(len), "%zu",
+	    body != NULL ? evbuffer_get_length(body) : 0);
+	evhttp_add_header(h, "Content-Length", len);
+	evhttp_send_reply(req, code, reason,
+	    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD ? NULL : body);
+}
+
+/*
+ * Once an answer with Connection: close is out: shuts the socket, as
+ * evhttp keeps a CONNECT request's connection open whatever it says;
+ * evhttp then reads the end and frees the connection.
+ */
+static void
+web_on_sent_close(struct evhttp_request *req, void *arg)
+{
+	struct evhttp_connection	*evcon;
+	struct bufferevent		*bev;
+
+	if ((evcon = evhttp_request_get_connection(req)) != NULL &&
+	    (bev = evhttp_connection_get_bufferevent(evcon)) != NULL)
+		shutdown(bufferevent_getfd(bev), SHUT_RDWR);
+}
+
+/* Sends a short text/plain reply, then closes the connection. */
+void
+web_reply_close(struct evhttp_request *req, int code, const char *reason,
+    const char *text)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Connection", "close");
+	evhttp_request_set_on_complete_cb(req, web_on_sent_close, NULL);
+	web_reply_text(req, code, reason, text);
 }
 
 /*
@@ -101,14 +146,6 @@ web_release(struct evhttp_request *req)
 {
 	if (evhttp_request_get_connection(req) == NULL)
 		evhttp_request_free(req);
-}
-
-/* True if one more long-lived client fits under --max-clients. */
-int
-web_client_fits(struct web *w)
-{
-	return (mjpeg_clients(w->mjpeg) + stills_waiting(w->stills) <
-	    w->conf->max_clients);
 }
 
 /*
@@ -183,20 +220,26 @@ web_on_request(struct evhttp_request *req, void *arg)
 	const char			*path, *query;
 
 	w->stats.requests++;
+	if (strict_refused(w->strict, req)) {
+		web_reply_close(req, 400, "Bad Request", "bad request head");
+		return;
+	}
 	web_tune_connection(req);
-	if (w->conf->allow_origin != NULL)
-		evhttp_add_header(h, "Access-Control-Allow-Origin",
-		    w->conf->allow_origin);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
 	    !(cmd == EVHTTP_REQ_PATCH && path != NULL &&
 	    camera_api_patch_path(path))) {
 		evhttp_add_header(h, "Allow", "GET, HEAD");
-		web_reply_text(req, 405, "Method Not Allowed",
+		web_reply_close(req, 405, "Method Not Allowed",
 		    "method not allowed");
 		return;
 	}
+	if (browser_check(w->browser, req) != 0)
+		return;
+	if (w->conf->allow_origin != NULL)
+		evhttp_add_header(h, "Access-Control-Allow-Origin",
+		    w->conf->allow_origin);
 	if (path == NULL || *path != '/') {
 		web_reply_text(req, 404, "Not Found", "not found");
 		return;
@@ -208,7 +251,7 @@ web_on_request(struct evhttp_request *req, void *arg)
 }
 
 /* Routes a request that passed the checks to its handler. */
-void
+static void
 web_dispatch(struct web *w, struct evhttp_request *req)
 {
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
@@ -217,12 +260,25 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 
 	path = evhttp_uri_get_path(uri);
 	query = evhttp_uri_get_query(uri);
-	if ((r = web_route(path, query)) != NULL)
+	if ((r = web_route(path, query)) != NULL) {
+		/* A stream to HEAD: the headers GET gets, chunked in 1.1. */
+		if (r->fn == mjpeg_handle && req->minor >= 1 &&
+		    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
+			evhttp_add_header(evhttp_request_get_output_headers(
+			    req), "Transfer-Encoding", "chunked");
 		r->fn(w, req, query);
+	}
 	else if (strcmp(path, "/stream") == 0)
 		files_handle(w, req, "/stream.html");	/* the seed's URL */
 	else
 		files_handle(w, req, path);
+}
+
+/* A request the guard held passed its check. */
+static void
+web_resume(struct evhttp_request *req, void *arg)
+{
+	web_dispatch(arg, req);
 }
 
 /* A frame from capd: to the waiting stills, then to the streams. */
@@ -252,7 +308,6 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
     size_t causelen)
 {
 	struct web	*w;
-	struct timespec	 ts;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		snprintf(cause, causelen, "out of memory");
@@ -260,9 +315,8 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 	}
 	w->conf = conf;
 	w->base = base;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	w->started.tv_sec = ts.tv_sec;
-	w->started.tv_usec = ts.tv_nsec / 1000;
+	w->started = mono_sec();
+	w->admit.max = conf->max_clients;
 	if ((w->wwwroot = realpath(conf->www, NULL)) == NULL) {
 		snprintf(cause, causelen, "%s: %s", conf->www,
 		    strerror(errno));
@@ -278,8 +332,14 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
-	if ((w->guard = guard_new(w, cause, causelen)) == NULL)
+	if ((w->guard = guard_new(base, conf, web_resume, w, cause,
+	    causelen)) == NULL ||
+	    (w->browser = browser_new(conf, cause, causelen)) == NULL)
 		goto fail;
+	if ((w->strict = strict_new(w->http, WEB_MAX_HEADERS)) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		goto fail;
+	}
 	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
 	evhttp_set_timeout(w->http, conf->idle_timeout);
@@ -309,83 +369,9 @@ web_free(struct web *w)
 	guard_free(w->guard);
 	if (w->http != NULL)
 		evhttp_free(w->http);
+	strict_free(w->strict);
+	browser_free(w->browser);
 	feed_free(w->feed);
 	free(w->wwwroot);
 	free(w);
-}
-
-/* Splits "ADDR:PORT" or "[ADDR]:PORT"; an empty or "*" ADDR means any. */
-static int
-web_split(const char *spec, char *host, size_t hostlen, char *port,
-    size_t portlen)
-{
-	const char	*colon, *h = spec;
-	size_t		 n;
-
-	if (*spec == '[') {
-		if ((colon = strstr(spec, "]:")) == NULL)
-			return (-1);
-		h = spec + 1;
-		n = colon - h;
-		colon++;
-	} else {
-		if ((colon = strrchr(spec, ':')) == NULL)
-			return (-1);
-		n = colon - spec;
-	}
-	if (n >= hostlen || strlen(colon + 1) >= portlen || colon[1] == '\0')
-		return (-1);
-	memcpy(host, h, n);
-	host[n] = '\0';
-	if (strcmp(host, "*") == 0)
-		host[0] = '\0';
-	strcpy(port, colon + 1);
-	return (0);
-}
-
-/* Listens on "ADDR:PORT"; IPv6 sockets are v6-only so both can coexist. */
-int
-web_listen(struct web *w, const char *spec, char *cause, size_t causelen)
-{
-	struct addrinfo		 hints, *res = NULL, *ai;
-	char			 host[256], port[16];
-	int			 fd = -1, on = 1, e;
-
-	if (web_split(spec, host, sizeof(host), port, sizeof(port)) == -1) {
-		snprintf(cause, causelen, "%s: expected ADDR:PORT", spec);
-		return (-1);
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((e = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0) {
-		snprintf(cause, causelen, "%s: %s", spec, gai_strerror(e));
-		return (-1);
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, 0);
-		if (fd == -1)
-			goto fail;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-		if (ai->ai_family == AF_INET6)
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
-			    sizeof(on));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
-		    listen(fd, WEB_BACKLOG) == -1)
-			goto fail;
-		if (evhttp_accept_socket(w->http, fd) == -1) {
-			errno = ENOMEM;
-			goto fail;
-		}
-	}
-	freeaddrinfo(res);
-	return (0);
-fail:
-	snprintf(cause, causelen, "%s: %s", spec, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	freeaddrinfo(res);
-	return (-1);
 }

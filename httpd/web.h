@@ -9,14 +9,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "admit.h"
+
 #define WEB_LISTEN_MAX	8
 #define WEB_ADMINS_MAX	16
+#define WEB_NAMES_MAX	32
 
 struct event_base;
 struct evhttp;
 struct evhttp_request;
 struct feed;
 struct guard;
+struct browser;
+struct strict;
 struct stills;
 struct mjpeg;
 
@@ -42,6 +47,9 @@ struct web_conf {
 	const char	*token_key;	/* NULL: a random key per run */
 	unsigned	 token_ttl;	/* seconds; 0: the default */
 	unsigned	 auth_delay_ms;	/* after a failure; 0: the default */
+	char		*server_names[WEB_NAMES_MAX];	/* --server-name */
+	size_t		 nserver_names;
+	const char	*frame_ancestors; /* CSP sources; NULL: 'self' */
 };
 
 /* Counters shown by /api/status and /metrics. */
@@ -67,8 +75,11 @@ struct web {
 	struct stills		*stills;
 	struct mjpeg		*mjpeg;
 	struct guard		*guard;
+	struct strict		*strict;	/* raw head checks */
+	struct browser		*browser;	/* Host, security headers */
 	struct web_stats	 stats;
-	struct timeval		 started;	/* monotonic */
+	struct admit		 admit;		/* --max-clients */
+	double			 started;	/* monotonic seconds */
 };
 
 /* Creates the server: evhttp with its limits, the feed, no listener yet. */
@@ -76,22 +87,20 @@ struct web	*web_new(struct event_base *base, const struct web_conf *conf,
 		    char *cause, size_t causelen);
 /* Ends every client cleanly and frees everything. */
 void		 web_free(struct web *w);
-/* Listens on "ADDR:PORT" ("[V6]:PORT" for IPv6).  0 or -1 with cause. */
-int		 web_listen(struct web *w, const char *spec, char *cause,
-		    size_t causelen);
 
-/* Routes an accepted, authorized request to its handler. */
-void		 web_dispatch(struct web *w, struct evhttp_request *req);
-/* Sends a short text/plain reply (errors, 503 reasons). */
+/* Sends a short text/plain reply (errors, 503 reasons), framed. */
 void		 web_reply_text(struct evhttp_request *req, int code,
+		    const char *reason, const char *text);
+/* Sends a complete answer; HEAD gets its headers only. */
+struct evbuffer;
+void		 web_send(struct evhttp_request *req, int code,
+		    const char *reason, struct evbuffer *body);
+/* Sends a short text/plain reply, then closes the connection. */
+void		 web_reply_close(struct evhttp_request *req, int code,
 		    const char *reason, const char *text);
 /* From a close callback: frees req if libevent left it to us. */
 void		 web_release(struct evhttp_request *req);
-/* True if one more long-lived client fits under --max-clients. */
-int		 web_client_fits(struct web *w);
 /* Seconds since start, monotonic. */
 double		 web_uptime(const struct web *w);
-/* Monotonic now as seconds. */
-double		 web_now(void);
 
 #endif

@@ -6,7 +6,11 @@ process from /proc over exactly the measured window, and prints Markdown
 tables: fan-out, stalled clients, the bare broadcaster floor, stills against
 nginx, encoding against tjbench, idle cost, copies and syscalls per frame.
 
-usage: bench.py BUILD [--smoke]
+usage: bench.py BUILD [--smoke] [--fanout]
+
+--fanout runs only what the fan-out targets need (1000 WebSocket and 1000
+MJPEG viewers against the bare broadcaster, strace at 1000 viewers, stalled
+viewers' memory) and prints their summary.
 """
 import json
 import os
@@ -22,6 +26,7 @@ import tempfile
 import time
 
 SMOKE = "--smoke" in sys.argv
+FANOUT_ONLY = "--fanout" in sys.argv
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 and
                         not sys.argv[1].startswith("-") else "build")
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -37,6 +42,7 @@ if SMOKE:
     HD_N = [2]
     STALL_N = [10]
     IDLE_S = 3
+    BIG_N = 4
 else:
     DUR, WARM, STALL_WARM = 5, 2, 6
     FANOUT_N = [1, 10, 100, 500, 1000, 2000]
@@ -44,6 +50,7 @@ else:
     HD_N = [100, 1000]
     STALL_N = [1000]
     IDLE_S = 10
+    BIG_N = 1000            # the fan-out targets' viewer count
 
 started = []            # every process this script started
 commands = []           # every distinct command line, for the report
@@ -300,10 +307,13 @@ def fanout(sysm, size):
                           "RSS MB capd / httpd / wsd", "µs CPU / delivery"]
     rows = []
     plan = []
+    ns = FANOUT_N if size == "640x480" else HD_N
+    if FANOUT_ONLY:
+        ns = [BIG_N]
     for kind in ("ws", "mjpeg"):
-        for n in (FANOUT_N if size == "640x480" else HD_N):
+        for n in ns:
             plan.append(("%s %d" % (kind, n), [(kind, n)]))
-    for a, b in MIXED:
+    for a, b in ([] if FANOUT_ONLY else MIXED):
         plan.append(("mixed %d+%d" % (a, b), [("ws", a), ("mjpeg", b)]))
     for label, kinds in plan:
         specs = [sysm.spec(k, n) for k, n in kinds]
@@ -324,16 +334,24 @@ def fanout(sysm, size):
 
 
 def send_queued(ports):
-    """Bytes queued in the kernel on established TCP sockets of ports."""
+    """Kernel memory of the send queues of established TCP sockets of
+    ports: the bytes queued (Send-Q) and the memory they take with their
+    buffers' overhead (skmem w, wmem_queued), and each socket's wmem, as
+    (send_q, wmem, [wmem of each socket])."""
     flt = " or ".join("sport = :%d" % p for p in ports if p)
-    r = subprocess.run(["ss", "-tnH", "state", "established", "( %s )" % flt],
+    r = subprocess.run(["ss", "-tmnH", "state", "established", "( %s )" % flt],
                        capture_output=True, text=True)
-    total = 0
+    total = wmem = 0
+    each = []
     for line in r.stdout.splitlines():
         f = line.split()
         if len(f) >= 2 and f[1].isdigit():
             total += int(f[1])
-    return total
+        m = re.search(r"skmem:\(.*\bw(\d+)", line)
+        if m:
+            wmem += int(m.group(1))
+            each.append(int(m.group(1)))
+    return total, wmem, each
 
 
 def stalled():
@@ -341,13 +359,14 @@ def stalled():
     daemons = ["capd", "httpd", "wsd"]
     head = FANOUT_HEAD + ["httpd / wsd CPU",
                           "RSS MB start → end (httpd / wsd)",
-                          "kernel send queues MB"]
+                          "kernel send queues MB (Send-Q / wmem)"]
     rows, notes = [], []
     plan = []
     for n in STALL_N:
-        plan += [("ws %d" % n, [("ws", n)]), ("mjpeg %d" % n, [("mjpeg", n)]),
-                 ("mixed %d+%d" % (n // 2, n // 2),
-                  [("ws", n // 2), ("mjpeg", n // 2)])]
+        plan += [("ws %d" % n, [("ws", n)]), ("mjpeg %d" % n, [("mjpeg", n)])]
+        if not FANOUT_ONLY:
+            plan += [("mixed %d+%d" % (n // 2, n // 2),
+                      [("ws", n // 2), ("mjpeg", n // 2)])]
     for label, kinds in plan:
         runs = []
         for frac in (0.0, 0.1):
@@ -380,22 +399,30 @@ def stalled():
                                  fmt(b["rss0"].get(d), "%.1f"),
                                  fmt(b["rss1"].get(d), "%.1f"))
                                  for d in ("httpd", "wsd")),
-                             "%.1f" % (b["at_end"] / 2**20)])
+                             "%.1f / %.1f" % (b["at_end"][0] / 2**20,
+                                              b["at_end"][1] / 2**20)])
         base, st = runs
         nst = sum(k["stalled"] for k in st["kinds"])
         if nst:
             user = sum((st["rss1"].get(d) or 0) - (base["rss1"].get(d) or 0)
                        for d in daemons) * 1024 / nst
-            kern = (st["at_end"] - base["at_end"]) / 1024 / nst
+            kern = (st["at_end"][0] - base["at_end"][0]) / 1024 / nst
+            kmem = (st["at_end"][1] - base["at_end"][1]) / 1024 / nst
+            # The stalled sockets are the fullest: their own kernel memory.
+            top = sorted(st["at_end"][2], reverse=True)[:nst]
+            kown = sum(top) / 1024 / nst
             grow = sum((st["rss1"].get(d) or 0) - (st["rss0"].get(d) or 0)
                        for d in daemons) * 1024
             frame_kb = sum(k["bytes"] for k in st["kinds"]) / max(
                 1, sum(k["frames"] for k in st["kinds"])) / 1024
             notes.append([label, nst, "%.0f" % user, "%.0f" % kern,
-                          "%.1f" % frame_kb, "%.0f" % grow])
+                          "%.0f" % kmem, "%.0f" % kown, "%.1f" % frame_kb,
+                          "%.0f" % grow])
             results.setdefault("stalled", []).append(
                 {"label": label, "stalled": nst, "user_kb": user,
-                 "kernel_kb": kern, "frame_kb": frame_kb, "growth_kb": grow})
+                 "kernel_kb": kern, "kernel_mem_kb": kmem,
+                 "kernel_own_kb": kown,
+                 "frame_kb": frame_kb, "growth_kb": grow})
     out("### Slow clients: 10% stalled (connected, 4 KB receive buffer, "
         "never reading)")
     out()
@@ -406,10 +433,15 @@ def stalled():
     table(head, rows)
     out("Memory per stalled client: userspace = (RSS of capd + httpd + wsd "
         "with stalled − without) / stalled; kernel = (bytes queued in the "
-        "daemons' TCP send queues with − without) / stalled; growth = RSS "
+        "daemons' TCP send queues with − without) / stalled; kernel memory "
+        "= the same for the sockets' memory (skmem w); fullest sockets = "
+        "the memory of the N fullest send queues / N (N = the stalled "
+        "clients: theirs, measured directly); growth = RSS "
         "change over the %d s window with stalled clients." % DUR)
     out()
-    table(["run", "stalled", "userspace KB / stalled", "kernel KB / stalled",
+    table(["run", "stalled", "userspace KB / stalled",
+           "kernel queued KB / stalled", "kernel memory KB / stalled",
+           "kernel memory of the fullest sockets KB / stalled",
            "frame KB", "RSS growth over window KB"], notes)
 
 
@@ -421,8 +453,12 @@ def floor(size, frame_path):
     rows = []
     plan = [("ws %d" % n, [("ws", n)]) for n in
             ([2] if SMOKE else [100, 1000])]
-    plan += [("mixed %d+%d" % m, [("ws", m[0]), ("mjpeg", m[1])])
-             for m in MIXED]
+    if FANOUT_ONLY:
+        plan = [("ws %d" % BIG_N, [("ws", BIG_N)])]
+    plan += [("mjpeg %d" % BIG_N, [("mjpeg", BIG_N)])]
+    if not FANOUT_ONLY:
+        plan += [("mixed %d+%d" % m, [("ws", m[0]), ("mjpeg", m[1])])
+                 for m in MIXED]
     for label, kinds in plan:
         specs = ["%s:%d:127.0.0.1:%d/%s" % (k, n, port,
                  "stream" if k == "ws" else "stream.mjpg") for k, n in kinds]
@@ -645,53 +681,100 @@ def idle(sysm):
     out()
 
 
+def daemon_frames(sysm, name):
+    """Frames the daemon has written to its clients so far (its counters)."""
+    if name == "wsd":
+        port, path = sysm.ws_port, "/status"
+    else:
+        port, path = sysm.http_port, "/api/status"
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as c:
+            c.sendall(b"GET %s HTTP/1.0\r\nHost: x\r\n\r\n" % path.encode())
+            buf = b""
+            while True:
+                d = c.recv(65536)
+                if not d:
+                    break
+                buf += d
+        doc = json.loads(buf.partition(b"\r\n\r\n")[2])
+    except (OSError, ValueError):
+        return None
+    return doc["frames_sent"] if name == "wsd" else doc["stream"]["frames_sent"]
+
+
 def syscalls(sysm):
-    """strace -c on wsd and httpd at N=100: sends per client per frame."""
+    """strace -c -f on wsd and httpd: syscalls per client per frame, the
+    frames counted by the daemon itself over the traced seconds."""
     rows = []
+    ns = [10] if SMOKE else ([BIG_N] if FANOUT_ONLY else [100, BIG_N])
     for name, kind in (("wsd", "ws"), ("httpd", "mjpeg")):
         if name not in sysm.procs or not shutil.which("strace"):
             continue
-        n = 10 if SMOKE else 100
-        log = os.path.join(TMP, "strace-%s.txt" % name)
-        secs = 1 if SMOKE else 3
-        argv = ["timeout", "-s", "INT", str(secs), "strace", "-c", "-f",
-                "-o", log, "-p", str(sysm.procs[name].pid)]
+        for n in ns:
+            log = os.path.join(TMP, "strace-%s-%d.txt" % (name, n))
+            secs = 1 if SMOKE else 3
+            argv = ["strace", "-c", "-f", "-o", log, "-p",
+                    str(sysm.procs[name].pid)]
+            counted = {}
 
-        def trace(_dur):
-            note_cmd(argv)
-            subprocess.run(argv, stderr=subprocess.DEVNULL)
-        res = loadgen([sysm.spec(kind, n)], sysm.pids(), dur=secs + 2,
-                      warm=1, during=trace)
-        calls = {}
-        with open(log) as f:
-            for line in f:
-                m = re.match(r"\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?"
-                             r"(\w+)\s*$", line)
-                if m:
-                    if m.group(2) != "total":
+            def trace(_dur):
+                # The frame counter is read once strace has attached and
+                # again just before it detaches: both count the same window
+                # (give or take a status request).
+                note_cmd(argv)
+                st = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
+                st.stderr.readline()            # "Process N attached"
+                counted["f0"] = daemon_frames(sysm, name)
+                time.sleep(secs)
+                counted["f1"] = daemon_frames(sysm, name)
+                st.send_signal(signal.SIGINT)
+                st.communicate()
+            loadgen([sysm.spec(kind, n)], sysm.pids(), dur=secs + 3,
+                    warm=2 if n >= 1000 else 1, during=trace)
+            calls = {}
+            with open(log) as f:
+                for line in f:
+                    m = re.match(r"\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+"
+                                 r"(?:\d+\s+)?(\w+)\s*$", line)
+                    if m and m.group(2) != "total":
                         calls[m.group(2)] = int(m.group(1))
-        # frames the traced daemon delivered during the trace, estimated
-        # from the window's delivery rate (strace slows the daemon, so the
-        # rate under trace is what loadgen saw)
-        frames = res["deliveries"] * secs
-        sends = sum(calls.get(c, 0) for c in ("writev", "sendmsg", "write",
-                                              "send", "sendto"))
-        allcalls = sum(calls.values())
-        rows.append([name, n, "%.0f" % frames,
-                     ", ".join("%s %d" % (c, calls[c]) for c in
-                               ("writev", "sendmsg", "write", "sendto")
-                               if c in calls),
-                     "%.2f" % (sends / frames if frames else 0),
-                     "%.2f" % (allcalls / frames if frames else 0),
-                     ", ".join("%s %d" % kv for kv in sorted(
-                         calls.items(), key=lambda kv: -kv[1])[:6])])
+            # Frames written while traced, from the daemon's own counter
+            # (the second status request adds a few syscalls: negligible).
+            frames = None
+            if counted.get("f0") is not None and counted.get("f1") is not None:
+                frames = counted["f1"] - counted["f0"]
+            sends = sum(calls.get(c, 0) for c in ("writev", "sendmsg", "write",
+                                                  "send", "sendto"))
+            allcalls = sum(calls.values())
+            # Every frame to a client starts with one sendmsg (or, rarely,
+            # goes behind bytes already queued, written by a later writev):
+            # all calls / sendmsg bounds the calls per delivery from above,
+            # free of the window's timing.
+            started = calls.get("sendmsg", 0)
+            rows.append([name, n, fmt(frames, "%d"),
+                         ", ".join("%s %d" % (c, calls[c]) for c in
+                                   ("writev", "sendmsg", "write", "sendto")
+                                   if c in calls),
+                         "%.2f" % (sends / frames if frames else 0),
+                         "%.2f" % (allcalls / frames if frames else 0),
+                         "%.3f" % (allcalls / started if started else 0),
+                         ", ".join("%s %d" % kv for kv in sorted(
+                             calls.items(), key=lambda kv: -kv[1])[:6])])
     results["syscalls"] = rows
-    out("### Syscalls per client per frame (strace -c -f -p, %s clients)" %
-        ("10" if SMOKE else "100"))
+    out("### Syscalls per client per frame (strace -c -f -p)")
     out()
-    table(["daemon", "clients", "frames delivered (est.)", "send calls",
+    out("Frames: written by the traced daemon during the trace, from its own "
+        "counters read while strace is attached; every syscall of every "
+        "thread is counted. The traced daemon runs several times slower, so "
+        "the counter's window and strace's differ by up to a few frames "
+        "(ratios a few % off either way). Per frame send: all syscalls / "
+        "sendmsg calls; each delivery starts with one sendmsg (or goes "
+        "behind bytes already queued), so this bounds the syscalls per "
+        "delivery from above without the timing error.")
+    out()
+    table(["daemon", "clients", "frames written", "send calls",
            "sends per client per frame", "all syscalls per client per frame",
-           "top syscalls"], rows)
+           "all syscalls per frame send", "top syscalls"], rows)
 
 
 def profile(sysm):
@@ -739,7 +822,7 @@ COPIES = """\
 
 Read from the code (capd/source_test.c, capd/source_exec.c,
 common/jpeg_split.c, capd/server.c, common/frame.c, common/frame_sub.c,
-httpd/mjpeg.c, wsd/client.c, wsd/relay.c):
+common/slot.c, common/sendv.c, httpd/mjpeg.c, wsd/session.c, wsd/relay.c):
 
 1. capd, test source: TurboJPEG encodes into its own output buffer
    (tjCompressFromYUVPlanes, TJFLAG_NOREALLOC): the encoder's output, not a
@@ -749,17 +832,18 @@ httpd/mjpeg.c, wsd/client.c, wsd/relay.c):
 2. capd: frame_from_jpeg() copies the JPEG once into the frame buffer,
    inserting the COM segment after SOI and the part header in front
    (jpeg_com_insert).  Copy 1, once per frame, whatever the viewer count.
-3. capd -> httpd and wsd: frame_add_part() puts the buffer in each
+3. capd -> httpd and wsd: each subscriber gets the frame buffer itself in
+   one sendmsg (common/sendv.c); what the socket does not take goes to the
    subscriber's evbuffer with evbuffer_add_reference(): no userspace copy.
 4. httpd / wsd, frame_sub: the part header is read with evbuffer_read of at
    most 4 KB, so up to 4 KB of the JPEG's start is copied once more
    (evbuffer_remove into the frame buffer); the rest is read(2) straight into
    the frame's own buffer.  A partial copy (about 4 KB of 25 KB) once per
    frame per daemon.
-5. httpd / wsd -> each client: frame_add_part() (MJPEG, inside libevent's
-   chunked coding) and frame_add_jpeg() (WebSocket, after its own 2-10 byte
-   header) add the shared buffer by reference; libevent's evbuffer_write
-   hands the chain to writev(2).  No userspace copy per client.
+5. httpd / wsd -> each client: one sendmsg of a small per-client header
+   (the chunk size line for HTTP/1.1 MJPEG, the 2-10 byte WebSocket header)
+   and the shared buffer; after a short write the rest goes to the
+   connection's evbuffer by reference.  No userspace copy per client.
 
 Total: 0 userspace copies of the payload per client; per frame, 1 full copy
 in capd (COM insertion) plus a copy of at most 4 KB in each of httpd and wsd.
@@ -871,6 +955,53 @@ def summary():
     table(["target", "wanted", "measured", "met"], rows)
 
 
+def fanout_summary():
+    """The fan-out targets: 1000 WebSocket and 1000 MJPEG viewers."""
+    rows = []
+    for kind, relay in (("ws", "wsd"), ("mjpeg", "httpd")):
+        label = "%s %d" % (kind, BIG_N)
+        ours = next((p for p in results["points"] if p["label"] == label and
+                     not p.get("floor") and "stall" not in p and
+                     p.get("size") == "640x480"), None)
+        base = next((p for p in results["points"] if p["label"] == label and
+                     p.get("floor")), None)
+        if ours and base and ours["deliveries"] and base["deliveries"]:
+            per = (ours["cpu"].get(relay) or 0) / ours["deliveries"]
+            allper = sum(ours["cpu"].get(d) or 0 for d in
+                         ("capd", relay)) / ours["deliveries"]
+            fper = (base["cpu"].get("broadcaster") or 0) / base["deliveries"]
+            if fper > 0:
+                rows.append(["%s: CPU per delivered frame, %s (with capd) "
+                             "vs broadcaster" % (label, relay), "≤ 1.2×",
+                             "%.1f µs (%.1f µs) vs %.1f µs = %.2f× (%.2f×)" % (
+                                 per * 1e6, allper * 1e6, fper * 1e6,
+                                 per / fper, allper / fper),
+                             "yes" if per / fper <= 1.2 else "no"])
+        for r in results.get("syscalls", []):
+            if r[0] == relay and r[1] == BIG_N:
+                v = float(r[6])
+                rows.append(["%s: syscalls per client per frame (%s: all "
+                             "calls per frame send; by the frame counter)"
+                             % (label, relay), "≤ 1.1",
+                             "%s; %s" % (r[6], r[5]),
+                             "yes" if 0 < v <= 1.1 else "no"])
+        for st in results.get("stalled", []):
+            if st["label"] == label:
+                tot = max(st["user_kb"], 0) + st["kernel_own_kb"]
+                rows.append(["%s: kernel + user memory per stalled viewer"
+                             % label, "≤ 3 frames (%.0f KB)" %
+                             (3 * st["frame_kb"]),
+                             "%.0f KB = %.0f user + %.0f kernel (%.1f frames)"
+                             % (tot, st["user_kb"], st["kernel_own_kb"],
+                                tot / st["frame_kb"]),
+                             "yes" if tot <= 3 * st["frame_kb"] else "no"])
+    out("### Targets (fan-out: one slot, direct writes)")
+    out()
+    out("The machine may be shared: CPU figures are noisy, run twice.")
+    out()
+    table(["target", "wanted", "measured", "met"], rows)
+
+
 def main():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -882,6 +1013,21 @@ def main():
                              "it)" % (BUILD, b))
     t0 = time.monotonic()
     machine()
+    if FANOUT_ONLY:
+        stalled()
+        sysm = System("640x480")
+        frame = grab_frame(sysm.sock, os.path.join(TMP, "frame-640x480.jpg"))
+        fanout(sysm, "640x480")
+        floor("640x480", frame)
+        syscalls(sysm)
+        sysm.stop()
+        fanout_summary()
+        out("```")
+        for c in commands:
+            out(c)
+        out("```")
+        out("Total bench time: %.0f s" % (time.monotonic() - t0))
+        return
     stalled()
     sysm = System("640x480")
     frame = grab_frame(sysm.sock, os.path.join(TMP, "frame-640x480.jpg"))
@@ -906,6 +1052,7 @@ def main():
     encoding()
     out(COPIES)
     summary()
+    fanout_summary()
     out("### Commands")
     out()
     out("$TMP is a private temporary directory, $SRC the source tree; "

@@ -20,7 +20,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
-"$build/campipe-capd" --socket "$sock" --source "${SOURCE:-test}" \
+"$build/campipe-capd" --frames "$sock" --source "${SOURCE:-test}" \
     --size "${SIZE:-640x480}" --fps "${FPS:-30}" &
 pids="$pids $!"
 sleep 0.3

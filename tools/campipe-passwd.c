@@ -2,6 +2,7 @@
  * campipe-passwd: prints a "user:hash" line for campipe's --htpasswd file.
  *
  *   campipe-passwd [-m yescrypt|bcrypt|sha512] [-r cost] USER >> htpasswd
+ *   campipe-passwd --help | --version
  *
  * The password is asked twice on the terminal, or read as one line from
  * standard input when that is not a terminal.
@@ -19,25 +20,37 @@
 #include <openssl/crypto.h>
 
 #include "htpasswd.h"
+#include "log.h"
+#include "opt.h"
+#include "version.h"
 
 struct passwd_method {
 	const char	*name;
 	const char	*prefix;
+	long long	 cost_min, cost_max;	/* crypt_gensalt's range */
 };
 
 static const struct passwd_method passwd_methods[] = {
-	{ "yescrypt", "$y$" },
-	{ "bcrypt", "$2b$" },
-	{ "sha512", "$6$" },
+	{ "yescrypt", "$y$", 1, 11 },
+	{ "bcrypt", "$2b$", 4, 31 },
+	{ "sha512", "$6$", 1000, 999999999 },
 };
 
-/* Prints usage and exits. */
-static void __attribute__((noreturn))
+/* Prints the options. */
+static void
 passwd_usage(void)
 {
-	fprintf(stderr, "usage: campipe-passwd [-m yescrypt|bcrypt|sha512] "
-	    "[-r cost] USER\n");
-	exit(2);
+	printf(
+"usage: campipe-passwd [-m METHOD] [-r COST] USER >> htpasswd\n"
+"Prints a USER:HASH line for the daemons' --htpasswd file; the password is\n"
+"asked twice on a terminal, or read as one line from standard input.\n"
+"\n"
+"  -m, --method METHOD   yescrypt (default), bcrypt or sha512\n"
+"  -r, --rounds COST     the method's cost: yescrypt 1-11 (default 5),\n"
+"                        bcrypt 4-31 (default 5), sha512 1000-999999999\n"
+"                        (default 5000)\n"
+"  -h, --help            this text\n"
+"  --version             print the version\n");
 }
 
 /* Reads one line into buf without its end; -1 on EOF or if too long. */
@@ -94,53 +107,75 @@ passwd_get(char *pass, size_t size)
 int
 main(int argc, char **argv)
 {
-	const char		*prefix = "$y$", *hash, *user;
+	static const struct option longopts[] = {
+		{ "method",	required_argument,	NULL, 'm' },
+		{ "rounds",	required_argument,	NULL, 'r' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'R' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	const struct passwd_method *method = &passwd_methods[0];
+	const char		*hash, *user, *rounds = NULL;
 	const size_t		 nmethods = sizeof(passwd_methods) /
 				    sizeof(*passwd_methods);
 	struct crypt_data	*cd;
 	struct htpasswd		*h;
 	char			 salt[CRYPT_GENSALT_OUTPUT_SIZE], pass[512];
 	char			 line[HTPASSWD_MAX_LINE + 2], cause[256];
-	unsigned long		 cost = 0;
+	long long		 cost = 0;
 	size_t			 i;
 	int			 c, r;
 
-	while ((c = getopt(argc, argv, "m:r:")) != -1) {
+	log_init("campipe-passwd", 0);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":m:r:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			for (i = 0; i < nmethods; i++)
 				if (strcmp(optarg, passwd_methods[i].name) == 0)
 					break;
 			if (i == nmethods)
-				passwd_usage();
-			prefix = passwd_methods[i].prefix;
+				log_usage("--method: \"%s\" is not yescrypt, "
+				    "bcrypt or sha512", optarg);
+			method = &passwd_methods[i];
 			break;
 		case 'r':
-			cost = strtoul(optarg, NULL, 10);
+			rounds = optarg;
 			break;
-		default:
+		case 'h':
 			passwd_usage();
+			return (0);
+		case 'R':
+			printf("campipe-passwd %s\n", CAMPIPE_VERSION);
+			return (0);
+		default:
+			opt_complaint(c, argv, cause, sizeof(cause));
+			log_usage("%s", cause);
 		}
 	}
+	if (rounds != NULL && opt_number("--rounds", rounds, method->cost_min,
+	    method->cost_max, &cost, cause, sizeof(cause)) == -1)
+		log_usage("%s (for %s)", cause, method->name);
+	if (optind == argc)
+		log_usage("USER: missing (see --help)");
 	if (optind != argc - 1)
-		passwd_usage();
+		log_usage("%s: unexpected argument (see --help)",
+		    argv[optind + 1]);
 	user = argv[optind];
 	for (i = 0; user[i] != '\0'; i++)
 		if ((unsigned char)user[i] <= ' ' || user[i] == ':' ||
 		    user[i] == 0x7f)
 			break;
-	if (user[i] != '\0' || i == 0 || i > HTPASSWD_MAX_USER) {
-		fprintf(stderr, "campipe-passwd: a user name is 1 to %d "
-		    "characters without spaces or ':'\n", HTPASSWD_MAX_USER);
-		return (1);
-	}
+	if (user[i] != '\0' || i == 0 || i > HTPASSWD_MAX_USER)
+		log_usage("USER: a user name is 1 to %d characters without "
+		    "spaces or ':'", HTPASSWD_MAX_USER);
 	if ((r = passwd_get(pass, sizeof(pass))) != 0) {
 		fprintf(stderr, "campipe-passwd: %s\n", r == -2 ?
 		    "passwords differ" : "no password read");
 		return (1);
 	}
 	if ((cd = calloc(1, sizeof(*cd))) == NULL ||
-	    crypt_gensalt_rn(prefix, cost, NULL, 0, salt,
+	    crypt_gensalt_rn(method->prefix, cost, NULL, 0, salt,
 	    sizeof(salt)) == NULL ||
 	    (hash = crypt_rn(pass, salt, cd, sizeof(*cd))) == NULL ||
 	    hash[0] == '*') {

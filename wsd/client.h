@@ -1,28 +1,96 @@
 /*
- * client.h: one connection to wsd, from the request head through the
- * WebSocket session to the close.  Sends frames latest-wins: at most one
- * frame in the output buffer and one pending, the payload by reference.
+ * client.h: one connection to wsd.  client.c reads and checks the request
+ * head (authentication included) and owns the connection's life; session.c
+ * runs the WebSocket session after the upgrade: frames latest-wins through
+ * a slot (written straight to the socket, the payload by reference), pings
+ * and control frames.
  */
 #ifndef CAMPIPE_CLIENT_H
 #define CAMPIPE_CLIENT_H
 
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <stddef.h>
+#include <stdint.h>
 
-struct client;
+#include "slot.h"
+#include "ws_handshake.h"
+
+struct bufferevent;
+struct event;
 struct frame;
 struct relay;
+struct ws_codec;
 
+enum client_state {
+	CLIENT_HEAD,		/* reading the request head */
+	CLIENT_OPEN,		/* WebSocket open: frames flow */
+	CLIENT_CLOSING,		/* last bytes (close frame, error) going out */
+	CLIENT_LINGER		/* our side shut down, draining the peer's */
+};
+
+/* What one connection did, summed by the relay for /status. */
+struct client_counts {
+	uint64_t	 frames_sent;
+	uint64_t	 frames_skipped;
+	uint64_t	 bytes_sent;
+	uint64_t	 refused;	/* 0 or 1: its request was refused */
+	uint64_t	 dropped;	/* 0 or 1: dropped on a timeout */
+};
+
+struct client {
+	TAILQ_ENTRY(client)	 entry;		/* in the relay's list */
+	struct relay		*relay;
+	struct bufferevent	*bev;
+	int			 fd;
+	char			 addr[64];	/* peer, for the log */
+	struct sockaddr_storage	 sa;		/* peer, for failed logins */
+	struct event		*ev_auth;	/* holds a failed client */
+	struct event		*ev_timer;	/* head deadline, then pings */
+	enum client_state	 state;
+	int			 joined;	/* counted as a viewer */
+	struct client_counts	 counts;
+
+	/* The WebSocket session (session.c). */
+	struct ws_codec		*codec;
+	struct ws_handshake_params params;
+	struct slot		 slot;		/* latest frame wins */
+	size_t			 sndbuf;	/* send buffer sized for */
+	struct event		*ev_rate;	/* fps cap: pending is due */
+	int			 awaiting_pong;
+	uint32_t		 pings;
+	unsigned int		 controls;	/* control frames queued */
+};
+TAILQ_HEAD(clients, client);
+
+/* client.c */
 /* Takes over an accepted socket; NULL (socket closed) on failure. */
 struct client	*client_new(struct relay *r, int fd, const struct sockaddr *sa,
-		    int salen, size_t slot);
+		    int salen);
 /* Closes the connection without ceremony and frees. */
 void		 client_free(struct client *c);
-/* As the daemon exits: writes a close with code if the WebSocket is open. */
-void		 client_goodbye(struct client *c, unsigned short code);
+/* Stops frames and timers: the session is ending. */
+void		 client_end_session(struct client *c);
+/* Our last bytes are out: half-close and wait briefly for the peer's FIN. */
+void		 client_linger(struct client *c);
+/* Answers the request head with an HTTP error and closes. */
+void		 client_refuse(struct client *c, int status, const char *reason);
+/* What the connection did so far. */
+void		 client_counts(const struct client *c, struct client_counts *cc);
+
+/* session.c */
+/* Switches to the WebSocket protocol after a good handshake. */
+void		 session_open(struct client *c,
+		    const struct ws_handshake_result *res);
 /* Offers a new frame: sent now, or kept as the pending one. */
-void		 client_frame(struct client *c, struct frame *f);
-/* The relay moved this client in its table. */
-void		 client_set_slot(struct client *c, size_t slot);
+void		 session_frame(struct client *c, struct frame *f);
+/* Feeds what the client sent to the frame parser. */
+void		 session_read(struct client *c);
+/* The output buffer emptied: the next frame may go. */
+void		 session_drained(struct client *c);
+/* The ping timer: pings, or drops a client that did not answer. */
+void		 session_ping(struct client *c);
+/* As the daemon exits: writes a close with code if the WebSocket is open. */
+void		 session_goodbye(struct client *c, unsigned short code);
 
 #endif

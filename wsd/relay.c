@@ -1,4 +1,5 @@
-/* relay.c: wsd's listeners, connection table, capd subscription, counters. */
+/* relay.c: wsd's listeners, connection list, capd subscription, counters. */
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "accept_pause.h"
 #include "camstat.h"
 #include "client.h"
 #include "control_client.h"
@@ -22,20 +24,28 @@
 #include "relay.h"
 #include "ws_codec.h"
 
-#define RELAY_BACKLOG		512
-#define RELAY_ACCEPT_PAUSE	1	/* s not accepting after EMFILE */
+/* Counters for /status. */
+struct relay_stats {
+	unsigned long long	 frames_sent;
+	unsigned long long	 frames_skipped;
+	unsigned long long	 bytes_sent;
+	unsigned long long	 accepted;	/* connections */
+	unsigned long long	 upgraded;	/* WebSocket sessions opened */
+	unsigned long long	 refused;	/* handshakes refused */
+	unsigned long long	 dropped;	/* dropped on timeouts */
+	unsigned long long	 base64_encoded;	/* frames encoded */
+};
 
 struct relay {
 	struct event_base	*base;
 	struct relay_conf	 conf;
 	struct evconnlistener	*listeners[RELAY_LISTEN_MAX];
 	size_t			 nlisteners;
-	struct event		*ev_resume;	/* re-enables accepting */
+	struct accept_pause	*ap;		/* out of descriptors */
 	struct event		*ev_unsub;	/* stops the link, nobody left */
 
-	struct client		**conns;	/* every connection */
+	struct clients		 conns;		/* every connection */
 	size_t			 nconns;
-	size_t			 capconns;
 	size_t			 nviewers;	/* open WebSockets */
 	int			 full;		/* refusing: logged once */
 
@@ -44,10 +54,9 @@ struct relay {
 	struct auth		*auth;
 	struct frame		*b64_src;	/* frame last in base64 */
 	struct frame		*b64;		/* its base64 text */
-	struct relay_stats	 stats;
+	struct relay_stats	 stats;		/* of connections gone */
 };
 
-static void	relay_resume(evutil_socket_t, short, void *);
 static void	relay_unsubscribe(evutil_socket_t, short, void *);
 
 /* The viewers told to capd: open WebSockets. */
@@ -62,10 +71,12 @@ static void
 relay_frame(struct frame *f, void *arg)
 {
 	struct relay	*r = arg;
-	size_t		 i;
+	struct client	*c, *next;
 
-	for (i = 0; i < r->nconns; i++)
-		client_frame(r->conns[i], f);
+	for (c = TAILQ_FIRST(&r->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		session_frame(c, f);
+	}
 }
 
 /* The link to capd changed state. */
@@ -91,9 +102,10 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	}
 	r->base = base;
 	r->conf = *conf;
+	TAILQ_INIT(&r->conns);
 	r->sub = frame_sub_new(base, conf->frames, conf->max_frame,
 	    relay_frame, relay_sub_state, r);
-	r->ev_resume = evtimer_new(base, relay_resume, r);
+	r->ap = accept_pause_new(base, cause, causelen);
 	r->ev_unsub = evtimer_new(base, relay_unsubscribe, r);
 	r->cam = camstat_new(base, r->conf.control != NULL ? r->conf.control :
 	    control_client_path(r->conf.frames));
@@ -101,7 +113,7 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 		frame_sub_set_name(r->sub, "wsd");
 		frame_sub_set_viewers_cb(r->sub, relay_viewers, r);
 	}
-	if (r->sub == NULL || r->ev_resume == NULL || r->ev_unsub == NULL ||
+	if (r->sub == NULL || r->ap == NULL || r->ev_unsub == NULL ||
 	    r->cam == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		relay_free(r);
@@ -118,21 +130,20 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 void
 relay_free(struct relay *r)
 {
-	size_t	 i;
+	struct client	*c;
+	size_t		 i;
 
 	for (i = 0; i < r->nlisteners; i++)
 		evconnlistener_free(r->listeners[i]);
 	r->nlisteners = 0;
-	for (i = 0; i < r->nconns; i++)
-		client_goodbye(r->conns[i], WS_CODEC_CLOSE_GOING_AWAY);
-	while (r->nconns > 0)
-		client_free(r->conns[r->nconns - 1]);
-	free(r->conns);
+	TAILQ_FOREACH(c, &r->conns, entry)
+		session_goodbye(c, WS_CODEC_CLOSE_GOING_AWAY);
+	while ((c = TAILQ_FIRST(&r->conns)) != NULL)
+		client_free(c);
 	if (r->sub != NULL)
 		frame_sub_free(r->sub);
 	camstat_free(r->cam);
-	if (r->ev_resume != NULL)
-		event_free(r->ev_resume);
+	accept_pause_free(r->ap);
 	if (r->ev_unsub != NULL)
 		event_free(r->ev_unsub);
 	frame_unref(r->b64);
@@ -167,39 +178,13 @@ relay_auth(struct relay *r)
 	return (r->auth);
 }
 
-/* Re-enables the listeners after a pause. */
-static void
-relay_resume(evutil_socket_t fd, short what, void *arg)
-{
-	struct relay	*r = arg;
-	size_t		 i;
-
-	for (i = 0; i < r->nlisteners; i++)
-		evconnlistener_enable(r->listeners[i]);
-}
-
-/* accept() failed (out of descriptors?): pause accepting for a moment. */
-static void
-relay_accept_error(struct evconnlistener *l, void *arg)
-{
-	struct relay	*r = arg;
-	struct timeval	 tv = { RELAY_ACCEPT_PAUSE, 0 };
-	size_t		 i;
-
-	log_warn("accept");
-	for (i = 0; i < r->nlisteners; i++)
-		evconnlistener_disable(r->listeners[i]);
-	evtimer_add(r->ev_resume, &tv);
-}
-
 /* A new connection. */
 static void
 relay_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct relay	*r = arg;
-	struct client	**p, *c;
-	size_t		 cap;
+	struct client	*c;
 
 	r->stats.accepted++;
 	if (r->nconns >= r->conf.max_conns) {
@@ -211,57 +196,13 @@ relay_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	r->full = 0;
-	if (r->nconns == r->capconns) {
-		cap = r->capconns ? r->capconns * 2 : 64;
-		if ((p = reallocarray(r->conns, cap, sizeof(*p))) == NULL) {
-			log_warn("%s: reallocarray", __func__);
-			evutil_closesocket(fd);
-			return;
-		}
-		r->conns = p;
-		r->capconns = cap;
-	}
-	if ((c = client_new(r, fd, sa, salen, r->nconns)) == NULL)
+	if ((c = client_new(r, fd, sa, salen)) == NULL)
 		return;
-	r->conns[r->nconns++] = c;
+	TAILQ_INSERT_TAIL(&r->conns, c, entry);
+	r->nconns++;
 }
 
-/* Listens on ADDR:PORT. */
-int
-relay_listen(struct relay *r, const char *addr, char *cause, size_t causelen)
-{
-	struct sockaddr_storage	 ss;
-	struct evconnlistener	*l;
-	int			 len = sizeof(ss);
-	unsigned int		 flags;
-
-	if (r->nlisteners == RELAY_LISTEN_MAX) {
-		snprintf(cause, causelen, "too many listen addresses");
-		return (-1);
-	}
-	memset(&ss, 0, sizeof(ss));
-	if (evutil_parse_sockaddr_port(addr, (struct sockaddr *)&ss, &len) ==
-	    -1 || ((struct sockaddr_in *)&ss)->sin_port == 0) {
-		snprintf(cause, causelen, "%s: not ADDRESS:PORT", addr);
-		return (-1);
-	}
-	flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-	    LEV_OPT_CLOSE_ON_EXEC;
-	if (ss.ss_family == AF_INET6)
-		flags |= LEV_OPT_BIND_IPV6ONLY;
-	l = evconnlistener_new_bind(r->base, relay_accept, r, flags,
-	    RELAY_BACKLOG, (struct sockaddr *)&ss, len);
-	if (l == NULL) {
-		snprintf(cause, causelen, "%s: %s", addr, strerror(errno));
-		return (-1);
-	}
-	evconnlistener_set_error_cb(l, relay_accept_error);
-	r->listeners[r->nlisteners++] = l;
-	log_info("listening on %s", addr);
-	return (0);
-}
-
-/* Accepts on a socket systemd already listens on. */
+/* Accepts on a socket already listening (from systemd or wsd.c). */
 int
 relay_listen_fd(struct relay *r, int fd, char *cause, size_t causelen)
 {
@@ -277,9 +218,12 @@ relay_listen_fd(struct relay *r, int fd, char *cause, size_t causelen)
 		snprintf(cause, causelen, "socket %d: %s", fd, strerror(errno));
 		return (-1);
 	}
-	evconnlistener_set_error_cb(l, relay_accept_error);
+	if (accept_pause_add(r->ap, l) == -1) {
+		snprintf(cause, causelen, "too many listeners");
+		evconnlistener_free(l);
+		return (-1);
+	}
 	r->listeners[r->nlisteners++] = l;
-	log_info("listening on socket %d from systemd", fd);
 	return (0);
 }
 
@@ -312,26 +256,27 @@ relay_conf(const struct relay *r)
 	return (&r->conf);
 }
 
-/* The counters, for clients to update. */
-struct relay_stats *
-relay_stats(struct relay *r)
+/* Adds what one connection did to st. */
+static void
+relay_add_counts(struct relay_stats *st, const struct client *c)
 {
-	return (&r->stats);
+	struct client_counts	 cc;
+
+	client_counts(c, &cc);
+	st->frames_sent += cc.frames_sent;
+	st->frames_skipped += cc.frames_skipped;
+	st->bytes_sent += cc.bytes_sent;
+	st->refused += cc.refused;
+	st->dropped += cc.dropped;
 }
 
-/* Forgets a connection: the last one takes its slot. */
+/* Forgets a connection, keeping what it did in the totals. */
 void
-relay_remove(struct relay *r, struct client *c, size_t slot)
+relay_remove(struct relay *r, struct client *c)
 {
-	if (slot >= r->nconns || r->conns[slot] != c) {
-		log_warnx("%s: connection table out of step", __func__);
-		return;
-	}
+	relay_add_counts(&r->stats, c);
+	TAILQ_REMOVE(&r->conns, c, entry);
 	r->nconns--;
-	if (slot != r->nconns) {
-		r->conns[slot] = r->conns[r->nconns];
-		client_set_slot(r->conns[slot], slot);
-	}
 }
 
 /* Counts a new viewer; the first one starts the subscription. */
@@ -418,10 +363,15 @@ relay_base64(struct relay *r, struct frame *f)
 void
 relay_status(struct relay *r, struct evbuffer *out)
 {
-	struct frame	*f = frame_sub_latest(r->sub);
-	json_t		*cam;
-	char		*s = NULL;
-	double		 age;
+	struct frame		*f = frame_sub_latest(r->sub);
+	struct relay_stats	 st = r->stats;
+	struct client		*c;
+	json_t			*cam;
+	char			*s = NULL;
+	double			 age;
+
+	TAILQ_FOREACH(c, &r->conns, entry)
+		relay_add_counts(&st, c);
 
 	camstat_refresh(r->cam);
 	if ((cam = camstat_get(r->cam, &age)) != NULL)
@@ -437,9 +387,9 @@ relay_status(struct relay *r, struct evbuffer *out)
 	    "\"last_seq\":%llu},"
 	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu}\n",
 	    r->nviewers, r->nconns, r->conf.max_clients,
-	    r->stats.frames_sent, r->stats.frames_skipped, r->stats.bytes_sent,
-	    r->stats.accepted, r->stats.upgraded, r->stats.refused,
-	    r->stats.dropped, r->stats.base64_encoded,
+	    st.frames_sent, st.frames_skipped, st.bytes_sent,
+	    st.accepted, st.upgraded, st.refused,
+	    st.dropped, st.base64_encoded,
 	    frame_sub_state_name(frame_sub_state(r->sub)),
 	    frame_sub_frames(r->sub), frame_sub_reconnects(r->sub),
 	    f != NULL ? (unsigned long long)f->seq : 0ULL,

@@ -21,6 +21,8 @@ struct relay;
 #define RELAY_LISTEN_MAX	8
 #define RELAY_ORIGINS_MAX	32
 
+struct http_host_names;
+
 struct relay_conf {
 	const char	*listen[RELAY_LISTEN_MAX];	/* ADDR:PORT */
 	size_t		 nlisten;
@@ -29,6 +31,7 @@ struct relay_conf {
 	const char	*control;		/* capd's control socket, or NULL */
 	const char	*origins[RELAY_ORIGINS_MAX];
 	size_t		 norigins;
+	const struct http_host_names *names;	/* Host names answered */
 	size_t		 max_clients;		/* WebSocket clients at most */
 	size_t		 max_conns;		/* connections at most */
 	size_t		 max_message;		/* bytes per client message */
@@ -40,32 +43,18 @@ struct relay_conf {
 	struct auth_conf auth;			/* --htpasswd, --token-key */
 };
 
-struct relay_stats {
-	unsigned long long	 frames_sent;
-	unsigned long long	 frames_skipped;
-	unsigned long long	 bytes_sent;
-	unsigned long long	 accepted;	/* connections */
-	unsigned long long	 upgraded;	/* WebSocket sessions opened */
-	unsigned long long	 refused;	/* handshakes refused */
-	unsigned long long	 dropped;	/* dropped on timeouts */
-	unsigned long long	 base64_encoded;	/* frames encoded */
-};
-
 /* Creates the relay; NULL with cause on failure. */
 struct relay	*relay_new(struct event_base *base,
 		    const struct relay_conf *conf, char *cause,
 		    size_t causelen);
 /* Closes every connection (WebSocket clients get a 1001 close) and frees. */
 void		 relay_free(struct relay *r);
-/* Listens on "ADDR:PORT" ("[V6]:PORT" for IPv6).  0, or -1 with cause. */
-int		 relay_listen(struct relay *r, const char *addr, char *cause,
-		    size_t causelen);
 
 /* SIGHUP: re-reads the password file, keeping the old one on error. */
 void		 relay_reload(struct relay *r);
 /* True when clients need a token or credentials. */
 int		 relay_auth_enabled(const struct relay *r);
-/* Accepts on a listening socket passed by systemd.  0, or -1 with cause. */
+/* Accepts on a listening socket (wsd.c's or systemd's).  0, or -1 with cause. */
 int		 relay_listen_fd(struct relay *r, int fd, char *cause,
 		    size_t causelen);
 /* The one-line status for systemctl status (a notify_status_cb). */
@@ -74,10 +63,9 @@ void		 relay_status_line(char *buf, size_t len, void *arg);
 /* For client.c. */
 struct event_base *relay_base(const struct relay *r);
 const struct relay_conf *relay_conf(const struct relay *r);
-struct relay_stats *relay_stats(struct relay *r);
 struct auth	*relay_auth(struct relay *r);
-/* A connection ends: forgets it. */
-void		 relay_remove(struct relay *r, struct client *c, size_t slot);
+/* A connection ends: forgets it, adding its counts to the totals. */
+void		 relay_remove(struct relay *r, struct client *c);
 /* A client completed the handshake; -1 when there are too many. */
 int		 relay_join(struct relay *r);
 /* A client that joined leaves. */

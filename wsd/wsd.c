@@ -12,11 +12,18 @@
 #include <event2/event.h>
 
 #include "auth.h"
+#include "listen_addr.h"
+#include "http_host.h"
 #include "log.h"
 #include "notify.h"
 #include "privdrop.h"
 #include "opt.h"
 #include "relay.h"
+#include "version.h"
+
+#define WSD_DEFAULT_LISTEN	"127.0.0.1:8081"
+#define WSD_BACKLOG		512
+#define WSD_ADDR_FDS		8	/* sockets for one --listen name */
 
 /* Prints the options. */
 static void
@@ -26,10 +33,11 @@ usage(FILE *f)
 "usage: campipe-wsd [options]\n"
 "Relays camera frames from capd to browsers over WebSocket.\n"
 "\n"
-"  --listen ADDR:PORT    where to listen, [ADDR]:PORT for IPv6; repeatable\n"
-"                        (default 127.0.0.1:8081)\n"
+"  --listen ADDR:PORT    where to listen: an IPv4 address, [IPv6], a host\n"
+"                        name or * for all; repeatable (default\n"
+"                        " WSD_DEFAULT_LISTEN ")\n"
 "  --path PATH           the WebSocket's path (default /stream)\n"
-"  --frames SOCKET       capd's frame socket (default\n"
+"  --frames PATH         capd's frame socket (default\n"
 "                        /run/campipe/frames.sock)\n"
 "  --control SOCKET      capd's control socket, for capd's status in /status\n"
 "                        (default: as capd's, control.sock beside\n"
@@ -41,14 +49,19 @@ usage(FILE *f)
 "  --ping-timeout SEC    drop it if no answer within this (default 10)\n"
 "  --write-timeout SEC   drop a client that reads nothing this long (30)\n"
 "  --head-timeout SEC    time to send the whole request head (default 10)\n"
-"  --max-message BYTES   longest message a client may send (default 4096)\n"
-"  --max-frame-size N    longest frame accepted from capd (default 8388608)\n"
+"  --max-message N       longest message a client may send; K and M\n"
+"                        suffixes (default 4K)\n"
+"  --max-frame-size N    longest frame accepted from capd; K and M\n"
+"                        suffixes (default 8M)\n"
 "  --htpasswd FILE       require a token from httpd or HTTP Basic users\n"
 "                        from FILE (docs/auth.md; re-read on SIGHUP)\n"
 "  --token-key FILE      the token key shared with httpd (created if\n"
 "                        missing)\n"
 "  --auth-delay MS       hold a client's next try this long per failed\n"
 "                        login, up to 15 times (default 2000)\n"
+"  --server-name NAME    also answer to Host NAME (repeatable; IP literals,\n"
+"                        localhost, the host name and NAME.local always;\n"
+"                        any other Host gets 421)\n"
 "  --user USER           when started as root, run as USER once listening\n"
 "  -v, --verbose         debug logging\n"
 "  -h, --help            this text\n"
@@ -58,7 +71,7 @@ usage(FILE *f)
 "?encoding=base64 sends base64 text messages.  GET /status gives counters.\n");
 }
 
-/* Parses a whole decimal number within [min, max] or exits. */
+/* Parses a whole decimal number within [min, max] or exits 2. */
 static long long
 wsd_number(const char *opt, const char *s, long long min, long long max)
 {
@@ -66,8 +79,37 @@ wsd_number(const char *opt, const char *s, long long min, long long max)
 	char		 cause[256];
 
 	if (opt_number(opt, s, min, max, &v, cause, sizeof(cause)) == -1)
-		fatalx("%s", cause);
+		log_usage("%s", cause);
 	return (v);
+}
+
+/* Parses a size with an optional K or M suffix within [min, max] or exits 2. */
+static size_t
+wsd_size(const char *opt, const char *s, size_t min, size_t max)
+{
+	size_t	 v;
+	char	 cause[256];
+
+	if (opt_size(opt, s, min, max, &v, cause, sizeof(cause)) == -1)
+		log_usage("%s", cause);
+	return (v);
+}
+
+/* Listens on a parsed --listen address or exits. */
+static void
+wsd_listen(struct relay *relay, const struct listen_addr *la,
+    const char *spec)
+{
+	char	 cause[512];
+	int	 fds[WSD_ADDR_FDS], n, i;
+
+	if ((n = listen_addr_open(la, WSD_BACKLOG, fds, WSD_ADDR_FDS, cause,
+	    sizeof(cause))) == -1)
+		fatalx("--listen: %s", cause);
+	for (i = 0; i < n; i++)
+		if (relay_listen_fd(relay, fds[i], cause, sizeof(cause)) == -1)
+			fatalx("--listen: %s: %s", spec, cause);
+	log_info("listening on %s", spec);
 }
 
 /* Parses seconds (fractions allowed, over 0) into a timeval or exits. */
@@ -78,7 +120,7 @@ wsd_seconds(const char *opt, const char *s, struct timeval *tv)
 	char	 cause[256];
 
 	if (opt_seconds(opt, s, 0.001, 86400, &v, cause, sizeof(cause)) == -1)
-		fatalx("%s", cause);
+		log_usage("%s", cause);
 	tv->tv_sec = (time_t)v;
 	tv->tv_usec = (suseconds_t)((v - tv->tv_sec) * 1e6);
 }
@@ -118,11 +160,13 @@ main(int argc, char *argv[])
 		{ "token-key",		required_argument,	NULL, 'K' },
 		{ "auth-delay",		required_argument,	NULL, 'D' },
 		{ "user",		required_argument,	NULL, 'u' },
+		{ "server-name",	required_argument,	NULL, 'N' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'R' },
 		{ NULL,			0,			NULL, 0 }
 	};
+	struct listen_addr	 addrs[RELAY_LISTEN_MAX];
 	struct relay_conf	 conf = {
 		.path = "/stream", .frames = "/run/campipe/frames.sock",
 		.max_clients = 100, .max_message = 4096,
@@ -134,24 +178,31 @@ main(int argc, char *argv[])
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct relay		*relay;
 	struct notify		*notify;
+	struct http_host_names	 hn;
+	char			*names[RELAY_ORIGINS_MAX];
+	size_t			 nnames = 0;
 	const char		*user = NULL;
 	char			 cause[512];
 	size_t			 i;
 	int			 ch, verbose = 0, fds[RELAY_LISTEN_MAX], nfds;
 
 	log_init("campipe-wsd", 0);
-	while ((ch = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'l':
 			if (conf.nlisten == RELAY_LISTEN_MAX)
-				fatalx("--listen: at most %d",
+				log_usage("--listen: at most %d",
 				    RELAY_LISTEN_MAX);
+			if (listen_addr_parse(optarg, &addrs[conf.nlisten],
+			    cause, sizeof(cause)) == -1)
+				log_usage("--listen: %s", cause);
 			conf.listen[conf.nlisten++] = optarg;
 			break;
 		case 'p':
 			if (optarg[0] != '/' || strcmp(optarg, "/status") == 0)
-				fatalx("--path: \"%s\" must start with / and "
-				    "not be /status", optarg);
+				log_usage("--path: \"%s\" must start with / "
+				    "and not be /status", optarg);
 			conf.path = optarg;
 			break;
 		case 'f':
@@ -162,7 +213,7 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			if (conf.norigins == RELAY_ORIGINS_MAX)
-				fatalx("--allow-origin: at most %d",
+				log_usage("--allow-origin: at most %d",
 				    RELAY_ORIGINS_MAX);
 			conf.origins[conf.norigins++] = optarg;
 			break;
@@ -187,11 +238,11 @@ main(int argc, char *argv[])
 			    &conf.head_timeout);
 			break;
 		case 'm':
-			conf.max_message = wsd_number("--max-message", optarg,
+			conf.max_message = wsd_size("--max-message", optarg,
 			    125, 1024 * 1024);
 			break;
 		case 'M':
-			conf.max_frame = wsd_number("--max-frame-size", optarg,
+			conf.max_frame = wsd_size("--max-frame-size", optarg,
 			    1024, 256 * 1024 * 1024);
 			break;
 		case 'A':
@@ -208,6 +259,12 @@ main(int argc, char *argv[])
 		case 'u':
 			user = optarg;
 			break;
+		case 'N':
+			if (nnames == RELAY_ORIGINS_MAX)
+				fatalx("--server-name: at most %d",
+				    RELAY_ORIGINS_MAX);
+			names[nnames++] = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -218,24 +275,29 @@ main(int argc, char *argv[])
 			printf("campipe-wsd %s\n", CAMPIPE_VERSION);
 			return (0);
 		default:
-			usage(stderr);
-			return (2);
+			opt_complaint(ch, argv, cause, sizeof(cause));
+			log_usage("%s", cause);
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "campipe-wsd: unexpected argument \"%s\"\n",
+	if (optind != argc)
+		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
-		usage(stderr);
-		return (2);
-	}
 	log_setverbose(verbose);
 	/* Sockets from systemd (campipe-wsd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, RELAY_LISTEN_MAX, cause,
 	    sizeof(cause))) == -1)
 		fatalx("%s", cause);
-	if (conf.nlisten == 0 && nfds == 0)
-		conf.listen[conf.nlisten++] = "127.0.0.1:8081";
+	if (conf.nlisten == 0 && nfds == 0) {
+		conf.listen[conf.nlisten] = WSD_DEFAULT_LISTEN;
+		if (listen_addr_parse(WSD_DEFAULT_LISTEN,
+		    &addrs[conf.nlisten++], cause, sizeof(cause)) == -1)
+			fatalx("%s", cause);
+	}
 	conf.max_conns = conf.max_clients + 64;
+	if (http_host_names_init(&hn, names, nnames, cause,
+	    sizeof(cause)) == -1)
+		fatalx("%s", cause);
+	conf.names = &hn;
 
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
@@ -243,13 +305,13 @@ main(int argc, char *argv[])
 	if ((relay = relay_new(base, &conf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	for (i = 0; i < conf.nlisten; i++)
-		if (relay_listen(relay, conf.listen[i], cause,
-		    sizeof(cause)) == -1)
-			fatalx("--listen %s", cause);
-	for (i = 0; i < (size_t)nfds; i++)
+		wsd_listen(relay, &addrs[i], conf.listen[i]);
+	for (i = 0; i < (size_t)nfds; i++) {
 		if (relay_listen_fd(relay, fds[i], cause,
 		    sizeof(cause)) == -1)
 			fatalx("%s", cause);
+		log_info("listening on socket %d from systemd", fds[i]);
+	}
 	if (user != NULL && privdrop_user(user, NULL, cause,
 	    sizeof(cause)) == -1)
 		fatalx("--user: %s", cause);
@@ -275,6 +337,7 @@ main(int argc, char *argv[])
 
 	notify_free(notify);
 	relay_free(relay);
+	http_host_names_clear(&hn);
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import * as csp from './csp.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
@@ -68,14 +69,18 @@ function readout(page) {
 	});
 }
 
-// The picture changes and the page's frame counter rises over a second.
+// The picture changes and the page's frame counter rises (within 15 s).
 async function paints(page, what) {
 	const f1 = (await counters(page)).frames;
 	const r1 = await readout(page);
-	await page.waitForTimeout(1000);
-	const f2 = (await counters(page)).frames;
-	const r2 = await readout(page);
-	check(r1 !== r2, what + ': two readouts a second apart differ');
+	let f2 = f1, r2 = r1;
+	for (let end = Date.now() + 15000; Date.now() < end &&
+	    (f2 <= f1 || r2 === r1);) {
+		await page.waitForTimeout(100);
+		f2 = (await counters(page)).frames;
+		r2 = await readout(page);
+	}
+	check(r1 !== r2, what + ': the picture changes');
 	check(f2 > f1, what + ': frame counter rises', f1 + ' -> ' + f2);
 }
 
@@ -91,25 +96,36 @@ async function mode(page, m) {
 	    15000, m + ': live with frames');
 }
 
+// The latency is measured in milliseconds and shown: a frame's age is
+// positive and, while the page is live, well under a minute.
 async function latencyShown(page, what) {
 	const c = await counters(page);
 	const text = await page.textContent('#s-lat');
-	check(c.latencyMs > 0 && c.latencyMs < 1000 && /^\d+ ms$/.test(text),
+	check(c.latencyMs > 0 && c.latencyMs < 60000 && /^\d+ ms$/.test(text),
 	    what + ': latency shown and plausible', c.latencyMs + ' ms, "' + text + '"');
 }
 
 async function liveChecks(page) {
 	await mode(page, 'live');
 	await paints(page, 'live');
-	// The rate is averaged over 2 s: watch it for a while, keep the best.
-	let best = 0;
-	for (let i = 0; i < 80 && best < 20; i++) {
-		best = Math.max(best, (await counters(page)).fps);
-		await page.waitForTimeout(250);
+	// Thirty more pictures: each a newer frame than the one before it
+	// (latest frame wins, never an older one), and the meter shows a rate.
+	const c1 = await counters(page);
+	let c2 = c1, back = 0;
+	for (let end = Date.now() + 30000; Date.now() < end && c2.frames < c1.frames + 30;) {
+		await page.waitForTimeout(100);
+		const c = await counters(page);
+		if (c.seq < c2.seq)
+			back++;
+		c2 = c;
 	}
-	check(best >= 20, 'live: at least 20 fps at 30 fps', best.toFixed(1) + ' fps');
-	check(Number(await page.getAttribute('body', 'data-fps')) > 0,
-	    'live: data-fps attribute set');
+	check(c2.frames >= c1.frames + 30, 'live: thirty more pictures',
+	    c1.frames + ' -> ' + c2.frames);
+	check(back === 0 && c2.seq - c1.seq >= c2.frames - c1.frames,
+	    'live: each picture a newer frame', 'seq ' + c1.seq + ' -> ' + c2.seq +
+	    ' for ' + (c2.frames - c1.frames) + ' pictures, ' + back + ' steps back');
+	check(c2.fps > 0 && Number(await page.getAttribute('body', 'data-fps')) > 0,
+	    'live: rate shown, data-fps attribute set', c2.fps.toFixed(1) + ' fps');
 	await latencyShown(page, 'live');
 	await shot(page, 'viewer-live');
 	await controlsChecks(page);
@@ -121,18 +137,19 @@ async function controlsChecks(page) {
 	const transform = () => page.evaluate(() =>
 	    getComputedStyle(document.getElementById('live')).transform);
 	const t0 = await transform();
+	// The turn animates: wait (bounded) for where it settles.
 	await page.keyboard.press('r');
 	await page.keyboard.press('h');
-	await page.waitForTimeout(400);
-	check(await transform() !== t0, 'keys: R and H transform the view');
+	await until(page, (t) => getComputedStyle(document.getElementById('live')).transform !==
+	    t, t0, 5000, 'keys: R and H transform the view');
 	check(await page.getAttribute('#flip-h', 'aria-pressed') === 'true',
 	    'keys: mirror button shows pressed');
 	await page.keyboard.press('r');
 	await page.keyboard.press('r');
 	await page.keyboard.press('r');
 	await page.keyboard.press('h');
-	await page.waitForTimeout(400);
-	check(await transform() === t0, 'keys: four turns and two mirrors restore the view');
+	await until(page, (t) => getComputedStyle(document.getElementById('live')).transform ===
+	    t, t0, 5000, 'keys: four turns and two mirrors restore the view');
 
 	await page.keyboard.press('f');
 	await until(page, () => document.fullscreenElement?.id === 'stage', null,
@@ -285,6 +302,7 @@ async function main() {
 		headless: true, args: CHROMIUM_ARGS,
 		viewport: { width: 1280, height: 800 }, colorScheme: 'dark',
 	});
+	const violations = await csp.watch(ctx);
 	try {
 		const page = await ctx.newPage();
 		page.on('pageerror', (e) => check(false, 'page error', e.message));
@@ -299,7 +317,11 @@ async function main() {
 		const done = (r) => { if (isStill(r)) inflight.now--; };
 		page.on('requestfinished', done);
 		page.on('requestfailed', done);
-		await page.goto(base);
+		const resp = await page.goto(base);
+		const policy = resp.headers()['content-security-policy'] || '';
+		check(/connect-src [^;]*ws:\/\/127\.0\.0\.1:\d+/.test(policy) &&
+		    /frame-ancestors 'self'/.test(policy),
+		    'page served with a Content-Security-Policy', policy);
 		await liveChecks(page);
 		await outageChecks(page);
 		await mjpegChecks(page);
@@ -314,6 +336,10 @@ async function main() {
 		await streamPage(ctx);
 		await phone(ctx);
 		console.log('counters ' + JSON.stringify(await counters(page)));
+		check(violations.length === 0, 'no Content-Security-Policy violation',
+		    violations.join('; '));
+		check(await csp.control(page, violations),
+		    'a violation made on purpose is seen (control)');
 	} finally {
 		await ctx.close();
 		fs.rmSync(profile, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "httpd/jpeg_size.h"
+#include "jpeg_size.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

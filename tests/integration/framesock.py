@@ -80,6 +80,13 @@ class FrameReader:
         self.sock.close()
 
 
+def gaps(seqs):
+    """Sequence numbers missing between the first and the last of seqs,
+    which must strictly increase (a newer frame never comes before an older)."""
+    assert all(b > a for a, b in zip(seqs, seqs[1:])), seqs
+    return seqs[-1] - seqs[0] + 1 - len(seqs) if seqs else 0
+
+
 def decodes(jpeg, tmpdir):
     """True if djpeg decodes the JPEG; returns (width, height) from its PNM."""
     r = subprocess.run(["djpeg", "-pnm"], input=jpeg, capture_output=True)

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import SANITIZED, binary, unix_listening, wait_for
-from framesock import FrameReader, decodes, rss_kb
+from framesock import FrameReader, decodes, gaps, rss_kb
 
 FFMPEG_MJPEG = ("ffmpeg -loglevel error -re -f lavfi -i testsrc=size=320x240:rate=15 "
                 "-f mjpeg -q:v 5 pipe:1")
@@ -35,6 +35,8 @@ def test_readme_example_yields_a_jpeg(daemons, tmp):
 
 def test_test_source_frames_decode_with_increasing_seq(daemons, tmp):
     _, path = capd(daemons, tmp, "--source", "test", "--size", "640x480", "--fps", "30")
+    # Connecting starts the source: every frame is captured while we read.
+    before = time.time()
     r = FrameReader(path)
     parts = r.parts(20)
     r.close()
@@ -42,7 +44,7 @@ def test_test_source_frames_decode_with_increasing_seq(daemons, tmp):
     assert all(b > a for a, b in zip(seqs, seqs[1:])), seqs
     now = time.time()
     for p in parts:
-        assert now - 5 < p.ts <= now + 0.1
+        assert before - 0.1 < p.ts <= now + 0.1, (before, p.ts, now)
     assert decodes(parts[0].jpeg, tmp) == (640, 480)
     assert decodes(parts[-1].jpeg, tmp) == (640, 480)
     assert parts[0].jpeg != parts[-1].jpeg, "the pattern does not move"
@@ -119,20 +121,30 @@ def test_dying_command_is_restarted(daemons, tmp):
 
 
 def test_stalled_subscriber_costs_others_nothing(daemons, tmp):
-    d, path = capd(daemons, tmp, "--source", "test", "--fps", "30", "--size", "640x480")
+    # 10 fps: a reader that a busy machine holds off for a few frame
+    # intervals still finds every frame waiting in its socket.
+    d, path = capd(daemons, tmp, "--source", "test", "--fps", "10", "--size", "640x480",
+                   "-v")
     fast = FrameReader(path)
-    fast.parts(3)
-    base = fast.count_for(2.0)
+    seqs = [p.seq for p in fast.parts(3)]
     stalled = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     stalled.connect(path)
     rss0 = rss_kb(d.proc.pid)
-    with_stall = fast.count_for(3.0) / 1.5
+    seqs += [p.seq for p in fast.parts(30)]
     rss1 = rss_kb(d.proc.pid)
     stalled.close()
+    # capd logs each subscriber's counts when it leaves: only the stalled one has.
+    m = wait_for(lambda: re.search(r"subscriber fd \d+: .*\(sent (\d+), skipped (\d+)\)",
+                                   d.logtext()), what="the stalled subscriber's counts")
+    sent, skipped = int(m.group(1)), int(m.group(2))
     fast.close()
-    # A stalled reader must not slow the other (allow for a noisy machine).
-    assert with_stall >= 0.7 * base, (base, with_stall)
+    # The stalled one skipped frames (latest frame wins) while it was offered
+    # the frames the other read ...
+    assert skipped >= 1 and sent + skipped >= 20, (sent, skipped)
+    # ... and the reading one missed none: capd numbers every frame it
+    # publishes, so a gap would be a frame this reader skipped.
+    assert gaps(seqs) == 0, seqs
     # It pins at most a couple of frames: memory does not grow with time.
     if not SANITIZED:
         assert rss1 - rss0 < 4096, (rss0, rss1)
@@ -152,11 +164,19 @@ def test_new_subscriber_gets_latest_frame_at_once(daemons, tmp):
     _, path = capd(daemons, tmp, "--source", "test", "--fps", "1")
     first = FrameReader(path)
     p1 = first.part()
-    second = FrameReader(path, timeout=0.8)  # well under one frame interval
-    p2 = second.part()
-    assert p2.seq == p1.seq
+    # Connected within the second after p1, the new subscriber gets p1 itself,
+    # not the next frame.  Should a frame be published while it connects
+    # (a busy machine), try again right after the next one.
+    for _ in range(3):
+        second = FrameReader(path)
+        p2 = second.part()
+        second.close()
+        if p2.seq == p1.seq:
+            break
+        while p1.seq <= p2.seq:
+            p1 = first.part()
+    assert p2.seq == p1.seq, (p1.seq, p2.seq)
     first.close()
-    second.close()
 
 
 def test_sigterm_removes_socket_and_reaps_child(daemons, tmp):
@@ -181,10 +201,10 @@ def run_capd(*args, timeout=10):
 @pytest.mark.parametrize("args,msg", [
     (["--fps", "0"], "--fps"),
     (["--size", "big"], "--size"),
-    (["--source", "webcam"], "unknown source"),
+    (["--source", "webcam"], '"webcam" is not test, file:PATH'),
     (["--source", "exec:no-such-program-here -x"], "command not found"),
     (["--source", "file:/nonexistent.mjpeg"], "No such file"),
-    (["--bogus"], "unrecognized option"),
+    (["--bogus"], "--bogus: unknown option"),
 ])
 def test_bad_options_are_one_line_errors(tmp, args, msg):
     r = run_capd("--socket", os.path.join(tmp, "s"), *args)

@@ -45,8 +45,8 @@ def test_cost_and_crlf():
     (["a b"], "x\n", b"without spaces or ':'"),
     ([""], "x\n", b"without spaces or ':'"),
     (["alice"], "", b"no password read"),
-    (["-m", "md5", "alice"], "x\n", b"usage:"),
-    ([], "x\n", b"usage:"),
+    (["-m", "md5", "alice"], "x\n", b"is not yescrypt, bcrypt or sha512"),
+    ([], "x\n", b"USER: missing"),
 ])
 def test_refusals(args, stdin, msg):
     r = run(*args, stdin=stdin)

@@ -150,7 +150,9 @@ def test_install_tree(dest, tmp):
     }
     expect |= {"usr/local/share/doc/campipe/" + f
                for f in os.listdir(os.path.join(ROOT, "docs")) if f.endswith(".md")}
-    expect |= {"usr/local/bin/campipe-" + d for d in DAEMONS}
+    expect |= {"usr/local/bin/campipe-" + d for d in DAEMONS + ["passwd"]}
+    expect |= {"usr/local/share/man/man%s/%s" % (f[-1], f)
+               for f in os.listdir(os.path.join(ROOT, "man"))}
     expect |= {"usr/local/lib/systemd/system/" + u for u in UNITS}
     www = os.path.join(ROOT, "www")
     expect |= {os.path.join("usr/local/share/campipe/www", p)
@@ -158,7 +160,7 @@ def test_install_tree(dest, tmp):
     files = {p for p in tree(dest) if not os.path.isdir(os.path.join(dest, p))}
     print("installed:\n  " + "\n  ".join(sorted(files)))
     assert files == expect
-    for d in DAEMONS:
+    for d in DAEMONS + ["passwd"]:
         mode = os.stat(os.path.join(dest, "usr/local/bin/campipe-" + d)).st_mode
         assert stat.S_IMODE(mode) == 0o755
     for u in UNITS:

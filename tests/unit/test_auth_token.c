@@ -8,6 +8,7 @@
 #include <openssl/hmac.h>
 
 #include "auth_token.h"
+#include "doc_test.h"
 #include "test.h"
 
 /* Key 00 01 .. 1f; the token below was computed independently. */
@@ -52,6 +53,19 @@ test_issue_exact(void)
 	    sizeof(cause)), -1);
 	CHECK_EQ(auth_token_issue(key, "a", -1, tok, sizeof(tok), cause,
 	    sizeof(cause)), -1);
+}
+
+/* docs/auth.md's example token is the one issued above. */
+static void
+test_doc_example(void)
+{
+	char	 doc[512];
+
+	CHECK(doc_block("docs/auth.md", "Example, with the key", doc,
+	    sizeof(doc)) > 0);
+	CHECK(strlen(doc) == sizeof(alice) &&
+	    strncmp(doc, alice, sizeof(alice) - 1) == 0 &&
+	    doc[sizeof(alice) - 1] == '\n');
 }
 
 /* The longest user and expiry fit and verify. */
@@ -272,6 +286,7 @@ main(void)
 	for (i = 0; i < sizeof(key); i++)
 		key[i] = i;
 	RUN(test_issue_exact);
+	RUN(test_doc_example);
 	RUN(test_issue_longest);
 	RUN(test_expired);
 	RUN(test_wrong_key);

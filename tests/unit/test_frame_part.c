@@ -111,6 +111,77 @@ test_parse_bad(void)
 	}
 }
 
+/* The reader's rules of docs/frames.md, each with its exact line. */
+static void
+test_parse_rules(void)
+{
+	static const struct {
+		const char	*in;
+		int		 want;
+		const char	*cause;
+		size_t		 len;
+		uint64_t	 seq;
+	} cases[] = {
+		/* Bare LF line ends, and spaces or tabs after the boundary. */
+		{ "--campipe\nContent-Length: 3\n\n", 1, "", 3, 0 },
+		{ "\n\r\n--campipe \t\r\nContent-Length: 3\r\n\r\n", 1, "", 3, 0 },
+		/* Content-Type and the X- fields are optional, any case. */
+		{ "--campipe\r\nCONTENT-LENGTH:3\r\nx-frame-seq:\t9\t\r\n\r\n",
+		    1, "", 3, 9 },
+		{ "--campipe\r\nContent-Type: text/plain\r\n"
+		    "Content-Length: 3\r\n\r\n", 1, "", 3, 0 },
+		{ "--campipe\r\nX-Frame-Seq: 18446744073709551615\r\n"
+		    "Content-Length: 3\r\n\r\n", 1, "", 3, UINT64_MAX },
+		/* Refused. */
+		{ "--campipe--\r\n\r\n", -1,
+		    "expected boundary line \"--campipe\"", 0, 0 },
+		{ "--campipex\r\nContent-Length: 3\r\n\r\n", -1,
+		    "expected boundary line \"--campipe\"", 0, 0 },
+		{ "--CAMPIPE\r\nContent-Length: 3\r\n\r\n", -1,
+		    "expected boundary line \"--campipe\"", 0, 0 },
+		{ "--campipe\r\nContent-Length: 0\r\n\r\n", -1,
+		    "bad or oversized Content-Length (limit 100)", 0, 0 },
+		{ "--campipe\r\nContent-Length: +3\r\n\r\n", -1,
+		    "bad or oversized Content-Length (limit 100)", 0, 0 },
+		{ "--campipe\r\nContent-Length: 3\r\ncontent-length: 3\r\n"
+		    "\r\n", -1, "repeated content-length", 0, 0 },
+		{ "--campipe\r\nContent-Length: 3\r\nX-Frame-Seq: 1\r\n"
+		    "X-Frame-Seq: 2\r\n\r\n", -1, "repeated X-Frame-Seq", 0, 0 },
+		{ "--campipe\r\nContent-Length: 3\r\nX-Timestamp: 1\r\n"
+		    "X-Timestamp: 1\r\n\r\n", -1, "repeated X-Timestamp", 0, 0 },
+		{ "--campipe\r\nContent-Length : 3\r\n\r\n", -1,
+		    "bad header name", 0, 0 },
+		{ "--campipe\r\n: 3\r\nContent-Length: 3\r\n\r\n", -1,
+		    "bad header name", 0, 0 },
+		{ "--campipe\r\nContent-Length: 3\r\n X-Folded: y\r\n\r\n", -1,
+		    "bad header name", 0, 0 },
+		{ "--campipe\r\nX-Frame-Seq: 18446744073709551616\r\n\r\n", -1,
+		    "bad X-Frame-Seq", 0, 0 },
+		{ "--campipe\r\nX-Timestamp: 5.\r\n\r\n", -1,
+		    "bad X-Timestamp", 0, 0 },
+		{ "--campipe\r\nX-Seq: 1\r\n\r\n", -1,
+		    "part without Content-Length", 0, 0 },
+		{ "--campipe\r\nContent-Length: 3\r\nno colon\r\n\r\n", -1,
+		    "header line without colon", 0, 0 },
+	};
+	struct frame_part_info	 in;
+	char			 cause[128];
+	size_t			 i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cause[0] = '\0';
+		n = strlen(cases[i].in);
+		if (frame_part_parse((const unsigned char *)cases[i].in, n, 100,
+		    &in, cause, sizeof(cause)) != cases[i].want ||
+		    strcmp(cause, cases[i].cause) != 0 ||
+		    (cases[i].want == 1 && (in.hdr_len != n ||
+		    in.jpeg_len != cases[i].len || in.seq != cases[i].seq))) {
+			fprintf(stderr, "case %zu: cause '%s'\n", i, cause);
+			CHECK(!"rule");
+		}
+	}
+}
+
 /* A header longer than the limit is an error, not a wait. */
 static void
 test_parse_overlong(void)
@@ -123,6 +194,44 @@ test_parse_overlong(void)
 	memset(buf + n, 'a', sizeof(buf) - n);
 	CHECK_EQ(frame_part_parse((unsigned char *)buf, sizeof(buf), 100, &in,
 	    cause, sizeof(cause)), -1);
+}
+
+/*
+ * The limit counts from the boundary line: 64 blank-line bytes before it
+ * and a header that never ends is an error once 1024 bytes of it are in,
+ * not a wait for more (which would let the input grow without bound).
+ */
+static void
+test_parse_overlong_after_blank(void)
+{
+	char			 buf[64 + FRAME_PART_HEADER_MAX], cause[128];
+	struct frame_part_info	 in;
+	size_t			 n;
+
+	memset(buf, '\n', 64);
+	n = 64 + snprintf(buf + 64, sizeof(buf) - 64, "--campipe\r\nX-Pad: ");
+	memset(buf + n, 'a', sizeof(buf) - n);
+	CHECK_EQ(frame_part_parse((unsigned char *)buf, sizeof(buf) - 1, 100,
+	    &in, cause, sizeof(cause)), 0);
+	CHECK_EQ(frame_part_parse((unsigned char *)buf, sizeof(buf), 100, &in,
+	    cause, sizeof(cause)), -1);
+	CHECK(strcmp(cause, "part header over 1024 bytes") == 0);
+	/* Exactly 1024 bytes with its empty line is accepted. */
+	n = 64 + snprintf(buf + 64, sizeof(buf) - 64,
+	    "--campipe\r\nContent-Length: 5\r\nX-Pad: ");
+	memset(buf + n, 'a', sizeof(buf) - n - 4);
+	memcpy(buf + sizeof(buf) - 4, "\r\n\r\n", 4);
+	CHECK_EQ(frame_part_parse((unsigned char *)buf, sizeof(buf), 100, &in,
+	    cause, sizeof(cause)), 1);
+	CHECK_EQ(in.hdr_len, sizeof(buf));
+	CHECK_EQ(in.jpeg_len, 5);
+	/* 65 blank-line bytes are too many. */
+	memset(buf, '\r', 65);
+	CHECK_EQ(frame_part_parse((unsigned char *)buf, 65, 100, &in, cause,
+	    sizeof(cause)), -1);
+	CHECK(strcmp(cause, "over 64 bytes of blank lines") == 0);
+	CHECK_EQ(frame_part_parse((unsigned char *)buf, 64, 100, &in, cause,
+	    sizeof(cause)), 0);
 }
 
 /* A frame built from a JPEG is a whole part that parses back. */
@@ -179,7 +288,9 @@ main(void)
 	RUN(test_parse_prefixes);
 	RUN(test_parse_lenient);
 	RUN(test_parse_bad);
+	RUN(test_parse_rules);
 	RUN(test_parse_overlong);
+	RUN(test_parse_overlong_after_blank);
 	RUN(test_frame_from_jpeg);
 	return (TEST_DONE("frame_part"));
 }

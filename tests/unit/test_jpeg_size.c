@@ -1,5 +1,5 @@
 /* test_jpeg_size.c: frame size from the SOF segment, with exact bytes. */
-#include "httpd/jpeg_size.h"
+#include "jpeg_size.h"
 #include "test.h"
 
 /* SOI, APP0 (JFIF, 16 bytes), COM, SOF0 640x480, then SOS. */

@@ -135,8 +135,56 @@ test_bad_input(void)
 	CHECK(x != NULL);
 	CHECK_EQ(jpeg_xform_apply(x, junk, sizeof(junk), &out, cause,
 	    sizeof(cause)), -1);
-	CHECK(strstr(cause, "cannot transform") != NULL);
+	CHECK(strstr(cause, "SOF") != NULL);
 	jpeg_xform_free(x);
+}
+
+/*
+ * 86 bytes that declare 8208x63345 (SOF0 height F771, width 2010), one
+ * component, one Huffman table and a scan: refused before tjTransform
+ * would allocate gigabytes of coefficients.
+ */
+static const unsigned char huge[86] = {
+	0xff, 0xd8,
+	0xff, 0xc0, 0x00, 0x0b, 0x08, 0xf7, 0x71, 0x20, 0x10, 0x01,
+	0x01, 0x11, 0x00,
+	0xff, 0xc4, 0x00, 0x14, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0xd9,
+};
+
+/* Declared dimensions are checked against the budget first. */
+static void
+test_budget(void)
+{
+	const unsigned char	*out;
+	struct jpeg_xform	*x;
+	unsigned long		 len;
+	unsigned char		*jpeg = make(&len);
+	char			 cause[128];
+
+	x = jpeg_xform_new(0, 0, 90, cause, sizeof(cause));
+	CHECK(x != NULL && jpeg != NULL);
+	CHECK_EQ(jpeg_xform_apply(x, huge, sizeof(huge), &out, cause,
+	    sizeof(cause)), -1);
+	CHECK(strcmp(cause, "declares 8208x63345, over the budget of "
+	    "33554432 pixels") == 0);
+	/* The budget is inclusive, and lowering it refuses what fitted. */
+	jpeg_xform_set_max_pixels(x, W * H);
+	CHECK(jpeg_xform_apply(x, jpeg, len, &out, cause, sizeof(cause)) > 0);
+	jpeg_xform_set_max_pixels(x, W * H - 1);
+	CHECK_EQ(jpeg_xform_apply(x, jpeg, len, &out, cause, sizeof(cause)),
+	    -1);
+	CHECK(strcmp(cause, "declares 64x32, over the budget of 2047 "
+	    "pixels") == 0);
+	jpeg_xform_free(x);
+	tjFree(jpeg);
 }
 
 int
@@ -145,5 +193,6 @@ main(void)
 	RUN(test_ops);
 	RUN(test_apply);
 	RUN(test_bad_input);
+	RUN(test_budget);
 	return TEST_DONE("jpeg_xform");
 }

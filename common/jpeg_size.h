@@ -1,6 +1,6 @@
 /* jpeg_size.h: a JPEG's dimensions from its SOF segment.  No I/O. */
-#ifndef HTTPD_JPEG_SIZE_H
-#define HTTPD_JPEG_SIZE_H
+#ifndef CAMPIPE_JPEG_SIZE_H
+#define CAMPIPE_JPEG_SIZE_H
 
 #include <stddef.h>
 

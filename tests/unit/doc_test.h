@@ -1,0 +1,55 @@
+/*
+ * doc_test.h: examples in docs/ checked byte for byte: a test reads the
+ * fenced block that follows a marker sentence in a document, so the
+ * document and the code cannot drift apart.  Tests run from the top of the
+ * source tree (make unit).
+ */
+#ifndef CAMPIPE_DOC_TEST_H
+#define CAMPIPE_DOC_TEST_H
+
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * Copies into out the lines of the first ``` block after the first line of
+ * path containing marker, each ended by '\n'.  Returns the length, or -1
+ * (with a line on stderr) if the file, the marker or the block is missing
+ * or out is too small.
+ */
+static long
+doc_block(const char *path, const char *marker, char *out, size_t outsize)
+{
+	FILE	*f;
+	char	 line[512];
+	size_t	 n = 0, len;
+	int	 state = 0;	/* 0: marker, 1: fence, 2: block */
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "doc_block: cannot open %s (run from the "
+		    "source tree)\n", path);
+		return (-1);
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (state == 0 && strstr(line, marker) != NULL)
+			state = 1;
+		else if (state == 1 && strncmp(line, "```", 3) == 0)
+			state = 2;
+		else if (state == 2 && strncmp(line, "```", 3) == 0) {
+			fclose(f);
+			out[n] = '\0';
+			return ((long)n);
+		} else if (state == 2) {
+			len = strlen(line);
+			if (n + len + 1 > outsize)
+				break;
+			memcpy(out + n, line, len);
+			n += len;
+		}
+	}
+	fclose(f);
+	fprintf(stderr, "doc_block: no block after \"%s\" in %s\n", marker,
+	    path);
+	return (-1);
+}
+
+#endif

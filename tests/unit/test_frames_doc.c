@@ -1,0 +1,111 @@
+/* test_frames_doc.c: docs/frames.md's examples are what the code writes. */
+#include <ctype.h>
+#include <stdlib.h>
+
+#include "doc_test.h"
+#include "frame_part.h"
+#include "jpeg_com.h"
+#include "test.h"
+
+#define FRAMES_DOC	"docs/frames.md"
+
+/* The part header example, its "\r\n" spelled out, is frame_part_header's. */
+static void
+test_part_example(void)
+{
+	struct frame_part_info	 in;
+	struct timeval		 tv = { 1764057600, 123456 };
+	char			 doc[1024], want[1024], buf[256], cause[128];
+	char			*p, *q;
+	long			 n;
+	int			 len;
+
+	n = doc_block(FRAMES_DOC, "the part header is:", doc, sizeof(doc));
+	CHECK(n > 0);
+	if (n <= 0)
+		return;
+	/* Each line ends with the characters \r\n and a newline. */
+	for (p = doc, q = want; *p != '\0'; p++) {
+		if (strncmp(p, "\\r\\n\n", 5) == 0) {
+			*q++ = '\r';
+			*q++ = '\n';
+			p += 4;
+		} else
+			*q++ = *p;
+	}
+	*q = '\0';
+	len = frame_part_header(buf, sizeof(buf), 1234, 42, &tv);
+	CHECK_EQ(len, strlen(want));
+	CHECK(strcmp(buf, want) == 0);
+	CHECK_EQ(frame_part_parse((unsigned char *)want, strlen(want), 1 << 20,
+	    &in, cause, sizeof(cause)), 1);
+	CHECK_EQ(in.hdr_len, strlen(want));
+	CHECK_EQ(in.jpeg_len, 1234);
+	CHECK_EQ(in.seq, 42);
+	CHECK_EQ(in.ts.tv_sec, 1764057600);
+	CHECK_EQ(in.ts.tv_usec, 123456);
+}
+
+/*
+ * Reads the hex pairs at the start of each line, one space apart; two
+ * spaces or more begin the comment column.
+ */
+static size_t
+hex_bytes(const char *s, unsigned char *out, size_t outsize)
+{
+	size_t	 n = 0;
+
+	while (*s != '\0') {
+		while (isxdigit((unsigned char)s[0]) &&
+		    isxdigit((unsigned char)s[1]) &&
+		    (s[2] == ' ' || s[2] == '\n') && n < outsize) {
+			out[n++] = (unsigned char)strtoul((char[]){ s[0], s[1],
+			    '\0' }, NULL, 16);
+			s += 2;
+			if (s[0] != ' ' || s[1] == ' ')
+				break;
+			s++;
+		}
+		s += strcspn(s, "\n");	/* the comment column */
+		if (*s == '\n')
+			s++;
+	}
+	return (n);
+}
+
+/* The COM segment example is jpeg_com_insert's, and parses back. */
+static void
+test_com_example(void)
+{
+	static const unsigned char	 tiny[] = { 0xff, 0xd8, 0xff, 0xd9 };
+	struct timeval			 tv = { 1764057600, 123456 }, t2 = { 0, 0 };
+	unsigned char			 want[128], out[128];
+	char				 doc[1024];
+	uint64_t			 seq = 0;
+	size_t				 n;
+	long				 len;
+
+	if (doc_block(FRAMES_DOC, "in hex:", doc, sizeof(doc)) <= 0) {
+		CHECK(!"the COM example in " FRAMES_DOC);
+		return;
+	}
+	n = hex_bytes(doc, want, sizeof(want));
+	CHECK_EQ(n, 2 + 4 + 34);
+	len = jpeg_com_insert(out, sizeof(out), tiny, sizeof(tiny), 42, &tv);
+	CHECK_EQ(len, n + 2);
+	CHECK_MEM(out, want, n);
+	CHECK_MEM(out + n, "\xff\xd9", 2);
+	/* The documented bytes alone are enough for a reader. */
+	CHECK_EQ(jpeg_com_parse(want, n, &seq, &t2), 0);
+	CHECK_EQ(seq, 42);
+	CHECK_EQ(t2.tv_sec, 1764057600);
+	CHECK_EQ(t2.tv_usec, 123456);
+}
+
+int
+main(void)
+{
+	RUN(test_part_example);
+	RUN(test_com_example);
+	return (TEST_DONE("frames_doc"));
+}

@@ -1,0 +1,83 @@
+/*
+ * test_sendv.c: a frame written to a full socket: what the kernel took plus
+ * the rest handed to an evbuffer are exactly the bytes meant, the frame's
+ * part by reference.
+ */
+#include <sys/socket.h>
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+
+#include "frame.h"
+#include "sendv.h"
+#include "test.h"
+
+#define BIG	(1 << 20)
+
+/* Header + 1 MB frame + trailer into a socket that takes less. */
+static void
+test_partial_rest(void)
+{
+	struct timeval	 tv = { 0, 0 };
+	unsigned char	*buf = malloc(BIG), *got = malloc(BIG + 16);
+	struct evbuffer	*rest = evbuffer_new();
+	struct frame	*f;
+	struct iovec	 iov[3];
+	size_t		 cur = 0, have = 0, i;
+	ssize_t		 n, r;
+	int		 sv[2];
+
+	for (i = 0; i < BIG; i++)
+		buf[i] = (unsigned char)(i * 7);
+	f = frame_adopt(buf, BIG, 0, BIG, 1, &tv);
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	sendv_fit(sv[0], 65536, &cur);
+	CHECK_EQ(cur, 65536 + 8192);
+	sendv_fit(sv[0], 1000, &cur);		/* smaller: unchanged */
+	CHECK_EQ(cur, 65536 + 8192);
+	iov[0].iov_base = "HDR:";
+	iov[0].iov_len = 4;
+	iov[1].iov_base = f->buf;
+	iov[1].iov_len = f->len;
+	iov[2].iov_base = "\r\n";
+	iov[2].iov_len = 2;
+	n = sendv_write(sv[0], iov, 3);
+	CHECK(n > 4 && n < BIG);
+	CHECK_EQ(sendv_write(sv[0], iov, 3), 0);	/* full: not an error */
+	CHECK_EQ(sendv_rest(rest, iov, 3, n, f), 0);
+	CHECK_EQ(evbuffer_get_length(rest), BIG + 6 - n);
+	CHECK_EQ(f->refs, 2);			/* the rest holds the frame */
+	frame_unref(f);
+	while (have < (size_t)n) {
+		r = read(sv[1], got + have, n - have);
+		CHECK(r > 0);
+		if (r <= 0)
+			break;
+		have += r;
+	}
+	/* Draining the rest releases the frame. */
+	evbuffer_remove(rest, got + have, BIG + 16 - have);
+	CHECK_MEM(got, "HDR:", 4);
+	for (i = 0; i < BIG && got[4 + i] == (unsigned char)(i * 7); i++)
+		;
+	CHECK_EQ(i, BIG);
+	CHECK_MEM(got + 4 + BIG, "\r\n", 2);
+	evbuffer_free(rest);
+	CHECK_EQ(frame_count_alive(), 0);
+	close(sv[1]);
+	CHECK_EQ(sendv_write(sv[0], iov, 1), -1);	/* peer gone: EPIPE */
+	close(sv[0]);
+	free(got);
+}
+
+int
+main(void)
+{
+	RUN(test_partial_rest);
+	return (TEST_DONE("sendv"));
+}
