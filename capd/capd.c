@@ -199,13 +199,10 @@ capd_frame(const unsigned char *jpeg, size_t len, const struct timeval *ts,
 {
 	struct capd_sink	*sink = arg;
 	unsigned long long	 n = server_frames(sink->srv);
-	struct timeval		 now;
 
 	server_publish(sink->srv, jpeg, len, ts);
-	if (sink->ctl != NULL && server_frames(sink->srv) != n) {
-		gettimeofday(&now, NULL);
-		control_on_frame(sink->ctl, &now);
-	}
+	if (sink->ctl != NULL && server_frames(sink->srv) != n)
+		control_on_frame(sink->ctl);
 }
 
 /* Error callback from the source. */
@@ -359,8 +356,8 @@ main(int argc, char *argv[])
 			cconf.mode = strtoul(optarg, &end, 8);
 			if (errno || *end != '\0' || end == optarg ||
 			    cconf.mode > 0777)
-				fatalx("--control-mode: \"%s\" is not an octal "
-				    "mode", optarg);
+				log_usage("--control-mode: \"%s\" is not an "
+				    "octal mode", optarg);
 			break;
 		case 'G':
 			cconf.group = optarg;

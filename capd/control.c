@@ -24,6 +24,7 @@
 #include "control.h"
 #include "frame.h"
 #include "log.h"
+#include "mono.h"
 #include "server.h"
 #include "settings.h"
 #include "source.h"
@@ -38,7 +39,7 @@ struct control {
 	struct server		*srv;
 	struct source		*src;
 	struct camconf		*cc;
-	struct timeval		 started;
+	double			 started;	/* monotonic seconds */
 	double			 fps_t[CONTROL_FPS_SAMPLES];
 	unsigned long long	 fps_n;
 	int			 fd;
@@ -51,23 +52,20 @@ control_secs(const struct timeval *tv)
 	return (tv->tv_sec + tv->tv_usec / 1e6);
 }
 
-/* Each published frame's time. */
+/* Each published frame's time, monotonic. */
 void
-control_on_frame(struct control *ctl, const struct timeval *now)
+control_on_frame(struct control *ctl)
 {
-	ctl->fps_t[ctl->fps_n++ % CONTROL_FPS_SAMPLES] = control_secs(now);
+	ctl->fps_t[ctl->fps_n++ % CONTROL_FPS_SAMPLES] = mono_sec();
 }
 
 /* Frames per second over the recent samples. */
 double
 control_fps(const struct control *ctl)
 {
-	struct timeval	 now;
-	double		 t, first, last;
+	double		 t = mono_sec(), first, last;
 	unsigned long long i, n = 0;
 
-	gettimeofday(&now, NULL);
-	t = control_secs(&now);
 	if (ctl->fps_n < 2)
 		return (0);
 	last = ctl->fps_t[(ctl->fps_n - 1) % CONTROL_FPS_SAMPLES];
@@ -199,12 +197,10 @@ control_size(const struct control *ctl)
 static void
 control_status(struct control *ctl, struct evhttp_request *req)
 {
-	struct timeval	 now, d, when;
+	struct timeval	 when;
 	const char	*cause, *state, *err;
 	json_t		*o, *subs;
 
-	gettimeofday(&now, NULL);
-	timersub(&now, &ctl->started, &d);
 	state = control_state(ctl, &cause);
 	err = server_last_error(ctl->srv, &when);
 	subs = json_array();
@@ -218,7 +214,7 @@ control_status(struct control *ctl, struct evhttp_request *req)
 	    "dropped", (json_int_t)server_dropped(ctl->srv),
 	    "viewers", (json_int_t)control_viewers(subs),
 	    "subscribers", subs,
-	    "uptime", d.tv_sec + d.tv_usec / 1e6,
+	    "uptime", mono_sec() - ctl->started,
 	    "last_error", err != NULL ? json_string(err) : json_null(),
 	    "last_error_time", err != NULL ? json_real(control_secs(&when)) :
 	    json_null());
@@ -322,7 +318,7 @@ control_new(struct event_base *base, const struct control_conf *conf,
 	ctl->srv = srv;
 	ctl->src = src;
 	ctl->cc = cc;
-	gettimeofday(&ctl->started, NULL);
+	ctl->started = mono_sec();
 	if ((ctl->fd = server_listen(&lc, cause, causelen)) == -1) {
 		free(ctl);
 		return (NULL);

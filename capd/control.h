@@ -30,7 +30,7 @@ struct control	*control_new(struct event_base *base,
 /* Closes every connection and removes the socket file. */
 void		 control_free(struct control *ctl);
 /* Each published frame, for the measured frame rate. */
-void		 control_on_frame(struct control *ctl, const struct timeval *now);
+void		 control_on_frame(struct control *ctl);
 /* The measured frame rate over the last frames (0 if none lately). */
 double		 control_fps(const struct control *ctl);
 

@@ -25,6 +25,7 @@
 #include "server.h"
 #include "slot.h"
 #include "source.h"
+#include "timeval.h"
 
 #define SERVER_RETRY_MIN	500	/* ms between source start attempts */
 #define SERVER_RETRY_MAX	10000
@@ -76,7 +77,7 @@ server_source_error_note(struct server *srv, const char *cause)
 {
 	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
 	snprintf(srv->last_error, sizeof(srv->last_error), "%s", cause);
-	gettimeofday(&srv->last_error_at, NULL);
+	timeval_now(&srv->last_error_at);
 }
 
 /* Nobody is left and the source runs: it stops after --idle-stop. */

@@ -1,12 +1,12 @@
 /* camstat.c: capd's status as last seen, refreshed on demand. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <jansson.h>
 
 #include "camstat.h"
 #include "control_client.h"
+#include "mono.h"
 
 struct camstat {
 	struct event_base	*base;
@@ -15,16 +15,6 @@ struct camstat {
 	json_t			*doc;		/* last answer, or NULL */
 	double			 when;		/* of the last answer */
 };
-
-/* Monotonic seconds. */
-static double
-camstat_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
 
 struct camstat *
 camstat_new(struct event_base *base, const char *sock)
@@ -64,7 +54,7 @@ camstat_answer(int status, const char *body, size_t len, const char *cause,
 		json_decref(o);
 	else
 		cs->doc = o;
-	cs->when = camstat_now();
+	cs->when = mono_sec();
 }
 
 /* Asks capd unless the answer is fresh. */
@@ -72,7 +62,7 @@ void
 camstat_refresh(struct camstat *cs)
 {
 	if (cs->req != NULL || (cs->when > 0 &&
-	    camstat_now() - cs->when < CAMSTAT_FRESH))
+	    mono_sec() - cs->when < CAMSTAT_FRESH))
 		return;
 	cs->req = control_client_request(cs->base, cs->sock, "GET", "/status",
 	    NULL, 0, camstat_answer, cs);
@@ -82,7 +72,7 @@ camstat_refresh(struct camstat *cs)
 json_t *
 camstat_get(struct camstat *cs, double *age)
 {
-	*age = cs->doc != NULL ? camstat_now() - cs->when : 0;
+	*age = cs->doc != NULL ? mono_sec() - cs->when : 0;
 	return (cs->doc);
 }
 
