@@ -39,7 +39,7 @@ usage(FILE *f)
 "  --path PATH           the WebSocket's path (default /stream)\n"
 "  --frames PATH         capd's frame socket (default\n"
 "                        /run/campipe/frames.sock)\n"
-"  --control SOCKET      capd's control socket, for capd's status in /status\n"
+"  --control PATH        capd's control socket, for capd's status in /status\n"
 "                        (default: as capd's, control.sock beside\n"
 "                        frames.sock)\n"
 "  --allow-origin ORIGIN pages allowed to connect, e.g. https://cam.example;\n"
