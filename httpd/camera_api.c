@@ -102,7 +102,7 @@ camera_api_end(struct camera_call *c)
 	free(c);
 }
 
-/* Sends text as JSON with a status code. */
+/* Sends text as JSON with a status code, framed (HEAD: no body). */
 static void
 camera_api_send(struct evhttp_request *req, int code, const char *reason,
     const char *text, size_t len)
@@ -114,7 +114,7 @@ camera_api_send(struct evhttp_request *req, int code, const char *reason,
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	if (b != NULL)
 		evbuffer_add(b, text, len);
-	evhttp_send_reply(req, code, reason, b);
+	web_send(req, code, reason, b);
 	if (b != NULL)
 		evbuffer_free(b);
 }

@@ -230,7 +230,8 @@ web_on_request(struct evhttp_request *req, void *arg)
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
 	    !(cmd == EVHTTP_REQ_PATCH && path != NULL &&
 	    camera_api_patch_path(path))) {
-		evhttp_add_header(h, "Allow", "GET, HEAD");
+		evhttp_add_header(h, "Allow", path != NULL &&
+		    camera_api_patch_path(path) ? "PATCH" : "GET, HEAD");
 		web_reply_close(req, 405, "Method Not Allowed",
 		    "method not allowed");
 		return;

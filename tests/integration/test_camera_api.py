@@ -5,6 +5,7 @@ import asyncio
 import http.client
 import json
 import os
+import socket
 import threading
 
 import websockets
@@ -115,6 +116,44 @@ def test_cross_origin_and_forms_are_refused(daemons, tmp):
     code, _ = change(port, '{"quality":21}', origin=False)
     assert code == 200
     assert camera(port)["settings"]["quality"]["value"] == 21
+
+
+def raw(port, head, body=b""):
+    """Sends bytes as they are; the status line and the headers back."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(head + body)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    return data.split(b"\r\n\r\n")[0].decode("latin-1")
+
+
+def test_patch_passes_the_strict_head_and_host_rules(daemons, tmp):
+    port, _ = start(daemons, tmp)
+    auth = "Authorization: %s\r\n" % basic(GOOD)
+
+    def patch(host, framing, body):
+        return raw(port, ("PATCH /api/camera/settings HTTP/1.1\r\nHost: %s\r\n"
+                          "%sContent-Type: application/json\r\n%s\r\n"
+                          % (host, auth, framing)).encode(), body)
+
+    body = b'{"quality":44}'
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    head = patch("127.0.0.1:%d" % port, "Transfer-Encoding: chunked\r\n", chunked)
+    assert head.startswith("HTTP/1.1 400 "), head
+    head = patch("evil.example", "Content-Length: %d\r\n" % len(body), body)
+    assert head.startswith("HTTP/1.1 421 "), head
+    head = raw(port, ("POST /api/camera/settings HTTP/1.1\r\nHost: localhost\r\n"
+                      "%sContent-Length: 0\r\n\r\n" % auth).encode())
+    assert head.startswith("HTTP/1.1 405 ") and "\r\nAllow: PATCH\r\n" in head, head
+    assert camera(port)["settings"]["quality"]["value"] == 80
+    # Positive control: the same change framed by Content-Length, to a known Host.
+    head = patch("localhost:%d" % port, "Content-Length: %d\r\n" % len(body), body)
+    assert head.startswith("HTTP/1.1 200 "), head
+    assert camera(port)["settings"]["quality"]["value"] == 44
 
 
 def test_get_never_changes_anything(daemons, tmp):
