@@ -4,9 +4,10 @@
 // An admin moves the brightness slider: the live canvas brightens, and a
 // reload shows the saved value; a change made elsewhere appears; the camera
 // panel says "streaming" while only the live (wsd) view watches; a reader
-// sees no settings panel.  Exits 0
+// sees no settings panel; nothing breaks the Content-Security-Policy.  Exits 0
 // when every check holds; each failed check prints "FAIL ...".
 import { chromium } from 'playwright-core';
+import * as csp from './csp.mjs';
 
 const [base, admin, adminPass, reader, readerPass] = process.argv.slice(2);
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
@@ -62,12 +63,13 @@ async function brightnessWhere(page, cond, ms) {
 async function openViewer(browser, user, pass) {
 	const ctx = await browser.newContext({
 		httpCredentials: { username: user, password: pass } });
+	const violations = await csp.watch(ctx);
 	const page = await ctx.newPage();
 	page.on('pageerror', (e) => check(false, 'page error', e.message));
 	await page.goto(base);
 	await until(page, () => window.campipe && window.campipe.mode === 'live' &&
 	    window.campipe.frames >= 3, null, 20000, user + ': live frames on the canvas');
-	return [ctx, page];
+	return [ctx, page, violations];
 }
 
 async function main() {
@@ -76,7 +78,8 @@ async function main() {
 		headless: true, args: ARGS,
 	});
 	try {
-		const [ctx, page] = await openViewer(browser, admin, adminPass);
+		const [ctx, page, violations] = await openViewer(browser, admin,
+		    adminPass);
 		// Only the live view watches, through wsd: capd says streaming.
 		await until(page, () => document.getElementById('c-state').textContent ===
 		    'streaming', null, 15000, 'camera panel says streaming (live view only)');
@@ -132,6 +135,10 @@ async function main() {
 		    'the panel reflects a change made elsewhere');
 		await page.locator('#settings').screenshot({
 		    path: process.env.ARTIFACTS + '/viewer-settings.png' });
+		check(violations.length === 0, 'no Content-Security-Policy violation',
+		    violations.join('; '));
+		check(await csp.control(page, violations),
+		    'a violation made on purpose is seen (control)');
 		await ctx.close();
 
 		const [rctx, rpage] = await openViewer(browser, reader, readerPass);
