@@ -108,6 +108,20 @@ capd_number(const char *opt, const char *s, long long min, long long max)
 	return (v);
 }
 
+/* Parses a socket's octal permissions or exits 2. */
+static mode_t
+capd_mode(const char *opt, const char *s)
+{
+	unsigned long	 v;
+	char		*end;
+
+	errno = 0;
+	v = strtoul(s, &end, 8);
+	if (errno || *end != '\0' || end == s || v > 0777)
+		log_usage("%s: \"%s\" is not an octal mode", opt, s);
+	return ((mode_t)v);
+}
+
 /* Parses a size in bytes with an optional K or M suffix or exits 2. */
 static size_t
 capd_bytes(const char *opt, const char *s)
@@ -307,7 +321,7 @@ main(int argc, char *argv[])
 	const char		*state = NULL;
 	struct server		*srv;
 	struct source		*src;
-	char			 cause[512], *end, junk;
+	char			 cause[512], junk;
 	const char		*user = NULL;
 	int			 ch, verbose = 0, nctrls = 0, made_dir, made_cdir;
 	int			 list_controls = 0;
@@ -341,23 +355,13 @@ main(int argc, char *argv[])
 			vconf.path = optarg;
 			break;
 		case 'm':
-			errno = 0;
-			vconf.mode = strtoul(optarg, &end, 8);
-			if (errno || *end != '\0' || end == optarg ||
-			    vconf.mode > 0777)
-				log_usage("--socket-mode: \"%s\" is not an "
-				    "octal mode", optarg);
+			vconf.mode = capd_mode("--socket-mode", optarg);
 			break;
 		case 'C':
 			cconf.path = optarg;
 			break;
 		case 'O':
-			errno = 0;
-			cconf.mode = strtoul(optarg, &end, 8);
-			if (errno || *end != '\0' || end == optarg ||
-			    cconf.mode > 0777)
-				log_usage("--control-mode: \"%s\" is not an "
-				    "octal mode", optarg);
+			cconf.mode = capd_mode("--control-mode", optarg);
 			break;
 		case 'G':
 			cconf.group = optarg;

@@ -22,6 +22,7 @@
 
 #include "camconf.h"
 #include "control.h"
+#include "control_client.h"
 #include "frame.h"
 #include "log.h"
 #include "mono.h"
@@ -233,8 +234,7 @@ control_patch(struct control *ctl, struct evhttp_request *req)
 
 	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Content-Type");
-	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
-	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' ')) {
+	if (!control_client_json_type(ct)) {
 		control_error(req, 415, "Unsupported Media Type",
 		    "expected Content-Type: application/json");
 		return;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -212,4 +213,18 @@ control_client_path(const char *frames)
 		    dirname(dir), base);
 	}
 	return (path);
+}
+
+/*
+ * True if a Content-Type value is JSON: "application/json" in any case,
+ * then nothing or parameters after optional whitespace.
+ */
+int
+control_client_json_type(const char *ct)
+{
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0)
+		return (0);
+	for (ct += 16; *ct == ' ' || *ct == '\t'; ct++)
+		;
+	return (*ct == '\0' || *ct == ';');
 }

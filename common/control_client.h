@@ -38,6 +38,8 @@ struct control_client *control_client_request(struct event_base *base,
  * NAME.sock.
  */
 const char	*control_client_path(const char *frames);
+/* True if a request's Content-Type value (or NULL) is application/json. */
+int		 control_client_json_type(const char *ct);
 /* Abandons a request: its callback will not be called. */
 void		 control_client_cancel(struct control_client *cc);
 

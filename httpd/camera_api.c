@@ -309,8 +309,7 @@ camera_api_patch(struct web *w, struct evhttp_request *req, const char *query)
 	}
 	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Content-Type");
-	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
-	    (ct[16] != '\0' && ct[16] != ';')) {
+	if (!control_client_json_type(ct)) {
 		camera_api_error(req, 415, "Unsupported Media Type",
 		    "expected Content-Type: application/json");
 		return;
