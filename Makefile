@@ -230,7 +230,9 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files only: a cross build's sysroot (build-ARCH/sysroot) holds
+# directories such as etc/ld.so.conf.d.
+-include $(shell find $(BUILD) -path $(BUILD)/sysroot -prune -o -type f -name '*.d' -print 2>/dev/null)
 
 # The daemons under valgrind memcheck through the integration tests that
 # drive them (slow; not part of check).  Any error or definite leak fails.
