@@ -230,9 +230,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-# Dependency files only: a cross build's sysroot (build-ARCH/sysroot) holds
-# directories such as etc/ld.so.conf.d.
--include $(shell find $(BUILD) -path $(BUILD)/sysroot -prune -o -type f -name '*.d' -print 2>/dev/null)
+-include $(shell find $(BUILD) -path '$(BUILD)/sysroot' -prune -o -type f -name '*.d' -print 2>/dev/null)
 
 # The daemons under valgrind memcheck through the integration tests that
 # drive them (slow; not part of check).  Any error or definite leak fails.
