@@ -68,6 +68,14 @@ api_json_value(struct evbuffer *b, json_t *v)
 	free(s);
 }
 
+/* Appends ,"name": and that member of capd's status (null if missing). */
+static void
+api_capd_member(struct evbuffer *b, json_t *capd, const char *name)
+{
+	evbuffer_add_printf(b, ",\"%s\":", name);
+	api_json_value(b, json_object_get(capd, name));
+}
+
 /*
  * GET /api/status.  With capd's status (docs/control.md), the camera's
  * state, size, rate and viewers are capd's, by every route; without it,
@@ -88,18 +96,13 @@ api_status_with(struct web *w, struct evhttp_request *req, json_t *capd)
 	if (capd != NULL) {
 		evbuffer_add_printf(b, "{\"camera\":{\"state\":");
 		api_json_value(b, json_object_get(capd, "state"));
-		evbuffer_add_printf(b, ",\"cause\":");
-		api_json_value(b, json_object_get(capd, "cause"));
-		evbuffer_add_printf(b, ",\"source\":");
-		api_json_value(b, json_object_get(capd, "source"));
+		api_capd_member(b, capd, "cause");
+		api_capd_member(b, capd, "source");
 		evbuffer_add_printf(b, ",\"socket\":");
 		api_json_str(b, w->conf->frames);
-		evbuffer_add_printf(b, ",\"size\":");
-		api_json_value(b, json_object_get(capd, "size"));
-		evbuffer_add_printf(b, ",\"fps\":");
-		api_json_value(b, json_object_get(capd, "fps"));
-		evbuffer_add_printf(b, ",\"viewers\":");
-		api_json_value(b, json_object_get(capd, "viewers"));
+		api_capd_member(b, capd, "size");
+		api_capd_member(b, capd, "fps");
+		api_capd_member(b, capd, "viewers");
 		evbuffer_add_printf(b, ",\"frames\":%llu,\"seq\":%llu",
 		    (unsigned long long)fi.frames, (unsigned long long)fi.seq);
 		goto feed;
