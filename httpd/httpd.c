@@ -19,7 +19,9 @@
 #include "accept_pause.h"
 
 #include "auth.h"
+#include "camstat.h"
 #include "feed.h"
+#include "control_client.h"
 #include "listen_addr.h"
 #include "log.h"
 #include "mjpeg.h"
@@ -39,6 +41,8 @@
 static const struct option httpd_opts[] = {
 	{ "listen",		required_argument,	NULL, 'l' },
 	{ "frames",		required_argument,	NULL, 'f' },
+	{ "control",		required_argument,	NULL, 'c' },
+	{ "admin",		required_argument,	NULL, 'a' },
 	{ "www",		required_argument,	NULL, 'w' },
 	{ "max-clients",	required_argument,	NULL, 'm' },
 	{ "allow-origin",	required_argument,	NULL, 'o' },
@@ -85,6 +89,10 @@ httpd_usage(FILE *f)
     HTTPD_DEFAULT_LISTEN ")\n"
 "  --frames PATH          capd's frame socket (default "
     HTTPD_DEFAULT_FRAMES ")\n"
+"  --control PATH         capd's control socket (default: as capd's,\n"
+"                         control.sock beside frames.sock)\n"
+"  --admin USER           USER of --htpasswd may change camera settings\n"
+"                         (repeatable; without --htpasswd anyone may)\n"
 "  --www DIR              static files (default: www/ of the source tree)\n"
 "  --max-clients N        stream clients plus waiting stills (default 100)\n"
 "  --allow-origin ORIGIN  send Access-Control-Allow-Origin (default none)\n"
@@ -174,16 +182,31 @@ httpd_default_www(void)
 	return ("www");
 }
 
-/* The status line for systemctl status: the feed and the stream clients. */
+/* What the status line is made of. */
+struct httpd_status {
+	struct web		*w;
+	struct camstat		*cam;
+};
+
+/*
+ * The status line for systemctl status: the camera as capd says, then
+ * httpd's own stream clients; the feed's state if capd does not answer.
+ */
 static void
 httpd_status(char *buf, size_t len, void *arg)
 {
-	struct web		*w = arg;
+	struct httpd_status	*hs = arg;
+	struct web		*w = hs->w;
 	struct feed_info	 fi;
+	char			 cam[200];
 	int			 n = mjpeg_clients(w->mjpeg);
 
+	camstat_refresh(hs->cam);
 	feed_info(w->feed, &fi);
-	if (strcmp(fi.state, "streaming") == 0)
+	if (camstat_line(hs->cam, cam, sizeof(cam)) == 0)
+		snprintf(buf, len, "camera %s; %d MJPEG client%s", cam, n,
+		    n == 1 ? "" : "s");
+	else if (strcmp(fi.state, "streaming") == 0)
 		snprintf(buf, len, "streaming %.0f fps to %d MJPEG client%s",
 		    fi.fps, n, n == 1 ? "" : "s");
 	else if (strcmp(fi.state, "idle") != 0 && *fi.cause != '\0')
@@ -230,6 +253,7 @@ main(int argc, char **argv)
 	struct event	*sigterm, *sigint, *sighup;
 	struct web	*w;
 	struct notify	*notify;
+	struct httpd_status hs;
 	struct accept_pause *pause;
 	const char	*user = NULL;
 	char		 cause[512], ancestors[512] = "";
@@ -263,6 +287,15 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			conf.frames = optarg;
+			break;
+		case 'c':
+			conf.control = optarg;
+			break;
+		case 'a':
+			if (conf.nadmins == WEB_ADMINS_MAX)
+				log_usage("--admin: at most %d",
+				    WEB_ADMINS_MAX);
+			conf.admins[conf.nadmins++] = optarg;
 			break;
 		case 'w':
 			conf.www = optarg;
@@ -373,6 +406,11 @@ main(int argc, char **argv)
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
 	log_setverbose(verbose);
+	if (conf.nadmins > 0 && conf.htpasswd == NULL)
+		log_usage("--admin needs --htpasswd (without it anyone may "
+		    "change settings)");
+	if (conf.control == NULL)
+		conf.control = control_client_path(conf.frames);
 	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
 	    sizeof(cause))) == -1)
@@ -423,13 +461,17 @@ main(int argc, char **argv)
 	}
 	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
 
-	if ((notify = notify_new(base, httpd_status, w, cause,
+	hs.w = w;
+	if ((hs.cam = camstat_new(base, conf.control)) == NULL)
+		fatalx("out of memory");
+	if ((notify = notify_new(base, httpd_status, &hs, cause,
 	    sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 
 	event_base_dispatch(base);
 
 	notify_free(notify);
+	camstat_free(hs.cam);
 	web_free(w);
 	accept_pause_free(pause);
 	event_free(sigterm);

@@ -30,6 +30,7 @@
 #include "mono.h"
 #include "prom.h"
 #include "stills.h"
+#include "camera_api.h"
 #include "strict.h"
 #include "web.h"
 
@@ -47,7 +48,9 @@ static const struct web_route {
 	{ "/pi.jpg", "snapshot", stills_handle },
 	{ "/snapshot.jpg", NULL, stills_handle },
 	{ "/stream.mjpg", "stream", mjpeg_handle },
-	{ "/api/status", NULL, api_status },
+	{ "/api/status", NULL, camera_api_status },
+	{ "/api/camera", NULL, camera_api_get },
+	{ "/api/camera/settings", NULL, camera_api_patch },
 	{ "/api/config", NULL, api_config },
 	{ "/api/token", NULL, guard_token },
 	{ "/metrics", NULL, prom_handle },
@@ -223,8 +226,13 @@ web_on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	web_tune_connection(req);
-	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
-		evhttp_add_header(h, "Allow", "GET, HEAD");
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
+	    !(cmd == EVHTTP_REQ_PATCH && path != NULL &&
+	    camera_api_patch_path(path))) {
+		evhttp_add_header(h, "Allow", path != NULL &&
+		    camera_api_patch_path(path) ? "PATCH" : "GET, HEAD");
 		web_reply_close(req, 405, "Method Not Allowed",
 		    "method not allowed");
 		return;
@@ -234,8 +242,6 @@ web_on_request(struct evhttp_request *req, void *arg)
 	if (w->conf->allow_origin != NULL)
 		evhttp_add_header(h, "Access-Control-Allow-Origin",
 		    w->conf->allow_origin);
-	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
-	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
 	if (path == NULL || *path != '/') {
 		web_reply_text(req, 404, "Not Found", "not found");
 		return;

@@ -13,6 +13,7 @@
 #include "pending.h"
 
 #define WEB_LISTEN_MAX	8
+#define WEB_ADMINS_MAX	16
 #define WEB_NAMES_MAX	32
 
 struct event_base;
@@ -30,6 +31,9 @@ struct web_conf {
 	const char	*listen[WEB_LISTEN_MAX];
 	int		 nlisten;
 	const char	*frames;	/* capd's frame socket */
+	const char	*control;	/* capd's control socket */
+	const char	*admins[WEB_ADMINS_MAX];	/* --admin */
+	int		 nadmins;
 	const char	*www;		/* static file root */
 	int		 max_clients;	/* stream clients + waiting stills */
 	const char	*allow_origin;	/* CORS; NULL: none */

@@ -12,10 +12,13 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "accept_pause.h"
+#include "camstat.h"
 #include "client.h"
+#include "control_client.h"
 #include "frame.h"
 #include "frame_sub.h"
 #include "log.h"
@@ -49,6 +52,7 @@ struct relay {
 	struct connpool		*pool;		/* heads pending, shares */
 
 	struct frame_sub	*sub;
+	struct camstat		*cam;		/* capd's status */
 	struct auth		*auth;
 	struct frame		*b64_src;	/* frame last in base64 */
 	struct frame		*b64;		/* its base64 text */
@@ -56,6 +60,13 @@ struct relay {
 };
 
 static void	relay_unsubscribe(evutil_socket_t, short, void *);
+
+/* The viewers told to capd: open WebSockets. */
+static long
+relay_viewers(void *arg)
+{
+	return ((long)((struct relay *)arg)->nviewers);
+}
 
 /* A frame from capd: offered to every connection (only open ones take it). */
 static void
@@ -99,8 +110,14 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	r->ap = accept_pause_new(base, cause, causelen);
 	r->ev_unsub = evtimer_new(base, relay_unsubscribe, r);
 	r->pool = connpool_new(&conf->pool);
+	r->cam = camstat_new(base, r->conf.control != NULL ? r->conf.control :
+	    control_client_path(r->conf.frames));
+	if (r->sub != NULL) {
+		frame_sub_set_name(r->sub, "wsd");
+		frame_sub_set_viewers_cb(r->sub, relay_viewers, r);
+	}
 	if (r->sub == NULL || r->ap == NULL || r->ev_unsub == NULL ||
-	    r->pool == NULL) {
+	    r->pool == NULL || r->cam == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		relay_free(r);
 		return (NULL);
@@ -128,6 +145,7 @@ relay_free(struct relay *r)
 		client_free(c);
 	if (r->sub != NULL)
 		frame_sub_free(r->sub);
+	camstat_free(r->cam);
 	accept_pause_free(r->ap);
 	if (r->ev_unsub != NULL)
 		event_free(r->ev_unsub);
@@ -239,9 +257,13 @@ void
 relay_status_line(char *buf, size_t len, void *arg)
 {
 	struct relay	*r = arg;
+	char		 cam[200];
 
-	snprintf(buf, len, "%zu WebSocket client%s, capd link %s",
-	    r->nviewers, r->nviewers == 1 ? "" : "s",
+	camstat_refresh(r->cam);
+	if (camstat_line(r->cam, cam, sizeof(cam)) == -1)
+		snprintf(cam, sizeof(cam), "unknown");
+	snprintf(buf, len, "camera %s; %zu WebSocket client%s, capd link %s",
+	    cam, r->nviewers, r->nviewers == 1 ? "" : "s",
 	    frame_sub_state_name(frame_sub_state(r->sub)));
 }
 
@@ -375,11 +397,20 @@ relay_status(struct relay *r, struct evbuffer *out)
 	struct frame		*f = frame_sub_latest(r->sub);
 	struct relay_stats	 st = r->stats;
 	struct client		*c;
+	json_t			*cam;
+	char			*s = NULL;
+	double			 age;
 
 	TAILQ_FOREACH(c, &r->conns, entry)
 		relay_add_counts(&st, c);
 
-	evbuffer_add_printf(out, "{\"clients\":%zu,\"connections\":%zu,"
+	camstat_refresh(r->cam);
+	if ((cam = camstat_get(r->cam, &age)) != NULL)
+		s = json_dumps(cam, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	evbuffer_add_printf(out, "{\"camera\":%s,\"camera_age\":%.3f,",
+	    s != NULL ? s : "null", age);
+	free(s);
+	evbuffer_add_printf(out, "\"clients\":%zu,\"connections\":%zu,"
 	    "\"max_clients\":%zu,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
 	    "\"bytes_sent\":%llu,\"accepted\":%llu,\"upgraded\":%llu,"
 	    "\"refused\":%llu,\"dropped\":%llu,\"base64_encoded\":%llu,"

@@ -29,6 +29,7 @@ struct relay_conf {
 	size_t		 nlisten;
 	const char	*path;			/* the WebSocket's path */
 	const char	*frames;		/* capd's frame socket */
+	const char	*control;		/* capd's control socket, or NULL */
 	const char	*origins[RELAY_ORIGINS_MAX];
 	size_t		 norigins;
 	const struct http_host_names *names;	/* Host names answered */

@@ -25,6 +25,13 @@
 #define WSD_BACKLOG		512
 #define WSD_ADDR_FDS		8	/* sockets for one --listen name */
 
+/* Long options without a letter. */
+enum {
+	WSD_OPT_PER_ADDR = 256,		/* --max-clients-per-addr */
+	WSD_OPT_PENDING,		/* --max-pending */
+	WSD_OPT_PENDING_PER_ADDR	/* --max-pending-per-addr */
+};
+
 /* Prints the options. */
 static void
 usage(FILE *f)
@@ -39,6 +46,9 @@ usage(FILE *f)
 "  --path PATH           the WebSocket's path (default /stream)\n"
 "  --frames PATH         capd's frame socket (default\n"
 "                        /run/campipe/frames.sock)\n"
+"  --control PATH        capd's control socket, for capd's status in /status\n"
+"                        (default: as capd's, control.sock beside\n"
+"                        frames.sock)\n"
 "  --allow-origin ORIGIN pages allowed to connect, e.g. https://cam.example;\n"
 "                        repeatable; \"*\" for any (default: same host only)\n"
 "  --max-clients N       WebSocket clients at most, 503 beyond (default 100)\n"
@@ -149,11 +159,14 @@ main(int argc, char *argv[])
 		{ "listen",		required_argument,	NULL, 'l' },
 		{ "path",		required_argument,	NULL, 'p' },
 		{ "frames",		required_argument,	NULL, 'f' },
+		{ "control",		required_argument,	NULL, 'C' },
 		{ "allow-origin",	required_argument,	NULL, 'o' },
 		{ "max-clients",	required_argument,	NULL, 'n' },
-		{ "max-clients-per-addr", required_argument,	NULL, 'C' },
-		{ "max-pending",	required_argument,	NULL, 'q' },
-		{ "max-pending-per-addr", required_argument,	NULL, 'Q' },
+		{ "max-clients-per-addr", required_argument,	NULL,
+		    WSD_OPT_PER_ADDR },
+		{ "max-pending",	required_argument,	NULL, WSD_OPT_PENDING },
+		{ "max-pending-per-addr", required_argument,	NULL,
+		    WSD_OPT_PENDING_PER_ADDR },
 		{ "ping-interval",	required_argument,	NULL, 'i' },
 		{ "ping-timeout",	required_argument,	NULL, 't' },
 		{ "write-timeout",	required_argument,	NULL, 'w' },
@@ -214,6 +227,9 @@ main(int argc, char *argv[])
 		case 'f':
 			conf.frames = optarg;
 			break;
+		case 'C':
+			conf.control = optarg;
+			break;
 		case 'o':
 			if (conf.norigins == RELAY_ORIGINS_MAX)
 				log_usage("--allow-origin: at most %d",
@@ -224,15 +240,15 @@ main(int argc, char *argv[])
 			conf.max_clients = wsd_number("--max-clients", optarg,
 			    1, 100000);
 			break;
-		case 'C':
+		case WSD_OPT_PER_ADDR:
 			conf.pool.max_viewers_per_addr = wsd_number(
 			    "--max-clients-per-addr", optarg, 1, 100000);
 			break;
-		case 'q':
+		case WSD_OPT_PENDING:
 			conf.pool.max_pending = wsd_number("--max-pending",
 			    optarg, 1, 100000);
 			break;
-		case 'Q':
+		case WSD_OPT_PENDING_PER_ADDR:
 			conf.pool.max_pending_per_addr = wsd_number(
 			    "--max-pending-per-addr", optarg, 1, 100000);
 			break;
