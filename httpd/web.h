@@ -11,9 +11,11 @@
 #include <stdint.h>
 
 #include "admit.h"
+#include "pending.h"
 
 #define WEB_LISTEN_MAX	8
 #define WEB_PROXIES_MAX	8
+#define WEB_ADMINS_MAX	16
 #define WEB_NAMES_MAX	32
 
 struct event_base;
@@ -32,6 +34,9 @@ struct web_conf {
 	const char	*listen[WEB_LISTEN_MAX];
 	int		 nlisten;
 	const char	*frames;	/* capd's frame socket */
+	const char	*control;	/* capd's control socket */
+	const char	*admins[WEB_ADMINS_MAX];	/* --admin */
+	int		 nadmins;
 	const char	*www;		/* static file root */
 	int		 max_clients;	/* stream clients + waiting stills */
 	const char	*allow_origin;	/* CORS; NULL: none */
@@ -52,6 +57,7 @@ struct web_conf {
 	char		*server_names[WEB_NAMES_MAX];	/* --server-name */
 	size_t		 nserver_names;
 	const char	*frame_ancestors; /* CSP sources; NULL: 'self' */
+	struct pending_conf pending;	/* heads: --max-pending... */
 };
 
 /* Counters shown by /api/status and /metrics. */
@@ -80,6 +86,7 @@ struct web {
 	struct handoff		*handoff;	/* --ws-handoff, or NULL */
 	struct strict		*strict;	/* raw head checks */
 	struct browser		*browser;	/* Host, security headers */
+	struct pending		*pending;	/* connections in a head */
 	struct web_stats	 stats;
 	struct admit		 admit;		/* --max-clients */
 	double			 started;	/* monotonic seconds */
