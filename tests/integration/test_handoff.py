@@ -260,6 +260,10 @@ def test_stopped_wsd_never_blocks_httpd(site):
     assert read_reply(conns[0])[0] == 101
     for c in conns:
         c.close()
+    # Up to --max-clients viewers came out of the socket and the queue: a
+    # new one is served once wsd has seen them go.
+    wait_for(lambda: exchange(s.port, upgrade(s.port))[0] == 101,
+             what="an upgrade served after wsd runs again")
     assert asyncio.run(frames("ws://127.0.0.1:%d/stream" % s.port, 2))
 
 
