@@ -1,0 +1,99 @@
+/* camname.c: camera names, --camera NAME=PATH, and /cam/NAME/ URLs. */
+#include <stdio.h>
+#include <string.h>
+
+#include "camname.h"
+
+#define CAMNAME_PREFIX	"/cam/"
+
+/* True for a character allowed in a name. */
+static int
+camname_char(unsigned char ch)
+{
+	return ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_');
+}
+
+/* Checks the len bytes at s as a name; 0 or -1. */
+static int
+camname_check_len(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > CAMNAME_MAX)
+		return (-1);
+	for (i = 0; i < len; i++)
+		if (!camname_char((unsigned char)s[i]))
+			return (-1);
+	return (0);
+}
+
+/* Checks a name: 0, or -1 with a one-line cause. */
+int
+camname_check(const char *name, char *cause, size_t causelen)
+{
+	size_t	 len = strlen(name);
+
+	if (len == 0) {
+		snprintf(cause, causelen, "empty camera name");
+		return (-1);
+	}
+	if (len > CAMNAME_MAX) {
+		snprintf(cause, causelen, "camera name \"%.40s...\" is longer "
+		    "than %d characters", name, CAMNAME_MAX);
+		return (-1);
+	}
+	if (camname_check_len(name, len) == -1) {
+		snprintf(cause, causelen, "camera name \"%s\": only letters, "
+		    "digits, - and _ are allowed", name);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Splits "NAME=PATH": 0, or -1 with a one-line cause. */
+int
+camname_spec(const char *spec, char *name, const char **path, char *cause,
+    size_t causelen)
+{
+	const char	*eq = strchr(spec, '=');
+	size_t		 len;
+
+	if (eq == NULL || eq[1] == '\0') {
+		snprintf(cause, causelen, "\"%.64s\" is not NAME=PATH", spec);
+		return (-1);
+	}
+	len = (size_t)(eq - spec);
+	if (len > CAMNAME_MAX) {
+		snprintf(cause, causelen, "camera name \"%.*s...\" is longer "
+		    "than %d characters", CAMNAME_MAX, spec, CAMNAME_MAX);
+		return (-1);
+	}
+	memcpy(name, spec, len);
+	name[len] = '\0';
+	if (camname_check(name, cause, causelen) == -1)
+		return (-1);
+	*path = eq + 1;
+	return (0);
+}
+
+/* Splits "/cam/NAME/REST": 0, or -1 when it is not a camera's URL. */
+int
+camname_path(const char *path, char *name, const char **rest)
+{
+	const char	*s, *slash;
+	size_t		 len;
+
+	if (strncmp(path, CAMNAME_PREFIX, sizeof(CAMNAME_PREFIX) - 1) != 0)
+		return (-1);
+	s = path + sizeof(CAMNAME_PREFIX) - 1;
+	if ((slash = strchr(s, '/')) == NULL)
+		return (-1);
+	len = (size_t)(slash - s);
+	if (camname_check_len(s, len) == -1)
+		return (-1);
+	memcpy(name, s, len);
+	name[len] = '\0';
+	*rest = slash;
+	return (0);
+}
