@@ -1,5 +1,6 @@
 /* api.c: JSON endpoints for the pages and for tools. */
 #include <stdio.h>
+#include <string.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -7,6 +8,7 @@
 #include "frame.h"
 
 #include "api.h"
+#include "cam.h"
 #include "feed.h"
 #include "guard.h"
 #include "mjpeg.h"
@@ -60,14 +62,16 @@ api_status(struct web *w, struct evhttp_request *req, const char *query)
 		web_reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
-	feed_info(w->feed, &fi);
-	evbuffer_add_printf(b, "{\"camera\":{\"state\":");
+	feed_info(w->cam->feed, &fi);
+	evbuffer_add_printf(b, "{\"camera\":{\"name\":");
+	api_json_str(b, w->cam->name);
+	evbuffer_add_printf(b, ",\"state\":");
 	api_json_str(b, fi.state);
 	evbuffer_add_printf(b, ",\"cause\":");
 	api_json_str(b, fi.cause);
 	/* capd does not report its source yet: the socket says where. */
 	evbuffer_add_printf(b, ",\"source\":null,\"socket\":");
-	api_json_str(b, w->conf->frames);
+	api_json_str(b, w->cam->path);
 	if (fi.width > 0)
 		evbuffer_add_printf(b, ",\"size\":{\"width\":%d,\"height\":%d}",
 		    fi.width, fi.height);
@@ -87,7 +91,7 @@ api_status(struct web *w, struct evhttp_request *req, const char *query)
 	    (unsigned long long)fi.outages,
 	    (unsigned long long)fi.subscriptions);
 	evbuffer_add_printf(b, ",\"clients\":{\"stream\":%d,\"stills_waiting\":%d,"
-	    "\"max\":%d}", mjpeg_clients(w->mjpeg), stills_waiting(w->stills),
+	    "\"max\":%d}", web_streams(w), web_stills_waiting(w),
 	    w->conf->max_clients);
 	evbuffer_add_printf(b, ",\"stills\":{\"served\":%llu,\"failed\":%llu}",
 	    (unsigned long long)s->stills_served,
@@ -129,5 +133,58 @@ api_config(struct web *w, struct evhttp_request *req, const char *query)
 	    guard_enabled(w->guard) ? "true" : "false");
 	api_json_str(b, CAMPIPE_VERSION);
 	evbuffer_add_printf(b, "}\n");
+	api_send(req, b);
+}
+
+/* Appends one camera of /api/cameras. */
+static void
+api_camera(struct evbuffer *b, struct cam *c)
+{
+	struct feed_info	 fi;
+	const char		*state = cam_state(c, &fi);
+	int			 nstream = mjpeg_clients(c->mjpeg);
+
+	evbuffer_add_printf(b, "{\"name\":");
+	api_json_str(b, c->name);
+	evbuffer_add_printf(b, ",\"state\":");
+	api_json_str(b, state);
+	evbuffer_add_printf(b, ",\"online\":%s,\"subscribed\":%s,"
+	    "\"cause\":", strcmp(state, "offline") != 0 ? "true" : "false",
+	    fi.subscribed ? "true" : "false");
+	api_json_str(b, fi.cause);
+	if (fi.width > 0)
+		evbuffer_add_printf(b, ",\"size\":{\"width\":%d,"
+		    "\"height\":%d}", fi.width, fi.height);
+	else
+		evbuffer_add_printf(b, ",\"size\":null");
+	evbuffer_add_printf(b, ",\"fps\":%.2f,\"frames\":%llu,"
+	    "\"clients\":{\"stream\":%d,\"stills_waiting\":%d,\"max\":%d}",
+	    fi.fps, (unsigned long long)fi.frames, nstream,
+	    stills_waiting(c->stills), c->admit.max);
+	evbuffer_add_printf(b, ",\"still\":\"/cam/%s/pi.jpg\","
+	    "\"stream\":\"/cam/%s/stream.mjpg\",\"ws\":\"/cam/%s/stream\"}",
+	    c->name, c->name, c->name);
+}
+
+/* GET /api/cameras: every camera with its state, the default first named. */
+void
+api_cameras(struct web *w, struct evhttp_request *req, const char *query)
+{
+	struct evbuffer	*b;
+	int		 i;
+
+	if ((b = evbuffer_new()) == NULL) {
+		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		return;
+	}
+	evbuffer_add_printf(b, "{\"default\":");
+	api_json_str(b, w->cam->name);
+	evbuffer_add_printf(b, ",\"cameras\":[");
+	for (i = 0; i < w->ncams; i++) {
+		if (i > 0)
+			evbuffer_add(b, ",", 1);
+		api_camera(b, w->cams[i]);
+	}
+	evbuffer_add_printf(b, "]}\n");
 	api_send(req, b);
 }

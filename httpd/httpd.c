@@ -19,6 +19,8 @@
 #include "accept_pause.h"
 
 #include "auth.h"
+#include "cam.h"
+#include "camname.h"
 #include "feed.h"
 #include "listen_addr.h"
 #include "log.h"
@@ -39,6 +41,9 @@
 static const struct option httpd_opts[] = {
 	{ "listen",		required_argument,	NULL, 'l' },
 	{ "frames",		required_argument,	NULL, 'f' },
+	{ "camera",		required_argument,	NULL, 'c' },
+	{ "default-camera",	required_argument,	NULL, 'd' },
+	{ "max-camera-clients",	required_argument,	NULL, 'C' },
 	{ "www",		required_argument,	NULL, 'w' },
 	{ "max-clients",	required_argument,	NULL, 'm' },
 	{ "allow-origin",	required_argument,	NULL, 'o' },
@@ -80,8 +85,14 @@ httpd_usage(FILE *f)
     HTTPD_DEFAULT_LISTEN ")\n"
 "  --frames PATH          capd's frame socket (default "
     HTTPD_DEFAULT_FRAMES ")\n"
+"  --camera NAME=PATH     a camera named NAME whose capd publishes on PATH;\n"
+"                         repeatable, up to 16 (with it, --frames only if\n"
+"                         given adds the camera \"default\")\n"
+"  --default-camera NAME  the camera of /pi.jpg, /stream.mjpg ... (default:\n"
+"                         the first)\n"
 "  --www DIR              static files (default: www/ of the source tree)\n"
 "  --max-clients N        stream clients plus waiting stills (default 100)\n"
+"  --max-camera-clients N  the same for each camera (default: --max-clients)\n"
 "  --allow-origin ORIGIN  send Access-Control-Allow-Origin (default none)\n"
 "  --still-timeout SEC    503 when no frame comes in time (default 5)\n"
 "  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
@@ -156,22 +167,61 @@ httpd_default_www(void)
 	return ("www");
 }
 
-/* The status line for systemctl status: the feed and the stream clients. */
+/* The status line for systemctl status: the default camera, the clients. */
 static void
 httpd_status(char *buf, size_t len, void *arg)
 {
 	struct web		*w = arg;
 	struct feed_info	 fi;
-	int			 n = mjpeg_clients(w->mjpeg);
+	int			 n = web_streams(w);
+	char			 cams[32] = "";
 
-	feed_info(w->feed, &fi);
+	feed_info(w->cam->feed, &fi);
+	if (w->ncams > 1)
+		snprintf(cams, sizeof(cams), " (%d cameras)", w->ncams);
 	if (strcmp(fi.state, "streaming") == 0)
-		snprintf(buf, len, "streaming %.0f fps to %d MJPEG client%s",
-		    fi.fps, n, n == 1 ? "" : "s");
+		snprintf(buf, len, "streaming %.0f fps to %d MJPEG client%s%s",
+		    fi.fps, n, n == 1 ? "" : "s", cams);
 	else if (strcmp(fi.state, "idle") != 0 && *fi.cause != '\0')
-		snprintf(buf, len, "%s: %s", fi.state, fi.cause);
+		snprintf(buf, len, "%s: %s%s", fi.state, fi.cause, cams);
 	else
-		snprintf(buf, len, "%s", fi.state);
+		snprintf(buf, len, "%s%s", fi.state, cams);
+}
+
+/* Adds a camera from --camera (or --frames) or exits 2. */
+static void
+httpd_add_camera(struct web_conf *conf, const char *name, const char *path)
+{
+	int	 i;
+
+	if (conf->ncams == CAMNAME_CAMERAS)
+		log_usage("--camera: at most %d cameras", CAMNAME_CAMERAS);
+	for (i = 0; i < conf->ncams; i++)
+		if (strcmp(conf->cams[i].name, name) == 0)
+			log_usage("--camera: camera \"%s\" named twice", name);
+	conf->cams[conf->ncams].name = name;
+	conf->cams[conf->ncams++].path = path;
+}
+
+/* Sets up the cameras from the options or exits 2. */
+static void
+httpd_cameras(struct web_conf *conf, char specs[][CAMNAME_MAX + 1],
+    const char **paths, int nspecs, int frames_given, const char *deflt)
+{
+	int	 i;
+
+	if (nspecs == 0 || frames_given)
+		httpd_add_camera(conf, "default", conf->frames);
+	for (i = 0; i < nspecs; i++)
+		httpd_add_camera(conf, specs[i], paths[i]);
+	if (deflt == NULL)
+		return;
+	for (i = 0; i < conf->ncams; i++)
+		if (strcmp(conf->cams[i].name, deflt) == 0) {
+			conf->default_cam = i;
+			return;
+		}
+	log_usage("--default-camera: no camera named \"%s\"", deflt);
 }
 
 /* SIGTERM, SIGINT: leave the loop. */
@@ -212,8 +262,9 @@ main(int argc, char **argv)
 	struct web	*w;
 	struct notify	*notify;
 	struct accept_pause *pause;
-	const char	*user = NULL;
-	char		 cause[512];
+	const char	*user = NULL, *deflt = NULL, *paths[CAMNAME_CAMERAS];
+	char		 cause[512], names[CAMNAME_CAMERAS][CAMNAME_MAX + 1];
+	int		 nspecs = 0, frames_given = 0;
 	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
 
 	memset(&conf, 0, sizeof(conf));
@@ -240,6 +291,25 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			conf.frames = optarg;
+			frames_given = 1;
+			break;
+		case 'c':
+			if (nspecs == CAMNAME_CAMERAS)
+				log_usage("--camera: at most %d cameras",
+				    CAMNAME_CAMERAS);
+			if (camname_spec(optarg, names[nspecs], &paths[nspecs],
+			    cause, sizeof(cause)) == -1)
+				log_usage("--camera: %s", cause);
+			nspecs++;
+			break;
+		case 'd':
+			if (camname_check(optarg, cause, sizeof(cause)) == -1)
+				log_usage("--default-camera: %s", cause);
+			deflt = optarg;
+			break;
+		case 'C':
+			conf.max_camera_clients = httpd_number(
+			    "max-camera-clients", optarg, 1, 100000);
 			break;
 		case 'w':
 			conf.www = optarg;
@@ -316,6 +386,9 @@ main(int argc, char **argv)
 	if (optind < argc)
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
+	httpd_cameras(&conf, names, paths, nspecs, frames_given, deflt);
+	if (conf.max_camera_clients == 0)
+		conf.max_camera_clients = conf.max_clients;
 	log_setverbose(verbose);
 	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
@@ -364,7 +437,10 @@ main(int argc, char **argv)
 			    "anyone may watch: consider --htpasswd",
 			    conf.listen[i]);
 	}
-	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
+	for (i = 0; i < conf.ncams; i++)
+		log_info("camera %s: frames from %s%s", conf.cams[i].name,
+		    conf.cams[i].path, i == conf.default_cam ? " (default)" : "");
+	log_info("serving %s", w->wwwroot);
 
 	if ((notify = notify_new(base, httpd_status, w, cause,
 	    sizeof(cause))) == NULL)

@@ -10,22 +10,28 @@
 #include <stdint.h>
 
 #include "admit.h"
+#include "camname.h"
 
 #define WEB_LISTEN_MAX	8
 
 struct event_base;
 struct evhttp;
 struct evhttp_request;
-struct feed;
+struct cam;
 struct guard;
-struct stills;
-struct mjpeg;
 
 /* Command-line configuration; never changed at run time. */
 struct web_conf {
 	const char	*listen[WEB_LISTEN_MAX];
 	int		 nlisten;
 	const char	*frames;	/* capd's frame socket */
+	struct web_cam_conf {
+		const char	*name;
+		const char	*path;
+	}		 cams[CAMNAME_CAMERAS];	/* --camera, or --frames */
+	int		 ncams;
+	int		 default_cam;	/* index in cams */
+	int		 max_camera_clients; /* per camera */
 	const char	*www;		/* static file root */
 	int		 max_clients;	/* stream clients + waiting stills */
 	const char	*allow_origin;	/* CORS; NULL: none */
@@ -61,16 +67,16 @@ struct web {
 	struct event_base	*base;
 	struct evhttp		*http;
 	char			*wwwroot;	/* realpath of conf->www */
-	struct feed		*feed;
-	struct stills		*stills;
-	struct mjpeg		*mjpeg;
+	struct cam		*cams[CAMNAME_CAMERAS];
+	int			 ncams;
+	struct cam		*cam;		/* the default camera */
 	struct guard		*guard;
 	struct web_stats	 stats;
 	struct admit		 admit;		/* --max-clients */
 	double			 started;	/* monotonic seconds */
 };
 
-/* Creates the server: evhttp with its limits, the feed, no listener yet. */
+/* Creates the server: evhttp with its limits, the cameras, no listener. */
 struct web	*web_new(struct event_base *base, const struct web_conf *conf,
 		    char *cause, size_t causelen);
 /* Ends every client cleanly and frees everything. */
@@ -81,6 +87,11 @@ void		 web_reply_text(struct evhttp_request *req, int code,
 		    const char *reason, const char *text);
 /* From a close callback: frees req if libevent left it to us. */
 void		 web_release(struct evhttp_request *req);
+/* The camera named name, or NULL. */
+struct cam	*web_cam(const struct web *w, const char *name);
+/* Stream clients and waiting stills of every camera. */
+int		 web_streams(const struct web *w);
+int		 web_stills_waiting(const struct web *w);
 /* Seconds since start, monotonic. */
 double		 web_uptime(const struct web *w);
 
