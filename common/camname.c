@@ -97,3 +97,74 @@ camname_path(const char *path, char *name, const char **rest)
 	*rest = slash;
 	return (0);
 }
+
+/* Appends one camera unless its name is taken: 0, or -1 with a cause. */
+static int
+camname_append(struct camname_list *l, const char *name, const char *path,
+    char *cause, size_t causelen)
+{
+	int	 i;
+
+	if (l->n == CAMNAME_CAMERAS) {
+		snprintf(cause, causelen, "at most %d cameras",
+		    CAMNAME_CAMERAS);
+		return (-1);
+	}
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->cams[i].name, name) == 0) {
+			snprintf(cause, causelen, "camera \"%s\" named twice",
+			    name);
+			return (-1);
+		}
+	snprintf(l->cams[l->n].name, sizeof(l->cams[l->n].name), "%s", name);
+	l->cams[l->n++].path = path;
+	return (0);
+}
+
+/* Adds --camera's NAME=PATH. */
+int
+camname_add(struct camname_list *l, const char *spec, char *cause,
+    size_t causelen)
+{
+	char		 name[CAMNAME_MAX + 1];
+	const char	*path;
+
+	if (camname_spec(spec, name, &path, cause, causelen) == -1)
+		return (-1);
+	return (camname_append(l, name, path, cause, causelen));
+}
+
+/* Adds the camera "default" if it is meant. */
+int
+camname_finish(struct camname_list *l, const char *frames, int frames_given,
+    char *cause, size_t causelen)
+{
+	if (l->n == 0 || frames_given) {
+		if (camname_append(l, "default", frames, cause,
+		    causelen) == -1)
+			return (-1);
+		/* Given or implied, it comes first. */
+		memmove(&l->cams[1], &l->cams[0],
+		    (l->n - 1) * sizeof(l->cams[0]));
+		snprintf(l->cams[0].name, sizeof(l->cams[0].name), "default");
+		l->cams[0].path = frames;
+	}
+	l->deflt = 0;
+	return (0);
+}
+
+/* Makes the camera named name the default. */
+int
+camname_default(struct camname_list *l, const char *deflt, char *cause,
+    size_t causelen)
+{
+	int	 i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->cams[i].name, deflt) == 0) {
+			l->deflt = i;
+			return (0);
+		}
+	snprintf(cause, causelen, "no camera named \"%.40s\"", deflt);
+	return (-1);
+}

@@ -28,4 +28,29 @@ int		 camname_spec(const char *spec, char *name, const char **path,
  */
 int		 camname_path(const char *path, char *name, const char **rest);
 
+/* The cameras of a daemon, from --camera, --frames and --default-camera. */
+struct camname_list {
+	struct camname_cam {
+		char		 name[CAMNAME_MAX + 1];
+		const char	*path;
+	}		 cams[CAMNAME_CAMERAS];
+	int		 n;
+	int		 deflt;		/* index of the default camera */
+};
+
+/* Adds --camera's "NAME=PATH": 0, or -1 with a one-line cause (a bad or
+ * repeated name, too many cameras). */
+int		 camname_add(struct camname_list *l, const char *spec,
+		    char *cause, size_t causelen);
+/*
+ * Completes the list: the camera "default" on frames comes first when no
+ * --camera was given or when --frames was (frames_given).  0, or -1 with a
+ * one-line cause.
+ */
+int		 camname_finish(struct camname_list *l, const char *frames,
+		    int frames_given, char *cause, size_t causelen);
+/* Makes the camera named name the default: 0, or -1 with a cause. */
+int		 camname_default(struct camname_list *l, const char *name,
+		    char *cause, size_t causelen);
+
 #endif

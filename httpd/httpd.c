@@ -188,42 +188,6 @@ httpd_status(char *buf, size_t len, void *arg)
 		snprintf(buf, len, "%s%s", fi.state, cams);
 }
 
-/* Adds a camera from --camera (or --frames) or exits 2. */
-static void
-httpd_add_camera(struct web_conf *conf, const char *name, const char *path)
-{
-	int	 i;
-
-	if (conf->ncams == CAMNAME_CAMERAS)
-		log_usage("--camera: at most %d cameras", CAMNAME_CAMERAS);
-	for (i = 0; i < conf->ncams; i++)
-		if (strcmp(conf->cams[i].name, name) == 0)
-			log_usage("--camera: camera \"%s\" named twice", name);
-	conf->cams[conf->ncams].name = name;
-	conf->cams[conf->ncams++].path = path;
-}
-
-/* Sets up the cameras from the options or exits 2. */
-static void
-httpd_cameras(struct web_conf *conf, char specs[][CAMNAME_MAX + 1],
-    const char **paths, int nspecs, int frames_given, const char *deflt)
-{
-	int	 i;
-
-	if (nspecs == 0 || frames_given)
-		httpd_add_camera(conf, "default", conf->frames);
-	for (i = 0; i < nspecs; i++)
-		httpd_add_camera(conf, specs[i], paths[i]);
-	if (deflt == NULL)
-		return;
-	for (i = 0; i < conf->ncams; i++)
-		if (strcmp(conf->cams[i].name, deflt) == 0) {
-			conf->default_cam = i;
-			return;
-		}
-	log_usage("--default-camera: no camera named \"%s\"", deflt);
-}
-
 /* SIGTERM, SIGINT: leave the loop. */
 static void
 httpd_on_signal(evutil_socket_t sig, short ev, void *arg)
@@ -262,9 +226,9 @@ main(int argc, char **argv)
 	struct web	*w;
 	struct notify	*notify;
 	struct accept_pause *pause;
-	const char	*user = NULL, *deflt = NULL, *paths[CAMNAME_CAMERAS];
-	char		 cause[512], names[CAMNAME_CAMERAS][CAMNAME_MAX + 1];
-	int		 nspecs = 0, frames_given = 0;
+	const char	*user = NULL, *deflt = NULL;
+	char		 cause[512];
+	int		 frames_given = 0;
 	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
 
 	memset(&conf, 0, sizeof(conf));
@@ -294,13 +258,9 @@ main(int argc, char **argv)
 			frames_given = 1;
 			break;
 		case 'c':
-			if (nspecs == CAMNAME_CAMERAS)
-				log_usage("--camera: at most %d cameras",
-				    CAMNAME_CAMERAS);
-			if (camname_spec(optarg, names[nspecs], &paths[nspecs],
-			    cause, sizeof(cause)) == -1)
+			if (camname_add(&conf.cams, optarg, cause,
+			    sizeof(cause)) == -1)
 				log_usage("--camera: %s", cause);
-			nspecs++;
 			break;
 		case 'd':
 			if (camname_check(optarg, cause, sizeof(cause)) == -1)
@@ -386,7 +346,12 @@ main(int argc, char **argv)
 	if (optind < argc)
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
-	httpd_cameras(&conf, names, paths, nspecs, frames_given, deflt);
+	if (camname_finish(&conf.cams, conf.frames, frames_given, cause,
+	    sizeof(cause)) == -1)
+		log_usage("--camera: %s", cause);
+	if (deflt != NULL && camname_default(&conf.cams, deflt, cause,
+	    sizeof(cause)) == -1)
+		log_usage("--default-camera: %s", cause);
 	if (conf.max_camera_clients == 0)
 		conf.max_camera_clients = conf.max_clients;
 	log_setverbose(verbose);
@@ -437,9 +402,10 @@ main(int argc, char **argv)
 			    "anyone may watch: consider --htpasswd",
 			    conf.listen[i]);
 	}
-	for (i = 0; i < conf.ncams; i++)
-		log_info("camera %s: frames from %s%s", conf.cams[i].name,
-		    conf.cams[i].path, i == conf.default_cam ? " (default)" : "");
+	for (i = 0; i < conf.cams.n; i++)
+		log_info("camera %s: frames from %s%s", conf.cams.cams[i].name,
+		    conf.cams.cams[i].path, i == conf.cams.deflt ?
+		    " (default)" : "");
 	log_info("serving %s", w->wwwroot);
 
 	if ((notify = notify_new(base, httpd_status, w, cause,

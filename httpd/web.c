@@ -301,14 +301,15 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
-	for (w->ncams = 0; w->ncams < conf->ncams; w->ncams++) {
-		if ((w->cams[w->ncams] = cam_new(w, conf->cams[w->ncams].name,
-		    conf->cams[w->ncams].path)) == NULL) {
+	for (w->ncams = 0; w->ncams < conf->cams.n; w->ncams++) {
+		if ((w->cams[w->ncams] = cam_new(w,
+		    conf->cams.cams[w->ncams].name,
+		    conf->cams.cams[w->ncams].path)) == NULL) {
 			snprintf(cause, causelen, "out of memory");
 			goto fail;
 		}
 	}
-	w->cam = w->cams[conf->default_cam];
+	w->cam = w->cams[conf->cams.deflt];
 	if ((w->guard = guard_new(base, conf, web_resume, w, cause,
 	    causelen)) == NULL)
 		goto fail;

@@ -25,12 +25,7 @@ struct web_conf {
 	const char	*listen[WEB_LISTEN_MAX];
 	int		 nlisten;
 	const char	*frames;	/* capd's frame socket */
-	struct web_cam_conf {
-		const char	*name;
-		const char	*path;
-	}		 cams[CAMNAME_CAMERAS];	/* --camera, or --frames */
-	int		 ncams;
-	int		 default_cam;	/* index in cams */
+	struct camname_list cams;	/* --camera, --frames */
 	int		 max_camera_clients; /* per camera */
 	const char	*www;		/* static file root */
 	int		 max_clients;	/* stream clients + waiting stills */

@@ -76,11 +76,65 @@ test_path(void)
 	    &rest) == 0);
 }
 
+/* The list: --frames as "default", duplicates, limits, the default. */
+static void
+test_list(void)
+{
+	struct camname_list	 l;
+	char			 cause[128], spec[32];
+	int			 i;
+
+	memset(&l, 0, sizeof(l));
+	CHECK(camname_finish(&l, "/f.sock", 0, cause,
+	    sizeof(cause)) == 0);
+	CHECK(l.n == 1 && strcmp(l.cams[0].name, "default") == 0);
+	CHECK(strcmp(l.cams[0].path, "/f.sock") == 0 && l.deflt == 0);
+
+	memset(&l, 0, sizeof(l));
+	CHECK(camname_add(&l, "a=/a", cause, sizeof(cause)) == 0);
+	CHECK(camname_add(&l, "b=/b", cause, sizeof(cause)) == 0);
+	CHECK(camname_add(&l, "a=/c", cause, sizeof(cause)) == -1);
+	CHECK(strcmp(cause, "camera \"a\" named twice") == 0);
+	CHECK(camname_finish(&l, "/f", 0, cause, sizeof(cause)) == 0);
+	CHECK(camname_default(&l, "b", cause, sizeof(cause)) == 0);
+	CHECK(l.n == 2 && l.deflt == 1);
+	CHECK(strcmp(l.cams[0].name, "a") == 0 &&
+	    strcmp(l.cams[1].path, "/b") == 0);
+
+	memset(&l, 0, sizeof(l));
+	CHECK(camname_add(&l, "a=/a", cause, sizeof(cause)) == 0);
+	CHECK(camname_finish(&l, "/f", 1, cause, sizeof(cause)) == 0);
+	CHECK(l.n == 2 && strcmp(l.cams[0].name, "default") == 0);
+	CHECK(strcmp(l.cams[0].path, "/f") == 0);
+	CHECK(strcmp(l.cams[1].name, "a") == 0 &&
+	    strcmp(l.cams[1].path, "/a") == 0);
+
+	memset(&l, 0, sizeof(l));
+	CHECK(camname_add(&l, "default=/a", cause, sizeof(cause)) == 0);
+	CHECK(camname_finish(&l, "/f", 1, cause, sizeof(cause)) == -1);
+	CHECK(strcmp(cause, "camera \"default\" named twice") == 0);
+
+	memset(&l, 0, sizeof(l));
+	CHECK(camname_finish(&l, "/f", 0, cause, sizeof(cause)) == 0);
+	CHECK(camname_default(&l, "zz", cause, sizeof(cause)) == -1);
+	CHECK(strcmp(cause, "no camera named \"zz\"") == 0);
+
+	memset(&l, 0, sizeof(l));
+	for (i = 0; i < CAMNAME_CAMERAS; i++) {
+		snprintf(spec, sizeof(spec), "c%d=/x", i);
+		CHECK(camname_add(&l, spec, cause, sizeof(cause)) == 0);
+	}
+	CHECK(camname_add(&l, "more=/x", cause, sizeof(cause)) == -1);
+	CHECK(strcmp(cause, "at most 16 cameras") == 0);
+	CHECK(camname_finish(&l, "/f", 1, cause, sizeof(cause)) == -1);
+}
+
 int
 main(void)
 {
 	RUN(test_names);
 	RUN(test_spec);
 	RUN(test_path);
+	RUN(test_list);
 	return (TEST_DONE("camname"));
 }
