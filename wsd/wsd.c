@@ -12,6 +12,7 @@
 #include <event2/event.h>
 
 #include "auth.h"
+#include "camname.h"
 #include "listen_addr.h"
 #include "log.h"
 #include "notify.h"
@@ -38,9 +39,15 @@ usage(FILE *f)
 "  --path PATH           the WebSocket's path (default /stream)\n"
 "  --frames PATH         capd's frame socket (default\n"
 "                        /run/campipe/frames.sock)\n"
+"  --camera NAME=PATH    a camera named NAME whose capd publishes on PATH,\n"
+"                        its WebSocket at /cam/NAME/stream; repeatable, up\n"
+"                        to 16 (with it, --frames only if given adds the\n"
+"                        camera \"default\")\n"
+"  --default-camera NAME the camera at --path (default: the first)\n"
 "  --allow-origin ORIGIN pages allowed to connect, e.g. https://cam.example;\n"
 "                        repeatable; \"*\" for any (default: same host only)\n"
 "  --max-clients N       WebSocket clients at most, 503 beyond (default 100)\n"
+"  --max-camera-clients N  the same for each camera (default: --max-clients)\n"
 "  --ping-interval SEC   ping a client silent this long (default 20)\n"
 "  --ping-timeout SEC    drop it if no answer within this (default 10)\n"
 "  --write-timeout SEC   drop a client that reads nothing this long (30)\n"
@@ -140,6 +147,9 @@ main(int argc, char *argv[])
 		{ "listen",		required_argument,	NULL, 'l' },
 		{ "path",		required_argument,	NULL, 'p' },
 		{ "frames",		required_argument,	NULL, 'f' },
+		{ "camera",		required_argument,	NULL, 'c' },
+		{ "default-camera",	required_argument,	NULL, 'd' },
+		{ "max-camera-clients",	required_argument,	NULL, 'C' },
 		{ "allow-origin",	required_argument,	NULL, 'o' },
 		{ "max-clients",	required_argument,	NULL, 'n' },
 		{ "ping-interval",	required_argument,	NULL, 'i' },
@@ -169,10 +179,10 @@ main(int argc, char *argv[])
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct relay		*relay;
 	struct notify		*notify;
-	const char		*user = NULL;
+	const char		*user = NULL, *deflt = NULL;
 	char			 cause[512];
 	size_t			 i;
-	int			 ch, verbose = 0, fds[RELAY_LISTEN_MAX], nfds;
+	int			 ch, verbose = 0, frames_given = 0, fds[RELAY_LISTEN_MAX], nfds;
 
 	log_init("campipe-wsd", 0);
 	opterr = 0;
@@ -195,6 +205,21 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			conf.frames = optarg;
+			frames_given = 1;
+			break;
+		case 'c':
+			if (camname_add(&conf.cams, optarg, cause,
+			    sizeof(cause)) == -1)
+				log_usage("--camera: %s", cause);
+			break;
+		case 'd':
+			if (camname_check(optarg, cause, sizeof(cause)) == -1)
+				log_usage("--default-camera: %s", cause);
+			deflt = optarg;
+			break;
+		case 'C':
+			conf.max_camera_clients = wsd_number(
+			    "--max-camera-clients", optarg, 1, 100000);
 			break;
 		case 'o':
 			if (conf.norigins == RELAY_ORIGINS_MAX)
@@ -261,6 +286,14 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
+	if (camname_finish(&conf.cams, conf.frames, frames_given, cause,
+	    sizeof(cause)) == -1)
+		log_usage("--camera: %s", cause);
+	if (deflt != NULL && camname_default(&conf.cams, deflt, cause,
+	    sizeof(cause)) == -1)
+		log_usage("--default-camera: %s", cause);
+	if (conf.max_camera_clients == 0)
+		conf.max_camera_clients = conf.max_clients;
 	log_setverbose(verbose);
 	/* Sockets from systemd (campipe-wsd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, RELAY_LISTEN_MAX, cause,
@@ -302,7 +335,13 @@ main(int argc, char *argv[])
 			log_warnx("%s is reachable from other hosts and "
 			    "anyone may watch: consider --htpasswd",
 			    conf.listen[i]);
-	log_info("relaying frames from %s on %s", conf.frames, conf.path);
+	for (i = 0; i < (size_t)conf.cams.n; i++)
+		log_info("camera %s: frames from %s on /cam/%s/stream",
+		    conf.cams.cams[i].name, conf.cams.cams[i].path,
+		    conf.cams.cams[i].name);
+	/* The last line at start: the default camera's. */
+	log_info("relaying frames from %s on %s",
+	    conf.cams.cams[conf.cams.deflt].path, conf.path);
 
 	if ((notify = notify_new(base, relay_status_line, relay, cause,
 	    sizeof(cause))) == NULL)
