@@ -186,9 +186,10 @@ camera_status(const struct camera *cam, struct evbuffer *out)
 
 	/* Names are letters, digits, - and _: no escaping needed. */
 	evbuffer_add_printf(out, "{\"name\":\"%s\",\"state\":\"%s\","
-	    "\"clients\":%zu,\"max_clients\":%zu,\"frames\":%llu,"
+	    "\"offline\":%s,\"clients\":%zu,\"max_clients\":%zu,\"frames\":%llu,"
 	    "\"reconnects\":%llu,\"last_seq\":%llu,\"ws\":\"/cam/%s/stream\"}",
-	    cam->name, camera_state(cam), cam->nviewers, cam->max_viewers,
+	    cam->name, camera_state(cam),
+	    camera_offline(cam) ? "true" : "false", cam->nviewers, cam->max_viewers,
 	    frame_sub_frames(cam->sub), frame_sub_reconnects(cam->sub),
 	    f != NULL ? (unsigned long long)f->seq : 0ULL, cam->name);
 }

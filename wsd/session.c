@@ -255,12 +255,6 @@ session_open(struct client *c, const struct ws_handshake_result *res)
 		client_refuse(c, 503, "too many clients");
 		return;
 	}
-	/* A camera whose capd cannot be reached gets no new viewers. */
-	if (camera_offline(c->cam)) {
-		relay_leave(c->relay, c);
-		client_refuse(c, 503, "camera offline: capd unreachable");
-		return;
-	}
 	c->joined = 1;
 	c->state = CLIENT_OPEN;
 	c->params = res->params;
