@@ -52,8 +52,9 @@ api_send(struct evhttp_request *req, struct evbuffer *b)
 
 /* GET /api/status. */
 void
-api_status(struct web *w, struct evhttp_request *req, const char *query)
+api_status(struct cam *cam, struct evhttp_request *req, const char *query)
 {
+	struct web		*w = cam->w;
 	struct evbuffer		*b;
 	struct feed_info	 fi;
 	const struct web_stats	*s = &w->stats;
@@ -62,16 +63,16 @@ api_status(struct web *w, struct evhttp_request *req, const char *query)
 		web_reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
-	feed_info(w->cam->feed, &fi);
+	feed_info(cam->feed, &fi);
 	evbuffer_add_printf(b, "{\"camera\":{\"name\":");
-	api_json_str(b, w->cam->name);
+	api_json_str(b, cam->name);
 	evbuffer_add_printf(b, ",\"state\":");
 	api_json_str(b, fi.state);
 	evbuffer_add_printf(b, ",\"cause\":");
 	api_json_str(b, fi.cause);
 	/* capd does not report its source yet: the socket says where. */
 	evbuffer_add_printf(b, ",\"source\":null,\"socket\":");
-	api_json_str(b, w->cam->path);
+	api_json_str(b, cam->path);
 	if (fi.width > 0)
 		evbuffer_add_printf(b, ",\"size\":{\"width\":%d,\"height\":%d}",
 		    fi.width, fi.height);
@@ -115,21 +116,38 @@ api_status(struct web *w, struct evhttp_request *req, const char *query)
 	api_send(req, b);
 }
 
-/* GET /api/config. */
-void
-api_config(struct web *w, struct evhttp_request *req, const char *query)
+/* True when req came under /cam/NAME/. */
+static int
+api_camtree(struct evhttp_request *req)
 {
+	const char	*uri = evhttp_request_get_uri(req);
+
+	return (uri != NULL && strncmp(uri, "/cam/", 5) == 0);
+}
+
+/* GET /api/config: at /, today's URLs; under /cam/NAME/, the camera's. */
+void
+api_config(struct cam *cam, struct evhttp_request *req, const char *query)
+{
+	struct web	*w = cam->w;
 	struct evbuffer	*b;
+	char		 pre[CAMNAME_MAX + 8] = "";
 
 	if ((b = evbuffer_new()) == NULL) {
 		web_reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
+	if (api_camtree(req))
+		snprintf(pre, sizeof(pre), "/cam/%s", cam->name);
 	evbuffer_add_printf(b, "{\"ws\":{\"port\":%d,\"path\":",
 	    w->conf->ws_port);
-	api_json_str(b, w->conf->ws_path);
-	evbuffer_add_printf(b, "},\"stream\":\"/stream.mjpg\","
-	    "\"still\":\"/pi.jpg\",\"auth\":%s,\"version\":",
+	if (*pre != '\0')
+		evbuffer_add_printf(b, "\"%s/stream\"", pre);
+	else
+		api_json_str(b, w->conf->ws_path);
+	evbuffer_add_printf(b, "},\"stream\":\"%s/stream.mjpg\","
+	    "\"still\":\"%s/pi.jpg\",\"camera\":\"%s\",\"cameras\":%d,"
+	    "\"auth\":%s,\"version\":", pre, pre, cam->name, w->ncams,
 	    guard_enabled(w->guard) ? "true" : "false");
 	api_json_str(b, CAMPIPE_VERSION);
 	evbuffer_add_printf(b, "}\n");

@@ -2,17 +2,20 @@
 #ifndef HTTPD_API_H
 #define HTTPD_API_H
 
+struct cam;
 struct evhttp_request;
 struct web;
 
-/* Camera state, frames, clients, bytes, uptime, version. */
-void	api_status(struct web *w, struct evhttp_request *req,
+/* The camera's state and frames; the daemon's clients, bytes, uptime,
+ * version. */
+void	api_status(struct cam *cam, struct evhttp_request *req,
 	    const char *query);
 /* Every camera: name, state, clients, URLs. */
 void	api_cameras(struct web *w, struct evhttp_request *req,
 	    const char *query);
-/* What the viewer needs to find wsd: its port and path. */
-void	api_config(struct web *w, struct evhttp_request *req,
+/* What the viewer needs to find wsd (its port, the camera's path) and the
+ * camera's URLs. */
+void	api_config(struct cam *cam, struct evhttp_request *req,
 	    const char *query);
 
 #endif

@@ -38,7 +38,8 @@ typedef void	(*web_handler)(struct web *, struct evhttp_request *,
 typedef void	(*web_cam_handler)(struct cam *, struct evhttp_request *,
 		    const char *);
 
-/* A camera's routes (cfn) answer at / and under /cam/NAME/ too. */
+/* Every route answers at / and under /cam/NAME/ too, where a camera's
+ * routes (cfn) get that camera instead of the default. */
 static const struct web_route {
 	const char	*path;
 	const char	*action;	/* "/?action=..." (mjpg-streamer) */
@@ -48,16 +49,16 @@ static const struct web_route {
 	{ "/pi.jpg", "snapshot", NULL, stills_handle },
 	{ "/snapshot.jpg", NULL, NULL, stills_handle },
 	{ "/stream.mjpg", "stream", NULL, mjpeg_handle },
-	{ "/api/status", NULL, api_status, NULL },
+	{ "/api/status", NULL, NULL, api_status },
 	{ "/api/cameras", NULL, api_cameras, NULL },
-	{ "/api/config", NULL, api_config, NULL },
+	{ "/api/config", NULL, NULL, api_config },
 	{ "/api/token", NULL, guard_token, NULL },
 	{ "/metrics", NULL, prom_handle, NULL },
 };
 
 /* Where a request goes. */
 struct web_target {
-	const struct web_route	*r;	/* NULL: a file (or 404 under /cam/) */
+	const struct web_route	*r;	/* NULL: a file */
 	struct cam		*cam;	/* NULL: no such camera */
 	const char		*path;	/* the path within the camera's tree */
 };
@@ -157,20 +158,16 @@ web_route(struct web *w, const char *path, const char *query,
 	struct evkeyvalq	 q;
 	const char		*action;
 	char			 name[CAMNAME_MAX + 1];
-	int			 camtree = 0;
 	size_t			 i;
 
 	t->r = NULL;
 	t->cam = w->cam;
 	t->path = path;
-	if (camname_path(path, name, &t->path) == 0) {
-		camtree = 1;
-		if ((t->cam = web_cam(w, name)) == NULL)
-			return;
-	}
+	if (camname_path(path, name, &t->path) == 0 &&
+	    (t->cam = web_cam(w, name)) == NULL)
+		return;
 	for (i = 0; i < sizeof(web_routes) / sizeof(web_routes[0]); i++) {
-		if ((!camtree || web_routes[i].cfn != NULL) &&
-		    strcmp(t->path, web_routes[i].path) == 0) {
+		if (strcmp(t->path, web_routes[i].path) == 0) {
 			t->r = &web_routes[i];
 			return;
 		}
@@ -260,14 +257,12 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 		t.r->cfn(t.cam, req, query);
 	else if (t.r != NULL)
 		t.r->fn(w, req, query);
-	else if (t.path != path && strcmp(t.path, "/") == 0)
-		files_handle(w, req, "/index.html");	/* the camera's viewer */
-	else if (t.path != path)
-		web_reply_text(req, 404, "Not Found", "not found");
-	else if (strcmp(path, "/stream") == 0)
+	else if (strcmp(t.path, "/stream") == 0)
 		files_handle(w, req, "/stream.html");	/* the seed's URL */
+	else if (t.path != path && strcmp(t.path, "/") == 0)
+		files_handle(w, req, "/index.html");	/* a camera's viewer */
 	else
-		files_handle(w, req, path);
+		files_handle(w, req, t.path);
 }
 
 /* A request the guard held passed its check. */
