@@ -108,10 +108,10 @@ class Setup:
         specs = []
         for c in cams:
             specs += ["--camera", "%s=%s" % (c, self.paths[c])]
-        self.port = free_port()
+        self.port, self.wsport = free_port(), free_port()
         self.httpd = self.daemons("httpd", "--listen", "127.0.0.1:%d" % self.port,
-                                  "--www", WWW, *specs, *args, wait_tcp=self.port)
-        self.wsport = free_port()
+                                  "--www", WWW, "--ws-port", str(self.wsport),
+                                  *specs, *args, wait_tcp=self.port)
         self.wsd = self.daemons("wsd", "--listen", "127.0.0.1:%d" % self.wsport,
                                 *specs, *args, wait_log="relaying frames")
 
@@ -328,3 +328,23 @@ def test_bad_camera_names_are_one_line_errors(daemon, args, msg):
     assert r.returncode == 2, err
     assert err.count("\n") == 1 and msg in err, err
     assert err.startswith("campipe-%s: --" % daemon), err
+
+
+def test_camera_pages_have_no_inline_code():
+    """The grid page and the switcher work under a strict policy
+    (script-src 'self', style-src 'self'): no inline script, style, style
+    attribute or event handler attribute in their HTML, no style attribute
+    or inline handler set from their scripts."""
+    www = os.path.join(os.path.dirname(__file__), "..", "..", "www")
+    for page in ("grid.html", "index.html"):
+        with open(os.path.join(www, page)) as f:
+            html = f.read()
+        assert re.findall(r"<script\b[^>]*>", html), page
+        assert all("src=" in tag for tag in re.findall(r"<script\b[^>]*>", html)), page
+        assert "<style" not in html and not re.search(r"\sstyle=", html), page
+        assert not re.search(r"\son[a-z]+=", html), page
+    for js in ("grid.js", "cameras.js"):
+        with open(os.path.join(www, js)) as f:
+            code = f.read()
+        assert not re.search(r"setAttribute\(\s*['\"](style|on)", code), js
+        assert "innerHTML" not in code and "eval(" not in code, js
