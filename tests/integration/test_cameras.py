@@ -16,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import BUILD, binary, free_port, wait_for
 from test_httpd import WWW, HttpFrameReader, curl
-from test_wsd import http as ws_http, upgrade_request
+from test_wsd import http as ws_http, status as ws_status, upgrade_request
 from test_v4l2 import preload
 
 CAMS = ("pattern", "replay", "fake")
@@ -196,7 +196,7 @@ def test_each_cameras_urls_give_its_frames(setup):
             if s.name == "campipe_httpd_frames_received_total":
                 frames[s.labels["camera"]] = s.value
     assert set(frames) == set(CAMS) and all(v >= 1 for v in frames.values()), frames
-    st = json.loads(ws_http(setup.wsport, b"GET /status HTTP/1.1\r\nHost: x\r\n\r\n")[2])
+    st = ws_status(setup.wsport)
     assert st["default"] == "fake"
     assert [c["name"] for c in st["cameras"]] == list(CAMS)
     assert all(c["frames"] >= 2 for c in st["cameras"]), st["cameras"]
@@ -255,7 +255,7 @@ def test_camera_started_later_appears(setup):
     assert setup.cam_state("pattern")["state"] == "offline"
     code, _, _ = curl(setup.port, "/pi.jpg")
     assert code == 503
-    st = json.loads(ws_http(setup.wsport, b"GET /status HTTP/1.1\r\nHost: x\r\n\r\n")[2])
+    st = ws_status(setup.wsport)
     assert st["cameras"][0]["name"] == "pattern"
 
     # A viewer already waiting on the WebSocket gets frames once capd runs.
@@ -297,8 +297,7 @@ def test_only_watched_cameras_are_subscribed(setup):
                 identify(await asyncio.wait_for(ws.recv(), 20))
                 setup.notify["fake"].wait(lambda s: "to 1 subscriber" in s,
                                           "fake's capd streaming to wsd")
-                st = json.loads(ws_http(setup.wsport,
-                                        b"GET /status HTTP/1.1\r\nHost: x\r\n\r\n")[2])
+                st = ws_status(setup.wsport)
                 return {c["name"]: c["clients"] for c in st["cameras"]}
         assert asyncio.run(watch()) == {"pattern": 0, "replay": 0, "fake": 1}
         # The replay, never watched, never had a subscriber: its capd never
