@@ -14,6 +14,18 @@ camname_char(unsigned char ch)
 	    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_');
 }
 
+/* Copies at most 40 bytes of s for a message, control bytes as '?'. */
+static const char *
+camname_quote(const char *s, char *buf, size_t size)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0' && i < 40 && i + 1 < size; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	return (buf);
+}
+
 /* Checks the len bytes at s as a name; 0 or -1. */
 static int
 camname_check_len(const char *s, size_t len)
@@ -33,19 +45,22 @@ int
 camname_check(const char *name, char *cause, size_t causelen)
 {
 	size_t	 len = strlen(name);
+	char	 q[48];
 
 	if (len == 0) {
 		snprintf(cause, causelen, "empty camera name");
 		return (-1);
 	}
 	if (len > CAMNAME_MAX) {
-		snprintf(cause, causelen, "camera name \"%.40s...\" is longer "
-		    "than %d characters", name, CAMNAME_MAX);
+		snprintf(cause, causelen, "camera name \"%s...\" is longer "
+		    "than %d characters", camname_quote(name, q, sizeof(q)),
+		    CAMNAME_MAX);
 		return (-1);
 	}
 	if (camname_check_len(name, len) == -1) {
 		snprintf(cause, causelen, "camera name \"%s\": only letters, "
-		    "digits, - and _ are allowed", name);
+		    "digits, - and _ are allowed", camname_quote(name, q,
+		    sizeof(q)));
 		return (-1);
 	}
 	return (0);
@@ -58,15 +73,18 @@ camname_spec(const char *spec, char *name, const char **path, char *cause,
 {
 	const char	*eq = strchr(spec, '=');
 	size_t		 len;
+	char		 q[48];
 
 	if (eq == NULL || eq[1] == '\0') {
-		snprintf(cause, causelen, "\"%.64s\" is not NAME=PATH", spec);
+		snprintf(cause, causelen, "\"%s\" is not NAME=PATH",
+		    camname_quote(spec, q, sizeof(q)));
 		return (-1);
 	}
 	len = (size_t)(eq - spec);
 	if (len > CAMNAME_MAX) {
-		snprintf(cause, causelen, "camera name \"%.*s...\" is longer "
-		    "than %d characters", CAMNAME_MAX, spec, CAMNAME_MAX);
+		snprintf(cause, causelen, "camera name \"%.32s...\" is longer "
+		    "than %d characters", camname_quote(spec, q, sizeof(q)),
+		    CAMNAME_MAX);
 		return (-1);
 	}
 	memcpy(name, spec, len);
@@ -158,6 +176,7 @@ int
 camname_default(struct camname_list *l, const char *deflt, char *cause,
     size_t causelen)
 {
+	char	 q[48];
 	int	 i;
 
 	for (i = 0; i < l->n; i++)
@@ -165,6 +184,7 @@ camname_default(struct camname_list *l, const char *deflt, char *cause,
 			l->deflt = i;
 			return (0);
 		}
-	snprintf(cause, causelen, "no camera named \"%.40s\"", deflt);
+	snprintf(cause, causelen, "no camera named \"%s\"",
+	    camname_quote(deflt, q, sizeof(q)));
 	return (-1);
 }

@@ -23,7 +23,9 @@ test_names(void)
 	CHECK(camname_check("a/b", cause, sizeof(cause)) == -1);
 	CHECK(camname_check("..", cause, sizeof(cause)) == -1);
 	CHECK(camname_check("caf\xc3\xa9", cause, sizeof(cause)) == -1);
-	CHECK(strchr(cause, '\n') == NULL);
+	CHECK(camname_check("a\nb", cause, sizeof(cause)) == -1);
+	CHECK(strcmp(cause, "camera name \"a?b\": only letters, digits, - "
+	    "and _ are allowed") == 0);
 }
 
 /* NAME=PATH splits at the first '='; the path may hold more. */
@@ -42,6 +44,8 @@ test_spec(void)
 	CHECK(camname_spec("door", name, &path, cause, sizeof(cause)) == -1);
 	CHECK(strcmp(cause, "\"door\" is not NAME=PATH") == 0);
 	CHECK(camname_spec("door=", name, &path, cause, sizeof(cause)) == -1);
+	CHECK(camname_spec("\n", name, &path, cause, sizeof(cause)) == -1);
+	CHECK(strcmp(cause, "\"?\" is not NAME=PATH") == 0);
 	CHECK(camname_spec("=/x", name, &path, cause, sizeof(cause)) == -1);
 	CHECK(strcmp(cause, "empty camera name") == 0);
 	CHECK(camname_spec("d oor=/x", name, &path, cause, sizeof(cause)) ==
