@@ -300,18 +300,8 @@ mjpeg_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 		evhttp_send_reply(req, 200, "OK", NULL);
 		return;
 	}
-	/* A camera whose capd cannot be reached gets no new streams. */
-	feed_want(cam->feed);
-	if (feed_unreachable(cam->feed)) {
-		feed_unwant(cam->feed);
-		web_reply_text(req, 503, "Service Unavailable",
-		    "no stream: capd unreachable");
+	if (cam_admit(cam, req) == -1)
 		return;
-	}
-	if (cam_admit(cam, req) == -1) {
-		feed_unwant(cam->feed);
-		return;
-	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->ev = event_new(w->base, -1, 0, mjpeg_on_event, c)) == NULL ||
 	    (c->watch = evbuffer_add_cb(bufferevent_get_output(bev),
@@ -320,7 +310,6 @@ mjpeg_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 			event_free(c->ev);
 		free(c);
 		cam_release(cam);
-		feed_unwant(cam->feed);
 		web_reply_text(req, 500, "Internal Server Error",
 		    "out of memory");
 		return;
@@ -342,6 +331,7 @@ mjpeg_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	/* Only the write side times out: a viewer sends nothing. */
 	bufferevent_set_timeouts(bev, NULL, &wt);
 	bufferevent_setwatermark(bev, EV_READ, 0, MJPEG_READ_MAX);
+	feed_want(cam->feed);
 	if ((f = feed_fresh(cam->feed)) != NULL && c->slot.sent == 0 &&
 	    c->slot.pending == NULL)
 		mjpeg_after(c, slot_offer(&c->slot, f, mono_ns()));
