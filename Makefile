@@ -24,7 +24,7 @@ PREFIX		?= /usr/local
 CFLAGS		?= -O2 -g
 WARN		 = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS	+= -D_GNU_SOURCE -Icommon -I$(BUILD)
-LDLIBS		+= -levent -lturbojpeg -lssl -lcrypto -lcrypt -lm
+LDLIBS		+= -levent -ljansson -lturbojpeg -lssl -lcrypto -lcrypt -lm
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 ifeq ($(WITH_SYSTEMD),1)

@@ -4,12 +4,16 @@
 
 struct cam;
 struct evhttp_request;
+struct json_t;
 struct web;
 
 /* The camera's state and frames; the daemon's clients, bytes, uptime,
  * version. */
 void	api_status(struct cam *cam, struct evhttp_request *req,
 	    const char *query);
+/* The same, with capd's GET /status document (or NULL). */
+void	api_status_with(struct cam *cam, struct evhttp_request *req,
+	    struct json_t *capd);
 /* Every camera: name, state, clients, URLs. */
 void	api_cameras(struct web *w, struct evhttp_request *req,
 	    const char *query);

@@ -21,7 +21,9 @@
 #include "auth.h"
 #include "cam.h"
 #include "camname.h"
+#include "camstat.h"
 #include "feed.h"
+#include "control_client.h"
 #include "listen_addr.h"
 #include "log.h"
 #include "mjpeg.h"
@@ -41,15 +43,20 @@
 static const struct option httpd_opts[] = {
 	{ "listen",		required_argument,	NULL, 'l' },
 	{ "frames",		required_argument,	NULL, 'f' },
-	{ "camera",		required_argument,	NULL, 'c' },
+	{ "camera",		required_argument,	NULL, 'k' },
 	{ "default-camera",	required_argument,	NULL, 'd' },
 	{ "max-camera-clients",	required_argument,	NULL, 'C' },
+	{ "control",		required_argument,	NULL, 'c' },
+	{ "admin",		required_argument,	NULL, 'a' },
 	{ "www",		required_argument,	NULL, 'w' },
 	{ "max-clients",	required_argument,	NULL, 'm' },
 	{ "allow-origin",	required_argument,	NULL, 'o' },
 	{ "still-timeout",	required_argument,	NULL, 's' },
 	{ "stream-timeout",	required_argument,	NULL, 'S' },
 	{ "idle-timeout",	required_argument,	NULL, 'i' },
+	{ "head-timeout",	required_argument,	NULL, 'H' },
+	{ "max-pending",	required_argument,	NULL, 'q' },
+	{ "max-pending-per-addr", required_argument,	NULL, 'Q' },
 	{ "max-frame-size",	required_argument,	NULL, 'M' },
 	{ "ws-port",		required_argument,	NULL, 'p' },
 	{ "ws-path",		required_argument,	NULL, 'P' },
@@ -92,6 +99,10 @@ httpd_usage(FILE *f)
 "                         given adds the camera \"default\")\n"
 "  --default-camera NAME  the camera of /pi.jpg, /stream.mjpg ... (default:\n"
 "                         the first)\n"
+"  --control PATH         capd's control socket (default: as capd's,\n"
+"                         control.sock beside frames.sock)\n"
+"  --admin USER           USER of --htpasswd may change camera settings\n"
+"                         (repeatable; without --htpasswd anyone may)\n"
 "  --www DIR              static files (default: www/ of the source tree)\n"
 "  --max-clients N        stream clients plus waiting stills (default 100)\n"
 "  --max-camera-clients N  the same for each camera (default: --max-clients)\n"
@@ -99,6 +110,13 @@ httpd_usage(FILE *f)
 "  --still-timeout SEC    503 when no frame comes in time (default 5)\n"
 "  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
 "  --idle-timeout SEC     request and keep-alive timeout (default 15)\n"
+"  --head-timeout SEC     time to send a whole request head, counted from its\n"
+"                         first byte (default 10)\n"
+"  --max-pending N        connections still sending a request head or kept\n"
+"                         alive between requests; the oldest is closed for a\n"
+"                         newcomer (default 256)\n"
+"  --max-pending-per-addr N  of those, from one address (an IPv6 /64)\n"
+"                         (default 64)\n"
 "  --max-frame-size N     largest frame accepted from capd; K and M\n"
 "                         suffixes (default 8M)\n"
 "  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
@@ -175,19 +193,33 @@ httpd_default_www(void)
 	return ("www");
 }
 
-/* The status line for systemctl status: the default camera, the clients. */
+/* What the status line is made of. */
+struct httpd_status {
+	struct web		*w;
+	struct camstat		*cam;
+};
+
+/*
+ * The status line for systemctl status: the camera as capd says, then
+ * httpd's own stream clients; the feed's state if capd does not answer.
+ */
 static void
 httpd_status(char *buf, size_t len, void *arg)
 {
-	struct web		*w = arg;
+	struct httpd_status	*hs = arg;
+	struct web		*w = hs->w;
 	struct feed_info	 fi;
+	char			 cam[200], cams[32] = "";
 	int			 n = web_streams(w);
-	char			 cams[32] = "";
 
+	camstat_refresh(hs->cam);
 	feed_info(w->cam->feed, &fi);
 	if (w->ncams > 1)
 		snprintf(cams, sizeof(cams), " (%d cameras)", w->ncams);
-	if (strcmp(fi.state, "streaming") == 0)
+	if (camstat_line(hs->cam, cam, sizeof(cam)) == 0)
+		snprintf(buf, len, "camera %s; %d MJPEG client%s%s", cam, n,
+		    n == 1 ? "" : "s", cams);
+	else if (strcmp(fi.state, "streaming") == 0)
 		snprintf(buf, len, "streaming %.0f fps to %d MJPEG client%s%s",
 		    fi.fps, n, n == 1 ? "" : "s", cams);
 	else if (strcmp(fi.state, "idle") != 0 && *fi.cause != '\0')
@@ -229,10 +261,12 @@ main(int argc, char **argv)
 	struct web_conf	 conf;
 	struct listen_addr addrs[WEB_LISTEN_MAX];
 	size_t		 maxframe;
+	double		 secs;
 	struct event_base *base;
 	struct event	*sigterm, *sigint, *sighup;
 	struct web	*w;
 	struct notify	*notify;
+	struct httpd_status hs;
 	struct accept_pause *pause;
 	const char	*user = NULL, *deflt = NULL;
 	char		 cause[512], ancestors[512] = "";
@@ -245,6 +279,10 @@ main(int argc, char **argv)
 	conf.still_timeout = 5;
 	conf.stream_timeout = 20;
 	conf.idle_timeout = 15;
+	conf.pending.head_timeout.tv_sec = 10;
+	conf.pending.pool.max_pending = 256;
+	conf.pending.pool.max_pending_per_addr = 64;
+	conf.pending.pool.max_viewers_per_addr = 100000;	/* not used */
 	conf.max_frame = 8 << 20;
 	conf.ws_port = 8081;
 	conf.ws_path = "/stream";
@@ -265,7 +303,7 @@ main(int argc, char **argv)
 			conf.frames = optarg;
 			frames_given = 1;
 			break;
-		case 'c':
+		case 'k':
 			if (camname_add(&conf.cams, optarg, cause,
 			    sizeof(cause)) == -1)
 				log_usage("--camera: %s", cause);
@@ -278,6 +316,15 @@ main(int argc, char **argv)
 		case 'C':
 			conf.max_camera_clients = httpd_number(
 			    "max-camera-clients", optarg, 1, 100000);
+			break;
+		case 'c':
+			conf.control = optarg;
+			break;
+		case 'a':
+			if (conf.nadmins == WEB_ADMINS_MAX)
+				log_usage("--admin: at most %d",
+				    WEB_ADMINS_MAX);
+			conf.admins[conf.nadmins++] = optarg;
 			break;
 		case 'w':
 			conf.www = optarg;
@@ -300,6 +347,22 @@ main(int argc, char **argv)
 		case 'i':
 			conf.idle_timeout = httpd_number("idle-timeout",
 			    optarg, 1, 3600);
+			break;
+		case 'H':
+			if (opt_seconds("--head-timeout", optarg, 0.001, 3600,
+			    &secs, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			conf.pending.head_timeout.tv_sec = (time_t)secs;
+			conf.pending.head_timeout.tv_usec = (suseconds_t)
+			    ((secs - (time_t)secs) * 1e6);
+			break;
+		case 'q':
+			conf.pending.pool.max_pending = httpd_number(
+			    "max-pending", optarg, 1, 100000);
+			break;
+		case 'Q':
+			conf.pending.pool.max_pending_per_addr = httpd_number(
+			    "max-pending-per-addr", optarg, 1, 100000);
 			break;
 		case 'M':
 			if (opt_size("--max-frame-size", optarg, 1024,
@@ -380,6 +443,12 @@ main(int argc, char **argv)
 	if (conf.max_camera_clients == 0)
 		conf.max_camera_clients = conf.max_clients;
 	log_setverbose(verbose);
+	if (conf.nadmins > 0 && conf.htpasswd == NULL)
+		log_usage("--admin needs --htpasswd (without it anyone may "
+		    "change settings)");
+	if (conf.control == NULL)
+		conf.control = control_client_path(
+		    conf.cams.cams[conf.cams.deflt].path);
 	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
 	    sizeof(cause))) == -1)
@@ -410,6 +479,7 @@ main(int argc, char **argv)
 	if ((pause = accept_pause_new(base, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	evhttp_foreach_bound_socket(w->http, httpd_pause_listener, pause);
+	pending_set_accept_pause(w->pending, pause);
 	if (user != NULL && privdrop_user(user, NULL, cause,
 	    sizeof(cause)) == -1)
 		fatalx("--user: %s", cause);
@@ -433,13 +503,17 @@ main(int argc, char **argv)
 		    " (default)" : "");
 	log_info("serving %s", w->wwwroot);
 
-	if ((notify = notify_new(base, httpd_status, w, cause,
+	hs.w = w;
+	if ((hs.cam = camstat_new(base, conf.control)) == NULL)
+		fatalx("out of memory");
+	if ((notify = notify_new(base, httpd_status, &hs, cause,
 	    sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 
 	event_base_dispatch(base);
 
 	notify_free(notify);
+	camstat_free(hs.cam);
 	web_free(w);
 	accept_pause_free(pause);
 	event_free(sigterm);

@@ -30,6 +30,7 @@
 #include "mono.h"
 #include "prom.h"
 #include "stills.h"
+#include "camera_api.h"
 #include "strict.h"
 #include "web.h"
 
@@ -52,8 +53,11 @@ static const struct web_route {
 	{ "/pi.jpg", "snapshot", NULL, stills_handle },
 	{ "/snapshot.jpg", NULL, NULL, stills_handle },
 	{ "/stream.mjpg", "stream", NULL, mjpeg_handle },
-	{ "/api/status", NULL, NULL, api_status },
+	/* With capd's status at /, the camera's own under /cam/NAME/. */
+	{ "/api/status", NULL, camera_api_status, api_status },
 	{ "/api/cameras", NULL, api_cameras, NULL },
+	{ "/api/camera", NULL, camera_api_get, NULL },
+	{ "/api/camera/settings", NULL, camera_api_patch, NULL },
 	{ "/api/config", NULL, NULL, api_config },
 	{ "/api/token", NULL, guard_token, NULL },
 	{ "/metrics", NULL, prom_handle, NULL },
@@ -272,13 +276,19 @@ web_on_request(struct evhttp_request *req, void *arg)
 	const char			*path, *query;
 
 	w->stats.requests++;
+	pending_done(w->pending, req);
 	if (strict_refused(w->strict, req)) {
 		web_reply_close(req, 400, "Bad Request", "bad request head");
 		return;
 	}
 	web_tune_connection(req);
-	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
-		evhttp_add_header(h, "Allow", "GET, HEAD");
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
+	    !(cmd == EVHTTP_REQ_PATCH && path != NULL &&
+	    camera_api_patch_path(path))) {
+		evhttp_add_header(h, "Allow", path != NULL &&
+		    camera_api_patch_path(path) ? "PATCH" : "GET, HEAD");
 		web_reply_close(req, 405, "Method Not Allowed",
 		    "method not allowed");
 		return;
@@ -288,8 +298,6 @@ web_on_request(struct evhttp_request *req, void *arg)
 	if (w->conf->allow_origin != NULL)
 		evhttp_add_header(h, "Access-Control-Allow-Origin",
 		    w->conf->allow_origin);
-	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
-	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
 	if (path == NULL || *path != '/') {
 		web_reply_text(req, 404, "Not Found", "not found");
 		return;
@@ -313,7 +321,8 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 	web_route(w, path, query, &t);
 	if (t.cam == NULL)
 		web_reply_text(req, 404, "Not Found", "no such camera");
-	else if (t.r != NULL && t.r->cfn != NULL) {
+	else if (t.r != NULL && t.r->cfn != NULL &&
+	    (t.r->fn == NULL || t.path != path)) {
 		/* A stream to HEAD: the headers GET gets, chunked in 1.1. */
 		if (t.r->cfn == mjpeg_handle && req->minor >= 1 &&
 		    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
@@ -378,6 +387,10 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
+	/* Makes each connection's bufferevent through strict's. */
+	if ((w->pending = pending_new(base, w->http, &conf->pending,
+	    strict_bev, w->strict, cause, causelen)) == NULL)
+		goto fail;
 	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
 	evhttp_set_timeout(w->http, conf->idle_timeout);
@@ -407,6 +420,7 @@ web_free(struct web *w)
 	guard_free(w->guard);
 	if (w->http != NULL)
 		evhttp_free(w->http);
+	pending_free(w->pending);	/* after the connections closed */
 	strict_free(w->strict);
 	browser_free(w->browser);
 	free(w->wwwroot);

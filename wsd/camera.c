@@ -44,6 +44,13 @@ camera_sub_state(enum frame_sub_state st, const char *cause, void *arg)
 		    frame_sub_state_name(st));
 }
 
+/* The viewers told to capd: this camera's open WebSockets. */
+static long
+camera_viewers(void *arg)
+{
+	return ((long)((struct camera *)arg)->nviewers);
+}
+
 /* Nobody watches: lets capd stop the camera and forgets the base64 cache. */
 static void
 camera_unsubscribe(evutil_socket_t fd, short what, void *arg)
@@ -78,6 +85,8 @@ camera_new(struct event_base *base, const char *name, const char *path,
 		camera_free(cam);
 		return (NULL);
 	}
+	frame_sub_set_name(cam->sub, "wsd");
+	frame_sub_set_viewers_cb(cam->sub, camera_viewers, cam);
 	return (cam);
 }
 
@@ -96,18 +105,22 @@ camera_free(struct camera *cam)
 	free(cam);
 }
 
-/* Counts a viewer in; the first starts the link. */
+/* True when the camera has all the viewers it may. */
 int
+camera_full(const struct camera *cam)
+{
+	return (cam->nviewers >= cam->max_viewers);
+}
+
+/* Counts a viewer in; the first starts the link. */
+void
 camera_join(struct camera *cam, struct client *c)
 {
-	if (cam->nviewers >= cam->max_viewers)
-		return (-1);
 	TAILQ_INSERT_TAIL(&cam->viewers, c, cam_entry);
 	if (cam->nviewers++ == 0) {
 		evtimer_del(cam->ev_unsub);
 		frame_sub_start(cam->sub);
 	}
-	return (0);
 }
 
 /*

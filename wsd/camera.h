@@ -34,9 +34,11 @@ struct camera {
 struct camera	*camera_new(struct event_base *base, const char *name,
 		    const char *path, size_t max_frame, size_t max_viewers);
 void		 camera_free(struct camera *cam);
-/* A viewer's WebSocket opened: -1 when the camera has too many.  The first
- * starts the link. */
-int		 camera_join(struct camera *cam, struct client *c);
+/* True when the camera has --max-camera-clients viewers. */
+int		 camera_full(const struct camera *cam);
+/* A viewer's WebSocket opened (the camera is not full); the first starts
+ * the link. */
+void		 camera_join(struct camera *cam, struct client *c);
 /* A viewer leaves; after the last the link stops (from the loop). */
 void		 camera_leave(struct camera *cam, struct client *c);
 /* The latest frame while capd streams, or NULL. */

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,13 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include <jansson.h>
+
 #include "accept_pause.h"
 #include "camera.h"
+#include "camstat.h"
 #include "client.h"
+#include "control_client.h"
 #include "frame.h"
 #include "frame_sub.h"
 #include "log.h"
@@ -29,6 +34,7 @@ struct relay_stats {
 	unsigned long long	 upgraded;	/* WebSocket sessions opened */
 	unsigned long long	 refused;	/* handshakes refused */
 	unsigned long long	 dropped;	/* dropped on timeouts */
+	unsigned long long	 evicted;	/* pending, closed for others */
 	unsigned long long	 base64_encoded;	/* frames encoded */
 };
 
@@ -42,11 +48,12 @@ struct relay {
 	struct clients		 conns;		/* every connection */
 	size_t			 nconns;
 	size_t			 nviewers;	/* open WebSockets */
-	int			 full;		/* refusing: logged once */
+	struct connpool		*pool;		/* heads pending, shares */
 
 	struct camera		*cams[CAMNAME_CAMERAS];
 	int			 ncams;
-	struct camera		*cam;		/* the default camera */
+	struct camera		*deflt;		/* the default camera */
+	struct camstat		*cam;		/* capd's status (default's) */
 	struct auth		*auth;
 	struct relay_stats	 stats;		/* of connections gone */
 };
@@ -75,8 +82,13 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 			return (NULL);
 		}
 	}
-	r->cam = r->cams[conf->cams.deflt];
-	if ((r->ap = accept_pause_new(base, cause, causelen)) == NULL) {
+	r->deflt = r->cams[conf->cams.deflt];
+	r->ap = accept_pause_new(base, cause, causelen);
+	r->pool = connpool_new(&conf->pool);
+	r->cam = camstat_new(base, r->conf.control != NULL ? r->conf.control :
+	    control_client_path(r->deflt->path));
+	if (r->ap == NULL || r->pool == NULL || r->cam == NULL) {
+		snprintf(cause, causelen, "out of memory");
 		relay_free(r);
 		return (NULL);
 	}
@@ -104,8 +116,10 @@ relay_free(struct relay *r)
 		client_free(c);
 	for (k = 0; k < r->ncams; k++)
 		camera_free(r->cams[k]);
+	camstat_free(r->cam);
 	accept_pause_free(r->ap);
 	auth_free(r->auth);
+	connpool_free(r->pool);
 	free(r);
 }
 
@@ -135,6 +149,36 @@ relay_auth(struct relay *r)
 	return (r->auth);
 }
 
+/*
+ * A new connection, accepted or handed over with its head already read:
+ * into the list and the pool of pending heads.  Room is made by closing
+ * the oldest pending connection of its address when that address holds
+ * its share, else the oldest of all when the pool is full; viewers are
+ * never closed for a newcomer.
+ */
+int
+relay_admit(struct relay *r, struct client *c)
+{
+	static struct log_rate	 lr = LOG_RATE_INIT("evicted connections");
+	struct connpool_entry	*e;
+	struct client		*v;
+
+	TAILQ_INSERT_TAIL(&r->conns, c, entry);
+	r->nconns++;
+	while ((e = connpool_victim(r->pool, &c->pool)) != NULL) {
+		v = (struct client *)((char *)e - offsetof(struct client, pool));
+		log_rate_info(&lr, "%s: closed, still without a request head, "
+		    "to make room for %s", v->addr, c->addr);
+		r->stats.evicted++;
+		client_free(v);
+	}
+	if (connpool_pend(r->pool, &c->pool) == -1) {
+		client_free(c);
+		return (-1);
+	}
+	return (0);
+}
+
 /* A new connection. */
 static void
 relay_accept(struct evconnlistener *l, evutil_socket_t fd,
@@ -144,19 +188,10 @@ relay_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct client	*c;
 
 	r->stats.accepted++;
-	if (r->nconns >= r->conf.max_conns) {
-		if (!r->full)
-			log_warnx("%zu connections: refusing more", r->nconns);
-		r->full = 1;
-		r->stats.refused++;
-		evutil_closesocket(fd);
-		return;
-	}
-	r->full = 0;
+	accept_pause_accepted(r->ap);
 	if ((c = client_new(r, fd, sa, salen)) == NULL)
 		return;
-	TAILQ_INSERT_TAIL(&r->conns, c, entry);
-	r->nconns++;
+	relay_admit(r, c);
 }
 
 /* Accepts on a socket already listening (from systemd or wsd.c). */
@@ -189,14 +224,18 @@ void
 relay_status_line(char *buf, size_t len, void *arg)
 {
 	struct relay	*r = arg;
+	char		 cam[200];
 
 	char		 cams[32] = "";
 
 	if (r->ncams > 1)
 		snprintf(cams, sizeof(cams), " (%d cameras)", r->ncams);
-	snprintf(buf, len, "%zu WebSocket client%s, capd link %s%s",
-	    r->nviewers, r->nviewers == 1 ? "" : "s", camera_state(r->cam),
-	    cams);
+	camstat_refresh(r->cam);
+	if (camstat_line(r->cam, cam, sizeof(cam)) == -1)
+		snprintf(cam, sizeof(cam), "unknown");
+	snprintf(buf, len, "camera %s; %zu WebSocket client%s, capd link %s%s",
+	    cam, r->nviewers, r->nviewers == 1 ? "" : "s",
+	    camera_state(r->deflt), cams);
 }
 
 /* The event loop. */
@@ -234,6 +273,7 @@ relay_remove(struct relay *r, struct client *c)
 	relay_add_counts(&r->stats, c);
 	TAILQ_REMOVE(&r->conns, c, entry);
 	r->nconns--;
+	connpool_remove(r->pool, &c->pool);
 }
 
 /* The camera of a WebSocket path, or NULL. */
@@ -245,7 +285,7 @@ relay_camera(struct relay *r, const char *path)
 	int		 i;
 
 	if (strcmp(path, r->conf.path) == 0)
-		return (r->cam);
+		return (r->deflt);
 	if (camname_path(path, name, &rest) == -1 ||
 	    strcmp(rest, "/stream") != 0)
 		return (NULL);
@@ -255,13 +295,19 @@ relay_camera(struct relay *r, const char *path)
 	return (NULL);
 }
 
-/* Counts a new viewer of c->cam; the camera's first starts its link. */
-int
+/*
+ * Counts a new viewer of c->cam, within --max-clients, its address's share
+ * and --max-camera-clients; the camera's first starts its link.
+ */
+const char *
 relay_join(struct relay *r, struct client *c)
 {
 	if (r->nviewers >= r->conf.max_clients ||
-	    camera_join(c->cam, c) == -1)
-		return (-1);
+	    camera_full(c->cam))
+		return ("too many clients");
+	if (connpool_view(r->pool, &c->pool) == -1)
+		return ("too many clients from this address");
+	camera_join(c->cam, c);
 	r->stats.upgraded++;
 	r->nviewers++;
 	return (0);
@@ -280,10 +326,13 @@ relay_leave(struct relay *r, struct client *c)
 void
 relay_status(struct relay *r, struct evbuffer *out)
 {
-	struct camera		*cam = r->cam;
-	struct frame		*f = frame_sub_latest(cam->sub);
+	struct camera		*deflt = r->deflt;
+	struct frame		*f = frame_sub_latest(deflt->sub);
 	struct relay_stats	 st = r->stats;
 	struct client		*c;
+	json_t			*cam;
+	char			*s = NULL;
+	double			 age;
 	int			 i;
 
 	TAILQ_FOREACH(c, &r->conns, entry)
@@ -291,10 +340,17 @@ relay_status(struct relay *r, struct evbuffer *out)
 	for (i = 0; i < r->ncams; i++)
 		st.base64_encoded += r->cams[i]->base64_encoded;
 
-	evbuffer_add_printf(out, "{\"clients\":%zu,\"connections\":%zu,"
+	camstat_refresh(r->cam);
+	if ((cam = camstat_get(r->cam, &age)) != NULL)
+		s = json_dumps(cam, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	evbuffer_add_printf(out, "{\"camera\":%s,\"camera_age\":%.3f,",
+	    s != NULL ? s : "null", age);
+	free(s);
+	evbuffer_add_printf(out, "\"clients\":%zu,\"connections\":%zu,"
 	    "\"max_clients\":%zu,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
 	    "\"bytes_sent\":%llu,\"accepted\":%llu,\"upgraded\":%llu,"
 	    "\"refused\":%llu,\"dropped\":%llu,\"base64_encoded\":%llu,"
+	    "\"pending\":%zu,\"evicted\":%llu,"
 	    "\"capd\":{\"state\":\"%s\",\"frames\":%llu,\"reconnects\":%llu,"
 	    "\"last_seq\":%llu},"
 	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu,\"cameras\":[",
@@ -302,8 +358,9 @@ relay_status(struct relay *r, struct evbuffer *out)
 	    st.frames_sent, st.frames_skipped, st.bytes_sent,
 	    st.accepted, st.upgraded, st.refused,
 	    st.dropped, st.base64_encoded,
-	    camera_state(cam), frame_sub_frames(cam->sub),
-	    frame_sub_reconnects(cam->sub),
+	    connpool_pending(r->pool), st.evicted,
+	    camera_state(deflt), frame_sub_frames(deflt->sub),
+	    frame_sub_reconnects(deflt->sub),
 	    f != NULL ? (unsigned long long)f->seq : 0ULL,
 	    frame_count_alive(), frame_bytes_alive());
 	for (i = 0; i < r->ncams; i++) {
@@ -311,5 +368,5 @@ relay_status(struct relay *r, struct evbuffer *out)
 			evbuffer_add(out, ",", 1);
 		camera_status(r->cams[i], out);
 	}
-	evbuffer_add_printf(out, "],\"default\":\"%s\"}\n", cam->name);
+	evbuffer_add_printf(out, "],\"default\":\"%s\"}\n", deflt->name);
 }

@@ -11,6 +11,7 @@
 
 #include "auth.h"
 #include "camname.h"
+#include "connpool.h"
 
 struct auth;
 struct camera;
@@ -32,11 +33,12 @@ struct relay_conf {
 	const char	*frames;		/* capd's frame socket */
 	struct camname_list cams;		/* --camera, --frames */
 	size_t		 max_camera_clients;	/* per camera */
+	const char	*control;		/* capd's control socket, or NULL */
 	const char	*origins[RELAY_ORIGINS_MAX];
 	size_t		 norigins;
 	const struct http_host_names *names;	/* Host names answered */
 	size_t		 max_clients;		/* WebSocket clients at most */
-	size_t		 max_conns;		/* connections at most */
+	struct connpool_conf pool;		/* heads pending, shares */
 	size_t		 max_message;		/* bytes per client message */
 	size_t		 max_frame;		/* bytes per frame from capd */
 	struct timeval	 ping_interval;
@@ -69,12 +71,18 @@ const struct relay_conf *relay_conf(const struct relay *r);
 struct auth	*relay_auth(struct relay *r);
 /* A connection ends: forgets it, adding its counts to the totals. */
 void		 relay_remove(struct relay *r, struct client *c);
+/*
+ * A new connection, accepted or handed over: into the list and the pool
+ * of pending heads, closing the oldest pending ones to make room.  0, or
+ * -1 when c could not be taken (c is then freed).
+ */
+int		 relay_admit(struct relay *r, struct client *c);
 /* The camera of a WebSocket path (the default at --path, /cam/NAME/stream),
  * or NULL. */
 struct camera	*relay_camera(struct relay *r, const char *path);
-/* A client of c->cam completed the handshake; -1 when there are too many
- * in wsd or on the camera. */
-int		 relay_join(struct relay *r, struct client *c);
+/* A client of c->cam completed the handshake: NULL, or why it may not
+ * watch (too many in wsd, from its address, or on the camera). */
+const char	*relay_join(struct relay *r, struct client *c);
 /* A client that joined leaves. */
 void		 relay_leave(struct relay *r, struct client *c);
 /* Appends the /status JSON document. */
