@@ -97,7 +97,7 @@ void
 client_free(struct client *c)
 {
 	if (c->joined)
-		relay_leave(c->relay);
+		relay_leave(c->relay, c);
 	relay_remove(c->relay, c);
 	if (c->ev_rate != NULL)
 		event_free(c->ev_rate);
@@ -123,7 +123,7 @@ client_end_session(struct client *c)
 		evtimer_del(c->ev_timer);
 	if (c->joined) {
 		c->joined = 0;
-		relay_leave(c->relay);
+		relay_leave(c->relay, c);
 	}
 }
 
@@ -309,7 +309,11 @@ client_read_head(struct client *c)
 		client_status(c);
 		return;
 	}
-	hconf.path = conf->path;
+	/* --path is the default camera's; /cam/NAME/stream each camera's. */
+	if ((c->cam = relay_camera(c->relay, req.path)) != NULL)
+		hconf.path = req.path;
+	else
+		hconf.path = conf->path;
 	hconf.origins = (const char **)conf->origins;
 	hconf.norigins = conf->norigins;
 	if (ws_handshake_check(&hconf, &req, &res) != 101) {

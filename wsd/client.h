@@ -18,6 +18,7 @@
 #include "ws_handshake.h"
 
 struct bufferevent;
+struct camera;
 struct event;
 struct frame;
 struct relay;
@@ -41,7 +42,9 @@ struct client_counts {
 
 struct client {
 	TAILQ_ENTRY(client)	 entry;		/* in the relay's list */
+	TAILQ_ENTRY(client)	 cam_entry;	/* in its camera's, joined */
 	struct relay		*relay;
+	struct camera		*cam;		/* the one it watches */
 	struct bufferevent	*bev;
 	int			 fd;
 	char			 addr[64];	/* peer, for the log */
