@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # campipe: one Makefile for every daemon, test and tool.
 #
 #   make            build the daemons into $(BUILD)/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* camname.c: camera names, --camera NAME=PATH, and /cam/NAME/ URLs. */
 #include <stdio.h>
 #include <string.h>

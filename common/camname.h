@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * camname.h: camera names and their URLs, shared by httpd and wsd.  A name
  * is 1 to CAMNAME_MAX letters, digits, '-' or '_'; "--camera NAME=PATH"

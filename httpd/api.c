@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* api.c: JSON endpoints for the pages and for tools. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* api.h: GET /api/status, /api/cameras and /api/config, JSON for pages and tools. */
 #ifndef HTTPD_API_H
 #define HTTPD_API_H

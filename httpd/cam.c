@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cam.c: one camera in httpd.  Its frames go to its own waiting stills and
  * stream clients only; a camera whose capd fails or stalls touches no other.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cam.h: one camera as httpd serves it: its frame socket, its feed (the
  * subscription, held only while someone watches), its waiting stills, its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * camera_api.c: capd's status and settings through httpd.  Each request
  * to capd's control socket is made when a client asks (nothing polls), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * feed.c: httpd's subscription to capd.  Subscribes on the first user,
  * unsubscribes FEED_LINGER_MS after the last one so capd can idle the

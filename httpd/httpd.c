@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * httpd.c: campipe's web daemon: stills, the MJPEG stream, static pages,
  * status and metrics, subscribed to capd only while someone needs frames.

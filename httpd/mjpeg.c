@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mjpeg.c: the MJPEG stream.  capd's parts are already HTTP multipart parts,
  * so each frame's whole buffer is relayed by reference.  Latest frame wins

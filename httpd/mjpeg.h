@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mjpeg.h: GET /stream.mjpg, multipart/x-mixed-replace relayed from capd's
  * parts.  Latest frame wins per client: one part in flight, one pending.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* prom.c: /metrics, the status counters in Prometheus text format. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * stills.c: GET /pi.jpg, /snapshot.jpg and /?action=snapshot.  Requests that
  * arrive while no frame flows wait for the first frame of one shared

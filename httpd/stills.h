@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * stills.h: GET /pi.jpg, one camera's.  The latest frame at once while frames flow;
  * otherwise requests wait together for the first frame of one capture.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * web.c: the HTTP server: evhttp with its limits, listening sockets, and the
  * one request entry point that checks the method, applies CORS, asks the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * web.h: httpd's shared runtime: configuration, counters, and the pieces
  * (frame feed, stills, MJPEG clients) the request handlers reach through it.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Starts the whole system from the build tree on the test pattern, prints
 # the URL, and stops everything on Ctrl-C.  Usage: scripts/run.sh BUILD
 # One port: httpd hands WebSocket upgrades to wsd over a Unix socket

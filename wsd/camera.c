@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * camera.c: one camera in wsd.  Its frames go to its own viewers only, so
  * a camera that stalls or fails touches no other.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * camera.h: one camera as wsd relays it: its link to capd (held only while
  * someone watches it), its viewers, its share of the clients

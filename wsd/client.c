@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * client.c: one wsd connection: the request head, its authentication, the
  * answer (upgrade, /status or an error) and the close.

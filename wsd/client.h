@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * client.h: one connection to wsd.  client.c reads and checks the request
  * head (authentication included) and owns the connection's life; session.c

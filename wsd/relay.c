@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* relay.c: wsd's listeners, connection list, cameras, counters. */
 #include <sys/queue.h>
 #include <sys/socket.h>

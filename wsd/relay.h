@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * relay.h: wsd's shared state: the listeners, the connections, the
  * cameras (camera.h: each subscribed only while someone watches it) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * session.c: a WebSocket session: frames latest-wins, each written straight
  * to the socket (header and payload in one sendmsg, the payload shared by

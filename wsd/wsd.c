@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * wsd: relays capd's frames to browsers over WebSocket (RFC 6455), one
  * binary message per JPEG, subscribing to capd only while someone watches.

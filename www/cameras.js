@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // cameras.js: the viewer's camera switcher, shown when httpd serves more
 // than one camera (/api/cameras).  The viewer of camera NAME lives at
 // /cam/NAME/ (every URL relative, so the page there uses that camera's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // grid.js: the grid page: every camera of /api/cameras in a tile, each in
 // stills mode (its pi.jpg fetched every second, one request at a time) or
 // live mode (its WebSocket), chosen per tile and remembered in this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // cameras.test.mjs: the switcher's address helpers under node:test: the
 // camera of a page's path, the site's root, and where a camera's viewer is.
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // grid.mjs: drives headless Chromium through the grid page and the viewer's
 // camera switcher against three real cameras behind one httpd and one wsd.
 // Usage: node grid.mjs BASE_URL ARTIFACT_DIR KIND=NAME...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam.c: the doors through which programs reach the fake camera.
  *

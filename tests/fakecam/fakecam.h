@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam.h: a fake V4L2 capture device, preloaded into a program
  * (LD_PRELOAD) so that chosen paths (FAKECAM_DEVICES or FAKECAM_DEVICE,

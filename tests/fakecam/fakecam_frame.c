@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam_frame.c: the picture the fake camera shows.  A vertical gradient
  * with a white bar moving right, and three marked corners (top-left red,

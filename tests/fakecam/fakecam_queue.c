@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam_queue.c: the fake camera's buffer queue, with the semantics of
  * the kernel's videobuf2: REQBUFS, CREATE_BUFS, QUERYBUF, QBUF, DQBUF,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam_stat.c: the stat and access doors.  The device path is a
  * character device (major 81) while the camera is plugged in, and the

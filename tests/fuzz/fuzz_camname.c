@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_camname.c: camera names, NAME=PATH and /cam/NAME/ paths. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The viewer pages: their helpers under node, and the pages themselves in
 headless Chromium against the real capd, httpd and wsd.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Several cameras behind one httpd and one wsd: three capds (the test
 pattern, a file: replay, the fake V4L2 camera's second device), each told
 apart by its picture; a camera killed and restarted, a camera started late,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The Debian package: make deb, its control fields and files, lintian, and
 on the host's architecture a real `apt install ./campipe_*.deb`, the
 installed programs and units, and a purge that leaves nothing behind.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """httpd against the real capd, with curl, ffmpeg and raw sockets as clients."""
 import http.client
 import json

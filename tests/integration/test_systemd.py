@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Installation and systemd integration: `make install` into a temporary
 tree, the units checked offline by systemd-analyze, users and the runtime
 directory made by systemd-sysusers and systemd-tmpfiles inside that tree,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_camname.c: camera names, --camera values and /cam/NAME/ paths. */
 #include "common/camname.h"
 #include "test.h"
