@@ -66,8 +66,8 @@ handoff_new(struct event_base *base, const char *path, char *cause,
 	struct handoff		*h;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(cause, causelen, "--ws-handoff: %s: path too long",
-		    path);
+		snprintf(cause, causelen, "--ws-handoff: path of %zu bytes too long "
+		    "(at most %zu)", strlen(path), sizeof(sun.sun_path) - 1);
 		return (NULL);
 	}
 	if ((h = calloc(1, sizeof(*h))) == NULL ||

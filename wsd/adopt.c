@@ -61,8 +61,8 @@ adopt_new(struct relay *r, const char *path, char *cause, size_t causelen)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(cause, causelen, "--handoff: %s: path too long",
-		    path);
+		snprintf(cause, causelen, "--handoff: path of %zu bytes too long "
+		    "(at most %zu)", strlen(path), sizeof(sun.sun_path) - 1);
 		return (NULL);
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
