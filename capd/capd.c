@@ -17,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include "h264.h"
 #include "log.h"
 #include "mono.h"
 #include "notify.h"
@@ -30,6 +31,12 @@
 #define CAPD_MAX_CTRLS	64
 #define CAPD_MIN_PIXELS	(4096ULL * 3072)	/* --max-pixels at least */
 #define CAPD_WATCH_MS	5000	/* after the warm-up: "no frame" said */
+
+/* Where frames go: the frame socket, then the H.264 encoder. */
+struct capd_sinks {
+	struct server		*srv;
+	struct h264		*h264;		/* NULL with --h264 off */
+};
 
 /* What the status line is computed from. */
 struct capd_status {
@@ -53,6 +60,14 @@ usage(FILE *f)
 "  --frames PATH         frame socket (default /run/campipe/frames.sock;\n"
 "                        --socket is another name for it)\n"
 "  --socket-mode MODE    its permissions, octal (default 0660)\n"
+"  --h264 PATH           H.264 socket (default h264.sock beside the frame\n"
+"                        socket; off: none); encodes while subscribed\n"
+"  --h264-encoder NAME   auto (default: h264_v4l2m2m where /dev/video11\n"
+"                        exists and opens, else libx264) or an encoder\n"
+"  --h264-bitrate N      bits per second, K and M suffixes (default:\n"
+"                        0.07 bits per pixel, 1.9M at 1280x720 30 fps)\n"
+"  --h264-profile NAME   baseline (default), main or high\n"
+"  --h264-gop SECONDS    an IDR at least this often (default 1)\n"
 "  --idle-stop SECONDS   stop the source this long after the last subscriber\n"
 "                        leaves (default 5; fractions allowed)\n"
 "  --warmup MS           discard frames this long after the source starts\n"
@@ -104,6 +119,25 @@ capd_bytes(const char *opt, const char *s)
 	return (v);
 }
 
+/* Parses a number with an optional K or M suffix (10^3, 10^6) or exits 2. */
+static long
+capd_number_k(const char *opt, const char *s)
+{
+	char		 buf[32];
+	size_t		 n = strlen(s);
+	long long	 mul = 1;
+
+	if (n > 0 && n < sizeof(buf) && (s[n - 1] == 'K' || s[n - 1] == 'k' ||
+	    s[n - 1] == 'M' || s[n - 1] == 'm')) {
+		mul = s[n - 1] == 'K' || s[n - 1] == 'k' ? 1000 : 1000000;
+		memcpy(buf, s, n - 1);
+		buf[n - 1] = '\0';
+		s = buf;
+	}
+	return ((long)(capd_number(opt, s, (10000 + mul - 1) / mul,
+	    100000000 / mul) * mul));
+}
+
 /* Parses seconds with an optional fraction, into milliseconds. */
 static int
 capd_seconds_ms(const char *opt, const char *s)
@@ -135,7 +169,8 @@ capd_socket_dir(const char *path)
  * user, so it can still remove them at exit, then leaves root for good.
  */
 static void
-capd_drop(const char *user, const char *path, int made_dir)
+capd_drop(const char *user, const char *path, const char *path2,
+    int made_dir)
 {
 	char	 cause[256], dir[PATH_MAX];
 	uid_t	 uid;
@@ -146,6 +181,7 @@ capd_drop(const char *user, const char *path, int made_dir)
 	if (geteuid() == 0) {
 		snprintf(dir, sizeof(dir), "%s", path);
 		if (chown(path, uid, gid) == -1 ||
+		    (path2 != NULL && chown(path2, uid, gid) == -1) ||
 		    (made_dir && chown(dirname(dir), uid, gid) == -1))
 			fatal("--user: chown");
 	}
@@ -160,14 +196,19 @@ static void
 capd_frame(const unsigned char *jpeg, size_t len, const struct timeval *ts,
     void *arg)
 {
-	server_publish(arg, jpeg, len, ts);
+	struct capd_sinks	*sinks = arg;
+
+	server_publish(sinks->srv, jpeg, len, ts);
+	h264_feed(sinks->h264, server_latest(sinks->srv));
 }
 
 /* Error callback from the source. */
 static void
 capd_source_error(const char *cause, void *arg)
 {
-	server_source_error(arg, cause);
+	struct capd_sinks	*sinks = arg;
+
+	server_source_error(sinks->srv, cause);
 }
 
 /* The status line for systemctl status: frame rate and subscribers. */
@@ -236,6 +277,11 @@ main(int argc, char *argv[])
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'R' },
+		{ "h264",		required_argument,	NULL, '2' },
+		{ "h264-encoder",	required_argument,	NULL, '3' },
+		{ "h264-bitrate",	required_argument,	NULL, '4' },
+		{ "h264-profile",	required_argument,	NULL, '5' },
+		{ "h264-gop",		required_argument,	NULL, '6' },
 		{ NULL,			0,			NULL, 0 }
 	};
 	struct source_conf	 sconf = {
@@ -247,6 +293,12 @@ main(int argc, char *argv[])
 		.idle_stop_ms = 5000, .warmup_ms = -1, .write_timeout = 30,
 		.max_subscribers = 64,
 	};
+	struct h264_conf	 hconf = {
+		.enc = { .encoder = "auto", .profile = "baseline",
+		    .gop_ms = 1000 },
+	};
+	struct capd_sinks	 sinks = { 0 };
+	char			 h264_path[PATH_MAX], dir[PATH_MAX];
 	static char		*ctrls[CAPD_MAX_CTRLS + 1];
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int;
@@ -355,6 +407,31 @@ main(int argc, char *argv[])
 		case 'R':
 			printf("campipe-capd %s\n", CAMPIPE_VERSION);
 			return (0);
+		case '2':
+			hconf.path = optarg;
+			break;
+		case '3':
+			hconf.enc.encoder = optarg;
+			break;
+		case '4':
+			hconf.enc.bitrate = capd_number_k("--h264-bitrate",
+			    optarg);
+			break;
+		case '5':
+			if (strcmp(optarg, "baseline") != 0 &&
+			    strcmp(optarg, "main") != 0 &&
+			    strcmp(optarg, "high") != 0)
+				log_usage("--h264-profile: \"%s\" is not "
+				    "baseline, main or high", optarg);
+			hconf.enc.profile = optarg;
+			break;
+		case '6':
+			hconf.enc.gop_ms = capd_seconds_ms("--h264-gop",
+			    optarg);
+			if (hconf.enc.gop_ms < 1)
+				log_usage("--h264-gop: \"%s\" is not above 0",
+				    optarg);
+			break;
 		default:
 			opt_complaint(ch, argv, cause, sizeof(cause));
 			log_usage("%s", cause);
@@ -374,6 +451,20 @@ main(int argc, char *argv[])
 			sconf.max_pixels = CAPD_MIN_PIXELS;
 	}
 
+	if (hconf.path == NULL) {
+		snprintf(dir, sizeof(dir), "%s", vconf.path);
+		snprintf(h264_path, sizeof(h264_path), "%s/h264.sock",
+		    dirname(dir));
+		hconf.path = h264_path;
+	} else if (strcmp(hconf.path, "off") == 0)
+		hconf.path = NULL;
+	hconf.mode = vconf.mode;
+	hconf.idle_stop_ms = vconf.idle_stop_ms;
+	hconf.write_timeout = vconf.write_timeout;
+	hconf.max_subscribers = vconf.max_subscribers;
+	hconf.enc.fps = sconf.fps;
+	hconf.enc.verbose = verbose;
+
 	if (list_controls && strncmp(sconf.spec, "v4l2:", 5) != 0)
 		log_usage("--list-controls: needs --source v4l2:DEVICE");
 	log_setverbose(verbose);
@@ -390,15 +481,22 @@ main(int argc, char *argv[])
 	made_dir = capd_socket_dir(vconf.path);
 	if ((srv = server_new(base, &vconf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
-	src = source_new(base, &sconf, capd_frame, capd_source_error, srv,
+	sinks.srv = srv;
+	if (hconf.path != NULL && (sinks.h264 = h264_new(base, &hconf, srv,
+	    cause, sizeof(cause))) == NULL) {
+		server_free(srv);
+		fatalx("%s", cause);
+	}
+	src = source_new(base, &sconf, capd_frame, capd_source_error, &sinks,
 	    cause, sizeof(cause));
 	if (src == NULL) {
+		h264_free(sinks.h264);
 		server_free(srv);
 		fatalx("%s", cause);
 	}
 	server_set_source(srv, src);
 	if (user != NULL)
-		capd_drop(user, vconf.path, made_dir);
+		capd_drop(user, vconf.path, hconf.path, made_dir);
 
 	ev_term = evsignal_new(base, SIGTERM, capd_signal, base);
 	ev_int = evsignal_new(base, SIGINT, capd_signal, base);
@@ -416,6 +514,7 @@ main(int argc, char *argv[])
 	event_base_dispatch(base);
 
 	notify_free(notify);
+	h264_free(sinks.h264);
 	server_free(srv);
 	source_free(src);
 	event_free(ev_int);
