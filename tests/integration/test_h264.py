@@ -1,0 +1,194 @@
+"""capd's H.264 socket against real readers: ffprobe, ffmpeg, a strict
+access unit reader (tests/integration/h264sock.py)."""
+import json
+import os
+import subprocess
+import threading
+import time
+
+from conftest import wait_for
+from framesock import FrameReader, gaps
+from h264sock import H264Reader
+
+
+def capd(daemons, tmp, *args):
+    frames = os.path.join(tmp, "frames.sock")
+    d = daemons("capd", "--socket", frames, *args, wait_log="listening on")
+    return d, frames, os.path.join(tmp, "h264.sock")
+
+
+def ffprobe_frames(path):
+    r = subprocess.run(["ffprobe", "-v", "error", "-f", "h264", "-show_streams",
+                        "-show_frames", "-of", "json", path],
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode()[-2000:]
+    return json.loads(r.stdout)
+
+
+def tasks(pid):
+    return len(os.listdir("/proc/%d/task" % pid))
+
+
+def test_ffprobe_reads_the_socket_keyframes_within_the_gop(daemons, tmp):
+    _, _, h264 = capd(daemons, tmp, "--size", "640x480", "--fps", "30",
+                      "--h264-gop", "0.5")
+    r = H264Reader(h264)
+    aus = r.aus(61)
+    r.close()
+    out = os.path.join(tmp, "out.h264")
+    with open(out, "wb") as f:
+        f.write(b"".join(a.data for a in aus[:60]))
+    info = ffprobe_frames(out)
+    st = info["streams"][0]
+    assert (st["codec_name"], st["width"], st["height"]) == ("h264", 640, 480)
+    assert st["profile"] == "Constrained Baseline"
+    frames = info["frames"]
+    assert len(frames) == 60
+    keys = [i for i, f in enumerate(frames) if f["key_frame"] == 1]
+    assert keys[0] == 0
+    # IDR every 15 frames at most (0.5 s at 30 fps), none of them B.
+    assert all(b - a <= 15 for a, b in zip(keys, keys[1:])), keys
+    assert 60 - 1 - keys[-1] < 15, keys
+    assert [i for i, a in enumerate(aus[:60]) if a.idr] == keys
+    assert not [f for f in frames if f["pict_type"] == "B"]
+
+
+def test_socat_into_ffmpeg_decodes(daemons, tmp):
+    _, _, h264 = capd(daemons, tmp, "--size", "320x240", "--fps", "30")
+    out = os.path.join(tmp, "out.gray")
+    cmd = ("socat -u UNIX-CONNECT:%s - 2>/dev/null | ffmpeg -v error -xerror -f h264 -i - "
+           "-frames:v 30 -f rawvideo -pix_fmt gray -y %s" % (h264, out))
+    r = subprocess.run(["bash", "-c", cmd], capture_output=True, timeout=60)
+    assert r.returncode == 0 and r.stderr == b"", r.stderr.decode()[-2000:]
+    assert os.path.getsize(out) == 30 * 320 * 240
+
+
+def test_sei_seq_increasing_and_matches_the_jpeg_frames(daemons, tmp):
+    _, frames, h264 = capd(daemons, tmp, "--size", "320x240", "--fps", "15")
+    j = FrameReader(frames)
+    r = H264Reader(h264)
+    before = time.time()
+    aus, parts = [], []
+    for _ in range(30):         # in step: neither reader falls behind
+        aus.append(r.au())
+        parts.append(j.part())
+    after = time.time()
+    j.close()
+    r.close()
+    seqs = [a.seq for a in aus]
+    assert all(b > a for a, b in zip(seqs, seqs[1:])), seqs
+    jts = {p.seq: p.ts for p in parts}
+    # The SEI carries the frame's own number and capture time.
+    both = [a for a in aus if a.seq in jts]
+    assert len(both) >= 10, (seqs, sorted(jts))
+    for a in both:
+        assert round(a.ts, 6) == round(jts[a.seq], 6)
+    for a in aus:
+        assert before - 2 < a.ts <= after + 0.1
+
+
+def test_a_joiner_starts_at_an_idr_asked_for_at_once(daemons, tmp):
+    # An IDR every 30 s only: the joiner's IDR is the one its arrival forced.
+    _, _, h264 = capd(daemons, tmp, "--size", "320x240", "--fps", "30",
+                      "--h264-gop", "30")
+    first = H264Reader(h264)
+    aus = first.aus(45)
+    assert aus[0].idr and not any(a.idr for a in aus[1:])
+    joined = time.monotonic()
+    second = H264Reader(h264, timeout=5)
+    a = second.au()
+    assert a.idr, a.types
+    assert time.monotonic() - joined < 5
+    # The first reader got the same IDR, in the middle of its stream.
+    while True:
+        b = first.au()
+        if b.seq >= a.seq:
+            break
+        assert not b.idr
+    assert b.seq == a.seq and b.idr and b.data == a.data
+    rest = second.aus(10)
+    assert [x.seq for x in rest] == sorted(x.seq for x in rest)
+    first.close()
+    second.close()
+
+
+def test_encoder_thread_runs_only_while_subscribed(daemons, tmp):
+    d, frames, h264 = capd(daemons, tmp, "--size", "320x240", "--fps", "30",
+                           "--idle-stop", "0.5")
+    pid = d.proc.pid
+    base = tasks(pid)
+    j = FrameReader(frames)
+    j.parts(5)
+    assert tasks(pid) == base, "JPEG alone starts no encoder"
+    r = H264Reader(h264)
+    r.aus(5)
+    assert tasks(pid) > base
+    r.close()
+    wait_for(lambda: tasks(pid) == base, what="encoder threads gone")
+    assert "h264: encoder stopped: no subscribers" in d.logtext()
+    j.parts(5)          # the JPEG socket goes on
+    j.close()
+    # Again on demand.
+    r = H264Reader(h264)
+    assert r.au().idr
+    r.close()
+
+
+def test_h264_alone_runs_the_source_and_stops_it(daemons, tmp):
+    d, _, h264 = capd(daemons, tmp, "--size", "320x240", "--idle-stop", "0.3")
+    r = H264Reader(h264)
+    r.aus(5)
+    r.close()
+    wait_for(lambda: "source test stopped: no subscribers" in d.logtext(),
+             what="source stopped")
+
+
+def test_jpeg_subscriber_sees_every_frame_while_h264_is_encoded(daemons, tmp):
+    _, frames, h264 = capd(daemons, tmp, "--size", "1280x720", "--fps", "15")
+    j = FrameReader(frames)
+    r = H264Reader(h264)
+    stop = threading.Event()
+    got = []
+
+    def h264_read():
+        while not stop.is_set():
+            got.append(r.au().seq)
+    t = threading.Thread(target=h264_read, daemon=True)
+    t.start()
+    parts = j.parts(60)
+    stop.set()
+    t.join(10)
+    assert len(got) >= 10, "H.264 was encoded meanwhile"
+    assert gaps([p.seq for p in parts]) == 0
+    j.close()
+    r.close()
+
+
+def test_a_reader_that_falls_behind_resumes_at_an_idr(daemons, tmp):
+    _, _, h264 = capd(daemons, tmp, "--size", "640x480", "--fps", "30",
+                      "--h264-gop", "30", "--h264-bitrate", "4M")
+    r = H264Reader(h264, rcvbuf=4096)
+    r.au()
+    time.sleep(3)       # the socket fills: units are lost for this reader
+    aus = r.aus(120)
+    r.close()
+    seqs = [a.seq for a in aus]
+    jumps = [i for i in range(1, len(aus)) if seqs[i] != seqs[i - 1] + 1]
+    assert jumps, "the reader lost nothing (positive control)"
+    for i in jumps:
+        assert aus[i].idr, (seqs[i - 1], seqs[i], aus[i].types)
+
+
+def test_h264_off_and_bad_options(daemons, tmp):
+    _, _, h264 = capd(daemons, tmp, "--h264", "off")
+    assert not os.path.exists(h264)
+    for args, msg in ((["--h264-profile", "extended"], "--h264-profile"),
+                      (["--h264-gop", "0"], "--h264-gop"),
+                      (["--h264-bitrate", "9"], "--h264-bitrate")):
+        r = subprocess.run([d_bin(), *args], capture_output=True, timeout=10)
+        assert r.returncode == 2 and msg in r.stderr.decode(), r.stderr
+
+
+def d_bin():
+    from conftest import binary
+    return binary("capd")
