@@ -33,12 +33,14 @@
 
 #define HTTPD_DEFAULT_LISTEN	"127.0.0.1:8080"
 #define HTTPD_DEFAULT_FRAMES	"/run/campipe/frames.sock"
+#define HTTPD_DEFAULT_H264	"/run/campipe/h264.sock"
 #define HTTPD_BACKLOG		1024
 #define HTTPD_ADDR_FDS		8	/* sockets for one --listen name */
 
 static const struct option httpd_opts[] = {
 	{ "listen",		required_argument,	NULL, 'l' },
 	{ "frames",		required_argument,	NULL, 'f' },
+	{ "h264",		required_argument,	NULL, '2' },
 	{ "www",		required_argument,	NULL, 'w' },
 	{ "max-clients",	required_argument,	NULL, 'm' },
 	{ "allow-origin",	required_argument,	NULL, 'o' },
@@ -80,6 +82,8 @@ httpd_usage(FILE *f)
     HTTPD_DEFAULT_LISTEN ")\n"
 "  --frames PATH          capd's frame socket (default "
     HTTPD_DEFAULT_FRAMES ")\n"
+"  --h264 PATH            capd's H.264 socket, for /stream.h264 (default\n"
+"                         " HTTPD_DEFAULT_H264 ")\n"
 "  --www DIR              static files (default: www/ of the source tree)\n"
 "  --max-clients N        stream clients plus waiting stills (default 100)\n"
 "  --allow-origin ORIGIN  send Access-Control-Allow-Origin (default none)\n"
@@ -218,6 +222,7 @@ main(int argc, char **argv)
 
 	memset(&conf, 0, sizeof(conf));
 	conf.frames = HTTPD_DEFAULT_FRAMES;
+	conf.h264 = HTTPD_DEFAULT_H264;
 	conf.max_clients = 100;
 	conf.still_timeout = 5;
 	conf.stream_timeout = 20;
@@ -240,6 +245,9 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			conf.frames = optarg;
+			break;
+		case '2':
+			conf.h264 = optarg;
 			break;
 		case 'w':
 			conf.www = optarg;

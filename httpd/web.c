@@ -24,6 +24,7 @@
 #include "feed.h"
 #include "files.h"
 #include "guard.h"
+#include "h264_http.h"
 #include "mjpeg.h"
 #include "mono.h"
 #include "prom.h"
@@ -44,6 +45,7 @@ static const struct web_route {
 	{ "/pi.jpg", "snapshot", stills_handle },
 	{ "/snapshot.jpg", NULL, stills_handle },
 	{ "/stream.mjpg", "stream", mjpeg_handle },
+	{ "/stream.h264", NULL, h264_http_handle },
 	{ "/api/status", NULL, api_status },
 	{ "/api/config", NULL, api_config },
 	{ "/api/token", NULL, guard_token },
@@ -256,8 +258,9 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 	    web_on_fail, w);
 	w->stills = stills_new(w);
 	w->mjpeg = mjpeg_new(w);
+	w->h264 = h264_http_new(w);
 	if (w->http == NULL || w->feed == NULL || w->stills == NULL ||
-	    w->mjpeg == NULL) {
+	    w->mjpeg == NULL || w->h264 == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
@@ -288,6 +291,7 @@ web_free(struct web *w)
 		return;
 	if (w->mjpeg != NULL)
 		mjpeg_free(w->mjpeg);
+	h264_http_free(w->h264);
 	if (w->stills != NULL)
 		stills_free(w->stills);
 	guard_free(w->guard);

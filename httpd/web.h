@@ -18,6 +18,7 @@ struct evhttp;
 struct evhttp_request;
 struct feed;
 struct guard;
+struct h264_http;
 struct stills;
 struct mjpeg;
 
@@ -26,6 +27,7 @@ struct web_conf {
 	const char	*listen[WEB_LISTEN_MAX];
 	int		 nlisten;
 	const char	*frames;	/* capd's frame socket */
+	const char	*h264;		/* capd's H.264 socket */
 	const char	*www;		/* static file root */
 	int		 max_clients;	/* stream clients + waiting stills */
 	const char	*allow_origin;	/* CORS; NULL: none */
@@ -64,6 +66,7 @@ struct web {
 	struct feed		*feed;
 	struct stills		*stills;
 	struct mjpeg		*mjpeg;
+	struct h264_http	*h264;		/* /stream.h264 */
 	struct guard		*guard;
 	struct web_stats	 stats;
 	struct admit		 admit;		/* --max-clients */

@@ -192,3 +192,53 @@ def test_h264_off_and_bad_options(daemons, tmp):
 def d_bin():
     from conftest import binary
     return binary("capd")
+
+
+def httpd_h264(daemons, tmp, *args):
+    from test_httpd import httpd
+    d, frames, h264 = capd(daemons, tmp, "--size", "320x240", "--fps", "30",
+                           "--idle-stop", "0.3", *args)
+    _, port = httpd(daemons, frames, "--h264", h264)
+    return d, port
+
+
+def test_httpd_stream_h264_read_by_ffprobe(daemons, tmp):
+    capd_d, port = httpd_h264(daemons, tmp)
+    out = os.path.join(tmp, "http.h264")
+    r = subprocess.run(["curl", "-s", "-D", os.path.join(tmp, "hdr"), "-o", out,
+                        "-m", "3", "http://127.0.0.1:%d/stream.h264" % port],
+                       capture_output=True, timeout=30)
+    assert r.returncode == 28, r       # cut by -m: the stream went on
+    with open(os.path.join(tmp, "hdr")) as f:
+        hdr = f.read().lower()
+    assert hdr.startswith("http/1.1 200") and "content-type: video/h264" in hdr
+    with open(out, "rb") as f:
+        data = f.read()
+    assert data.startswith(b"\x00\x00\x00\x01\x09\xf0")
+    info = ffprobe_frames(out)
+    assert info["streams"][0]["codec_name"] == "h264"
+    assert len(info["frames"]) >= 10 and info["frames"][0]["key_frame"] == 1
+    # The viewer left: capd's encoder stops.
+    wait_for(lambda: "h264: encoder stopped: no subscribers" in capd_d.logtext(),
+             what="encoder stopped")
+
+
+def test_httpd_stream_h264_decodes_with_ffmpeg_over_http(daemons, tmp):
+    _, port = httpd_h264(daemons, tmp)
+    out = os.path.join(tmp, "out.gray")
+    r = subprocess.run(["ffmpeg", "-v", "error", "-xerror", "-f", "h264", "-i",
+                        "http://127.0.0.1:%d/stream.h264" % port, "-frames:v", "20",
+                        "-f", "rawvideo", "-pix_fmt", "gray", "-y", out],
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode()[-2000:]
+    assert os.path.getsize(out) == 20 * 320 * 240
+
+
+def test_httpd_stream_h264_without_capd_is_503(daemons, tmp):
+    from test_httpd import httpd
+    _, port = httpd(daemons, os.path.join(tmp, "none.sock"), "--h264",
+                    os.path.join(tmp, "none264.sock"))
+    r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                        "http://127.0.0.1:%d/stream.h264" % port],
+                       capture_output=True, timeout=30)
+    assert r.stdout == b"503"
