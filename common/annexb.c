@@ -250,3 +250,16 @@ annexb_au_build(unsigned char *out, size_t outsize, const unsigned char *in,
 	}
 	return ((long)o);
 }
+
+/* Where the access unit at buf ends: the next AUD, or 0. */
+size_t
+annexb_au_end(const unsigned char *buf, size_t len)
+{
+	static const unsigned char aud[5] = { 0, 0, 0, 1, ANNEXB_AUD };
+	const unsigned char	*p;
+
+	if (len <= sizeof(aud))
+		return (0);
+	p = memmem(buf + sizeof(aud), len - sizeof(aud), aud, sizeof(aud));
+	return (p != NULL ? (size_t)(p - buf) : 0);
+}

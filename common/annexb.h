@@ -85,4 +85,11 @@ long	annexb_au_build(unsigned char *out, size_t outsize,
 	    const unsigned char *in, size_t len, const unsigned char *ps,
 	    size_t pslen, uint64_t seq, const struct timeval *ts);
 
+/*
+ * For a reader of the h264.sock stream: buf starts with an access unit
+ * (its AUD); returns where the next one starts (its AUD), or 0 if buf does
+ * not hold the whole unit yet.
+ */
+size_t	annexb_au_end(const unsigned char *buf, size_t len);
+
 #endif

@@ -1,8 +1,9 @@
 /*
- * h264_http.c: /stream.h264.  Bytes from capd's H.264 socket go to the
- * viewer as they come, one read in flight: the next read from capd waits
- * until the viewer has taken the last, so a slow viewer makes capd skip to
- * the next IDR for it, never httpd buffer.
+ * h264_http.c: /stream.h264 and /stream.mp4.  Bytes from capd's H.264
+ * socket go to the viewer as they come (for /stream.mp4, whole access
+ * units muxed into one fragment each), one write in flight: the next read
+ * from capd waits until the viewer has taken the last, so a slow viewer
+ * makes capd skip to the next IDR for it, never httpd buffer.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -20,6 +21,8 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "annexb.h"
+#include "fmp4.h"
 #include "log.h"
 
 #include "admit.h"
@@ -27,6 +30,7 @@
 #include "web.h"
 
 #define H264_HTTP_READ	(256 * 1024)	/* from capd at once, at most */
+#define H264_HTTP_AU_MAX (4 << 20)	/* an access unit, at most */
 
 struct h264_http_client {
 	TAILQ_ENTRY(h264_http_client)	 entry;
@@ -35,6 +39,8 @@ struct h264_http_client {
 	struct evhttp_connection	*evcon;
 	struct bufferevent		*up;	/* capd's H.264 socket */
 	int				 sending; /* a chunk in flight */
+	int				 mp4;	/* /stream.mp4 */
+	struct fmp4			*mux;	/* after the first IDR */
 };
 
 struct h264_http {
@@ -74,6 +80,7 @@ h264_http_client_free(struct h264_http_client *c)
 	admit_put(&hh->w->admit);
 	if (c->up != NULL)
 		bufferevent_free(c->up);
+	fmp4_free(c->mux);
 	free(c);
 }
 
@@ -132,19 +139,81 @@ h264_http_on_sent(struct evhttp_connection *evcon, void *arg)
 		h264_http_on_read(c->up, c);
 }
 
+/*
+ * Muxes the whole access units of in into out, one fragment each (the
+ * first one at an IDR after the init segment).  0, or -1 with cause.
+ */
+static int
+h264_http_mux(struct h264_http_client *c, struct evbuffer *in,
+    struct evbuffer *out, char *cause, size_t causelen)
+{
+	struct annexb_info	 info;
+	const unsigned char	*p, *o;
+	size_t			 len, end, olen;
+
+	for (;;) {
+		len = evbuffer_get_length(in);
+		if ((p = evbuffer_pullup(in, -1)) == NULL)
+			return (len > 0 ? -1 : 0);
+		if ((end = annexb_au_end(p, len)) == 0) {
+			if (len > H264_HTTP_AU_MAX) {
+				snprintf(cause, causelen, "access unit over "
+				    "%d bytes", H264_HTTP_AU_MAX);
+				return (-1);
+			}
+			return (0);
+		}
+		annexb_scan(p, end, &info);
+		if (c->mux == NULL && (c->mux = fmp4_new(p, end, cause,
+		    causelen)) == NULL)
+			return (-1);
+		if (fmp4_add(c->mux, p, end, info.idr, (uint64_t)
+		    info.ts.tv_sec * 1000000 + info.ts.tv_usec, cause,
+		    causelen) == -1)
+			return (-1);
+		fmp4_take(c->mux, &o, &olen);
+		if (evbuffer_add(out, o, olen) == -1) {
+			snprintf(cause, causelen, "out of memory");
+			return (-1);
+		}
+		evbuffer_drain(in, end);
+	}
+}
+
 /* Bytes from capd: one chunk to the viewer, then wait for it to leave. */
 static void
 h264_http_on_read(struct bufferevent *bev, void *arg)
 {
+	static struct log_rate	 lr = LOG_RATE_INIT("mp4 failures");
 	struct h264_http_client	*c = arg;
-	struct evbuffer		*in = bufferevent_get_input(bev);
+	struct evbuffer		*in = bufferevent_get_input(bev), *out;
+	char			 cause[256];
 
 	if (c->sending || evbuffer_get_length(in) == 0)
 		return;
+	if (c->mp4) {
+		if ((out = evbuffer_new()) == NULL ||
+		    h264_http_mux(c, in, out, cause, sizeof(cause)) == -1) {
+			if (out == NULL)
+				snprintf(cause, sizeof(cause), "out of memory");
+			log_rate_warnx(&lr, "/stream.mp4: %s", cause);
+			if (out != NULL)
+				evbuffer_free(out);
+			h264_http_end(c, cause);
+			return;
+		}
+		if (evbuffer_get_length(out) == 0) {
+			evbuffer_free(out);
+			return;
+		}
+		in = out;
+	}
 	c->hh->w->stats.bytes_stream += evbuffer_get_length(in);
 	c->sending = 1;
 	bufferevent_disable(bev, EV_READ);
 	evhttp_send_reply_chunk_with_cb(c->req, in, h264_http_on_sent, c);
+	if (c->mp4)
+		evbuffer_free(in);
 }
 
 /* capd's socket closed or failed. */
@@ -180,9 +249,9 @@ h264_http_connect(const char *path)
 	return (fd);
 }
 
-/* Starts a raw H.264 stream for the request. */
-void
-h264_http_handle(struct web *w, struct evhttp_request *req, const char *query)
+/* Starts a stream for the request: raw H.264, or fragmented MP4. */
+static void
+h264_http_start(struct web *w, struct evhttp_request *req, int mp4)
 {
 	struct h264_http		*hh = w->h264;
 	struct evkeyvalq		*h = evhttp_request_get_output_headers(req);
@@ -192,7 +261,8 @@ h264_http_handle(struct web *w, struct evhttp_request *req, const char *query)
 	struct h264_http_client		*c;
 	int				 fd;
 
-	evhttp_add_header(h, "Content-Type", "video/h264");
+	evhttp_add_header(h, "Content-Type", mp4 ? "video/mp4" :
+	    "video/h264");
 	evhttp_add_header(h, "Cache-Control", "no-store, no-cache");
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
 		evhttp_send_reply(req, 200, "OK", NULL);
@@ -223,6 +293,7 @@ h264_http_handle(struct web *w, struct evhttp_request *req, const char *query)
 		return;
 	}
 	c->hh = hh;
+	c->mp4 = mp4;
 	c->req = req;
 	c->evcon = evcon;
 	TAILQ_INSERT_TAIL(&hh->clients, c, entry);
@@ -235,4 +306,18 @@ h264_http_handle(struct web *w, struct evhttp_request *req, const char *query)
 	evhttp_connection_set_closecb(evcon, h264_http_on_close, c);
 	evhttp_send_reply_start(req, 200, "OK");
 	bufferevent_set_timeouts(bev, NULL, &wt);
+}
+
+/* GET /stream.h264. */
+void
+h264_http_raw(struct web *w, struct evhttp_request *req, const char *query)
+{
+	h264_http_start(w, req, 0);
+}
+
+/* GET /stream.mp4. */
+void
+h264_http_mp4(struct web *w, struct evhttp_request *req, const char *query)
+{
+	h264_http_start(w, req, 1);
 }

@@ -2,7 +2,7 @@
 # Installs the Debian packages campipe needs when run as root; otherwise
 # names the missing ones and fails.  Usage: scripts/deps.sh build|check|bench
 set -u
-build="gcc make pkg-config libevent-dev libturbojpeg0-dev libssl-dev libsystemd-dev libcrypt-dev libavcodec-dev libavutil-dev"
+build="gcc make pkg-config libevent-dev libturbojpeg0-dev libssl-dev libsystemd-dev libcrypt-dev libavcodec-dev libavformat-dev libavutil-dev"
 check="$build clang libclang-rt-14-dev mandoc groff-base socat ffmpeg curl libjpeg-turbo-progs python3 python3-pytest python3-prometheus-client python3-websockets v4l-utils ustreamer chromium chromium-driver nodejs npm systemd"
 bench="$check wrk nginx-light"
 case "${1:-build}" in

@@ -242,3 +242,29 @@ def test_httpd_stream_h264_without_capd_is_503(daemons, tmp):
                         "http://127.0.0.1:%d/stream.h264" % port],
                        capture_output=True, timeout=30)
     assert r.stdout == b"503"
+
+
+def test_httpd_stream_mp4_read_by_ffprobe(daemons, tmp):
+    _, port = httpd_h264(daemons, tmp)
+    out = os.path.join(tmp, "http.mp4")
+    r = subprocess.run(["curl", "-s", "-D", os.path.join(tmp, "hdr"), "-o", out,
+                        "-m", "3", "http://127.0.0.1:%d/stream.mp4" % port],
+                       capture_output=True, timeout=30)
+    assert r.returncode == 28, r
+    with open(os.path.join(tmp, "hdr")) as f:
+        assert "content-type: video/mp4" in f.read().lower()
+    with open(out, "rb") as f:
+        data = f.read()
+    # Init segment, then one fragment per frame.
+    assert data[4:8] == b"ftyp"
+    assert data.count(b"moof") >= 10
+    r = subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-count_frames",
+                        "-of", "json", out], capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode()[-2000:]
+    st = json.loads(r.stdout)["streams"][0]
+    assert (st["codec_name"], st["width"], st["height"]) == ("h264", 320, 240)
+    assert int(st["nb_read_frames"]) >= 10
+    # Frames decode.
+    r = subprocess.run(["ffmpeg", "-v", "error", "-xerror", "-i", out, "-f", "null",
+                        "-"], capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode()[-2000:]

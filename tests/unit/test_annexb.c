@@ -185,9 +185,27 @@ test_au_build(void)
 	    1, &ts), -1);
 }
 
+/* Splitting a stream into access units at their AUDs. */
+static void
+test_au_end(void)
+{
+	static const unsigned char b[] = {
+		0, 0, 0, 1, 0x09, 0xf0, 0, 0, 0, 1, 0x65, 0x88,
+		0, 0, 0, 1, 0x09, 0xf0, 0, 0, 0, 1, 0x41
+	};
+
+	CHECK_EQ(annexb_au_end(b, sizeof(b)), 12);
+	CHECK_EQ(annexb_au_end(b, 16), 0);	/* AUD not whole yet */
+	CHECK_EQ(annexb_au_end(b, 17), 12);
+	CHECK_EQ(annexb_au_end(b + 12, sizeof(b) - 12), 0);
+	CHECK_EQ(annexb_au_end(b, 5), 0);
+	CHECK_EQ(annexb_au_end(b, 0), 0);
+}
+
 int
 main(void)
 {
+	RUN(test_au_end);
 	RUN(test_next);
 	RUN(test_sei);
 	RUN(test_sei_parse);
