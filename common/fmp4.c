@@ -7,6 +7,8 @@
 #include <libavformat/avformat.h>
 #include <libavutil/mem.h>
 
+#include <event2/buffer.h>
+
 #include "annexb.h"
 #include "fmp4.h"
 
@@ -220,4 +222,51 @@ fmp4_free(struct fmp4 *m)
 	av_packet_free(&m->pkt);
 	free(m->out);
 	free(m);
+}
+
+/* Muxes the whole access units at the front of in. */
+int
+fmp4_feed(struct fmp4 **m, struct evbuffer *in, size_t max_au,
+    fmp4_out_cb out, void *arg, char *cause, size_t causelen)
+{
+	struct annexb_info	 info;
+	const unsigned char	*p, *o;
+	size_t			 len, end, olen;
+
+	for (;;) {
+		len = evbuffer_get_length(in);
+		if (len == 0)
+			return (0);
+		if ((p = evbuffer_pullup(in, -1)) == NULL) {
+			snprintf(cause, causelen, "out of memory");
+			return (-1);
+		}
+		if ((end = annexb_au_end(p, len)) == 0) {
+			if (len > max_au) {
+				snprintf(cause, causelen, "access unit over "
+				    "%zu bytes", max_au);
+				return (-1);
+			}
+			return (0);
+		}
+		annexb_scan(p, end, &info);
+		if (*m == NULL) {
+			if ((*m = fmp4_new(p, end, cause, causelen)) == NULL)
+				return (-1);
+			fmp4_take(*m, &o, &olen);
+			if (out(o, olen, arg) == -1) {
+				snprintf(cause, causelen, "cannot send");
+				return (-1);
+			}
+		}
+		if (fmp4_add(*m, p, end, info.idr, (uint64_t)info.ts.tv_sec *
+		    1000000 + info.ts.tv_usec, cause, causelen) == -1)
+			return (-1);
+		evbuffer_drain(in, end);
+		fmp4_take(*m, &o, &olen);
+		if (out(o, olen, arg) == -1) {
+			snprintf(cause, causelen, "cannot send");
+			return (-1);
+		}
+	}
 }

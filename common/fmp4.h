@@ -32,4 +32,19 @@ int		 fmp4_add(struct fmp4 *m, const unsigned char *au, size_t len,
 void		 fmp4_take(struct fmp4 *m, const unsigned char **p,
 		    size_t *len);
 
+struct evbuffer;
+
+/* Receives one init segment or one fragment.  0, or -1 to stop. */
+typedef int	(*fmp4_out_cb)(const unsigned char *p, size_t len, void *arg);
+
+/*
+ * For a reader of the h264.sock stream: muxes the whole access units at
+ * the front of in, draining them, starting *m at the first (an IDR, as
+ * capd sends first).  out gets the init segment, then each fragment.
+ * Returns 0, or -1 with cause (also when an access unit grows past
+ * max_au bytes).
+ */
+int		 fmp4_feed(struct fmp4 **m, struct evbuffer *in, size_t max_au,
+		    fmp4_out_cb out, void *arg, char *cause, size_t causelen);
+
 #endif

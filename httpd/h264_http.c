@@ -6,8 +6,6 @@
  * makes capd skip to the next IDR for it, never httpd buffer.
  */
 #include <sys/queue.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,9 +19,9 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "annexb.h"
 #include "fmp4.h"
 #include "log.h"
+#include "unixsock.h"
 
 #include "admit.h"
 #include "h264_http.h"
@@ -139,45 +137,11 @@ h264_http_on_sent(struct evhttp_connection *evcon, void *arg)
 		h264_http_on_read(c->up, c);
 }
 
-/*
- * Muxes the whole access units of in into out, one fragment each (the
- * first one at an IDR after the init segment).  0, or -1 with cause.
- */
+/* fmp4_feed's output: appended to the chunk being made. */
 static int
-h264_http_mux(struct h264_http_client *c, struct evbuffer *in,
-    struct evbuffer *out, char *cause, size_t causelen)
+h264_http_add(const unsigned char *p, size_t len, void *arg)
 {
-	struct annexb_info	 info;
-	const unsigned char	*p, *o;
-	size_t			 len, end, olen;
-
-	for (;;) {
-		len = evbuffer_get_length(in);
-		if ((p = evbuffer_pullup(in, -1)) == NULL)
-			return (len > 0 ? -1 : 0);
-		if ((end = annexb_au_end(p, len)) == 0) {
-			if (len > H264_HTTP_AU_MAX) {
-				snprintf(cause, causelen, "access unit over "
-				    "%d bytes", H264_HTTP_AU_MAX);
-				return (-1);
-			}
-			return (0);
-		}
-		annexb_scan(p, end, &info);
-		if (c->mux == NULL && (c->mux = fmp4_new(p, end, cause,
-		    causelen)) == NULL)
-			return (-1);
-		if (fmp4_add(c->mux, p, end, info.idr, (uint64_t)
-		    info.ts.tv_sec * 1000000 + info.ts.tv_usec, cause,
-		    causelen) == -1)
-			return (-1);
-		fmp4_take(c->mux, &o, &olen);
-		if (evbuffer_add(out, o, olen) == -1) {
-			snprintf(cause, causelen, "out of memory");
-			return (-1);
-		}
-		evbuffer_drain(in, end);
-	}
+	return (evbuffer_add(arg, p, len));
 }
 
 /* Bytes from capd: one chunk to the viewer, then wait for it to leave. */
@@ -193,7 +157,8 @@ h264_http_on_read(struct bufferevent *bev, void *arg)
 		return;
 	if (c->mp4) {
 		if ((out = evbuffer_new()) == NULL ||
-		    h264_http_mux(c, in, out, cause, sizeof(cause)) == -1) {
+		    fmp4_feed(&c->mux, in, H264_HTTP_AU_MAX, h264_http_add,
+		    out, cause, sizeof(cause)) == -1) {
 			if (out == NULL)
 				snprintf(cause, sizeof(cause), "out of memory");
 			log_rate_warnx(&lr, "/stream.mp4: %s", cause);
@@ -225,30 +190,6 @@ h264_http_on_up_event(struct bufferevent *bev, short what, void *arg)
 		    strerror(EVUTIL_SOCKET_ERROR()));
 }
 
-/* Connects to capd's H.264 socket: the descriptor, or -1. */
-static int
-h264_http_connect(const char *path)
-{
-	struct sockaddr_un	 sun;
-	int			 fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		errno = ENAMETOOLONG;
-		return (-1);
-	}
-	memcpy(sun.sun_path, path, strlen(path));
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) == -1)
-		return (-1);
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		close(fd);
-		return (-1);
-	}
-	return (fd);
-}
-
 /* Starts a stream for the request: raw H.264, or fragmented MP4. */
 static void
 h264_http_start(struct web *w, struct evhttp_request *req, int mp4)
@@ -274,7 +215,7 @@ h264_http_start(struct web *w, struct evhttp_request *req, int mp4)
 		w->stats.refused++;
 		return;
 	}
-	if ((fd = h264_http_connect(w->conf->h264)) == -1) {
+	if ((fd = unixsock_connect(w->conf->h264)) == -1) {
 		log_debug("%s: %s: %s", __func__, w->conf->h264,
 		    strerror(errno));
 		admit_put(&w->admit);
