@@ -20,6 +20,7 @@
 
 #include "auth.h"
 #include "client.h"
+#include "h264_ws.h"
 #include "log.h"
 #include "mono.h"
 #include "relay.h"
@@ -93,6 +94,7 @@ client_free(struct client *c)
 {
 	if (c->joined)
 		relay_leave(c->relay);
+	h264_ws_close(c);
 	relay_remove(c->relay, c);
 	if (c->ev_rate != NULL)
 		event_free(c->ev_rate);
@@ -120,6 +122,7 @@ client_end_session(struct client *c)
 		c->joined = 0;
 		relay_leave(c->relay);
 	}
+	h264_ws_close(c);
 }
 
 /* Our last bytes are out: half-close and wait briefly for the peer's FIN. */
@@ -259,6 +262,7 @@ client_read_head(struct client *c)
 	char				 cause[128];
 	size_t				 len;
 	const char			*data;
+	char				 h264path[512];
 	int				 rc;
 
 	len = evbuffer_get_length(in);
@@ -280,7 +284,10 @@ client_read_head(struct client *c)
 		client_status(c);
 		return;
 	}
-	hconf.path = conf->path;
+	/* path.h264: the H.264 stream (h264_ws.c). */
+	snprintf(h264path, sizeof(h264path), "%s.h264", conf->path);
+	c->want_h264 = conf->h264 != NULL && strcmp(req.path, h264path) == 0;
+	hconf.path = c->want_h264 ? h264path : conf->path;
 	hconf.origins = (const char **)conf->origins;
 	hconf.norigins = conf->norigins;
 	if (ws_handshake_check(&hconf, &req, &res) != 101) {
@@ -323,7 +330,9 @@ client_write(struct bufferevent *bev, void *arg)
 {
 	struct client	*c = arg;
 
-	if (c->state == CLIENT_OPEN)
+	if (c->state == CLIENT_OPEN && c->h264 != NULL)
+		h264_ws_drained(c);
+	else if (c->state == CLIENT_OPEN)
 		session_drained(c);
 	else if (c->state == CLIENT_CLOSING)
 		client_linger(c);

@@ -19,6 +19,7 @@
 struct bufferevent;
 struct event;
 struct frame;
+struct h264_ws;
 struct relay;
 struct ws_codec;
 
@@ -60,6 +61,8 @@ struct client {
 	int			 awaiting_pong;
 	uint32_t		 pings;
 	unsigned int		 controls;	/* control frames queued */
+	int			 want_h264;	/* asked for path.h264 */
+	struct h264_ws		*h264;		/* H.264 viewer (h264_ws.c) */
 };
 TAILQ_HEAD(clients, client);
 

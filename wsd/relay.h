@@ -26,6 +26,7 @@ struct relay_conf {
 	size_t		 nlisten;
 	const char	*path;			/* the WebSocket's path */
 	const char	*frames;		/* capd's frame socket */
+	const char	*h264;			/* capd's H.264 socket */
 	const char	*origins[RELAY_ORIGINS_MAX];
 	size_t		 norigins;
 	size_t		 max_clients;		/* WebSocket clients at most */

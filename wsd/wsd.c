@@ -38,6 +38,9 @@ usage(FILE *f)
 "  --path PATH           the WebSocket's path (default /stream)\n"
 "  --frames PATH         capd's frame socket (default\n"
 "                        /run/campipe/frames.sock)\n"
+"  --h264 PATH           capd's H.264 socket, served as fragmented MP4 on\n"
+"                        PATH.h264 of --path (default\n"
+"                        /run/campipe/h264.sock; off: none)\n"
 "  --allow-origin ORIGIN pages allowed to connect, e.g. https://cam.example;\n"
 "                        repeatable; \"*\" for any (default: same host only)\n"
 "  --max-clients N       WebSocket clients at most, 503 beyond (default 100)\n"
@@ -140,6 +143,7 @@ main(int argc, char *argv[])
 		{ "listen",		required_argument,	NULL, 'l' },
 		{ "path",		required_argument,	NULL, 'p' },
 		{ "frames",		required_argument,	NULL, 'f' },
+		{ "h264",		required_argument,	NULL, '2' },
 		{ "allow-origin",	required_argument,	NULL, 'o' },
 		{ "max-clients",	required_argument,	NULL, 'n' },
 		{ "ping-interval",	required_argument,	NULL, 'i' },
@@ -160,6 +164,7 @@ main(int argc, char *argv[])
 	struct listen_addr	 addrs[RELAY_LISTEN_MAX];
 	struct relay_conf	 conf = {
 		.path = "/stream", .frames = "/run/campipe/frames.sock",
+		.h264 = "/run/campipe/h264.sock",
 		.max_clients = 100, .max_message = 4096,
 		.max_frame = 8 * 1024 * 1024,
 		.ping_interval = { 20, 0 }, .ping_timeout = { 10, 0 },
@@ -192,6 +197,9 @@ main(int argc, char *argv[])
 				log_usage("--path: \"%s\" must start with / "
 				    "and not be /status", optarg);
 			conf.path = optarg;
+			break;
+		case '2':
+			conf.h264 = strcmp(optarg, "off") == 0 ? NULL : optarg;
 			break;
 		case 'f':
 			conf.frames = optarg;

@@ -268,3 +268,96 @@ def test_httpd_stream_mp4_read_by_ffprobe(daemons, tmp):
     r = subprocess.run(["ffmpeg", "-v", "error", "-xerror", "-i", out, "-f", "null",
                         "-"], capture_output=True, timeout=60)
     assert r.returncode == 0, r.stderr.decode()[-2000:]
+
+
+def wsd_h264(daemons, tmp, *args):
+    from test_wsd import start_wsd
+    d, frames, h264 = capd(daemons, tmp, "--size", "320x240", "--fps", "30",
+                           "--idle-stop", "0.3")
+    _, port = start_wsd(daemons, frames, "--h264", h264, *args)
+    return d, port
+
+
+def ws_messages(uri, n, **kw):
+    import asyncio
+    import websockets
+
+    async def run():
+        async with websockets.connect(uri, max_size=None, **kw) as ws:
+            return [await asyncio.wait_for(ws.recv(), 10) for _ in range(n)]
+    return asyncio.run(run())
+
+
+def boxes(data):
+    """Top-level MP4 box types of a message."""
+    out, i = [], 0
+    while i + 8 <= len(data):
+        size = int.from_bytes(data[i:i + 4], "big")
+        assert size >= 8 and i + size <= len(data), (i, size, len(data))
+        out.append(data[i + 4:i + 8].decode())
+        i += size
+    assert i == len(data)
+    return out
+
+
+def test_wsd_stream_h264_init_then_one_fragment_per_frame(daemons, tmp):
+    capd_d, port = wsd_h264(daemons, tmp)
+    msgs = ws_messages("ws://127.0.0.1:%d/stream.h264" % port, 31)
+    assert all(isinstance(m, bytes) for m in msgs)
+    assert boxes(msgs[0]) == ["ftyp", "moov"]
+    for m in msgs[1:]:
+        assert boxes(m) == ["moof", "mdat"]
+    # Each fragment carries one frame with its campipe SEI, in order.
+    import re
+    seqs = [int(re.search(rb"campipe seq=(\d+) ", m).group(1)) for m in msgs[1:]]
+    assert seqs == sorted(seqs) and len(set(seqs)) == 30
+    out = os.path.join(tmp, "ws.mp4")
+    with open(out, "wb") as f:
+        f.write(b"".join(msgs))
+    r = subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-show_frames",
+                        "-of", "json", out], capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode()[-2000:]
+    info = json.loads(r.stdout)
+    assert info["streams"][0]["codec_name"] == "h264"
+    assert len(info["frames"]) == 30 and info["frames"][0]["key_frame"] == 1
+    wait_for(lambda: "h264: encoder stopped: no subscribers" in capd_d.logtext(),
+             what="encoder stopped after the viewer left")
+
+
+def test_wsd_stream_h264_origin_and_limits(daemons, tmp):
+    import asyncio
+    import websockets
+    _, port = wsd_h264(daemons, tmp, "--allow-origin", "https://cam.example",
+                       "--max-clients", "1")
+    uri = "ws://127.0.0.1:%d/stream.h264" % port
+
+    async def status_of(**kw):
+        try:
+            async with websockets.connect(uri, **kw):
+                return 101
+        except websockets.exceptions.InvalidStatusCode as e:
+            return e.status_code
+
+    async def two():
+        async with websockets.connect(uri, origin="https://cam.example") as ws:
+            await asyncio.wait_for(ws.recv(), 10)
+            return await status_of(origin="https://cam.example")
+    assert asyncio.run(status_of(origin="https://cam.example")) == 101
+    assert asyncio.run(status_of(origin="http://evil.example")) == 403
+    assert asyncio.run(two()) == 503
+
+
+def test_wsd_stream_h264_without_capd_is_503(daemons, tmp):
+    import asyncio
+    import websockets
+    from test_wsd import start_wsd
+    _, port = start_wsd(daemons, os.path.join(tmp, "none.sock"), "--h264",
+                        os.path.join(tmp, "none264.sock"))
+
+    async def run():
+        try:
+            async with websockets.connect("ws://127.0.0.1:%d/stream.h264" % port):
+                return 101
+        except websockets.exceptions.InvalidStatusCode as e:
+            return e.status_code
+    assert asyncio.run(run()) == 503
