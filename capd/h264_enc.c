@@ -115,6 +115,8 @@ h264_enc_open1(struct h264_enc *e, const char *name, char *cause,
 	ctx->width = e->width;
 	ctx->height = e->height;
 	ctx->pix_fmt = AV_PIX_FMT_YUV420P;
+	/* JPEG's YUV is full range: said so in the SPS, not squeezed. */
+	ctx->color_range = AVCOL_RANGE_JPEG;
 	ctx->time_base = (AVRational){ 1, e->conf.fps };
 	ctx->framerate = (AVRational){ e->conf.fps, 1 };
 	ctx->gop_size = (int)((long long)e->conf.fps * e->conf.gop_ms / 1000);
@@ -210,6 +212,7 @@ h264_enc_open(struct h264_enc *e, int w, int h)
 		return (-1);
 	}
 	e->frame->format = AV_PIX_FMT_YUV420P;
+	e->frame->color_range = AVCOL_RANGE_JPEG;
 	e->frame->width = w;
 	e->frame->height = h;
 	if (av_frame_get_buffer(e->frame, 0) < 0) {
