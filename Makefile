@@ -232,7 +232,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path '$(BUILD)/sysroot' -prune -o -type f -name '*.d' -print 2>/dev/null)
 
 # The daemons under valgrind memcheck through the integration tests that
 # drive them (slow; not part of check).  Any error or definite leak fails.
@@ -241,3 +241,5 @@ VALGRIND_TESTS	?= tests/integration/test_capd.py tests/integration/test_httpd.py
 valgrind: all
 	CAMPIPE_VALGRIND=1 CAMPIPE_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q \
 	    -p no:cacheprovider $(VALGRIND_TESTS) $(VALGRIND_ARGS)
+
+include mk/cross.mk mk/deb.mk

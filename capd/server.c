@@ -27,6 +27,7 @@
 
 #define SERVER_RETRY_MIN	500	/* ms between source start attempts */
 #define SERVER_RETRY_MAX	10000
+#define SERVER_PATH_SHOWN	64	/* bytes of a rejected path logged */
 
 struct sub {
 	TAILQ_ENTRY(sub)	 entry;
@@ -366,8 +367,9 @@ server_listen(const struct server_conf *conf, char *cause, size_t causelen)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(conf->path) >= sizeof(sun.sun_path)) {
-		snprintf(cause, causelen, "%s: socket path too long",
-		    conf->path);
+		snprintf(cause, causelen, "socket path of %zu bytes too long "
+		    "(at most %zu): %.*s...", strlen(conf->path),
+		    sizeof(sun.sun_path) - 1, SERVER_PATH_SHOWN, conf->path);
 		return (-1);
 	}
 	memcpy(sun.sun_path, conf->path, strlen(conf->path));

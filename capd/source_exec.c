@@ -22,6 +22,7 @@
 #include "log.h"
 #include "mono.h"
 #include "source.h"
+#include "timeval.h"
 
 #define EXEC_KILL_DELAY		2	/* s between SIGTERM and SIGKILL */
 #define EXEC_BACKOFF_MIN	500	/* ms */
@@ -97,7 +98,7 @@ exec_frame(const unsigned char *data, size_t len, void *arg)
 {
 	struct timeval	 tv;
 
-	gettimeofday(&tv, NULL);
+	timeval_now(&tv);
 	source_emit(arg, data, len, &tv);
 }
 

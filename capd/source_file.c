@@ -21,6 +21,7 @@
 #include "jpeg_split.h"
 #include "log.h"
 #include "source.h"
+#include "timeval.h"
 
 /* What is mapped at most: the first bytes of a larger file. */
 #define FILE_MAX_SIZE	((size_t)(sizeof(size_t) > 4 ? 1ULL << 36 : 1ULL << 30))
@@ -176,7 +177,7 @@ file_tick(evutil_socket_t fd, short what, void *arg)
 	struct file_frame	*f;
 	struct timeval		 tv;
 
-	gettimeofday(&tv, NULL);
+	timeval_now(&tv);
 	if (fs->next >= fs->nframes)
 		fs->next = 0;
 	f = &fs->frames[fs->next++];

@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "source.h"
+#include "timeval.h"
 
 struct test_state {
 	struct event	*ev_tick;
@@ -148,7 +149,7 @@ test_tick(evutil_socket_t fd, short what, void *arg)
 	unsigned long		 size = ts->jpeg_cap;
 	struct timeval		 tv;
 
-	gettimeofday(&tv, NULL);
+	timeval_now(&tv);
 	test_draw(ts, ts->n++, &tv);
 	if (tjCompressFromYUVPlanes(ts->tj, (const unsigned char **)ts->planes,
 	    c->width, NULL, c->height, TJSAMP_420, &ts->jpeg, &size,

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "source.h"
 #include "source_v4l2.h"
+#include "timeval.h"
 
 #define V4L2_NBUF		4
 #define V4L2_BACKOFF_MIN	250	/* ms */
@@ -270,7 +271,7 @@ v4l2_walltime(const struct v4l2_buffer *b, struct timeval *tv)
 	struct timespec	 mono;
 	struct timeval	 now, age;
 
-	gettimeofday(&now, NULL);
+	timeval_now(&now);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	if ((b->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) !=
 	    V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC || b->timestamp.tv_sec == 0) {

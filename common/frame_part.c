@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "frame_part.h"
+#include "timeval.h"
 
 /* Writes the part header for a JPEG of jpeg_len bytes. */
 int
@@ -45,7 +46,10 @@ frame_part_number(const char *p, const char *end, unsigned long long max,
 	return (0);
 }
 
-/* Parses "SECONDS.MICROSECONDS" (1 to 6 decimals, or none). */
+/*
+ * Parses "SECONDS.MICROSECONDS" (1 to 6 decimals, or none); seconds past
+ * what time_t holds (2038 where it has 32 bits) are refused.
+ */
 static int
 frame_part_time(const char *p, const char *end, struct timeval *tv)
 {
@@ -64,9 +68,7 @@ frame_part_time(const char *p, const char *end, struct timeval *tv)
 		for (; digits < 6; digits++)
 			usec *= 10;
 	}
-	tv->tv_sec = sec;
-	tv->tv_usec = usec;
-	return (0);
+	return (timeval_set(tv, sec, usec));
 }
 
 /* The fields a reader knows, each allowed once. */

@@ -5,6 +5,7 @@
 
 #include "jpeg_com.h"
 #include "jpeg_seg.h"
+#include "timeval.h"
 
 #define JPEG_COM_PREFIX		"campipe "
 #define JPEG_COM_PREFIXLEN	(sizeof(JPEG_COM_PREFIX) - 1)
@@ -116,9 +117,9 @@ jpeg_com_text(const unsigned char *p, size_t len, uint64_t *seq,
 	    jpeg_com_literal(&p, end, ".") == -1 ||
 	    jpeg_com_number(&p, end, 6, &usec) != 6 || p != end)
 		return (-1);
+	if (timeval_set(ts, sec, usec) == -1)
+		return (-1);
 	*seq = s;
-	ts->tv_sec = sec;
-	ts->tv_usec = usec;
 	return (0);
 }
 

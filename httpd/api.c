@@ -44,7 +44,7 @@ api_send(struct evhttp_request *req, struct evbuffer *b)
 
 	evhttp_add_header(h, "Content-Type", "application/json");
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_send_reply(req, 200, "OK", b);
+	web_send(req, 200, "OK", b);
 	evbuffer_free(b);
 }
 

@@ -21,6 +21,7 @@
 #include "log.h"
 
 #include "files.h"
+#include "timeval.h"
 #include "urlpath.h"
 #include "web.h"
 
@@ -135,9 +136,9 @@ files_handle(struct web *w, struct evhttp_request *req, const char *rawpath)
 			web_reply_text(req, 404, "Not Found", "not found");
 		return;
 	}
-	snprintf(v, sizeof(v), "\"%llx-%llx-%lx\"",
+	snprintf(v, sizeof(v), "\"%llx-%llx-%llx\"",
 	    (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
-	    (long)(st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000));
+	    (unsigned long long)timeval_ms_timespec(&st.st_mtim));
 	evhttp_add_header(h, "ETag", v);
 	gmtime_r(&st.st_mtime, &tm);
 	strftime(v, sizeof(v), "%a, %d %b %Y %H:%M:%S GMT", &tm);

@@ -254,6 +254,6 @@ guard_token(struct web *w, struct evhttp_request *req, const char *query)
 	    (long long)expiry, tok);
 	evhttp_add_header(h, "Content-Type", "application/json");
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_send_reply(req, 200, "OK", b);
+	web_send(req, 200, "OK", b);
 	evbuffer_free(b);
 }

@@ -56,6 +56,8 @@ static const struct option httpd_opts[] = {
 	{ "token-ttl",		required_argument,	NULL, 'T' },
 	{ "auth-delay",		required_argument,	NULL, 'D' },
 	{ "user",		required_argument,	NULL, 'u' },
+	{ "server-name",	required_argument,	NULL, 'N' },
+	{ "frame-ancestors",	required_argument,	NULL, 'F' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'R' },
@@ -103,6 +105,12 @@ httpd_usage(FILE *f)
 "  --token-ttl SEC        lifetime of /api/token tokens (default 60)\n"
 "  --auth-delay MS        hold a client's next try this long per failed\n"
 "                         login, up to 15 times (default 2000)\n"
+"  --server-name NAME     also answer to Host NAME (repeatable; IP literals,\n"
+"                         localhost, the host name and NAME.local always;\n"
+"                         any other Host gets 421)\n"
+"  --frame-ancestors SRC  who may frame the pages: CSP sources, e.g.\n"
+"                         \"'self' http://homeassistant.local:8123\"\n"
+"                         (repeatable, values joined; default 'self')\n"
 "  --user USER            when started as root, run as USER once listening\n"
 "  -v, --verbose          debug logging\n"
 "  -h, --help             this text\n"
@@ -217,7 +225,7 @@ main(int argc, char **argv)
 	struct notify	*notify;
 	struct accept_pause *pause;
 	const char	*user = NULL;
-	char		 cause[512];
+	char		 cause[512], ancestors[512] = "";
 	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
 
 	memset(&conf, 0, sizeof(conf));
@@ -306,6 +314,23 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			user = optarg;
+			break;
+		case 'N':
+			if (conf.nserver_names == WEB_NAMES_MAX)
+				fatalx("--server-name: at most %d",
+				    WEB_NAMES_MAX);
+			conf.server_names[conf.nserver_names++] = optarg;
+			break;
+		case 'F':
+			if (strpbrk(optarg, ";,\r\n") != NULL ||
+			    strlen(ancestors) + strlen(optarg) + 2 >
+			    sizeof(ancestors))
+				fatalx("--frame-ancestors: CSP sources "
+				    "separated by spaces, 512 bytes at most");
+			if (*ancestors != '\0')
+				strcat(ancestors, " ");
+			strcat(ancestors, optarg);
+			conf.frame_ancestors = ancestors;
 			break;
 		case 'v':
 			verbose = 1;

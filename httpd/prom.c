@@ -99,6 +99,6 @@ prom_handle(struct web *w, struct evhttp_request *req, const char *query)
 	evhttp_add_header(h, "Content-Type",
 	    "text/plain; version=0.0.4; charset=utf-8");
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_send_reply(req, 200, "OK", b);
+	web_send(req, 200, "OK", b);
 	evbuffer_free(b);
 }

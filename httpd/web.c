@@ -18,9 +18,11 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 
 #include "api.h"
+#include "browser.h"
 #include "feed.h"
 #include "files.h"
 #include "guard.h"
@@ -29,6 +31,7 @@
 #include "mono.h"
 #include "prom.h"
 #include "stills.h"
+#include "strict.h"
 #include "web.h"
 
 #define WEB_MAX_HEADERS	8192
@@ -62,24 +65,75 @@ web_uptime(const struct web *w)
 	return (mono_sec() - w->started);
 }
 
-/* Sends a short text/plain reply. */
+/* Sends a short text/plain reply, framed even to HEAD and CONNECT. */
 void
 web_reply_text(struct evhttp_request *req, int code, const char *reason,
     const char *text)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
 	struct evbuffer		*b = NULL;
+	char			 len[32];
 
 	evhttp_remove_header(h, "Content-Type");
 	evhttp_remove_header(h, "Content-Length");
+	evhttp_remove_header(h, "Transfer-Encoding");
 	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
 	evhttp_add_header(h, "Cache-Control", "no-store");
+	snprintf(len, sizeof(len), "%zu", strlen(text) + 1);
+	evhttp_add_header(h, "Content-Length", len);
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD &&
 	    (b = evbuffer_new()) != NULL)
 		evbuffer_add_printf(b, "%s\n", text);
 	evhttp_send_reply(req, code, reason, b);
 	if (b != NULL)
 		evbuffer_free(b);
+}
+
+/*
+ * Sends a complete answer, always framed (evhttp leaves the length out in
+ * HTTP/1.0); to HEAD the same headers with the length of the body it
+ * leaves out (evhttp would send the body to HEAD too).
+ */
+void
+web_send(struct evhttp_request *req, int code, const char *reason,
+    struct evbuffer *body)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	char			 len[32];
+
+	evhttp_remove_header(h, "Content-Length");
+	snprintf(len, sizeof(len), "%zu",
+	    body != NULL ? evbuffer_get_length(body) : 0);
+	evhttp_add_header(h, "Content-Length", len);
+	evhttp_send_reply(req, code, reason,
+	    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD ? NULL : body);
+}
+
+/*
+ * Once an answer with Connection: close is out: shuts the socket, as
+ * evhttp keeps a CONNECT request's connection open whatever it says;
+ * evhttp then reads the end and frees the connection.
+ */
+static void
+web_on_sent_close(struct evhttp_request *req, void *arg)
+{
+	struct evhttp_connection	*evcon;
+	struct bufferevent		*bev;
+
+	if ((evcon = evhttp_request_get_connection(req)) != NULL &&
+	    (bev = evhttp_connection_get_bufferevent(evcon)) != NULL)
+		shutdown(bufferevent_getfd(bev), SHUT_RDWR);
+}
+
+/* Sends a short text/plain reply, then closes the connection. */
+void
+web_reply_close(struct evhttp_request *req, int code, const char *reason,
+    const char *text)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Connection", "close");
+	evhttp_request_set_on_complete_cb(req, web_on_sent_close, NULL);
+	web_reply_text(req, code, reason, text);
 }
 
 /*
@@ -166,16 +220,22 @@ web_on_request(struct evhttp_request *req, void *arg)
 	const char			*path, *query;
 
 	w->stats.requests++;
+	if (strict_refused(w->strict, req)) {
+		web_reply_close(req, 400, "Bad Request", "bad request head");
+		return;
+	}
 	web_tune_connection(req);
-	if (w->conf->allow_origin != NULL)
-		evhttp_add_header(h, "Access-Control-Allow-Origin",
-		    w->conf->allow_origin);
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(h, "Allow", "GET, HEAD");
-		web_reply_text(req, 405, "Method Not Allowed",
+		web_reply_close(req, 405, "Method Not Allowed",
 		    "method not allowed");
 		return;
 	}
+	if (browser_check(w->browser, req) != 0)
+		return;
+	if (w->conf->allow_origin != NULL)
+		evhttp_add_header(h, "Access-Control-Allow-Origin",
+		    w->conf->allow_origin);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
 	if (path == NULL || *path != '/') {
@@ -198,8 +258,14 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 
 	path = evhttp_uri_get_path(uri);
 	query = evhttp_uri_get_query(uri);
-	if ((r = web_route(path, query)) != NULL)
+	if ((r = web_route(path, query)) != NULL) {
+		/* A stream to HEAD: the headers GET gets, chunked in 1.1. */
+		if (r->fn == mjpeg_handle && req->minor >= 1 &&
+		    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
+			evhttp_add_header(evhttp_request_get_output_headers(
+			    req), "Transfer-Encoding", "chunked");
 		r->fn(w, req, query);
+	}
 	else if (strcmp(path, "/stream") == 0)
 		files_handle(w, req, "/stream.html");	/* the seed's URL */
 	else
@@ -266,8 +332,13 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		goto fail;
 	}
 	if ((w->guard = guard_new(base, conf, web_resume, w, cause,
-	    causelen)) == NULL)
+	    causelen)) == NULL ||
+	    (w->browser = browser_new(conf, cause, causelen)) == NULL)
 		goto fail;
+	if ((w->strict = strict_new(w->http, WEB_MAX_HEADERS)) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		goto fail;
+	}
 	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
 	evhttp_set_timeout(w->http, conf->idle_timeout);
@@ -298,6 +369,8 @@ web_free(struct web *w)
 	guard_free(w->guard);
 	if (w->http != NULL)
 		evhttp_free(w->http);
+	strict_free(w->strict);
+	browser_free(w->browser);
 	feed_free(w->feed);
 	free(w->wwwroot);
 	free(w);

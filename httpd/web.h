@@ -12,13 +12,16 @@
 #include "admit.h"
 
 #define WEB_LISTEN_MAX	8
+#define WEB_NAMES_MAX	32
 
 struct event_base;
 struct evhttp;
 struct evhttp_request;
 struct feed;
 struct guard;
+struct browser;
 struct h264_http;
+struct strict;
 struct stills;
 struct mjpeg;
 
@@ -42,6 +45,9 @@ struct web_conf {
 	const char	*token_key;	/* NULL: a random key per run */
 	unsigned	 token_ttl;	/* seconds; 0: the default */
 	unsigned	 auth_delay_ms;	/* after a failure; 0: the default */
+	char		*server_names[WEB_NAMES_MAX];	/* --server-name */
+	size_t		 nserver_names;
+	const char	*frame_ancestors; /* CSP sources; NULL: 'self' */
 };
 
 /* Counters shown by /api/status and /metrics. */
@@ -68,6 +74,8 @@ struct web {
 	struct mjpeg		*mjpeg;
 	struct h264_http	*h264;		/* /stream.h264 */
 	struct guard		*guard;
+	struct strict		*strict;	/* raw head checks */
+	struct browser		*browser;	/* Host, security headers */
 	struct web_stats	 stats;
 	struct admit		 admit;		/* --max-clients */
 	double			 started;	/* monotonic seconds */
@@ -79,8 +87,15 @@ struct web	*web_new(struct event_base *base, const struct web_conf *conf,
 /* Ends every client cleanly and frees everything. */
 void		 web_free(struct web *w);
 
-/* Sends a short text/plain reply (errors, 503 reasons). */
+/* Sends a short text/plain reply (errors, 503 reasons), framed. */
 void		 web_reply_text(struct evhttp_request *req, int code,
+		    const char *reason, const char *text);
+/* Sends a complete answer; HEAD gets its headers only. */
+struct evbuffer;
+void		 web_send(struct evhttp_request *req, int code,
+		    const char *reason, struct evbuffer *body);
+/* Sends a short text/plain reply, then closes the connection. */
+void		 web_reply_close(struct evhttp_request *req, int code,
 		    const char *reason, const char *text);
 /* From a close callback: frees req if libevent left it to us. */
 void		 web_release(struct evhttp_request *req);

@@ -1,15 +1,18 @@
 #!/bin/sh
 # Installs the Debian packages campipe needs when run as root; otherwise
-# names the missing ones and fails.  Usage: scripts/deps.sh build|check|bench
+# names the missing ones and fails.  Usage: scripts/deps.sh build|check|bench|cross
+# (cross: the toolchains and qemu-user for make cross, check-cross and deb).
 set -u
 build="gcc make pkg-config libevent-dev libturbojpeg0-dev libssl-dev libsystemd-dev libcrypt-dev libavcodec-dev libavformat-dev libavutil-dev"
-check="$build clang libclang-rt-14-dev mandoc groff-base socat ffmpeg curl libjpeg-turbo-progs python3 python3-pytest python3-prometheus-client python3-websockets v4l-utils ustreamer chromium chromium-driver nodejs npm systemd"
+check="$build clang libclang-rt-14-dev mandoc groff-base socat ffmpeg curl libjpeg-turbo-progs python3 python3-pytest python3-prometheus-client python3-websockets v4l-utils ustreamer chromium chromium-driver nodejs npm systemd lintian"
 bench="$check wrk nginx-light"
+cross="$check gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf qemu-user file"
 case "${1:-build}" in
 build) want=$build ;;
 check) want=$check ;;
 bench) want=$bench ;;
-*) echo "usage: $0 build|check|bench" >&2; exit 2 ;;
+cross) want=$cross ;;
+*) echo "usage: $0 build|check|bench|cross" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

@@ -276,6 +276,12 @@ client_read_head(struct client *c)
 		client_refuse(c, req.error, cause);
 		return;
 	}
+	if (!ws_request_host_allowed(&req, conf->names)) {
+		evbuffer_drain(in, req.head_len);
+		client_refuse(c, 421, "unknown host name: add it with "
+		    "--server-name");
+		return;
+	}
 	if (strcmp(req.path, "/status") == 0 &&
 	    strcmp(req.method, "GET") == 0) {
 		if (client_authorize(c, &req) == -1)

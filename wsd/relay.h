@@ -21,6 +21,8 @@ struct relay;
 #define RELAY_LISTEN_MAX	8
 #define RELAY_ORIGINS_MAX	32
 
+struct http_host_names;
+
 struct relay_conf {
 	const char	*listen[RELAY_LISTEN_MAX];	/* ADDR:PORT */
 	size_t		 nlisten;
@@ -29,6 +31,7 @@ struct relay_conf {
 	const char	*h264;			/* capd's H.264 socket */
 	const char	*origins[RELAY_ORIGINS_MAX];
 	size_t		 norigins;
+	const struct http_host_names *names;	/* Host names answered */
 	size_t		 max_clients;		/* WebSocket clients at most */
 	size_t		 max_conns;		/* connections at most */
 	size_t		 max_message;		/* bytes per client message */

@@ -261,6 +261,8 @@ ws_handshake_status_text(int status)
 		return ("Not Found");
 	case 408:
 		return ("Request Timeout");
+	case 421:
+		return ("Misdirected Request");
 	case 426:
 		return ("Upgrade Required");
 	case 429:

@@ -3,6 +3,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http_host.h"
+#include "http_strict.h"
+
 #include "ws_request.h"
 
 /* Says whether c may appear in a token (RFC 9110 tchar). */
@@ -152,13 +155,21 @@ int
 ws_request_parse(struct ws_request *req, const char *data, size_t len,
     char *cause, size_t causelen)
 {
-	size_t	 start = 0, end;
-	char	*p, *line;
+	struct http_strict	 hs;
+	size_t			 start = 0, end;
+	char			*p, *line;
+	int			 rc;
 
 	req->method = req->path = req->query = NULL;
 	req->nhdrs = 0;
 	req->head_len = 0;
 	req->error = 0;
+	/* The rules both daemons share (framing, Host, version, folds). */
+	if ((rc = http_strict_head(data, len, WS_REQUEST_HEAD_MAX, &hs, cause,
+	    causelen)) != 1) {
+		req->error = hs.status;
+		return (rc);
+	}
 	while (start < len && start < WS_REQUEST_HEAD_MAX &&
 	    (data[start] == '\r' || data[start] == '\n'))
 		start++;
@@ -202,4 +213,15 @@ ws_request_header(const struct ws_request *req, const char *name, int nth)
 		if (strcasecmp(req->hdrs[i].name, name) == 0 && nth-- == 0)
 			return (req->hdrs[i].value);
 	return (NULL);
+}
+
+/* Says whether the Host names this server (no Host: HTTP/1.0, allowed). */
+int
+ws_request_host_allowed(const struct ws_request *req,
+    const struct http_host_names *names)
+{
+	const char	*host = ws_request_header(req, "Host", 0);
+
+	return (names == NULL || host == NULL ||
+	    http_host_allowed(host, names));
 }

@@ -41,4 +41,9 @@ int		 ws_request_parse(struct ws_request *req, const char *data,
 const char	*ws_request_header(const struct ws_request *req,
 		    const char *name, int nth);
 
+struct http_host_names;
+/* Says (1 or 0) whether the Host names this server (http_host.h). */
+int		 ws_request_host_allowed(const struct ws_request *req,
+		    const struct http_host_names *names);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "listen_addr.h"
+#include "http_host.h"
 #include "log.h"
 #include "notify.h"
 #include "privdrop.h"
@@ -58,6 +59,9 @@ usage(FILE *f)
 "                        missing)\n"
 "  --auth-delay MS       hold a client's next try this long per failed\n"
 "                        login, up to 15 times (default 2000)\n"
+"  --server-name NAME    also answer to Host NAME (repeatable; IP literals,\n"
+"                        localhost, the host name and NAME.local always;\n"
+"                        any other Host gets 421)\n"
 "  --user USER           when started as root, run as USER once listening\n"
 "  -v, --verbose         debug logging\n"
 "  -h, --help            this text\n"
@@ -156,6 +160,7 @@ main(int argc, char *argv[])
 		{ "token-key",		required_argument,	NULL, 'K' },
 		{ "auth-delay",		required_argument,	NULL, 'D' },
 		{ "user",		required_argument,	NULL, 'u' },
+		{ "server-name",	required_argument,	NULL, 'N' },
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'R' },
@@ -174,6 +179,9 @@ main(int argc, char *argv[])
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct relay		*relay;
 	struct notify		*notify;
+	struct http_host_names	 hn;
+	char			*names[RELAY_ORIGINS_MAX];
+	size_t			 nnames = 0;
 	const char		*user = NULL;
 	char			 cause[512];
 	size_t			 i;
@@ -252,6 +260,12 @@ main(int argc, char *argv[])
 		case 'u':
 			user = optarg;
 			break;
+		case 'N':
+			if (nnames == RELAY_ORIGINS_MAX)
+				fatalx("--server-name: at most %d",
+				    RELAY_ORIGINS_MAX);
+			names[nnames++] = optarg;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -281,6 +295,10 @@ main(int argc, char *argv[])
 			fatalx("%s", cause);
 	}
 	conf.max_conns = conf.max_clients + 64;
+	if (http_host_names_init(&hn, names, nnames, cause,
+	    sizeof(cause)) == -1)
+		fatalx("%s", cause);
+	conf.names = &hn;
 
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
@@ -320,6 +338,7 @@ main(int argc, char *argv[])
 
 	notify_free(notify);
 	relay_free(relay);
+	http_host_names_clear(&hn);
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);

@@ -3,6 +3,7 @@
 // opens the WebSocket with it.  Usage: node auth.mjs BASE_URL USER PASSWORD
 // Exits 0 when every check holds; each failed check prints "FAIL ...".
 import { chromium } from 'playwright-core';
+import * as csp from './csp.mjs';
 
 const [base, user, password] = process.argv.slice(2);
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
@@ -28,6 +29,7 @@ async function main() {
 
 		const ctx = await browser.newContext({
 			httpCredentials: { username: user, password: password } });
+		const violations = await csp.watch(ctx);
 		const page = await ctx.newPage();
 		page.on('pageerror', (e) => check(false, 'page error', e.message));
 		const protocols = [];
@@ -43,6 +45,10 @@ async function main() {
 			    JSON.stringify(await page.evaluate(() => window.campipe)));
 		}
 		check(protocols.length >= 1, 'a WebSocket was opened', protocols.join(' '));
+		check(violations.length === 0, 'no Content-Security-Policy violation',
+		    violations.join('; '));
+		check(await csp.control(page, violations),
+		    'a violation made on purpose is seen (control)');
 		await ctx.close();
 	} finally {
 		await browser.close();

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import * as csp from './csp.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
@@ -301,6 +302,7 @@ async function main() {
 		headless: true, args: CHROMIUM_ARGS,
 		viewport: { width: 1280, height: 800 }, colorScheme: 'dark',
 	});
+	const violations = await csp.watch(ctx);
 	try {
 		const page = await ctx.newPage();
 		page.on('pageerror', (e) => check(false, 'page error', e.message));
@@ -315,7 +317,11 @@ async function main() {
 		const done = (r) => { if (isStill(r)) inflight.now--; };
 		page.on('requestfinished', done);
 		page.on('requestfailed', done);
-		await page.goto(base);
+		const resp = await page.goto(base);
+		const policy = resp.headers()['content-security-policy'] || '';
+		check(/connect-src [^;]*ws:\/\/127\.0\.0\.1:\d+/.test(policy) &&
+		    /frame-ancestors 'self'/.test(policy),
+		    'page served with a Content-Security-Policy', policy);
 		await liveChecks(page);
 		await outageChecks(page);
 		await mjpegChecks(page);
@@ -330,6 +336,10 @@ async function main() {
 		await streamPage(ctx);
 		await phone(ctx);
 		console.log('counters ' + JSON.stringify(await counters(page)));
+		check(violations.length === 0, 'no Content-Security-Policy violation',
+		    violations.join('; '));
+		check(await csp.control(page, violations),
+		    'a violation made on purpose is seen (control)');
 	} finally {
 		await ctx.close();
 		fs.rmSync(profile, { recursive: true, force: true });

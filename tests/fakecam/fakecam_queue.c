@@ -81,7 +81,7 @@ fakecam_queue_find_offset(struct fakecam_dev *dev, off_t off)
 	if (dev->memory != V4L2_MEMORY_MMAP)
 		return NULL;
 	for (i = 0; i < dev->nbufs; i++)
-		if (dev->bufs[i].offset == off)
+		if (off >= 0 && (uint64_t)off == dev->bufs[i].offset)
 			return &dev->bufs[i];
 	return NULL;
 }

@@ -232,7 +232,7 @@ def test_slowloris_does_not_stop_a_normal_client(daemons, tmp):
     socks = []
     for _ in range(300):
         s = socket.create_connection(("127.0.0.1", site.port), timeout=10)
-        s.sendall(b"GET /api/status HTTP/1.1\r\nHost: x\r\n")
+        s.sendall(b"GET /api/status HTTP/1.1\r\nHost: localhost\r\n")
         socks.append(s)
     served = 0
     try:
@@ -255,11 +255,11 @@ def test_slowloris_does_not_stop_a_normal_client(daemons, tmp):
 
 
 @pytest.mark.parametrize("req", [
-    b"GET /api/status HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n",
-    b"GET /api/status HTTP/1.1\r\nHost: x\r\n" +
+    b"GET /api/status HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n",
+    b"GET /api/status HTTP/1.1\r\nHost: localhost\r\n" +
     b"".join(b"X-H%d: v\r\n" % i for i in range(2000)) + b"\r\n",
-    b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
-    b"GET /api/status HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " + b"A" * 9000 + b"\r\n\r\n",
+    b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    b"GET /api/status HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic " + b"A" * 9000 + b"\r\n\r\n",
 ], ids=["long-header", "many-headers", "long-target", "long-credentials"])
 def test_oversized_headers_refused(daemons, tmp, req):
     site = Site(daemons, tmp)

@@ -49,7 +49,7 @@ def curl(port, path, *args, timeout=20):
 def head(port, path):
     """HEAD over a raw socket: (status, headers, bytes after the headers)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(b"HEAD %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        s.sendall(b"HEAD %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
                   % path.encode())
         buf = b""
         while True:
@@ -345,7 +345,7 @@ def test_stalled_client_costs_others_nothing(daemons, tmp):
     stalled = socket.socket()
     stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     stalled.connect(("127.0.0.1", port))
-    stalled.sendall(b"GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n")
+    stalled.sendall(b"GET /stream.mjpg HTTP/1.1\r\nHost: localhost\r\n\r\n")
     wait_for(lambda: status(port)["clients"]["stream"] == 2, what="stalled client")
     skipped0 = status(port)["stream"]["frames_skipped"]
     rss0 = rss_kb(d.proc.pid)
@@ -431,9 +431,9 @@ def test_no_way_out_of_www(daemons, tmp):
         code, _, body = curl(port, path)
         assert code in (400, 404), path
         assert b"secret" not in body, path
-    for raw in [b"GET ../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
-                b"GET /..%00/secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
-                b"GET http://x/../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n"]:
+    for raw in [b"GET ../secret.txt HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                b"GET /..%00/secret.txt HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                b"GET http://localhost/../secret.txt HTTP/1.1\r\nHost: localhost\r\n\r\n"]:
         assert raw_request(port, raw) in (0, 400, 404), raw
 
 
@@ -454,7 +454,7 @@ def test_max_clients_and_connection_burst(daemons, tmp):
     for _ in range(1000):
         try:
             s = socket.create_connection(("127.0.0.1", port), timeout=10)
-            s.sendall(b"GET /api/config HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            s.sendall(b"GET /api/config HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             socks.append(s)
         except OSError:
             refused += 1

@@ -46,7 +46,7 @@ def test_mjpeg_reader_sees_every_frame_while_a_stalled_one_skips(daemons, tmp):
     stalled = socket.socket()
     stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     stalled.connect(("127.0.0.1", port))
-    stalled.sendall(b"GET /stream.mjpg HTTP/1.1\r\nHost: x\r\n\r\n")
+    stalled.sendall(b"GET /stream.mjpg HTTP/1.1\r\nHost: localhost\r\n\r\n")
     # The stalled client fills its buffers, then skips: counted.
     wait_for(lambda: http_status(port)["stream"]["frames_skipped"] > 0,
              timeout=20, what="skips counted")

@@ -58,7 +58,7 @@ async def receive(uri, n):
 
 
 def status(port):
-    code, _, body = http(port, b"GET /status HTTP/1.1\r\nHost: x\r\n\r\n")
+    code, _, body = http(port, b"GET /status HTTP/1.1\r\nHost: localhost\r\n\r\n")
     assert code == 200
     return json.loads(body)
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "test.h"
+#include "common/http_host.h"
 #include "wsd/ws_request.h"
 
 static struct ws_request	 req;
@@ -64,7 +65,8 @@ test_tolerated(void)
 	CHECK_EQ(req.minor, 0);
 	CHECK(req.query == NULL);
 	CHECK(strcmp(ws_request_header(&req, "a", 1), "2") == 0);
-	CHECK_EQ(parse("GET /status? HTTP/1.1\r\nEmpty:\r\n\r\n"), 1);
+	CHECK_EQ(parse("GET /status? HTTP/1.1\r\nHost: a\r\nEmpty:\r\n\r\n"),
+	    1);
 	CHECK(strcmp(req.query, "") == 0);
 	CHECK(strcmp(ws_request_header(&req, "empty", 0), "") == 0);
 }
@@ -81,13 +83,21 @@ test_malformed(void)
 		"GET stream HTTP/1.1\r\n\r\n",
 		"GET /a\x01 HTTP/1.1\r\n\r\n",
 		"GET / HTTP/2.0\r\n\r\n",
-		"GET / HTTP/1.1\r\nNoColon\r\n\r\n",
-		"GET / HTTP/1.1\r\nBad Name: x\r\n\r\n",
-		"GET / HTTP/1.1\r\n: x\r\n\r\n",
-		"GET / HTTP/1.1\r\nA: 1\r\n folded\r\n\r\n",
-		"GET / HTTP/1.1\r\nA: x\ry\r\n\r\n",
-		"GET / HTTP/1.1\r\nA: x\x7fy\r\n\r\n",
-		"GET / HTTP/1.1\r\n\r\rX\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n: x\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\n folded\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nA: x\ry\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nA: x\x7fy\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\rX\r\n\r\n",
+		/* http_strict's rules, shared with httpd */
+		"GET / HTTP/1.1\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost : a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n"
+		    "Content-Length: 1\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: +1\r\n\r\n",
+		"GET / HTTP/1.2\r\nHost: a\r\n\r\n",
 	};
 	size_t	 i;
 
@@ -96,7 +106,7 @@ test_malformed(void)
 		CHECK_EQ(req.error, 400);
 		CHECK(cause[0] != '\0');
 	}
-	CHECK_EQ(ws_request_parse(&req, "GET / HTTP/1.1\r\nA: \0\r\n\r\n", 24,
+	CHECK_EQ(ws_request_parse(&req, "GET / HTTP/1.1\r\nHost: a\r\nA: \0\r\n\r\n", 33,
 	    cause, sizeof(cause)), -1);
 	CHECK_EQ(req.error, 400);
 }
@@ -110,7 +120,7 @@ test_limits(void)
 
 	big = malloc(WS_REQUEST_HEAD_MAX + 64);
 	memset(big, 'a', WS_REQUEST_HEAD_MAX + 64);
-	memcpy(big, "GET / HTTP/1.1\r\nX: ", 19);
+	memcpy(big, "GET / HTTP/1.1\r\nHost: a\r\nX: ", 28);
 	/* No blank line within the limit: refused without waiting. */
 	CHECK_EQ(ws_request_parse(&req, big, WS_REQUEST_HEAD_MAX, cause,
 	    sizeof(cause)), -1);
@@ -128,13 +138,35 @@ test_limits(void)
 	    sizeof(cause)), -1);
 	CHECK_EQ(req.error, 431);
 	/* Too many header fields. */
-	n = snprintf(big, 64, "GET / HTTP/1.1\r\n");
+	n = snprintf(big, 64, "GET / HTTP/1.1\r\nHost: a\r\n");
 	for (i = 0; i <= WS_REQUEST_HEADERS_MAX; i++)
 		n += snprintf(big + n, 64, "H%zu: v\r\n", i);
 	n += snprintf(big + n, 64, "\r\n");
 	CHECK_EQ(ws_request_parse(&req, big, n, cause, sizeof(cause)), -1);
 	CHECK_EQ(req.error, 431);
 	free(big);
+}
+
+/* The Host rule: names and IP literals pass, others do not, no Host does. */
+static void
+test_host_names(void)
+{
+	struct http_host_names	 hn;
+	char			*extra[] = { "cam.example.org" };
+
+	CHECK_EQ(http_host_names_init(&hn, extra, 1, cause, sizeof(cause)), 0);
+	CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: cam.example.org:8081\r\n\r\n"),
+	    1);
+	CHECK(ws_request_host_allowed(&req, &hn));
+	CHECK(ws_request_host_allowed(&req, NULL));
+	CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: [::1]:8081\r\n\r\n"), 1);
+	CHECK(ws_request_host_allowed(&req, &hn));
+	CHECK_EQ(parse("GET / HTTP/1.1\r\nHost: rebound.example:8081\r\n\r\n"),
+	    1);
+	CHECK(!ws_request_host_allowed(&req, &hn));
+	CHECK_EQ(parse("GET / HTTP/1.0\r\n\r\n"), 1);
+	CHECK(ws_request_host_allowed(&req, &hn));
+	http_host_names_clear(&hn);
 }
 
 int
@@ -145,5 +177,6 @@ main(void)
 	RUN(test_tolerated);
 	RUN(test_malformed);
 	RUN(test_limits);
+	RUN(test_host_names);
 	return (TEST_DONE("ws_request"));
 }
