@@ -36,7 +36,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)annexb_sei_parse(data + nal.off, nal.len, &seq, &got);
 	}
 	if ((pos = annexb_au_end(data, size)) != 0 &&
-	    (pos < 6 || pos + 5 > size || data[pos + 4] != ANNEXB_AUD))
+	    (pos < 5 || pos + 5 > size || data[pos + 3] != 1 ||
+	    data[pos + 4] != ANNEXB_AUD))
 		abort();
 	annexb_scan(data, size, &in);
 	n = annexb_au_build(out, sizeof(out), data, size, ps, sizeof(ps),
