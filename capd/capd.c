@@ -61,7 +61,8 @@ usage(FILE *f)
 "                        --socket is another name for it)\n"
 "  --socket-mode MODE    its permissions, octal (default 0660)\n"
 "  --h264 PATH           H.264 socket (default h264.sock beside the frame\n"
-"                        socket; off: none); encodes while subscribed\n"
+"                        socket, NAME.h264.sock beside NAME.sock; off:\n"
+"                        none); encodes while subscribed\n"
 "  --h264-encoder NAME   auto (default: h264_v4l2m2m where /dev/video11\n"
 "                        exists and opens, else libx264) or an encoder\n"
 "  --h264-bitrate N      bits per second, K and M suffixes (default:\n"
@@ -148,6 +149,29 @@ capd_seconds_ms(const char *opt, const char *s)
 	if (opt_seconds(opt, s, 0, 86400, &v, cause, sizeof(cause)) == -1)
 		log_usage("%s", cause);
 	return ((int)(v * 1000 + 0.5));
+}
+
+/*
+ * The default H.264 socket, beside the frame socket: h264.sock for
+ * frames.sock, else NAME.h264.sock for NAME.sock (or NAME.h264.sock for
+ * NAME), so that capds sharing a directory do not collide.
+ */
+static const char *
+capd_h264_path(const char *frames, char *buf, size_t len)
+{
+	const char	*base = strrchr(frames, '/');
+	size_t		 n;
+
+	base = base != NULL ? base + 1 : frames;
+	n = strlen(frames);
+	if (strcmp(base, "frames.sock") == 0)
+		snprintf(buf, len, "%.*sh264.sock", (int)(base - frames),
+		    frames);
+	else if (n > 5 && strcmp(frames + n - 5, ".sock") == 0)
+		snprintf(buf, len, "%.*s.h264.sock", (int)(n - 5), frames);
+	else
+		snprintf(buf, len, "%s.h264.sock", frames);
+	return (buf);
 }
 
 /* Creates the socket's directory if it is missing (one level). */
@@ -298,7 +322,7 @@ main(int argc, char *argv[])
 		    .gop_ms = 1000 },
 	};
 	struct capd_sinks	 sinks = { 0 };
-	char			 h264_path[PATH_MAX], dir[PATH_MAX];
+	char			 h264_path[PATH_MAX];
 	static char		*ctrls[CAPD_MAX_CTRLS + 1];
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int;
@@ -309,7 +333,7 @@ main(int argc, char *argv[])
 	char			 cause[512], *end, junk;
 	const char		*user = NULL;
 	int			 ch, verbose = 0, nctrls = 0, made_dir;
-	int			 list_controls = 0;
+	int			 list_controls = 0, h264_default;
 
 	log_init("campipe-capd", 0);
 	opterr = 0;
@@ -451,12 +475,10 @@ main(int argc, char *argv[])
 			sconf.max_pixels = CAPD_MIN_PIXELS;
 	}
 
-	if (hconf.path == NULL) {
-		snprintf(dir, sizeof(dir), "%s", vconf.path);
-		snprintf(h264_path, sizeof(h264_path), "%s/h264.sock",
-		    dirname(dir));
-		hconf.path = h264_path;
-	} else if (strcmp(hconf.path, "off") == 0)
+	if ((h264_default = hconf.path == NULL))
+		hconf.path = capd_h264_path(vconf.path, h264_path,
+		    sizeof(h264_path));
+	else if (strcmp(hconf.path, "off") == 0)
 		hconf.path = NULL;
 	hconf.mode = vconf.mode;
 	hconf.idle_stop_ms = vconf.idle_stop_ms;
@@ -484,8 +506,13 @@ main(int argc, char *argv[])
 	sinks.srv = srv;
 	if (hconf.path != NULL && (sinks.h264 = h264_new(base, &hconf, srv,
 	    cause, sizeof(cause))) == NULL) {
-		server_free(srv);
-		fatalx("%s", cause);
+		/* Only a socket asked for by name is worth not starting. */
+		if (!h264_default) {
+			server_free(srv);
+			fatalx("%s", cause);
+		}
+		log_warnx("no H.264 socket: %s", cause);
+		hconf.path = NULL;
 	}
 	src = source_new(base, &sconf, capd_frame, capd_source_error, &sinks,
 	    cause, sizeof(cause));
