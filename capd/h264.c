@@ -183,11 +183,15 @@ h264_enc_ready(evutil_socket_t fd, short what, void *arg)
 
 	while (h->enc != NULL && h264_enc_take(h->enc, &au)) {
 		if (au.buf == NULL) {
-			/* Subscribers see end-of-file; the next retries. */
+			/*
+			 * Subscribers see end-of-file; the encoder goes, so
+			 * the next subscriber tries again from the start.
+			 */
 			log_rate_warnx(&lr, "h264: %s", au.cause);
 			while ((s = TAILQ_FIRST(&h->subs)) != NULL)
 				h264_sub_free(s, "encoder failed");
-			continue;
+			h264_enc_end(h, "failed");
+			break;
 		}
 		if ((f = frame_adopt(au.buf, au.len, 0, au.len, au.seq,
 		    &au.ts)) == NULL) {

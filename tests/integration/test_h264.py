@@ -384,3 +384,14 @@ def test_default_socket_names_let_capds_share_a_directory(daemons, tmp):
                 wait_log="listening on")
     assert "no H.264 socket" in e.logtext()
     assert d.alive() and b.alive()
+
+
+def test_an_encoder_that_cannot_open_closes_subscribers_each_time(daemons, tmp):
+    import pytest
+    d, _, h264 = capd(daemons, tmp, "--size", "320x240", "--h264-encoder", "nosuch")
+    for _ in range(2):
+        r = H264Reader(h264)
+        with pytest.raises(EOFError):
+            r.au()
+        r.close()
+    assert d.logtext().count("h264: no encoder nosuch in libavcodec") == 2
