@@ -17,6 +17,9 @@
 
 #include <event2/event.h>
 
+#include "camconf.h"
+#include "control.h"
+#include "control_client.h"
 #include "h264.h"
 #include "log.h"
 #include "mono.h"
@@ -32,10 +35,11 @@
 #define CAPD_MIN_PIXELS	(4096ULL * 3072)	/* --max-pixels at least */
 #define CAPD_WATCH_MS	5000	/* after the warm-up: "no frame" said */
 
-/* Where frames go: the frame socket, then the H.264 encoder. */
-struct capd_sinks {
-	struct server		*srv;
-	struct h264		*h264;		/* NULL with --h264 off */
+/* What each frame goes to. */
+struct capd_sink {
+	struct server	*srv;
+	struct control	*ctl;
+	struct h264	*h264;		/* NULL with --h264 off */
 };
 
 /* What the status line is computed from. */
@@ -61,7 +65,7 @@ usage(FILE *f)
 "                        --socket is another name for it)\n"
 "  --socket-mode MODE    its permissions, octal (default 0660)\n"
 "  --h264 PATH           H.264 socket (default h264.sock beside the frame\n"
-"                        socket, NAME.h264.sock beside NAME.sock; off:\n"
+"                        socket, NAME-h264.sock beside NAME.sock; off:\n"
 "                        none); encodes while subscribed\n"
 "  --h264-encoder NAME   auto (default: h264_v4l2m2m where /dev/video11\n"
 "                        exists and opens, else libx264) or an encoder\n"
@@ -69,6 +73,13 @@ usage(FILE *f)
 "                        0.07 bits per pixel, 1.9M at 1280x720 30 fps)\n"
 "  --h264-profile NAME   baseline (default), main or high\n"
 "  --h264-gop SECONDS    an IDR at least this often (default 1)\n"
+"  --control PATH        control socket (docs/control.md; default\n"
+"                        control.sock beside frames.sock, else\n"
+"                        NAME-control.sock beside NAME.sock)\n"
+"  --control-mode MODE   its permissions, octal (default 0660)\n"
+"  --control-group GROUP its group (default: capd's)\n"
+"  --state FILE          keep settings changed through the control socket\n"
+"                        here and apply them at start (default: not kept)\n"
 "  --idle-stop SECONDS   stop the source this long after the last subscriber\n"
 "                        leaves (default 5; fractions allowed)\n"
 "  --warmup MS           discard frames this long after the source starts\n"
@@ -106,6 +117,20 @@ capd_number(const char *opt, const char *s, long long min, long long max)
 	if (opt_number(opt, s, min, max, &v, cause, sizeof(cause)) == -1)
 		log_usage("%s", cause);
 	return (v);
+}
+
+/* Parses a socket's octal permissions or exits 2. */
+static mode_t
+capd_mode(const char *opt, const char *s)
+{
+	unsigned long	 v;
+	char		*end;
+
+	errno = 0;
+	v = strtoul(s, &end, 8);
+	if (errno || *end != '\0' || end == s || v > 0777)
+		log_usage("%s: \"%s\" is not an octal mode", opt, s);
+	return ((mode_t)v);
 }
 
 /* Parses a size in bytes with an optional K or M suffix or exits 2. */
@@ -151,29 +176,6 @@ capd_seconds_ms(const char *opt, const char *s)
 	return ((int)(v * 1000 + 0.5));
 }
 
-/*
- * The default H.264 socket, beside the frame socket: h264.sock for
- * frames.sock, else NAME.h264.sock for NAME.sock (or NAME.h264.sock for
- * NAME), so that capds sharing a directory do not collide.
- */
-static const char *
-capd_h264_path(const char *frames, char *buf, size_t len)
-{
-	const char	*base = strrchr(frames, '/');
-	size_t		 n;
-
-	base = base != NULL ? base + 1 : frames;
-	n = strlen(frames);
-	if (strcmp(base, "frames.sock") == 0)
-		snprintf(buf, len, "%.*sh264.sock", (int)(base - frames),
-		    frames);
-	else if (n > 5 && strcmp(frames + n - 5, ".sock") == 0)
-		snprintf(buf, len, "%.*s.h264.sock", (int)(n - 5), frames);
-	else
-		snprintf(buf, len, "%s.h264.sock", frames);
-	return (buf);
-}
-
 /* Creates the socket's directory if it is missing (one level). */
 static int
 capd_socket_dir(const char *path)
@@ -215,24 +217,48 @@ capd_drop(const char *user, const char *path, const char *path2,
 	    (unsigned)gid);
 }
 
+/*
+ * --user: the control socket (and its directory if capd made it) goes to
+ * the user, their groups kept, so it can still remove them at exit.
+ */
+static void
+capd_drop_control(const char *user, const char *path, int made_dir)
+{
+	char	 cause[256], dir[PATH_MAX];
+	uid_t	 uid;
+	gid_t	 gid;
+
+	if (geteuid() != 0)
+		return;
+	if (privdrop_lookup(user, &uid, &gid, cause, sizeof(cause)) == -1)
+		fatalx("--user: %s", cause);
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (chown(path, uid, (gid_t)-1) == -1 ||
+	    (made_dir && chown(dirname(dir), uid, (gid_t)-1) == -1))
+		fatal("--user: chown %s", path);
+}
+
 /* Frame callback from the source. */
 static void
 capd_frame(const unsigned char *jpeg, size_t len, const struct timeval *ts,
     void *arg)
 {
-	struct capd_sinks	*sinks = arg;
+	struct capd_sink	*sink = arg;
+	unsigned long long	 n = server_frames(sink->srv);
 
-	server_publish(sinks->srv, jpeg, len, ts);
-	h264_feed(sinks->h264, server_latest(sinks->srv));
+	server_publish(sink->srv, jpeg, len, ts);
+	h264_feed(sink->h264, server_latest(sink->srv));
+	if (sink->ctl != NULL && server_frames(sink->srv) != n)
+		control_on_frame(sink->ctl);
 }
 
 /* Error callback from the source. */
 static void
 capd_source_error(const char *cause, void *arg)
 {
-	struct capd_sinks	*sinks = arg;
+	struct capd_sink	*sink = arg;
 
-	server_source_error(sinks->srv, cause);
+	server_source_error(sink->srv, cause);
 }
 
 /* The status line for systemctl status: frame rate and subscribers. */
@@ -286,6 +312,10 @@ main(int argc, char *argv[])
 		{ "frames",		required_argument,	NULL, 'k' },
 		{ "socket",		required_argument,	NULL, 'k' },
 		{ "socket-mode",	required_argument,	NULL, 'm' },
+		{ "control",		required_argument,	NULL, 'C' },
+		{ "control-mode",	required_argument,	NULL, 'O' },
+		{ "control-group",	required_argument,	NULL, 'G' },
+		{ "state",		required_argument,	NULL, 'T' },
 		{ "idle-stop",		required_argument,	NULL, 'i' },
 		{ "warmup",		required_argument,	NULL, 'w' },
 		{ "write-timeout",	required_argument,	NULL, 't' },
@@ -321,18 +351,22 @@ main(int argc, char *argv[])
 		.enc = { .encoder = "auto", .profile = "baseline",
 		    .gop_ms = 1000 },
 	};
-	struct capd_sinks	 sinks = { 0 };
 	char			 h264_path[PATH_MAX];
 	static char		*ctrls[CAPD_MAX_CTRLS + 1];
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int;
 	struct notify		*notify;
+	struct control_conf	 cconf = { .mode = 0660 };
 	struct capd_status	 status = { 0 };
+	struct capd_sink	 sink = { 0 };
+	struct camconf		*cc;
+	struct control		*ctl;
+	const char		*state = NULL;
 	struct server		*srv;
 	struct source		*src;
-	char			 cause[512], *end, junk;
+	char			 cause[512], junk;
 	const char		*user = NULL;
-	int			 ch, verbose = 0, nctrls = 0, made_dir;
+	int			 ch, verbose = 0, nctrls = 0, made_dir, made_cdir;
 	int			 list_controls = 0, h264_default;
 
 	log_init("campipe-capd", 0);
@@ -364,12 +398,19 @@ main(int argc, char *argv[])
 			vconf.path = optarg;
 			break;
 		case 'm':
-			errno = 0;
-			vconf.mode = strtoul(optarg, &end, 8);
-			if (errno || *end != '\0' || end == optarg ||
-			    vconf.mode > 0777)
-				log_usage("--socket-mode: \"%s\" is not an "
-				    "octal mode", optarg);
+			vconf.mode = capd_mode("--socket-mode", optarg);
+			break;
+		case 'C':
+			cconf.path = optarg;
+			break;
+		case 'O':
+			cconf.mode = capd_mode("--control-mode", optarg);
+			break;
+		case 'G':
+			cconf.group = optarg;
+			break;
+		case 'T':
+			state = optarg;
 			break;
 		case 'i':
 			vconf.idle_stop_ms = capd_seconds_ms("--idle-stop",
@@ -465,6 +506,8 @@ main(int argc, char *argv[])
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
 	sconf.ctrls = ctrls;
+	if (cconf.path == NULL)
+		cconf.path = control_client_path(vconf.path);
 	if (vconf.warmup_ms < 0)
 		vconf.warmup_ms = (strncmp(sconf.spec, "v4l2:", 5) == 0 ||
 		    strncmp(sconf.spec, "exec:", 5) == 0) ? 800 : 0;
@@ -476,7 +519,7 @@ main(int argc, char *argv[])
 	}
 
 	if ((h264_default = hconf.path == NULL))
-		hconf.path = capd_h264_path(vconf.path, h264_path,
+		hconf.path = h264_default_path(vconf.path, h264_path,
 		    sizeof(h264_path));
 	else if (strcmp(hconf.path, "off") == 0)
 		hconf.path = NULL;
@@ -501,10 +544,11 @@ main(int argc, char *argv[])
 		fatalx("cannot create event base");
 
 	made_dir = capd_socket_dir(vconf.path);
+	made_cdir = capd_socket_dir(cconf.path);
 	if ((srv = server_new(base, &vconf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
-	sinks.srv = srv;
-	if (hconf.path != NULL && (sinks.h264 = h264_new(base, &hconf, srv,
+	sink.srv = srv;
+	if (hconf.path != NULL && (sink.h264 = h264_new(base, &hconf, srv,
 	    cause, sizeof(cause))) == NULL) {
 		/* Only a socket asked for by name is worth not starting. */
 		if (!h264_default) {
@@ -514,16 +558,27 @@ main(int argc, char *argv[])
 		log_warnx("no H.264 socket: %s", cause);
 		hconf.path = NULL;
 	}
-	src = source_new(base, &sconf, capd_frame, capd_source_error, &sinks,
+	if ((cc = camconf_new(&sconf, state)) == NULL)
+		fatalx("out of memory");
+	src = source_new(base, &sconf, capd_frame, capd_source_error, &sink,
 	    cause, sizeof(cause));
 	if (src == NULL) {
-		h264_free(sinks.h264);
+		h264_free(sink.h264);
 		server_free(srv);
 		fatalx("%s", cause);
 	}
 	server_set_source(srv, src);
-	if (user != NULL)
+	if ((ctl = control_new(base, &cconf, srv, src, cc, cause,
+	    sizeof(cause))) == NULL) {
+		server_free(srv);
+		fatalx("%s", cause);
+	}
+	sink.ctl = ctl;
+	if (user != NULL) {
+		capd_drop_control(user, cconf.path, made_cdir);
 		capd_drop(user, vconf.path, hconf.path, made_dir);
+	}
+	camconf_start(cc, src, srv);
 
 	ev_term = evsignal_new(base, SIGTERM, capd_signal, base);
 	ev_int = evsignal_new(base, SIGINT, capd_signal, base);
@@ -535,15 +590,18 @@ main(int argc, char *argv[])
 	if ((notify = notify_new(base, capd_status, &status, cause,
 	    sizeof(cause))) == NULL)
 		fatalx("%s", cause);
-	log_info("listening on %s, source %s %dx%d at %d fps", vconf.path,
-	    sconf.spec, sconf.width, sconf.height, sconf.fps);
+	log_info("listening on %s (control %s), source %s %dx%d at %d fps",
+	    vconf.path, cconf.path, sconf.spec, sconf.width, sconf.height,
+	    sconf.fps);
 
 	event_base_dispatch(base);
 
 	notify_free(notify);
-	h264_free(sinks.h264);
+	control_free(ctl);
+	h264_free(sink.h264);
 	server_free(srv);
 	source_free(src);
+	camconf_free(cc);
 	event_free(ev_int);
 	event_free(ev_term);
 	event_base_free(base);

@@ -36,5 +36,7 @@ void		 h264_free(struct h264 *h);
 void		 h264_feed(struct h264 *h, const struct frame *f);
 /* Subscribers connected. */
 int		 h264_subscribers(const struct h264 *h);
+/* The default --h264 for a frame socket path, written into buf. */
+const char	*h264_default_path(const char *frames, char *buf, size_t len);
 
 #endif

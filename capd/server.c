@@ -18,12 +18,14 @@
 #include "accept_pause.h"
 #include "backoff.h"
 #include "frame.h"
+#include "frame_hello.h"
 #include "log.h"
 #include "mono.h"
 #include "sendv.h"
 #include "server.h"
 #include "slot.h"
 #include "source.h"
+#include "timeval.h"
 
 #define SERVER_RETRY_MIN	500	/* ms between source start attempts */
 #define SERVER_RETRY_MAX	10000
@@ -38,6 +40,9 @@ struct sub {
 	struct evbuffer		*out;		/* what a short write left */
 	struct slot		 slot;		/* latest frame wins */
 	size_t			 sndbuf;	/* send buffer set for */
+	struct frame_hello_reader hello;	/* what it says (frames.md) */
+	char			 name[FRAME_HELLO_NAME_MAX + 1];
+	long			 viewers;	/* -1: never said */
 };
 TAILQ_HEAD(subs, sub);
 
@@ -57,6 +62,8 @@ struct server {
 	unsigned long long	 frames;
 	unsigned long long	 warmup_dropped;
 	char			 problem[256];	/* last source failure */
+	char			 last_error[256];	/* never cleared */
+	struct timeval		 last_error_at;
 	struct accept_pause	*ap;		/* out of descriptors */
 	unsigned long long	 refused;	/* at --max-subscribers */
 	unsigned long long	 refused_episode;
@@ -71,6 +78,15 @@ static int
 server_wanted(const struct server *srv)
 {
 	return (srv->nsubs + srv->holds);
+}
+
+/* Records a source failure for the status. */
+static void
+server_source_error_note(struct server *srv, const char *cause)
+{
+	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
+	snprintf(srv->last_error, sizeof(srv->last_error), "%s", cause);
+	timeval_now(&srv->last_error_at);
 }
 
 /* Nobody is left and the source runs: it stops after --idle-stop. */
@@ -162,7 +178,20 @@ server_sub_write(evutil_socket_t fd, short what, void *arg)
 		server_sub_free(s, strerror(errno));
 }
 
-/* Subscribers send nothing: reads only notice the close. */
+/* A line the subscriber wrote (docs/frames.md): its name, its viewers. */
+static void
+server_sub_hello(const struct frame_hello_msg *m, void *arg)
+{
+	struct sub	*s = arg;
+
+	if (m->name != NULL) {
+		snprintf(s->name, sizeof(s->name), "%s", m->name);
+		log_debug("subscriber fd %d is %s", s->fd, s->name);
+	} else
+		s->viewers = m->viewers;
+}
+
+/* Subscribers send nothing but their name: reads notice the close. */
 static void
 server_sub_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -171,6 +200,8 @@ server_sub_read(evutil_socket_t fd, short what, void *arg)
 	ssize_t		 n;
 
 	n = read(fd, buf, sizeof(buf));
+	if (n > 0)
+		frame_hello_feed(&s->hello, buf, n, server_sub_hello, s);
 	if (n == 0)
 		server_sub_free(s, "closed");
 	else if (n == -1 && errno != EAGAIN && errno != EINTR)
@@ -208,6 +239,7 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	s->srv = srv;
 	s->fd = fd;
+	s->viewers = -1;
 	slot_init(&s->slot, 0, server_sub_send, s);
 	s->ev_read = event_new(srv->base, fd, EV_READ | EV_PERSIST,
 	    server_sub_read, s);
@@ -259,12 +291,6 @@ server_hold(struct server *srv, int delta)
 		evtimer_del(srv->ev_retry);
 }
 
-/* The last frame published, or NULL. */
-struct frame *
-server_latest(const struct server *srv)
-{
-	return (srv->latest);
-}
 
 /* Starts the source; on failure retries with backoff while anyone waits. */
 static void
@@ -287,7 +313,7 @@ server_source_start(struct server *srv)
 	ms = backoff_next(&srv->retry, &tv);
 	log_warnx("source %s: %s (retrying in %d ms)", srv->src->conf->spec,
 	    cause, ms);
-	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
+	server_source_error_note(srv, cause);
 	evtimer_add(srv->ev_retry, &tv);
 }
 
@@ -352,7 +378,7 @@ void
 server_source_error(struct server *srv, const char *cause)
 {
 	log_warnx("source %s: %s", srv->src->conf->spec, cause);
-	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
+	server_source_error_note(srv, cause);
 }
 
 /* Opens the listening socket, replacing a stale file. */
@@ -515,4 +541,55 @@ const char *
 server_problem(const struct server *srv)
 {
 	return (srv->problem[0] != '\0' ? srv->problem : NULL);
+}
+
+/* Restarts a running source with its changed configuration. */
+void
+server_restart_source(struct server *srv)
+{
+	if (srv->src == NULL || !srv->src->running)
+		return;
+	source_stop(srv->src);
+	evtimer_del(srv->ev_retry);
+	if (srv->nsubs > 0)
+		server_source_start(srv);
+}
+
+/* Calls fn for every subscriber. */
+void
+server_each_subscriber(const struct server *srv,
+    void (*fn)(const struct server_sub_info *, void *), void *arg)
+{
+	struct server_sub_info	 si;
+	struct sub		*s;
+
+	TAILQ_FOREACH(s, &srv->subs, entry) {
+		si.name = s->name[0] != '\0' ? s->name : NULL;
+		si.sent = s->slot.sent;
+		si.skipped = s->slot.skipped;
+		si.viewers = s->viewers;
+		fn(&si, arg);
+	}
+}
+
+/* Frames dropped before they were published (warm-up). */
+unsigned long long
+server_dropped(const struct server *srv)
+{
+	return (srv->warmup_dropped);
+}
+
+/* The newest frame, or NULL. */
+const struct frame *
+server_latest(const struct server *srv)
+{
+	return (srv->latest);
+}
+
+/* The last source failure ever and when; NULL if none. */
+const char *
+server_last_error(const struct server *srv, struct timeval *when)
+{
+	*when = srv->last_error_at;
+	return (srv->last_error[0] != '\0' ? srv->last_error : NULL);
 }

@@ -47,8 +47,6 @@ void		 server_source_error(struct server *srv, const char *cause);
  * hold (-1): for capd's other products, such as the H.264 socket.
  */
 void		 server_hold(struct server *srv, int delta);
-/* The last frame published since the source started, or NULL. */
-struct frame	*server_latest(const struct server *srv);
 /*
  * Opens a listening Unix socket at conf->path with conf->mode: refuses if
  * someone listens there, replaces a stale socket file.  The descriptor
@@ -63,5 +61,29 @@ unsigned long long server_frames(const struct server *srv);
 unsigned long long server_refused(const struct server *srv);
 /* The source's last failure, cleared by its next frame; NULL if none. */
 const char	*server_problem(const struct server *srv);
+
+/*
+ * Binds and listens on the Unix socket conf->path with conf->mode,
+ * replacing a stale socket file; the descriptor, or -1 with cause.
+ */
+int		 server_listen(const struct server_conf *conf, char *cause,
+		    size_t causelen);
+
+/* For capd's control socket (docs/control.md). */
+struct server_sub_info {
+	const char		*name;	/* as the subscriber said, or NULL */
+	unsigned long long	 sent, skipped;
+	long			 viewers;	/* as it said, or -1 */
+};
+/* Stops and starts a running source so a changed conf takes effect. */
+void		 server_restart_source(struct server *srv);
+void		 server_each_subscriber(const struct server *srv,
+		    void (*fn)(const struct server_sub_info *, void *),
+		    void *arg);
+unsigned long long server_dropped(const struct server *srv);
+const struct frame *server_latest(const struct server *srv);
+/* The last source failure ever and when it happened; NULL if none. */
+const char	*server_last_error(const struct server *srv,
+		    struct timeval *when);
 
 #endif

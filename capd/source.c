@@ -136,6 +136,19 @@ source_stop(struct source *src)
 	src->running = 0;
 }
 
+/* Applies changed flips and rotation from the next frame. */
+void
+source_reflip(struct source *src)
+{
+	if (src->running && src->ops->reflip != NULL) {
+		src->ops->reflip(src);
+		return;
+	}
+	src->xf_hflip = src->conf->hflip;
+	src->xf_vflip = src->conf->vflip;
+	src->xf_rotate = src->conf->rotate;
+}
+
 /* Frames dropped: the source's or outsiders' bytes, so rate-limited. */
 static struct log_rate source_drops = LOG_RATE_INIT("dropped frames");
 

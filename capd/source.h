@@ -45,6 +45,8 @@ struct source_ops {
 	/* Stops: camera closed, child gone.  Idempotent. */
 	void		(*stop)(struct source *);
 	void		(*destroy)(struct source *);
+	/* Optional: the conf's flips changed while running. */
+	void		(*reflip)(struct source *);
 };
 
 struct source {
@@ -81,6 +83,8 @@ struct source	*source_new(struct event_base *base,
 void		 source_free(struct source *src);
 int		 source_start(struct source *src, char *cause, size_t causelen);
 void		 source_stop(struct source *src);
+/* The conf's flips or rotation changed: applied from the next frame. */
+void		 source_reflip(struct source *src);
 
 /* For source implementations: hands a JPEG to capd. */
 void		 source_emit(struct source *src, const unsigned char *jpeg,

@@ -541,10 +541,30 @@ source_v4l2_list_controls(const char *dev, FILE *f, char *cause,
 	return (0);
 }
 
+/* The conf's flips changed: to the driver if the camera is open. */
+static void
+v4l2_reflip(struct source *src)
+{
+	struct v4l2_state	*vs = src->priv;
+
+	if (vs->fd != -1)
+		v4l2_flips(src);
+}
+
+/* The open camera's descriptor, or -1 (for its controls). */
+int
+source_v4l2_fd(const struct source *src)
+{
+	const struct v4l2_state	*vs = src->priv;
+
+	return (src->ops == &source_v4l2_ops ? vs->fd : -1);
+}
+
 const struct source_ops source_v4l2_ops = {
 	.prefix = "v4l2:",
 	.init = v4l2_init,
 	.start = v4l2_start,
 	.stop = v4l2_stop,
 	.destroy = v4l2_destroy,
+	.reflip = v4l2_reflip,
 };

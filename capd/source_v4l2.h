@@ -9,7 +9,13 @@
 int	source_v4l2_list_controls(const char *dev, FILE *f, char *cause,
 	    size_t causelen);
 
+struct source;
+/* The open camera's descriptor, or -1 when closed or not v4l2:. */
+int	source_v4l2_fd(const struct source *src);
+
 /* source_v4l2_ctrl.c */
+/* The v4l2-ctl style name of a control ("Horizontal Flip": horizontal_flip). */
+void	source_v4l2_ctrl_name(const char *in, char *out, size_t size);
 int	source_v4l2_ctrl_has(int fd, uint32_t id);
 int	source_v4l2_ctrl_set(int fd, uint32_t id, int64_t value);
 int	source_v4l2_ctrl_apply(int fd, char **ctrls, int quiet);

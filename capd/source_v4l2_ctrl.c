@@ -17,8 +17,8 @@
 #include "source_v4l2.h"
 
 /* The v4l2-ctl style name of a control ("Horizontal Flip" -> horizontal_flip). */
-static void
-ctrl_name(const char *in, char *out, size_t size)
+void
+source_v4l2_ctrl_name(const char *in, char *out, size_t size)
 {
 	size_t	 n = 0;
 	int	 sep = 0;
@@ -112,7 +112,7 @@ ctrl_value(int fd, struct v4l2_query_ext_ctrl *q, const char *s, int64_t *v)
 		m.index = i;
 		if (ioctl(fd, VIDIOC_QUERYMENU, &m) != 0)
 			continue;
-		ctrl_name((const char *)m.name, name, sizeof(name));
+		source_v4l2_ctrl_name((const char *)m.name, name, sizeof(name));
 		if (strcasecmp((const char *)m.name, s) == 0 ||
 		    strcmp(name, s) == 0) {
 			*v = i;
@@ -130,7 +130,7 @@ ctrl_apply_one(int fd, struct v4l2_query_ext_ctrl *q, void *arg)
 	char			 name[64];
 	int64_t			 v;
 
-	ctrl_name(q->name, name, sizeof(name));
+	source_v4l2_ctrl_name(q->name, name, sizeof(name));
 	if (strcmp(name, w->name) != 0)
 		return (0);
 	w->found = 1;
@@ -192,7 +192,7 @@ ctrl_print(int fd, struct v4l2_query_ext_ctrl *q, void *arg)
 		fprintf(f, "\n%s\n\n", q->name);
 		return (0);
 	}
-	ctrl_name(q->name, name, sizeof(name));
+	source_v4l2_ctrl_name(q->name, name, sizeof(name));
 	fprintf(f, "%24s 0x%08x", name, q->id);
 	switch (q->type) {
 	case V4L2_CTRL_TYPE_INTEGER:

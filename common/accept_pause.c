@@ -25,6 +25,9 @@ struct accept_pause {
 	size_t			 nlisteners;
 	struct event		*ev_resume;	/* ends a pause */
 	struct event		*ev_quiet;	/* ends an episode */
+	struct event		*ev_burst;	/* ends a pass's burst */
+	unsigned int		 burst;		/* accepts in this pass */
+	int			 yielded;	/* stopped for the others */
 	struct backoff		 backoff;
 	int			 in_episode;
 	struct timeval		 began;
@@ -120,6 +123,32 @@ accept_pause_error(struct evconnlistener *l, void *arg)
 	evtimer_add(ap->ev_resume, &tv);
 }
 
+/* The pass's other events ran: accept again, unless in a pause. */
+static void
+accept_pause_burst_end(evutil_socket_t fd, short what, void *arg)
+{
+	struct accept_pause	*ap = arg;
+
+	ap->burst = 0;
+	if (!ap->yielded)
+		return;
+	ap->yielded = 0;
+	if (!evtimer_pending(ap->ev_resume, NULL))
+		accept_pause_set(ap, 1);
+}
+
+/* Counts an accept; yields the loop after a burst. */
+void
+accept_pause_accepted(struct accept_pause *ap)
+{
+	if (ap->burst++ == 0)
+		event_active(ap->ev_burst, EV_TIMEOUT, 1);
+	if (ap->burst == ACCEPT_PAUSE_BURST) {
+		ap->yielded = 1;
+		accept_pause_set(ap, 0);
+	}
+}
+
 /* Creates the state for one daemon. */
 struct accept_pause *
 accept_pause_new(struct event_base *base, char *cause, size_t causelen)
@@ -134,7 +163,9 @@ accept_pause_new(struct event_base *base, char *cause, size_t causelen)
 	backoff_init(&ap->backoff, ACCEPT_PAUSE_MIN_MS, ACCEPT_PAUSE_MAX_MS);
 	ap->ev_resume = evtimer_new(base, accept_pause_resume, ap);
 	ap->ev_quiet = evtimer_new(base, accept_pause_quiet, ap);
-	if (ap->ev_resume == NULL || ap->ev_quiet == NULL) {
+	ap->ev_burst = event_new(base, -1, 0, accept_pause_burst_end, ap);
+	if (ap->ev_resume == NULL || ap->ev_quiet == NULL ||
+	    ap->ev_burst == NULL) {
 		snprintf(cause, causelen, "cannot create timers");
 		accept_pause_free(ap);
 		return (NULL);
@@ -160,6 +191,8 @@ accept_pause_free(struct accept_pause *ap)
 		event_free(ap->ev_resume);
 	if (ap->ev_quiet != NULL)
 		event_free(ap->ev_quiet);
+	if (ap->ev_burst != NULL)
+		event_free(ap->ev_burst);
 	free(ap);
 }
 

@@ -15,6 +15,7 @@ struct accept_pause;
 #define ACCEPT_PAUSE_MIN_MS	100	/* first pause */
 #define ACCEPT_PAUSE_MAX_MS	2000	/* pauses double up to this */
 #define ACCEPT_PAUSE_QUIET_MS	3000	/* no failure this long: episode over */
+#define ACCEPT_PAUSE_BURST	32	/* accepts before others get a turn */
 
 /* Creates the state for one daemon; NULL and cause filled on error. */
 struct accept_pause	*accept_pause_new(struct event_base *base,
@@ -26,6 +27,13 @@ void			 accept_pause_free(struct accept_pause *ap);
  */
 int			 accept_pause_add(struct accept_pause *ap,
 			    struct evconnlistener *l);
+/*
+ * Counts an accepted connection.  libevent accepts until the backlog is
+ * empty, which a flood keeps from happening: after ACCEPT_PAUSE_BURST in
+ * one pass of the loop the listeners stop until the events already due
+ * (requests, frames) have run.
+ */
+void			 accept_pause_accepted(struct accept_pause *ap);
 /* Failures seen and episodes begun, for tests and metrics. */
 unsigned long long	 accept_pause_failures(const struct accept_pause *ap);
 unsigned long long	 accept_pause_episodes(const struct accept_pause *ap);

@@ -17,6 +17,7 @@
 #include "frame.h"
 #include "frame_part.h"
 #include "frame_sub.h"
+#include "frame_hello.h"
 #include "log.h"
 
 #define FRAME_SUB_BACKOFF_MIN	100	/* ms */
@@ -48,7 +49,30 @@ struct frame_sub {
 	char			 cause[256];
 	unsigned long long	 frames;
 	unsigned long long	 reconnects;
+	char			 hello[FRAME_HELLO_MAX];	/* "" or the line */
+	long			(*viewers_cb)(void *);
+	void			*viewers_arg;
+	long			 viewers_said;	/* -1: not on this connection */
 };
+
+/* Tells capd how many viewers this subscriber serves, when it changed. */
+static void
+frame_sub_say_viewers(struct frame_sub *fs)
+{
+	char	 line[FRAME_HELLO_MAX];
+	long	 n;
+	int	 len;
+
+	if (fs->viewers_cb == NULL || fs->fd == -1)
+		return;
+	n = fs->viewers_cb(fs->viewers_arg);
+	if (n == fs->viewers_said ||
+	    (len = frame_hello_format_viewers(n, line, sizeof(line))) == -1)
+		return;
+	/* capd reads what subscribers write at once: a short line fits. */
+	if (write(fs->fd, line, len) == len)
+		fs->viewers_said = n;
+}
 
 static void	frame_sub_connect(struct frame_sub *);
 
@@ -129,6 +153,7 @@ frame_sub_deliver(struct frame_sub *fs)
 	fs->latest = f;
 	frame_sub_set_state(fs, FRAME_SUB_STREAMING);
 	frame_ref(f);
+	frame_sub_say_viewers(fs);
 	if (fs->fcb != NULL)
 		fs->fcb(f, fs->arg);
 	frame_unref(f);
@@ -243,6 +268,13 @@ frame_sub_connect(struct frame_sub *fs)
 		frame_sub_fail(fs, "cannot add read event");
 		return;
 	}
+	/* A fresh Unix socket takes these few bytes whole, or not at all. */
+	if (fs->hello[0] != '\0' && write(fs->fd, fs->hello,
+	    strlen(fs->hello)) == -1)
+		log_debug("%s: cannot name myself: %s", __func__,
+		    strerror(errno));
+	fs->viewers_said = -1;
+	frame_sub_say_viewers(fs);
 	if (fs->state == FRAME_SUB_CONNECTING && fs->frames > 0)
 		fs->reconnects++;
 	log_debug("%s: connected to %s", __func__, fs->path);
@@ -290,6 +322,25 @@ frame_sub_free(struct frame_sub *fs)
 	frame_unref(fs->latest);
 	free(fs->path);
 	free(fs);
+}
+
+/* Names the subscription to capd (docs/frames.md) from the next connect. */
+int
+frame_sub_set_name(struct frame_sub *fs, const char *name)
+{
+	if (frame_hello_format(name, fs->hello, sizeof(fs->hello)) == -1) {
+		fs->hello[0] = '\0';
+		return (-1);
+	}
+	return (0);
+}
+
+/* How many viewers this subscriber serves, told to capd as it changes. */
+void
+frame_sub_set_viewers_cb(struct frame_sub *fs, long (*cb)(void *), void *arg)
+{
+	fs->viewers_cb = cb;
+	fs->viewers_arg = arg;
 }
 
 /* Connects if not already wanted. */

@@ -39,6 +39,17 @@ struct frame_sub *frame_sub_new(struct event_base *base, const char *path,
 /* Closes the connection and frees everything. */
 void		 frame_sub_free(struct frame_sub *fs);
 
+/*
+ * Names the subscriber to capd ("httpd", "wsd"), sent after each connect;
+ * -1 if the name is not 1 to 32 of [A-Za-z0-9._-].
+ */
+int		 frame_sub_set_name(struct frame_sub *fs, const char *name);
+/*
+ * Sets how to count the viewers this subscriber serves; the count is told
+ * to capd after each connect and, when it changed, with each frame.
+ */
+void		 frame_sub_set_viewers_cb(struct frame_sub *fs,
+		    long (*cb)(void *), void *arg);
 /* Connects now (and keeps reconnecting) if not already wanted. */
 void		 frame_sub_start(struct frame_sub *fs);
 /* Disconnects and stops retrying. */

@@ -1,8 +1,10 @@
 /* api.c: JSON endpoints for the pages and for tools. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
+#include <jansson.h>
 
 #include "frame.h"
 
@@ -48,9 +50,39 @@ api_send(struct evhttp_request *req, struct evbuffer *b)
 	evbuffer_free(b);
 }
 
-/* GET /api/status. */
+/* GET /api/status without capd's control socket. */
 void
 api_status(struct web *w, struct evhttp_request *req, const char *query)
+{
+	api_status_with(w, req, NULL);
+}
+
+/* Appends a JSON value from capd (null if missing). */
+static void
+api_json_value(struct evbuffer *b, json_t *v)
+{
+	char	*s = v != NULL ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY |
+	    JSON_REAL_PRECISION(6)) : NULL;
+
+	evbuffer_add_printf(b, "%s", s != NULL ? s : "null");
+	free(s);
+}
+
+/* Appends ,"name": and that member of capd's status (null if missing). */
+static void
+api_capd_member(struct evbuffer *b, json_t *capd, const char *name)
+{
+	evbuffer_add_printf(b, ",\"%s\":", name);
+	api_json_value(b, json_object_get(capd, name));
+}
+
+/*
+ * GET /api/status.  With capd's status (docs/control.md), the camera's
+ * state, size, rate and viewers are capd's, by every route; without it,
+ * what httpd's own subscription sees.
+ */
+void
+api_status_with(struct web *w, struct evhttp_request *req, json_t *capd)
 {
 	struct evbuffer		*b;
 	struct feed_info	 fi;
@@ -61,11 +93,25 @@ api_status(struct web *w, struct evhttp_request *req, const char *query)
 		return;
 	}
 	feed_info(w->feed, &fi);
+	if (capd != NULL) {
+		evbuffer_add_printf(b, "{\"camera\":{\"state\":");
+		api_json_value(b, json_object_get(capd, "state"));
+		api_capd_member(b, capd, "cause");
+		api_capd_member(b, capd, "source");
+		evbuffer_add_printf(b, ",\"socket\":");
+		api_json_str(b, w->conf->frames);
+		api_capd_member(b, capd, "size");
+		api_capd_member(b, capd, "fps");
+		api_capd_member(b, capd, "viewers");
+		evbuffer_add_printf(b, ",\"frames\":%llu,\"seq\":%llu",
+		    (unsigned long long)fi.frames, (unsigned long long)fi.seq);
+		goto feed;
+	}
 	evbuffer_add_printf(b, "{\"camera\":{\"state\":");
 	api_json_str(b, fi.state);
 	evbuffer_add_printf(b, ",\"cause\":");
 	api_json_str(b, fi.cause);
-	/* capd does not report its source yet: the socket says where. */
+	/* Without the control socket, the frame socket says where. */
 	evbuffer_add_printf(b, ",\"source\":null,\"socket\":");
 	api_json_str(b, w->conf->frames);
 	if (fi.width > 0)
@@ -73,9 +119,10 @@ api_status(struct web *w, struct evhttp_request *req, const char *query)
 		    fi.width, fi.height);
 	else
 		evbuffer_add_printf(b, ",\"size\":null");
-	evbuffer_add_printf(b, ",\"fps\":%.2f,\"frames\":%llu,\"seq\":%llu",
-	    fi.fps, (unsigned long long)fi.frames,
+	evbuffer_add_printf(b, ",\"fps\":%.2f,\"viewers\":null,\"frames\":%llu,"
+	    "\"seq\":%llu", fi.fps, (unsigned long long)fi.frames,
 	    (unsigned long long)fi.seq);
+feed:
 	if (fi.age >= 0)
 		evbuffer_add_printf(b, ",\"frame_age\":%.3f", fi.age);
 	else
@@ -105,6 +152,11 @@ api_status(struct web *w, struct evhttp_request *req, const char *query)
 	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu",
 	    (unsigned long long)s->requests, (unsigned long long)s->refused,
 	    frame_count_alive(), frame_bytes_alive());
+	evbuffer_add_printf(b, ",\"heads\":{\"pending\":%zu,\"evicted\":%llu,"
+	    "\"timed_out\":%llu}", pending_count(w->pending),
+	    pending_evicted(w->pending), pending_timeouts(w->pending));
+	evbuffer_add_printf(b, ",\"capd\":");
+	api_json_value(b, capd);
 	evbuffer_add_printf(b, ",\"uptime\":%.3f,\"version\":", web_uptime(w));
 	api_json_str(b, CAMPIPE_VERSION);
 	evbuffer_add_printf(b, "}\n");

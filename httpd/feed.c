@@ -120,6 +120,13 @@ feed_on_linger(evutil_socket_t s, short ev, void *arg)
 	fd->since = mono_sec();
 }
 
+/* The viewers told to capd: streams and waiting stills. */
+static long
+feed_viewers(void *arg)
+{
+	return (((struct feed *)arg)->wants);
+}
+
 /* Creates a feed for the socket at path; not subscribed yet. */
 struct feed *
 feed_new(struct event_base *base, const char *path, size_t max_frame,
@@ -136,6 +143,10 @@ feed_new(struct event_base *base, const char *path, size_t max_frame,
 	fd->sub = frame_sub_new(base, path, max_frame, feed_on_frame,
 	    feed_on_state, fd);
 	fd->linger = evtimer_new(base, feed_on_linger, fd);
+	if (fd->sub != NULL) {
+		frame_sub_set_name(fd->sub, "httpd");
+		frame_sub_set_viewers_cb(fd->sub, feed_viewers, fd);
+	}
 	if (fd->sub == NULL || fd->linger == NULL) {
 		feed_free(fd);
 		return (NULL);

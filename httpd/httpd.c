@@ -19,7 +19,9 @@
 #include "accept_pause.h"
 
 #include "auth.h"
+#include "camstat.h"
 #include "feed.h"
+#include "control_client.h"
 #include "listen_addr.h"
 #include "log.h"
 #include "mjpeg.h"
@@ -41,12 +43,17 @@ static const struct option httpd_opts[] = {
 	{ "listen",		required_argument,	NULL, 'l' },
 	{ "frames",		required_argument,	NULL, 'f' },
 	{ "h264",		required_argument,	NULL, '2' },
+	{ "control",		required_argument,	NULL, 'c' },
+	{ "admin",		required_argument,	NULL, 'a' },
 	{ "www",		required_argument,	NULL, 'w' },
 	{ "max-clients",	required_argument,	NULL, 'm' },
 	{ "allow-origin",	required_argument,	NULL, 'o' },
 	{ "still-timeout",	required_argument,	NULL, 's' },
 	{ "stream-timeout",	required_argument,	NULL, 'S' },
 	{ "idle-timeout",	required_argument,	NULL, 'i' },
+	{ "head-timeout",	required_argument,	NULL, 'H' },
+	{ "max-pending",	required_argument,	NULL, 'q' },
+	{ "max-pending-per-addr", required_argument,	NULL, 'Q' },
 	{ "max-frame-size",	required_argument,	NULL, 'M' },
 	{ "ws-port",		required_argument,	NULL, 'p' },
 	{ "ws-path",		required_argument,	NULL, 'P' },
@@ -86,12 +93,23 @@ httpd_usage(FILE *f)
     HTTPD_DEFAULT_FRAMES ")\n"
 "  --h264 PATH            capd's H.264 socket, for /stream.h264 (default\n"
 "                         " HTTPD_DEFAULT_H264 ")\n"
+"  --control PATH         capd's control socket (default: as capd's,\n"
+"                         control.sock beside frames.sock)\n"
+"  --admin USER           USER of --htpasswd may change camera settings\n"
+"                         (repeatable; without --htpasswd anyone may)\n"
 "  --www DIR              static files (default: www/ of the source tree)\n"
 "  --max-clients N        stream clients plus waiting stills (default 100)\n"
 "  --allow-origin ORIGIN  send Access-Control-Allow-Origin (default none)\n"
 "  --still-timeout SEC    503 when no frame comes in time (default 5)\n"
 "  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
 "  --idle-timeout SEC     request and keep-alive timeout (default 15)\n"
+"  --head-timeout SEC     time to send a whole request head, counted from its\n"
+"                         first byte (default 10)\n"
+"  --max-pending N        connections still sending a request head or kept\n"
+"                         alive between requests; the oldest is closed for a\n"
+"                         newcomer (default 256)\n"
+"  --max-pending-per-addr N  of those, from one address (an IPv6 /64)\n"
+"                         (default 64)\n"
 "  --max-frame-size N     largest frame accepted from capd; K and M\n"
 "                         suffixes (default 8M)\n"
 "  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
@@ -168,16 +186,31 @@ httpd_default_www(void)
 	return ("www");
 }
 
-/* The status line for systemctl status: the feed and the stream clients. */
+/* What the status line is made of. */
+struct httpd_status {
+	struct web		*w;
+	struct camstat		*cam;
+};
+
+/*
+ * The status line for systemctl status: the camera as capd says, then
+ * httpd's own stream clients; the feed's state if capd does not answer.
+ */
 static void
 httpd_status(char *buf, size_t len, void *arg)
 {
-	struct web		*w = arg;
+	struct httpd_status	*hs = arg;
+	struct web		*w = hs->w;
 	struct feed_info	 fi;
+	char			 cam[200];
 	int			 n = mjpeg_clients(w->mjpeg);
 
+	camstat_refresh(hs->cam);
 	feed_info(w->feed, &fi);
-	if (strcmp(fi.state, "streaming") == 0)
+	if (camstat_line(hs->cam, cam, sizeof(cam)) == 0)
+		snprintf(buf, len, "camera %s; %d MJPEG client%s", cam, n,
+		    n == 1 ? "" : "s");
+	else if (strcmp(fi.state, "streaming") == 0)
 		snprintf(buf, len, "streaming %.0f fps to %d MJPEG client%s",
 		    fi.fps, n, n == 1 ? "" : "s");
 	else if (strcmp(fi.state, "idle") != 0 && *fi.cause != '\0')
@@ -219,10 +252,12 @@ main(int argc, char **argv)
 	struct web_conf	 conf;
 	struct listen_addr addrs[WEB_LISTEN_MAX];
 	size_t		 maxframe;
+	double		 secs;
 	struct event_base *base;
 	struct event	*sigterm, *sigint, *sighup;
 	struct web	*w;
 	struct notify	*notify;
+	struct httpd_status hs;
 	struct accept_pause *pause;
 	const char	*user = NULL;
 	char		 cause[512], ancestors[512] = "";
@@ -235,6 +270,10 @@ main(int argc, char **argv)
 	conf.still_timeout = 5;
 	conf.stream_timeout = 20;
 	conf.idle_timeout = 15;
+	conf.pending.head_timeout.tv_sec = 10;
+	conf.pending.pool.max_pending = 256;
+	conf.pending.pool.max_pending_per_addr = 64;
+	conf.pending.pool.max_viewers_per_addr = 100000;	/* not used */
 	conf.max_frame = 8 << 20;
 	conf.ws_port = 8081;
 	conf.ws_path = "/stream";
@@ -257,6 +296,15 @@ main(int argc, char **argv)
 		case '2':
 			conf.h264 = optarg;
 			break;
+		case 'c':
+			conf.control = optarg;
+			break;
+		case 'a':
+			if (conf.nadmins == WEB_ADMINS_MAX)
+				log_usage("--admin: at most %d",
+				    WEB_ADMINS_MAX);
+			conf.admins[conf.nadmins++] = optarg;
+			break;
 		case 'w':
 			conf.www = optarg;
 			break;
@@ -278,6 +326,22 @@ main(int argc, char **argv)
 		case 'i':
 			conf.idle_timeout = httpd_number("idle-timeout",
 			    optarg, 1, 3600);
+			break;
+		case 'H':
+			if (opt_seconds("--head-timeout", optarg, 0.001, 3600,
+			    &secs, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			conf.pending.head_timeout.tv_sec = (time_t)secs;
+			conf.pending.head_timeout.tv_usec = (suseconds_t)
+			    ((secs - (time_t)secs) * 1e6);
+			break;
+		case 'q':
+			conf.pending.pool.max_pending = httpd_number(
+			    "max-pending", optarg, 1, 100000);
+			break;
+		case 'Q':
+			conf.pending.pool.max_pending_per_addr = httpd_number(
+			    "max-pending-per-addr", optarg, 1, 100000);
 			break;
 		case 'M':
 			if (opt_size("--max-frame-size", optarg, 1024,
@@ -350,6 +414,11 @@ main(int argc, char **argv)
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
 	log_setverbose(verbose);
+	if (conf.nadmins > 0 && conf.htpasswd == NULL)
+		log_usage("--admin needs --htpasswd (without it anyone may "
+		    "change settings)");
+	if (conf.control == NULL)
+		conf.control = control_client_path(conf.frames);
 	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
 	    sizeof(cause))) == -1)
@@ -380,6 +449,7 @@ main(int argc, char **argv)
 	if ((pause = accept_pause_new(base, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	evhttp_foreach_bound_socket(w->http, httpd_pause_listener, pause);
+	pending_set_accept_pause(w->pending, pause);
 	if (user != NULL && privdrop_user(user, NULL, cause,
 	    sizeof(cause)) == -1)
 		fatalx("--user: %s", cause);
@@ -399,13 +469,17 @@ main(int argc, char **argv)
 	}
 	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
 
-	if ((notify = notify_new(base, httpd_status, w, cause,
+	hs.w = w;
+	if ((hs.cam = camstat_new(base, conf.control)) == NULL)
+		fatalx("out of memory");
+	if ((notify = notify_new(base, httpd_status, &hs, cause,
 	    sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 
 	event_base_dispatch(base);
 
 	notify_free(notify);
+	camstat_free(hs.cam);
 	web_free(w);
 	accept_pause_free(pause);
 	event_free(sigterm);

@@ -189,8 +189,8 @@ strict_on_input(struct evbuffer *in, const struct evbuffer_cb_info *info,
 }
 
 /* evhttp wants a bufferevent for a new connection. */
-static struct bufferevent *
-strict_bevcb(struct event_base *base, void *arg)
+struct bufferevent *
+strict_bev(struct event_base *base, void *arg)
 {
 	struct bufferevent	*bev;
 
@@ -215,7 +215,7 @@ strict_new(struct evhttp *http, size_t max_head)
 		return (NULL);
 	s->max_head = max_head;
 	strict_self = s;
-	evhttp_set_bevcb(http, strict_bevcb, s);
+	evhttp_set_bevcb(http, strict_bev, s);
 	return (s);
 }
 

@@ -31,6 +31,7 @@
 #include "mono.h"
 #include "prom.h"
 #include "stills.h"
+#include "camera_api.h"
 #include "strict.h"
 #include "web.h"
 
@@ -50,7 +51,9 @@ static const struct web_route {
 	{ "/stream.mjpg", "stream", mjpeg_handle },
 	{ "/stream.h264", NULL, h264_http_raw },
 	{ "/stream.mp4", NULL, h264_http_mp4 },
-	{ "/api/status", NULL, api_status },
+	{ "/api/status", NULL, camera_api_status },
+	{ "/api/camera", NULL, camera_api_get },
+	{ "/api/camera/settings", NULL, camera_api_patch },
 	{ "/api/config", NULL, api_config },
 	{ "/api/token", NULL, guard_token },
 	{ "/metrics", NULL, prom_handle },
@@ -220,13 +223,19 @@ web_on_request(struct evhttp_request *req, void *arg)
 	const char			*path, *query;
 
 	w->stats.requests++;
+	pending_done(w->pending, req);
 	if (strict_refused(w->strict, req)) {
 		web_reply_close(req, 400, "Bad Request", "bad request head");
 		return;
 	}
 	web_tune_connection(req);
-	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
-		evhttp_add_header(h, "Allow", "GET, HEAD");
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
+	    !(cmd == EVHTTP_REQ_PATCH && path != NULL &&
+	    camera_api_patch_path(path))) {
+		evhttp_add_header(h, "Allow", path != NULL &&
+		    camera_api_patch_path(path) ? "PATCH" : "GET, HEAD");
 		web_reply_close(req, 405, "Method Not Allowed",
 		    "method not allowed");
 		return;
@@ -236,8 +245,6 @@ web_on_request(struct evhttp_request *req, void *arg)
 	if (w->conf->allow_origin != NULL)
 		evhttp_add_header(h, "Access-Control-Allow-Origin",
 		    w->conf->allow_origin);
-	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
-	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
 	if (path == NULL || *path != '/') {
 		web_reply_text(req, 404, "Not Found", "not found");
 		return;
@@ -339,6 +346,10 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
+	/* Makes each connection's bufferevent through strict's. */
+	if ((w->pending = pending_new(base, w->http, &conf->pending,
+	    strict_bev, w->strict, cause, causelen)) == NULL)
+		goto fail;
 	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
 	evhttp_set_timeout(w->http, conf->idle_timeout);
@@ -369,6 +380,7 @@ web_free(struct web *w)
 	guard_free(w->guard);
 	if (w->http != NULL)
 		evhttp_free(w->http);
+	pending_free(w->pending);	/* after the connections closed */
 	strict_free(w->strict);
 	browser_free(w->browser);
 	feed_free(w->feed);

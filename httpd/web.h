@@ -10,8 +10,10 @@
 #include <stdint.h>
 
 #include "admit.h"
+#include "pending.h"
 
 #define WEB_LISTEN_MAX	8
+#define WEB_ADMINS_MAX	16
 #define WEB_NAMES_MAX	32
 
 struct event_base;
@@ -31,6 +33,9 @@ struct web_conf {
 	int		 nlisten;
 	const char	*frames;	/* capd's frame socket */
 	const char	*h264;		/* capd's H.264 socket */
+	const char	*control;	/* capd's control socket */
+	const char	*admins[WEB_ADMINS_MAX];	/* --admin */
+	int		 nadmins;
 	const char	*www;		/* static file root */
 	int		 max_clients;	/* stream clients + waiting stills */
 	const char	*allow_origin;	/* CORS; NULL: none */
@@ -48,6 +53,7 @@ struct web_conf {
 	char		*server_names[WEB_NAMES_MAX];	/* --server-name */
 	size_t		 nserver_names;
 	const char	*frame_ancestors; /* CSP sources; NULL: 'self' */
+	struct pending_conf pending;	/* heads: --max-pending... */
 };
 
 /* Counters shown by /api/status and /metrics. */
@@ -76,6 +82,7 @@ struct web {
 	struct guard		*guard;
 	struct strict		*strict;	/* raw head checks */
 	struct browser		*browser;	/* Host, security headers */
+	struct pending		*pending;	/* connections in a head */
 	struct web_stats	 stats;
 	struct admit		 admit;		/* --max-clients */
 	double			 started;	/* monotonic seconds */

@@ -45,7 +45,7 @@ XROOT		 = $(SYSROOT)
 endif
 XMAKE		 = $(XENV) $(MAKE) --no-print-directory $(XVARS)
 # The libraries the Makefile links, as pkg-config names them.
-CROSS_PC	 = libevent libturbojpeg openssl libcrypt libsystemd
+CROSS_PC	 = libevent jansson libturbojpeg openssl libcrypt libsystemd
 
 .PHONY: cross check-cross sysroot unit-bins clean-cross
 

@@ -35,6 +35,9 @@ static void	client_write(struct bufferevent *, void *);
 static void	client_event(struct bufferevent *, short, void *);
 static void	client_timer(evutil_socket_t, short, void *);
 
+/* Heads not sent in time: one line per kind, whatever a flood does. */
+static struct log_rate	client_slow_lr = LOG_RATE_INIT("slow request heads");
+
 /* Takes over an accepted socket. */
 struct client *
 client_new(struct relay *r, int fd, const struct sockaddr *sa, int salen)
@@ -51,6 +54,7 @@ client_new(struct relay *r, int fd, const struct sockaddr *sa, int salen)
 	}
 	c->relay = r;
 	c->fd = fd;
+	connpool_entry_init(&c->pool, sa, salen);
 	if ((size_t)salen <= sizeof(c->sa))
 		memcpy(&c->sa, sa, salen);
 	if (getnameinfo(sa, salen, host, sizeof(host), port, sizeof(port),
@@ -190,7 +194,8 @@ client_timer(evutil_socket_t fd, short what, void *arg)
 	struct client		*c = arg;
 
 	if (c->state == CLIENT_HEAD) {
-		log_info("%s: no request head in time", c->addr);
+		log_rate_info(&client_slow_lr, "%s: no request head in time",
+		    c->addr);
 		client_free(c);
 		return;
 	}
@@ -352,7 +357,8 @@ client_event(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_TIMEOUT) {
 		if (c->state == CLIENT_HEAD)
-			log_info("%s: no request head in time", c->addr);
+			log_rate_info(&client_slow_lr,
+			    "%s: no request head in time", c->addr);
 		else if (what & BEV_EVENT_WRITING) {
 			log_info("%s: not reading, dropping", c->addr);
 			c->counts.dropped = 1;

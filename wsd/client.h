@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "connpool.h"
 #include "slot.h"
 #include "ws_handshake.h"
 
@@ -50,6 +51,7 @@ struct client {
 	struct event		*ev_timer;	/* head deadline, then pings */
 	enum client_state	 state;
 	int			 joined;	/* counted as a viewer */
+	struct connpool_entry	 pool;		/* pending, then a viewer */
 	struct client_counts	 counts;
 
 	/* The WebSocket session (session.c). */

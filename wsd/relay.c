@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,13 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "accept_pause.h"
+#include "camstat.h"
 #include "client.h"
+#include "control_client.h"
 #include "frame.h"
 #include "frame_sub.h"
 #include "log.h"
@@ -30,6 +34,7 @@ struct relay_stats {
 	unsigned long long	 upgraded;	/* WebSocket sessions opened */
 	unsigned long long	 refused;	/* handshakes refused */
 	unsigned long long	 dropped;	/* dropped on timeouts */
+	unsigned long long	 evicted;	/* pending, closed for others */
 	unsigned long long	 base64_encoded;	/* frames encoded */
 };
 
@@ -44,9 +49,10 @@ struct relay {
 	struct clients		 conns;		/* every connection */
 	size_t			 nconns;
 	size_t			 nviewers;	/* open WebSockets */
-	int			 full;		/* refusing: logged once */
+	struct connpool		*pool;		/* heads pending, shares */
 
 	struct frame_sub	*sub;
+	struct camstat		*cam;		/* capd's status */
 	struct auth		*auth;
 	struct frame		*b64_src;	/* frame last in base64 */
 	struct frame		*b64;		/* its base64 text */
@@ -54,6 +60,13 @@ struct relay {
 };
 
 static void	relay_unsubscribe(evutil_socket_t, short, void *);
+
+/* The viewers told to capd: open WebSockets. */
+static long
+relay_viewers(void *arg)
+{
+	return ((long)((struct relay *)arg)->nviewers);
+}
 
 /* A frame from capd: offered to every connection (only open ones take it). */
 static void
@@ -96,7 +109,15 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	    relay_frame, relay_sub_state, r);
 	r->ap = accept_pause_new(base, cause, causelen);
 	r->ev_unsub = evtimer_new(base, relay_unsubscribe, r);
-	if (r->sub == NULL || r->ap == NULL || r->ev_unsub == NULL) {
+	r->pool = connpool_new(&conf->pool);
+	r->cam = camstat_new(base, r->conf.control != NULL ? r->conf.control :
+	    control_client_path(r->conf.frames));
+	if (r->sub != NULL) {
+		frame_sub_set_name(r->sub, "wsd");
+		frame_sub_set_viewers_cb(r->sub, relay_viewers, r);
+	}
+	if (r->sub == NULL || r->ap == NULL || r->ev_unsub == NULL ||
+	    r->pool == NULL || r->cam == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		relay_free(r);
 		return (NULL);
@@ -124,12 +145,14 @@ relay_free(struct relay *r)
 		client_free(c);
 	if (r->sub != NULL)
 		frame_sub_free(r->sub);
+	camstat_free(r->cam);
 	accept_pause_free(r->ap);
 	if (r->ev_unsub != NULL)
 		event_free(r->ev_unsub);
 	frame_unref(r->b64);
 	frame_unref(r->b64_src);
 	auth_free(r->auth);
+	connpool_free(r->pool);
 	free(r);
 }
 
@@ -159,6 +182,36 @@ relay_auth(struct relay *r)
 	return (r->auth);
 }
 
+/*
+ * A new connection, accepted or handed over with its head already read:
+ * into the list and the pool of pending heads.  Room is made by closing
+ * the oldest pending connection of its address when that address holds
+ * its share, else the oldest of all when the pool is full; viewers are
+ * never closed for a newcomer.
+ */
+int
+relay_admit(struct relay *r, struct client *c)
+{
+	static struct log_rate	 lr = LOG_RATE_INIT("evicted connections");
+	struct connpool_entry	*e;
+	struct client		*v;
+
+	TAILQ_INSERT_TAIL(&r->conns, c, entry);
+	r->nconns++;
+	while ((e = connpool_victim(r->pool, &c->pool)) != NULL) {
+		v = (struct client *)((char *)e - offsetof(struct client, pool));
+		log_rate_info(&lr, "%s: closed, still without a request head, "
+		    "to make room for %s", v->addr, c->addr);
+		r->stats.evicted++;
+		client_free(v);
+	}
+	if (connpool_pend(r->pool, &c->pool) == -1) {
+		client_free(c);
+		return (-1);
+	}
+	return (0);
+}
+
 /* A new connection. */
 static void
 relay_accept(struct evconnlistener *l, evutil_socket_t fd,
@@ -168,19 +221,10 @@ relay_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct client	*c;
 
 	r->stats.accepted++;
-	if (r->nconns >= r->conf.max_conns) {
-		if (!r->full)
-			log_warnx("%zu connections: refusing more", r->nconns);
-		r->full = 1;
-		r->stats.refused++;
-		evutil_closesocket(fd);
-		return;
-	}
-	r->full = 0;
+	accept_pause_accepted(r->ap);
 	if ((c = client_new(r, fd, sa, salen)) == NULL)
 		return;
-	TAILQ_INSERT_TAIL(&r->conns, c, entry);
-	r->nconns++;
+	relay_admit(r, c);
 }
 
 /* Accepts on a socket already listening (from systemd or wsd.c). */
@@ -213,9 +257,13 @@ void
 relay_status_line(char *buf, size_t len, void *arg)
 {
 	struct relay	*r = arg;
+	char		 cam[200];
 
-	snprintf(buf, len, "%zu WebSocket client%s, capd link %s",
-	    r->nviewers, r->nviewers == 1 ? "" : "s",
+	camstat_refresh(r->cam);
+	if (camstat_line(r->cam, cam, sizeof(cam)) == -1)
+		snprintf(cam, sizeof(cam), "unknown");
+	snprintf(buf, len, "camera %s; %zu WebSocket client%s, capd link %s",
+	    cam, r->nviewers, r->nviewers == 1 ? "" : "s",
 	    frame_sub_state_name(frame_sub_state(r->sub)));
 }
 
@@ -254,14 +302,20 @@ relay_remove(struct relay *r, struct client *c)
 	relay_add_counts(&r->stats, c);
 	TAILQ_REMOVE(&r->conns, c, entry);
 	r->nconns--;
+	connpool_remove(r->pool, &c->pool);
 }
 
-/* Counts a new viewer; the first one starts the subscription. */
-int
-relay_join(struct relay *r)
+/*
+ * Counts a new viewer, within --max-clients and its address's share; the
+ * first one starts the subscription.
+ */
+const char *
+relay_join(struct relay *r, struct client *c)
 {
 	if (r->nviewers >= r->conf.max_clients)
-		return (-1);
+		return ("too many clients");
+	if (connpool_view(r->pool, &c->pool) == -1)
+		return ("too many clients from this address");
 	r->stats.upgraded++;
 	if (r->nviewers++ == 0) {
 		evtimer_del(r->ev_unsub);
@@ -343,14 +397,24 @@ relay_status(struct relay *r, struct evbuffer *out)
 	struct frame		*f = frame_sub_latest(r->sub);
 	struct relay_stats	 st = r->stats;
 	struct client		*c;
+	json_t			*cam;
+	char			*s = NULL;
+	double			 age;
 
 	TAILQ_FOREACH(c, &r->conns, entry)
 		relay_add_counts(&st, c);
 
-	evbuffer_add_printf(out, "{\"clients\":%zu,\"connections\":%zu,"
+	camstat_refresh(r->cam);
+	if ((cam = camstat_get(r->cam, &age)) != NULL)
+		s = json_dumps(cam, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	evbuffer_add_printf(out, "{\"camera\":%s,\"camera_age\":%.3f,",
+	    s != NULL ? s : "null", age);
+	free(s);
+	evbuffer_add_printf(out, "\"clients\":%zu,\"connections\":%zu,"
 	    "\"max_clients\":%zu,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
 	    "\"bytes_sent\":%llu,\"accepted\":%llu,\"upgraded\":%llu,"
 	    "\"refused\":%llu,\"dropped\":%llu,\"base64_encoded\":%llu,"
+	    "\"pending\":%zu,\"evicted\":%llu,"
 	    "\"capd\":{\"state\":\"%s\",\"frames\":%llu,\"reconnects\":%llu,"
 	    "\"last_seq\":%llu},"
 	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu}\n",
@@ -358,6 +422,7 @@ relay_status(struct relay *r, struct evbuffer *out)
 	    st.frames_sent, st.frames_skipped, st.bytes_sent,
 	    st.accepted, st.upgraded, st.refused,
 	    st.dropped, st.base64_encoded,
+	    connpool_pending(r->pool), st.evicted,
 	    frame_sub_state_name(frame_sub_state(r->sub)),
 	    frame_sub_frames(r->sub), frame_sub_reconnects(r->sub),
 	    f != NULL ? (unsigned long long)f->seq : 0ULL,

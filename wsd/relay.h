@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "auth.h"
+#include "connpool.h"
 
 struct auth;
 struct client;
@@ -29,11 +30,12 @@ struct relay_conf {
 	const char	*path;			/* the WebSocket's path */
 	const char	*frames;		/* capd's frame socket */
 	const char	*h264;			/* capd's H.264 socket */
+	const char	*control;		/* capd's control socket, or NULL */
 	const char	*origins[RELAY_ORIGINS_MAX];
 	size_t		 norigins;
 	const struct http_host_names *names;	/* Host names answered */
 	size_t		 max_clients;		/* WebSocket clients at most */
-	size_t		 max_conns;		/* connections at most */
+	struct connpool_conf pool;		/* heads pending, shares */
 	size_t		 max_message;		/* bytes per client message */
 	size_t		 max_frame;		/* bytes per frame from capd */
 	struct timeval	 ping_interval;
@@ -66,8 +68,14 @@ const struct relay_conf *relay_conf(const struct relay *r);
 struct auth	*relay_auth(struct relay *r);
 /* A connection ends: forgets it, adding its counts to the totals. */
 void		 relay_remove(struct relay *r, struct client *c);
-/* A client completed the handshake; -1 when there are too many. */
-int		 relay_join(struct relay *r);
+/*
+ * A new connection, accepted or handed over: into the list and the pool
+ * of pending heads, closing the oldest pending ones to make room.  0, or
+ * -1 when c could not be taken (c is then freed).
+ */
+int		 relay_admit(struct relay *r, struct client *c);
+/* A client completed the handshake: NULL, or why it may not watch. */
+const char	*relay_join(struct relay *r, struct client *c);
 /* A client that joined leaves. */
 void		 relay_leave(struct relay *r);
 /* The latest frame while capd streams, or NULL. */

@@ -242,6 +242,7 @@ session_open(struct client *c, const struct ws_handshake_result *res)
 	struct event_base	*base = relay_base(c->relay);
 	char			 buf[256], cause[128];
 	struct frame		*latest;
+	const char		*why;
 	int			 n;
 
 	c->codec = ws_codec_new(conf->max_message);
@@ -255,8 +256,8 @@ session_open(struct client *c, const struct ws_handshake_result *res)
 		client_refuse(c, 503, cause);
 		return;
 	}
-	if (!c->want_h264 && relay_join(c->relay) == -1) {
-		client_refuse(c, 503, "too many clients");
+	if (!c->want_h264 && (why = relay_join(c->relay, c)) != NULL) {
+		client_refuse(c, 503, why);
 		return;
 	}
 	c->joined = !c->want_h264;

@@ -25,6 +25,13 @@
 #define WSD_BACKLOG		512
 #define WSD_ADDR_FDS		8	/* sockets for one --listen name */
 
+/* Long options without a letter. */
+enum {
+	WSD_OPT_PER_ADDR = 256,		/* --max-clients-per-addr */
+	WSD_OPT_PENDING,		/* --max-pending */
+	WSD_OPT_PENDING_PER_ADDR	/* --max-pending-per-addr */
+};
+
 /* Prints the options. */
 static void
 usage(FILE *f)
@@ -42,9 +49,17 @@ usage(FILE *f)
 "  --h264 PATH           capd's H.264 socket, served as fragmented MP4 on\n"
 "                        PATH.h264 of --path (default\n"
 "                        /run/campipe/h264.sock; off: none)\n"
+"  --control PATH        capd's control socket, for capd's status in /status\n"
+"                        (default: as capd's, control.sock beside\n"
+"                        frames.sock)\n"
 "  --allow-origin ORIGIN pages allowed to connect, e.g. https://cam.example;\n"
 "                        repeatable; \"*\" for any (default: same host only)\n"
 "  --max-clients N       WebSocket clients at most, 503 beyond (default 100)\n"
+"  --max-clients-per-addr N  of those, from one address (an IPv6 /64); behind\n"
+"                        a reverse proxy set it to --max-clients (default 32)\n"
+"  --max-pending N       connections still sending their request head; the\n"
+"                        oldest is closed for a newcomer (default 256)\n"
+"  --max-pending-per-addr N  of those, from one address (default 64)\n"
 "  --ping-interval SEC   ping a client silent this long (default 20)\n"
 "  --ping-timeout SEC    drop it if no answer within this (default 10)\n"
 "  --write-timeout SEC   drop a client that reads nothing this long (30)\n"
@@ -148,8 +163,14 @@ main(int argc, char *argv[])
 		{ "path",		required_argument,	NULL, 'p' },
 		{ "frames",		required_argument,	NULL, 'f' },
 		{ "h264",		required_argument,	NULL, '2' },
+		{ "control",		required_argument,	NULL, 'C' },
 		{ "allow-origin",	required_argument,	NULL, 'o' },
 		{ "max-clients",	required_argument,	NULL, 'n' },
+		{ "max-clients-per-addr", required_argument,	NULL,
+		    WSD_OPT_PER_ADDR },
+		{ "max-pending",	required_argument,	NULL, WSD_OPT_PENDING },
+		{ "max-pending-per-addr", required_argument,	NULL,
+		    WSD_OPT_PENDING_PER_ADDR },
 		{ "ping-interval",	required_argument,	NULL, 'i' },
 		{ "ping-timeout",	required_argument,	NULL, 't' },
 		{ "write-timeout",	required_argument,	NULL, 'w' },
@@ -174,6 +195,8 @@ main(int argc, char *argv[])
 		.max_frame = 8 * 1024 * 1024,
 		.ping_interval = { 20, 0 }, .ping_timeout = { 10, 0 },
 		.write_timeout = { 30, 0 }, .head_timeout = { 10, 0 },
+		.pool = { .max_pending = 256, .max_pending_per_addr = 64,
+		    .max_viewers_per_addr = 32 },
 	};
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int, *ev_hup;
@@ -212,6 +235,9 @@ main(int argc, char *argv[])
 		case 'f':
 			conf.frames = optarg;
 			break;
+		case 'C':
+			conf.control = optarg;
+			break;
 		case 'o':
 			if (conf.norigins == RELAY_ORIGINS_MAX)
 				log_usage("--allow-origin: at most %d",
@@ -221,6 +247,18 @@ main(int argc, char *argv[])
 		case 'n':
 			conf.max_clients = wsd_number("--max-clients", optarg,
 			    1, 100000);
+			break;
+		case WSD_OPT_PER_ADDR:
+			conf.pool.max_viewers_per_addr = wsd_number(
+			    "--max-clients-per-addr", optarg, 1, 100000);
+			break;
+		case WSD_OPT_PENDING:
+			conf.pool.max_pending = wsd_number("--max-pending",
+			    optarg, 1, 100000);
+			break;
+		case WSD_OPT_PENDING_PER_ADDR:
+			conf.pool.max_pending_per_addr = wsd_number(
+			    "--max-pending-per-addr", optarg, 1, 100000);
 			break;
 		case 'i':
 			wsd_seconds("--ping-interval", optarg,
@@ -294,7 +332,6 @@ main(int argc, char *argv[])
 		    &addrs[conf.nlisten++], cause, sizeof(cause)) == -1)
 			fatalx("%s", cause);
 	}
-	conf.max_conns = conf.max_clients + 64;
 	if (http_host_names_init(&hn, names, nnames, cause,
 	    sizeof(cause)) == -1)
 		fatalx("%s", cause);

@@ -4,6 +4,7 @@
 import { loadConfig, latencyOf, Meter } from './campipe.js';
 import { liveMode, mjpegMode, stillsMode } from './modes.js';
 import { h264Mode } from './h264.js';
+import { startSettings } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 const MODES = ['live', 'mjpeg', 'stills', 'h264'];
@@ -235,7 +236,11 @@ async function pollStatus() {
 	$('c-fps').textContent = cam.state === 'streaming' && cam.fps ?
 	    cam.fps.toFixed(1) + ' fps' : '–';
 	const cl = (st && st.clients) || {};
-	$('c-viewers').textContent = st ? String(cl.stream ?? 0) : '–';
+	// capd's viewers by every route; httpd's own streams if capd is away.
+	$('c-viewers').textContent = !st ? '–' : String(cam.viewers ?? cl.stream ?? 0);
+	$('c-note').firstChild.textContent = cam.viewers === null || cam.viewers === undefined ?
+	    'As the web server sees it; live viewers go through wsd. ' :
+	    'As the camera daemon sees it, for viewers by every route. ';
 	$('c-uptime').textContent = st && st.uptime !== undefined ? fmtUptime(st.uptime) : '–';
 	$('c-version').textContent = st && st.version ? 'campipe ' + st.version : '';
 	setTimeout(pollStatus, STATUS_EVERY);
@@ -302,6 +307,7 @@ async function main() {
 	setMode(store.get('mode', 'live'));
 	setInterval(render, 250);
 	pollStatus();
+	startSettings();
 }
 
 main();

@@ -171,7 +171,7 @@ def test_lintian_no_errors(arch):
 
 def campipe_files():
     """Every path named campipe* under /etc, /usr, /run and /var/lib, and
-    the campipe users and group."""
+    the campipe users and groups."""
     found = set()
     for top in ("/etc", "/usr", "/run", "/var/lib"):
         for d, dirs, fs in os.walk(top):
@@ -186,11 +186,12 @@ def campipe_files():
             found.add("user " + n)
         except KeyError:
             pass
-    try:
-        grp.getgrnam("campipe")
-        found.add("group campipe")
-    except KeyError:
-        pass
+    for g in ("campipe", "campipe-control"):
+        try:
+            grp.getgrnam(g)
+            found.add("group " + g)
+        except KeyError:
+            pass
     return found
 
 
@@ -215,13 +216,18 @@ def test_apt_install_run_verify_purge():
         assert r.stdout.strip() or r.stderr.strip()
         run("/usr/bin/campipe-passwd", "--help", check=False)
 
-        # What postinst made: the users, the group, /run/campipe.
+        # What postinst made: the users, the groups, /run/campipe.
         for n in NAMES:
             assert pwd.getpwnam(n).pw_gid == grp.getgrnam("campipe").gr_gid
         assert "campipe-capd" in grp.getgrnam("video").gr_mem
         st = os.stat("/run/campipe")
         assert (st.st_mode & 0o777, pwd.getpwuid(st.st_uid).pw_name,
                 grp.getgrgid(st.st_gid).gr_name) == (0o750, "campipe-capd", "campipe")
+        st = os.stat("/run/campipe/control")
+        assert (st.st_mode & 0o7777, grp.getgrgid(st.st_gid).gr_name) == \
+            (0o2750, "campipe-control")
+        assert {"campipe-httpd", "campipe-wsd"} <= \
+            set(grp.getgrnam("campipe-control").gr_mem)
 
         # The installed units verify, and none is enabled.
         units = sorted(glob.glob("/usr/lib/systemd/system/campipe*"))

@@ -369,9 +369,9 @@ def test_default_socket_names_let_capds_share_a_directory(daemons, tmp):
     daemons("capd", "--socket", a, "--size", "320x240", wait_log="listening on")
     d = daemons("capd", "--socket", os.path.join(tmp, "frames.sock"),
                 "--size", "320x240", wait_log="listening on")
-    assert os.path.exists(os.path.join(tmp, "a.h264.sock"))
+    assert os.path.exists(os.path.join(tmp, "a-h264.sock"))
     assert os.path.exists(os.path.join(tmp, "h264.sock"))
-    assert H264Reader(os.path.join(tmp, "a.h264.sock")).au().idr
+    assert H264Reader(os.path.join(tmp, "a-h264.sock")).au().idr
     # A default that cannot be bound costs the H.264 socket, not the camera.
     b = daemons("capd", "--socket", os.path.join(tmp, "b.sock"), "--h264",
                 os.path.join(tmp, "b264.sock"), wait_log="listening on")
@@ -379,7 +379,7 @@ def test_default_socket_names_let_capds_share_a_directory(daemons, tmp):
                         os.path.join(tmp, "b264.sock")], capture_output=True,
                        timeout=10)
     assert r.returncode != 0 and b"another capd is listening" in r.stderr
-    os.symlink(os.path.join(tmp, "h264.sock"), os.path.join(tmp, "x.h264.sock"))
+    os.symlink(os.path.join(tmp, "h264.sock"), os.path.join(tmp, "x-h264.sock"))
     e = daemons("capd", "--socket", os.path.join(tmp, "x.sock"),
                 wait_log="listening on")
     assert "no H.264 socket" in e.logtext()

@@ -172,13 +172,17 @@ def test_out_of_descriptors_pauses_accepting(daemons, tmp, name):
                    "--max-subscribers", "1000")
     port = free_port()
     if name == "httpd":
+        # Pools wide enough for 300 idle connections from one address to
+        # reach the descriptor limit (test_lockout.py tests the pools).
         d = daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--frames", path,
                     "--www", os.path.join(os.path.dirname(__file__), "..", "..", "www"),
+                    "--max-pending", "1000", "--max-pending-per-addr", "1000",
                     wait_tcp=port)
         connect, served = tcp(port), lambda: http_status(port, "/api/status") == 200
     elif name == "wsd":
         d = daemons("wsd", "--listen", "127.0.0.1:%d" % port, "--frames", path,
-                    "--max-clients", "1000", wait_log="relaying frames")
+                    "--max-clients", "1000", "--max-pending", "1000",
+                    "--max-pending-per-addr", "1000", wait_log="relaying frames")
         connect, served = tcp(port), lambda: http_status(port, "/status") == 200
     else:
         connect = unix(path)

@@ -15,6 +15,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import threading
 
 import asyncio
 
@@ -110,6 +111,18 @@ def ws_frames(port, n):
                                       max_size=None) as ws:
             return [await asyncio.wait_for(ws.recv(), 20) for _ in range(n)]
     return asyncio.run(get())
+
+
+def ws_watch(port, stop):
+    """Watches wsd over a WebSocket until stop is set (in a thread)."""
+    import websockets
+
+    async def watch():
+        async with websockets.connect("ws://127.0.0.1:%d/stream" % port,
+                                      max_size=None) as ws:
+            while not stop.is_set():
+                await asyncio.wait_for(ws.recv(), 20)
+    asyncio.run(watch())
 
 
 def one_frame(name, port, tmp):
@@ -230,6 +243,13 @@ def test_sysusers_and_tmpfiles(dest, tmp):
     st = os.stat(os.path.join(root, "run/campipe"))
     assert stat.S_IMODE(st.st_mode) == 0o750
     assert (st.st_uid, st.st_gid) == (users["campipe-capd"][0], campipe)
+    # The control socket's directory: setgid group campipe-control, whose
+    # members are httpd and wsd only.
+    assert groups["campipe-control"][1] == {"campipe-httpd", "campipe-wsd"}
+    st = os.stat(os.path.join(root, "run/campipe/control"))
+    assert stat.S_IMODE(st.st_mode) == 0o2750
+    assert (st.st_uid, st.st_gid) == (users["campipe-capd"][0],
+                                      groups["campipe-control"][0])
 
 
 def test_installed_capd_serves_a_frame(dest, daemons, tmp):
@@ -288,10 +308,25 @@ def test_socket_activation_and_notify(daemons, tmp, name):
                 exe=shutil.which("systemd-socket-activate"), wait_tcp=port)
     assert one_frame(name, port, tmp) == (320, 240)
     n.wait(lambda m: m == "READY=1", "READY=1")
-    status = {"httpd": r"STATUS=(streaming \d+ fps to \d+ MJPEG clients?|idle|starting"
-                       r"|error: .*|capd unreachable: .*)",
-              "wsd": r"STATUS=\d+ WebSocket clients?, capd link \w+"}[name]
+    # The camera as capd tells it (docs/control.md), then the daemon's own.
+    cam = r"camera (stopped|starting|streaming, \d+x\d+, \d+ fps, \d+ viewers?|failing: .*)"
+    status = {"httpd": r"STATUS=(%s; \d+ MJPEG clients?|streaming \d+ fps to \d+ "
+                       r"MJPEG clients?|idle|starting|error: .*|capd unreachable: .*)" % cam,
+              "wsd": r"STATUS=(%s|camera unknown); \d+ WebSocket clients?, capd link \w+"
+                     % cam}[name]
     n.wait(lambda m: re.fullmatch(status, m), "a status line")
+    if name == "wsd":
+        # Watched through wsd only, httpd's line would say the same camera.
+        stop = threading.Event()
+        t = threading.Thread(target=ws_watch, args=(port, stop))
+        t.start()
+        try:
+            n.wait(lambda m: re.match(r"STATUS=camera streaming, 320x240, \d+ fps, "
+                                      r"1 viewer; 1 WebSocket client", m),
+                   "capd's truth in wsd's status")
+        finally:
+            stop.set()
+            t.join(30)
     assert all(re.fullmatch(status, m) for m in n.poll() if m.startswith("STATUS=")), n.got
     assert "listening on socket 3 from systemd" in d.logtext()
     assert "listening on 127.0.0.1:" not in d.logtext(), "default address bound too"
@@ -314,8 +349,9 @@ def test_user_nobody_drops_root_and_serves(dest, daemons, tmp):
     os.chmod(tmp, 0o755)
     # A directory capd makes itself: given to nobody, removed from at exit.
     path = os.path.join(tmp, "run", "frames.sock")
+    ctl = os.path.join(tmp, "ctl", "control.sock")
     d = capd(daemons, os.path.join(dest, "usr/local/bin/campipe-capd"), path,
-             "--user", "nobody")
+             "--control", ctl, "--user", "nobody")
     ids = proc_ids(d.proc.pid)
     assert ids["Uid"] == [nobody.pw_uid] * 4, ids
     assert ids["Gid"] == [nobody.pw_gid] * 4, ids
@@ -327,8 +363,11 @@ def test_user_nobody_drops_root_and_serves(dest, daemons, tmp):
     parts = r.parts(5)
     r.close()
     assert decodes(parts[-1].jpeg, tmp) == (640, 480)
+    st = os.stat(ctl)
+    assert (st.st_uid, stat.S_IMODE(st.st_mode)) == (nobody.pw_uid, 0o660)
     assert d.stop() == 0, d.logtext()
     assert not os.path.exists(path), "socket left behind by the unprivileged capd"
+    assert not os.path.exists(ctl), "control socket left behind"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="--user needs root")

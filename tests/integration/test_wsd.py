@@ -391,7 +391,10 @@ def test_silent_client_is_dropped_by_ping_timeout(relay):
 # Load and faults ----------------------------------------------------------
 
 def test_200_clients_and_a_stalled_one(relay):
-    _, wsd, port, _ = relay("--max-clients", "300", "--write-timeout", "60")
+    # 200 viewers from one address, as behind a reverse proxy.
+    _, wsd, port, _ = relay("--max-clients", "300", "--write-timeout", "60",
+                            "--max-clients-per-addr", "300",
+                            "--max-pending-per-addr", "256")
     stalled, _ = open_raw(port, rcvbuf=4096)   # never reads
     pid = wsd.proc.pid
 

@@ -1,0 +1,159 @@
+// settings.mjs: the camera settings panel in headless Chromium against the
+// real daemons on the fake camera, logged in with Basic credentials.
+// Usage: node settings.mjs BASE_URL ADMIN PASSWORD READER PASSWORD
+// An admin moves the brightness slider: the live canvas brightens, and a
+// reload shows the saved value; a change made elsewhere appears; the camera
+// panel says "streaming" while only the live (wsd) view watches; a reader
+// sees no settings panel; nothing breaks the Content-Security-Policy.  Exits 0
+// when every check holds; each failed check prints "FAIL ...".
+import { chromium } from 'playwright-core';
+import * as csp from './csp.mjs';
+
+const [base, admin, adminPass, reader, readerPass] = process.argv.slice(2);
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
+	'--disable-background-networking', '--disable-quic', '--no-first-run',
+	'--disable-component-update', '--disable-sync'];
+const failures = [];
+
+function check(ok, what, detail = '') {
+	console.log((ok ? 'ok   ' : 'FAIL ') + what + (detail ? ': ' + detail : ''));
+	if (!ok)
+		failures.push(what);
+	return ok;
+}
+
+// Waits for fn(arg) to hold in the page; a check either way.
+async function until(page, fn, arg, ms, what) {
+	try {
+		await page.waitForFunction(fn, arg, { timeout: ms, polling: 100 });
+		return check(true, what);
+	} catch (e) {
+		return check(false, what, 'timed out after ' + ms + ' ms');
+	}
+}
+
+// Mean brightness (0-255) of the live canvas, drawn small.
+function brightness(page) {
+	return page.evaluate(() => {
+		const src = document.getElementById('live');
+		const c = document.createElement('canvas');
+		c.width = 64;
+		c.height = 48;
+		const ctx = c.getContext('2d');
+		ctx.drawImage(src, 0, 0, 64, 48);
+		const d = ctx.getImageData(0, 0, 64, 48).data;
+		let sum = 0;
+		for (let i = 0; i < d.length; i += 4)
+			sum += (d[i] + d[i + 1] + d[i + 2]) / 3;
+		return sum / (d.length / 4);
+	});
+}
+
+// Brightness once it settles above (or below) a level, or the last seen.
+async function brightnessWhere(page, cond, ms) {
+	const end = Date.now() + ms;
+	let b = await brightness(page);
+	while (!cond(b) && Date.now() < end) {
+		await page.waitForTimeout(100);
+		b = await brightness(page);
+	}
+	return b;
+}
+
+async function openViewer(browser, user, pass) {
+	const ctx = await browser.newContext({
+		httpCredentials: { username: user, password: pass } });
+	const violations = await csp.watch(ctx);
+	const page = await ctx.newPage();
+	page.on('pageerror', (e) => check(false, 'page error', e.message));
+	await page.goto(base);
+	await until(page, () => window.campipe && window.campipe.mode === 'live' &&
+	    window.campipe.frames >= 3, null, 20000, user + ': live frames on the canvas');
+	return [ctx, page, violations];
+}
+
+async function main() {
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+		headless: true, args: ARGS,
+	});
+	try {
+		const [ctx, page, violations] = await openViewer(browser, admin,
+		    adminPass);
+		// Only the live view watches, through wsd: capd says streaming.
+		await until(page, () => document.getElementById('c-state').textContent ===
+		    'streaming', null, 15000, 'camera panel says streaming (live view only)');
+		const viewers = await page.textContent('#c-viewers');
+		check(viewers === '1', 'camera panel counts the live viewer', viewers);
+		const size = await page.textContent('#c-size');
+		check(size === '640×480', 'camera panel shows the size', size);
+
+		await until(page, () => !document.getElementById('settings').hidden &&
+		    document.getElementById('set-c-brightness') !== null, null, 15000,
+		    'admin: settings panel with a brightness slider');
+		const slider = page.locator('#set-c-brightness');
+		check(await slider.getAttribute('max') === '255' &&
+		    await slider.getAttribute('min') === '0',
+		    'slider range from the control metadata');
+		check(await page.locator('#set-c-power_line_frequency option').count() === 3,
+		    'menu control as a select with its items');
+		const before = await brightness(page);
+		// Moving the slider as a person would: focus, then keys to the end.
+		await slider.focus();
+		await page.keyboard.press('End');
+		await until(page, () => document.getElementById('set-msg').textContent ===
+		    'saved', null, 10000, 'change saved');
+		const after = await brightnessWhere(page, (b) => b > before + 30, 10000);
+		check(after > before + 30, 'canvas brightens',
+		    before.toFixed(1) + ' -> ' + after.toFixed(1));
+
+		// A refused change shows the server's reason.
+		await page.evaluate(() => {
+			const s = document.getElementById('set-quality');
+			s.max = '1000';
+			s.value = '1000';
+			s.dispatchEvent(new Event('change'));
+		});
+		await until(page, () => /quality: 1000 out of range/.test(
+		    document.getElementById('set-msg').textContent), null, 10000,
+		    'a refused change shows the reason');
+
+		await page.reload();
+		await until(page, () => document.getElementById('set-c-brightness') !== null &&
+		    document.getElementById('set-c-brightness').value === '255', null, 15000,
+		    'reload shows the saved value');
+		await until(page, () => window.campipe.frames >= 3, null, 20000,
+		    'reload: live again');
+
+		// A change made elsewhere (a tool, another admin) shows up.
+		const r = await ctx.request.patch(base + 'api/camera/settings', {
+			headers: { 'Content-Type': 'application/json' },
+			data: '{"controls":{"contrast":77}}' });
+		check(r.status() === 200, 'a change made elsewhere', String(r.status()));
+		await until(page, () => document.getElementById('set-c-contrast') !== null &&
+		    document.getElementById('set-c-contrast').value === '77', null, 15000,
+		    'the panel reflects a change made elsewhere');
+		await page.locator('#settings').screenshot({
+		    path: process.env.ARTIFACTS + '/viewer-settings.png' });
+		check(violations.length === 0, 'no Content-Security-Policy violation',
+		    violations.join('; '));
+		check(await csp.control(page, violations),
+		    'a violation made on purpose is seen (control)');
+		await ctx.close();
+
+		const [rctx, rpage] = await openViewer(browser, reader, readerPass);
+		await rpage.waitForTimeout(1500);
+		check(await rpage.locator('#settings').isHidden(),
+		    'reader: no settings panel');
+		await rctx.close();
+	} finally {
+		await browser.close();
+	}
+	console.log(failures.length ? failures.length + ' checks failed' : 'all checks passed');
+	process.exit(failures.length ? 1 : 0);
+}
+
+main().catch((e) => {
+	console.log('FAIL ' + (e.stack || e));
+	process.exit(1);
+});
