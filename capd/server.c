@@ -551,7 +551,7 @@ server_restart_source(struct server *srv)
 		return;
 	source_stop(srv->src);
 	evtimer_del(srv->ev_retry);
-	if (srv->nsubs > 0)
+	if (server_wanted(srv) > 0)
 		server_source_start(srv);
 }
 
