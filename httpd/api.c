@@ -11,6 +11,7 @@
 #include "api.h"
 #include "feed.h"
 #include "guard.h"
+#include "handoff.h"
 #include "mjpeg.h"
 #include "stills.h"
 #include "version.h"
@@ -152,6 +153,13 @@ feed:
 	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu",
 	    (unsigned long long)s->requests, (unsigned long long)s->refused,
 	    frame_count_alive(), frame_bytes_alive());
+	if (w->handoff != NULL) {
+		unsigned long long	 sent, refused;
+
+		handoff_counts(w->handoff, &sent, &refused);
+		evbuffer_add_printf(b, ",\"handoff\":{\"sent\":%llu,"
+		    "\"refused\":%llu}", sent, refused);
+	}
 	evbuffer_add_printf(b, ",\"heads\":{\"pending\":%zu,\"evicted\":%llu,"
 	    "\"timed_out\":%llu}", pending_count(w->pending),
 	    pending_evicted(w->pending), pending_timeouts(w->pending));

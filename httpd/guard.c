@@ -180,7 +180,8 @@ guard_check(struct guard *g, struct evhttp_request *req, int metrics)
 {
 	struct auth			*a = g->auth;
 	struct evhttp_connection	*evcon;
-	const struct sockaddr		*sa = NULL;
+	struct sockaddr_storage		 ss;
+	const struct sockaddr		*sa;
 	const char			*hdr;
 	char				 user[AUTH_BASIC_MAX_USER + 1];
 	char				 cause[256];
@@ -190,8 +191,8 @@ guard_check(struct guard *g, struct evhttp_request *req, int metrics)
 		a = g->metrics;
 	if (!auth_enabled(a))
 		return (0);
-	if ((evcon = evhttp_request_get_connection(req)) != NULL)
-		sa = evhttp_connection_get_addr(evcon);
+	evcon = evhttp_request_get_connection(req);
+	sa = web_client_addr(g->arg, req, &ss);	/* arg: the web */
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
 	switch (auth_check_basic(a, hdr, sa, mono_ms(), user, &wait_ms,

@@ -31,6 +31,7 @@
 
 #include "guard.h"
 #include "web.h"
+#include "xff.h"
 #include "version.h"
 
 #define HTTPD_DEFAULT_LISTEN	"127.0.0.1:8080"
@@ -57,6 +58,8 @@ static const struct option httpd_opts[] = {
 	{ "max-frame-size",	required_argument,	NULL, 'M' },
 	{ "ws-port",		required_argument,	NULL, 'p' },
 	{ "ws-path",		required_argument,	NULL, 'P' },
+	{ "ws-handoff",		required_argument,	NULL, 'W' },
+	{ "trusted-proxy",	required_argument,	NULL, 'X' },
 	{ "htpasswd",		required_argument,	NULL, 'A' },
 	{ "metrics-htpasswd",	required_argument,	NULL, 'B' },
 	{ "token-key",		required_argument,	NULL, 'K' },
@@ -112,9 +115,14 @@ httpd_usage(FILE *f)
 "                         (default 64)\n"
 "  --max-frame-size N     largest frame accepted from capd; K and M\n"
 "                         suffixes (default 8M)\n"
-"  --ws-port PORT         wsd's port for /api/config (default 8081; 0: the\n"
-"                         page's own origin, for a reverse proxy)\n"
+"  --ws-handoff PATH      hand WebSocket upgrades to wsd on this Unix socket\n"
+"                         (e.g. /run/campipe/wsd.sock; docs/handoff.md):\n"
+"                         one port for pages and WebSocket\n"
+"  --ws-port PORT         wsd's port for /api/config (default 8081, or 0\n"
+"                         with --ws-handoff; 0: the page's own origin)\n"
 "  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
+"  --trusted-proxy ADDR   a reverse proxy whose X-Forwarded-For names the\n"
+"                         client for login delays and limits; repeatable\n"
 "  --htpasswd FILE        require HTTP Basic users from FILE (docs/auth.md;\n"
 "                         re-read on SIGHUP)\n"
 "  --metrics-htpasswd FILE  other users for /metrics (default: --htpasswd)\n"
@@ -262,6 +270,7 @@ main(int argc, char **argv)
 	const char	*user = NULL;
 	char		 cause[512], ancestors[512] = "";
 	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
+	int		 ws_port_set = 0;
 
 	memset(&conf, 0, sizeof(conf));
 	conf.frames = HTTPD_DEFAULT_FRAMES;
@@ -352,6 +361,20 @@ main(int argc, char **argv)
 		case 'p':
 			conf.ws_port = httpd_number("ws-port", optarg, 0,
 			    65535);
+			ws_port_set = 1;
+			break;
+		case 'W':
+			conf.ws_handoff = optarg;
+			break;
+		case 'X':
+			if (conf.nproxies == WEB_PROXIES_MAX)
+				log_usage("--trusted-proxy: at most %d",
+				    WEB_PROXIES_MAX);
+			if (xff_parse_proxy(optarg,
+			    &conf.proxies[conf.nproxies], cause,
+			    sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			conf.nproxies++;
 			break;
 		case 'P':
 			if (*optarg != '/')
@@ -414,6 +437,9 @@ main(int argc, char **argv)
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
 	log_setverbose(verbose);
+	/* With the handoff the page's own origin serves the WebSocket. */
+	if (conf.ws_handoff != NULL && !ws_port_set)
+		conf.ws_port = 0;
 	if (conf.nadmins > 0 && conf.htpasswd == NULL)
 		log_usage("--admin needs --htpasswd (without it anyone may "
 		    "change settings)");
@@ -468,6 +494,8 @@ main(int argc, char **argv)
 			    conf.listen[i]);
 	}
 	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
+	if (conf.ws_handoff != NULL)
+		log_info("handing WebSocket upgrades to %s", conf.ws_handoff);
 
 	hs.w = w;
 	if ((hs.cam = camstat_new(base, conf.control)) == NULL)

@@ -22,11 +22,13 @@
 #include <event2/keyvalq_struct.h>
 
 #include "api.h"
+#include "auth_basic.h"
 #include "browser.h"
 #include "feed.h"
 #include "files.h"
 #include "guard.h"
 #include "h264_http.h"
+#include "handoff.h"
 #include "mjpeg.h"
 #include "mono.h"
 #include "prom.h"
@@ -34,6 +36,7 @@
 #include "camera_api.h"
 #include "strict.h"
 #include "web.h"
+#include "xff.h"
 
 #define WEB_MAX_HEADERS	8192
 #define WEB_MAX_BODY	1024
@@ -90,6 +93,28 @@ web_reply_text(struct evhttp_request *req, int code, const char *reason,
 	evhttp_send_reply(req, code, reason, b);
 	if (b != NULL)
 		evbuffer_free(b);
+}
+
+/* The client's address, believing X-Forwarded-For from trusted proxies. */
+const struct sockaddr *
+web_client_addr(const struct web *w, struct evhttp_request *req,
+    struct sockaddr_storage *buf)
+{
+	struct evhttp_connection	*evcon;
+	const struct sockaddr		*peer;
+	const char			*xff;
+	socklen_t			 len;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL)
+		return (NULL);
+	peer = evhttp_connection_get_addr(evcon);
+	if (w->conf->nproxies == 0 ||
+	    !xff_trusted(peer, w->conf->proxies, w->conf->nproxies) ||
+	    (xff = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "X-Forwarded-For")) == NULL ||
+	    xff_parse_last(xff, buf, &len) == -1)
+		return (peer);
+	return ((const struct sockaddr *)buf);
 }
 
 /*
@@ -255,6 +280,30 @@ web_on_request(struct evhttp_request *req, void *arg)
 	web_dispatch(w, req);
 }
 
+/* Passes a WebSocket upgrade that passed the checks to wsd. */
+static void
+web_handoff(struct web *w, struct evhttp_request *req)
+{
+	struct sockaddr_storage		 ss;
+	const struct sockaddr		*sa;
+	const char			*hdr;
+	char				 user[AUTH_BASIC_MAX_USER + 1];
+	char				 pass[AUTH_BASIC_MAX_PASS + 1];
+	char				 cause[128];
+	int				 have_user = 0;
+
+	sa = web_client_addr(w, req, &ss);
+	/* The guard verified these credentials: the user is known. */
+	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (guard_enabled(w->guard) && hdr != NULL &&
+	    auth_basic_parse(hdr, strlen(hdr), user, pass, cause,
+	    sizeof(cause)) == 0)
+		have_user = 1;
+	explicit_bzero(pass, sizeof(pass));
+	handoff_request(w->handoff, req, sa, have_user ? user : NULL);
+}
+
 /* Routes a request that passed the checks to its handler. */
 static void
 web_dispatch(struct web *w, struct evhttp_request *req)
@@ -263,6 +312,11 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 	const struct web_route		*r;
 	const char			*path, *query;
 
+	/* Any WebSocket path: wsd decides from the head. */
+	if (w->handoff != NULL && handoff_is_upgrade(req)) {
+		web_handoff(w, req);
+		return;
+	}
 	path = evhttp_uri_get_path(uri);
 	query = evhttp_uri_get_query(uri);
 	if ((r = web_route(path, query)) != NULL) {
@@ -350,6 +404,9 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 	if ((w->pending = pending_new(base, w->http, &conf->pending,
 	    strict_bev, w->strict, cause, causelen)) == NULL)
 		goto fail;
+	if (conf->ws_handoff != NULL && (w->handoff = handoff_new(base,
+	    conf->ws_handoff, cause, causelen)) == NULL)
+		goto fail;
 	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
 	evhttp_set_timeout(w->http, conf->idle_timeout);
@@ -378,6 +435,7 @@ web_free(struct web *w)
 	if (w->stills != NULL)
 		stills_free(w->stills);
 	guard_free(w->guard);
+	handoff_free(w->handoff);
 	if (w->http != NULL)
 		evhttp_free(w->http);
 	pending_free(w->pending);	/* after the connections closed */

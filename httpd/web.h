@@ -5,6 +5,7 @@
 #ifndef HTTPD_WEB_H
 #define HTTPD_WEB_H
 
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include "pending.h"
 
 #define WEB_LISTEN_MAX	8
+#define WEB_PROXIES_MAX	8
 #define WEB_ADMINS_MAX	16
 #define WEB_NAMES_MAX	32
 
@@ -21,6 +23,7 @@ struct evhttp;
 struct evhttp_request;
 struct feed;
 struct guard;
+struct handoff;
 struct browser;
 struct h264_http;
 struct strict;
@@ -44,6 +47,9 @@ struct web_conf {
 	int		 idle_timeout;	/* seconds for requests and keep-alive */
 	size_t		 max_frame;	/* largest JPEG accepted from capd */
 	int		 ws_port;	/* for /api/config */
+	const char	*ws_handoff;	/* wsd's handoff socket, or NULL */
+	struct sockaddr_storage proxies[WEB_PROXIES_MAX]; /* --trusted-proxy */
+	size_t		 nproxies;
 	const char	*ws_path;
 	const char	*htpasswd;	/* NULL: no authentication */
 	const char	*metrics_htpasswd; /* NULL: as for other paths */
@@ -80,6 +86,7 @@ struct web {
 	struct mjpeg		*mjpeg;
 	struct h264_http	*h264;		/* /stream.h264 */
 	struct guard		*guard;
+	struct handoff		*handoff;	/* --ws-handoff, or NULL */
 	struct strict		*strict;	/* raw head checks */
 	struct browser		*browser;	/* Host, security headers */
 	struct pending		*pending;	/* connections in a head */
@@ -106,6 +113,12 @@ void		 web_reply_close(struct evhttp_request *req, int code,
 		    const char *reason, const char *text);
 /* From a close callback: frees req if libevent left it to us. */
 void		 web_release(struct evhttp_request *req);
+/*
+ * The client's address: the peer's, or X-Forwarded-For's last one when
+ * the peer is a --trusted-proxy.  Kept in buf when it comes from the header.
+ */
+const struct sockaddr *web_client_addr(const struct web *w,
+		    struct evhttp_request *req, struct sockaddr_storage *buf);
 /* Seconds since start, monotonic. */
 double		 web_uptime(const struct web *w);
 

@@ -186,6 +186,7 @@ class System:
     def __init__(self, size, source="test", name="main"):
         self.dir = tempfile.mkdtemp(prefix=name + "-", dir=TMP)
         self.sock = os.path.join(self.dir, "frames.sock")
+        self.handoff = os.path.join(self.dir, "wsd.sock")
         self.procs = {}
         self.http_port = self.ws_port = None
         self.procs["capd"] = start([
@@ -203,7 +204,7 @@ class System:
             self.procs["httpd"] = start([
                 httpd, "--frames", self.sock, "--listen",
                 "127.0.0.1:%d" % self.http_port, "--max-clients", "5000",
-                "--www", www])
+                "--www", www, "--ws-handoff", self.handoff])
             if not wait_for(lambda: tcp_up(self.http_port)):
                 raise SystemExit("bench: httpd did not start")
         wsd = os.path.join(BUILD, "campipe-wsd")
@@ -212,13 +213,16 @@ class System:
             self.ws_port = free_port()
             self.procs["wsd"] = start([
                 wsd, "--frames", self.sock, "--listen",
-                "127.0.0.1:%d" % self.ws_port, "--max-clients", "5000"])
+                "127.0.0.1:%d" % self.ws_port, "--max-clients", "5000",
+                "--handoff", self.handoff])
             if not wait_for(lambda: tcp_up(self.ws_port)):
                 raise SystemExit("bench: wsd did not start")
 
     def spec(self, kind, n):
         if kind == "ws" and self.ws_port:
             return "ws:%d:127.0.0.1:%d/stream" % (n, self.ws_port)
+        if kind == "ws-handoff" and self.ws_port and self.http_port:
+            return "ws:%d:127.0.0.1:%d/stream" % (n, self.http_port)
         if kind == "mjpeg" and self.http_port:
             return "mjpeg:%d:127.0.0.1:%d/stream.mjpg" % (n, self.http_port)
         if kind == "unix":
@@ -331,6 +335,73 @@ def fanout(sysm, size):
         "per second by all clients.")
     out()
     table(head, rows)
+
+
+def handshakes(sysm, port):
+    """WebSocket handshakes per second to port, with the daemons' CPU over
+    the window: (result, {daemon: CPU-seconds per second})."""
+    argv = [os.path.join(BUILD, "bench", "handshakes"), "-c", "32", "-d",
+            str(DUR), "127.0.0.1:%d/stream" % port]
+    p = start(argv, stdout=subprocess.PIPE, text=True)
+    pids = sysm.pids()
+    c0, t0, res = {}, 0, None
+    for line in p.stdout:
+        if line.startswith("#window start"):
+            t0, c0 = time.monotonic(), {k: cpu_s(v) for k, v in pids.items()}
+        elif line.startswith("#window end"):
+            t1, c1 = time.monotonic(), {k: cpu_s(v) for k, v in pids.items()}
+        elif line.startswith("{"):
+            res = json.loads(line)
+    p.wait()
+    if res is None:
+        raise SystemExit("bench: handshakes failed: " + " ".join(argv))
+    return res, {k: (c1[k] - c0[k]) / (t1 - t0) for k in pids}
+
+
+def handoff(sysm):
+    """The WebSocket handoff: handshakes per second and fan-out CPU per
+    delivered frame, through httpd's port and straight to wsd's."""
+    if not (sysm.ws_port and sysm.http_port):
+        return
+    rows = []
+    for label, port in (("straight to wsd", sysm.ws_port),
+                        ("through httpd's handoff", sysm.http_port)):
+        res, cpu = handshakes(sysm, port)
+        per = ((cpu["httpd"] + cpu["wsd"]) / res["rate"] * 1e6
+               if res["rate"] else None)
+        rows.append([label, "%.0f" % res["rate"], str(res["errors"]),
+                     "%.3f" % cpu["httpd"], "%.3f" % cpu["wsd"],
+                     fmt(per, "%.1f")])
+        results.setdefault("handoff", {})[label] = dict(res, cpu=cpu)
+    out("### WebSocket handshakes, 32 at a time")
+    out()
+    out("Each: connect, upgrade request, 101, reset.  µs CPU / handshake = "
+        "(httpd + wsd CPU) / handshakes per second.")
+    out()
+    table(["path", "handshakes/s", "errors", "httpd CPU", "wsd CPU",
+           "µs CPU / handshake"], rows)
+    n = 5 if SMOKE else 500
+    rows = []
+    for label, kind in (("straight to wsd", "ws"),
+                        ("through httpd's handoff", "ws-handoff")):
+        res = loadgen([sysm.spec(kind, n)], sysm.pids())
+        cpu = res["cpu"]
+        k = res["kinds"][0]
+        per = (cpu["wsd"] / res["deliveries"] * 1e6
+               if res["deliveries"] else None)
+        rows.append([label, str(k["clients"]), "%.2f" % (100 * k["delivered"]),
+                     "%.3f" % cpu["httpd"], "%.3f" % cpu["wsd"],
+                     fmt(per, "%.2f")])
+        results.setdefault("handoff", {})["fanout " + label] = {
+            "cpu": cpu, "deliveries": res["deliveries"]}
+    out("### Fan-out of handed-over viewers, ws %d at 640x480 30 fps" % n)
+    out()
+    out("µs wsd CPU / delivery = wsd CPU / frames received per second; "
+        "httpd CPU is what it spends while the viewers watch (nothing: the "
+        "frames never pass through it).")
+    out()
+    table(["viewers", "N", "deliv %", "httpd CPU", "wsd CPU",
+           "µs wsd CPU / delivery"], rows)
 
 
 def send_queued(ports):
@@ -1007,7 +1078,7 @@ def main():
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     if hard < 5000:
         out("(RLIMIT_NOFILE is %d: the larger N will be refused)" % hard)
-    for b in ("loadgen", "broadcaster", "encbench"):
+    for b in ("loadgen", "broadcaster", "encbench", "handshakes"):
         if not os.access(os.path.join(BUILD, "bench", b), os.X_OK):
             raise SystemExit("bench: %s/bench/%s missing (make bench builds "
                              "it)" % (BUILD, b))
@@ -1040,6 +1111,7 @@ def main():
     table(FANOUT_HEAD + ["capd CPU"],
           [r[:8] for r in point_rows("unix", unix, ["capd"])])
     syscalls(sysm)
+    handoff(sysm)
     profile(sysm)
     stills(sysm)
     idle(sysm)

@@ -1,16 +1,19 @@
 #!/bin/sh
 # Starts the whole system from the build tree on the test pattern, prints
 # the URL, and stops everything on Ctrl-C.  Usage: scripts/run.sh BUILD
-# Environment: HOST (default 127.0.0.1), PORT (8080), WS_PORT (8081),
-# SOURCE (test), SIZE (640x480), FPS (30).
+# One port: httpd hands WebSocket upgrades to wsd over a Unix socket
+# (docs/handoff.md).  Environment: HOST (default 127.0.0.1), PORT (8080),
+# SOURCE (test), SIZE (640x480), FPS (30); WS_PORT=8081 gives wsd a TCP port
+# of its own as well and points the page there (the two-port setup).
 set -u
 build=${1:-build}
 host=${HOST:-127.0.0.1}
 port=${PORT:-8080}
-wsport=${WS_PORT:-8081}
+wsport=${WS_PORT:-}
 run=$build/run
 mkdir -p "$run"
 sock=$run/frames.sock
+handoff=$run/wsd.sock
 pids=""
 cleanup() {
 	[ -n "$pids" ] && kill $pids 2>/dev/null
@@ -25,12 +28,13 @@ trap 'exit 0' INT TERM
 pids="$pids $!"
 sleep 0.3
 if [ -x "$build/campipe-wsd" ]; then
-	"$build/campipe-wsd" --frames "$sock" --listen "$host:$wsport" &
+	"$build/campipe-wsd" --frames "$sock" --handoff "$handoff" \
+	    ${wsport:+--listen "$host:$wsport"} &
 	pids="$pids $!"
 fi
 if [ -x "$build/campipe-httpd" ]; then
 	"$build/campipe-httpd" --frames "$sock" --listen "$host:$port" \
-	    --www www --ws-port "$wsport" &
+	    --www www --ws-handoff "$handoff" ${wsport:+--ws-port "$wsport"} &
 	pids="$pids $!"
 	sleep 0.5
 	for p in $pids; do

@@ -2,6 +2,7 @@
  * client.c: one wsd connection: the request head, its authentication, the
  * answer (upgrade, /status or an error) and the close.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -228,6 +229,9 @@ client_authorize(struct client *c, const struct ws_request *req)
 	char		 user[AUTH_BASIC_MAX_USER + 1], cause[256];
 	unsigned	 wait_ms;
 
+	/* httpd verified this user's credentials before the handoff. */
+	if (c->user[0] != '\0')
+		return (0);
 	switch (auth_check_ws(relay_auth(c->relay),
 	    ws_request_header(req, "Sec-WebSocket-Protocol", 0), req->query,
 	    ws_request_header(req, "Authorization", 0),
@@ -253,6 +257,20 @@ client_authorize(struct client *c, const struct ws_request *req)
 	tv.tv_usec = (wait_ms % 1000) * 1000;
 	evtimer_add(c->ev_auth, &tv);
 	return (-1);
+}
+
+/*
+ * Whether the client sent bytes after its head before our answer (frames
+ * it must not send yet): in the input buffer, or waiting in the socket.
+ */
+static int
+client_early_bytes(struct client *c, size_t head_len)
+{
+	int	 n = 0;
+
+	if (evbuffer_get_length(bufferevent_get_input(c->bev)) > head_len)
+		return (1);
+	return (ioctl(c->fd, FIONREAD, &n) == 0 && n > 0);
 }
 
 /* Reads the request head; answers it once it is complete. */
@@ -306,12 +324,37 @@ client_read_head(struct client *c)
 		client_refuse(c, res.status, res.reason);
 		return;
 	}
+	if (client_early_bytes(c, req.head_len)) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		client_refuse(c, 400, "data after the request head");
+		return;
+	}
 	if (client_authorize(c, &req) == -1)
 		return;
 	evbuffer_drain(in, req.head_len);
 	session_open(c, &res);
 	if (c->state == CLIENT_OPEN)
 		session_read(c);
+}
+
+/* Reads a head httpd handed over, as if it had come from the socket. */
+void
+client_adopt_head(struct client *c, const char *head, size_t len,
+    const char *user)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+	int		 rc;
+
+	snprintf(c->user, sizeof(c->user), "%s", user);
+	/* The bufferevent keeps its input's end for the socket's bytes. */
+	evbuffer_unfreeze(in, 0);
+	rc = evbuffer_add(in, head, len);
+	evbuffer_freeze(in, 0);
+	if (rc == -1) {
+		client_free(c);
+		return;
+	}
+	client_read_head(c);
 }
 
 /* Bytes arrived. */

@@ -50,6 +50,7 @@ struct client {
 	struct event		*ev_auth;	/* holds a failed client */
 	struct event		*ev_timer;	/* head deadline, then pings */
 	enum client_state	 state;
+	char			 user[65];	/* authenticated by httpd */
 	int			 joined;	/* counted as a viewer */
 	struct connpool_entry	 pool;		/* pending, then a viewer */
 	struct client_counts	 counts;
@@ -72,6 +73,9 @@ TAILQ_HEAD(clients, client);
 /* Takes over an accepted socket; NULL (socket closed) on failure. */
 struct client	*client_new(struct relay *r, int fd, const struct sockaddr *sa,
 		    int salen);
+/* Reads a head httpd handed over, with the user httpd authenticated. */
+void		 client_adopt_head(struct client *c, const char *head,
+		    size_t len, const char *user);
 /* Closes the connection without ceremony and frees. */
 void		 client_free(struct client *c);
 /* Stops frames and timers: the session is ending. */

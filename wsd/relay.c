@@ -21,6 +21,7 @@
 #include "control_client.h"
 #include "frame.h"
 #include "frame_sub.h"
+#include "handoff_rec.h"
 #include "log.h"
 #include "relay.h"
 #include "ws_codec.h"
@@ -225,6 +226,33 @@ relay_accept(struct evconnlistener *l, evutil_socket_t fd,
 	if ((c = client_new(r, fd, sa, salen)) == NULL)
 		return;
 	relay_admit(r, c);
+}
+
+/*
+ * A connection httpd handed over: admitted like an accepted one, its
+ * request head read from the record.
+ */
+void
+relay_adopt(struct relay *r, int fd, const struct handoff_rec *rec)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
+	struct client		*c;
+
+	r->stats.accepted++;
+	evutil_make_socket_nonblocking(fd);
+	if (rec->salen != 0) {
+		memcpy(&ss, &rec->sa, rec->salen);
+		sslen = rec->salen;
+	} else if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+		memset(&ss, 0, sizeof(ss));
+		sslen = sizeof(struct sockaddr);
+	}
+	if ((c = client_new(r, fd, (struct sockaddr *)&ss, sslen)) == NULL)
+		return;
+	if (relay_admit(r, c) == -1)
+		return;
+	client_adopt_head(c, rec->head, rec->headlen, rec->user);
 }
 
 /* Accepts on a socket already listening (from systemd or wsd.c). */

@@ -17,6 +17,7 @@ struct client;
 struct event_base;
 struct evbuffer;
 struct frame;
+struct handoff_rec;
 struct relay;
 
 #define RELAY_LISTEN_MAX	8
@@ -59,6 +60,9 @@ int		 relay_auth_enabled(const struct relay *r);
 /* Accepts on a listening socket (wsd.c's or systemd's).  0, or -1 with cause. */
 int		 relay_listen_fd(struct relay *r, int fd, char *cause,
 		    size_t causelen);
+/* Takes over a connection httpd handed over with its record. */
+void		 relay_adopt(struct relay *r, int fd,
+		    const struct handoff_rec *rec);
 /* The one-line status for systemctl status (a notify_status_cb). */
 void		 relay_status_line(char *buf, size_t len, void *arg);
 

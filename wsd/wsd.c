@@ -8,9 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
+#include <pwd.h>
+
+#include "adopt.h"
 #include "auth.h"
 #include "listen_addr.h"
 #include "http_host.h"
@@ -21,7 +25,8 @@
 #include "relay.h"
 #include "version.h"
 
-#define WSD_DEFAULT_LISTEN	"127.0.0.1:8081"
+#define WSD_DEFAULT_LISTEN	"127.0.0.1:8081"	/* in the usage text */
+#define WSD_DEFAULT_HANDOFF	"/run/campipe/wsd.sock"
 #define WSD_BACKLOG		512
 #define WSD_ADDR_FDS		8	/* sockets for one --listen name */
 
@@ -40,9 +45,14 @@ usage(FILE *f)
 "usage: campipe-wsd [options]\n"
 "Relays camera frames from capd to browsers over WebSocket.\n"
 "\n"
-"  --listen ADDR:PORT    where to listen: an IPv4 address, [IPv6], a host\n"
-"                        name or * for all; repeatable (default\n"
-"                        " WSD_DEFAULT_LISTEN ")\n"
+"  --listen ADDR:PORT    also listen on TCP: an IPv4 address, [IPv6], a host\n"
+"                        name or * for all; repeatable, e.g.\n"
+"                        " WSD_DEFAULT_LISTEN " (default: none)\n"
+"  --handoff PATH        take connections httpd hands over on this Unix\n"
+"                        socket (default " WSD_DEFAULT_HANDOFF "\n"
+"                        when there is no --listen; docs/handoff.md)\n"
+"  --handoff-user USER   the user httpd runs as, allowed to hand over\n"
+"                        besides root (default: wsd's own user)\n"
 "  --path PATH           the WebSocket's path (default /stream)\n"
 "  --frames PATH         capd's frame socket (default\n"
 "                        /run/campipe/frames.sock)\n"
@@ -82,7 +92,8 @@ usage(FILE *f)
 "  -h, --help            this text\n"
 "  --version             print the version\n"
 "\n"
-"Clients connect to ws://HOST:PORT/stream; ?fps=N caps their rate and\n"
+"Clients connect to ws://HOST:PORT/stream (through httpd's port with the\n"
+"handoff); ?fps=N caps their rate and\n"
 "?encoding=base64 sends base64 text messages.  GET /status gives counters.\n");
 }
 
@@ -161,6 +172,8 @@ main(int argc, char *argv[])
 	static struct option longopts[] = {
 		{ "listen",		required_argument,	NULL, 'l' },
 		{ "path",		required_argument,	NULL, 'p' },
+		{ "handoff",		required_argument,	NULL, 'O' },
+		{ "handoff-user",	required_argument,	NULL, 'U' },
 		{ "frames",		required_argument,	NULL, 'f' },
 		{ "h264",		required_argument,	NULL, '2' },
 		{ "control",		required_argument,	NULL, 'C' },
@@ -202,6 +215,10 @@ main(int argc, char *argv[])
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct relay		*relay;
 	struct notify		*notify;
+	struct adopt		*adopt = NULL;
+	struct passwd		*pw;
+	const char		*handoff = NULL, *handoff_user = NULL;
+	uid_t			 handoff_uid = 0;
 	struct http_host_names	 hn;
 	char			*names[RELAY_ORIGINS_MAX];
 	size_t			 nnames = 0;
@@ -234,6 +251,12 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			conf.frames = optarg;
+			break;
+		case 'O':
+			handoff = optarg;
+			break;
+		case 'U':
+			handoff_user = optarg;
 			break;
 		case 'C':
 			conf.control = optarg;
@@ -326,12 +349,9 @@ main(int argc, char *argv[])
 	if ((nfds = notify_listen_fds(fds, RELAY_LISTEN_MAX, cause,
 	    sizeof(cause))) == -1)
 		fatalx("%s", cause);
-	if (conf.nlisten == 0 && nfds == 0) {
-		conf.listen[conf.nlisten] = WSD_DEFAULT_LISTEN;
-		if (listen_addr_parse(WSD_DEFAULT_LISTEN,
-		    &addrs[conf.nlisten++], cause, sizeof(cause)) == -1)
-			fatalx("%s", cause);
-	}
+	/* Without TCP, connections come from httpd only. */
+	if (conf.nlisten == 0 && nfds == 0 && handoff == NULL)
+		handoff = WSD_DEFAULT_HANDOFF;
 	if (http_host_names_init(&hn, names, nnames, cause,
 	    sizeof(cause)) == -1)
 		fatalx("%s", cause);
@@ -350,9 +370,24 @@ main(int argc, char *argv[])
 			fatalx("%s", cause);
 		log_info("listening on socket %d from systemd", fds[i]);
 	}
+	if (handoff_user != NULL) {
+		if ((pw = getpwnam(handoff_user)) == NULL)
+			log_usage("--handoff-user: %s: no such user",
+			    handoff_user);
+		handoff_uid = pw->pw_uid;
+	}
+	if (handoff != NULL) {
+		if ((adopt = adopt_new(relay, handoff, cause,
+		    sizeof(cause))) == NULL)
+			fatalx("%s", cause);
+		log_info("taking handed-over connections on %s", handoff);
+	}
 	if (user != NULL && privdrop_user(user, NULL, cause,
 	    sizeof(cause)) == -1)
 		fatalx("--user: %s", cause);
+	if (adopt != NULL)
+		adopt_allow(adopt, handoff_user != NULL ? handoff_uid :
+		    geteuid());
 	ev_term = evsignal_new(base, SIGTERM, wsd_signal, base);
 	ev_int = evsignal_new(base, SIGINT, wsd_signal, base);
 	ev_hup = evsignal_new(base, SIGHUP, wsd_hup, relay);
@@ -374,6 +409,7 @@ main(int argc, char *argv[])
 	event_base_dispatch(base);
 
 	notify_free(notify);
+	adopt_free(adopt);
 	relay_free(relay);
 	http_host_names_clear(&hn);
 	event_free(ev_term);

@@ -43,13 +43,17 @@ function configAuth(a) {
 	return typeof a === 'boolean' ? a : null;
 }
 
-// The WebSocket URL for a page at loc: wss under https, the page's host, and
-// wsd's own port if the config names one (else the page's origin).
+// The WebSocket URL for a page at loc: wss under https; wsd's own port if the
+// config names one, else the page's origin with the path relative to the
+// page, so that a proxy's prefix (https://host/cam/) is kept.
 export function wsUrl(cfg, loc = window.location) {
 	const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+	if (!cfg.wsPort) {
+		const u = new URL(cfg.wsPath.replace(/^\/+/, ''), loc.href);
+		return proto + '//' + u.host + u.pathname + u.search;
+	}
 	const path = cfg.wsPath.startsWith('/') ? cfg.wsPath : '/' + cfg.wsPath;
-	const host = cfg.wsPort ? loc.hostname + ':' + cfg.wsPort : loc.host;
-	return proto + '//' + host + path;
+	return proto + '//' + loc.hostname + ':' + cfg.wsPort + path;
 }
 
 // Subprotocols for wsd: with auth on, "campipe" (which wsd answers with)

@@ -66,10 +66,12 @@ test('WebSocket address: wsd on its own port, scheme from the page', () => {
 	assert.equal(wsUrl(cfg, new URL('http://[::1]:8080/')), 'ws://[::1]:8081/stream');
 });
 
-test('WebSocket address: no port means the page origin (reverse proxy)', () => {
+test('WebSocket address: no port means the page origin, relative to the page', () => {
 	const cfg = { wsPort: 0, wsPath: '/stream' };
 	assert.equal(wsUrl(cfg, new URL('https://cam.example/')), 'wss://cam.example/stream');
-	assert.equal(wsUrl(cfg, new URL('http://pi.local:8080/x/')), 'ws://pi.local:8080/stream');
+	assert.equal(wsUrl(cfg, new URL('http://pi.local:8080/x/')), 'ws://pi.local:8080/x/stream');
+	assert.equal(wsUrl(cfg, new URL('https://h/cam/index.html?a=1')), 'wss://h/cam/stream');
+	assert.equal(wsUrl(cfg, new URL('https://h/cam/stream')), 'wss://h/cam/stream');
 	assert.equal(wsUrl({ wsPort: 0, wsPath: 'ws' }, new URL('http://a/')), 'ws://a/ws');
 });
 

@@ -221,8 +221,9 @@ def test_apt_install_run_verify_purge():
             assert pwd.getpwnam(n).pw_gid == grp.getgrnam("campipe").gr_gid
         assert "campipe-capd" in grp.getgrnam("video").gr_mem
         st = os.stat("/run/campipe")
-        assert (st.st_mode & 0o777, pwd.getpwuid(st.st_uid).pw_name,
-                grp.getgrgid(st.st_gid).gr_name) == (0o750, "campipe-capd", "campipe")
+        # Sticky and group-writable: wsd makes its handoff socket there.
+        assert (st.st_mode & 0o7777, pwd.getpwuid(st.st_uid).pw_name,
+                grp.getgrgid(st.st_gid).gr_name) == (0o1770, "campipe-capd", "campipe")
         st = os.stat("/run/campipe/control")
         assert (st.st_mode & 0o7777, grp.getgrgid(st.st_gid).gr_name) == \
             (0o2750, "campipe-control")

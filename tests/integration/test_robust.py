@@ -366,7 +366,10 @@ def test_large_mjpeg_file_replays_with_bounded_rss(daemons, tmp):
     parts = r.parts(200)
     peak = rss_kb(d.proc.pid)
     r.close()
-    assert [p.seq for p in parts] == list(range(first + 1, first + 201))
+    # At 200 fps a reader on a busy machine may be skipped (latest frame
+    # wins): the promise here is memory, so the sequence only has to rise.
+    seqs = [p.seq for p in parts]
+    assert seqs[0] > first and all(b > a for a, b in zip(seqs, seqs[1:]))
     assert decodes(parts[-1].jpeg, tmp) == (640, 480)
     assert "%d frame(s)" % (n // 64 * 64) in d.logtext()
     print("capd RSS replaying %d MB: %d kB" % (os.path.getsize(clip) >> 20, peak))

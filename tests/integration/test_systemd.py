@@ -241,7 +241,8 @@ def test_sysusers_and_tmpfiles(dest, tmp):
         assert users[u][0] != 0
     assert groups["video"][1] == {"campipe-capd"}
     st = os.stat(os.path.join(root, "run/campipe"))
-    assert stat.S_IMODE(st.st_mode) == 0o750
+    # Sticky, group-writable: wsd makes its handoff socket there too.
+    assert stat.S_IMODE(st.st_mode) == 0o1770
     assert (st.st_uid, st.st_gid) == (users["campipe-capd"][0], campipe)
     # The control socket's directory: setgid group campipe-control, whose
     # members are httpd and wsd only.

@@ -1,0 +1,36 @@
+/*
+ * handoff.h: httpd's end of the WebSocket handoff (docs/handoff.md): an
+ * upgrade request's connected socket goes to wsd with its head and user;
+ * httpd keeps nothing of it and never waits on wsd.
+ */
+#ifndef HTTPD_HANDOFF_H
+#define HTTPD_HANDOFF_H
+
+#include <sys/socket.h>
+
+struct event_base;
+struct evhttp_request;
+struct handoff;
+
+#define HANDOFF_QUEUE_MAX	64	/* handoffs waiting for the socket */
+#define HANDOFF_QUEUE_MS	2000	/* longest wait, then 503 */
+
+/* Hands off to wsd's socket at path; NULL with cause on failure. */
+struct handoff	*handoff_new(struct event_base *base, const char *path,
+		    char *cause, size_t causelen);
+/* Closes the link; waiting clients get 503. */
+void		 handoff_free(struct handoff *h);
+/* Whether req asks for a WebSocket (Upgrade: websocket). */
+int		 handoff_is_upgrade(struct evhttp_request *req);
+/*
+ * Hands req's connection to wsd with the client's address and the user
+ * httpd authenticated (NULL: none), or answers req itself (503, 400, 431).
+ * req is gone on return.
+ */
+void		 handoff_request(struct handoff *h, struct evhttp_request *req,
+		    const struct sockaddr *client, const char *user);
+/* Counters for /api/status: handed over, refused with 503. */
+void		 handoff_counts(const struct handoff *h,
+		    unsigned long long *sent, unsigned long long *refused);
+
+#endif

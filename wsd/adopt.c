@@ -1,0 +1,282 @@
+/*
+ * adopt.c: wsd's end of the WebSocket handoff (docs/handoff.md): accepts
+ * httpd on a SOCK_SEQPACKET Unix socket, checks its credentials, and turns
+ * each record with its descriptor into a connection of the relay.
+ */
+#include <sys/ioctl.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "adopt.h"
+#include "handoff_rec.h"
+#include "log.h"
+#include "relay.h"
+
+#define ADOPT_LINKS_MAX		8	/* httpd processes at once */
+#define ADOPT_BATCH		64	/* records per wake-up */
+#define ADOPT_GROUP		"campipe"
+
+struct adopt_link {
+	TAILQ_ENTRY(adopt_link)	 entry;
+	struct adopt		*a;
+	struct event		*ev;
+	int			 fd;
+};
+
+struct adopt {
+	struct relay		*relay;
+	char			*path;
+	struct evconnlistener	*listener;
+	uid_t			 uid;		/* allowed besides root */
+	TAILQ_HEAD(, adopt_link) links;
+	size_t			 nlinks;
+};
+
+static void	adopt_accept(struct evconnlistener *, evutil_socket_t,
+		    struct sockaddr *, int, void *);
+
+/* Listens on path. */
+struct adopt *
+adopt_new(struct relay *r, const char *path, char *cause, size_t causelen)
+{
+	struct sockaddr_un	 sun;
+	struct adopt		*a;
+	struct stat		 st;
+	struct group		*gr;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(cause, causelen, "--handoff: %s: path too long",
+		    path);
+		return (NULL);
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((a = calloc(1, sizeof(*a))) == NULL ||
+	    (a->path = strdup(path)) == NULL) {
+		free(a);
+		snprintf(cause, causelen, "out of memory");
+		return (NULL);
+	}
+	a->relay = r;
+	a->uid = geteuid();
+	TAILQ_INIT(&a->links);
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
+		snprintf(cause, causelen, "--handoff: %s: %s", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(a->path);
+		free(a);
+		return (NULL);
+	}
+	if ((gr = getgrnam(ADOPT_GROUP)) != NULL &&
+	    chown(path, (uid_t)-1, gr->gr_gid) == -1)
+		log_warn("%s: group %s", path, ADOPT_GROUP);
+	a->listener = evconnlistener_new(relay_base(r), adopt_accept, a,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	if (a->listener == NULL) {
+		snprintf(cause, causelen, "--handoff: cannot accept");
+		close(fd);
+		unlink(path);
+		free(a->path);
+		free(a);
+		return (NULL);
+	}
+	return (a);
+}
+
+/* Closes one link to httpd. */
+static void
+adopt_link_free(struct adopt_link *l)
+{
+	TAILQ_REMOVE(&l->a->links, l, entry);
+	l->a->nlinks--;
+	event_free(l->ev);
+	close(l->fd);
+	free(l);
+}
+
+/* Closes everything. */
+void
+adopt_free(struct adopt *a)
+{
+	struct adopt_link	*l;
+
+	if (a == NULL)
+		return;
+	while ((l = TAILQ_FIRST(&a->links)) != NULL)
+		adopt_link_free(l);
+	evconnlistener_free(a->listener);
+	unlink(a->path);
+	free(a->path);
+	free(a);
+}
+
+/* The user allowed besides root. */
+void
+adopt_allow(struct adopt *a, uid_t uid)
+{
+	a->uid = uid;
+}
+
+/* Closes every descriptor a message carried. */
+static void
+adopt_close_fds(struct msghdr *msg)
+{
+	struct cmsghdr	*cm;
+	int		*fds;
+	size_t		 n, i;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		fds = (int *)CMSG_DATA(cm);
+		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++)
+			close(fds[i]);
+	}
+}
+
+/* The one descriptor of a message, or -1 (all closed) if not exactly one. */
+static int
+adopt_one_fd(struct msghdr *msg)
+{
+	struct cmsghdr	*cm = CMSG_FIRSTHDR(msg);
+	int		 fd;
+
+	if ((msg->msg_flags & MSG_CTRUNC) || cm == NULL ||
+	    CMSG_NXTHDR(msg, cm) != NULL || cm->cmsg_level != SOL_SOCKET ||
+	    cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int))) {
+		adopt_close_fds(msg);
+		return (-1);
+	}
+	memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	return (fd);
+}
+
+/*
+ * Reads one record.  Returns 1 after a record (taken or dropped), 0 when
+ * none is waiting, -1 when the link is gone.
+ */
+static int
+adopt_read_one(struct adopt_link *l)
+{
+	static uint8_t		 buf[HANDOFF_REC_MAX + 1];
+	static struct log_rate	 lr = LOG_RATE_INIT_BURST("bad handoffs", 10);
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(4 * sizeof(int))];
+	}			 cbuf;
+	struct handoff_rec	 rec;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	char			 cause[128];
+	ssize_t			 n;
+	int			 fd;
+
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	if ((n = recvmsg(l->fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return (0);
+		log_warn("handoff link");
+		return (-1);
+	}
+	if (n == 0)
+		return (-1);
+	if ((fd = adopt_one_fd(&msg)) == -1) {
+		log_rate_warnx(&lr, "handoff of %zd bytes without exactly one "
+		    "descriptor: dropped", n);
+		return (1);
+	}
+	if ((msg.msg_flags & MSG_TRUNC) || handoff_rec_parse(&rec, buf,
+	    (size_t)n, cause, sizeof(cause)) == -1) {
+		log_rate_warnx(&lr, "handoff dropped: %s",
+		    (msg.msg_flags & MSG_TRUNC) ? "record too long" : cause);
+		close(fd);
+		return (1);
+	}
+	relay_adopt(l->a->relay, fd, &rec);
+	return (1);
+}
+
+/* Records are waiting (or the link closed). */
+static void
+adopt_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct adopt_link	*l = arg;
+	int			 i, rc = 1;
+
+	for (i = 0; i < ADOPT_BATCH && rc == 1; i++)
+		rc = adopt_read_one(l);
+	if (rc == -1) {
+		log_info("handoff link closed");
+		adopt_link_free(l);
+	}
+}
+
+/* httpd connects: checked by its credentials. */
+static void
+adopt_accept(struct evconnlistener *lst, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct adopt		*a = arg;
+	struct adopt_link	*l;
+	struct ucred		 cred;
+	socklen_t		 len = sizeof(cred);
+
+	memset(&cred, 0, sizeof(cred));
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
+	    (cred.uid != 0 && cred.uid != a->uid)) {
+		log_warnx("handoff from uid %ld (pid %ld) refused: only root "
+		    "or uid %ld may hand connections over",
+		    len == sizeof(cred) ? (long)cred.uid : -1L,
+		    len == sizeof(cred) ? (long)cred.pid : -1L, (long)a->uid);
+		close(fd);
+		return;
+	}
+	if (a->nlinks >= ADOPT_LINKS_MAX || (l = calloc(1, sizeof(*l))) ==
+	    NULL) {
+		log_warnx("handoff from pid %ld refused: %zu links open",
+		    (long)cred.pid, a->nlinks);
+		close(fd);
+		return;
+	}
+	l->a = a;
+	l->fd = fd;
+	if ((l->ev = event_new(relay_base(a->relay), fd, EV_READ | EV_PERSIST,
+	    adopt_read, l)) == NULL || event_add(l->ev, NULL) == -1) {
+		if (l->ev != NULL)
+			event_free(l->ev);
+		close(fd);
+		free(l);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&a->links, l, entry);
+	a->nlinks++;
+	log_info("handoff link from pid %ld (uid %ld)", (long)cred.pid,
+	    (long)cred.uid);
+}
