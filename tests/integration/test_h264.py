@@ -395,3 +395,13 @@ def test_an_encoder_that_cannot_open_closes_subscribers_each_time(daemons, tmp):
             r.au()
         r.close()
     assert d.logtext().count("h264: no encoder nosuch in libavcodec") == 2
+
+
+def test_wsd_stream_h264_through_httpd_handoff(daemons, tmp):
+    from test_handoff import start_httpd, start_wsd
+    _, frames, h264 = capd(daemons, tmp, "--size", "320x240", "--fps", "30")
+    _, sock = start_wsd(daemons, tmp, frames, "--h264", h264)
+    _, port = start_httpd(daemons, frames, sock)
+    msgs = ws_messages("ws://127.0.0.1:%d/stream.h264" % port, 4)
+    assert boxes(msgs[0]) == ["ftyp", "moov"]
+    assert all(boxes(m) == ["moof", "mdat"] for m in msgs[1:])
