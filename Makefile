@@ -1,7 +1,9 @@
+# SPDX-License-Identifier: ISC
 # campipe: one Makefile for every daemon, test and tool.
 #
 #   make            build the daemons into $(BUILD)/
 #   make run        install missing packages (as root), build, start the system
+#                   (CAMERAS=2: two test-pattern cameras, see scripts/run.sh)
 #   make check      the same set-up, then every test (unit, fuzz smoke, integration)
 #   make fuzz       run every libFuzzer target for FUZZ_TIME seconds
 #   make bench      benchmarks (not part of check)

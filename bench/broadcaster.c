@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * broadcaster.c: the floor for fan-out on this machine.  A minimal server
  * that accepts TCP clients and, at a fixed rate, writes the same JPEG to

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """bench/control.py: capd's control socket, measured: request times for
 GET /status, GET /settings and PATCH /settings (a PATCH writes and fsyncs
 the state file), and how long a size change and a brightness change take

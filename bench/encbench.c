@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * encbench.c: what a camera's YUYV frame costs to encode, the way capd's
  * V4L2 path does it: packed YUYV 4:2:2 split into Y, U and V planes, then

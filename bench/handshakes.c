@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * handshakes.c: WebSocket handshakes per second against one address.
  *

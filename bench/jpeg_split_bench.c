@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jpeg_split_bench.c: throughput of the MJPEG splitter.  Encodes a stream
  * of 300 640x480 JPEGs in memory, then feeds it to jpeg_split_feed in

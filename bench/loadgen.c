@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * loadgen.c: opens many stream viewers at once and measures what they get.
  *

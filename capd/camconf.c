@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * camconf.c: capd's settings at run time.  The source reads its conf on
  * every frame, so quality is live by changing it; flips and rotation go

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * camconf.h: capd's settings at run time (docs/control.md): what GET and
  * PATCH /settings see and change, applied to the source (live, or by a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * camconf_v4l2.c: a V4L2 camera's controls as settings (docs/control.md):
  * integer, boolean and menu controls with their ranges and menu items, read

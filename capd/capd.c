@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * capd: owns the camera and publishes JPEG frames on a Unix socket
  * (docs/frames.md), starting the source when someone subscribes and stopping

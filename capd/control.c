@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * control.c: capd's control socket.  evhttp serves a listening AF_UNIX
  * socket; requests are answered at once from the event loop, one at a time,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * control.h: capd's control socket (docs/control.md): HTTP/1.1 with JSON
  * bodies on a Unix socket apart from the frame socket.  GET /status, GET

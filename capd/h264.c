@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* h264.c: capd's H.264 socket: subscribers, the encoder on demand. */
 #include <sys/queue.h>
 #include <sys/socket.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * h264.h: capd's H.264 socket (docs/frames.md): accepts subscribers,
  * runs the encoder thread while anyone subscribes (holding the source on

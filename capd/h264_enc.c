@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* h264_enc.c: the H.264 encoder thread: JPEG to YUV 4:2:0 to libavcodec. */
 #include <errno.h>
 #include <fcntl.h>

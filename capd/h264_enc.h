@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * h264_enc.h: capd's H.264 encoder, a worker thread fed the latest JPEG
  * (latest frame wins: a slow encoder skips frames, it never holds up the

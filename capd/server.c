@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* server.c: capd's frame socket and the on-demand fan-out of frames. */
 #include <sys/queue.h>
 #include <sys/socket.h>

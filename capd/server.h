@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * server.h: capd's frame socket: accepts subscribers, fans frames out to
  * them (latest frame wins, shared buffers), and starts and stops the source

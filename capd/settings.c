@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * settings.c: validation of setting changes and their JSON forms.  Pure
  * functions over struct settings: JSON text in, a change or a reason out.

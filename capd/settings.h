@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * settings.h: capd's changeable settings (docs/control.md): their current
  * values and limits, the validation of a change (JSON text in, a change or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* source.c: picks a source by its spec and runs it on demand. */
 #include <stdarg.h>
 #include <stdio.h>

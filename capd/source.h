@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * source.h: where capd's frames come from.  A source runs in capd's event
  * loop, is started when the first subscriber arrives and stopped after the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * source_exec.c: runs a command that writes concatenated JPEGs to stdout
  * (rpicam-vid --codec mjpeg -o -, ffmpeg -f mjpeg pipe:1, ...), splits them

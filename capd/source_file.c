@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * source_file.c: replays a JPEG, or a file of concatenated JPEGs (MJPEG),
  * at --fps, looping.  The file is mapped, not read: at start it is split

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * source_test.c: the built-in test pattern: moving colour bars and a
  * bouncing box, with the frame number and the wall-clock time to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * source_v4l2.c: a V4L2 camera (--source v4l2:/dev/videoN).  Negotiates
  * the format and frame rate (logging what was asked and what was given),

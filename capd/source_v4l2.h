@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* source_v4l2.h: the V4L2 camera source's pieces, shared inside capd. */
 #ifndef CAPD_SOURCE_V4L2_H
 #define CAPD_SOURCE_V4L2_H

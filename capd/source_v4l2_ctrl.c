@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * source_v4l2_ctrl.c: camera controls of a V4L2 device: --ctrl NAME=VALUE
  * with the names v4l2-ctl uses (lower case, "_" for anything else), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * source_v4l2_yuv.c: encodes uncompressed camera frames to JPEG with
  * TurboJPEG.  Packed YUYV/UYVY are split into planar 4:2:2 (a copy, no

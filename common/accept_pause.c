@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * accept_pause.c: pauses every listener of a daemon while accept() fails,
  * with doubling pauses, one log line per episode and one when it is over.

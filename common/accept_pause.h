@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * accept_pause.h: what a listener does when accept() fails, as it does
  * when the process is out of file descriptors (EMFILE, ENFILE) or the

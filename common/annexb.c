@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* annexb.c: H.264 Annex-B NAL units, the campipe SEI and access units. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * annexb.h: H.264 Annex-B byte streams as capd's h264.sock carries them
  * (docs/frames.md): NAL units behind start codes, the campipe SEI

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* auth.c: per-request authentication decisions for httpd and wsd. */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * auth.h: the authentication a web daemon applies to each request, built
  * from htpasswd, auth_basic and auth_token (docs/auth.md).  No I/O but

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* auth_basic.c: Basic credentials, a success cache and a failure tracker. */
 #include <netinet/in.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * auth_basic.h: HTTP Basic authentication (RFC 7617) pieces a daemon
  * puts around htpasswd_check, all without I/O:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* auth_token.c: HMAC-signed, expiring tokens in unpadded base64url. */
 #include <sys/stat.h>
 

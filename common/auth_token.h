@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * auth_token.h: short-lived signed tokens, so a page httpd served can open
  * a WebSocket to wsd (browsers do not send Basic credentials reliably on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* backoff.c: exponential retry delays. */
 #include "backoff.h"
 

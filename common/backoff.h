@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* backoff.h: exponential retry delays (doubling from min to max). */
 #ifndef CAMPIPE_BACKOFF_H
 #define CAMPIPE_BACKOFF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* camstat.c: capd's status as last seen, refreshed on demand. */
 #include <stdio.h>
 #include <stdlib.h>

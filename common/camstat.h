@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * camstat.h: capd's status (GET /status on the control socket,
  * docs/control.md) as last seen, for daemons whose status pages and

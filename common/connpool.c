@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * connpool.c: the pending pool and the per-address shares (connpool.h): a
  * list of pending connections oldest first, and a hash of the addresses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * connpool.h: who may hold a connection, so that nobody locks out everyone
  * else.  Connections still in their request head are "pending": a bounded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* control_client.c: one HTTP/1.1 request to capd's control socket. */
 #include <sys/socket.h>
 #include <sys/un.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * control_client.h: one request to capd's control socket (docs/control.md)
  * from httpd or wsd, in the caller's libevent loop: connects, writes the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fmp4.c: fragmented MP4 through libavformat into a memory buffer. */
 #include <stdio.h>
 #include <stdlib.h>

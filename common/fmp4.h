@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fmp4.h: fragmented MP4 from the access units of capd's H.264 socket
  * (docs/frames.md), muxed by libavformat: an init segment (ftyp, moov),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* frame.c: reference-counted frames shared by every client that sends them. */
 #include <errno.h>
 #include <stdio.h>

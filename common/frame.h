@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * frame.h: a captured JPEG frame as one reference-counted buffer, shared by
  * every subscriber or client that sends it (no per-client copy).

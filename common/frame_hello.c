@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* frame_hello.c: the lines a frame socket subscriber may write.  No I/O. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * frame_hello.h: the lines a frame socket subscriber may write to capd
  * (docs/frames.md, "What a subscriber may say"): "Subscriber: NAME\r\n" and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* frame_part.c: writes and parses the frame socket's multipart part headers. */
 #include <ctype.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * frame_part.h: the frame socket's part framing (docs/frames.md), written
  * and parsed without I/O.  A part is:

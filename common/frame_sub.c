@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* frame_sub.c: a libevent subscription to capd's frame socket. */
 #include <sys/socket.h>
 #include <sys/un.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * frame_sub.h: a subscription to capd's frame socket, for httpd, wsd and
  * tools.  Connects on demand, parses parts (frame_part.h) into shared

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * handoff_rec.c: builds and parses the handoff record (docs/handoff.md),
  * no I/O.

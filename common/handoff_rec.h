@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * handoff_rec.h: the record httpd sends wsd with a WebSocket connection it
  * hands over (docs/handoff.md): the client's address, the user httpd

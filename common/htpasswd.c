@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* htpasswd.c: loads "user:hash" password files and checks passwords. */
 #include <sys/stat.h>
 

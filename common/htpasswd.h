@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * htpasswd.h: a password file of "user:hash" lines, where each hash is a
  * crypt(3) string libxcrypt verifies: bcrypt ($2b$, $2y$), yescrypt ($y$,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* http_host.c: the Host names a daemon answers to. */
 #include <arpa/inet.h>
 #include <stdio.h>

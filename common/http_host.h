@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http_host.h: whether a request's Host names this server, against DNS
  * rebinding: an IP literal (v4, or v6 in brackets) with an optional port,

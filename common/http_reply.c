@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* http_reply.c: a whole HTTP/1.1 response from the control socket. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http_reply.h: reads a whole HTTP/1.1 response as capd's control socket
  * sends it (docs/control.md): status line, headers, a body of

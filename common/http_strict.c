@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* http_strict.c: strict checks on an HTTP/1.x request head, no I/O. */
 #include <stdio.h>
 #include <string.h>

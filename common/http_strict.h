@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http_strict.h: the checks an HTTP/1.x request head must pass before any
  * daemon reads it (RFC 9110, RFC 9112), on the exact bytes, without I/O:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* jpeg_com.c: the campipe COM segment with a frame's sequence and time. */
 #include <inttypes.h>
 #include <stdio.h>

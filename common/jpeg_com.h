@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jpeg_com.h: the campipe COM segment that carries a frame's sequence number
  * and capture time inside the JPEG itself, right after SOI:

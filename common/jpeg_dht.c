@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* jpeg_dht.c: inserts the standard Huffman tables into JPEGs lacking them. */
 #include <string.h>
 

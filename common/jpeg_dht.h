@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jpeg_dht.h: the standard Huffman tables (ITU-T T.81 Annex K.3) for JPEGs
  * that come without them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* jpeg_seg.c: walks the marker segments of a JPEG in memory. */
 #include "jpeg_seg.h"
 

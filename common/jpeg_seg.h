@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jpeg_seg.h: walks the marker segments of a whole JPEG in memory (the
  * header part, up to and including SOS).  No I/O.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* jpeg_size.c: a JPEG's dimensions from its SOF segment. */
 #include <stddef.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* jpeg_size.h: a JPEG's dimensions from its SOF segment.  No I/O. */
 #ifndef CAMPIPE_JPEG_SIZE_H
 #define CAMPIPE_JPEG_SIZE_H

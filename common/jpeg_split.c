@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jpeg_split.c: splits concatenated JPEGs by walking their markers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jpeg_split.h: splits a byte stream of concatenated JPEGs (an MJPEG pipe
  * from rpicam-vid, ffmpeg, a file) into whole frames, by walking JPEG

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* jpeg_xform.c: lossless flips and rotations of JPEGs with tjTransform. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * jpeg_xform.h: lossless flips and rotations of whole JPEGs (TurboJPEG's
  * tjTransform: the DCT blocks are rearranged, nothing is decoded and

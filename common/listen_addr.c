@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* listen_addr.c: --listen addresses: parsing and listening sockets. */
 #include <sys/socket.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * listen_addr.h: the --listen address of httpd and wsd, parsed once and
  * opened as listening sockets:

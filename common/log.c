@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* log.c: logging to stderr; journald reads the <N> priority prefixes. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* log.h: logging to stderr in a journald-friendly form. */
 #ifndef CAMPIPE_LOG_H
 #define CAMPIPE_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* mono.c: the monotonic clock. */
 #include <time.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mono.h: the one clock for intervals, timeouts and pacing: monotonic, so
  * it does not jump when the wall clock is set (a Pi without a real-time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* notify.c: the sd_notify protocol and socket activation, if built in. */
 #include <sys/socket.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * notify.h: telling systemd about the daemon (sd_notify): READY=1 once the
  * sockets listen, STATUS= lines for `systemctl status`, WATCHDOG=1 pings

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* opt.c: command-line option values and complaints. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* opt.h: parsing of numeric command-line option values, for every daemon. */
 #ifndef CAMPIPE_OPT_H
 #define CAMPIPE_OPT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* privdrop.c: switching from root to an unprivileged user for good. */
 #include <sys/syscall.h>
 #include <sys/types.h>

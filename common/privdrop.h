@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * privdrop.h: leaving root for an unprivileged user, for daemons started as
  * root outside systemd (--user).  Called after the sockets and the camera

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sendv.c: direct frame writes and bounded send buffers. */
 #include <sys/socket.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sendv.h: frames written straight to a non-blocking stream socket: one
  * sendmsg of a small per-client header and the shared frame's bytes, the

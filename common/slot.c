@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* slot.c: one frame in flight, one pending, latest wins, fps cap. */
 #include <stddef.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * slot.h: latest frame wins, for one client.  One frame in flight, one
  * pending; a newer frame replaces the pending one and counts as skipped; an

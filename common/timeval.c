@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* timeval.c: time arithmetic in 64 bits whatever the width of time_t. */
 #include <errno.h>
 

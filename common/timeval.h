@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * timeval.h: time arithmetic that holds where time_t and long are 32 bits
  * (armhf), where tv_sec * 1000 overflows for any date after 1970-01-25.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* unixsock.c: connecting to a local stream socket. */
 #include <sys/socket.h>
 #include <sys/un.h>

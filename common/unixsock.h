@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* unixsock.h: connecting to a local stream socket, such as capd's. */
 #ifndef CAMPIPE_UNIXSOCK_H
 #define CAMPIPE_UNIXSOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * admit.h: --max-clients, counted where long-lived clients (streams,
  * stills waiting for a frame) are admitted and where they leave.

@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: ISC */
 /* api.c: JSON endpoints for the pages and for tools. */
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include <event2/buffer.h>
@@ -9,6 +11,7 @@
 #include "frame.h"
 
 #include "api.h"
+#include "cam.h"
 #include "feed.h"
 #include "guard.h"
 #include "handoff.h"
@@ -53,9 +56,9 @@ api_send(struct evhttp_request *req, struct evbuffer *b)
 
 /* GET /api/status without capd's control socket. */
 void
-api_status(struct web *w, struct evhttp_request *req, const char *query)
+api_status(struct cam *cam, struct evhttp_request *req, const char *query)
 {
-	api_status_with(w, req, NULL);
+	api_status_with(cam, req, NULL);
 }
 
 /* Appends a JSON value from capd (null if missing). */
@@ -83,8 +86,9 @@ api_capd_member(struct evbuffer *b, json_t *capd, const char *name)
  * what httpd's own subscription sees.
  */
 void
-api_status_with(struct web *w, struct evhttp_request *req, json_t *capd)
+api_status_with(struct cam *cam, struct evhttp_request *req, json_t *capd)
 {
+	struct web		*w = cam->w;
 	struct evbuffer		*b;
 	struct feed_info	 fi;
 	const struct web_stats	*s = &w->stats;
@@ -93,14 +97,16 @@ api_status_with(struct web *w, struct evhttp_request *req, json_t *capd)
 		web_reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
-	feed_info(w->feed, &fi);
+	feed_info(cam->feed, &fi);
 	if (capd != NULL) {
-		evbuffer_add_printf(b, "{\"camera\":{\"state\":");
+		evbuffer_add_printf(b, "{\"camera\":{\"name\":");
+		api_json_str(b, cam->name);
+		evbuffer_add_printf(b, ",\"state\":");
 		api_json_value(b, json_object_get(capd, "state"));
 		api_capd_member(b, capd, "cause");
 		api_capd_member(b, capd, "source");
 		evbuffer_add_printf(b, ",\"socket\":");
-		api_json_str(b, w->conf->frames);
+		api_json_str(b, cam->path);
 		api_capd_member(b, capd, "size");
 		api_capd_member(b, capd, "fps");
 		api_capd_member(b, capd, "viewers");
@@ -108,13 +114,15 @@ api_status_with(struct web *w, struct evhttp_request *req, json_t *capd)
 		    (unsigned long long)fi.frames, (unsigned long long)fi.seq);
 		goto feed;
 	}
-	evbuffer_add_printf(b, "{\"camera\":{\"state\":");
+	evbuffer_add_printf(b, "{\"camera\":{\"name\":");
+	api_json_str(b, cam->name);
+	evbuffer_add_printf(b, ",\"state\":");
 	api_json_str(b, fi.state);
 	evbuffer_add_printf(b, ",\"cause\":");
 	api_json_str(b, fi.cause);
 	/* Without the control socket, the frame socket says where. */
 	evbuffer_add_printf(b, ",\"source\":null,\"socket\":");
-	api_json_str(b, w->conf->frames);
+	api_json_str(b, cam->path);
 	if (fi.width > 0)
 		evbuffer_add_printf(b, ",\"size\":{\"width\":%d,\"height\":%d}",
 		    fi.width, fi.height);
@@ -135,7 +143,7 @@ feed:
 	    (unsigned long long)fi.outages,
 	    (unsigned long long)fi.subscriptions);
 	evbuffer_add_printf(b, ",\"clients\":{\"stream\":%d,\"stills_waiting\":%d,"
-	    "\"max\":%d}", mjpeg_clients(w->mjpeg), stills_waiting(w->stills),
+	    "\"max\":%d}", web_streams(w), web_stills_waiting(w),
 	    w->conf->max_clients);
 	evbuffer_add_printf(b, ",\"stills\":{\"served\":%llu,\"failed\":%llu}",
 	    (unsigned long long)s->stills_served,
@@ -171,23 +179,93 @@ feed:
 	api_send(req, b);
 }
 
-/* GET /api/config. */
-void
-api_config(struct web *w, struct evhttp_request *req, const char *query)
+/* True when req came under /cam/NAME/. */
+static int
+api_camtree(struct evhttp_request *req)
 {
+	const char	*uri = evhttp_request_get_uri(req);
+
+	return (uri != NULL && strncmp(uri, "/cam/", 5) == 0);
+}
+
+/* GET /api/config: at /, today's URLs; under /cam/NAME/, the camera's. */
+void
+api_config(struct cam *cam, struct evhttp_request *req, const char *query)
+{
+	struct web	*w = cam->w;
 	struct evbuffer	*b;
+	char		 pre[CAMNAME_MAX + 8] = "";
 
 	if ((b = evbuffer_new()) == NULL) {
 		web_reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
+	if (api_camtree(req))
+		snprintf(pre, sizeof(pre), "/cam/%s", cam->name);
 	evbuffer_add_printf(b, "{\"ws\":{\"port\":%d,\"path\":",
 	    w->conf->ws_port);
-	api_json_str(b, w->conf->ws_path);
-	evbuffer_add_printf(b, "},\"stream\":\"/stream.mjpg\","
-	    "\"still\":\"/pi.jpg\",\"auth\":%s,\"version\":",
+	if (*pre != '\0')
+		evbuffer_add_printf(b, "\"%s/stream\"", pre);
+	else
+		api_json_str(b, w->conf->ws_path);
+	evbuffer_add_printf(b, "},\"stream\":\"%s/stream.mjpg\","
+	    "\"still\":\"%s/pi.jpg\",\"camera\":\"%s\",\"cameras\":%d,"
+	    "\"auth\":%s,\"version\":", pre, pre, cam->name, w->ncams,
 	    guard_enabled(w->guard) ? "true" : "false");
 	api_json_str(b, CAMPIPE_VERSION);
 	evbuffer_add_printf(b, "}\n");
+	api_send(req, b);
+}
+
+/* Appends one camera of /api/cameras. */
+static void
+api_camera(struct evbuffer *b, struct cam *c)
+{
+	struct feed_info	 fi;
+	const char		*state = cam_state(c, &fi);
+	int			 nstream = mjpeg_clients(c->mjpeg);
+
+	evbuffer_add_printf(b, "{\"name\":");
+	api_json_str(b, c->name);
+	evbuffer_add_printf(b, ",\"state\":");
+	api_json_str(b, state);
+	evbuffer_add_printf(b, ",\"online\":%s,\"subscribed\":%s,"
+	    "\"cause\":", strcmp(state, "offline") != 0 ? "true" : "false",
+	    fi.subscribed ? "true" : "false");
+	api_json_str(b, fi.cause);
+	if (fi.width > 0)
+		evbuffer_add_printf(b, ",\"size\":{\"width\":%d,"
+		    "\"height\":%d}", fi.width, fi.height);
+	else
+		evbuffer_add_printf(b, ",\"size\":null");
+	evbuffer_add_printf(b, ",\"fps\":%.2f,\"frames\":%llu,"
+	    "\"clients\":{\"stream\":%d,\"stills_waiting\":%d,\"max\":%d}",
+	    fi.fps, (unsigned long long)fi.frames, nstream,
+	    stills_waiting(c->stills), c->admit.max);
+	evbuffer_add_printf(b, ",\"still\":\"/cam/%s/pi.jpg\","
+	    "\"stream\":\"/cam/%s/stream.mjpg\",\"ws\":\"/cam/%s/stream\"}",
+	    c->name, c->name, c->name);
+}
+
+/* GET /api/cameras: every camera with its state, the default first named. */
+void
+api_cameras(struct web *w, struct evhttp_request *req, const char *query)
+{
+	struct evbuffer	*b;
+	int		 i;
+
+	if ((b = evbuffer_new()) == NULL) {
+		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		return;
+	}
+	evbuffer_add_printf(b, "{\"default\":");
+	api_json_str(b, w->cam->name);
+	evbuffer_add_printf(b, ",\"cameras\":[");
+	for (i = 0; i < w->ncams; i++) {
+		if (i > 0)
+			evbuffer_add(b, ",", 1);
+		api_camera(b, w->cams[i]);
+	}
+	evbuffer_add_printf(b, "]}\n");
 	api_send(req, b);
 }

@@ -1,19 +1,26 @@
-/* api.h: GET /api/status and /api/config, JSON for pages and tools. */
+/* SPDX-License-Identifier: ISC */
+/* api.h: GET /api/status, /api/cameras and /api/config, JSON for pages and tools. */
 #ifndef HTTPD_API_H
 #define HTTPD_API_H
 
+struct cam;
 struct evhttp_request;
 struct json_t;
 struct web;
 
-/* Camera state, frames, clients, bytes, uptime, version. */
-void	api_status(struct web *w, struct evhttp_request *req,
+/* The camera's state and frames; the daemon's clients, bytes, uptime,
+ * version. */
+void	api_status(struct cam *cam, struct evhttp_request *req,
 	    const char *query);
 /* The same, with capd's GET /status document (or NULL). */
-void	api_status_with(struct web *w, struct evhttp_request *req,
+void	api_status_with(struct cam *cam, struct evhttp_request *req,
 	    struct json_t *capd);
-/* What the viewer needs to find wsd: its port and path. */
-void	api_config(struct web *w, struct evhttp_request *req,
+/* Every camera: name, state, clients, URLs. */
+void	api_cameras(struct web *w, struct evhttp_request *req,
+	    const char *query);
+/* What the viewer needs to find wsd (its port, the camera's path) and the
+ * camera's URLs. */
+void	api_config(struct cam *cam, struct evhttp_request *req,
 	    const char *query);
 
 #endif

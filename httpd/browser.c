@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* browser.c: the Host rule and the security headers of every answer. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * browser.h: what httpd promises browsers: requests only for names this
  * server answers to (421 otherwise, against DNS rebinding), and on every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * camera_api.c: capd's status and settings through httpd.  Each request
  * to capd's control socket is made when a client asks (nothing polls), and
@@ -334,7 +335,7 @@ camera_api_status_done(struct camera_call *c, int status, const char *body,
 {
 	json_t	*capd = status == 200 ? camera_api_json(body, len) : NULL;
 
-	api_status_with(c->w, c->req, capd);
+	api_status_with(c->w->cam, c->req, capd);
 	json_decref(capd);
 	camera_api_end(c);
 }
@@ -350,7 +351,7 @@ camera_api_status(struct web *w, struct evhttp_request *req,
 		return;
 	if (camera_api_ask(c, "GET", "/status", NULL, 0,
 	    camera_api_status_done) == -1) {
-		api_status_with(w, req, NULL);
+		api_status_with(w->cam, req, NULL);
 		camera_api_end(c);
 	}
 }

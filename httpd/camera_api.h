@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * camera_api.h: capd's status and settings through httpd (docs/httpd.md):
  * GET /api/camera, PATCH /api/camera/settings forwarded to capd's control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * feed.c: httpd's subscription to capd.  Subscribes on the first user,
  * unsubscribes FEED_LINGER_MS after the last one so capd can idle the
@@ -24,6 +25,7 @@
 #define FEED_LINGER_MS	1000
 
 struct feed {
+	const char		*path;		/* for the log */
 	struct frame_sub	*sub;
 	struct event		*linger;
 	feed_frame_cb		 fcb;
@@ -79,13 +81,14 @@ feed_check(struct feed *fd)
 	if (feed_unreachable(fd)) {
 		if (!fd->unreachable) {
 			fd->outages++;
-			log_warnx("capd unreachable: %s", cause);
+			log_warnx("capd unreachable: %s (%s)", cause,
+			    fd->path);
 		}
 		fd->unreachable = 1;
 		fd->failcb(cause, fd->arg);
 	} else if (frame_sub_state(fd->sub) != FRAME_SUB_CONNECTING) {
 		if (fd->unreachable)
-			log_info("capd reachable again");
+			log_info("capd reachable again (%s)", fd->path);
 		fd->unreachable = 0;
 	}
 }
@@ -136,6 +139,7 @@ feed_new(struct event_base *base, const char *path, size_t max_frame,
 
 	if ((fd = calloc(1, sizeof(*fd))) == NULL)
 		return (NULL);
+	fd->path = path;
 	fd->fcb = fcb;
 	fd->failcb = failcb;
 	fd->arg = arg;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * feed.h: httpd's subscription to capd, held only while someone needs
  * frames (stream clients, waiting stills), plus what /api/status reports

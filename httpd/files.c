@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * files.c: static files from the --www root.  The request path is decoded
  * by urlpath_decode, the result resolved with realpath and checked to lie

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* files.h: static files from --www, never anything outside it. */
 #ifndef HTTPD_FILES_H
 #define HTTPD_FILES_H

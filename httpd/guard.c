@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* guard.c: HTTP Basic authentication for every httpd request. */
 #include <sys/queue.h>
 #include <sys/socket.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * guard.h: httpd's authentication (docs/auth.md): HTTP Basic on every
  * path, --metrics-htpasswd for /metrics, failed clients held on a timer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * h264_http.c: /stream.h264 and /stream.mp4.  Bytes from capd's H.264
  * socket go to the viewer as they come (for /stream.mp4, whole access

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * h264_http.h: /stream.h264 and /stream.mp4, capd's H.264 socket relayed
  * over HTTP as a raw Annex-B stream or muxed into fragmented MP4.  Each viewer has its own subscription to capd, held

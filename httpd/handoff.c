@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * handoff.c: httpd's end of the WebSocket handoff (docs/handoff.md).  The
  * client's socket is taken from evhttp without a byte or a shutdown

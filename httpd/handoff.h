@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * handoff.h: httpd's end of the WebSocket handoff (docs/handoff.md): an
  * upgrade request's connected socket goes to wsd with its head and user;

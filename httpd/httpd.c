@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * httpd.c: campipe's web daemon: stills, the MJPEG stream, static pages,
  * status and metrics, subscribed to capd only while someone needs frames.
@@ -19,6 +20,8 @@
 #include "accept_pause.h"
 
 #include "auth.h"
+#include "cam.h"
+#include "camname.h"
 #include "camstat.h"
 #include "feed.h"
 #include "control_client.h"
@@ -44,6 +47,9 @@ static const struct option httpd_opts[] = {
 	{ "listen",		required_argument,	NULL, 'l' },
 	{ "frames",		required_argument,	NULL, 'f' },
 	{ "h264",		required_argument,	NULL, '2' },
+	{ "camera",		required_argument,	NULL, 'k' },
+	{ "default-camera",	required_argument,	NULL, 'd' },
+	{ "max-camera-clients",	required_argument,	NULL, 'C' },
 	{ "control",		required_argument,	NULL, 'c' },
 	{ "admin",		required_argument,	NULL, 'a' },
 	{ "www",		required_argument,	NULL, 'w' },
@@ -94,14 +100,21 @@ httpd_usage(FILE *f)
     HTTPD_DEFAULT_LISTEN ")\n"
 "  --frames PATH          capd's frame socket (default "
     HTTPD_DEFAULT_FRAMES ")\n"
-"  --h264 PATH            capd's H.264 socket, for /stream.h264 (default\n"
+"  --h264 PATH            the default camera's H.264 socket from capd, for\n"
+"                         /stream.h264 and /stream.mp4 (default\n"
 "                         " HTTPD_DEFAULT_H264 ")\n"
+"  --camera NAME=PATH     a camera named NAME whose capd publishes on PATH;\n"
+"                         repeatable, up to 16 (with it, --frames only if\n"
+"                         given adds the camera \"default\")\n"
+"  --default-camera NAME  the camera of /pi.jpg, /stream.mjpg ... (default:\n"
+"                         the first)\n"
 "  --control PATH         capd's control socket (default: as capd's,\n"
 "                         control.sock beside frames.sock)\n"
 "  --admin USER           USER of --htpasswd may change camera settings\n"
 "                         (repeatable; without --htpasswd anyone may)\n"
 "  --www DIR              static files (default: www/ of the source tree)\n"
 "  --max-clients N        stream clients plus waiting stills (default 100)\n"
+"  --max-camera-clients N  the same for each camera (default: --max-clients)\n"
 "  --allow-origin ORIGIN  send Access-Control-Allow-Origin (default none)\n"
 "  --still-timeout SEC    503 when no frame comes in time (default 5)\n"
 "  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
@@ -210,21 +223,23 @@ httpd_status(char *buf, size_t len, void *arg)
 	struct httpd_status	*hs = arg;
 	struct web		*w = hs->w;
 	struct feed_info	 fi;
-	char			 cam[200];
-	int			 n = mjpeg_clients(w->mjpeg);
+	char			 cam[200], cams[32] = "";
+	int			 n = web_streams(w);
 
 	camstat_refresh(hs->cam);
-	feed_info(w->feed, &fi);
+	feed_info(w->cam->feed, &fi);
+	if (w->ncams > 1)
+		snprintf(cams, sizeof(cams), " (%d cameras)", w->ncams);
 	if (camstat_line(hs->cam, cam, sizeof(cam)) == 0)
-		snprintf(buf, len, "camera %s; %d MJPEG client%s", cam, n,
-		    n == 1 ? "" : "s");
+		snprintf(buf, len, "camera %s; %d MJPEG client%s%s", cam, n,
+		    n == 1 ? "" : "s", cams);
 	else if (strcmp(fi.state, "streaming") == 0)
-		snprintf(buf, len, "streaming %.0f fps to %d MJPEG client%s",
-		    fi.fps, n, n == 1 ? "" : "s");
+		snprintf(buf, len, "streaming %.0f fps to %d MJPEG client%s%s",
+		    fi.fps, n, n == 1 ? "" : "s", cams);
 	else if (strcmp(fi.state, "idle") != 0 && *fi.cause != '\0')
-		snprintf(buf, len, "%s: %s", fi.state, fi.cause);
+		snprintf(buf, len, "%s: %s%s", fi.state, fi.cause, cams);
 	else
-		snprintf(buf, len, "%s", fi.state);
+		snprintf(buf, len, "%s%s", fi.state, cams);
 }
 
 /* SIGTERM, SIGINT: leave the loop. */
@@ -267,8 +282,9 @@ main(int argc, char **argv)
 	struct notify	*notify;
 	struct httpd_status hs;
 	struct accept_pause *pause;
-	const char	*user = NULL;
+	const char	*user = NULL, *deflt = NULL;
 	char		 cause[512], ancestors[512] = "";
+	int		 frames_given = 0;
 	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
 	int		 ws_port_set = 0;
 
@@ -301,6 +317,21 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			conf.frames = optarg;
+			frames_given = 1;
+			break;
+		case 'k':
+			if (camname_add(&conf.cams, optarg, cause,
+			    sizeof(cause)) == -1)
+				log_usage("--camera: %s", cause);
+			break;
+		case 'd':
+			if (camname_check(optarg, cause, sizeof(cause)) == -1)
+				log_usage("--default-camera: %s", cause);
+			deflt = optarg;
+			break;
+		case 'C':
+			conf.max_camera_clients = httpd_number(
+			    "max-camera-clients", optarg, 1, 100000);
 			break;
 		case '2':
 			conf.h264 = optarg;
@@ -436,6 +467,14 @@ main(int argc, char **argv)
 	if (optind < argc)
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
+	if (camname_finish(&conf.cams, conf.frames, frames_given, cause,
+	    sizeof(cause)) == -1)
+		log_usage("--camera: %s", cause);
+	if (deflt != NULL && camname_default(&conf.cams, deflt, cause,
+	    sizeof(cause)) == -1)
+		log_usage("--default-camera: %s", cause);
+	if (conf.max_camera_clients == 0)
+		conf.max_camera_clients = conf.max_clients;
 	log_setverbose(verbose);
 	/* With the handoff the page's own origin serves the WebSocket. */
 	if (conf.ws_handoff != NULL && !ws_port_set)
@@ -444,7 +483,8 @@ main(int argc, char **argv)
 		log_usage("--admin needs --htpasswd (without it anyone may "
 		    "change settings)");
 	if (conf.control == NULL)
-		conf.control = control_client_path(conf.frames);
+		conf.control = control_client_path(
+		    conf.cams.cams[conf.cams.deflt].path);
 	/* Sockets from systemd (campipe-httpd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, WEB_LISTEN_MAX, cause,
 	    sizeof(cause))) == -1)
@@ -493,7 +533,11 @@ main(int argc, char **argv)
 			    "anyone may watch: consider --htpasswd",
 			    conf.listen[i]);
 	}
-	log_info("serving %s, frames from %s", w->wwwroot, conf.frames);
+	for (i = 0; i < conf.cams.n; i++)
+		log_info("camera %s: frames from %s%s", conf.cams.cams[i].name,
+		    conf.cams.cams[i].path, i == conf.cams.deflt ?
+		    " (default)" : "");
+	log_info("serving %s", w->wwwroot);
 	if (conf.ws_handoff != NULL)
 		log_info("handing WebSocket upgrades to %s", conf.ws_handoff);
 

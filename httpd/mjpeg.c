@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mjpeg.c: the MJPEG stream.  capd's parts are already HTTP multipart parts,
  * so each frame's whole buffer is relayed by reference.  Latest frame wins
@@ -28,7 +29,7 @@
 #include "sendv.h"
 #include "slot.h"
 
-#include "admit.h"
+#include "cam.h"
 #include "feed.h"
 #include "mjpeg.h"
 #include "web.h"
@@ -52,19 +53,21 @@ struct mjpeg_client {
 
 struct mjpeg {
 	struct web			*w;
+	struct cam			*cam;
 	TAILQ_HEAD(, mjpeg_client)	 clients;
 	int				 nclients;
 };
 
 /* Creates the stream handler state. */
 struct mjpeg *
-mjpeg_new(struct web *w)
+mjpeg_new(struct cam *cam)
 {
 	struct mjpeg	*m;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return (NULL);
-	m->w = w;
+	m->w = cam->w;
+	m->cam = cam;
 	TAILQ_INIT(&m->clients);
 	return (m);
 }
@@ -84,7 +87,7 @@ mjpeg_client_free(struct mjpeg_client *c)
 
 	TAILQ_REMOVE(&m->clients, c, entry);
 	m->nclients--;
-	admit_put(&m->w->admit);
+	cam_release(m->cam);
 	slot_clear(&c->slot);
 	if (c->watch != NULL)
 		evbuffer_remove_cb_entry(bufferevent_get_output(c->bev),
@@ -92,7 +95,7 @@ mjpeg_client_free(struct mjpeg_client *c)
 	if (c->ev != NULL)
 		event_free(c->ev);
 	free(c);
-	feed_unwant(m->w->feed);
+	feed_unwant(m->cam->feed);
 }
 
 /* Ends every stream and frees. */
@@ -275,9 +278,10 @@ mjpeg_headers(struct evkeyvalq *h)
 
 /* Starts a stream for the request. */
 void
-mjpeg_handle(struct web *w, struct evhttp_request *req, const char *query)
+mjpeg_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 {
-	struct mjpeg			*m = w->mjpeg;
+	struct web			*w = cam->w;
+	struct mjpeg			*m = cam->mjpeg;
 	struct evkeyvalq		*h = evhttp_request_get_output_headers(req);
 	struct evhttp_connection	*evcon = evhttp_request_get_connection(req);
 	struct bufferevent		*bev = evhttp_connection_get_bufferevent(evcon);
@@ -297,12 +301,8 @@ mjpeg_handle(struct web *w, struct evhttp_request *req, const char *query)
 		evhttp_send_reply(req, 200, "OK", NULL);
 		return;
 	}
-	if (admit_take(&w->admit) == -1) {
-		web_reply_text(req, 503, "Service Unavailable",
-		    "too many clients");
-		w->stats.refused++;
+	if (cam_admit(cam, req) == -1)
 		return;
-	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->ev = event_new(w->base, -1, 0, mjpeg_on_event, c)) == NULL ||
 	    (c->watch = evbuffer_add_cb(bufferevent_get_output(bev),
@@ -310,7 +310,7 @@ mjpeg_handle(struct web *w, struct evhttp_request *req, const char *query)
 		if (c != NULL && c->ev != NULL)
 			event_free(c->ev);
 		free(c);
-		admit_put(&w->admit);
+		cam_release(cam);
 		web_reply_text(req, 500, "Internal Server Error",
 		    "out of memory");
 		return;
@@ -332,8 +332,8 @@ mjpeg_handle(struct web *w, struct evhttp_request *req, const char *query)
 	/* Only the write side times out: a viewer sends nothing. */
 	bufferevent_set_timeouts(bev, NULL, &wt);
 	bufferevent_setwatermark(bev, EV_READ, 0, MJPEG_READ_MAX);
-	feed_want(w->feed);
-	if ((f = feed_fresh(w->feed)) != NULL && c->slot.sent == 0 &&
+	feed_want(cam->feed);
+	if ((f = feed_fresh(cam->feed)) != NULL && c->slot.sent == 0 &&
 	    c->slot.pending == NULL)
 		mjpeg_after(c, slot_offer(&c->slot, f, mono_ns()));
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pending.c: the pool of connections in a request head (pending.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pending.h: httpd's connections still in a request head (a new one, or a
  * kept-alive one waiting for its next request) are a bounded pool

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* prom.c: /metrics, the status counters in Prometheus text format. */
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "frame.h"
 
+#include "cam.h"
 #include "feed.h"
 #include "mjpeg.h"
 #include "prom.h"
@@ -24,51 +26,90 @@ prom_add(struct evbuffer *b, const char *name, const char *type,
 	evbuffer_add_printf(b, "campipe_httpd_%s%s %.17g\n", name, labels, v);
 }
 
+/* Appends the series of every camera, labelled camera="NAME". */
+static void
+prom_cameras(struct web *w, struct evbuffer *b)
+{
+	static const char	*states[] = { "streaming", "idle", "starting",
+				    "error", "capd unreachable" };
+	static const struct prom_series {
+		const char	*name, *type, *help;
+	} series[] = {
+		{ "capd_subscribed", "gauge",
+		    "1 while httpd is subscribed to the camera's capd." },
+		{ "frames_received_total", "counter",
+		    "Frames received from capd." },
+		{ "fps", "gauge", "Measured frames per second from capd." },
+		{ "frame_age_seconds", "gauge",
+		    "Seconds since the latest frame arrived (-1: none yet)." },
+		{ "frame_width", "gauge", "Width of the latest frame." },
+		{ "frame_height", "gauge", "Height of the latest frame." },
+		{ "capd_reconnects_total", "counter",
+		    "Reconnections to capd." },
+		{ "capd_outages_total", "counter",
+		    "Times capd became unreachable." },
+		{ "clients", "gauge", "Clients by camera and kind." },
+		{ "clients", "gauge", NULL },
+	};
+	struct feed_info	 fi;
+	char			 l[128];
+	double			 v = 0;
+	size_t			 i;
+	int			 k;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		for (k = 0; k < w->ncams; k++) {
+			feed_info(w->cams[k]->feed, &fi);
+			snprintf(l, sizeof(l), "{camera=\"%s\",state=\"%s\"}",
+			    w->cams[k]->name, states[i]);
+			prom_add(b, "camera_state", "gauge", i == 0 && k == 0 ?
+			    "1 for each camera's current state as seen by "
+			    "httpd." : NULL, l, strcmp(fi.state, states[i]) == 0);
+		}
+	for (i = 0; i < sizeof(series) / sizeof(series[0]); i++)
+		for (k = 0; k < w->ncams; k++) {
+			struct cam	*c = w->cams[k];
+
+			feed_info(c->feed, &fi);
+			snprintf(l, sizeof(l), "{camera=\"%s\"}", c->name);
+			switch (i) {
+			case 0: v = fi.subscribed; break;
+			case 1: v = fi.frames; break;
+			case 2: v = fi.fps; break;
+			case 3: v = fi.age; break;
+			case 4: v = fi.width; break;
+			case 5: v = fi.height; break;
+			case 6: v = fi.reconnects; break;
+			case 7: v = fi.outages; break;
+			case 8:
+				snprintf(l, sizeof(l), "{camera=\"%s\","
+				    "kind=\"stream\"}", c->name);
+				v = mjpeg_clients(c->mjpeg);
+				break;
+			case 9:
+				snprintf(l, sizeof(l), "{camera=\"%s\","
+				    "kind=\"stills_waiting\"}", c->name);
+				v = stills_waiting(c->stills);
+				break;
+			}
+			prom_add(b, series[i].name, series[i].type,
+			    k == 0 ? series[i].help : NULL, l, v);
+		}
+}
+
 /* GET /metrics. */
 void
 prom_handle(struct web *w, struct evhttp_request *req, const char *query)
 {
-	static const char	*states[] = { "streaming", "idle", "starting",
-				    "error", "capd unreachable" };
 	const struct web_stats	*s = &w->stats;
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
 	struct evbuffer		*b;
-	struct feed_info	 fi;
-	char			 l[64];
-	size_t			 i;
 
 	if ((b = evbuffer_new()) == NULL) {
 		web_reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
-	feed_info(w->feed, &fi);
-	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
-		snprintf(l, sizeof(l), "{state=\"%s\"}", states[i]);
-		prom_add(b, "camera_state", "gauge", i == 0 ?
-		    "1 for the camera's current state as seen by httpd." : NULL,
-		    l, strcmp(fi.state, states[i]) == 0);
-	}
-	prom_add(b, "capd_subscribed", "gauge",
-	    "1 while httpd is subscribed to capd.", "", fi.subscribed);
-	prom_add(b, "frames_received_total", "counter",
-	    "Frames received from capd.", "", fi.frames);
-	prom_add(b, "fps", "gauge", "Measured frames per second from capd.",
-	    "", fi.fps);
-	prom_add(b, "frame_age_seconds", "gauge",
-	    "Seconds since the latest frame arrived (-1: none yet).", "",
-	    fi.age);
-	prom_add(b, "frame_width", "gauge", "Width of the latest frame.", "",
-	    fi.width);
-	prom_add(b, "frame_height", "gauge", "Height of the latest frame.",
-	    "", fi.height);
-	prom_add(b, "capd_reconnects_total", "counter",
-	    "Reconnections to capd.", "", fi.reconnects);
-	prom_add(b, "capd_outages_total", "counter",
-	    "Times capd became unreachable.", "", fi.outages);
-	prom_add(b, "clients", "gauge", "Clients by kind.",
-	    "{kind=\"stream\"}", mjpeg_clients(w->mjpeg));
-	prom_add(b, "clients", "gauge", NULL, "{kind=\"stills_waiting\"}",
-	    stills_waiting(w->stills));
+	prom_cameras(w, b);
 	prom_add(b, "stills_total", "counter", "Still requests by result.",
 	    "{result=\"served\"}", s->stills_served);
 	prom_add(b, "stills_total", "counter", NULL, "{result=\"failed\"}",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* prom.h: GET /metrics in the Prometheus text format. */
 #ifndef HTTPD_PROM_H
 #define HTTPD_PROM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * stills.c: GET /pi.jpg, /snapshot.jpg and /?action=snapshot.  Requests that
  * arrive while no frame flows wait for the first frame of one shared
@@ -15,7 +16,7 @@
 #include "frame.h"
 #include "log.h"
 
-#include "admit.h"
+#include "cam.h"
 #include "feed.h"
 #include "stills.h"
 #include "web.h"
@@ -29,19 +30,21 @@ struct stills_wait {
 
 struct stills {
 	struct web			*w;
+	struct cam			*cam;
 	TAILQ_HEAD(, stills_wait)	 waits;
 	int				 nwait;
 };
 
 /* Creates the stills handler state. */
 struct stills *
-stills_new(struct web *w)
+stills_new(struct cam *cam)
 {
 	struct stills	*s;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return (NULL);
-	s->w = w;
+	s->w = cam->w;
+	s->cam = cam;
 	TAILQ_INIT(&s->waits);
 	return (s);
 }
@@ -108,10 +111,10 @@ stills_unwait(struct stills_wait *sw)
 		evhttp_connection_set_closecb(evcon, NULL, NULL);
 	TAILQ_REMOVE(&s->waits, sw, entry);
 	s->nwait--;
-	admit_put(&s->w->admit);
+	cam_release(s->cam);
 	event_free(sw->timer);
 	free(sw);
-	feed_unwant(s->w->feed);
+	feed_unwant(s->cam->feed);
 }
 
 /* Gives up on a request that waited --still-timeout seconds. */
@@ -144,29 +147,26 @@ stills_on_close(struct evhttp_connection *evcon, void *arg)
 
 /* Serves the latest frame now, or queues the request for the next one. */
 void
-stills_handle(struct web *w, struct evhttp_request *req, const char *query)
+stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 {
-	struct stills		*s = w->stills;
+	struct web		*w = cam->w;
+	struct stills		*s = cam->stills;
 	struct stills_wait	*sw;
 	struct frame		*f;
 	struct timeval		 tv = { w->conf->still_timeout, 0 };
 	struct feed_info	 fi;
 	char			 msg[300];
 
-	if ((f = feed_fresh(w->feed)) != NULL) {
+	if ((f = feed_fresh(cam->feed)) != NULL) {
 		stills_send(s, req, f);
 		return;
 	}
-	if (admit_take(&w->admit) == -1) {
-		web_reply_text(req, 503, "Service Unavailable",
-		    "too many clients");
-		w->stats.refused++;
+	if (cam_admit(cam, req) == -1)
 		return;
-	}
 	if ((sw = calloc(1, sizeof(*sw))) == NULL ||
 	    (sw->timer = evtimer_new(w->base, stills_on_timeout, sw)) == NULL) {
 		free(sw);
-		admit_put(&w->admit);
+		cam_release(cam);
 		web_reply_text(req, 500, "Internal Server Error",
 		    "out of memory");
 		return;
@@ -180,9 +180,9 @@ stills_handle(struct web *w, struct evhttp_request *req, const char *query)
 	    stills_on_close, sw);
 	/* Subscribing may fail at once: waiters then get 503 through
 	 * stills_fail(); so does a request made while capd is away. */
-	feed_want(w->feed);
-	if (feed_unreachable(w->feed)) {
-		feed_info(w->feed, &fi);
+	feed_want(cam->feed);
+	if (feed_unreachable(cam->feed)) {
+		feed_info(cam->feed, &fi);
 		snprintf(msg, sizeof(msg), "capd unreachable (%s)", fi.cause);
 		stills_fail(s, msg);
 	}

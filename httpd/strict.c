@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * strict.c: raw request heads judged before evhttp reads them.  evhttp
  * folds obs-fold lines into the previous value, keeps whitespace before a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * strict.h: every request head on an httpd connection judged on its raw
  * bytes (common/http_strict.h) as they arrive, before evhttp parses and

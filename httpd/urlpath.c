@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* urlpath.c: request paths made safe for the file tree. */
 #include <stddef.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * urlpath.h: turns the raw path of a request URI into a path safe to look up
  * under the file root.  No I/O.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * web.c: the HTTP server: evhttp with its limits, listening sockets, and the
  * one request entry point that checks the method, applies CORS, asks the
@@ -24,7 +25,7 @@
 #include "api.h"
 #include "auth_basic.h"
 #include "browser.h"
-#include "feed.h"
+#include "cam.h"
 #include "files.h"
 #include "guard.h"
 #include "h264_http.h"
@@ -43,23 +44,38 @@
 
 typedef void	(*web_handler)(struct web *, struct evhttp_request *,
 		    const char *);
+typedef void	(*web_cam_handler)(struct cam *, struct evhttp_request *,
+		    const char *);
 
+/* Every route answers at / and under /cam/NAME/ too, where a camera's
+ * routes (cfn) get that camera instead of the default. */
 static const struct web_route {
 	const char	*path;
 	const char	*action;	/* "/?action=..." (mjpg-streamer) */
 	web_handler	 fn;
+	web_cam_handler	 cfn;
 } web_routes[] = {
-	{ "/pi.jpg", "snapshot", stills_handle },
-	{ "/snapshot.jpg", NULL, stills_handle },
-	{ "/stream.mjpg", "stream", mjpeg_handle },
-	{ "/stream.h264", NULL, h264_http_raw },
-	{ "/stream.mp4", NULL, h264_http_mp4 },
-	{ "/api/status", NULL, camera_api_status },
-	{ "/api/camera", NULL, camera_api_get },
-	{ "/api/camera/settings", NULL, camera_api_patch },
-	{ "/api/config", NULL, api_config },
-	{ "/api/token", NULL, guard_token },
-	{ "/metrics", NULL, prom_handle },
+	{ "/pi.jpg", "snapshot", NULL, stills_handle },
+	{ "/snapshot.jpg", NULL, NULL, stills_handle },
+	{ "/stream.mjpg", "stream", NULL, mjpeg_handle },
+	/* The default camera's H.264 (h264_http.h). */
+	{ "/stream.h264", NULL, h264_http_raw, NULL },
+	{ "/stream.mp4", NULL, h264_http_mp4, NULL },
+	/* With capd's status at /, the camera's own under /cam/NAME/. */
+	{ "/api/status", NULL, camera_api_status, api_status },
+	{ "/api/cameras", NULL, api_cameras, NULL },
+	{ "/api/camera", NULL, camera_api_get, NULL },
+	{ "/api/camera/settings", NULL, camera_api_patch, NULL },
+	{ "/api/config", NULL, NULL, api_config },
+	{ "/api/token", NULL, guard_token, NULL },
+	{ "/metrics", NULL, prom_handle, NULL },
+};
+
+/* Where a request goes. */
+struct web_target {
+	const struct web_route	*r;	/* NULL: a file */
+	struct cam		*cam;	/* NULL: no such camera */
+	const char		*path;	/* the path within the camera's tree */
 };
 
 static void	web_dispatch(struct web *, struct evhttp_request *);
@@ -188,21 +204,64 @@ web_authorize(struct web *w, struct evhttp_request *req,
 	    r != NULL && r->fn == prom_handle));
 }
 
-/* Finds the handler for a path and query; NULL: a static file. */
-static const struct web_route *
-web_route(const char *path, const char *query)
+/* The camera named name, or NULL. */
+struct cam *
+web_cam(const struct web *w, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < w->ncams; i++)
+		if (strcmp(w->cams[i]->name, name) == 0)
+			return (w->cams[i]);
+	return (NULL);
+}
+
+/* Stream clients of every camera. */
+int
+web_streams(const struct web *w)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < w->ncams; i++)
+		n += mjpeg_clients(w->cams[i]->mjpeg);
+	return (n);
+}
+
+/* Stills waiting on every camera. */
+int
+web_stills_waiting(const struct web *w)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < w->ncams; i++)
+		n += stills_waiting(w->cams[i]->stills);
+	return (n);
+}
+
+/* Finds the handler for a path and query: /cam/NAME/... or the default. */
+static void
+web_route(struct web *w, const char *path, const char *query,
+    struct web_target *t)
 {
 	struct evkeyvalq	 q;
 	const char		*action;
-	const struct web_route	*r = NULL;
+	char			 name[CAMNAME_MAX + 1];
 	size_t			 i;
 
+	t->r = NULL;
+	t->cam = w->cam;
+	t->path = path;
+	if (camname_path(path, name, &t->path) == 0 &&
+	    (t->cam = web_cam(w, name)) == NULL)
+		return;
 	for (i = 0; i < sizeof(web_routes) / sizeof(web_routes[0]); i++) {
-		if (strcmp(path, web_routes[i].path) == 0)
-			return (&web_routes[i]);
+		if (strcmp(t->path, web_routes[i].path) == 0) {
+			t->r = &web_routes[i];
+			return;
+		}
 	}
-	if (strcmp(path, "/") != 0 || query == NULL)
-		return (NULL);
+	if (strcmp(t->path, "/") != 0 || query == NULL)
+		return;
 	TAILQ_INIT(&q);
 	if (evhttp_parse_query_str(query, &q) == 0 &&
 	    (action = evhttp_find_header(&q, "action")) != NULL) {
@@ -210,11 +269,10 @@ web_route(const char *path, const char *query)
 		    i++) {
 			if (web_routes[i].action != NULL &&
 			    strcmp(action, web_routes[i].action) == 0)
-				r = &web_routes[i];
+				t->r = &web_routes[i];
 		}
 	}
 	evhttp_clear_headers(&q);
-	return (r);
 }
 
 /*
@@ -244,7 +302,7 @@ web_on_request(struct evhttp_request *req, void *arg)
 	struct evkeyvalq		*h = evhttp_request_get_output_headers(req);
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
-	const struct web_route		*r;
+	struct web_target		 t;
 	const char			*path, *query;
 
 	w->stats.requests++;
@@ -274,8 +332,8 @@ web_on_request(struct evhttp_request *req, void *arg)
 		web_reply_text(req, 404, "Not Found", "not found");
 		return;
 	}
-	r = web_route(path, query);
-	if (web_authorize(w, req, r) != 0)
+	web_route(w, path, query, &t);
+	if (web_authorize(w, req, t.r) != 0)
 		return;
 	web_dispatch(w, req);
 }
@@ -309,7 +367,7 @@ static void
 web_dispatch(struct web *w, struct evhttp_request *req)
 {
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
-	const struct web_route		*r;
+	struct web_target		 t;
 	const char			*path, *query;
 
 	/* Any WebSocket path: wsd decides from the head. */
@@ -319,18 +377,29 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 	}
 	path = evhttp_uri_get_path(uri);
 	query = evhttp_uri_get_query(uri);
-	if ((r = web_route(path, query)) != NULL) {
+	web_route(w, path, query, &t);
+	if (t.cam == NULL)
+		web_reply_text(req, 404, "Not Found", "no such camera");
+	else if (t.r != NULL && t.cam != w->cam &&
+	    (t.r->fn == h264_http_raw || t.r->fn == h264_http_mp4))
+		web_reply_text(req, 404, "Not Found",
+		    "H.264 is the default camera's only");
+	else if (t.r != NULL && t.r->cfn != NULL &&
+	    (t.r->fn == NULL || t.path != path)) {
 		/* A stream to HEAD: the headers GET gets, chunked in 1.1. */
-		if (r->fn == mjpeg_handle && req->minor >= 1 &&
+		if (t.r->cfn == mjpeg_handle && req->minor >= 1 &&
 		    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD)
 			evhttp_add_header(evhttp_request_get_output_headers(
 			    req), "Transfer-Encoding", "chunked");
-		r->fn(w, req, query);
-	}
-	else if (strcmp(path, "/stream") == 0)
+		t.r->cfn(t.cam, req, query);
+	} else if (t.r != NULL)
+		t.r->fn(w, req, query);
+	else if (strcmp(t.path, "/stream") == 0)
 		files_handle(w, req, "/stream.html");	/* the seed's URL */
+	else if (t.path != path && strcmp(t.path, "/") == 0)
+		files_handle(w, req, "/index.html");	/* a camera's viewer */
 	else
-		files_handle(w, req, path);
+		files_handle(w, req, t.path);
 }
 
 /* A request the guard held passed its check. */
@@ -338,27 +407,6 @@ static void
 web_resume(struct evhttp_request *req, void *arg)
 {
 	web_dispatch(arg, req);
-}
-
-/* A frame from capd: to the waiting stills, then to the streams. */
-static void
-web_on_frame(struct frame *f, void *arg)
-{
-	struct web	*w = arg;
-
-	stills_on_frame(w->stills, f);
-	mjpeg_on_frame(w->mjpeg, f);
-}
-
-/* capd cannot be reached: waiting stills get 503 now. */
-static void
-web_on_fail(const char *cause, void *arg)
-{
-	struct web	*w = arg;
-	char		 msg[300];
-
-	snprintf(msg, sizeof(msg), "capd unreachable (%s)", cause);
-	stills_fail(w->stills, msg);
 }
 
 /* Creates the server without listeners. */
@@ -381,17 +429,20 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		    strerror(errno));
 		goto fail;
 	}
-	w->http = evhttp_new(base);
-	w->feed = feed_new(base, conf->frames, conf->max_frame, web_on_frame,
-	    web_on_fail, w);
-	w->stills = stills_new(w);
-	w->mjpeg = mjpeg_new(w);
-	w->h264 = h264_http_new(w);
-	if (w->http == NULL || w->feed == NULL || w->stills == NULL ||
-	    w->mjpeg == NULL || w->h264 == NULL) {
+	if ((w->http = evhttp_new(base)) == NULL ||
+	    (w->h264 = h264_http_new(w)) == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
+	for (w->ncams = 0; w->ncams < conf->cams.n; w->ncams++) {
+		if ((w->cams[w->ncams] = cam_new(w,
+		    conf->cams.cams[w->ncams].name,
+		    conf->cams.cams[w->ncams].path)) == NULL) {
+			snprintf(cause, causelen, "out of memory");
+			goto fail;
+		}
+	}
+	w->cam = w->cams[conf->cams.deflt];
 	if ((w->guard = guard_new(base, conf, web_resume, w, cause,
 	    causelen)) == NULL ||
 	    (w->browser = browser_new(conf, cause, causelen)) == NULL)
@@ -427,13 +478,13 @@ fail:
 void
 web_free(struct web *w)
 {
+	int	 i;
+
 	if (w == NULL)
 		return;
-	if (w->mjpeg != NULL)
-		mjpeg_free(w->mjpeg);
 	h264_http_free(w->h264);
-	if (w->stills != NULL)
-		stills_free(w->stills);
+	for (i = 0; i < w->ncams; i++)
+		cam_free(w->cams[i]);
 	guard_free(w->guard);
 	handoff_free(w->handoff);
 	if (w->http != NULL)
@@ -441,7 +492,6 @@ web_free(struct web *w)
 	pending_free(w->pending);	/* after the connections closed */
 	strict_free(w->strict);
 	browser_free(w->browser);
-	feed_free(w->feed);
 	free(w->wwwroot);
 	free(w);
 }

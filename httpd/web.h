@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * web.h: httpd's shared runtime: configuration, counters, and the pieces
  * (frame feed, stills, MJPEG clients) the request handlers reach through it.
@@ -11,6 +12,7 @@
 #include <stdint.h>
 
 #include "admit.h"
+#include "camname.h"
 #include "pending.h"
 
 #define WEB_LISTEN_MAX	8
@@ -21,21 +23,21 @@
 struct event_base;
 struct evhttp;
 struct evhttp_request;
-struct feed;
+struct cam;
 struct guard;
 struct handoff;
 struct browser;
 struct h264_http;
 struct strict;
-struct stills;
-struct mjpeg;
 
 /* Command-line configuration; never changed at run time. */
 struct web_conf {
 	const char	*listen[WEB_LISTEN_MAX];
 	int		 nlisten;
 	const char	*frames;	/* capd's frame socket */
-	const char	*h264;		/* capd's H.264 socket */
+	const char	*h264;		/* default camera's H.264 socket */
+	struct camname_list cams;	/* --camera, --frames */
+	int		 max_camera_clients; /* per camera */
 	const char	*control;	/* capd's control socket */
 	const char	*admins[WEB_ADMINS_MAX];	/* --admin */
 	int		 nadmins;
@@ -81,10 +83,10 @@ struct web {
 	struct event_base	*base;
 	struct evhttp		*http;
 	char			*wwwroot;	/* realpath of conf->www */
-	struct feed		*feed;
-	struct stills		*stills;
-	struct mjpeg		*mjpeg;
-	struct h264_http	*h264;		/* /stream.h264 */
+	struct cam		*cams[CAMNAME_CAMERAS];
+	int			 ncams;
+	struct cam		*cam;		/* the default camera */
+	struct h264_http	*h264;		/* default camera's /stream.h264 */
 	struct guard		*guard;
 	struct handoff		*handoff;	/* --ws-handoff, or NULL */
 	struct strict		*strict;	/* raw head checks */
@@ -95,7 +97,7 @@ struct web {
 	double			 started;	/* monotonic seconds */
 };
 
-/* Creates the server: evhttp with its limits, the feed, no listener yet. */
+/* Creates the server: evhttp with its limits, the cameras, no listener. */
 struct web	*web_new(struct event_base *base, const struct web_conf *conf,
 		    char *cause, size_t causelen);
 /* Ends every client cleanly and frees everything. */
@@ -119,6 +121,11 @@ void		 web_release(struct evhttp_request *req);
  */
 const struct sockaddr *web_client_addr(const struct web *w,
 		    struct evhttp_request *req, struct sockaddr_storage *buf);
+/* The camera named name, or NULL. */
+struct cam	*web_cam(const struct web *w, const char *name);
+/* Stream clients and waiting stills of every camera. */
+int		 web_streams(const struct web *w);
+int		 web_stills_waiting(const struct web *w);
 /* Seconds since start, monotonic. */
 double		 web_uptime(const struct web *w);
 

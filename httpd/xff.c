@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * xff.c: X-Forwarded-For from trusted proxies, parsed without I/O.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * xff.h: the client's address behind a trusted reverse proxy: the last
  * address of X-Forwarded-For, believed only from a --trusted-proxy.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Cross builds for the Raspberry Pi, included by the Makefile.
 #
 #   make cross ARCH=arm64|armhf        daemons, tools, unit tests and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Debian packages, included by the Makefile.
 #
 #   make deb ARCH=amd64|arm64|armhf   build-ARCH/campipe_VERSION_ARCH.deb

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """campipe's benchmark driver (run by scripts/bench.sh, which `make bench` calls).
 
 Starts capd, httpd and wsd from the build tree on private sockets and free

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """H.264 against MJPEG, per viewer (bench.py calls run(); also runs alone:
 /usr/bin/python3 scripts/bench_h264.py BUILD [--smoke]).
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Turns a staged "make install DESTDIR=STAGE PREFIX=/usr" into a Debian
 # binary package with dpkg-deb --build.  Depends: is read from the
 # binaries: each NEEDED library (readelf -d) is looked up in the shlibs

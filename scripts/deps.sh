@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Installs the Debian packages campipe needs when run as root; otherwise
 # names the missing ones and fails.  Usage: scripts/deps.sh build|check|bench|cross
 # (cross: the toolchains and qemu-user for make cross, check-cross and deb).

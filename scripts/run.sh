@@ -1,10 +1,13 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Starts the whole system from the build tree on the test pattern, prints
 # the URL, and stops everything on Ctrl-C.  Usage: scripts/run.sh BUILD
 # One port: httpd hands WebSocket upgrades to wsd over a Unix socket
 # (docs/handoff.md).  Environment: HOST (default 127.0.0.1), PORT (8080),
 # SOURCE (test), SIZE (640x480), FPS (30); WS_PORT=8081 gives wsd a TCP port
 # of its own as well and points the page there (the two-port setup).
+# CAMERAS (1): with N > 1, N test-pattern cameras cam1..camN, each its own
+# capd, behind one httpd and one wsd: /cam/camK/ and the grid page /grid.html.
 set -u
 build=${1:-build}
 host=${HOST:-127.0.0.1}
@@ -23,24 +26,48 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
-"$build/campipe-capd" --frames "$sock" --source "${SOURCE:-test}" \
-    --size "${SIZE:-640x480}" --fps "${FPS:-30}" &
-pids="$pids $!"
+cameras=${CAMERAS:-1}
+case $cameras in
+''|*[!0-9]*|0) echo "CAMERAS: a number from 1 to 16, not \"$cameras\"" >&2; exit 2;;
+esac
+[ "$cameras" -le 16 ] || { echo "CAMERAS: at most 16" >&2; exit 2; }
+camargs=""
+if [ "$cameras" -eq 1 ]; then
+	"$build/campipe-capd" --frames "$sock" --source "${SOURCE:-test}" \
+	    --size "${SIZE:-640x480}" --fps "${FPS:-30}" &
+	pids="$pids $!"
+	camargs="--frames $sock"
+else
+	i=1
+	while [ "$i" -le "$cameras" ]; do
+		mkdir -p "$run/cam$i"
+		"$build/campipe-capd" --frames "$run/cam$i/frames.sock" \
+		    --source "${SOURCE:-test}" --size "${SIZE:-640x480}" \
+		    --fps "${FPS:-30}" &
+		pids="$pids $!"
+		camargs="$camargs --camera cam$i=$run/cam$i/frames.sock"
+		i=$((i + 1))
+	done
+fi
 sleep 0.3
 if [ -x "$build/campipe-wsd" ]; then
-	"$build/campipe-wsd" --frames "$sock" --handoff "$handoff" \
+	"$build/campipe-wsd" $camargs --handoff "$handoff" \
 	    ${wsport:+--listen "$host:$wsport"} &
 	pids="$pids $!"
 fi
 if [ -x "$build/campipe-httpd" ]; then
-	"$build/campipe-httpd" --frames "$sock" --listen "$host:$port" \
+	"$build/campipe-httpd" $camargs --listen "$host:$port" \
 	    --www www --ws-handoff "$handoff" ${wsport:+--ws-port "$wsport"} &
 	pids="$pids $!"
 	sleep 0.5
 	for p in $pids; do
 		kill -0 "$p" 2>/dev/null || { echo "campipe: a daemon failed to start (see above)" >&2; exit 1; }
 	done
-	echo "campipe is running: open http://$host:$port/ (Ctrl-C stops it)"
+	if [ "$cameras" -gt 1 ]; then
+		echo "campipe is running $cameras cameras: open http://$host:$port/ or http://$host:$port/grid.html (Ctrl-C stops it)"
+	else
+		echo "campipe is running: open http://$host:$port/ (Ctrl-C stops it)"
+	fi
 else
 	echo "campipe-capd is running: socat -u UNIX-CONNECT:$sock - | ffmpeg -f mpjpeg -i - -frames:v 1 out.jpg"
 fi

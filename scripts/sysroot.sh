@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Builds a sysroot for cross-compiling campipe from Debian's own packages for
 # ARCH: downloads each runtime and -dev package with apt-get download and
 # unpacks it with dpkg-deb -x.  Nothing is installed on the host and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * campipe-passwd: prints a "user:hash" line for campipe's --htpasswd file.
  *

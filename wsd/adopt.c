@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * adopt.c: wsd's end of the WebSocket handoff (docs/handoff.md): accepts
  * httpd on a SOCK_SEQPACKET Unix socket, checks its credentials, and turns

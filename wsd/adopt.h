@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * adopt.h: wsd's end of the WebSocket handoff (docs/handoff.md): a Unix
  * socket where httpd passes connected clients with their request head.

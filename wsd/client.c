@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * client.c: one wsd connection: the request head, its authentication, the
  * answer (upgrade, /status or an error) and the close.
@@ -98,7 +99,7 @@ void
 client_free(struct client *c)
 {
 	if (c->joined)
-		relay_leave(c->relay);
+		relay_leave(c->relay, c);
 	h264_ws_close(c);
 	relay_remove(c->relay, c);
 	if (c->ev_rate != NULL)
@@ -125,7 +126,7 @@ client_end_session(struct client *c)
 		evtimer_del(c->ev_timer);
 	if (c->joined) {
 		c->joined = 0;
-		relay_leave(c->relay);
+		relay_leave(c->relay, c);
 	}
 	h264_ws_close(c);
 }
@@ -313,10 +314,16 @@ client_read_head(struct client *c)
 		client_status(c);
 		return;
 	}
-	/* path.h264: the H.264 stream (h264_ws.c). */
+	/* path.h264: the default camera's H.264 stream (h264_ws.c). */
 	snprintf(h264path, sizeof(h264path), "%s.h264", conf->path);
 	c->want_h264 = conf->h264 != NULL && strcmp(req.path, h264path) == 0;
-	hconf.path = c->want_h264 ? h264path : conf->path;
+	/* --path is the default camera's; /cam/NAME/stream each camera's. */
+	if (c->want_h264)
+		hconf.path = h264path;
+	else if ((c->cam = relay_camera(c->relay, req.path)) != NULL)
+		hconf.path = req.path;
+	else
+		hconf.path = conf->path;
 	hconf.origins = (const char **)conf->origins;
 	hconf.norigins = conf->norigins;
 	if (ws_handshake_check(&hconf, &req, &res) != 101) {

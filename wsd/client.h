@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * client.h: one connection to wsd.  client.c reads and checks the request
  * head (authentication included) and owns the connection's life; session.c
@@ -18,6 +19,7 @@
 #include "ws_handshake.h"
 
 struct bufferevent;
+struct camera;
 struct event;
 struct frame;
 struct h264_ws;
@@ -42,7 +44,9 @@ struct client_counts {
 
 struct client {
 	TAILQ_ENTRY(client)	 entry;		/* in the relay's list */
+	TAILQ_ENTRY(client)	 cam_entry;	/* in its camera's, joined */
 	struct relay		*relay;
+	struct camera		*cam;		/* the one it watches */
 	struct bufferevent	*bev;
 	int			 fd;
 	char			 addr[64];	/* peer, for the log */

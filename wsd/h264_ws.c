@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * h264_ws.c: H.264 viewers over WebSocket.  Reads from capd wait while the
  * viewer's output holds more than H264_WS_HIGH bytes, so a slow viewer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * h264_ws.h: the H.264 WebSocket (the stream path + ".h264", by default
  * /stream.h264): capd's H.264 socket muxed into fragmented MP4 for Media

@@ -1,4 +1,5 @@
-/* relay.c: wsd's listeners, connection list, capd subscription, counters. */
+/* SPDX-License-Identifier: ISC */
+/* relay.c: wsd's listeners, connection list, cameras, counters. */
 #include <sys/queue.h>
 #include <sys/socket.h>
 
@@ -13,9 +14,9 @@
 #include <event2/listener.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "accept_pause.h"
+#include "camera.h"
 #include "camstat.h"
 #include "client.h"
 #include "control_client.h"
@@ -45,52 +46,19 @@ struct relay {
 	struct evconnlistener	*listeners[RELAY_LISTEN_MAX];
 	size_t			 nlisteners;
 	struct accept_pause	*ap;		/* out of descriptors */
-	struct event		*ev_unsub;	/* stops the link, nobody left */
 
 	struct clients		 conns;		/* every connection */
 	size_t			 nconns;
 	size_t			 nviewers;	/* open WebSockets */
 	struct connpool		*pool;		/* heads pending, shares */
 
-	struct frame_sub	*sub;
-	struct camstat		*cam;		/* capd's status */
+	struct camera		*cams[CAMNAME_CAMERAS];
+	int			 ncams;
+	struct camera		*deflt;		/* the default camera */
+	struct camstat		*cam;		/* capd's status (default's) */
 	struct auth		*auth;
-	struct frame		*b64_src;	/* frame last in base64 */
-	struct frame		*b64;		/* its base64 text */
 	struct relay_stats	 stats;		/* of connections gone */
 };
-
-static void	relay_unsubscribe(evutil_socket_t, short, void *);
-
-/* The viewers told to capd: open WebSockets. */
-static long
-relay_viewers(void *arg)
-{
-	return ((long)((struct relay *)arg)->nviewers);
-}
-
-/* A frame from capd: offered to every connection (only open ones take it). */
-static void
-relay_frame(struct frame *f, void *arg)
-{
-	struct relay	*r = arg;
-	struct client	*c, *next;
-
-	for (c = TAILQ_FIRST(&r->conns); c != NULL; c = next) {
-		next = TAILQ_NEXT(c, entry);
-		session_frame(c, f);
-	}
-}
-
-/* The link to capd changed state. */
-static void
-relay_sub_state(enum frame_sub_state st, const char *cause, void *arg)
-{
-	if (cause != NULL && cause[0] != '\0')
-		log_debug("capd link %s: %s", frame_sub_state_name(st), cause);
-	else
-		log_info("capd link %s", frame_sub_state_name(st));
-}
 
 /* Creates the relay. */
 struct relay *
@@ -106,19 +74,22 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	r->base = base;
 	r->conf = *conf;
 	TAILQ_INIT(&r->conns);
-	r->sub = frame_sub_new(base, conf->frames, conf->max_frame,
-	    relay_frame, relay_sub_state, r);
+	for (r->ncams = 0; r->ncams < conf->cams.n; r->ncams++) {
+		if ((r->cams[r->ncams] = camera_new(base,
+		    r->conf.cams.cams[r->ncams].name,
+		    r->conf.cams.cams[r->ncams].path, conf->max_frame,
+		    conf->max_camera_clients)) == NULL) {
+			snprintf(cause, causelen, "out of memory");
+			relay_free(r);
+			return (NULL);
+		}
+	}
+	r->deflt = r->cams[conf->cams.deflt];
 	r->ap = accept_pause_new(base, cause, causelen);
-	r->ev_unsub = evtimer_new(base, relay_unsubscribe, r);
 	r->pool = connpool_new(&conf->pool);
 	r->cam = camstat_new(base, r->conf.control != NULL ? r->conf.control :
-	    control_client_path(r->conf.frames));
-	if (r->sub != NULL) {
-		frame_sub_set_name(r->sub, "wsd");
-		frame_sub_set_viewers_cb(r->sub, relay_viewers, r);
-	}
-	if (r->sub == NULL || r->ap == NULL || r->ev_unsub == NULL ||
-	    r->pool == NULL || r->cam == NULL) {
+	    control_client_path(r->deflt->path));
+	if (r->ap == NULL || r->pool == NULL || r->cam == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		relay_free(r);
 		return (NULL);
@@ -136,6 +107,7 @@ relay_free(struct relay *r)
 {
 	struct client	*c;
 	size_t		 i;
+	int		 k;
 
 	for (i = 0; i < r->nlisteners; i++)
 		evconnlistener_free(r->listeners[i]);
@@ -144,14 +116,10 @@ relay_free(struct relay *r)
 		session_goodbye(c, WS_CODEC_CLOSE_GOING_AWAY);
 	while ((c = TAILQ_FIRST(&r->conns)) != NULL)
 		client_free(c);
-	if (r->sub != NULL)
-		frame_sub_free(r->sub);
+	for (k = 0; k < r->ncams; k++)
+		camera_free(r->cams[k]);
 	camstat_free(r->cam);
 	accept_pause_free(r->ap);
-	if (r->ev_unsub != NULL)
-		event_free(r->ev_unsub);
-	frame_unref(r->b64);
-	frame_unref(r->b64_src);
 	auth_free(r->auth);
 	connpool_free(r->pool);
 	free(r);
@@ -287,12 +255,16 @@ relay_status_line(char *buf, size_t len, void *arg)
 	struct relay	*r = arg;
 	char		 cam[200];
 
+	char		 cams[32] = "";
+
+	if (r->ncams > 1)
+		snprintf(cams, sizeof(cams), " (%d cameras)", r->ncams);
 	camstat_refresh(r->cam);
 	if (camstat_line(r->cam, cam, sizeof(cam)) == -1)
 		snprintf(cam, sizeof(cam), "unknown");
-	snprintf(buf, len, "camera %s; %zu WebSocket client%s, capd link %s",
+	snprintf(buf, len, "camera %s; %zu WebSocket client%s, capd link %s%s",
 	    cam, r->nviewers, r->nviewers == 1 ? "" : "s",
-	    frame_sub_state_name(frame_sub_state(r->sub)));
+	    camera_state(r->deflt), cams);
 }
 
 /* The event loop. */
@@ -333,104 +305,69 @@ relay_remove(struct relay *r, struct client *c)
 	connpool_remove(r->pool, &c->pool);
 }
 
+/* The camera of a WebSocket path, or NULL. */
+struct camera *
+relay_camera(struct relay *r, const char *path)
+{
+	char		 name[CAMNAME_MAX + 1];
+	const char	*rest;
+	int		 i;
+
+	if (strcmp(path, r->conf.path) == 0)
+		return (r->deflt);
+	if (camname_path(path, name, &rest) == -1 ||
+	    strcmp(rest, "/stream") != 0)
+		return (NULL);
+	for (i = 0; i < r->ncams; i++)
+		if (strcmp(r->cams[i]->name, name) == 0)
+			return (r->cams[i]);
+	return (NULL);
+}
+
 /*
- * Counts a new viewer, within --max-clients and its address's share; the
- * first one starts the subscription.
+ * Counts a new viewer of c->cam, within --max-clients, its address's share
+ * and --max-camera-clients; the camera's first starts its link.
  */
 const char *
 relay_join(struct relay *r, struct client *c)
 {
-	if (r->nviewers >= r->conf.max_clients)
+	if (r->nviewers >= r->conf.max_clients ||
+	    camera_full(c->cam))
 		return ("too many clients");
 	if (connpool_view(r->pool, &c->pool) == -1)
 		return ("too many clients from this address");
+	camera_join(c->cam, c);
 	r->stats.upgraded++;
-	if (r->nviewers++ == 0) {
-		evtimer_del(r->ev_unsub);
-		frame_sub_start(r->sub);
-	}
+	r->nviewers++;
 	return (0);
 }
 
-/*
- * A viewer leaves.  After the last one the link is stopped from the loop,
- * not here: a client may leave inside the link's own frame callback.
- */
+/* A viewer leaves. */
 void
-relay_leave(struct relay *r)
+relay_leave(struct relay *r, struct client *c)
 {
-	struct timeval	 now = { 0, 0 };
-
-	if (r->nviewers == 0 || --r->nviewers > 0)
-		return;
-	evtimer_add(r->ev_unsub, &now);
-}
-
-/* Nobody watches: lets capd stop the camera and forgets the base64 cache. */
-static void
-relay_unsubscribe(evutil_socket_t fd, short what, void *arg)
-{
-	struct relay	*r = arg;
-
+	camera_leave(c->cam, c);
 	if (r->nviewers > 0)
-		return;
-	frame_sub_stop(r->sub);
-	frame_unref(r->b64);
-	frame_unref(r->b64_src);
-	r->b64 = r->b64_src = NULL;
-}
-
-/* The latest frame, while frames are arriving. */
-struct frame *
-relay_latest(const struct relay *r)
-{
-	if (frame_sub_state(r->sub) != FRAME_SUB_STREAMING)
-		return (NULL);
-	return (frame_sub_latest(r->sub));
-}
-
-/*
- * The frame's JPEG in base64, as a frame of its own whose "JPEG" bytes are
- * the text, so that clients share it by reference like any frame.
- */
-struct frame *
-relay_base64(struct relay *r, struct frame *f)
-{
-	unsigned char	*buf;
-	size_t		 len;
-	struct frame	*b;
-
-	if (r->b64_src == f)
-		return (r->b64);
-	len = 4 * ((f->jpeg_len + 2) / 3);
-	if ((buf = malloc(len + 1)) == NULL)
-		return (NULL);
-	EVP_EncodeBlock(buf, f->buf + f->jpeg_off, f->jpeg_len);
-	if ((b = frame_adopt(buf, len, 0, len, f->seq, &f->ts)) == NULL) {
-		free(buf);
-		return (NULL);
-	}
-	r->stats.base64_encoded++;
-	frame_unref(r->b64);
-	frame_unref(r->b64_src);
-	r->b64 = b;
-	r->b64_src = frame_ref(f);
-	return (b);
+		r->nviewers--;
 }
 
 /* Appends the /status JSON. */
 void
 relay_status(struct relay *r, struct evbuffer *out)
 {
-	struct frame		*f = frame_sub_latest(r->sub);
+	struct camera		*deflt = r->deflt;
+	struct frame		*f = frame_sub_latest(deflt->sub);
 	struct relay_stats	 st = r->stats;
 	struct client		*c;
 	json_t			*cam;
 	char			*s = NULL;
 	double			 age;
+	int			 i;
 
 	TAILQ_FOREACH(c, &r->conns, entry)
 		relay_add_counts(&st, c);
+	for (i = 0; i < r->ncams; i++)
+		st.base64_encoded += r->cams[i]->base64_encoded;
 
 	camstat_refresh(r->cam);
 	if ((cam = camstat_get(r->cam, &age)) != NULL)
@@ -445,14 +382,20 @@ relay_status(struct relay *r, struct evbuffer *out)
 	    "\"pending\":%zu,\"evicted\":%llu,"
 	    "\"capd\":{\"state\":\"%s\",\"frames\":%llu,\"reconnects\":%llu,"
 	    "\"last_seq\":%llu},"
-	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu}\n",
+	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu,\"cameras\":[",
 	    r->nviewers, r->nconns, r->conf.max_clients,
 	    st.frames_sent, st.frames_skipped, st.bytes_sent,
 	    st.accepted, st.upgraded, st.refused,
 	    st.dropped, st.base64_encoded,
 	    connpool_pending(r->pool), st.evicted,
-	    frame_sub_state_name(frame_sub_state(r->sub)),
-	    frame_sub_frames(r->sub), frame_sub_reconnects(r->sub),
+	    camera_state(deflt), frame_sub_frames(deflt->sub),
+	    frame_sub_reconnects(deflt->sub),
 	    f != NULL ? (unsigned long long)f->seq : 0ULL,
 	    frame_count_alive(), frame_bytes_alive());
+	for (i = 0; i < r->ncams; i++) {
+		if (i > 0)
+			evbuffer_add(out, ",", 1);
+		camera_status(r->cams[i], out);
+	}
+	evbuffer_add_printf(out, "],\"default\":\"%s\"}\n", deflt->name);
 }

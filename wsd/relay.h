@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * relay.h: wsd's shared state: the listeners, the connections, the
- * subscription to capd (held only while someone watches), the counters and
- * the base64 form of the latest frame.
+ * cameras (camera.h: each subscribed only while someone watches it) and the
+ * counters.
  */
 #ifndef CAMPIPE_RELAY_H
 #define CAMPIPE_RELAY_H
@@ -10,9 +11,11 @@
 #include <stddef.h>
 
 #include "auth.h"
+#include "camname.h"
 #include "connpool.h"
 
 struct auth;
+struct camera;
 struct client;
 struct event_base;
 struct evbuffer;
@@ -30,7 +33,9 @@ struct relay_conf {
 	size_t		 nlisten;
 	const char	*path;			/* the WebSocket's path */
 	const char	*frames;		/* capd's frame socket */
-	const char	*h264;			/* capd's H.264 socket */
+	const char	*h264;			/* default camera's H.264 */
+	struct camname_list cams;		/* --camera, --frames */
+	size_t		 max_camera_clients;	/* per camera */
 	const char	*control;		/* capd's control socket, or NULL */
 	const char	*origins[RELAY_ORIGINS_MAX];
 	size_t		 norigins;
@@ -78,14 +83,14 @@ void		 relay_remove(struct relay *r, struct client *c);
  * -1 when c could not be taken (c is then freed).
  */
 int		 relay_admit(struct relay *r, struct client *c);
-/* A client completed the handshake: NULL, or why it may not watch. */
+/* The camera of a WebSocket path (the default at --path, /cam/NAME/stream),
+ * or NULL. */
+struct camera	*relay_camera(struct relay *r, const char *path);
+/* A client of c->cam completed the handshake: NULL, or why it may not
+ * watch (too many in wsd, from its address, or on the camera). */
 const char	*relay_join(struct relay *r, struct client *c);
 /* A client that joined leaves. */
-void		 relay_leave(struct relay *r);
-/* The latest frame while capd streams, or NULL. */
-struct frame	*relay_latest(const struct relay *r);
-/* The frame's JPEG as base64 text, encoded once per frame; NULL on ENOMEM. */
-struct frame	*relay_base64(struct relay *r, struct frame *f);
+void		 relay_leave(struct relay *r, struct client *c);
 /* Appends the /status JSON document. */
 void		 relay_status(struct relay *r, struct evbuffer *out);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * session.c: a WebSocket session: frames latest-wins, each written straight
  * to the socket (header and payload in one sendmsg, the payload shared by
@@ -15,6 +16,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "camera.h"
 #include "client.h"
 #include "frame.h"
 #include "h264_ws.h"
@@ -73,7 +75,7 @@ session_send(struct frame *f, void *arg)
 	ssize_t		 w = 0;
 
 	if (c->params.encoding == WS_HANDSHAKE_BASE64) {
-		if ((payload = relay_base64(c->relay, f)) == NULL)
+		if ((payload = camera_base64(c->cam, f)) == NULL)
 			return (1);
 		op = WS_CODEC_OP_TEXT;
 	}
@@ -270,6 +272,6 @@ session_open(struct client *c, const struct ws_handshake_result *res)
 	evtimer_add(c->ev_timer, &conf->ping_interval);
 	log_info("%s: WebSocket open (fps %u, %s)", c->addr, c->params.fps,
 	    c->params.encoding == WS_HANDSHAKE_BASE64 ? "base64" : "binary");
-	if (c->joined && (latest = relay_latest(c->relay)) != NULL)
+	if (c->joined && (latest = camera_latest(c->cam)) != NULL)
 		session_frame(c, latest);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ws_codec.c: RFC 6455 frame parser and server frame writers, no I/O. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ws_codec.h: the RFC 6455 frame codec, without I/O.  The parser is fed the
  * bytes a client sent, split anywhere, and reports whole messages, control

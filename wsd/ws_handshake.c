@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ws_handshake.c: RFC 6455 opening handshake checks and responses, no I/O. */
 #include <stdio.h>
 #include <stdlib.h>

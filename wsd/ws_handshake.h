@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ws_handshake.h: the server side of the RFC 6455 opening handshake and
  * wsd's query parameters, without I/O.  Checks a parsed request head

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ws_request.c: HTTP/1.x request head parser with strict limits, no I/O. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ws_request.h: the head of an HTTP/1.x request, as it arrives on a new
  * connection before the WebSocket upgrade, parsed without I/O and within

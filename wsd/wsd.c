@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * wsd: relays capd's frames to browsers over WebSocket (RFC 6455), one
  * binary message per JPEG, subscribing to capd only while someone watches.
@@ -16,6 +17,7 @@
 
 #include "adopt.h"
 #include "auth.h"
+#include "camname.h"
 #include "listen_addr.h"
 #include "http_host.h"
 #include "log.h"
@@ -56,15 +58,21 @@ usage(FILE *f)
 "  --path PATH           the WebSocket's path (default /stream)\n"
 "  --frames PATH         capd's frame socket (default\n"
 "                        /run/campipe/frames.sock)\n"
-"  --h264 PATH           capd's H.264 socket, served as fragmented MP4 on\n"
-"                        PATH.h264 of --path (default\n"
+"  --h264 PATH           the default camera's H.264 socket from capd, served\n"
+"                        as fragmented MP4 on PATH.h264 of --path (default\n"
 "                        /run/campipe/h264.sock; off: none)\n"
+"  --camera NAME=PATH    a camera named NAME whose capd publishes on PATH,\n"
+"                        its WebSocket at /cam/NAME/stream; repeatable, up\n"
+"                        to 16 (with it, --frames only if given adds the\n"
+"                        camera \"default\")\n"
+"  --default-camera NAME the camera at --path (default: the first)\n"
 "  --control PATH        capd's control socket, for capd's status in /status\n"
 "                        (default: as capd's, control.sock beside\n"
 "                        frames.sock)\n"
 "  --allow-origin ORIGIN pages allowed to connect, e.g. https://cam.example;\n"
 "                        repeatable; \"*\" for any (default: same host only)\n"
 "  --max-clients N       WebSocket clients at most, 503 beyond (default 100)\n"
+"  --max-camera-clients N  the same for each camera (default: --max-clients)\n"
 "  --max-clients-per-addr N  of those, from one address (an IPv6 /64); behind\n"
 "                        a reverse proxy set it to --max-clients (default 32)\n"
 "  --max-pending N       connections still sending their request head; the\n"
@@ -176,6 +184,9 @@ main(int argc, char *argv[])
 		{ "handoff-user",	required_argument,	NULL, 'U' },
 		{ "frames",		required_argument,	NULL, 'f' },
 		{ "h264",		required_argument,	NULL, '2' },
+		{ "camera",		required_argument,	NULL, 'k' },
+		{ "default-camera",	required_argument,	NULL, 'd' },
+		{ "max-camera-clients",	required_argument,	NULL, 'X' },
 		{ "control",		required_argument,	NULL, 'C' },
 		{ "allow-origin",	required_argument,	NULL, 'o' },
 		{ "max-clients",	required_argument,	NULL, 'n' },
@@ -222,10 +233,10 @@ main(int argc, char *argv[])
 	struct http_host_names	 hn;
 	char			*names[RELAY_ORIGINS_MAX];
 	size_t			 nnames = 0;
-	const char		*user = NULL;
+	const char		*user = NULL, *deflt = NULL;
 	char			 cause[512];
 	size_t			 i;
-	int			 ch, verbose = 0, fds[RELAY_LISTEN_MAX], nfds;
+	int			 ch, verbose = 0, frames_given = 0, fds[RELAY_LISTEN_MAX], nfds;
 
 	log_init("campipe-wsd", 0);
 	opterr = 0;
@@ -251,6 +262,21 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			conf.frames = optarg;
+			frames_given = 1;
+			break;
+		case 'k':
+			if (camname_add(&conf.cams, optarg, cause,
+			    sizeof(cause)) == -1)
+				log_usage("--camera: %s", cause);
+			break;
+		case 'd':
+			if (camname_check(optarg, cause, sizeof(cause)) == -1)
+				log_usage("--default-camera: %s", cause);
+			deflt = optarg;
+			break;
+		case 'X':
+			conf.max_camera_clients = wsd_number(
+			    "--max-camera-clients", optarg, 1, 100000);
 			break;
 		case 'O':
 			handoff = optarg;
@@ -344,6 +370,14 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
+	if (camname_finish(&conf.cams, conf.frames, frames_given, cause,
+	    sizeof(cause)) == -1)
+		log_usage("--camera: %s", cause);
+	if (deflt != NULL && camname_default(&conf.cams, deflt, cause,
+	    sizeof(cause)) == -1)
+		log_usage("--default-camera: %s", cause);
+	if (conf.max_camera_clients == 0)
+		conf.max_camera_clients = conf.max_clients;
 	log_setverbose(verbose);
 	/* Sockets from systemd (campipe-wsd.socket) replace the default. */
 	if ((nfds = notify_listen_fds(fds, RELAY_LISTEN_MAX, cause,
@@ -400,7 +434,13 @@ main(int argc, char *argv[])
 			log_warnx("%s is reachable from other hosts and "
 			    "anyone may watch: consider --htpasswd",
 			    conf.listen[i]);
-	log_info("relaying frames from %s on %s", conf.frames, conf.path);
+	for (i = 0; i < (size_t)conf.cams.n; i++)
+		log_info("camera %s: frames from %s on /cam/%s/stream",
+		    conf.cams.cams[i].name, conf.cams.cams[i].path,
+		    conf.cams.cams[i].name);
+	/* The last line at start: the default camera's. */
+	log_info("relaying frames from %s on %s",
+	    conf.cams.cams[conf.cams.deflt].path, conf.path);
 
 	if ((notify = notify_new(base, relay_status_line, relay, cause,
 	    sizeof(cause))) == NULL)

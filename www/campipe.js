@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // campipe.js: what the viewer and the stream page share: the configuration
 // served by httpd, the WebSocket address, the COM segment reader, the live
 // WebSocket feed with reconnect and frame dropping, and a frame-rate meter.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // h264.js: the viewer's H.264 mode: wsd's PATH.h264 WebSocket (an MP4 init
 // segment, then one fragment per frame) played through Media Source
 // Extensions in a <video>.  Each fragment's campipe SEI is read from the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // modes.js: the viewer's three ways of getting pictures.  Each mode has
 // start(), stop(), snapshot() (a Promise of a JPEG Blob or null) and el, the
 // element it paints.  They report through the hooks object:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // settings.js: the camera's settings for admins, built from capd's
 // metadata (GET /api/camera, docs/control.md): size, frame rate, quality,
 // the camera's own rotation and flips (stored in capd, apart from this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // The stream page: the live WebSocket feed on a full-window canvas.
 import { loadConfig, LiveFeed, paint } from './campipe.js';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // viewer.js: the viewer page: mode switch, readouts, view transforms,
 // fullscreen, snapshot, camera status and keyboard shortcuts.
 // window.campipe holds the page's counters for tests and curious owners.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // auth.mjs: the stream page in headless Chromium with --htpasswd on: the
 // browser logs in with Basic credentials, the page fetches a token and
 // opens the WebSocket with it.  Usage: node auth.mjs BASE_URL USER PASSWORD

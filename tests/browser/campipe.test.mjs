@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // campipe.test.mjs: the page helpers that need no browser, under node:test:
 // the COM segment reader on exact bytes and on random bytes, the WebSocket
 // address, what the pages take from /api/config, and the frame-rate meter.

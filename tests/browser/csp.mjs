@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // csp.mjs: every Content-Security-Policy violation in a browser context,
 // from the page's securitypolicyviolation events and from the console
 // (where Chromium reports what it refused).  watch() returns the list the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // h264.mjs: drives headless Chromium through the viewer's H.264 mode against
 // the real daemons.  Usage: node h264.mjs BASE_URL ARTIFACT_DIR
 // Like viewer.mjs it asks its parent to stop and start wsd ("CTL stop-wsd",

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // h264.test.mjs: the H.264 mode's SEI reader under node:test, on the SEI
 // of docs/frames.md inside a fragment's bytes, and on bad or cut text.
 import assert from 'node:assert/strict';

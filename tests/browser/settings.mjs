@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // settings.mjs: the camera settings panel in headless Chromium against the
 // real daemons on the fake camera, logged in with Basic credentials.
 // Usage: node settings.mjs BASE_URL ADMIN PASSWORD READER PASSWORD

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // viewer.mjs: drives headless Chromium through the viewer against the real
 // daemons.  Usage: node viewer.mjs BASE_URL ARTIFACT_DIR [HTTPD_STATUS_URL]
 // It asks its parent to stop and start wsd by printing "CTL stop-wsd" or

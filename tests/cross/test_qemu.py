@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The cross-built daemons end to end under qemu-user (make check-cross).
 
 capd, httpd and wsd of build-ARCH/ all run under qemu (CAMPIPE_QEMU, e.g.

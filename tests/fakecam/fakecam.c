@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam.c: the doors through which programs reach the fake camera.
  *
@@ -8,7 +9,10 @@
  * The socket's send side is filled so that it is never writable.
  *
  * Environment:
- *   FAKECAM_DEVICE=PATH	the device path (default /dev/video0)
+ *   FAKECAM_DEVICES=P1,P2	several devices (at most 4), each with a
+ *				picture of its own: the first as one device
+ *				alone, the others tinted (see fakecam_frame.c)
+ *   FAKECAM_DEVICE=PATH	one device's path (default /dev/video0)
  *   FAKECAM_FORMATS=MJPG,YUYV	formats offered, in order (also UYVY)
  *   FAKECAM_NODHT=1		MJPEG frames without Huffman tables
  *   FAKECAM_NOFLIP=1		no hflip/vflip controls
@@ -35,7 +39,13 @@
 #include "fakecam.h"
 
 
-struct fakecam_dev	 fakecam_dev = { .lock = PTHREAD_MUTEX_INITIALIZER };
+struct fakecam_dev	 fakecam_devs[FAKECAM_NDEV] = {
+	{ .lock = PTHREAD_MUTEX_INITIALIZER },
+	{ .lock = PTHREAD_MUTEX_INITIALIZER },
+	{ .lock = PTHREAD_MUTEX_INITIALIZER },
+	{ .lock = PTHREAD_MUTEX_INITIALIZER },
+};
+int			 fakecam_ndev;
 int			 fakecam_debug;
 
 static struct fakecam_file *files[FAKECAM_MAXFD];
@@ -137,22 +147,38 @@ init(void)
 static void
 init_env(void)
 {
-	struct fakecam_dev	*dev = &fakecam_dev;
-	const char		*s, *p;
+	struct fakecam_dev	*dev;
+	char			 list[1024], *p, *next, *digits;
+	const char		*s;
 
 	fakecam_debug = getenv("FAKECAM_DEBUG") != NULL;
-	getenv_buf("FAKECAM_DEVICE", "/dev/video0", dev->path,
-	    sizeof(dev->path));
-	getenv_buf("FAKECAM_CONTROL", "", dev->control, sizeof(dev->control));
-	for (p = dev->path + strlen(dev->path); p > dev->path &&
-	    isdigit((unsigned char)p[-1]); p--)
-		;
-	dev->minor = atoi(p);
-	dev->nodht = (s = getenv("FAKECAM_NODHT")) != NULL && atoi(s);
-	dev->noflip = (s = getenv("FAKECAM_NOFLIP")) != NULL && atoi(s);
-	dev->busy_opens = (s = getenv("FAKECAM_BUSY")) != NULL ? atoi(s) : 0;
-	parse_formats(dev, getenv("FAKECAM_FORMATS"));
-	fakecam_ioctl_reset(dev);
+	getenv_buf("FAKECAM_DEVICES", "", list, sizeof(list));
+	if (list[0] == '\0')
+		getenv_buf("FAKECAM_DEVICE", "/dev/video0", list,
+		    sizeof(list));
+	for (p = list; p != NULL && fakecam_ndev < FAKECAM_NDEV; p = next) {
+		if ((next = strchr(p, ',')) != NULL)
+			*next++ = '\0';
+		if (*p == '\0')
+			continue;
+		dev = &fakecam_devs[fakecam_ndev];
+		dev->index = fakecam_ndev++;
+		snprintf(dev->path, sizeof(dev->path), "%.255s", p);
+		getenv_buf("FAKECAM_CONTROL", "", dev->control,
+		    sizeof(dev->control));
+		for (digits = dev->path + strlen(dev->path);
+		    digits > dev->path && isdigit((unsigned char)digits[-1]);
+		    digits--)
+			;
+		dev->minor = atoi(digits);
+		dev->nodht = (s = getenv("FAKECAM_NODHT")) != NULL && atoi(s);
+		dev->noflip = (s = getenv("FAKECAM_NOFLIP")) != NULL &&
+		    atoi(s);
+		dev->busy_opens = (s = getenv("FAKECAM_BUSY")) != NULL ?
+		    atoi(s) : 0;
+		parse_formats(dev, getenv("FAKECAM_FORMATS"));
+		fakecam_ioctl_reset(dev);
+	}
 }
 
 /* Makes every open file of the device fail as an unplugged one does. */
@@ -224,13 +250,20 @@ fakecam_is_nonblocking(int fd)
 	return (real_fcntl(fd, F_GETFL) & O_NONBLOCK) != 0;
 }
 
-/* Tells whether path names the fake device. */
-int
+/* The fake device path names, or NULL. */
+struct fakecam_dev *
 fakecam_is_device(const char *path)
 {
+	int	 i;
+
 	pthread_once(&once, init);
 	pthread_once(&env_once, init_env);
-	return path != NULL && strcmp(path, fakecam_dev.path) == 0;
+	if (path == NULL)
+		return NULL;
+	for (i = 0; i < fakecam_ndev; i++)
+		if (strcmp(path, fakecam_devs[i].path) == 0)
+			return &fakecam_devs[i];
+	return NULL;
 }
 
 /* The file behind a descriptor, or NULL if it is not the fake device. */
@@ -258,9 +291,8 @@ fill_send(int fd)
 
 /* Opens the fake device: a new socket pair registered as a device file. */
 static int
-device_open(int flags)
+device_open(struct fakecam_dev *dev, int flags)
 {
-	struct fakecam_dev	*dev = &fakecam_dev;
 	struct fakecam_file	*f;
 	int			 sv[2], type = SOCK_STREAM;
 
@@ -290,6 +322,7 @@ device_open(int flags)
 	fill_send(sv[0]);
 	if (flags & O_NONBLOCK)
 		real_fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	f->dev = dev;
 	f->refs = 1;
 	f->fd = sv[0];
 	f->peer = sv[1];
@@ -324,18 +357,19 @@ fakecam_file_unref(struct fakecam_dev *dev, struct fakecam_file *f)
 	free(f);
 }
 
-/* The sysfs text of a fake attribute file, or NULL. */
-const char *
-fakecam_sysfs_text(const char *path, char *buf, size_t size)
+/* The sysfs text of one device's attribute file, or NULL. */
+static const char *
+sysfs_text(const struct fakecam_dev *dev, const char *path, char *buf,
+    size_t size)
 {
-	const char	*base = strrchr(fakecam_dev.path, '/');
+	const char	*base = strrchr(dev->path, '/');
 	const char	*attr;
 	char		 dir1[128], dir2[64];
 
-	base = base != NULL ? base + 1 : fakecam_dev.path;
+	base = base != NULL ? base + 1 : dev->path;
 	snprintf(dir1, sizeof(dir1), "/sys/class/video4linux/%.64s/", base);
 	snprintf(dir2, sizeof(dir2), "/sys/dev/char/%d:%d/", FAKECAM_MAJOR,
-	    fakecam_dev.minor);
+	    dev->minor);
 	if (strncmp(path, dir1, strlen(dir1)) == 0)
 		attr = path + strlen(dir1);
 	else if (strncmp(path, dir2, strlen(dir2)) == 0)
@@ -344,11 +378,12 @@ fakecam_sysfs_text(const char *path, char *buf, size_t size)
 		return NULL;
 	if (strcmp(attr, "uevent") == 0)
 		snprintf(buf, size, "MAJOR=%d\nMINOR=%d\nDEVNAME=%.64s\n",
-		    FAKECAM_MAJOR, fakecam_dev.minor, base);
+		    FAKECAM_MAJOR, dev->minor, base);
 	else if (strcmp(attr, "dev") == 0)
-		snprintf(buf, size, "%d:%d\n", FAKECAM_MAJOR, fakecam_dev.minor);
+		snprintf(buf, size, "%d:%d\n", FAKECAM_MAJOR, dev->minor);
 	else if (strcmp(attr, "name") == 0)
-		snprintf(buf, size, "Fake Camera\n");
+		snprintf(buf, size, dev->index == 0 ? "Fake Camera\n" :
+		    "Fake Camera %d\n", dev->index + 1);
 	else if (strcmp(attr, "index") == 0)
 		snprintf(buf, size, "0\n");
 	else
@@ -356,21 +391,40 @@ fakecam_sysfs_text(const char *path, char *buf, size_t size)
 	return buf;
 }
 
+/* The sysfs text of a fake attribute file, or NULL; *devp its device. */
+const char *
+fakecam_sysfs_text(const char *path, char *buf, size_t size,
+    struct fakecam_dev **devp)
+{
+	const char	*text;
+	int		 i;
+
+	for (i = 0; i < fakecam_ndev; i++)
+		if ((text = sysfs_text(&fakecam_devs[i], path, buf,
+		    size)) != NULL) {
+			if (devp != NULL)
+				*devp = &fakecam_devs[i];
+			return text;
+		}
+	return NULL;
+}
+
 /* Opens a fake sysfs attribute as a memory file; -2 if path is not one. */
 static int
 sysfs_open(const char *path, int flags)
 {
-	char		 buf[256];
-	const char	*text;
-	int		 fd;
+	struct fakecam_dev	*dev;
+	char			 buf[256];
+	const char		*text;
+	int			 fd;
 
 	if (path == NULL || strncmp(path, "/sys/", 5) != 0)
 		return -2;
 	pthread_once(&once, init);
 	pthread_once(&env_once, init_env);
-	if ((text = fakecam_sysfs_text(path, buf, sizeof(buf))) == NULL)
+	if ((text = fakecam_sysfs_text(path, buf, sizeof(buf), &dev)) == NULL)
 		return -2;
-	if (fakecam_dev.gone) {
+	if (dev->gone) {
 		errno = ENOENT;
 		return -1;
 	}
@@ -389,10 +443,11 @@ sysfs_open(const char *path, int flags)
 static int
 do_open(int dirfd, const char *path, int flags, mode_t mode)
 {
-	int	 fd;
+	struct fakecam_dev	*dev;
+	int			 fd;
 
-	if (fakecam_is_device(path))
-		return device_open(flags);
+	if ((dev = fakecam_is_device(path)) != NULL)
+		return device_open(dev, flags);
 	if ((fd = sysfs_open(path, flags)) != -2)
 		return fd;
 	if (dirfd == AT_FDCWD)
@@ -504,11 +559,14 @@ close(int fd)
 {
 	struct fakecam_file	*f;
 
+	struct fakecam_dev	*dev;
+
 	if ((f = fakecam_lookup(fd)) != NULL) {
-		pthread_mutex_lock(&fakecam_dev.lock);
+		dev = f->dev;
+		pthread_mutex_lock(&dev->lock);
 		files[fd] = NULL;
-		fakecam_file_unref(&fakecam_dev, f);
-		pthread_mutex_unlock(&fakecam_dev.lock);
+		fakecam_file_unref(dev, f);
+		pthread_mutex_unlock(&dev->lock);
 		fakecam_log("close: fd %d", fd);
 	}
 	return real_close(fd);
@@ -522,16 +580,19 @@ dup_done(int oldfd, int newfd)
 
 	if (newfd < 0 || newfd >= FAKECAM_MAXFD)
 		return newfd;
-	pthread_mutex_lock(&fakecam_dev.lock);
-	if ((old = files[newfd]) != NULL)
-		fakecam_file_unref(&fakecam_dev, old);
-	files[newfd] = NULL;
+	if ((old = files[newfd]) != NULL) {
+		pthread_mutex_lock(&old->dev->lock);
+		files[newfd] = NULL;
+		fakecam_file_unref(old->dev, old);
+		pthread_mutex_unlock(&old->dev->lock);
+	}
 	if (oldfd >= 0 && oldfd < FAKECAM_MAXFD &&
 	    (f = files[oldfd]) != NULL) {
+		pthread_mutex_lock(&f->dev->lock);
 		f->refs++;
 		files[newfd] = f;
+		pthread_mutex_unlock(&f->dev->lock);
 	}
-	pthread_mutex_unlock(&fakecam_dev.lock);
 	return newfd;
 }
 
@@ -616,9 +677,9 @@ do_ioctl(int fd, unsigned long request, void *arg)
 
 	if ((f = fakecam_lookup(fd)) == NULL)
 		return real_ioctl(fd, request, arg);
-	pthread_mutex_lock(&fakecam_dev.lock);
-	r = fakecam_ioctl(&fakecam_dev, f, fd, (unsigned int)request, arg);
-	pthread_mutex_unlock(&fakecam_dev.lock);
+	pthread_mutex_lock(&f->dev->lock);
+	r = fakecam_ioctl(f->dev, f, fd, (unsigned int)request, arg);
+	pthread_mutex_unlock(&f->dev->lock);
 	if (r > 0) {
 		errno = r;
 		return -1;
@@ -664,11 +725,11 @@ do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 
 	if ((f = fakecam_lookup(fd)) == NULL)
 		return real_mmap(addr, len, prot, flags, fd, off);
-	pthread_mutex_lock(&fakecam_dev.lock);
-	b = f->dead ? NULL : fakecam_queue_find_offset(&fakecam_dev, off);
+	pthread_mutex_lock(&f->dev->lock);
+	b = f->dead ? NULL : fakecam_queue_find_offset(f->dev, off);
 	if (b == NULL || b->memfd == -1 || len == 0 || len > b->length ||
 	    !(flags & MAP_SHARED)) {
-		pthread_mutex_unlock(&fakecam_dev.lock);
+		pthread_mutex_unlock(&f->dev->lock);
 		fakecam_log("mmap: fd %d offset %#lx len %zu refused", fd,
 		    (long)off, len);
 		errno = f->dead ? ENODEV : EINVAL;
@@ -676,8 +737,8 @@ do_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	}
 	p = real_mmap(addr, len, prot, flags, b->memfd, 0);
 	if (p != MAP_FAILED)
-		fakecam_queue_mapped(b, p, len);
-	pthread_mutex_unlock(&fakecam_dev.lock);
+		fakecam_queue_mapped(f->dev, b, p, len);
+	pthread_mutex_unlock(&f->dev->lock);
 	return p;
 }
 
@@ -696,9 +757,13 @@ mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 int
 munmap(void *addr, size_t len)
 {
+	int	 i;
+
 	pthread_once(&once, init);
-	pthread_mutex_lock(&fakecam_dev.lock);
-	fakecam_queue_unmapped(addr, len);
-	pthread_mutex_unlock(&fakecam_dev.lock);
+	for (i = 0; i < fakecam_ndev; i++) {
+		pthread_mutex_lock(&fakecam_devs[i].lock);
+		fakecam_queue_unmapped(&fakecam_devs[i], addr, len);
+		pthread_mutex_unlock(&fakecam_devs[i].lock);
+	}
 	return real_munmap(addr, len);
 }

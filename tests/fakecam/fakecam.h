@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam.h: a fake V4L2 capture device, preloaded into a program
- * (LD_PRELOAD) so that a chosen path (FAKECAM_DEVICE, default /dev/video0)
- * behaves like a camera.  Internal to tests/fakecam.
+ * (LD_PRELOAD) so that chosen paths (FAKECAM_DEVICES or FAKECAM_DEVICE,
+ * default /dev/video0) behave like cameras, each drawing a picture of its
+ * own.  Internal to tests/fakecam.
  *
  * fakecam.c		the doors: open, ioctl, mmap, close, ... and the table
  *			of fake file descriptors; faults; sysfs files
@@ -25,6 +27,7 @@
 #define FAKECAM_MAXFD		65536
 #define FAKECAM_NCTRL		8
 #define FAKECAM_NEVENT		16
+#define FAKECAM_NDEV		4	/* devices at most */
 
 enum fakecam_bufstate {
 	FAKECAM_BUF_DEQUEUED,
@@ -47,6 +50,7 @@ struct fakecam_buf {
 
 /* One open of the device (shared by dup'ed descriptors). */
 struct fakecam_file {
+	struct fakecam_dev	*dev;
 	int			 refs;
 	int			 fd;		/* first descriptor, for logs */
 	int			 peer;		/* our end of the socket pair */
@@ -69,12 +73,14 @@ struct fakecam_shot {
 	int			 brightness, contrast, saturation;
 	int			 hflip, vflip;
 	int			 nodht;
+	int			 index;		/* the device's, in the list */
 	uint32_t		 frame;
 };
 
 struct fakecam_dev {
 	pthread_mutex_t		 lock;
 	char			 path[256];
+	int			 index;		/* in FAKECAM_DEVICES */
 	int			 minor;
 	int			 nodht, noflip;
 	uint32_t		 formats[4];
@@ -106,16 +112,18 @@ struct fakecam_dev {
 	uint64_t		 doneseq;
 };
 
-extern struct fakecam_dev fakecam_dev;
+extern struct fakecam_dev fakecam_devs[FAKECAM_NDEV];
+extern int fakecam_ndev;
 extern int fakecam_debug;
 
 #define FAKECAM_MAJOR		81
 
 /* fakecam.c */
 void	fakecam_init_env(void);
-int	fakecam_is_device(const char *);
+struct fakecam_dev *fakecam_is_device(const char *);
 struct fakecam_file *fakecam_lookup(int);
-const char *fakecam_sysfs_text(const char *, char *, size_t);
+const char *fakecam_sysfs_text(const char *, char *, size_t,
+	    struct fakecam_dev **);
 void	fakecam_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	fakecam_fault_poll(struct fakecam_dev *);
 int	fakecam_real_close(int);
@@ -149,8 +157,9 @@ void	fakecam_queue_release(struct fakecam_dev *, struct fakecam_file *);
 void	fakecam_queue_free(struct fakecam_dev *);
 struct fakecam_buf *fakecam_queue_find_offset(struct fakecam_dev *, off_t);
 int	fakecam_queue_busy(struct fakecam_dev *);
-void	fakecam_queue_unmapped(void *addr, size_t len);
-void	fakecam_queue_mapped(struct fakecam_buf *, void *addr, size_t len);
+void	fakecam_queue_unmapped(struct fakecam_dev *, void *addr, size_t len);
+void	fakecam_queue_mapped(struct fakecam_dev *, struct fakecam_buf *,
+	    void *addr, size_t len);
 
 /* fakecam_frame.c */
 int	fakecam_frame_format_ok(const struct fakecam_dev *, uint32_t pixfmt);

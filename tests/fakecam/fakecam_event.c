@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam_event.c: V4L2 control events.  A file subscribes to controls;
  * a change of value queues an event for each subscriber, and while a

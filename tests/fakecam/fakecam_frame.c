@@ -1,9 +1,12 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam_frame.c: the picture the fake camera shows.  A vertical gradient
  * with a white bar moving right, and three marked corners (top-left red,
  * top-right green, bottom-left blue, each 32x32) so that flips and
  * rotations can be checked; drawn as planar YUV 4:2:2, then packed to
- * YUYV/UYVY or encoded to MJPEG with TurboJPEG.
+ * YUYV/UYVY or encoded to MJPEG with TurboJPEG.  The second and later of
+ * several devices (FAKECAM_DEVICES) tint the gradient, each its own colour
+ * (tints[]), so that their pictures tell them apart.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,11 @@ struct frame {
 	tjhandle	 tj;
 	unsigned char	*plane;		/* Y, then U, then V */
 	size_t		 planesize;
+};
+
+/* U and V of the gradient by device: grey, then purple, orange, teal. */
+static const int tints[FAKECAM_NDEV][2] = {
+	{ 128, 128 }, { 200, 200 }, { 60, 200 }, { 200, 60 }
 };
 
 static const int sizes[] = { 640, 480, 1280, 720, 320, 240 };
@@ -146,8 +154,11 @@ pixel(const struct fakecam_shot *s, int x, int y, int *yy, int *u, int *v)
 		*yy = 41; *u = 240; *v = 110;		/* blue */
 	} else if (x >= bar && x < bar + w)
 		*yy = 235;
-	else
+	else {
 		*yy = 16 + y * 200 / s->height;
+		*u = tints[s->index % FAKECAM_NDEV][0];
+		*v = tints[s->index % FAKECAM_NDEV][1];
+	}
 }
 
 /* Draws the planar 4:2:2 picture with flips and picture controls applied. */

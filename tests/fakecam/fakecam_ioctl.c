@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam_ioctl.c: the fake camera's V4L2 ioctls other than buffers:
  * capabilities, priorities, inputs, formats, frame rates and controls,

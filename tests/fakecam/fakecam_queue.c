@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam_queue.c: the fake camera's buffer queue, with the semantics of
  * the kernel's videobuf2: REQBUFS, CREATE_BUFS, QUERYBUF, QBUF, DQBUF,
@@ -28,9 +29,10 @@
 
 /* The program's mappings of buffers, for V4L2_BUF_FLAG_MAPPED. */
 static struct {
-	void		*addr;
-	size_t		 len;
-	int		 index;
+	struct fakecam_dev	*dev;
+	void			*addr;
+	size_t			 len;
+	int			 index;
 } maps[MAXMAP];
 
 /* Tells whether the queue has buffers (formats cannot change then). */
@@ -42,29 +44,31 @@ fakecam_queue_busy(struct fakecam_dev *dev)
 
 /* Records a program's mapping of buffer b. */
 void
-fakecam_queue_mapped(struct fakecam_buf *b, void *addr, size_t len)
+fakecam_queue_mapped(struct fakecam_dev *dev, struct fakecam_buf *b,
+    void *addr, size_t len)
 {
 	int	 i;
 
 	b->mapped++;
 	for (i = 0; i < MAXMAP; i++)
 		if (maps[i].addr == NULL) {
+			maps[i].dev = dev;
 			maps[i].addr = addr;
 			maps[i].len = len;
-			maps[i].index = b - fakecam_dev.bufs;
+			maps[i].index = b - dev->bufs;
 			return;
 		}
 }
 
 /* Forgets a program's mapping when it is unmapped. */
 void
-fakecam_queue_unmapped(void *addr, size_t len)
+fakecam_queue_unmapped(struct fakecam_dev *dev, void *addr, size_t len)
 {
-	struct fakecam_dev	*dev = &fakecam_dev;
 	int			 i;
 
 	for (i = 0; i < MAXMAP; i++)
-		if (maps[i].addr == addr && addr != NULL) {
+		if (maps[i].addr == addr && addr != NULL &&
+		    maps[i].dev == dev) {
 			if (maps[i].index < (int)dev->nbufs &&
 			    dev->bufs[maps[i].index].mapped > 0)
 				dev->bufs[maps[i].index].mapped--;
@@ -413,6 +417,7 @@ shot_take(struct fakecam_dev *dev, struct fakecam_shot *s)
 	s->hflip = fakecam_ioctl_ctrl_value(dev, V4L2_CID_HFLIP);
 	s->vflip = fakecam_ioctl_ctrl_value(dev, V4L2_CID_VFLIP);
 	s->nodht = dev->nodht;
+	s->index = dev->index;
 	s->frame = dev->sequence;
 }
 

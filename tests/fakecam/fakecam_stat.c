@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fakecam_stat.c: the stat and access doors.  The device path is a
  * character device (major 81) while the camera is plugged in, and the
@@ -35,21 +36,21 @@ fakecam_stat_init(void)
 
 /* Fills st as the character device node. */
 static int
-device_stat(struct stat *st)
+device_stat(struct fakecam_dev *dev, struct stat *st)
 {
-	pthread_mutex_lock(&fakecam_dev.lock);
-	fakecam_fault_poll(&fakecam_dev);
-	if (fakecam_dev.gone) {
-		pthread_mutex_unlock(&fakecam_dev.lock);
+	pthread_mutex_lock(&dev->lock);
+	fakecam_fault_poll(dev);
+	if (dev->gone) {
+		pthread_mutex_unlock(&dev->lock);
 		errno = ENOENT;
 		return -1;
 	}
-	pthread_mutex_unlock(&fakecam_dev.lock);
+	pthread_mutex_unlock(&dev->lock);
 	memset(st, 0, sizeof(*st));
 	st->st_mode = S_IFCHR | 0660;
-	st->st_rdev = makedev(FAKECAM_MAJOR, fakecam_dev.minor);
+	st->st_rdev = makedev(FAKECAM_MAJOR, dev->minor);
 	st->st_dev = makedev(0, 5);
-	st->st_ino = 1000 + fakecam_dev.minor;
+	st->st_ino = 1000 + dev->minor;
 	st->st_nlink = 1;
 	st->st_gid = 44;
 	st->st_blksize = 4096;
@@ -65,7 +66,7 @@ sysfs_stat(const char *path, struct stat *st)
 	if (path == NULL || strncmp(path, "/sys/", 5) != 0)
 		return 1;
 	fakecam_init_env();
-	if (fakecam_sysfs_text(path, buf, sizeof(buf)) == NULL)
+	if (fakecam_sysfs_text(path, buf, sizeof(buf), NULL) == NULL)
 		return 1;
 	memset(st, 0, sizeof(*st));
 	st->st_mode = S_IFREG | 0444;
@@ -79,8 +80,10 @@ sysfs_stat(const char *path, struct stat *st)
 static int
 path_stat(const char *path, struct stat *st)
 {
-	if (fakecam_is_device(path))
-		return device_stat(st);
+	struct fakecam_dev	*dev;
+
+	if ((dev = fakecam_is_device(path)) != NULL)
+		return device_stat(dev, st);
 	return sysfs_stat(path, st);
 }
 
@@ -107,18 +110,22 @@ lstat(const char *path, struct stat *st)
 int
 fstat(int fd, struct stat *st)
 {
-	if (fakecam_lookup(fd) != NULL)
-		return device_stat(st);
+	struct fakecam_file	*f;
+
+	if ((f = fakecam_lookup(fd)) != NULL)
+		return device_stat(f->dev, st);
 	return real_fstat(fd, st);
 }
 
 int
 fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
-	int	 r;
+	struct fakecam_file	*f;
+	int			 r;
 
-	if ((flags & AT_EMPTY_PATH) && *path == '\0' && fakecam_lookup(dirfd) != NULL)
-		return device_stat(st);
+	if ((flags & AT_EMPTY_PATH) && *path == '\0' &&
+	    (f = fakecam_lookup(dirfd)) != NULL)
+		return device_stat(f->dev, st);
 	if ((r = path_stat(path, st)) != 1)
 		return r;
 	return real_fstatat(dirfd, path, st, flags);
@@ -212,11 +219,13 @@ int
 statx(int dirfd, const char *path, int flags, unsigned int mask,
     struct statx *sx)
 {
-	struct stat	 st;
-	int		 r = 1;
+	struct fakecam_file	*f;
+	struct stat		 st;
+	int			 r = 1;
 
-	if ((flags & AT_EMPTY_PATH) && *path == '\0' && fakecam_lookup(dirfd) != NULL)
-		r = device_stat(&st);
+	if ((flags & AT_EMPTY_PATH) && *path == '\0' &&
+	    (f = fakecam_lookup(dirfd)) != NULL)
+		r = device_stat(f->dev, &st);
 	else
 		r = path_stat(path, &st);
 	if (r == 1)

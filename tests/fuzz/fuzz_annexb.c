@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_annexb.c: NAL unit splitting, SEI parsing and access unit building
  * on arbitrary bytes.  Every NAL unit found lies inside the input; a built

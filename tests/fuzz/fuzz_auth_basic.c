@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_auth_basic.c: the Basic header parser on arbitrary bytes (what it
  * accepts re-encodes to the same credentials), then the failure tracker

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_auth_token.c: token verification and the token finders on arbitrary
  * bytes; no input verifies without the key, and issued tokens always do.

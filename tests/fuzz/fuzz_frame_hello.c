@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_frame_hello.c: a subscriber's lines on arbitrary bytes and splits. */
 #include <stddef.h>
 #include <stdint.h>

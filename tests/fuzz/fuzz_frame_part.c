@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_frame_part.c: the part header parser on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_handoff_rec.c: the handoff record parser on arbitrary messages; a
  * record it accepts is rebuilt to the same bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_htpasswd.c: the password file parser on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_http_reply.c: control socket answers on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>

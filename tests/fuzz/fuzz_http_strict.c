@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_http_strict.c: the strict request head checks and the Host rule on
  * arbitrary bytes; a verdict on a complete head is never given to a prefix

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_jpeg_com.c: COM segment insertion and parsing on arbitrary bytes.
  * The first 16 bytes give seq and time; the rest is the "JPEG".  Whatever

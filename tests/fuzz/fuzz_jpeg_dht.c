@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_jpeg_dht.c: Huffman table detection and insertion on arbitrary
  * bytes.  What insert accepts must grow by exactly the segment, keep every

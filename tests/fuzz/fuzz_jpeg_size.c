@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_jpeg_size.c: SOF size parsing on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_jpeg_split.c: the MJPEG splitter on arbitrary bytes.  The first
  * bytes choose max_frame and the chunk sizes; the rest is the stream.  Every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_jpeg_xform.c: lossless transforms of arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>

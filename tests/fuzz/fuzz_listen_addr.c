@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_listen_addr.c: --listen addresses and option sizes on arbitrary bytes. */
 #include <sys/socket.h>
 #include <arpa/inet.h>

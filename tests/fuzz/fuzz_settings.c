@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_settings.c: capd's settings validation on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_urlpath.c: request path decoding on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_ws_codec.c: the WebSocket frame parser on arbitrary bytes.  Input:
  * one byte choosing the message limit, one the number of chunks, then the

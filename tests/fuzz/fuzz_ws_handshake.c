@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz_ws_handshake.c: the request head parser, the upgrade checks, the
  * Origin rules and the query parameters on arbitrary bytes.  The first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_xff.c: X-Forwarded-For values and --trusted-proxy addresses. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Shared fixtures: start the real daemons on private sockets and ports."""
 import os
 import socket

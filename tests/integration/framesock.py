@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """A strict reader of capd's frame socket (docs/frames.md), for tests."""
 import re
 import socket

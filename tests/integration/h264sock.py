@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """A strict reader of capd's H.264 socket (docs/frames.md): access units
 split at their AUD, NAL units, and the campipe SEI."""
 import re

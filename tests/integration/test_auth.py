@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Authentication (docs/auth.md) against the real daemons, and hostile clients."""
 import base64
 import http.client

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The viewer pages: their helpers under node, and the pages themselves in
 headless Chromium against the real capd, httpd and wsd.
 
@@ -42,7 +43,8 @@ def stop(d):
 
 def test_page_helpers_in_node():
     """COM reader, WebSocket address and config reading, on exact inputs."""
-    r = subprocess.run(["node", "--test", os.path.join(BROWSER, "campipe.test.mjs")],
+    r = subprocess.run(["node", "--test", os.path.join(BROWSER, "campipe.test.mjs"),
+                        os.path.join(BROWSER, "cameras.test.mjs")],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
 
@@ -97,4 +99,29 @@ def test_viewer_in_chromium(daemons, tmp):
     assert rc == 0 and "all checks passed" in text, text
     for name in ("viewer-live", "viewer-mjpeg", "viewer-stills", "viewer-outage",
                  "viewer-camera-outage", "stream"):
+        assert os.path.getsize(os.path.join(artifacts, name + ".png")) > 1000
+
+
+@pytest.mark.skipif(bool(MISSING), reason="daemons not built: %s" % ", ".join(MISSING))
+def test_grid_and_switcher_in_chromium(daemons, tmp):
+    """Three cameras (tests/integration/test_cameras.py): the grid paints
+    each in its own tile, stills and live, on a desktop and a phone; the
+    viewer's switcher opens a camera and remembers it."""
+    from test_cameras import CAMS, Setup
+    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
+    npm_ci()
+    setup = Setup(daemons, tmp)
+    for c in CAMS:
+        setup.capd(c)
+    setup.web()
+    artifacts = os.path.join(BUILD, "artifacts")
+    colours = {"pattern": "grey", "replay": "red", "fake": "purple"}
+    r = subprocess.run(
+        ["node", os.path.join(BROWSER, "grid.mjs"), "http://127.0.0.1:%d/" % setup.port,
+         artifacts] + ["%s=%s" % (colours[c], c) for c in CAMS],
+        cwd=BROWSER, capture_output=True, text=True, timeout=TIMEOUT,
+        env=dict(os.environ, CHROMIUM=CHROMIUM))
+    print(r.stdout + r.stderr)
+    assert r.returncode == 0 and "all checks passed" in r.stdout, r.stdout + r.stderr
+    for name in ("grid-stills", "grid-live", "grid-phone", "viewer-camera"):
         assert os.path.getsize(os.path.join(artifacts, name + ".png")) > 1000

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The viewer's H.264 mode in headless Chromium against the real capd, httpd
 and wsd (tests/browser/h264.mjs does the browsing): frames presented with
 latency shown, recovery from a wsd restart, a clear message without MSE.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The camera settings panel in headless Chromium (tests/browser/settings.mjs)
 against capd on the fake camera, wsd and httpd with passwords and an admin."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """capd's settings and status through httpd and wsd (docs/httpd.md,
 docs/control.md): admins only, JSON and same origin for changes, GET never
 changes anything, and capd's truth in /api/status and wsd's /status."""

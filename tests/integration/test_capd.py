@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """capd against real subscribers on a private socket."""
 import os
 import re

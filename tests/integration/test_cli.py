@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """One command line: --version, one-line exit-2 errors, the man pages."""
 import os
 import re

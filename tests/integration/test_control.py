@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """capd's control socket (docs/control.md) with curl, against the test
 pattern and the fake camera: status, settings, live and restarting changes,
 refused changes, and the state file."""

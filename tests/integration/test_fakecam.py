@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """The fake V4L2 camera (build/fakecam.so) against programs nobody here wrote:
 v4l2-ctl, ffmpeg, ustreamer and v4l2-compliance stream from it as from a
 real camera, and its faults (busy, unplugged, back) look like real ones."""

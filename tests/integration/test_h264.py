@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """capd's H.264 socket against real readers: ffprobe, ffmpeg, a strict
 access unit reader (tests/integration/h264sock.py)."""
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """httpd hands WebSocket upgrades to wsd (docs/handoff.md): one port, the
 socket itself passed over a Unix socket; real daemons, python3-websockets,
 raw sockets and ss."""

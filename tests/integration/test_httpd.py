@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """httpd against the real capd, with curl, ffmpeg and raw sockets as clients."""
 import http.client
 import json
@@ -163,10 +164,12 @@ def test_stills_pages_status_and_errors(daemons, tmp):
     for fam in text_string_to_metric_families(body.decode()):
         for smp in fam.samples:
             samples[(smp.name, tuple(sorted(smp.labels.items())))] = smp.value
-    assert samples[("campipe_httpd_frames_received_total", ())] >= 1
-    assert samples[("campipe_httpd_clients", (("kind", "stream"),))] == 0
+    # Per-camera series carry the camera's name: "default" for --frames.
+    cam_l = (("camera", "default"),)
+    assert samples[("campipe_httpd_frames_received_total", cam_l)] >= 1
+    assert samples[("campipe_httpd_clients", cam_l + (("kind", "stream"),))] == 0
     assert samples[("campipe_httpd_stills_total", (("result", "served"),))] >= 4
-    assert samples[("campipe_httpd_frame_width", ())] == 320
+    assert samples[("campipe_httpd_frame_width", cam_l)] == 320
     assert sum(v for (n, _), v in samples.items() if n == "campipe_httpd_camera_state") == 1
 
     # Keep-alive: several requests on one connection.

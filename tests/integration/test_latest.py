@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Latest frame wins, end to end: a client that reads gets every frame (no
 gap in sequence numbers) while a client that stopped reading is counted as
 skipping and is later dropped, in httpd's MJPEG and in wsd."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Nobody locks out everyone else: floods of idle and slow-dripping
 connections from other loopback addresses, and a client from 127.0.0.1
 still served at once by wsd and httpd; a dripping head cut at its deadline."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """campipe-passwd: its lines verify with the system's crypt(3)."""
 import os
 import subprocess

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """campipe behind a real TLS reverse proxy: Debian's nginx with a private
 configuration (tests/integration/nginx-campipe.conf), a certificate made
 here with openssl, the camera under /cam/; and X-Forwarded-For believed

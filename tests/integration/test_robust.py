@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Misbehaving sources and hostile clients: bounded logs, CPU and memory."""
 import http.client
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Strict HTTP and the browser side, against the real httpd and wsd over raw
 sockets: heads a proxy could read another way get 400 and a closed
 connection, unknown Host names get 421, every error is framed, HEAD on the

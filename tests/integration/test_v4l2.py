@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """capd's V4L2 source against the fake camera (build/fakecam.so): each
 format, Huffman tables added, flips and rotations, controls, and a camera
 that is busy at start or unplugged mid-stream."""

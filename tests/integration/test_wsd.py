@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """wsd against the real capd, with python3-websockets and raw sockets."""
 import asyncio
 import base64

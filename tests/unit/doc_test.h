@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * doc_test.h: examples in docs/ checked byte for byte: a test reads the
  * fenced block that follows a marker sentence in a document, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* jpeg_test.h: real JPEGs from TurboJPEG for the JPEG byte-level tests. */
 #ifndef CAMPIPE_JPEG_TEST_H
 #define CAMPIPE_JPEG_TEST_H

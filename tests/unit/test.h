@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test.h: a tiny harness; each test binary prints "NAME: N passed, N failed". */
 #ifndef CAMPIPE_TEST_H
 #define CAMPIPE_TEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_annexb.c: Annex-B NAL units, the campipe SEI and access units. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_auth.c: request decisions with a real password file and key file. */
 #include <sys/stat.h>
 #include <arpa/inet.h>

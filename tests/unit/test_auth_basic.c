@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_auth_basic.c: Basic header parsing, success cache, failure delays. */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_auth_token.c: token bytes, signatures, expiry and key files. */
 #include <sys/stat.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_backoff.c: retry delays double from min up to max, reset to min. */
 #include "backoff.h"
 #include "test.h"

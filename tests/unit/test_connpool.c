@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_connpool.c: the pending pool and per-address shares fed exact
  * sequences: who is evicted (an address's own oldest first, then the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_control_client.c: where the control socket is by default; JSON types. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_frame_hello.c: the lines a frame socket subscriber may write. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_frame_part.c: the frame socket's part header, byte by byte. */
 #include <stdlib.h>
 

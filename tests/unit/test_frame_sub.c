@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_frame_sub.c: the frame socket client fed exact bytes from a real Unix
  * socket: whole parts, parts split at every offset, and malformed streams.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_frames_doc.c: docs/frames.md's examples are what the code writes. */
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_handoff_rec.c: the handoff record (docs/handoff.md) at exact bytes:
  * the documented example built and parsed, every prefix and every longer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_htpasswd.c: password files with real hashes, and every refusal. */
 #include <sys/stat.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_http_host.c: which Host values name this server. */
 #include <unistd.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_http_reply.c: responses from capd's control socket, exact bytes. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_http_strict.c: the strict request head checks with exact bytes. */
 #include "test.h"
 #include "common/http_strict.h"

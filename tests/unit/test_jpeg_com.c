@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_jpeg_com.c: the campipe COM segment, with exact bytes. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_jpeg_dht.c: standard Huffman table insertion, with exact bytes. */
 #include <stdlib.h>
 #include <string.h>

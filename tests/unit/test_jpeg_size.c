@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_jpeg_size.c: frame size from the SOF segment, with exact bytes. */
 #include "jpeg_size.h"
 #include "test.h"

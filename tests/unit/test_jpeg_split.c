@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_jpeg_split.c: the MJPEG stream splitter, with exact bytes. */
 #include <stdlib.h>
 #include <string.h>

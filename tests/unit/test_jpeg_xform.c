@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_jpeg_xform.c: lossless flips and rotations of JPEGs. */
 #include <stdlib.h>
 #include <string.h>

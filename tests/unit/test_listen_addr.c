@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_listen_addr.c: --listen addresses, good and bad, and sockets. */
 #include <sys/socket.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_log_rate.c: a burst of lines per window, then a count of the rest. */
 #include "log.h"
 #include "test.h"

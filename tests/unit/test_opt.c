@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_opt.c: numeric option values, good and bad. */
 #include <getopt.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_privdrop.c: privdrop_user() in forked children, so the test process
  * itself stays root.  Needs root for the switching tests; skips them

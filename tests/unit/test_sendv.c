@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_sendv.c: a frame written to a full socket: what the kernel took plus
  * the rest handed to an evbuffer are exactly the bytes meant, the frame's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_settings.c: capd's settings validation with exact JSON bytes. */
 #include <stdlib.h>
 #include <string.h>

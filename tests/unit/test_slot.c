@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_slot.c: latest frame wins, fed exact offer/drain/pump sequences: which
  * frame goes out when, what is skipped, how long the fps cap waits.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_timeval.c: time arithmetic and timestamps at the 32-bit edges.  The
  * same expectations hold on every architecture except where time_t itself

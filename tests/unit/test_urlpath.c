@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_urlpath.c: request paths for the file tree, byte by byte. */
 #include "httpd/urlpath.h"
 #include "test.h"

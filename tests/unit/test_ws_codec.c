@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_ws_codec.c: the WebSocket frame codec with exact bytes. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_ws_handshake.c: upgrade checks, accept key, origins, query, responses. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_ws_request.c: the request head parser with exact bytes. */
 #include <stdlib.h>
 

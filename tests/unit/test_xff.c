@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_xff.c: X-Forwarded-For values and trusted proxies at exact bytes. */
 #include <sys/socket.h>
 #include <netinet/in.h>

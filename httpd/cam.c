@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cam.c: one camera in httpd.  Its frames go to its own waiting stills and
+ * stream clients only; a camera whose capd fails or stalls touches no other.
+ */
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/http.h>
+
+#include "frame.h"
+
+#include "cam.h"
+#include "feed.h"
+#include "mjpeg.h"
+#include "stills.h"
+#include "web.h"
+
+/* A frame from this camera's capd: to its stills, then its streams. */
+static void
+cam_on_frame(struct frame *f, void *arg)
+{
+	struct cam	*c = arg;
+
+	stills_on_frame(c->stills, f);
+	mjpeg_on_frame(c->mjpeg, f);
+}
+
+/* capd cannot be reached: remembers its socket, fails waiting stills. */
+static void
+cam_on_fail(const char *cause, void *arg)
+{
+	struct cam	*c = arg;
+	struct stat	 st;
+	char		 msg[300];
+
+	c->dead = stat(c->path, &st) == 0;
+	if (c->dead) {
+		c->dead_dev = st.st_dev;
+		c->dead_ino = st.st_ino;
+		c->dead_ctime = st.st_ctim;
+	}
+	snprintf(msg, sizeof(msg), "capd unreachable (%s)", cause);
+	stills_fail(c->stills, msg);
+}
+
+/* Creates a camera. */
+struct cam *
+cam_new(struct web *w, const char *name, const char *path)
+{
+	struct cam	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return (NULL);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->path = path;
+	c->w = w;
+	c->admit.max = w->conf->max_camera_clients;
+	c->feed = feed_new(w->base, path, w->conf->max_frame, cam_on_frame,
+	    cam_on_fail, c);
+	c->stills = stills_new(c);
+	c->mjpeg = mjpeg_new(c);
+	if (c->feed == NULL || c->stills == NULL || c->mjpeg == NULL) {
+		cam_free(c);
+		return (NULL);
+	}
+	return (c);
+}
+
+/* Ends its clients and frees. */
+void
+cam_free(struct cam *c)
+{
+	if (c == NULL)
+		return;
+	if (c->mjpeg != NULL)
+		mjpeg_free(c->mjpeg);
+	if (c->stills != NULL)
+		stills_free(c->stills);
+	feed_free(c->feed);
+	free(c);
+}
+
+/* Admits one client to the daemon's and the camera's limits. */
+int
+cam_admit(struct cam *c, struct evhttp_request *req)
+{
+	struct web	*w = c->w;
+
+	if (admit_take(&w->admit) == 0) {
+		if (admit_take(&c->admit) == 0)
+			return (0);
+		admit_put(&w->admit);
+	}
+	web_reply_text(req, 503, "Service Unavailable", "too many clients");
+	w->stats.refused++;
+	return (-1);
+}
+
+/* A client left. */
+void
+cam_release(struct cam *c)
+{
+	admit_put(&c->admit);
+	admit_put(&c->w->admit);
+}
+
+/* The camera's state for listings; fills fi. */
+const char *
+cam_state(struct cam *c, struct feed_info *fi)
+{
+	struct stat	 st;
+
+	feed_info(c->feed, fi);
+	if (fi->subscribed)
+		return (strcmp(fi->state, "capd unreachable") == 0 ?
+		    "offline" : fi->state);
+	if (stat(c->path, &st) == -1 || !S_ISSOCK(st.st_mode))
+		return ("offline");
+	if (c->dead && st.st_dev == c->dead_dev && st.st_ino == c->dead_ino &&
+	    st.st_ctim.tv_sec == c->dead_ctime.tv_sec &&
+	    st.st_ctim.tv_nsec == c->dead_ctime.tv_nsec)
+		return ("offline");
+	return ("idle");
+}

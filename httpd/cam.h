@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cam.h: one camera as httpd serves it: its frame socket, its feed (the
+ * subscription, held only while someone watches), its waiting stills, its
+ * stream clients and its share of --max-clients (--max-camera-clients).
+ */
+#ifndef HTTPD_CAM_H
+#define HTTPD_CAM_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "admit.h"
+#include "camname.h"
+
+struct evhttp_request;
+struct feed;
+struct feed_info;
+struct mjpeg;
+struct stills;
+struct web;
+
+struct cam {
+	char		 name[CAMNAME_MAX + 1];
+	const char	*path;		/* capd's frame socket */
+	struct web	*w;
+	struct feed	*feed;
+	struct stills	*stills;
+	struct mjpeg	*mjpeg;
+	struct admit	 admit;		/* --max-camera-clients */
+	/* The socket file seen when capd was last unreachable. */
+	int		 dead;
+	dev_t		 dead_dev;
+	ino_t		 dead_ino;
+	struct timespec	 dead_ctime;
+};
+
+/* Creates a camera; not subscribed.  NULL when out of memory. */
+struct cam	*cam_new(struct web *w, const char *name, const char *path);
+void		 cam_free(struct cam *c);
+/* Admits one long-lived client to the daemon and the camera: 0, or -1
+ * (answered with 503 and counted as refused). */
+int		 cam_admit(struct cam *c, struct evhttp_request *req);
+/* An admitted client left. */
+void		 cam_release(struct cam *c);
+/*
+ * Fills fi and returns the camera's state for listings: the feed's while
+ * subscribed ("capd unreachable" read as "offline"); unwatched, "idle"
+ * when capd's socket is there and "offline" when it is missing or is the
+ * one found dead.
+ */
+const char	*cam_state(struct cam *c, struct feed_info *fi);
+
+#endif

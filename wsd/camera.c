@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * camera.c: one camera in wsd.  Its frames go to its own viewers only, so
+ * a camera that stalls or fails touches no other.
+ */
+#include <sys/queue.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+
+#include <openssl/evp.h>
+
+#include "camera.h"
+#include "frame.h"
+#include "frame_sub.h"
+#include "log.h"
+
+/* A frame from capd: offered to this camera's viewers. */
+static void
+camera_frame(struct frame *f, void *arg)
+{
+	struct camera	*cam = arg;
+	struct client	*c, *next;
+
+	for (c = TAILQ_FIRST(&cam->viewers); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, cam_entry);
+		session_frame(c, f);
+	}
+}
+
+/* The link to capd changed state. */
+static void
+camera_sub_state(enum frame_sub_state st, const char *cause, void *arg)
+{
+	struct camera	*cam = arg;
+
+	if (cause != NULL && cause[0] != '\0')
+		log_debug("camera %s: capd link %s: %s", cam->name,
+		    frame_sub_state_name(st), cause);
+	else
+		log_info("camera %s: capd link %s", cam->name,
+		    frame_sub_state_name(st));
+}
+
+/* The viewers told to capd: this camera's open WebSockets. */
+static long
+camera_viewers(void *arg)
+{
+	return ((long)((struct camera *)arg)->nviewers);
+}
+
+/* Nobody watches: lets capd stop the camera and forgets the base64 cache. */
+static void
+camera_unsubscribe(evutil_socket_t fd, short what, void *arg)
+{
+	struct camera	*cam = arg;
+
+	if (cam->nviewers > 0)
+		return;
+	frame_sub_stop(cam->sub);
+	frame_unref(cam->b64);
+	frame_unref(cam->b64_src);
+	cam->b64 = cam->b64_src = NULL;
+}
+
+/* Creates a camera. */
+struct camera *
+camera_new(struct event_base *base, const char *name, const char *path,
+    size_t max_frame, size_t max_viewers)
+{
+	struct camera	*cam;
+
+	if ((cam = calloc(1, sizeof(*cam))) == NULL)
+		return (NULL);
+	snprintf(cam->name, sizeof(cam->name), "%s", name);
+	cam->path = path;
+	cam->max_viewers = max_viewers;
+	TAILQ_INIT(&cam->viewers);
+	cam->sub = frame_sub_new(base, path, max_frame, camera_frame,
+	    camera_sub_state, cam);
+	cam->ev_unsub = evtimer_new(base, camera_unsubscribe, cam);
+	if (cam->sub == NULL || cam->ev_unsub == NULL) {
+		camera_free(cam);
+		return (NULL);
+	}
+	frame_sub_set_name(cam->sub, "wsd");
+	frame_sub_set_viewers_cb(cam->sub, camera_viewers, cam);
+	return (cam);
+}
+
+/* Frees; its viewers are gone already. */
+void
+camera_free(struct camera *cam)
+{
+	if (cam == NULL)
+		return;
+	if (cam->sub != NULL)
+		frame_sub_free(cam->sub);
+	if (cam->ev_unsub != NULL)
+		event_free(cam->ev_unsub);
+	frame_unref(cam->b64);
+	frame_unref(cam->b64_src);
+	free(cam);
+}
+
+/* True when the camera has all the viewers it may. */
+int
+camera_full(const struct camera *cam)
+{
+	return (cam->nviewers >= cam->max_viewers);
+}
+
+/* Counts a viewer in; the first starts the link. */
+void
+camera_join(struct camera *cam, struct client *c)
+{
+	TAILQ_INSERT_TAIL(&cam->viewers, c, cam_entry);
+	if (cam->nviewers++ == 0) {
+		evtimer_del(cam->ev_unsub);
+		frame_sub_start(cam->sub);
+	}
+}
+
+/*
+ * A viewer leaves.  After the last one the link is stopped from the loop,
+ * not here: a client may leave inside the link's own frame callback.
+ */
+void
+camera_leave(struct camera *cam, struct client *c)
+{
+	struct timeval	 now = { 0, 0 };
+
+	TAILQ_REMOVE(&cam->viewers, c, cam_entry);
+	if (cam->nviewers == 0 || --cam->nviewers > 0)
+		return;
+	evtimer_add(cam->ev_unsub, &now);
+}
+
+/* The latest frame, while frames are arriving. */
+struct frame *
+camera_latest(const struct camera *cam)
+{
+	if (frame_sub_state(cam->sub) != FRAME_SUB_STREAMING)
+		return (NULL);
+	return (frame_sub_latest(cam->sub));
+}
+
+/*
+ * The frame's JPEG in base64, as a frame of its own whose "JPEG" bytes are
+ * the text, so that viewers share it by reference like any frame.
+ */
+struct frame *
+camera_base64(struct camera *cam, struct frame *f)
+{
+	unsigned char	*buf;
+	size_t		 len;
+	struct frame	*b;
+
+	if (cam->b64_src == f)
+		return (cam->b64);
+	len = 4 * ((f->jpeg_len + 2) / 3);
+	if ((buf = malloc(len + 1)) == NULL)
+		return (NULL);
+	EVP_EncodeBlock(buf, f->buf + f->jpeg_off, f->jpeg_len);
+	if ((b = frame_adopt(buf, len, 0, len, f->seq, &f->ts)) == NULL) {
+		free(buf);
+		return (NULL);
+	}
+	cam->base64_encoded++;
+	frame_unref(cam->b64);
+	frame_unref(cam->b64_src);
+	cam->b64 = b;
+	cam->b64_src = frame_ref(f);
+	return (b);
+}
+
+/* True while linked but capd cannot be reached (retrying). */
+int
+camera_offline(const struct camera *cam)
+{
+	return (frame_sub_state(cam->sub) == FRAME_SUB_CONNECTING &&
+	    *frame_sub_cause(cam->sub) != '\0');
+}
+
+/* The link's state name. */
+const char *
+camera_state(const struct camera *cam)
+{
+	return (frame_sub_state_name(frame_sub_state(cam->sub)));
+}
+
+/* Appends {"name":...,"state":...,"clients":N,...}. */
+void
+camera_status(const struct camera *cam, struct evbuffer *out)
+{
+	struct frame	*f = frame_sub_latest(cam->sub);
+
+	/* Names are letters, digits, - and _: no escaping needed. */
+	evbuffer_add_printf(out, "{\"name\":\"%s\",\"state\":\"%s\","
+	    "\"offline\":%s,\"clients\":%zu,\"max_clients\":%zu,\"frames\":%llu,"
+	    "\"reconnects\":%llu,\"last_seq\":%llu,\"ws\":\"/cam/%s/stream\"}",
+	    cam->name, camera_state(cam),
+	    camera_offline(cam) ? "true" : "false", cam->nviewers, cam->max_viewers,
+	    frame_sub_frames(cam->sub), frame_sub_reconnects(cam->sub),
+	    f != NULL ? (unsigned long long)f->seq : 0ULL, cam->name);
+}
