@@ -26,6 +26,8 @@ CFLAGS		?= -O2 -g
 WARN		 = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS	+= -D_GNU_SOURCE -Icommon -I$(BUILD)
 LDLIBS		+= -levent -ljansson -lturbojpeg -lssl -lcrypto -lcrypt -lm
+# capd/h264*.c, common/fmp4.c: H.264 encoding and MP4 muxing.
+LDLIBS		+= -lavformat -lavcodec -lavutil -lpthread
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 ifeq ($(WITH_SYSTEMD),1)

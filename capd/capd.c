@@ -21,6 +21,7 @@
 #include "camconf.h"
 #include "control.h"
 #include "control_client.h"
+#include "h264.h"
 #include "log.h"
 #include "mono.h"
 #include "notify.h"
@@ -39,6 +40,7 @@
 struct capd_sink {
 	struct server	*srv;
 	struct control	*ctl;
+	struct h264	*h264;		/* NULL with --h264 off */
 };
 
 /* What the status line is computed from. */
@@ -63,6 +65,15 @@ usage(FILE *f)
 "  --frames PATH         frame socket (default /run/campipe/frames.sock;\n"
 "                        --socket is another name for it)\n"
 "  --socket-mode MODE    its permissions, octal (default 0660)\n"
+"  --h264 PATH           H.264 socket (default h264.sock beside the frame\n"
+"                        socket, NAME-h264.sock beside NAME.sock; off:\n"
+"                        none); encodes while subscribed\n"
+"  --h264-encoder NAME   auto (default: h264_v4l2m2m where /dev/video11\n"
+"                        exists and opens, else libx264) or an encoder\n"
+"  --h264-bitrate N      bits per second, K and M suffixes (default:\n"
+"                        0.07 bits per pixel, 1.9M at 1280x720 30 fps)\n"
+"  --h264-profile NAME   baseline (default), main or high\n"
+"  --h264-gop SECONDS    an IDR at least this often (default 1)\n"
 "  --control PATH        control socket (docs/control.md; default\n"
 "                        control.sock beside frames.sock, else\n"
 "                        NAME-control.sock beside NAME.sock)\n"
@@ -135,6 +146,25 @@ capd_bytes(const char *opt, const char *s)
 	return (v);
 }
 
+/* Parses a number with an optional K or M suffix (10^3, 10^6) or exits 2. */
+static long
+capd_number_k(const char *opt, const char *s)
+{
+	char		 buf[32];
+	size_t		 n = strlen(s);
+	long long	 mul = 1;
+
+	if (n > 0 && n < sizeof(buf) && (s[n - 1] == 'K' || s[n - 1] == 'k' ||
+	    s[n - 1] == 'M' || s[n - 1] == 'm')) {
+		mul = s[n - 1] == 'K' || s[n - 1] == 'k' ? 1000 : 1000000;
+		memcpy(buf, s, n - 1);
+		buf[n - 1] = '\0';
+		s = buf;
+	}
+	return ((long)(capd_number(opt, s, (10000 + mul - 1) / mul,
+	    100000000 / mul) * mul));
+}
+
 /* Parses seconds with an optional fraction, into milliseconds. */
 static int
 capd_seconds_ms(const char *opt, const char *s)
@@ -166,7 +196,8 @@ capd_socket_dir(const char *path)
  * user, so it can still remove them at exit, then leaves root for good.
  */
 static void
-capd_drop(const char *user, const char *path, int made_dir)
+capd_drop(const char *user, const char *path, const char *path2,
+    int made_dir)
 {
 	char	 cause[256], dir[PATH_MAX];
 	uid_t	 uid;
@@ -177,6 +208,7 @@ capd_drop(const char *user, const char *path, int made_dir)
 	if (geteuid() == 0) {
 		snprintf(dir, sizeof(dir), "%s", path);
 		if (chown(path, uid, gid) == -1 ||
+		    (path2 != NULL && chown(path2, uid, gid) == -1) ||
 		    (made_dir && chown(dirname(dir), uid, gid) == -1))
 			fatal("--user: chown");
 	}
@@ -216,6 +248,7 @@ capd_frame(const unsigned char *jpeg, size_t len, const struct timeval *ts,
 	unsigned long long	 n = server_frames(sink->srv);
 
 	server_publish(sink->srv, jpeg, len, ts);
+	h264_feed(sink->h264, server_latest(sink->srv));
 	if (sink->ctl != NULL && server_frames(sink->srv) != n)
 		control_on_frame(sink->ctl);
 }
@@ -299,6 +332,11 @@ main(int argc, char *argv[])
 		{ "verbose",		no_argument,		NULL, 'v' },
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "version",		no_argument,		NULL, 'R' },
+		{ "h264",		required_argument,	NULL, '2' },
+		{ "h264-encoder",	required_argument,	NULL, '3' },
+		{ "h264-bitrate",	required_argument,	NULL, '4' },
+		{ "h264-profile",	required_argument,	NULL, '5' },
+		{ "h264-gop",		required_argument,	NULL, '6' },
 		{ NULL,			0,			NULL, 0 }
 	};
 	struct source_conf	 sconf = {
@@ -310,6 +348,11 @@ main(int argc, char *argv[])
 		.idle_stop_ms = 5000, .warmup_ms = -1, .write_timeout = 30,
 		.max_subscribers = 64,
 	};
+	struct h264_conf	 hconf = {
+		.enc = { .encoder = "auto", .profile = "baseline",
+		    .gop_ms = 1000 },
+	};
+	char			 h264_path[PATH_MAX];
 	static char		*ctrls[CAPD_MAX_CTRLS + 1];
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int;
@@ -325,7 +368,7 @@ main(int argc, char *argv[])
 	char			 cause[512], junk;
 	const char		*user = NULL;
 	int			 ch, verbose = 0, nctrls = 0, made_dir, made_cdir;
-	int			 list_controls = 0;
+	int			 list_controls = 0, h264_default;
 
 	log_init("campipe-capd", 0);
 	opterr = 0;
@@ -430,6 +473,31 @@ main(int argc, char *argv[])
 		case 'R':
 			printf("campipe-capd %s\n", CAMPIPE_VERSION);
 			return (0);
+		case '2':
+			hconf.path = optarg;
+			break;
+		case '3':
+			hconf.enc.encoder = optarg;
+			break;
+		case '4':
+			hconf.enc.bitrate = capd_number_k("--h264-bitrate",
+			    optarg);
+			break;
+		case '5':
+			if (strcmp(optarg, "baseline") != 0 &&
+			    strcmp(optarg, "main") != 0 &&
+			    strcmp(optarg, "high") != 0)
+				log_usage("--h264-profile: \"%s\" is not "
+				    "baseline, main or high", optarg);
+			hconf.enc.profile = optarg;
+			break;
+		case '6':
+			hconf.enc.gop_ms = capd_seconds_ms("--h264-gop",
+			    optarg);
+			if (hconf.enc.gop_ms < 1)
+				log_usage("--h264-gop: \"%s\" is not above 0",
+				    optarg);
+			break;
 		default:
 			opt_complaint(ch, argv, cause, sizeof(cause));
 			log_usage("%s", cause);
@@ -451,6 +519,18 @@ main(int argc, char *argv[])
 			sconf.max_pixels = CAPD_MIN_PIXELS;
 	}
 
+	if ((h264_default = hconf.path == NULL))
+		hconf.path = h264_default_path(vconf.path, h264_path,
+		    sizeof(h264_path));
+	else if (strcmp(hconf.path, "off") == 0)
+		hconf.path = NULL;
+	hconf.mode = vconf.mode;
+	hconf.idle_stop_ms = vconf.idle_stop_ms;
+	hconf.write_timeout = vconf.write_timeout;
+	hconf.max_subscribers = vconf.max_subscribers;
+	hconf.enc.fps = sconf.fps;
+	hconf.enc.verbose = verbose;
+
 	if (list_controls && strncmp(sconf.spec, "v4l2:", 5) != 0)
 		log_usage("--list-controls: needs --source v4l2:DEVICE");
 	log_setverbose(verbose);
@@ -469,11 +549,22 @@ main(int argc, char *argv[])
 	if ((srv = server_new(base, &vconf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	sink.srv = srv;
+	if (hconf.path != NULL && (sink.h264 = h264_new(base, &hconf, srv,
+	    cause, sizeof(cause))) == NULL) {
+		/* Only a socket asked for by name is worth not starting. */
+		if (!h264_default) {
+			server_free(srv);
+			fatalx("%s", cause);
+		}
+		log_warnx("no H.264 socket: %s", cause);
+		hconf.path = NULL;
+	}
 	if ((cc = camconf_new(&sconf, state)) == NULL)
 		fatalx("out of memory");
 	src = source_new(base, &sconf, capd_frame, capd_source_error, &sink,
 	    cause, sizeof(cause));
 	if (src == NULL) {
+		h264_free(sink.h264);
 		server_free(srv);
 		fatalx("%s", cause);
 	}
@@ -486,7 +577,7 @@ main(int argc, char *argv[])
 	sink.ctl = ctl;
 	if (user != NULL) {
 		capd_drop_control(user, cconf.path, made_cdir);
-		capd_drop(user, vconf.path, made_dir);
+		capd_drop(user, vconf.path, hconf.path, made_dir);
 	}
 	camconf_start(cc, src, srv);
 
@@ -508,6 +599,7 @@ main(int argc, char *argv[])
 
 	notify_free(notify);
 	control_free(ctl);
+	h264_free(sink.h264);
 	server_free(srv);
 	source_free(src);
 	camconf_free(cc);

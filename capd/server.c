@@ -68,9 +68,18 @@ struct server {
 	struct accept_pause	*ap;		/* out of descriptors */
 	unsigned long long	 refused;	/* at --max-subscribers */
 	unsigned long long	 refused_episode;
+	int			 holds;		/* server_hold */
 };
 
 static void	server_source_start(struct server *);
+static int	server_want(struct server *);
+
+/* Whoever wants the source: subscribers and holds. */
+static int
+server_wanted(const struct server *srv)
+{
+	return (srv->nsubs + srv->holds);
+}
 
 /* Records a source failure for the status. */
 static void
@@ -88,7 +97,7 @@ server_idle_arm(struct server *srv)
 	struct timeval tv = { srv->conf->idle_stop_ms / 1000,
 	    (srv->conf->idle_stop_ms % 1000) * 1000 };
 
-	if (srv->nsubs == 0 && srv->src != NULL && srv->src->running)
+	if (server_wanted(srv) == 0 && srv->src != NULL && srv->src->running)
 		evtimer_add(srv->ev_idle, &tv);
 }
 
@@ -110,7 +119,7 @@ server_sub_free(struct sub *s, const char *why)
 	close(s->fd);
 	free(s);
 	server_idle_arm(srv);
-	if (srv->nsubs == 0)
+	if (server_wanted(srv) == 0)
 		evtimer_del(srv->ev_retry);
 }
 
@@ -252,13 +261,37 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	TAILQ_INSERT_TAIL(&srv->subs, s, entry);
 	srv->nsubs++;
 	log_debug("%s: subscriber fd %d (%d now)", __func__, fd, srv->nsubs);
+	if (server_want(srv) && srv->latest != NULL)
+		server_sub_offer(s, srv->latest);
+}
+
+/* Someone wants frames: the source starts.  1 if it was running already. */
+static int
+server_want(struct server *srv)
+{
 	evtimer_del(srv->ev_idle);
 	if (srv->src != NULL && !srv->src->running) {
 		if (!evtimer_pending(srv->ev_retry, NULL))
 			server_source_start(srv);
-	} else if (srv->latest != NULL)
-		server_sub_offer(s, srv->latest);
+		return (0);
+	}
+	return (1);
 }
+
+/* Holds the source on without a subscriber (+1), or lets it go (-1). */
+void
+server_hold(struct server *srv, int delta)
+{
+	srv->holds += delta;
+	if (delta > 0) {
+		server_want(srv);
+		return;
+	}
+	server_idle_arm(srv);
+	if (server_wanted(srv) == 0)
+		evtimer_del(srv->ev_retry);
+}
+
 
 /* Starts the source; on failure retries with backoff while anyone waits. */
 static void
@@ -291,7 +324,7 @@ server_retry(evutil_socket_t fd, short what, void *arg)
 {
 	struct server	*srv = arg;
 
-	if (srv->nsubs > 0 && !srv->src->running)
+	if (server_wanted(srv) > 0 && !srv->src->running)
 		server_source_start(srv);
 }
 
@@ -301,7 +334,7 @@ server_idle(evutil_socket_t fd, short what, void *arg)
 {
 	struct server	*srv = arg;
 
-	if (srv->nsubs > 0 || srv->src == NULL || !srv->src->running)
+	if (server_wanted(srv) > 0 || srv->src == NULL || !srv->src->running)
 		return;
 	source_stop(srv->src);
 	frame_unref(srv->latest);
@@ -519,7 +552,7 @@ server_restart_source(struct server *srv)
 		return;
 	source_stop(srv->src);
 	evtimer_del(srv->ev_retry);
-	if (srv->nsubs > 0)
+	if (server_wanted(srv) > 0)
 		server_source_start(srv);
 }
 

@@ -43,6 +43,19 @@ void		 server_publish(struct server *srv, const unsigned char *jpeg,
 /* The source failed; it retries by itself.  For logs and status. */
 void		 server_source_error(struct server *srv, const char *cause);
 
+/*
+ * Holds the source on as a subscriber would (delta +1), or releases a
+ * hold (-1): for capd's other products, such as the H.264 socket.
+ */
+void		 server_hold(struct server *srv, int delta);
+/*
+ * Opens a listening Unix socket at conf->path with conf->mode: refuses if
+ * someone listens there, replaces a stale socket file.  The descriptor
+ * (non-blocking), or -1 and cause.
+ */
+int		 server_listen(const struct server_conf *conf, char *cause,
+		    size_t causelen);
+
 /* Counters for the status line. */
 int		 server_subscribers(const struct server *srv);
 unsigned long long server_frames(const struct server *srv);

@@ -20,6 +20,22 @@ jpeg_com_ours(const struct jpeg_seg *seg)
 	    memcmp(seg->data, JPEG_COM_PREFIX, JPEG_COM_PREFIXLEN) == 0);
 }
 
+/* Writes "campipe seq=S t=SEC.USEC" into text. */
+int
+jpeg_com_format(char *text, size_t size, uint64_t seq,
+    const struct timeval *ts)
+{
+	int	 n;
+
+	if (ts->tv_sec < 0 || ts->tv_usec < 0 || ts->tv_usec > 999999)
+		return (-1);
+	n = snprintf(text, size, JPEG_COM_PREFIX "seq=%" PRIu64
+	    " t=%lld.%06ld", seq, (long long)ts->tv_sec, (long)ts->tv_usec);
+	if (n < 0 || (size_t)n >= size)
+		return (-1);
+	return (n);
+}
+
 /* Copies jpeg into out with the campipe COM segment right after SOI. */
 long
 jpeg_com_insert(unsigned char *out, size_t outsize, const unsigned char *jpeg,
@@ -32,11 +48,7 @@ jpeg_com_insert(unsigned char *out, size_t outsize, const unsigned char *jpeg,
 
 	if (len < 2 || jpeg[0] != 0xff || jpeg[1] != JPEG_SEG_SOI)
 		return (-1);
-	if (ts->tv_sec < 0 || ts->tv_usec < 0 || ts->tv_usec > 999999)
-		return (-1);
-	n = snprintf(text, sizeof(text), JPEG_COM_PREFIX "seq=%" PRIu64
-	    " t=%lld.%06ld", seq, (long long)ts->tv_sec, (long)ts->tv_usec);
-	if (n < 0 || (size_t)n + 4 > JPEG_COM_MAX)
+	if ((n = jpeg_com_format(text, sizeof(text) - 3, seq, ts)) == -1)
 		return (-1);
 	seglen = (size_t)n + 4;
 
@@ -92,7 +104,7 @@ jpeg_com_literal(const unsigned char **p, const unsigned char *end,
 }
 
 /* Parses "campipe seq=S t=SEC.USEC" from a COM payload. */
-static int
+int
 jpeg_com_text(const unsigned char *p, size_t len, uint64_t *seq,
     struct timeval *ts)
 {

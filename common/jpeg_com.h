@@ -35,4 +35,18 @@ long	jpeg_com_insert(unsigned char *out, size_t outsize,
 int	jpeg_com_parse(const unsigned char *jpeg, size_t len, uint64_t *seq,
 	    struct timeval *ts);
 
+/*
+ * Writes the text "campipe seq=S t=SEC.USEC" and a NUL into text.  Returns
+ * its length without the NUL, or -1 if ts is out of range (as for
+ * jpeg_com_insert) or size is too small.
+ */
+int	jpeg_com_format(char *text, size_t size, uint64_t seq,
+	    const struct timeval *ts);
+/*
+ * Reads the text "campipe seq=S t=SEC.USEC" (exactly len bytes, no NUL),
+ * as carried by the COM segment and the H.264 SEI.  0, or -1 if malformed.
+ */
+int	jpeg_com_text(const unsigned char *p, size_t len, uint64_t *seq,
+	    struct timeval *ts);
+
 #endif

@@ -65,7 +65,9 @@ browser_csp(struct browser *b, const char *host, char *buf, size_t len)
 		snprintf(ws, sizeof(ws), " ws://%s:%d wss://%s:%d", name,
 		    b->conf->ws_port, name, b->conf->ws_port);
 	}
+	/* media-src blob: for the H.264 mode's MediaSource. */
 	snprintf(buf, len, "default-src 'self'; img-src 'self' blob:; "
+	    "media-src 'self' blob:; "
 	    "connect-src 'self'%s; object-src 'none'; base-uri 'none'; "
 	    "form-action 'self'; frame-ancestors %s", ws,
 	    b->conf->frame_ancestors != NULL ? b->conf->frame_ancestors :

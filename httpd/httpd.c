@@ -39,12 +39,14 @@
 
 #define HTTPD_DEFAULT_LISTEN	"127.0.0.1:8080"
 #define HTTPD_DEFAULT_FRAMES	"/run/campipe/frames.sock"
+#define HTTPD_DEFAULT_H264	"/run/campipe/h264.sock"
 #define HTTPD_BACKLOG		1024
 #define HTTPD_ADDR_FDS		8	/* sockets for one --listen name */
 
 static const struct option httpd_opts[] = {
 	{ "listen",		required_argument,	NULL, 'l' },
 	{ "frames",		required_argument,	NULL, 'f' },
+	{ "h264",		required_argument,	NULL, '2' },
 	{ "camera",		required_argument,	NULL, 'k' },
 	{ "default-camera",	required_argument,	NULL, 'd' },
 	{ "max-camera-clients",	required_argument,	NULL, 'C' },
@@ -98,6 +100,9 @@ httpd_usage(FILE *f)
     HTTPD_DEFAULT_LISTEN ")\n"
 "  --frames PATH          capd's frame socket (default "
     HTTPD_DEFAULT_FRAMES ")\n"
+"  --h264 PATH            the default camera's H.264 socket from capd, for\n"
+"                         /stream.h264 and /stream.mp4 (default\n"
+"                         " HTTPD_DEFAULT_H264 ")\n"
 "  --camera NAME=PATH     a camera named NAME whose capd publishes on PATH;\n"
 "                         repeatable, up to 16 (with it, --frames only if\n"
 "                         given adds the camera \"default\")\n"
@@ -285,6 +290,7 @@ main(int argc, char **argv)
 
 	memset(&conf, 0, sizeof(conf));
 	conf.frames = HTTPD_DEFAULT_FRAMES;
+	conf.h264 = HTTPD_DEFAULT_H264;
 	conf.max_clients = 100;
 	conf.still_timeout = 5;
 	conf.stream_timeout = 20;
@@ -326,6 +332,9 @@ main(int argc, char **argv)
 		case 'C':
 			conf.max_camera_clients = httpd_number(
 			    "max-camera-clients", optarg, 1, 100000);
+			break;
+		case '2':
+			conf.h264 = optarg;
 			break;
 		case 'c':
 			conf.control = optarg;

@@ -28,6 +28,7 @@
 #include "cam.h"
 #include "files.h"
 #include "guard.h"
+#include "h264_http.h"
 #include "handoff.h"
 #include "mjpeg.h"
 #include "mono.h"
@@ -57,6 +58,9 @@ static const struct web_route {
 	{ "/pi.jpg", "snapshot", NULL, stills_handle },
 	{ "/snapshot.jpg", NULL, NULL, stills_handle },
 	{ "/stream.mjpg", "stream", NULL, mjpeg_handle },
+	/* The default camera's H.264 (h264_http.h). */
+	{ "/stream.h264", NULL, h264_http_raw, NULL },
+	{ "/stream.mp4", NULL, h264_http_mp4, NULL },
 	/* With capd's status at /, the camera's own under /cam/NAME/. */
 	{ "/api/status", NULL, camera_api_status, api_status },
 	{ "/api/cameras", NULL, api_cameras, NULL },
@@ -376,6 +380,10 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 	web_route(w, path, query, &t);
 	if (t.cam == NULL)
 		web_reply_text(req, 404, "Not Found", "no such camera");
+	else if (t.r != NULL && t.cam != w->cam &&
+	    (t.r->fn == h264_http_raw || t.r->fn == h264_http_mp4))
+		web_reply_text(req, 404, "Not Found",
+		    "H.264 is the default camera's only");
 	else if (t.r != NULL && t.r->cfn != NULL &&
 	    (t.r->fn == NULL || t.path != path)) {
 		/* A stream to HEAD: the headers GET gets, chunked in 1.1. */
@@ -421,7 +429,8 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		    strerror(errno));
 		goto fail;
 	}
-	if ((w->http = evhttp_new(base)) == NULL) {
+	if ((w->http = evhttp_new(base)) == NULL ||
+	    (w->h264 = h264_http_new(w)) == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
@@ -473,6 +482,7 @@ web_free(struct web *w)
 
 	if (w == NULL)
 		return;
+	h264_http_free(w->h264);
 	for (i = 0; i < w->ncams; i++)
 		cam_free(w->cams[i]);
 	guard_free(w->guard);

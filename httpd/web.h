@@ -27,6 +27,7 @@ struct cam;
 struct guard;
 struct handoff;
 struct browser;
+struct h264_http;
 struct strict;
 
 /* Command-line configuration; never changed at run time. */
@@ -34,6 +35,7 @@ struct web_conf {
 	const char	*listen[WEB_LISTEN_MAX];
 	int		 nlisten;
 	const char	*frames;	/* capd's frame socket */
+	const char	*h264;		/* default camera's H.264 socket */
 	struct camname_list cams;	/* --camera, --frames */
 	int		 max_camera_clients; /* per camera */
 	const char	*control;	/* capd's control socket */
@@ -84,6 +86,7 @@ struct web {
 	struct cam		*cams[CAMNAME_CAMERAS];
 	int			 ncams;
 	struct cam		*cam;		/* the default camera */
+	struct h264_http	*h264;		/* default camera's /stream.h264 */
 	struct guard		*guard;
 	struct handoff		*handoff;	/* --ws-handoff, or NULL */
 	struct strict		*strict;	/* raw head checks */

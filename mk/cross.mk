@@ -46,7 +46,8 @@ XROOT		 = $(SYSROOT)
 endif
 XMAKE		 = $(XENV) $(MAKE) --no-print-directory $(XVARS)
 # The libraries the Makefile links, as pkg-config names them.
-CROSS_PC	 = libevent jansson libturbojpeg openssl libcrypt libsystemd
+CROSS_PC	 = libevent jansson libturbojpeg openssl libcrypt libsystemd \
+		   libavcodec libavformat libavutil
 
 .PHONY: cross check-cross sysroot unit-bins clean-cross
 

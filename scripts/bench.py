@@ -1123,6 +1123,8 @@ def main():
     floor("1280x720", frame)
     hd.stop()
     encoding()
+    import bench_h264
+    results["h264"] = bench_h264.run(BUILD, out, SMOKE)
     out(COPIES)
     summary()
     fanout_summary()

@@ -4,7 +4,7 @@
 # names the missing ones and fails.  Usage: scripts/deps.sh build|check|bench|cross
 # (cross: the toolchains and qemu-user for make cross, check-cross and deb).
 set -u
-build="gcc make pkg-config libevent-dev libturbojpeg0-dev libssl-dev libsystemd-dev libcrypt-dev libjansson-dev"
+build="gcc make pkg-config libevent-dev libturbojpeg0-dev libssl-dev libsystemd-dev libcrypt-dev libjansson-dev libavcodec-dev libavformat-dev libavutil-dev"
 check="$build clang libclang-rt-14-dev mandoc groff-base socat ffmpeg curl libjpeg-turbo-progs python3 python3-pytest python3-prometheus-client python3-websockets v4l-utils ustreamer chromium chromium-driver nodejs npm systemd lintian"
 bench="$check wrk nginx-light"
 cross="$check gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf qemu-user file"

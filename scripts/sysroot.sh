@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # Builds a sysroot for cross-compiling campipe from Debian's own packages for
-# ARCH: downloads each runtime and -dev package with apt-get download and
-# unpacks it with dpkg-deb -x.  Nothing is installed on the host and the
+# ARCH: downloads each runtime and -dev package with apt-get download, and
+# the FFmpeg libraries with everything they depend on through apt-get
+# install --download-only, and unpacks them all with dpkg-deb -x.  Nothing is installed on the host and the
 # host's apt configuration is left alone: apt runs on a private state
 # directory (lists, cache, an empty dpkg status) with ARCH as its only
 # architecture, reading the host's sources.  Absolute symlinks are made
@@ -22,9 +23,13 @@ libevent-2.1-7 libevent-core-2.1-7 libevent-extra-2.1-7 libevent-openssl-2.1-7
 libevent-pthreads-2.1-7 libevent-dev libturbojpeg0 libturbojpeg0-dev
 libssl3 libssl-dev libsystemd0 libsystemd-dev libcap2 libgcrypt20
 libgpg-error0 liblz4-1 liblzma5 libzstd1 libjansson4 libjansson-dev"
+# capd's H.264 encoder and the MP4 muxer of httpd and wsd: these with their
+# whole dependency closure (some 140 packages), as apt resolves it, since
+# the linker and qemu-user both need every library they pull in.
+closure="libavcodec-dev libavformat-dev libavutil-dev"
 
 stamp="$root/.campipe-sysroot"
-want=$(printf '%s\n%s\n' "$arch" "$pkgs" | tr -s ' \n' '\n\n'; md5sum <"$0"; \
+want=$(printf '%s\n%s\n%s\n' "$arch" "$pkgs" "$closure" | tr -s ' \n' '\n\n'; md5sum <"$0"; \
 	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
 	    /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v '^#' || true)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
@@ -37,7 +42,7 @@ root=$(cd "$root" && pwd)
 state="$root.apt"
 rm -rf "$root" "$state"
 mkdir -p "$root" "$state/lists/partial" "$state/cache/archives/partial" \
-    "$state/debs"
+    "$state/debs/partial"
 : >"$state/status"
 apt="-o APT::Architecture=$arch -o APT::Architectures::=$arch
 -o Dir::State::Lists=$state/lists -o Dir::State::status=$state/status
@@ -69,6 +74,19 @@ for p in $pkgs; do list="$list $p:$arch"; done
 # shellcheck disable=SC2086
 (cd "$state/debs" && apt-get $apt download $list) >"$state/download.log" 2>&1 || {
 	cat "$state/download.log" >&2; echo "sysroot: apt-get download failed" >&2
+	exit 1; }
+# The closure: apt resolves it against the empty status, so it fetches every
+# dependency into the same directory (the packages above again are skipped);
+# the lock files are the private state's, the host's dpkg is not touched.
+echo "sysroot: downloading" $closure "and their dependencies"
+list=""
+for p in $closure; do list="$list $p:$arch"; done
+# shellcheck disable=SC2086
+apt-get $apt -o Dir::State="$state" -o Dir::State::Lists="$state/lists" \
+    -o Dir::State::status="$state/status" \
+    -o Dir::Cache::archives="$state/debs" --download-only \
+    --no-install-recommends -y install $list >"$state/closure.log" 2>&1 || {
+	cat "$state/closure.log" >&2; echo "sysroot: apt-get install --download-only failed" >&2
 	exit 1; }
 # Each package's file list and shlibs file go where dpkg keeps them on an
 # installed system: make deb maps the binaries' NEEDED entries to packages

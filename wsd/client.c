@@ -22,6 +22,7 @@
 
 #include "auth.h"
 #include "client.h"
+#include "h264_ws.h"
 #include "log.h"
 #include "mono.h"
 #include "relay.h"
@@ -99,6 +100,7 @@ client_free(struct client *c)
 {
 	if (c->joined)
 		relay_leave(c->relay, c);
+	h264_ws_close(c);
 	relay_remove(c->relay, c);
 	if (c->ev_rate != NULL)
 		event_free(c->ev_rate);
@@ -126,6 +128,7 @@ client_end_session(struct client *c)
 		c->joined = 0;
 		relay_leave(c->relay, c);
 	}
+	h264_ws_close(c);
 }
 
 /* Our last bytes are out: half-close and wait briefly for the peer's FIN. */
@@ -283,6 +286,7 @@ client_read_head(struct client *c)
 	char				 cause[128];
 	size_t				 len;
 	const char			*data;
+	char				 h264path[512];
 	int				 rc;
 
 	len = evbuffer_get_length(in);
@@ -310,8 +314,13 @@ client_read_head(struct client *c)
 		client_status(c);
 		return;
 	}
+	/* path.h264: the default camera's H.264 stream (h264_ws.c). */
+	snprintf(h264path, sizeof(h264path), "%s.h264", conf->path);
+	c->want_h264 = conf->h264 != NULL && strcmp(req.path, h264path) == 0;
 	/* --path is the default camera's; /cam/NAME/stream each camera's. */
-	if ((c->cam = relay_camera(c->relay, req.path)) != NULL)
+	if (c->want_h264)
+		hconf.path = h264path;
+	else if ((c->cam = relay_camera(c->relay, req.path)) != NULL)
 		hconf.path = req.path;
 	else
 		hconf.path = conf->path;
@@ -382,7 +391,9 @@ client_write(struct bufferevent *bev, void *arg)
 {
 	struct client	*c = arg;
 
-	if (c->state == CLIENT_OPEN)
+	if (c->state == CLIENT_OPEN && c->h264 != NULL)
+		h264_ws_drained(c);
+	else if (c->state == CLIENT_OPEN)
 		session_drained(c);
 	else if (c->state == CLIENT_CLOSING)
 		client_linger(c);

@@ -22,6 +22,7 @@ struct bufferevent;
 struct camera;
 struct event;
 struct frame;
+struct h264_ws;
 struct relay;
 struct ws_codec;
 
@@ -67,6 +68,8 @@ struct client {
 	int			 awaiting_pong;
 	uint32_t		 pings;
 	unsigned int		 controls;	/* control frames queued */
+	int			 want_h264;	/* asked for path.h264 */
+	struct h264_ws		*h264;		/* H.264 viewer (h264_ws.c) */
 };
 TAILQ_HEAD(clients, client);
 

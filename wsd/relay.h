@@ -33,6 +33,7 @@ struct relay_conf {
 	size_t		 nlisten;
 	const char	*path;			/* the WebSocket's path */
 	const char	*frames;		/* capd's frame socket */
+	const char	*h264;			/* default camera's H.264 */
 	struct camname_list cams;		/* --camera, --frames */
 	size_t		 max_camera_clients;	/* per camera */
 	const char	*control;		/* capd's control socket, or NULL */

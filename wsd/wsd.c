@@ -58,6 +58,9 @@ usage(FILE *f)
 "  --path PATH           the WebSocket's path (default /stream)\n"
 "  --frames PATH         capd's frame socket (default\n"
 "                        /run/campipe/frames.sock)\n"
+"  --h264 PATH           the default camera's H.264 socket from capd, served\n"
+"                        as fragmented MP4 on PATH.h264 of --path (default\n"
+"                        /run/campipe/h264.sock; off: none)\n"
 "  --camera NAME=PATH    a camera named NAME whose capd publishes on PATH,\n"
 "                        its WebSocket at /cam/NAME/stream; repeatable, up\n"
 "                        to 16 (with it, --frames only if given adds the\n"
@@ -180,6 +183,7 @@ main(int argc, char *argv[])
 		{ "handoff",		required_argument,	NULL, 'O' },
 		{ "handoff-user",	required_argument,	NULL, 'U' },
 		{ "frames",		required_argument,	NULL, 'f' },
+		{ "h264",		required_argument,	NULL, '2' },
 		{ "camera",		required_argument,	NULL, 'k' },
 		{ "default-camera",	required_argument,	NULL, 'd' },
 		{ "max-camera-clients",	required_argument,	NULL, 'X' },
@@ -210,6 +214,7 @@ main(int argc, char *argv[])
 	struct listen_addr	 addrs[RELAY_LISTEN_MAX];
 	struct relay_conf	 conf = {
 		.path = "/stream", .frames = "/run/campipe/frames.sock",
+		.h264 = "/run/campipe/h264.sock",
 		.max_clients = 100, .max_message = 4096,
 		.max_frame = 8 * 1024 * 1024,
 		.ping_interval = { 20, 0 }, .ping_timeout = { 10, 0 },
@@ -251,6 +256,9 @@ main(int argc, char *argv[])
 				log_usage("--path: \"%s\" must start with / "
 				    "and not be /status", optarg);
 			conf.path = optarg;
+			break;
+		case '2':
+			conf.h264 = strcmp(optarg, "off") == 0 ? NULL : optarg;
 			break;
 		case 'f':
 			conf.frames = optarg;

@@ -4,10 +4,11 @@
 // window.campipe holds the page's counters for tests and curious owners.
 import { loadConfig, latencyOf, Meter } from './campipe.js';
 import { liveMode, mjpegMode, stillsMode } from './modes.js';
+import { h264Mode } from './h264.js';
 import { startSettings } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
-const MODES = ['live', 'mjpeg', 'stills'];
+const MODES = ['live', 'mjpeg', 'stills', 'h264'];
 const STATUS_EVERY = 3000;
 const HIDDEN_STOP = 15000;
 
@@ -76,7 +77,8 @@ const hooks = {
 		document.body.dataset.state = state;
 		const text = { live: 'live', waiting: 'waiting for frames',
 		    connecting: 'connecting', reconnecting: 'reconnecting',
-		    stopped: 'stopped', paused: 'paused while hidden' }[state] || state;
+		    stopped: 'stopped', paused: 'paused while hidden',
+		    unsupported: 'not supported here' }[state] || state;
 		$('conn-text').textContent = text;
 		$('conn').title = detail;
 		const ov = $('overlay');
@@ -128,7 +130,7 @@ function setMode(m) {
 	store.set('mode', m);
 	document.body.dataset.mode = m;
 	$('hud-mode').textContent = { live: 'live', mjpeg: 'MJPEG',
-	    stills: 'stills' }[m];
+	    stills: 'stills', h264: 'H.264' }[m];
 	for (const input of document.querySelectorAll('input[name=mode]'))
 		input.checked = input.value === m;
 	$('interval-box').hidden = m !== 'stills';
@@ -251,7 +253,7 @@ function onKey(ev) {
 		return;
 	const act = {
 		1: () => setMode('live'), 2: () => setMode('mjpeg'),
-		3: () => setMode('stills'), r: rotate, h: () => flip('flipH'),
+		3: () => setMode('stills'), 4: () => setMode('h264'), r: rotate, h: () => flip('flipH'),
 		v: () => flip('flipV'), f: fullscreen, s: snapshot,
 		escape: () => $('stage').classList.remove('pseudo-full'),
 	}[ev.key.toLowerCase()];
@@ -289,6 +291,7 @@ async function main() {
 		live: liveMode(cfg, $('live'), hooks),
 		mjpeg: mjpegMode($('mjpeg'), hooks),
 		stills: stillsMode($('still'), hooks, () => Number(interval.value)),
+		h264: h264Mode(cfg, $('h264'), hooks),
 	};
 	cp.stills = modes.stills.stats;
 	for (const input of document.querySelectorAll('input[name=mode]'))

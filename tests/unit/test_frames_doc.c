@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 
+#include "annexb.h"
 #include "doc_test.h"
 #include "frame_part.h"
 #include "jpeg_com.h"
@@ -103,10 +104,35 @@ test_com_example(void)
 	CHECK_EQ(t2.tv_usec, 123456);
 }
 
+/* The SEI example: annexb_sei_build writes exactly these bytes. */
+static void
+test_sei_example(void)
+{
+	struct timeval			 tv = { 1764057600, 123456 }, t2;
+	unsigned char			 want[128], out[ANNEXB_SEI_MAX];
+	char				 doc[1024];
+	uint64_t			 seq = 0;
+	size_t				 n;
+
+	if (doc_block(FRAMES_DOC, "SEI NAL unit of frame 42, in hex:", doc,
+	    sizeof(doc)) <= 0) {
+		CHECK(!"the SEI example in " FRAMES_DOC);
+		return;
+	}
+	n = hex_bytes(doc, want, sizeof(want));
+	CHECK_EQ(n, 7 + 16 + 34 + 1);
+	CHECK_EQ(annexb_sei_build(out, sizeof(out), 42, &tv), n);
+	CHECK_MEM(out, want, n);
+	CHECK_EQ(annexb_sei_parse(want + 4, n - 4, &seq, &t2), 0);
+	CHECK_EQ(seq, 42);
+	CHECK_EQ(t2.tv_usec, 123456);
+}
+
 int
 main(void)
 {
 	RUN(test_part_example);
 	RUN(test_com_example);
+	RUN(test_sei_example);
 	return (TEST_DONE("frames_doc"));
 }

@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: ISC */
+/* h264.c: capd's H.264 socket: subscribers, the encoder on demand. */
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "accept_pause.h"
+#include "frame.h"
+#include "h264.h"
+#include "log.h"
+#include "mono.h"
+#include "sendv.h"
+#include "server.h"
+#include "slot.h"
+
+struct h264_sub {
+	TAILQ_ENTRY(h264_sub)	 entry;
+	struct h264		*h;
+	int			 fd;
+	int			 synced;	/* sent from an IDR on */
+	struct event		*ev_read;
+	struct event		*ev_write;
+	struct evbuffer		*out;
+	struct slot		 slot;
+	size_t			 sndbuf;
+};
+TAILQ_HEAD(h264_subs, h264_sub);
+
+struct h264 {
+	const struct h264_conf	*conf;
+	struct event_base	*base;
+	struct server		*srv;
+	struct evconnlistener	*listener;
+	struct accept_pause	*ap;
+	struct h264_subs	 subs;
+	int			 nsubs;
+	struct h264_enc		*enc;		/* while it runs */
+	struct event		*ev_enc;	/* its descriptor */
+	struct event		*ev_idle;	/* stops it */
+	uint64_t		 fed;		/* last seq handed to it */
+	unsigned long long	 refused_episode;
+};
+
+/* Stops the encoder thread. */
+static void
+h264_enc_end(struct h264 *h, const char *why)
+{
+	if (h->enc == NULL)
+		return;
+	event_free(h->ev_enc);
+	h->ev_enc = NULL;
+	log_info("h264: encoder stopped: %s (%llu frames skipped)", why,
+	    h264_enc_skipped(h->enc));
+	h264_enc_stop(h->enc);
+	h->enc = NULL;
+}
+
+/* Closes a subscriber; with the last one the encoder stops later. */
+static void
+h264_sub_free(struct h264_sub *s, const char *why)
+{
+	struct h264	*h = s->h;
+	struct timeval	 tv = { h->conf->idle_stop_ms / 1000,
+	    (h->conf->idle_stop_ms % 1000) * 1000 };
+
+	log_debug("%s: h264 subscriber fd %d: %s (sent %llu, skipped %llu)",
+	    __func__, s->fd, why, (unsigned long long)s->slot.sent,
+	    (unsigned long long)s->slot.skipped);
+	TAILQ_REMOVE(&h->subs, s, entry);
+	event_free(s->ev_read);
+	event_free(s->ev_write);
+	evbuffer_free(s->out);
+	slot_clear(&s->slot);
+	close(s->fd);
+	free(s);
+	if (--h->nsubs == 0) {
+		server_hold(h->srv, -1);
+		evtimer_add(h->ev_idle, &tv);
+	}
+}
+
+/* The slot's send: one write, the rest by reference in out. */
+static int
+h264_sub_send(struct frame *f, void *arg)
+{
+	struct h264_sub	*s = arg;
+	struct timeval	 tv = { s->h->conf->write_timeout, 0 };
+	struct iovec	 iov = { f->buf, f->len };
+	ssize_t		 n;
+
+	sendv_fit(s->fd, f->len, &s->sndbuf);
+	if ((n = sendv_write(s->fd, &iov, 1)) == -1)
+		return (-1);
+	if ((size_t)n == f->len)
+		return (1);
+	if (sendv_rest(s->out, &iov, 1, n, f) == -1)
+		return (-1);
+	event_add(s->ev_write, &tv);
+	return (0);
+}
+
+/*
+ * Offers an access unit.  A unit that replaces a pending one means a lost
+ * picture: the subscriber waits for the next IDR (asked for at once).
+ */
+static void
+h264_sub_offer(struct h264_sub *s, struct frame *f, int idr)
+{
+	uint64_t	 skipped = s->slot.skipped;
+
+	if (!s->synced && !idr)
+		return;
+	s->synced = 1;
+	errno = 0;
+	if (slot_offer(&s->slot, f, mono_ns()) == -1) {
+		h264_sub_free(s, errno != 0 ? strerror(errno) : "error");
+		return;
+	}
+	if (s->slot.skipped != skipped) {
+		frame_unref(s->slot.pending);
+		s->slot.pending = NULL;
+		s->synced = 0;
+		h264_enc_idr(s->h->enc);
+	}
+}
+
+/* The subscriber's socket is writable, or stalled past the timeout. */
+static void
+h264_sub_write(evutil_socket_t fd, short what, void *arg)
+{
+	struct h264_sub	*s = arg;
+
+	if (what & EV_TIMEOUT) {
+		log_warnx("h264 subscriber fd %d read nothing for %d s: "
+		    "dropped", fd, s->h->conf->write_timeout);
+		h264_sub_free(s, "stalled");
+		return;
+	}
+	if (evbuffer_write(s->out, fd) == -1 && errno != EAGAIN &&
+	    errno != EINTR) {
+		h264_sub_free(s, strerror(errno));
+		return;
+	}
+	if (evbuffer_get_length(s->out) > 0)
+		return;
+	event_del(s->ev_write);
+	if (slot_drained(&s->slot, mono_ns()) == -1)
+		h264_sub_free(s, strerror(errno));
+}
+
+/* Subscribers send nothing: reads only notice the close. */
+static void
+h264_sub_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct h264_sub	*s = arg;
+	char		 buf[512];
+	ssize_t		 n;
+
+	n = read(fd, buf, sizeof(buf));
+	if (n == 0)
+		h264_sub_free(s, "closed");
+	else if (n == -1 && errno != EAGAIN && errno != EINTR)
+		h264_sub_free(s, strerror(errno));
+}
+
+/* Access units from the encoder thread, to every subscriber. */
+static void
+h264_enc_ready(evutil_socket_t fd, short what, void *arg)
+{
+	static struct log_rate	 lr = LOG_RATE_INIT("h264 failures");
+	struct h264		*h = arg;
+	struct h264_sub		*s, *next;
+	struct h264_au		 au;
+	struct frame		*f;
+
+	while (h->enc != NULL && h264_enc_take(h->enc, &au)) {
+		if (au.buf == NULL) {
+			/*
+			 * Subscribers see end-of-file; the encoder goes, so
+			 * the next subscriber tries again from the start.
+			 */
+			log_rate_warnx(&lr, "h264: %s", au.cause);
+			while ((s = TAILQ_FIRST(&h->subs)) != NULL)
+				h264_sub_free(s, "encoder failed");
+			h264_enc_end(h, "failed");
+			break;
+		}
+		if ((f = frame_adopt(au.buf, au.len, 0, au.len, au.seq,
+		    &au.ts)) == NULL) {
+			free(au.buf);
+			au.lost = 1;
+			f = NULL;
+		}
+		if (au.lost) {
+			TAILQ_FOREACH(s, &h->subs, entry)
+				s->synced = 0;
+			h264_enc_idr(h->enc);
+		}
+		if (f == NULL)
+			continue;
+		for (s = TAILQ_FIRST(&h->subs); s != NULL; s = next) {
+			next = TAILQ_NEXT(s, entry);
+			h264_sub_offer(s, f, au.idr);
+		}
+		frame_unref(f);
+	}
+}
+
+/* Starts the encoder thread for the first subscriber. */
+static int
+h264_enc_begin(struct h264 *h)
+{
+	char	 cause[256];
+
+	evtimer_del(h->ev_idle);
+	if (h->enc != NULL)
+		return (0);
+	if ((h->enc = h264_enc_start(&h->conf->enc, cause,
+	    sizeof(cause))) == NULL) {
+		log_warnx("%s", cause);
+		return (-1);
+	}
+	h->ev_enc = event_new(h->base, h264_enc_fd(h->enc),
+	    EV_READ | EV_PERSIST, h264_enc_ready, h);
+	if (h->ev_enc == NULL || event_add(h->ev_enc, NULL) == -1) {
+		log_warnx("h264: cannot set up events");
+		h264_enc_end(h, "no events");
+		return (-1);
+	}
+	h->fed = 0;
+	log_info("h264: encoder started");
+	return (0);
+}
+
+/* Idle timer: nobody subscribed for idle_stop_ms. */
+static void
+h264_idle(evutil_socket_t fd, short what, void *arg)
+{
+	struct h264	*h = arg;
+
+	if (h->nsubs == 0)
+		h264_enc_end(h, "no subscribers");
+}
+
+/* Accepts a subscriber; it waits for the IDR asked for now. */
+static void
+h264_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct h264	*h = arg;
+	struct h264_sub	*s;
+
+	if (h->nsubs >= h->conf->max_subscribers) {
+		if (h->refused_episode++ == 0)
+			log_warnx("h264 subscribers refused: limit of %d "
+			    "reached", h->conf->max_subscribers);
+		close(fd);
+		return;
+	}
+	h->refused_episode = 0;
+	if (h264_enc_begin(h) == -1 || (s = calloc(1, sizeof(*s))) == NULL) {
+		close(fd);
+		return;
+	}
+	s->h = h;
+	s->fd = fd;
+	slot_init(&s->slot, 0, h264_sub_send, s);
+	s->out = evbuffer_new();
+	s->ev_read = event_new(h->base, fd, EV_READ | EV_PERSIST,
+	    h264_sub_read, s);
+	s->ev_write = event_new(h->base, fd, EV_WRITE | EV_PERSIST,
+	    h264_sub_write, s);
+	if (s->out == NULL || s->ev_read == NULL || s->ev_write == NULL) {
+		log_warnx("%s: cannot set up a subscriber", __func__);
+		if (s->out != NULL)
+			evbuffer_free(s->out);
+		if (s->ev_read != NULL)
+			event_free(s->ev_read);
+		if (s->ev_write != NULL)
+			event_free(s->ev_write);
+		free(s);
+		close(fd);
+		return;
+	}
+	event_add(s->ev_read, NULL);
+	TAILQ_INSERT_TAIL(&h->subs, s, entry);
+	if (h->nsubs++ == 0)
+		server_hold(h->srv, 1);
+	h264_enc_idr(h->enc);
+	log_debug("%s: h264 subscriber fd %d (%d now)", __func__, fd,
+	    h->nsubs);
+}
+
+/* Hands a newly published frame to the encoder. */
+void
+h264_feed(struct h264 *h, const struct frame *f)
+{
+	if (h == NULL || h->enc == NULL || h->nsubs == 0 || f == NULL ||
+	    f->seq == h->fed)
+		return;
+	h->fed = f->seq;
+	h264_enc_put(h->enc, f->buf + f->jpeg_off, f->jpeg_len, f->seq,
+	    &f->ts);
+}
+
+/* Binds and listens. */
+struct h264 *
+h264_new(struct event_base *base, const struct h264_conf *conf,
+    struct server *srv, char *cause, size_t causelen)
+{
+	struct server_conf	 lconf = { .path = conf->path,
+	    .mode = conf->mode };
+	struct h264		*h;
+	int			 fd;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		return (NULL);
+	}
+	h->conf = conf;
+	h->base = base;
+	h->srv = srv;
+	TAILQ_INIT(&h->subs);
+	if ((fd = server_listen(&lconf, cause, causelen)) == -1) {
+		free(h);
+		return (NULL);
+	}
+	h->listener = evconnlistener_new(base, h264_accept, h,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	h->ev_idle = evtimer_new(base, h264_idle, h);
+	h->ap = accept_pause_new(base, cause, causelen);
+	if (h->listener == NULL || h->ev_idle == NULL || h->ap == NULL ||
+	    accept_pause_add(h->ap, h->listener) == -1) {
+		snprintf(cause, causelen, "cannot set up events");
+		if (h->listener == NULL)
+			close(fd);
+		h264_free(h);
+		return (NULL);
+	}
+	return (h);
+}
+
+/* Tears everything down and removes the socket file. */
+void
+h264_free(struct h264 *h)
+{
+	struct h264_sub	*s;
+
+	if (h == NULL)
+		return;
+	while ((s = TAILQ_FIRST(&h->subs)) != NULL)
+		h264_sub_free(s, "shutdown");
+	h264_enc_end(h, "shutdown");
+	if (h->listener != NULL) {
+		evconnlistener_free(h->listener);
+		unlink(h->conf->path);
+	}
+	if (h->ev_idle != NULL)
+		event_free(h->ev_idle);
+	accept_pause_free(h->ap);
+	free(h);
+}
+
+/* Subscribers connected. */
+int
+h264_subscribers(const struct h264 *h)
+{
+	return (h != NULL ? h->nsubs : 0);
+}
+
+/*
+ * The default H.264 socket, beside the frame socket: h264.sock for
+ * frames.sock, else NAME-h264.sock for NAME.sock (or NAME-h264.sock for
+ * NAME), as for the control socket, so capds sharing a directory do not
+ * collide.
+ */
+const char *
+h264_default_path(const char *frames, char *buf, size_t len)
+{
+	const char	*base = strrchr(frames, '/');
+	size_t		 n;
+
+	base = base != NULL ? base + 1 : frames;
+	n = strlen(frames);
+	if (strcmp(base, "frames.sock") == 0)
+		snprintf(buf, len, "%.*sh264.sock", (int)(base - frames),
+		    frames);
+	else if (n > 5 && strcmp(frames + n - 5, ".sock") == 0)
+		snprintf(buf, len, "%.*s-h264.sock", (int)(n - 5), frames);
+	else
+		snprintf(buf, len, "%s-h264.sock", frames);
+	return (buf);
+}

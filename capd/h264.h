@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * h264.h: capd's H.264 socket (docs/frames.md): accepts subscribers,
+ * runs the encoder thread while anyone subscribes (holding the source on
+ * through the frame server), and fans access units out, each subscriber
+ * starting at an IDR and resyncing at the next one if it fell behind.
+ */
+#ifndef CAPD_H264_H
+#define CAPD_H264_H
+
+#include <sys/types.h>
+#include <stddef.h>
+
+#include "h264_enc.h"
+
+struct event_base;
+struct frame;
+struct h264;
+struct server;
+
+struct h264_conf {
+	const char		*path;		/* --h264 */
+	mode_t			 mode;		/* --socket-mode */
+	int			 idle_stop_ms;	/* --idle-stop */
+	int			 write_timeout;	/* seconds */
+	int			 max_subscribers;
+	struct h264_enc_conf	 enc;
+};
+
+/* Binds and listens on conf->path.  NULL and cause on error. */
+struct h264	*h264_new(struct event_base *base,
+		    const struct h264_conf *conf, struct server *srv,
+		    char *cause, size_t causelen);
+/* Closes subscribers, stops the encoder, removes the socket file. */
+void		 h264_free(struct h264 *h);
+/* A frame the server published: encoded if anyone subscribes. */
+void		 h264_feed(struct h264 *h, const struct frame *f);
+/* Subscribers connected. */
+int		 h264_subscribers(const struct h264 *h);
+/* The default --h264 for a frame socket path, written into buf. */
+const char	*h264_default_path(const char *frames, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,184 @@
+# SPDX-License-Identifier: ISC
+"""H.264 against MJPEG, per viewer (bench.py calls run(); also runs alone:
+/usr/bin/python3 scripts/bench_h264.py BUILD [--smoke]).
+
+For each picture size and source, capd runs with both sockets.  Phase A: one
+JPEG subscriber alone for DUR seconds; phase B: the same plus one H.264
+subscriber.  Reported: bytes per second each subscriber received (what one
+viewer costs on the wire, before HTTP or WebSocket framing), capd's CPU per
+encoded frame (phase B minus phase A, so JPEG decoding and H.264 encoding of
+each frame), and the PSNR of the H.264 pictures against the JPEGs they were
+encoded from (ffmpeg's psnr filter), which says what the smaller stream
+gave up.
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HZ = os.sysconf("SC_CLK_TCK")
+AUD = b"\x00\x00\x00\x01\x09\xf0"
+PART = re.compile(rb"--campipe\r\n.*?Content-Length: (\d+)\r\nX-Frame-Seq: (\d+)\r\n"
+                  rb".*?\r\n\r\n", re.S)
+SEQ = re.compile(rb"campipe seq=(\d+) ")
+
+
+def cpu_s(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        f = f.read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / HZ
+
+
+class Reader(threading.Thread):
+    """Reads a socket until stopped, keeping everything it got."""
+
+    def __init__(self, path):
+        super().__init__(daemon=True)
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(10)
+        self.s.connect(path)
+        self.chunks, self.n, self.stop = [], 0, threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                b = self.s.recv(1 << 20)
+            except socket.timeout:
+                continue
+            if not b:
+                break
+            self.chunks.append(b)
+            self.n += len(b)
+
+    def data(self):
+        return b"".join(self.chunks)
+
+
+def jpeg_parts(data):
+    """(seq, jpeg) of every whole part."""
+    out, i = [], 0
+    while True:
+        m = PART.search(data, i)
+        if m is None or m.end() + int(m.group(1)) > len(data):
+            return out
+        n = int(m.group(1))
+        out.append((int(m.group(2)), data[m.end():m.end() + n]))
+        i = m.end() + n
+
+
+def access_units(data):
+    """(seq, bytes) of every whole access unit."""
+    starts = [m.start() for m in re.finditer(re.escape(AUD), data)]
+    out = []
+    for a, b in zip(starts, starts[1:]):
+        au = data[a:b]
+        m = SEQ.search(au)
+        if m:
+            out.append((int(m.group(1)), au))
+    return out
+
+
+def psnr(tmp, jpegs, aus):
+    """PSNR of the decoded H.264 pictures against their source JPEGs."""
+    have = dict(jpegs)
+    aus = [(s, a) for s, a in aus if s in have]
+    mj, hv = os.path.join(tmp, "a.mjpeg"), os.path.join(tmp, "a.h264")
+    with open(mj, "wb") as f:
+        f.write(b"".join(have[s] for s, _ in aus))
+    with open(hv, "wb") as f:
+        f.write(b"".join(a for _, a in aus))
+    r = subprocess.run(["ffmpeg", "-v", "info", "-f", "mjpeg", "-i", mj, "-f", "h264",
+                        "-i", hv, "-lavfi", "[0:v]format=yuvj420p,setpts=N[a];[1:v]format=yuvj420p,setpts=N[b];[b][a]psnr",
+                        "-f", "null", "-"], capture_output=True, text=True, timeout=300)
+    m = re.search(r"average:([\d.inf]+)", r.stderr)
+    return "%.1f" % float(m.group(1)) if m else "?"
+
+
+def point(build, out, size, label, source, dur):
+    tmp = tempfile.mkdtemp(prefix="campipe-bench264-")
+    frames = os.path.join(tmp, "frames.sock")
+    argv = [os.path.join(build, "campipe-capd"), "--socket", frames, "--size", size,
+            "--fps", "30", "--source", source, "--warmup", "0"]
+    out("    " + " ".join(a if " " not in a else "'%s'" % a for a in argv))
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        h264 = os.path.join(tmp, "h264.sock")
+        for _ in range(100):
+            if os.path.exists(h264):
+                break
+            time.sleep(0.05)
+        j = Reader(frames)
+        j.start()
+        time.sleep(2)                      # source up and steady
+        n0, c0, t0 = j.n, cpu_s(p.pid), time.monotonic()
+        time.sleep(dur)
+        jpeg_a = (j.n - n0) / (time.monotonic() - t0)
+        cpu_a = (cpu_s(p.pid) - c0) / (time.monotonic() - t0)
+        h = Reader(h264)
+        h.start()
+        time.sleep(2)                      # encoder up
+        n0, hn0, c0, t0 = j.n, h.n, cpu_s(p.pid), time.monotonic()
+        k0 = len(access_units(h.data()))
+        time.sleep(dur)
+        el = time.monotonic() - t0
+        jpeg_b, h264_b = (j.n - n0) / el, (h.n - hn0) / el
+        cpu_b = (cpu_s(p.pid) - c0) / el
+        j.stop.set()
+        h.stop.set()
+        j.join(5)
+        h.join(5)
+        aus = access_units(h.data())
+        fps = (len(aus) - k0) / el
+        parts = jpeg_parts(j.data())
+        enc_ms = (cpu_b - cpu_a) / fps * 1000 if fps else float("nan")
+        q = psnr(tmp, parts, aus)
+        return [size, label, "%.0f" % (jpeg_b / 1000), "%.0f" % (h264_b / 1000),
+                "%.3f" % (h264_b / jpeg_b), "%.1f" % fps, "%.1f" % enc_ms,
+                "%.0f%%" % (cpu_a * 100), "%.0f%%" % (cpu_b * 100), q]
+    finally:
+        p.terminate()
+        p.wait(10)
+
+
+def run(build, out, smoke=False):
+    dur = 2 if smoke else 10
+    out("### H.264 against MJPEG, one viewer each")
+    out()
+    out("capd at 30 fps, JPEG quality 80 (capd's default), H.264 libx264 at "
+        "capd's default bitrate (0.07 bits per pixel: 645 kbit/s at 640x480, "
+        "1.9 Mbit/s at 1280x720), preset veryfast, tune zerolatency, baseline. "
+        "Bytes are what each subscriber read from capd's socket; encode CPU is "
+        "capd's CPU with the H.264 subscriber minus without, per encoded frame "
+        "(TurboJPEG decode + libx264 encode); PSNR compares the H.264 pictures "
+        "with the JPEGs they were encoded from. Commands:")
+    out()
+    rows = []
+    sizes = ["640x480"] if smoke else ["640x480", "1280x720"]
+    for size in sizes:
+        w, h = size.split("x")
+        sources = [("test pattern", "test")]
+        if not smoke:
+            sources.append(("ffmpeg testsrc2 (moving)",
+                            "exec:ffmpeg -loglevel error -re -f lavfi -i "
+                            "testsrc2=size=%sx%s:rate=30 -f mjpeg -q:v 4 pipe:1" % (w, h)))
+        for label, src in sources:
+            rows.append(point(build, out, size, label, src, dur))
+    out()
+    head = ["size", "source", "MJPEG kB/s", "H.264 kB/s", "H.264/MJPEG",
+            "H.264 fps", "encode CPU ms/frame", "capd CPU JPEG only",
+            "capd CPU JPEG+H.264", "PSNR dB"]
+    out("| " + " | ".join(head) + " |")
+    out("|" + "---|" * len(head))
+    for r in rows:
+        out("| " + " | ".join(r) + " |")
+    out()
+    return rows
+
+
+if __name__ == "__main__":
+    run(os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build"),
+        lambda s="": print(s, flush=True), "--smoke" in sys.argv)
