@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "log.h"
 #include "mono.h"
+#include "timeval.h"
 
 #include "guard.h"
 #include "web.h"
@@ -233,6 +234,7 @@ guard_token(struct web *w, struct evhttp_request *req, const char *query)
 	char			 pass[AUTH_BASIC_MAX_PASS + 1];
 	char			 tok[AUTH_TOKEN_MAX], cause[256];
 	struct evbuffer		*b;
+	struct timeval		 now;
 	int64_t			 expiry;
 
 	if (!guard_enabled(w->guard)) {
@@ -240,12 +242,14 @@ guard_token(struct web *w, struct evhttp_request *req, const char *query)
 		    "no tokens: authentication is off (--htpasswd)");
 		return;
 	}
-	/* guard_check() verified these credentials already. */
+	/* guard_check() verified these credentials already.  time(NULL)
+	 * reads the coarse clock, a tick behind: take the precise one. */
+	timeval_now(&now);
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
 	if (hdr == NULL || auth_basic_parse(hdr, strlen(hdr), user, pass,
 	    cause, sizeof(cause)) == -1 || auth_issue(w->guard->auth, user,
-	    time(NULL), tok, sizeof(tok), &expiry, cause,
+	    now.tv_sec, tok, sizeof(tok), &expiry, cause,
 	    sizeof(cause)) == -1 || (b = evbuffer_new()) == NULL) {
 		web_reply_text(req, 500, "Internal Server Error",
 		    "cannot issue a token");
