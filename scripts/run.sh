@@ -36,7 +36,7 @@ if [ "$cameras" -eq 1 ]; then
 	"$build/campipe-capd" --frames "$sock" --source "${SOURCE:-test}" \
 	    --size "${SIZE:-640x480}" --fps "${FPS:-30}" &
 	pids="$pids $!"
-	camargs="--frames $sock"
+	camargs="--frames $sock --h264 $run/h264.sock"
 else
 	i=1
 	while [ "$i" -le "$cameras" ]; do
@@ -46,6 +46,8 @@ else
 		    --fps "${FPS:-30}" &
 		pids="$pids $!"
 		camargs="$camargs --camera cam$i=$run/cam$i/frames.sock"
+		# H.264 is the default camera's (the first): docs/cameras.md.
+		[ "$i" -eq 1 ] && camargs="$camargs --h264 $run/cam1/h264.sock"
 		i=$((i + 1))
 	done
 fi
