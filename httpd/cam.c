@@ -14,6 +14,7 @@
 
 #include "cam.h"
 #include "feed.h"
+#include "h264_http.h"
 #include "mjpeg.h"
 #include "stills.h"
 #include "web.h"
@@ -48,7 +49,8 @@ cam_on_fail(const char *cause, void *arg)
 
 /* Creates a camera. */
 struct cam *
-cam_new(struct web *w, const char *name, const char *path)
+cam_new(struct web *w, const char *name, const char *path,
+    const char *h264path)
 {
 	struct cam	*c;
 
@@ -56,13 +58,16 @@ cam_new(struct web *w, const char *name, const char *path)
 		return (NULL);
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->path = path;
+	c->h264path = h264path;
 	c->w = w;
 	c->admit.max = w->conf->max_camera_clients;
 	c->feed = feed_new(w->base, path, w->conf->max_frame, cam_on_frame,
 	    cam_on_fail, c);
 	c->stills = stills_new(c);
 	c->mjpeg = mjpeg_new(c);
-	if (c->feed == NULL || c->stills == NULL || c->mjpeg == NULL) {
+	c->h264 = h264_http_new(c);
+	if (c->feed == NULL || c->stills == NULL || c->mjpeg == NULL ||
+	    c->h264 == NULL) {
 		cam_free(c);
 		return (NULL);
 	}
@@ -77,6 +82,7 @@ cam_free(struct cam *c)
 		return;
 	if (c->mjpeg != NULL)
 		mjpeg_free(c->mjpeg);
+	h264_http_free(c->h264);
 	if (c->stills != NULL)
 		stills_free(c->stills);
 	feed_free(c->feed);

@@ -16,6 +16,7 @@
 struct evhttp_request;
 struct feed;
 struct feed_info;
+struct h264_http;
 struct mjpeg;
 struct stills;
 struct web;
@@ -23,10 +24,12 @@ struct web;
 struct cam {
 	char		 name[CAMNAME_MAX + 1];
 	const char	*path;		/* capd's frame socket */
+	const char	*h264path;	/* capd's H.264 socket, or NULL */
 	struct web	*w;
 	struct feed	*feed;
 	struct stills	*stills;
 	struct mjpeg	*mjpeg;
+	struct h264_http *h264;		/* its H.264 viewers */
 	struct admit	 admit;		/* --max-camera-clients */
 	/* The socket file seen when capd was last unreachable. */
 	int		 dead;
@@ -36,7 +39,8 @@ struct cam {
 };
 
 /* Creates a camera; not subscribed.  NULL when out of memory. */
-struct cam	*cam_new(struct web *w, const char *name, const char *path);
+struct cam	*cam_new(struct web *w, const char *name, const char *path,
+		    const char *h264path);
 void		 cam_free(struct cam *c);
 /* Admits one long-lived client to the daemon and the camera: 0, or -1
  * (answered with 503 and counted as refused). */

@@ -254,15 +254,15 @@ session_open(struct client *c, const struct ws_handshake_result *res)
 		client_refuse(c, 503, "out of memory");
 		return;
 	}
-	if (c->want_h264 && h264_ws_open(c, cause, sizeof(cause)) == -1) {
-		client_refuse(c, 503, cause);
-		return;
-	}
-	if (!c->want_h264 && (why = relay_join(c->relay, c)) != NULL) {
+	if ((why = relay_join(c->relay, c)) != NULL) {
 		client_refuse(c, 503, why);
 		return;
 	}
-	c->joined = !c->want_h264;
+	c->joined = 1;
+	if (c->want_h264 && h264_ws_open(c, cause, sizeof(cause)) == -1) {
+		client_refuse(c, 503, cause);	/* leaves the relay */
+		return;
+	}
 	c->state = CLIENT_OPEN;
 	c->params = res->params;
 	slot_init(&c->slot, c->params.fps, session_send, c);
@@ -272,6 +272,6 @@ session_open(struct client *c, const struct ws_handshake_result *res)
 	evtimer_add(c->ev_timer, &conf->ping_interval);
 	log_info("%s: WebSocket open (fps %u, %s)", c->addr, c->params.fps,
 	    c->params.encoding == WS_HANDSHAKE_BASE64 ? "base64" : "binary");
-	if (c->joined && (latest = camera_latest(c->cam)) != NULL)
+	if (!c->want_h264 && (latest = camera_latest(c->cam)) != NULL)
 		session_frame(c, latest);
 }
