@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * camname_opt.c: the camera options httpd and wsd share: --frames,
  * --camera, --default-camera, --h264 and --camera-h264, read into a
