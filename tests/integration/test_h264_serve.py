@@ -6,7 +6,6 @@ import asyncio
 import http.client
 import json
 import os
-import socket
 import subprocess
 
 import pytest
@@ -15,16 +14,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import binary, free_port, wait_for
 from test_httpd import WWW, curl, status as api_status
+from test_lockout import have_loopback
 from test_wsd import http as ws_http, status as ws_status, upgrade_request
-
-
-def have_loopback(addr):
-    try:
-        with socket.socket() as s:
-            s.bind((addr, 0))
-        return True
-    except OSError:
-        return False
 
 
 def capd(daemons, path, size, *args):
