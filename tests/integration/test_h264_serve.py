@@ -253,6 +253,23 @@ def test_a_camera_without_h264_answers_404(daemons, tmp):
     assert asyncio.run(ws_status_of(wport, "/stream.h264")) == 404
 
 
+def test_muxing_logs_nothing_per_frame(daemons, tmp):
+    # The muxer corrects a guessed duration about every other frame; its
+    # own messages must not reach the daemons' logs.
+    frames = os.path.join(tmp, "frames.sock")
+    capd(daemons, frames, "320x240")
+    h, port = httpd(daemons, "--frames", frames)
+    w, wport = wsd(daemons, "--frames", frames)
+    before = (len(h.logtext().splitlines()), len(w.logtext().splitlines()))
+    data = http_get(port, "/stream.mp4", tmp, seconds=3)
+    assert data.count(b"moof") >= 30            # fragments went out
+    assert size_of(ws_get(wport, "/stream.h264", 61), tmp)[2] == 60
+    after = (len(h.logtext().splitlines()), len(w.logtext().splitlines()))
+    assert after[0] - before[0] <= 2, h.logtext()
+    assert after[1] - before[1] <= 4, w.logtext()
+    assert "mp4 @" not in h.logtext() + w.logtext()
+
+
 @pytest.mark.parametrize("daemon", ["httpd", "wsd"])
 @pytest.mark.parametrize("args,msg", [
     (["--camera", "a=/x", "--camera-h264", "b=/y"],
