@@ -553,5 +553,5 @@ main(void)
 	RUN(test_feed_every_split);
 	RUN(test_errors);
 	free(vec);
-	return (TEST_DONE("test_fmp4"));
+	return (TEST_DONE("fmp4"));
 }
