@@ -78,8 +78,9 @@ const hooks = {
 	path(name) {
 		cp.path = name;
 		$('hud-mode').textContent = name ? 'H.264 (' + name + ')' : 'H.264';
-		$('s-path').textContent = name === 'WebCodecs' ? 'WebCodecs (VideoDecoder)' :
-		    name === 'MSE' ? 'Media Source Extensions' : '–';
+		$('s-path').textContent = name || '–';
+		$('s-path').title = name === 'WebCodecs' ? 'WebCodecs VideoDecoder, drawn on a canvas' :
+		    name === 'MSE' ? 'Media Source Extensions, played in a video element' : '';
 	},
 	state(state, detail) {
 		if (state === cp.state && detail === cp.detail)
