@@ -6,9 +6,11 @@
 // Extensions play it in a <video>.  Each fragment's campipe SEI is read from
 // the bytes before they are played; with MSE a frame shown
 // (requestVideoFrameCallback) is matched to its capture time through its
-// media time.  "?h264=mse" or "?h264=webcodecs" in the page's address asks
+// media time, the decode time in the fragment's tfdt box (www/fmp4.js).
+// "?h264=mse" or "?h264=webcodecs" in the page's address asks
 // for one way where both work.
 import { Backoff, wsProtocols, wsUrl } from './campipe.js';
+import { parseFragment, parseInit } from './fmp4.js';
 import { parseSei } from './sei.js';
 import { webcodecsSink, webcodecsSupported } from './webcodecs.js';
 
@@ -16,6 +18,8 @@ export { parseSei };
 export const H264_TYPE = 'video/mp4; codecs="avc1.42E01F"';
 const STALL_MS = 10000;
 const MAX_LAG_S = 0.5;		// behind the live edge: jump
+const FAST_LAG_S = 0.15;	// behind: play a little faster
+const SLOW_LAG_S = 0.08;	// close enough: normal speed
 const KEEP_S = 10;		// buffer kept behind the playhead
 
 // Whether this browser can play the stream through MSE.
@@ -49,7 +53,7 @@ export async function choosePath(want) {
 function mseSink(video, hooks, fail) {
 	const ms = new MediaSource();
 	const url = URL.createObjectURL(ms);
-	let sb = null, queue = [], t0 = null, frames = [], live = true;
+	let sb = null, queue = [], scale = 0, frames = [], live = true;
 	const sink = { dropped: 0 };
 
 	// Appends the next queued segment when the buffer is free; keeps
@@ -73,8 +77,13 @@ function mseSink(video, hooks, fail) {
 		const b = video.buffered;
 		if (b.length > 0) {
 			const end = b.end(b.length - 1);
-			if (end - video.currentTime > MAX_LAG_S)
+			const lag = end - video.currentTime;
+			if (lag > MAX_LAG_S)
 				video.currentTime = Math.max(b.start(b.length - 1), end - 0.05);
+			else if (lag > FAST_LAG_S)
+				video.playbackRate = 1.25;
+			else if (lag < SLOW_LAG_S)
+				video.playbackRate = 1;
 		}
 		if (video.paused)
 			video.play().catch(() => {});
@@ -87,7 +96,7 @@ function mseSink(video, hooks, fail) {
 		for (const f of frames)
 			if (best === null || Math.abs(f.media - mt) < Math.abs(best.media - mt))
 				best = f;
-		return best && Math.abs(best.media - mt) < 0.02 ? best : null;
+		return best && Math.abs(best.media - mt) < 0.002 ? best : null;
 	}
 
 	function onVideoFrame(now, md) {
@@ -114,13 +123,12 @@ function mseSink(video, hooks, fail) {
 	}, { once: true });
 	video.requestVideoFrameCallback(onVideoFrame);
 
-	sink.push = (u8) => {
+	// Queues a message; a fragment's SEI is kept with its media time.
+	function add(u8) {
 		const sei = parseSei(u8);
-		if (sei !== null) {
-			// fragments are timed from the first one's capture time
-			if (t0 === null)
-				t0 = sei.t;
-			frames.push({ media: sei.t - t0, seq: sei.seq, t: sei.t });
+		if (sei !== null && scale > 0) {
+			frames.push({ media: parseFragment(u8)[0].time / scale,
+			    seq: sei.seq, t: sei.t });
 			if (frames.length > 120)
 				frames.shift();
 		}
@@ -130,8 +138,12 @@ function mseSink(video, hooks, fail) {
 			queue.splice(1, queue.length - 60);
 		}
 		pump();
+	}
+	sink.push = add;
+	sink.init = (u8) => {
+		scale = parseInit(u8).timescale;
+		add(u8);
 	};
-	sink.init = sink.push;
 	sink.close = () => {
 		live = false;
 		video.removeAttribute('src');

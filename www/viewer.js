@@ -34,6 +34,7 @@ const store = {
 const cp = window.campipe = {
 	mode: '', state: 'connecting', detail: '', frames: 0, fps: 0,
 	latencyMs: null, dropped: 0, width: 0, height: 0, seq: null, path: '',
+	untimed: 0,
 	stills: null, status: null, config: null,
 };
 const view = {
@@ -62,7 +63,9 @@ const hooks = {
 		cp.width = w;
 		cp.height = h;
 		const lat = com ? latencyOf(com) : null;
-		if (com) {
+		if (!com) {
+			cp.untimed++;	// shown without its capture time
+		} else {
 			cp.seq = com.seq;
 			latencies.push(lat);
 			if (latencies.length > 15)
@@ -136,6 +139,7 @@ function setMode(m) {
 		current.stop();
 	cp.mode = m;
 	cp.frames = 0;
+	cp.untimed = 0;
 	cp.latencyMs = null;
 	cp.seq = null;
 	cp.path = '';

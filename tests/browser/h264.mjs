@@ -112,6 +112,8 @@ async function main() {
 		    await page.textContent('#s-path'));
 		const [a, b] = await presented(page, 'h264 ' + want);
 		check(b.seq > a.seq, 'h264: seq rises', a.seq + ' -> ' + b.seq);
+		check(b.untimed === a.untimed, 'h264: every frame shown has its capture time',
+		    (b.untimed - a.untimed) + ' of ' + (b.frames - a.frames) + ' without');
 		check(b.fps > 0, 'h264: rate shown', b.fps.toFixed(1) + ' fps over ' +
 		    (b.frames - a.frames) + ' frames in 10 s');
 		const text = await page.textContent('#s-lat');
