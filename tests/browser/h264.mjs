@@ -149,6 +149,26 @@ async function main() {
 			await live(nowc, 'MSE', 'h264 without WebCodecs');
 			await nowc.close();
 
+			// WebCodecs says yes but its decoder fails: MSE takes over.
+			const bad = await ctx.newPage();
+			bad.on('pageerror', (e) => check(false, 'page error', e.message));
+			await bad.addInitScript(() => {
+				const Real = window.VideoDecoder;
+				window.VideoDecoder = class extends Real {
+					constructor(init) {
+						super(init);
+						this.fail = init.error;
+					}
+					decode() {
+						setTimeout(() => this.fail(new DOMException(
+						    'refused on purpose', 'EncodingError')));
+					}
+				};
+			});
+			await bad.goto(base);
+			await live(bad, 'MSE', 'h264 with a failing VideoDecoder');
+			await bad.close();
+
 			// Neither: the page says so.
 			const old = await ctx.newPage();
 			await old.addInitScript(() => {
