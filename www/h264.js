@@ -18,8 +18,8 @@ export { parseSei };
 export const H264_TYPE = 'video/mp4; codecs="avc1.42E01F"';
 const STALL_MS = 10000;
 const MAX_LAG_S = 0.5;		// behind the live edge: jump
-const FAST_LAG_S = 0.15;	// behind: play a little faster
-const SLOW_LAG_S = 0.08;	// close enough: normal speed
+const FAST_LAG_S = 0.1;	// behind: play a little faster
+const SLOW_LAG_S = 0.05;	// close enough: normal speed
 const KEEP_S = 10;		// buffer kept behind the playhead
 
 // Whether this browser can play the stream through MSE.
