@@ -117,3 +117,26 @@ test('fragment: samples outside mdat and bad NAL lengths are refused', () => {
 	assert.throws(() => nalTypes(Uint8Array.from([0, 0, 0, 1, 0x65, 0])), /stray/);
 	assert.throws(() => parseFragment(Uint8Array.from(box('moof'))), /moof and mdat/);
 });
+
+test('mutated bytes: a result or a clear error, nothing else', () => {
+	let x = 0x2545f491;
+	const rnd = (n) => {	// xorshift32, the same run every time
+		x ^= x << 13;
+		x ^= x >>> 17;
+		x ^= x << 5;
+		return (x >>> 0) % n;
+	};
+	for (const [f, parse] of [[init, parseInit], [idr, parseFragment],
+	    [p, parseFragment]]) {
+		for (let i = 0; i < 5000; i++) {
+			const m = f.slice();
+			for (let k = 1 + rnd(4); k > 0; k--)
+				m[rnd(m.length)] = rnd(4) === 0 ? 0xff : rnd(256);
+			try {
+				parse(m);
+			} catch (e) {
+				assert.match(e.message, /^(mp4|h264): /, 'mutation ' + i);
+			}
+		}
+	}
+});
