@@ -59,7 +59,7 @@ function mseSink(video, hooks, fail) {
 	// Appends the next queued segment when the buffer is free; keeps
 	// playback near the live edge and the buffer short.
 	function pump() {
-		if (sb === null || sb.updating || queue.length === 0)
+		if (!live || sb === null || sb.updating || queue.length === 0)
 			return;
 		try {
 			const b = video.buffered;
@@ -74,6 +74,8 @@ function mseSink(video, hooks, fail) {
 	}
 
 	function afterAppend() {
+		if (!live)
+			return;
 		const b = video.buffered;
 		if (b.length > 0) {
 			const end = b.end(b.length - 1);
@@ -235,9 +237,14 @@ export function h264Mode(cfg, video, canvas, hooks) {
 		last = performance.now();
 		const u8 = new Uint8Array(data);
 		if (sink === null) {
-			const fail = (e, early) => sinkFailed(g, e, early);
-			sink = path === 'webcodecs' ? webcodecsSink(canvas, hooks, fail) :
-			    mseSink(video, hooks, fail);
+			// a sink torn down since says nothing
+			let me = null;
+			const fail = (e, early) => {
+				if (sink === me)
+					sinkFailed(g, e, early);
+			};
+			me = sink = path === 'webcodecs' ?
+			    webcodecsSink(canvas, hooks, fail) : mseSink(video, hooks, fail);
 		}
 		try {
 			if (isInit(u8))
