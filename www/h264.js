@@ -29,8 +29,6 @@ export function mseSupported() {
 	    'requestVideoFrameCallback' in HTMLVideoElement.prototype;
 }
 
-// Kept for callers of the MSE-only mode.
-export const h264Supported = mseSupported;
 
 // Which way: 'webcodecs', 'mse', or null with the reason.  want is the
 // page's ?h264= choice, honoured where it works.
