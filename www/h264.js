@@ -29,7 +29,6 @@ export function mseSupported() {
 	    'requestVideoFrameCallback' in HTMLVideoElement.prototype;
 }
 
-
 // Which way: 'webcodecs', 'mse', or null with the reason.  want is the
 // page's ?h264= choice, honoured where it works.
 export async function choosePath(want) {
