@@ -179,7 +179,9 @@ frame_sub_parse(struct frame_sub *fs)
 		if (r == 0)
 			return (0);
 		if (r == -1) {
-			frame_sub_fail(fs, "malformed part: %s", cause);
+			frame_sub_fail(fs, "%s%s", strncmp(cause, "capd "
+			    "refused: ", 14) == 0 ? "" : "malformed part: ",
+			    cause);
 			return (-1);
 		}
 		fs->cur_total = fs->info.hdr_len + fs->info.jpeg_len + 2;

@@ -28,6 +28,19 @@ cam_on_frame(struct frame *f, void *arg)
 	mjpeg_on_frame(c->mjpeg, f);
 }
 
+/*
+ * Why frames do not come, for a client: capd's own refusal (a camera that
+ * gives H.264 only, docs/frames.md) as it said it, else unreachable.
+ */
+void
+cam_fail_text(const char *cause, char *buf, size_t len)
+{
+	if (strncmp(cause, "capd refused: ", 14) == 0)
+		snprintf(buf, len, "%s", cause + 14);
+	else
+		snprintf(buf, len, "capd unreachable (%s)", cause);
+}
+
 /* capd cannot be reached: remembers its socket, fails waiting stills. */
 static void
 cam_on_fail(const char *cause, void *arg)
@@ -42,7 +55,7 @@ cam_on_fail(const char *cause, void *arg)
 		c->dead_ino = st.st_ino;
 		c->dead_ctime = st.st_ctim;
 	}
-	snprintf(msg, sizeof(msg), "capd unreachable (%s)", cause);
+	cam_fail_text(cause, msg, sizeof(msg));
 	stills_fail(c->stills, msg);
 }
 

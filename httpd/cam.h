@@ -41,6 +41,8 @@ void		 cam_free(struct cam *c);
 /* Admits one long-lived client to the daemon and the camera: 0, or -1
  * (answered with 503 and counted as refused). */
 int		 cam_admit(struct cam *c, struct evhttp_request *req);
+/* Why frames do not come (a feed's cause), in words for a client. */
+void		 cam_fail_text(const char *cause, char *buf, size_t len);
 /* An admitted client left. */
 void		 cam_release(struct cam *c);
 /*
