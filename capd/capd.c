@@ -109,8 +109,8 @@ usage(FILE *f)
 "  --version             print the version\n"
 "\n"
 "Example: campipe-capd --source 'exec:rpicam-vid -t 0 --codec mjpeg -o -'\n"
-"         campipe-capd --source-format h264 \\\n"
-"             --source 'exec:rpicam-vid -t 0 --codec h264 --inline --intra 30 -o -'\n");
+"H.264 passed through: campipe-capd --source-format h264 --source\n"
+"  'exec:rpicam-vid -t 0 --codec h264 --inline --intra 30 -o -'\n");
 }
 
 /* Parses a whole decimal number within [min, max] or exits 2. */
