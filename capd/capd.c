@@ -569,6 +569,7 @@ main(int argc, char *argv[])
 			log_usage("--source-format h264: needs the H.264 "
 			    "socket, not --h264 off");
 		hconf.passthru = 1;
+		sconf.gop_ms = hconf.enc.gop_ms;
 	}
 	hconf.mode = vconf.mode;
 	hconf.idle_stop_ms = vconf.idle_stop_ms;

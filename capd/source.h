@@ -26,6 +26,7 @@ struct source_conf {
 	int		 rotate;	/* --rotate: 0, 90, 180, 270 */
 	char		**ctrls;	/* --ctrl NAME=VALUE, NULL-terminated */
 	int		 format;	/* --source-format: what it gives */
+	int		 gop_ms;	/* --h264-gop, for a camera's H.264 */
 };
 
 /* What a source gives (--source-format). */

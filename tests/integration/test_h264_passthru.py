@@ -242,3 +242,71 @@ def test_units_over_max_frame_size_dropped_to_the_next_idr(daemons, tmp):
     wait_for(lambda: "before an IDR skipped" in d.logtext(),
              what="the line about units skipped")
     r.close()
+
+
+def test_v4l2_h264_camera_passed_through_idr_asked_at_once(daemons, tmp):
+    from test_v4l2 import fake_env
+    # The fake camera's H.264: a clip with one IDR every 250 frames (8 s),
+    # each access unit behind an AUD as fakecam serves them.
+    clip = os.path.join(tmp, "clip.h264")
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+                    "testsrc2=size=320x240:rate=30", "-c:v", "libx264", "-preset",
+                    "ultrafast", "-tune", "zerolatency", "-bf", "0", "-g", "250",
+                    "-x264-params", "aud=1:scenecut=0", "-pix_fmt", "yuv420p",
+                    "-frames:v", "250", "-f", "h264", "-y", clip],
+                   check=True, timeout=120)
+    frames = os.path.join(tmp, "frames.sock")
+    d = daemons("capd", "--socket", frames, "--source", "v4l2:/dev/video0",
+                "--source-format", "h264", "--size", "320x240", "--fps", "30",
+                "--h264-gop", "2", "--idle-stop", "0.3",
+                env=fake_env(tmp, FAKECAM_FORMATS="MJPG,H264", FAKECAM_H264=clip),
+                wait_log="listening on")
+    h264 = os.path.join(tmp, "h264.sock")
+    first = H264Reader(h264)
+    aus = first.aus(40)
+    assert aus[0].idr
+    assert "capd-h264" not in thread_names(d.proc.pid)
+    seqs = [a.seq for a in aus]
+    assert seqs == list(range(seqs[0], seqs[0] + 40)), seqs
+    # The camera's own slices, byte for byte, in its order.
+    with open(clip, "rb") as f:
+        src = slices(f.read())
+    got = [n for a in aus for n in a.nals if 1 <= n[0] & 0x1F <= 5]
+    i = src.index(got[0])
+    assert got == src[i:i + len(got)]
+    log = d.logtext()
+    assert "driver gave 320x240 H264 (passed through)" in log, log
+    assert "an IDR every 60 frames (--h264-gop)" in log, log
+    # A joiner: the camera is asked for an IDR at once (the clip's own
+    # next one is over 6 s away).
+    joined = time.monotonic()
+    second = H264Reader(h264, timeout=5)
+    b = second.au()
+    assert b.idr and time.monotonic() - joined < 3
+    while True:
+        x = first.au()
+        if x.seq >= b.seq:
+            break
+    assert x.seq == b.seq and x.data == b.data
+    out = os.path.join(tmp, "joiner.h264")
+    with open(out, "wb") as f:
+        f.write(b.data + b"".join(a.data for a in second.aus(29)))
+    info = ffprobe(out)
+    assert len(info["frames"]) == 30 and info["frames"][0]["key_frame"] == 1
+    first.close()
+    second.close()
+    wait_for(lambda: "source v4l2:/dev/video0 stopped: no subscribers" in d.logtext(),
+             what="camera off")
+
+
+def test_v4l2_h264_asked_of_a_camera_without_it(daemons, tmp):
+    from test_v4l2 import fake_env
+    frames = os.path.join(tmp, "frames.sock")
+    d = daemons("capd", "--socket", frames, "--source", "v4l2:/dev/video0",
+                "--source-format", "h264", env=fake_env(tmp, FAKECAM_FORMATS="MJPG"),
+                wait_log="listening on")
+    r = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    r.connect(os.path.join(tmp, "h264.sock"))
+    wait_for(lambda: "no H.264 format (--source-format h264)" in d.logtext(),
+             what="the reason")
+    r.close()
