@@ -127,6 +127,12 @@ void		 source_h264_feed(struct source_h264 *sh,
 /* The stream ended (flush: its last unit is whole) or broke off. */
 void		 source_h264_end(struct source_h264 *sh, int flush);
 
+/* file:'s index: each access unit of a mapped stream, by its place. */
+typedef void	(*source_h264_index_cb)(size_t off, size_t len, int idr,
+		    void *arg);
+void		 source_h264_index(const unsigned char *map, size_t size,
+		    size_t max_au, source_h264_index_cb cb, void *arg);
+
 /* For source implementations: reports a failure. */
 void		 source_error(struct source *src, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));

@@ -7,6 +7,7 @@
  * IDR) is said in one line at most every few seconds.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "annexb_split.h"
 #include "log.h"
@@ -126,4 +127,41 @@ source_h264_end(struct source_h264 *sh, int flush)
 		annexb_split_flush(sh->split, source_h264_unit, sh);
 	annexb_split_reset(sh->split);
 	source_h264_log(sh, 1);
+}
+
+struct source_h264_index {
+	const unsigned char	*map;
+	size_t			 size, from;
+	source_h264_index_cb	 cb;
+	void			*arg;
+};
+
+/* A unit the splitter found: where it lies in the mapping. */
+static void
+source_h264_place(const unsigned char *au, size_t len, int idr, void *arg)
+{
+	struct source_h264_index	*ix = arg;
+	const unsigned char		*p;
+
+	/* A unit is a run of the stream's own bytes, after the last. */
+	p = memmem(ix->map + ix->from, ix->size - ix->from, au, len);
+	if (p == NULL)
+		return;
+	ix->from = p - ix->map + len;
+	ix->cb(p - ix->map, len, idr, ix->arg);
+}
+
+/* Cuts a whole mapped stream into access units, each by its place. */
+void
+source_h264_index(const unsigned char *map, size_t size, size_t max_au,
+    source_h264_index_cb cb, void *arg)
+{
+	struct source_h264_index	 ix = { map, size, 0, cb, arg };
+	struct annexb_split		*split;
+
+	if ((split = annexb_split_new(max_au)) == NULL)
+		return;
+	annexb_split_feed(split, map, size, source_h264_place, &ix);
+	annexb_split_flush(split, source_h264_place, &ix);
+	annexb_split_free(split);
 }

@@ -310,3 +310,39 @@ def test_v4l2_h264_asked_of_a_camera_without_it(daemons, tmp):
     wait_for(lambda: "no H.264 format (--source-format h264)" in d.logtext(),
              what="the reason")
     r.close()
+
+
+def test_file_h264_looped_at_fps(daemons, tmp):
+    clip = os.path.join(tmp, "clip.h264")
+    subprocess.run(["bash", "-c", (ENCODE % 15).replace("-re ", "").replace(
+        "-f h264", "-frames:v 40 -f h264") + " > " + clip], check=True, timeout=60)
+    d, _, h264 = capd(daemons, tmp, "file:" + clip, "--fps", "50")
+    r = H264Reader(h264)
+    aus = r.aus(100)
+    r.close()
+    assert "40 frame(s)" in d.logtext()
+    seqs = [a.seq for a in aus]
+    assert seqs == list(range(seqs[0], seqs[0] + 100))
+    # The file's units in a loop: its first, an IDR, every 40.
+    assert aus[0].idr
+    with open(clip, "rb") as f:
+        src = slices(f.read())
+    got = [[n for n in a.nals if 1 <= n[0] & 0x1F <= 5] for a in aus]
+    assert [n for g in got[:40] for n in g] == src
+    assert got[40] == got[0] and got[80] == got[0] and aus[40].idr
+    out = os.path.join(tmp, "out.h264")
+    with open(out, "wb") as f:
+        f.write(b"".join(a.data for a in aus))
+    assert len(ffprobe(out)["frames"]) == 100
+
+
+def test_file_that_is_not_h264_refused_at_start(tmp):
+    from conftest import binary
+    path = os.path.join(tmp, "x.bin")
+    with open(path, "wb") as f:
+        f.write(b"\xff\xd8\xff\xe0 not H.264" * 100)
+    r = subprocess.run([binary("capd"), "--socket", os.path.join(tmp, "f.sock"),
+                        "--source-format", "h264", "--source", "file:" + path],
+                       capture_output=True, text=True, timeout=20)
+    assert r.returncode == 1, r
+    assert "no H.264 access units from an IDR on" in r.stderr, r.stderr
