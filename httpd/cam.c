@@ -24,6 +24,7 @@ cam_on_frame(struct frame *f, void *arg)
 {
 	struct cam	*c = arg;
 
+	c->refusal[0] = '\0';
 	stills_on_frame(c->stills, f);
 	mjpeg_on_frame(c->mjpeg, f);
 }
@@ -57,6 +58,11 @@ cam_on_fail(const char *cause, void *arg)
 	}
 	cam_fail_text(cause, msg, sizeof(msg));
 	stills_fail(c->stills, msg);
+	if (strncmp(cause, "capd refused: ", 14) == 0) {
+		/* No JPEG to come: streams end, new ones get 503 and why. */
+		snprintf(c->refusal, sizeof(c->refusal), "%s", msg);
+		mjpeg_end(c->mjpeg);
+	}
 }
 
 /* Creates a camera. */

@@ -28,6 +28,8 @@ struct cam {
 	struct stills	*stills;
 	struct mjpeg	*mjpeg;
 	struct admit	 admit;		/* --max-camera-clients */
+	/* capd's refusal (it gives no JPEG) until a frame comes, or "". */
+	char		 refusal[300];
 	/* The socket file seen when capd was last unreachable. */
 	int		 dead;
 	dev_t		 dead_dev;

@@ -194,6 +194,9 @@ def test_jpeg_clients_get_the_reason(daemons, tmp):
     assert status == 503, body
     assert b"this camera gives H.264 only" in body, body
     assert time.monotonic() - t0 < 10
+    # So is an MJPEG stream, now that httpd knows.
+    status, _, body = curl(port, "/stream.mjpg")
+    assert status == 503 and b"this camera gives H.264 only" in body, body
     # capd's control socket says what the source gives.
     r = subprocess.run(["curl", "-s", "--unix-socket", os.path.join(tmp, "control.sock"),
                         "http://capd/status"], capture_output=True, timeout=20)
@@ -346,3 +349,31 @@ def test_file_that_is_not_h264_refused_at_start(tmp):
                        capture_output=True, text=True, timeout=20)
     assert r.returncode == 1, r
     assert "no H.264 access units from an IDR on" in r.stderr, r.stderr
+
+
+def test_jpeg_streams_opened_before_the_refusal_end(daemons, tmp):
+    import asyncio
+    import websockets
+    from test_wsd import start_wsd
+    source, _ = tee_source(tmp)
+    _, frames, h264 = capd(daemons, tmp, source)
+    # An MJPEG stream opened first: its response ends, not left open.
+    _, port = httpd(daemons, frames, "--h264", h264)
+    t0 = time.monotonic()
+    r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "20",
+                        "http://127.0.0.1:%d/stream.mjpg" % port],
+                       capture_output=True, timeout=30)
+    assert (r.returncode, r.stdout) == (0, b"200"), r
+    assert time.monotonic() - t0 < 10
+    # A live JPEG WebSocket: closed with 1011 and the reason.
+    _, wport = start_wsd(daemons, frames)
+
+    async def live():
+        async with websockets.connect("ws://127.0.0.1:%d/stream" % wport) as ws:
+            try:
+                await asyncio.wait_for(ws.recv(), 10)
+            except websockets.ConnectionClosed as e:
+                return e.rcvd.code, e.rcvd.reason
+        return None
+    code, reason = asyncio.run(live())
+    assert code == 1011 and reason.startswith("this camera gives H.264 only"), reason
