@@ -116,7 +116,9 @@ frame_sub_fail(struct frame_sub *fs, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cause, sizeof(cause), fmt, ap);
 	va_end(ap);
-	if (strcmp(cause, fs->cause) != 0 || fs->state != FRAME_SUB_CONNECTING)
+	/* capd's refusal comes at each retry: said when it changes. */
+	if (strcmp(cause, fs->cause) != 0 || (fs->state !=
+	    FRAME_SUB_CONNECTING && strncmp(cause, "capd refused: ", 14) != 0))
 		log_warnx("frame socket %s: %s", fs->path, cause);
 	snprintf(fs->cause, sizeof(fs->cause), "%s", cause);
 	frame_sub_close(fs);
