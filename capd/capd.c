@@ -570,6 +570,12 @@ main(int argc, char *argv[])
 			    "socket, not --h264 off");
 		hconf.passthru = 1;
 		sconf.gop_ms = hconf.enc.gop_ms;
+		/* No picture is decoded: the camera's or command's own. */
+		if (sconf.rotate != 0 || ((sconf.hflip || sconf.vflip) &&
+		    strncmp(sconf.spec, "v4l2:", 5) != 0))
+			log_warnx("--source-format h264: H.264 is passed "
+			    "through as it comes: flips and rotation are the "
+			    "camera's or the command's own");
 	}
 	hconf.mode = vconf.mode;
 	hconf.idle_stop_ms = vconf.idle_stop_ms;

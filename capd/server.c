@@ -132,19 +132,9 @@ static int
 server_sub_send(struct frame *f, void *arg)
 {
 	struct sub	*s = arg;
-	struct timeval	 tv = { s->srv->conf->write_timeout, 0 };
-	struct iovec	 iov = { f->buf, f->len };
-	ssize_t		 n;
 
-	sendv_fit(s->fd, f->len, &s->sndbuf);
-	if ((n = sendv_write(s->fd, &iov, 1)) == -1)
-		return (-1);
-	if ((size_t)n == f->len)
-		return (1);
-	if (sendv_rest(s->out, &iov, 1, n, f) == -1)
-		return (-1);
-	event_add(s->ev_write, &tv);
-	return (0);
+	return (sendv_frame(s->fd, f, &s->sndbuf, s->out, s->ev_write,
+	    s->srv->conf->write_timeout));
 }
 
 /* Offers a frame to a subscriber: sent now, or pending (latest wins). */
