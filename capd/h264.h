@@ -8,6 +8,7 @@
 #ifndef CAPD_H264_H
 #define CAPD_H264_H
 
+#include <sys/time.h>
 #include <sys/types.h>
 #include <stddef.h>
 
@@ -24,6 +25,7 @@ struct h264_conf {
 	int			 idle_stop_ms;	/* --idle-stop */
 	int			 write_timeout;	/* seconds */
 	int			 max_subscribers;
+	int			 passthru;	/* the source gives H.264 */
 	struct h264_enc_conf	 enc;
 };
 
@@ -35,6 +37,14 @@ struct h264	*h264_new(struct event_base *base,
 void		 h264_free(struct h264 *h);
 /* A frame the server published: encoded if anyone subscribes. */
 void		 h264_feed(struct h264 *h, const struct frame *f);
+/*
+ * With conf->passthru: an access unit of the source (Annex-B), published
+ * without encoding.  fn asks the source for an IDR.
+ */
+void		 h264_feed_au(struct h264 *h, const unsigned char *au,
+		    size_t len, int idr, const struct timeval *ts);
+void		 h264_set_keyframe(struct h264 *h, int (*fn)(void *),
+		    void *arg);
 /* Subscribers connected. */
 int		 h264_subscribers(const struct h264 *h);
 /* The default --h264 for a frame socket path, written into buf. */

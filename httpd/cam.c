@@ -25,8 +25,22 @@ cam_on_frame(struct frame *f, void *arg)
 {
 	struct cam	*c = arg;
 
+	c->refusal[0] = '\0';
 	stills_on_frame(c->stills, f);
 	mjpeg_on_frame(c->mjpeg, f);
+}
+
+/*
+ * Why frames do not come, for a client: capd's own refusal (a camera that
+ * gives H.264 only, docs/frames.md) as it said it, else unreachable.
+ */
+void
+cam_fail_text(const char *cause, char *buf, size_t len)
+{
+	if (strncmp(cause, "capd refused: ", 14) == 0)
+		snprintf(buf, len, "%s", cause + 14);
+	else
+		snprintf(buf, len, "capd unreachable (%s)", cause);
 }
 
 /* capd cannot be reached: remembers its socket, fails waiting stills. */
@@ -43,8 +57,13 @@ cam_on_fail(const char *cause, void *arg)
 		c->dead_ino = st.st_ino;
 		c->dead_ctime = st.st_ctim;
 	}
-	snprintf(msg, sizeof(msg), "capd unreachable (%s)", cause);
+	cam_fail_text(cause, msg, sizeof(msg));
 	stills_fail(c->stills, msg);
+	if (strncmp(cause, "capd refused: ", 14) == 0) {
+		/* No JPEG to come: streams end, new ones get 503 and why. */
+		snprintf(c->refusal, sizeof(c->refusal), "%s", msg);
+		mjpeg_end(c->mjpeg);
+	}
 }
 
 /* Creates a camera. */

@@ -31,6 +31,8 @@ struct cam {
 	struct mjpeg	*mjpeg;
 	struct h264_http *h264;		/* its H.264 viewers */
 	struct admit	 admit;		/* --max-camera-clients */
+	/* capd's refusal (it gives no JPEG) until a frame comes, or "". */
+	char		 refusal[300];
 	/* The socket file seen when capd was last unreachable. */
 	int		 dead;
 	dev_t		 dead_dev;
@@ -45,6 +47,8 @@ void		 cam_free(struct cam *c);
 /* Admits one long-lived client to the daemon and the camera: 0, or -1
  * (answered with 503 and counted as refused). */
 int		 cam_admit(struct cam *c, struct evhttp_request *req);
+/* Why frames do not come (a feed's cause), in words for a client. */
+void		 cam_fail_text(const char *cause, char *buf, size_t len);
 /* An admitted client left. */
 void		 cam_release(struct cam *c);
 /*

@@ -36,7 +36,15 @@ static void
 camera_sub_state(enum frame_sub_state st, const char *cause, void *arg)
 {
 	struct camera	*cam = arg;
+	struct client	*c, *next;
 
+	if (cause != NULL && strncmp(cause, "capd refused: ", 14) == 0) {
+		/* No JPEG to come: viewers are told why (docs/wsd.md). */
+		for (c = TAILQ_FIRST(&cam->viewers); c != NULL; c = next) {
+			next = TAILQ_NEXT(c, cam_entry);
+			session_refuse(c, cause + 14);
+		}
+	}
 	if (cause != NULL && cause[0] != '\0')
 		log_debug("camera %s: capd link %s: %s", cam->name,
 		    frame_sub_state_name(st), cause);

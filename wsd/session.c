@@ -57,6 +57,14 @@ session_goodbye(struct client *c, unsigned short code)
 	evbuffer_freeze(out, 1);
 }
 
+/* Closes an open session: capd gives no JPEG, for this reason. */
+void
+session_refuse(struct client *c, const char *reason)
+{
+	if (c->state == CLIENT_OPEN)
+		session_close(c, 1011, reason);
+}
+
 /*
  * The slot's send: header and payload in one write when nothing else is
  * queued; the rest (or the whole frame, behind queued control frames) goes
