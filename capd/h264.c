@@ -14,6 +14,7 @@
 #include <event2/listener.h>
 
 #include "accept_pause.h"
+#include "annexb.h"
 #include "frame.h"
 #include "h264.h"
 #include "h264_pass.h"
@@ -28,6 +29,7 @@ struct h264_sub {
 	struct h264		*h;
 	int			 fd;
 	int			 synced;	/* sent from an IDR on */
+	int			 started;	/* a unit went: its AUD too */
 	struct event		*ev_read;
 	struct event		*ev_write;
 	struct evbuffer		*out;
@@ -104,13 +106,19 @@ h264_sub_free(struct h264_sub *s, const char *why)
 	}
 }
 
-/* The slot's send: one write, the rest by reference in out. */
+/*
+ * The slot's send: one write, the rest by reference in out.  Each unit
+ * ends with the next one's AUD (docs/frames.md), so after the first one
+ * a unit goes without its own.
+ */
 static int
 h264_sub_send(struct frame *f, void *arg)
 {
 	struct h264_sub	*s = arg;
+	size_t		 skip = s->started ? ANNEXB_AUD_LEN : 0;
 
-	return (sendv_frame(s->fd, f, &s->sndbuf, s->out, s->ev_write,
+	s->started = 1;
+	return (sendv_frame(s->fd, f, skip, &s->sndbuf, s->out, s->ev_write,
 	    s->h->conf->write_timeout));
 }
 

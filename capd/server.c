@@ -133,7 +133,7 @@ server_sub_send(struct frame *f, void *arg)
 {
 	struct sub	*s = arg;
 
-	return (sendv_frame(s->fd, f, &s->sndbuf, s->out, s->ev_write,
+	return (sendv_frame(s->fd, f, 0, &s->sndbuf, s->out, s->ev_write,
 	    s->srv->conf->write_timeout));
 }
 

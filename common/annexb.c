@@ -212,13 +212,15 @@ annexb_put(unsigned char *out, size_t outsize, size_t *o,
 	return (0);
 }
 
-/* Writes one access unit: AUD, parameter sets, SEI, the encoder's NALs. */
+/* Writes one access unit: AUD, parameter sets, SEI, the NALs, next AUD. */
 long
 annexb_au_build(unsigned char *out, size_t outsize, const unsigned char *in,
     size_t len, const unsigned char *ps, size_t pslen, uint64_t seq,
     const struct timeval *ts)
 {
-	static const unsigned char aud[6] = { 0, 0, 0, 1, ANNEXB_AUD, 0xf0 };
+	static const unsigned char aud[ANNEXB_AUD_LEN] = {
+		0, 0, 0, 1, ANNEXB_AUD, 0xf0
+	};
 	unsigned char		 sei[ANNEXB_SEI_MAX];
 	struct annexb_info	 info;
 	struct annexb_nal	 nal;
@@ -249,6 +251,9 @@ annexb_au_build(unsigned char *out, size_t outsize, const unsigned char *in,
 		    annexb_put(out, outsize, &o, in + nal.off, nal.len) == -1)
 			return (-1);
 	}
+	/* The next unit's delimiter: this one is whole. */
+	if (annexb_put(out, outsize, &o, aud, sizeof(aud)) == -1)
+		return (-1);
 	return ((long)o);
 }
 

@@ -25,8 +25,10 @@ extern const unsigned char annexb_uuid[16];
 
 /* Bytes the campipe SEI NAL unit takes at most, start code included. */
 #define ANNEXB_SEI_MAX		96
-/* What annexb_au_build adds at most to its input: AUD and SEI. */
-#define ANNEXB_AU_EXTRA		(6 + ANNEXB_SEI_MAX)
+/* The access unit delimiter capd writes, 00 00 00 01 09 F0: its length. */
+#define ANNEXB_AUD_LEN		6
+/* What annexb_au_build adds at most to its input: two AUDs and SEI. */
+#define ANNEXB_AU_EXTRA		(2 * ANNEXB_AUD_LEN + ANNEXB_SEI_MAX)
 
 struct annexb_nal {
 	size_t		 off;		/* NAL header byte, after the start code */
@@ -77,9 +79,11 @@ void	annexb_scan(const unsigned char *buf, size_t len,
  * Writes one access unit of the h264.sock stream from an encoder's output
  * for one picture: an AUD, then the input's NAL units with 4-byte start
  * codes (its own AUDs dropped), with ps (SPS and PPS, Annex-B) inserted
- * before an IDR slice that has none, and the campipe SEI right before the
- * first slice.  Enough room for out: 2 * (len + pslen) + ANNEXB_AU_EXTRA
- * (start codes may grow from 3 to 4 bytes).  Returns the bytes written, or -1 if the input has no slice,
+ * before an IDR slice that has none, the campipe SEI right before the
+ * first slice, and at the end the next unit's AUD, so that a reader
+ * knows this one is whole as it arrives.  Enough room for out:
+ * 2 * (len + pslen) + ANNEXB_AU_EXTRA (start codes may grow from 3 to 4
+ * bytes).  Returns the bytes written, or -1 if the input has no slice,
  * out is too small, or ts is out of range.
  */
 long	annexb_au_build(unsigned char *out, size_t outsize,

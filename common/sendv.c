@@ -77,19 +77,23 @@ sendv_fit(int fd, size_t len, size_t *cur)
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
 }
 
-/* Sends a shared frame's whole buffer; the rest waits in out. */
+/* Sends a shared frame's buffer from skip on; the rest waits in out. */
 int
-sendv_frame(int fd, struct frame *f, size_t *sndbuf, struct evbuffer *out,
-    struct event *ev_write, int timeout)
+sendv_frame(int fd, struct frame *f, size_t skip, size_t *sndbuf,
+    struct evbuffer *out, struct event *ev_write, int timeout)
 {
 	struct timeval	 tv = { timeout, 0 };
-	struct iovec	 iov = { f->buf, f->len };
+	struct iovec	 iov;
 	ssize_t		 n;
 
-	sendv_fit(fd, f->len, sndbuf);
+	if (skip > f->len)
+		skip = f->len;
+	iov.iov_base = f->buf + skip;
+	iov.iov_len = f->len - skip;
+	sendv_fit(fd, iov.iov_len, sndbuf);
 	if ((n = sendv_write(fd, &iov, 1)) == -1)
 		return (-1);
-	if ((size_t)n == f->len)
+	if ((size_t)n == iov.iov_len)
 		return (1);
 	if (sendv_rest(out, &iov, 1, n, f) == -1)
 		return (-1);

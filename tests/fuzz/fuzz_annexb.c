@@ -48,7 +48,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return (0);
 	}
-	if (!in.vcl || memcmp(out, "\0\0\0\1\x09\xf0", 6) != 0)
+	if (!in.vcl || memcmp(out, "\0\0\0\1\x09\xf0", 6) != 0 ||
+	    memcmp(out + n - 6, "\0\0\0\1\x09\xf0", 6) != 0 ||
+	    annexb_au_end(out, n) != (size_t)n - 6)
 		abort();
 	annexb_scan(out, n, &o);
 	if (!o.sei || (!in.sei && (o.seq != size || o.ts.tv_usec != 123456)) ||

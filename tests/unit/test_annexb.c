@@ -149,7 +149,8 @@ test_au_build(void)
 
 	n = annexb_au_build(out, sizeof(out), idr, sizeof(idr), ps,
 	    sizeof(ps), 42, &ts);
-	CHECK_EQ(n, sizeof(aud) + sizeof(ps) + sizeof(sei42) + 7);
+	CHECK_EQ(n, sizeof(aud) + sizeof(ps) + sizeof(sei42) + 7 +
+	    sizeof(aud));
 	o = 0;
 	CHECK_MEM(out + o, aud, sizeof(aud));
 	o += sizeof(aud);
@@ -158,8 +159,11 @@ test_au_build(void)
 	CHECK_MEM(out + o, sei42, sizeof(sei42));
 	o += sizeof(sei42);
 	CHECK_MEM(out + o, "\0\0\0\1\x65\x88\x84", 7);
+	o += 7;
+	CHECK_MEM(out + o, aud, sizeof(aud));	/* the next unit's */
+	CHECK_EQ(annexb_au_end(out, n), (size_t)n - sizeof(aud));
 	annexb_scan(out, n, &info);
-	CHECK_EQ(info.nals, 5);
+	CHECK_EQ(info.nals, 6);
 	CHECK(info.idr && info.vcl && info.sps && info.pps && info.aud &&
 	    info.sei);
 	CHECK_EQ(info.seq, 42);
@@ -167,17 +171,19 @@ test_au_build(void)
 	/* A P frame: no parameter sets. */
 	n = annexb_au_build(out, sizeof(out), p, sizeof(p), ps, sizeof(ps),
 	    43, &ts);
-	CHECK_EQ(n, sizeof(aud) + sizeof(sei42) + sizeof(p));
+	CHECK_EQ(n, sizeof(aud) + sizeof(sei42) + sizeof(p) + sizeof(aud));
 	CHECK_MEM(out, aud, sizeof(aud));
 	CHECK_MEM(out + sizeof(aud) + 36, "3", 1);	/* seq=43 */
-	CHECK_MEM(out + n - sizeof(p), p, sizeof(p));
+	CHECK_MEM(out + n - sizeof(aud) - sizeof(p), p, sizeof(p));
+	CHECK_MEM(out + n - sizeof(aud), aud, sizeof(aud));
 
 	/* An IDR that carries its own SPS and PPS gets no second copy. */
 	memcpy(out + 300, ps, sizeof(ps));
 	memcpy(out + 300 + sizeof(ps), idr + 5, 6);
 	n = annexb_au_build(out, 300, out + 300, sizeof(ps) + 6, ps,
 	    sizeof(ps), 1, &ts);
-	CHECK_EQ(n, sizeof(aud) + sizeof(ps) + (sizeof(sei42) - 1) + 7);
+	CHECK_EQ(n, sizeof(aud) + sizeof(ps) + (sizeof(sei42) - 1) + 7 +
+	    sizeof(aud));
 
 	/* No slice, no room. */
 	CHECK_EQ(annexb_au_build(out, sizeof(out), ps, sizeof(ps), ps,

@@ -98,12 +98,19 @@ test_frame(void)
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	ev = event_new(base, sv[0], EV_WRITE, NULL, NULL);
-	CHECK_EQ(sendv_frame(sv[0], f, &sndbuf, out, ev, 30), 1);
+	CHECK_EQ(sendv_frame(sv[0], f, 0, &sndbuf, out, ev, 30), 1);
 	CHECK_EQ(read(sv[1], got, sizeof(got)), 100);
 	CHECK_MEM(got, small, 100);
 	CHECK(!event_pending(ev, EV_WRITE, NULL));
+	/* Skipping the first bytes: only the rest goes. */
+	small[0] = 0x11;
+	small[99] = 0x22;
+	CHECK_EQ(sendv_frame(sv[0], f, 98, &sndbuf, out, ev, 30), 1);
+	CHECK_EQ(read(sv[1], got, sizeof(got)), 2);
+	CHECK_MEM(got, "\x5c\x22", 2);
+	CHECK_EQ(sendv_frame(sv[0], f, 100, &sndbuf, out, ev, 30), 1);
 	/* Nobody reads: within a few frames, one no longer goes whole. */
-	for (i = 0; i < 16 && (r = sendv_frame(sv[0], g, &sndbuf, out, ev,
+	for (i = 0; i < 16 && (r = sendv_frame(sv[0], g, 0, &sndbuf, out, ev,
 	    30)) == 1; i++)
 		;
 	CHECK_EQ(r, 0);
@@ -113,7 +120,7 @@ test_frame(void)
 	/* A closed peer: an error, not a wait. */
 	evbuffer_drain(out, evbuffer_get_length(out));
 	close(sv[1]);
-	CHECK_EQ(sendv_frame(sv[0], f, &sndbuf, out, ev, 30), -1);
+	CHECK_EQ(sendv_frame(sv[0], f, 0, &sndbuf, out, ev, 30), -1);
 	event_free(ev);
 	close(sv[0]);
 	evbuffer_free(out);
