@@ -1127,6 +1127,8 @@ def main():
     results["h264"] = bench_h264.run(BUILD, out, SMOKE)
     import bench_latency
     results["latency"] = bench_latency.run(BUILD, out, SMOKE)
+    import bench_delivery
+    results["delivery"] = bench_delivery.run(BUILD, out, SMOKE)
     out(COPIES)
     summary()
     fanout_summary()
