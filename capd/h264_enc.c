@@ -302,7 +302,8 @@ h264_enc_convert(struct h264_enc *e, const struct yuyv_pic *raw)
 		log_rate_warnx(&lr, "h264: %s", cause);
 		return (-1);
 	}
-	if (h264_enc_open(e, w, h) == -1 || av_frame_make_writable(e->frame) < 0)
+	if (h264_enc_open(e, w, h) == -1 ||
+	    av_frame_make_writable(e->frame) < 0)
 		return (-1);
 	yuyv_to_i420(raw, e->frame->data, e->frame->linesize, w, h);
 	return (0);

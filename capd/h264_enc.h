@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * h264_enc.h: capd's H.264 encoder, a worker thread fed the latest JPEG
- * or raw camera picture (latest frame wins: a slow encoder skips frames, it never holds up the
- * caller) and handing back access units of the h264.sock stream
- * (docs/frames.md) through a queue and a descriptor to poll.
+ * or raw camera picture (latest frame wins: a slow encoder skips frames,
+ * it never holds up the caller) and handing back access units of the
+ * h264.sock stream (docs/frames.md) through a queue and a descriptor to
+ * poll.
  */
 #ifndef CAPD_H264_ENC_H
 #define CAPD_H264_ENC_H

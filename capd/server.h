@@ -43,7 +43,8 @@ void		 server_publish(struct server *srv, const unsigned char *jpeg,
 		    size_t len, const struct timeval *ts);
 /*
  * A picture encoded to H.264 only: numbered and counted as a frame, the
- * last JPEG no longer sent to new subscribers.  Its seq, or 0 while warming up (dropped).
+ * last JPEG no longer sent to new subscribers.  Its seq, or 0 while
+ * warming up (dropped).
  */
 uint64_t	 server_count(struct server *srv);
 /* The source failed; it retries by itself.  For logs and status. */

@@ -17,10 +17,10 @@ struct yuyv_pic {
 	const unsigned char	*data;
 	size_t			 len;		/* bytes at data */
 	int			 width, height;	/* pixels; width even */
-	int			 stride;	/* bytes per row; less: 2 * width */
+	int			 stride;	/* bytes a row; less: 2w */
 	int			 uyvy;		/* UYVY, else YUYV */
-	int			 hflip, vflip;	/* done first */
-	int			 rotate;	/* then 0, 90, 180 or 270 clockwise */
+	int			 hflip, vflip;	/* done first, */
+	int			 rotate;	/* then 0/90/180/270 cw */
 };
 
 /*
