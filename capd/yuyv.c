@@ -74,45 +74,62 @@ yuyv_out_size(const struct yuyv_pic *p, int *w, int *h, char *cause,
 	return (0);
 }
 
-/* Converts; w and h from yuyv_out_size. */
+/*
+ * Converts; w and h from yuyv_out_size.  Each output row walks the source
+ * in a straight line (a pixel on is one pixel, 2 bytes, along a source
+ * row, or one source row), so rotations read columns: the output is done
+ * in tiles of YUYV_TILE pixels so that those stay in the cache.
+ */
 void
 yuyv_to_i420(const struct yuyv_pic *p, unsigned char *const dst[3],
     const int dstride[3], int w, int h)
 {
-	const unsigned char	*s = p->data, *c[4];
-	unsigned char		*d;
-	size_t			 stride = p->stride, off;
-	long			 step;
-	int			 x0, y0, x1, y1, ox, oy, i, sx, sy, yo, co;
+	const unsigned char	*s = p->data;
+	unsigned char		*d, *du, *dv;
+	size_t			 stride = p->stride, off, c[4];
+	long			 step, cstep;
+	int			 x0, y0, x1, y1, tx, ty, ox, oy, ex, ey, i;
+	int			 sx, sy, yo, co, sum;
 
 	if (stride < 2 * (size_t)p->width)
 		stride = 2 * (size_t)p->width;
 	yo = p->uyvy ? 1 : 0;
 	co = p->uyvy ? 0 : 1;
-	/* Luma: each output row walks the source in a straight line. */
 	yuyv_map(p, 0, 0, &x0, &y0);
 	yuyv_map(p, 1, 0, &x1, &y1);
 	step = 2L * (x1 - x0) + (long)(y1 - y0) * (long)stride;
-	for (oy = 0; oy < h; oy++) {
-		yuyv_map(p, 0, oy, &sx, &sy);
-		off = (size_t)sy * stride + 2 * (size_t)sx + yo;
-		d = dst[0] + (size_t)oy * dstride[0];
-		for (ox = 0; ox < w; ox++, off += step)
-			d[ox] = s[off];
-	}
-	/* Chroma: the mean over each 2x2 block's four source pixels. */
-	for (oy = 0; oy < h; oy += 2) {
-		for (ox = 0; ox < w; ox += 2) {
+	/* Two output pixels on: one chroma pair on, or two source rows. */
+	cstep = 4L * (x1 - x0) + 2L * (y1 - y0) * (long)stride;
+	for (ty = 0; ty < h; ty += YUYV_TILE)
+	for (tx = 0; tx < w; tx += YUYV_TILE) {
+		ey = ty + YUYV_TILE < h ? ty + YUYV_TILE : h;
+		ex = tx + YUYV_TILE < w ? tx + YUYV_TILE : w;
+		for (oy = ty; oy < ey; oy++) {
+			yuyv_map(p, tx, oy, &sx, &sy);
+			off = (size_t)sy * stride + 2 * (size_t)sx + yo;
+			d = dst[0] + (size_t)oy * dstride[0];
+			for (ox = tx; ox < ex; ox++, off += step)
+				d[ox] = s[off];
+		}
+		/* Chroma: the mean over each 2x2 block's source pixels. */
+		for (oy = ty; oy < ey; oy += 2) {
 			for (i = 0; i < 4; i++) {
-				yuyv_map(p, ox + (i & 1), oy + (i >> 1), &sx,
+				yuyv_map(p, tx + (i & 1), oy + (i >> 1), &sx,
 				    &sy);
-				c[i] = s + (size_t)sy * stride +
+				c[i] = (size_t)sy * stride +
 				    4 * (size_t)(sx / 2) + co;
 			}
-			dst[1][(size_t)(oy / 2) * dstride[1] + ox / 2] =
-			    (c[0][0] + c[1][0] + c[2][0] + c[3][0] + 2) / 4;
-			dst[2][(size_t)(oy / 2) * dstride[2] + ox / 2] =
-			    (c[0][2] + c[1][2] + c[2][2] + c[3][2] + 2) / 4;
+			du = dst[1] + (size_t)(oy / 2) * dstride[1];
+			dv = dst[2] + (size_t)(oy / 2) * dstride[2];
+			for (ox = tx / 2; ox < ex / 2; ox++) {
+				sum = s[c[0]] + s[c[1]] + s[c[2]] + s[c[3]];
+				du[ox] = (sum + 2) / 4;
+				sum = s[c[0] + 2] + s[c[1] + 2] +
+				    s[c[2] + 2] + s[c[3] + 2];
+				dv[ox] = (sum + 2) / 4;
+				for (i = 0; i < 4; i++)
+					c[i] += cstep;
+			}
 		}
 	}
 }

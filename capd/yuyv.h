@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #define YUYV_MAX_SIDE	16384	/* pixels: larger sides are refused */
+#define YUYV_TILE	32	/* pixels (even): tiles converted in turn */
 
 struct yuyv_pic {
 	const unsigned char	*data;
