@@ -85,17 +85,32 @@ def access_units(data):
     return out
 
 
-def psnr(tmp, jpegs, aus):
-    """PSNR of the decoded H.264 pictures against their source JPEGs."""
+def psnr(tmp, size, jpegs, aus):
+    """PSNR of the decoded H.264 pictures against the JPEGs of the same
+    frames: the whole stream decoded (a picture needs those before it),
+    then the pictures that have a JPEG compared, picture k with JPEG k."""
     have = dict(jpegs)
-    aus = [(s, a) for s, a in aus if s in have]
-    mj, hv = os.path.join(tmp, "a.mjpeg"), os.path.join(tmp, "a.h264")
-    with open(mj, "wb") as f:
-        f.write(b"".join(have[s] for s, _ in aus))
+    w, h = (int(x) for x in size.split("x"))
+    n = w * h * 3 // 2
+    hv, dec = os.path.join(tmp, "a.h264"), os.path.join(tmp, "a.yuv")
     with open(hv, "wb") as f:
         f.write(b"".join(a for _, a in aus))
-    r = subprocess.run(["ffmpeg", "-v", "info", "-f", "mjpeg", "-i", mj, "-f", "h264",
-                        "-i", hv, "-lavfi", "[0:v]format=yuvj420p,setpts=N[a];[1:v]format=yuvj420p,setpts=N[b];[b][a]psnr",
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "h264", "-i", hv, "-f", "rawvideo",
+                    "-pix_fmt", "yuvj420p", "-y", dec], capture_output=True, timeout=300)
+    with open(dec, "rb") as f:
+        pics = f.read()
+    if len(pics) != n * len(aus):
+        return "?"
+    pick = [i for i, (s, _) in enumerate(aus) if s in have]
+    mj, sel = os.path.join(tmp, "a.mjpeg"), os.path.join(tmp, "b.yuv")
+    with open(mj, "wb") as f:
+        f.write(b"".join(have[aus[i][0]] for i in pick))
+    with open(sel, "wb") as f:
+        f.write(b"".join(pics[i * n:(i + 1) * n] for i in pick))
+    pts = "settb=1/30,setpts=N"
+    r = subprocess.run(["ffmpeg", "-v", "info", "-f", "rawvideo", "-pix_fmt", "yuvj420p",
+                        "-s", size, "-i", sel, "-f", "mjpeg", "-i", mj, "-lavfi",
+                        "[1:v]format=yuvj420p,%s[a];[0:v]%s[b];[b][a]psnr" % (pts, pts),
                         "-f", "null", "-"], capture_output=True, text=True, timeout=300)
     m = re.search(r"average:([\d.inf]+)", r.stderr)
     return "%.1f" % float(m.group(1)) if m else "?"
@@ -150,7 +165,7 @@ def point(build, out, size, label, source, dur, env=None):
         fps = (len(aus) - k0) / el
         parts = jpeg_parts(j.data())
         enc_ms = (cpu_b - cpu_a) / fps * 1000 if fps else float("nan")
-        q = psnr(tmp, parts, aus)
+        q = psnr(tmp, size, parts, aus)
         return [size, label, "%.0f" % (jpeg_b / 1000), "%.0f" % (h264_b / 1000),
                 "%.3f" % (h264_b / jpeg_b), "%.1f" % fps, "%.1f" % enc_ms,
                 "%.0f%%" % (cpu_a * 100), "%.0f%%" % (cpu_b * 100), q]

@@ -45,7 +45,7 @@ def quality(tmp, fmt, path, ref, size, n):
     """(PSNR-Y dB, SSIM-Y) of a coded file against the reference."""
     stats = os.path.join(tmp, "psnr.log")
     # Both numbered from 0 at the same rate: picture k against frame k.
-    pts = "setpts=N/(%d*TB)" % FPS
+    pts = "settb=1/%d,setpts=N" % FPS
     err = ff(["-f", fmt, "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24",
               "-s", size, "-i", ref, "-lavfi",
               "[0:v]format=yuvj444p,%s[a];[1:v]format=yuvj444p,%s[b];"
