@@ -26,6 +26,7 @@
 #include "log.h"
 #include "mono.h"
 #include "relay.h"
+#include "timeval.h"
 #include "ws_codec.h"
 #include "ws_handshake.h"
 #include "ws_request.h"
@@ -226,17 +227,19 @@ client_auth_due(evutil_socket_t fd, short what, void *arg)
 static int
 client_authorize(struct client *c, const struct ws_request *req)
 {
-	struct timeval	 tv;
+	struct timeval	 tv, now;
 	char		 user[AUTH_BASIC_MAX_USER + 1], cause[256];
 	unsigned	 wait_ms;
 
 	/* httpd verified this user's credentials before the handoff. */
 	if (c->user[0] != '\0')
 		return (0);
+	/* time(NULL) reads the coarse clock, a tick behind: as httpd issues. */
+	timeval_now(&now);
 	switch (auth_check_ws(relay_auth(c->relay),
 	    ws_request_header(req, "Sec-WebSocket-Protocol", 0), req->query,
 	    ws_request_header(req, "Authorization", 0),
-	    (struct sockaddr *)&c->sa, mono_ms(), time(NULL), user, &wait_ms,
+	    (struct sockaddr *)&c->sa, mono_ms(), now.tv_sec, user, &wait_ms,
 	    cause, sizeof(cause))) {
 	case AUTH_OK:
 		return (0);
