@@ -60,6 +60,9 @@ usage(FILE *f)
 "Owns the camera and publishes JPEG frames on a Unix socket.\n"
 "\n"
 "  --source SPEC         test (default), file:PATH, exec:COMMAND, v4l2:DEVICE\n"
+"  --source-format FMT   what it gives: jpeg (default: JPEG, or raw frames\n"
+"                        encoded) or h264 (H.264 Annex-B, passed through\n"
+"                        to the H.264 socket; no JPEG then)\n"
 "  --size WxH            frame size (default 640x480)\n"
 "  --fps N               frames per second (default 30)\n"
 "  --quality N           JPEG quality for encoded sources, 1-100 (default 80)\n"
@@ -106,7 +109,9 @@ usage(FILE *f)
 "  -h, --help            this text\n"
 "  --version             print the version\n"
 "\n"
-"Example: campipe-capd --source 'exec:rpicam-vid -t 0 --codec mjpeg -o -'\n");
+"Example: campipe-capd --source 'exec:rpicam-vid -t 0 --codec mjpeg -o -'\n"
+"H.264 passed through: campipe-capd --source-format h264 --source\n"
+"  'exec:rpicam-vid -t 0 --codec h264 --inline --intra 30 -o -'\n");
 }
 
 /* Parses a whole decimal number within [min, max] or exits 2. */
@@ -292,6 +297,26 @@ capd_raw(const struct yuyv_pic *raw, const unsigned char *jpeg, size_t len,
 		control_on_frame(sink->ctl);
 }
 
+/* Access unit callback from a source giving H.264. */
+static void
+capd_au(const unsigned char *au, size_t len, int idr,
+    const struct timeval *ts, void *arg)
+{
+	struct capd_sink	*sink = arg;
+
+	server_source_alive(sink->srv);
+	h264_feed_au(sink->h264, au, len, idr, ts);
+	if (sink->ctl != NULL)
+		control_on_frame(sink->ctl);
+}
+
+/* Asks a source giving H.264 for an IDR. */
+static int
+capd_keyframe(void *arg)
+{
+	return (source_keyframe(arg));
+}
+
 /* Error callback from the source. */
 static void
 capd_source_error(const char *cause, void *arg)
@@ -376,6 +401,7 @@ main(int argc, char *argv[])
 		{ "h264-bitrate",	required_argument,	NULL, '4' },
 		{ "h264-profile",	required_argument,	NULL, '5' },
 		{ "h264-gop",		required_argument,	NULL, '6' },
+		{ "source-format",	required_argument,	NULL, '7' },
 		{ NULL,			0,			NULL, 0 }
 	};
 	struct source_conf	 sconf = {
@@ -537,6 +563,15 @@ main(int argc, char *argv[])
 				log_usage("--h264-gop: \"%s\" is not above 0",
 				    optarg);
 			break;
+		case '7':
+			if (strcmp(optarg, "jpeg") == 0)
+				sconf.format = SOURCE_JPEG;
+			else if (strcmp(optarg, "h264") == 0)
+				sconf.format = SOURCE_H264;
+			else
+				log_usage("--source-format: \"%s\" is not jpeg "
+				    "or h264", optarg);
+			break;
 		default:
 			opt_complaint(ch, argv, cause, sizeof(cause));
 			log_usage("%s", cause);
@@ -563,6 +598,24 @@ main(int argc, char *argv[])
 		    sizeof(h264_path));
 	else if (strcmp(hconf.path, "off") == 0)
 		hconf.path = NULL;
+	if (sconf.format == SOURCE_H264) {
+		if (strncmp(sconf.spec, "exec:", 5) != 0 &&
+		    strncmp(sconf.spec, "file:", 5) != 0 &&
+		    strncmp(sconf.spec, "v4l2:", 5) != 0)
+			log_usage("--source-format h264: needs an exec:, file: "
+			    "or v4l2: source");
+		if (hconf.path == NULL)
+			log_usage("--source-format h264: needs the H.264 "
+			    "socket, not --h264 off");
+		hconf.passthru = 1;
+		sconf.gop_ms = hconf.enc.gop_ms;
+		/* No picture is decoded: the camera's or command's own. */
+		if (sconf.rotate != 0 || ((sconf.hflip || sconf.vflip) &&
+		    strncmp(sconf.spec, "v4l2:", 5) != 0))
+			log_warnx("--source-format h264: H.264 is passed "
+			    "through as it comes: flips and rotation are the "
+			    "camera's or the command's own");
+	}
 	hconf.mode = vconf.mode;
 	hconf.idle_stop_ms = vconf.idle_stop_ms;
 	hconf.write_timeout = vconf.write_timeout;
@@ -590,8 +643,11 @@ main(int argc, char *argv[])
 	sink.srv = srv;
 	if (hconf.path != NULL && (sink.h264 = h264_new(base, &hconf, srv,
 	    cause, sizeof(cause))) == NULL) {
-		/* Only a socket asked for by name is worth not starting. */
-		if (!h264_default) {
+		/*
+		 * Only a socket asked for by name, or the only product, is
+		 * worth not starting.
+		 */
+		if (!h264_default || hconf.passthru) {
 			server_free(srv);
 			fatalx("%s", cause);
 		}
@@ -610,6 +666,12 @@ main(int argc, char *argv[])
 	server_set_source(srv, src);
 	if (sink.h264 != NULL)
 		source_set_raw(src, capd_wants, capd_raw);
+	if (hconf.passthru) {
+		src->au_cb = capd_au;
+		h264_set_keyframe(sink.h264, capd_keyframe, src);
+		server_set_refusal(srv, "this camera gives H.264 only: JPEG "
+		    "stills and streams are not available; watch H.264");
+	}
 	if ((ctl = control_new(base, &cconf, srv, src, cc, cause,
 	    sizeof(cause))) == NULL) {
 		server_free(srv);

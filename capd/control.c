@@ -203,6 +203,16 @@ control_state(const struct control *ctl, const char **cause)
 	int	 subs = server_subscribers(ctl->srv);
 
 	*cause = server_problem(ctl->srv);
+	if (ctl->src->conf->format == SOURCE_H264) {
+		/* No JPEG: access units say it streams. */
+		if (!ctl->src->running) {
+			*cause = NULL;
+			return ("stopped");
+		}
+		if (*cause != NULL)
+			return ("failing");
+		return (control_fps(ctl) > 0 ? "streaming" : "starting");
+	}
 	if (*cause != NULL && subs > 0)
 		return ("failing");
 	*cause = NULL;
@@ -243,9 +253,10 @@ control_status(struct control *ctl, struct evhttp_request *req)
 	err = server_last_error(ctl->srv, &when);
 	subs = json_array();
 	server_each_subscriber(ctl->srv, control_sub, subs);
-	o = json_pack("{s:s,s:s,s:o,s:o,s:f,s:i,s:I,s:I,s:I,s:o,s:f,s:o,s:o,"
-	    "s:o}",
-	    "source", ctl->src->conf->spec, "state", state,
+	o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:f,s:i,s:I,s:I,s:I,s:o,s:f,s:o,"
+	    "s:o,s:o}", "source", ctl->src->conf->spec,
+	    "gives", ctl->src->conf->format == SOURCE_H264 ? "h264" : "jpeg",
+	    "state", state,
 	    "cause", cause != NULL ? json_string(cause) : json_null(),
 	    "size", control_size(ctl), "fps", control_fps(ctl),
 	    "quality", ctl->src->conf->quality,

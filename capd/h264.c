@@ -16,6 +16,7 @@
 #include "accept_pause.h"
 #include "frame.h"
 #include "h264.h"
+#include "h264_pass.h"
 #include "log.h"
 #include "mono.h"
 #include "sendv.h"
@@ -51,7 +52,22 @@ struct h264 {
 	unsigned long long	 from_raw;
 	int			 lastraw;	/* the last one's input */
 	unsigned long long	 refused_episode;
+	/* conf->passthru: the source's own units, no encoder. */
+	struct h264_pass	*pass;
+	uint64_t		 pass_seq;
+	int			(*keyframe)(void *);
+	void			*keyframe_arg;
 };
+
+/* Asks for an IDR: of the encoder, or of a source giving H.264. */
+static void
+h264_want_idr(struct h264 *h)
+{
+	if (h->enc != NULL)
+		h264_enc_idr(h->enc);
+	else if (h->keyframe != NULL)
+		(void)h->keyframe(h->keyframe_arg);
+}
 
 /* Stops the encoder thread. */
 static void
@@ -96,19 +112,9 @@ static int
 h264_sub_send(struct frame *f, void *arg)
 {
 	struct h264_sub	*s = arg;
-	struct timeval	 tv = { s->h->conf->write_timeout, 0 };
-	struct iovec	 iov = { f->buf, f->len };
-	ssize_t		 n;
 
-	sendv_fit(s->fd, f->len, &s->sndbuf);
-	if ((n = sendv_write(s->fd, &iov, 1)) == -1)
-		return (-1);
-	if ((size_t)n == f->len)
-		return (1);
-	if (sendv_rest(s->out, &iov, 1, n, f) == -1)
-		return (-1);
-	event_add(s->ev_write, &tv);
-	return (0);
+	return (sendv_frame(s->fd, f, &s->sndbuf, s->out, s->ev_write,
+	    s->h->conf->write_timeout));
 }
 
 /*
@@ -132,7 +138,7 @@ h264_sub_offer(struct h264_sub *s, struct frame *f, int idr)
 		frame_unref(s->slot.pending);
 		s->slot.pending = NULL;
 		s->synced = 0;
-		h264_enc_idr(s->h->enc);
+		h264_want_idr(s->h);
 	}
 }
 
@@ -283,7 +289,8 @@ h264_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	h->refused_episode = 0;
-	if (h264_enc_begin(h) == -1 || (s = calloc(1, sizeof(*s))) == NULL) {
+	if ((h->pass == NULL && h264_enc_begin(h) == -1) ||
+	    (s = calloc(1, sizeof(*s))) == NULL) {
 		close(fd);
 		return;
 	}
@@ -311,7 +318,7 @@ h264_accept(struct evconnlistener *l, evutil_socket_t fd,
 	TAILQ_INSERT_TAIL(&h->subs, s, entry);
 	if (h->nsubs++ == 0)
 		server_hold(h->srv, 1);
-	h264_enc_idr(h->enc);
+	h264_want_idr(h);
 	log_debug("%s: h264 subscriber fd %d (%d now)", __func__, fd,
 	    h->nsubs);
 }
@@ -326,6 +333,49 @@ h264_feed(struct h264 *h, const struct frame *f)
 	h->fed = f->seq;
 	h264_enc_put(h->enc, f->buf + f->jpeg_off, f->jpeg_len, f->seq,
 	    &f->ts);
+}
+
+/* Sets how to ask a source giving H.264 for an IDR (-1: it cannot). */
+void
+h264_set_keyframe(struct h264 *h, int (*fn)(void *), void *arg)
+{
+	if (h == NULL)
+		return;
+	h->keyframe = fn;
+	h->keyframe_arg = arg;
+}
+
+/* An access unit of a source giving H.264: to every subscriber. */
+void
+h264_feed_au(struct h264 *h, const unsigned char *au, size_t len, int idr,
+    const struct timeval *ts)
+{
+	static struct log_rate	 lr = LOG_RATE_INIT("h264 pass-through");
+	struct h264_sub		*s, *next;
+	struct frame		*f;
+	unsigned char		*buf;
+	long			 n;
+
+	if (h == NULL || h->pass == NULL)
+		return;
+	if ((n = h264_pass_build(h->pass, au, len, h->pass_seq + 1, ts,
+	    &buf)) < 0 || (f = frame_adopt(buf, n, 0, n, h->pass_seq + 1,
+	    ts)) == NULL) {
+		if (n >= 0)
+			free(buf);
+		log_rate_warnx(&lr, "h264: access unit of %zu bytes dropped%s",
+		    len, n < 0 ? ": no slice in it" : ": out of memory");
+		TAILQ_FOREACH(s, &h->subs, entry)
+			s->synced = 0;
+		h264_want_idr(h);
+		return;
+	}
+	h->pass_seq++;
+	for (s = TAILQ_FIRST(&h->subs); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, entry);
+		h264_sub_offer(s, f, idr);
+	}
+	frame_unref(f);
 }
 
 /* Binds and listens. */
@@ -346,7 +396,13 @@ h264_new(struct event_base *base, const struct h264_conf *conf,
 	h->base = base;
 	h->srv = srv;
 	TAILQ_INIT(&h->subs);
+	if (conf->passthru && (h->pass = h264_pass_new()) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		free(h);
+		return (NULL);
+	}
 	if ((fd = server_listen(&lconf, cause, causelen)) == -1) {
+		h264_pass_free(h->pass);
 		free(h);
 		return (NULL);
 	}
@@ -383,6 +439,7 @@ h264_free(struct h264 *h)
 	if (h->ev_idle != NULL)
 		event_free(h->ev_idle);
 	accept_pause_free(h->ap);
+	h264_pass_free(h->pass);
 	free(h);
 }
 
@@ -443,6 +500,8 @@ h264_stats(const struct h264 *h, struct h264_stats *st)
 	st->subscribers = h->nsubs;
 	st->from_jpeg = h->from_jpeg;
 	st->from_raw = h->from_raw;
-	if (h->enc != NULL && h->lastraw != -1)
+	if (h->conf->passthru)
+		st->input = "passthrough";
+	else if (h->enc != NULL && h->lastraw != -1)
 		st->input = h->lastraw ? "raw" : "jpeg";
 }

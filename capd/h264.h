@@ -8,6 +8,7 @@
 #ifndef CAPD_H264_H
 #define CAPD_H264_H
 
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/time.h>
 #include <stddef.h>
@@ -27,6 +28,7 @@ struct h264_conf {
 	int			 idle_stop_ms;	/* --idle-stop */
 	int			 write_timeout;	/* seconds */
 	int			 max_subscribers;
+	int			 passthru;	/* the source gives H.264 */
 	struct h264_enc_conf	 enc;
 };
 
@@ -46,12 +48,21 @@ void		 h264_feed_raw(struct h264 *h, const struct yuyv_pic *raw,
 
 struct h264_stats {
 	int			 subscribers;
-	const char		*input;		/* "raw", "jpeg" or NULL */
+	const char		*input;		/* "raw", "jpeg", "passthrough"
+						   or NULL */
 	unsigned long long	 from_jpeg;	/* access units encoded, */
 	unsigned long long	 from_raw;	/* since capd started */
 };
 /* What /status says of the H.264 socket. */
 void		 h264_stats(const struct h264 *h, struct h264_stats *st);
+/*
+ * With conf->passthru: an access unit of the source (Annex-B), published
+ * without encoding.  fn asks the source for an IDR.
+ */
+void		 h264_feed_au(struct h264 *h, const unsigned char *au,
+		    size_t len, int idr, const struct timeval *ts);
+void		 h264_set_keyframe(struct h264 *h, int (*fn)(void *),
+		    void *arg);
 /* Subscribers connected. */
 int		 h264_subscribers(const struct h264 *h);
 /* The default --h264 for a frame socket path, written into buf. */

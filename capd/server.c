@@ -70,6 +70,7 @@ struct server {
 	unsigned long long	 refused;	/* at --max-subscribers */
 	unsigned long long	 refused_episode;
 	int			 holds;		/* server_hold */
+	char			 refusal[128];	/* no pictures: why */
 };
 
 static void	server_source_start(struct server *);
@@ -132,19 +133,9 @@ static int
 server_sub_send(struct frame *f, void *arg)
 {
 	struct sub	*s = arg;
-	struct timeval	 tv = { s->srv->conf->write_timeout, 0 };
-	struct iovec	 iov = { f->buf, f->len };
-	ssize_t		 n;
 
-	sendv_fit(s->fd, f->len, &s->sndbuf);
-	if ((n = sendv_write(s->fd, &iov, 1)) == -1)
-		return (-1);
-	if ((size_t)n == f->len)
-		return (1);
-	if (sendv_rest(s->out, &iov, 1, n, f) == -1)
-		return (-1);
-	event_add(s->ev_write, &tv);
-	return (0);
+	return (sendv_frame(s->fd, f, &s->sndbuf, s->out, s->ev_write,
+	    s->srv->conf->write_timeout));
 }
 
 /* Offers a frame to a subscriber: sent now, or pending (latest wins). */
@@ -210,6 +201,26 @@ server_sub_read(evutil_socket_t fd, short what, void *arg)
 		server_sub_free(s, strerror(errno));
 }
 
+/*
+ * The source gives no pictures: the subscriber reads why in one line
+ * (docs/frames.md) and end-of-file; the source is not started for it.
+ */
+static void
+server_refuse(struct server *srv, int fd)
+{
+	static struct log_rate	 lr = LOG_RATE_INIT("refused subscribers");
+	char			 line[sizeof(srv->refusal) + 16];
+	int			 n;
+
+	n = snprintf(line, sizeof(line), "Refused: %s\r\n", srv->refusal);
+	/* A fresh Unix socket takes these few bytes whole. */
+	(void)!write(fd, line, n);
+	close(fd);
+	srv->refused++;
+	log_rate_info(&lr, "frame socket subscriber refused: %s",
+	    srv->refusal);
+}
+
 /* Accepts a subscriber; starts the source if it is the first. */
 static void
 server_accept(struct evconnlistener *l, evutil_socket_t fd,
@@ -225,6 +236,10 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 			    srv->conf->max_subscribers);
 		srv->refused++;
 		close(fd);
+		return;
+	}
+	if (srv->refusal[0] != '\0') {
+		server_refuse(srv, fd);
 		return;
 	}
 	if (srv->refused_episode > 0) {
@@ -396,6 +411,13 @@ server_count(struct server *srv)
 	return (srv->seq);
 }
 
+/* A source giving no JPEG gave something: its failure is over. */
+void
+server_source_alive(struct server *srv)
+{
+	srv->problem[0] = '\0';
+}
+
 /* The source reported a failure. */
 void
 server_source_error(struct server *srv, const char *cause)
@@ -504,6 +526,21 @@ server_new(struct event_base *base, const struct server_conf *conf,
 		return (NULL);
 	}
 	return (srv);
+}
+
+/* Frame subscribers are refused with this reason (NULL: accepted). */
+void
+server_set_refusal(struct server *srv, const char *why)
+{
+	snprintf(srv->refusal, sizeof(srv->refusal), "%s",
+	    why != NULL ? why : "");
+}
+
+/* The refusal reason, or NULL when subscribers are accepted. */
+const char *
+server_refusal(const struct server *srv)
+{
+	return (srv->refusal[0] != '\0' ? srv->refusal : NULL);
 }
 
 /* Sets the source. */

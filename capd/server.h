@@ -35,6 +35,12 @@ struct server	*server_new(struct event_base *base,
 		    size_t causelen);
 /* Sets the source started and stopped on demand. */
 void		 server_set_source(struct server *srv, struct source *src);
+/*
+ * Refuses every frame subscriber, saying why (a source that gives no
+ * pictures: docs/frames.md); NULL accepts them again.
+ */
+void		 server_set_refusal(struct server *srv, const char *why);
+const char	*server_refusal(const struct server *srv);
 /* Closes every subscriber, stops the source and removes the socket file. */
 void		 server_free(struct server *srv);
 
@@ -47,6 +53,8 @@ void		 server_publish(struct server *srv, const unsigned char *jpeg,
  * warming up (dropped).
  */
 uint64_t	 server_count(struct server *srv);
+/* A source that gives no JPEG delivered: its last failure is over. */
+void		 server_source_alive(struct server *srv);
 /* The source failed; it retries by itself.  For logs and status. */
 void		 server_source_error(struct server *srv, const char *cause);
 

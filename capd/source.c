@@ -263,6 +263,30 @@ source_emit_raw(struct source *src, struct yuyv_pic *raw,
 	src->raw_cb(raw, jpeg, jpeg != NULL ? len : 0, ts, src->cb_arg);
 }
 
+/* Asks for an IDR where the source can. */
+int
+source_keyframe(struct source *src)
+{
+	if (!src->running || src->ops->keyframe == NULL)
+		return (-1);
+	return (src->ops->keyframe(src));
+}
+
+/* Hands an H.264 access unit to capd. */
+void
+source_emit_au(struct source *src, const unsigned char *au, size_t len,
+    int idr, const struct timeval *ts)
+{
+	if (len > src->conf->max_frame) {
+		log_rate_warnx(&source_drops, "access unit of %zu bytes over "
+		    "--max-frame-size %zu: dropped", len, src->conf->max_frame);
+		return;
+	}
+	src->emitted++;
+	if (src->au_cb != NULL)
+		src->au_cb(au, len, idr, ts, src->cb_arg);
+}
+
 /* Reports a failure. */
 void
 source_error(struct source *src, const char *fmt, ...)

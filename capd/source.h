@@ -26,7 +26,13 @@ struct source_conf {
 	int		 hflip, vflip;	/* --hflip, --vflip */
 	int		 rotate;	/* --rotate: 0, 90, 180, 270 */
 	char		**ctrls;	/* --ctrl NAME=VALUE, NULL-terminated */
+	int		 format;	/* --source-format: what it gives */
+	int		 gop_ms;	/* --h264-gop, for a camera's H.264 */
 };
+
+/* What a source gives (--source-format). */
+#define SOURCE_JPEG	0	/* pictures: JPEG, or raw frames encoded */
+#define SOURCE_H264	1	/* H.264 access units, passed through */
 
 /* Receives each JPEG (ts = capture time); data is valid during the call. */
 typedef void	(*source_frame_cb)(const unsigned char *jpeg, size_t len,
@@ -37,6 +43,13 @@ typedef void	(*source_frame_cb)(const unsigned char *jpeg, size_t len,
  * status only.
  */
 typedef void	(*source_error_cb)(const char *cause, void *arg);
+/*
+ * Receives each H.264 access unit of a SOURCE_H264 source (Annex-B, as
+ * the source gave it; the first of a start is an IDR); valid during the
+ * call.
+ */
+typedef void	(*source_au_cb)(const unsigned char *au, size_t len, int idr,
+		    const struct timeval *ts, void *arg);
 
 /*
  * What the sink wants of a source's next picture: SOURCE_WANT_JPEG, and
@@ -66,6 +79,8 @@ struct source_ops {
 	void		(*destroy)(struct source *);
 	/* Optional: the conf's flips changed while running. */
 	void		(*reflip)(struct source *);
+	/* Optional, SOURCE_H264: asks for an IDR at once; -1 if it cannot. */
+	int		(*keyframe)(struct source *);
 };
 
 struct source {
@@ -75,6 +90,7 @@ struct source {
 	const char		*arg;	/* spec after the prefix */
 	source_frame_cb		 frame_cb;
 	source_error_cb		 error_cb;
+	source_au_cb		 au_cb;		/* set by the owner */
 	void			*cb_arg;
 	void			*priv;	/* the source's own state */
 	int			 running;
@@ -123,6 +139,33 @@ void		 source_emit_raw(struct source *src, struct yuyv_pic *raw,
 /* For source implementations: hands a JPEG to capd. */
 void		 source_emit(struct source *src, const unsigned char *jpeg,
 		    size_t len, const struct timeval *ts);
+/* SOURCE_H264: asks the source for an IDR; -1 if it cannot (it comes
+ * when the source sends one). */
+int		 source_keyframe(struct source *src);
+/* For source implementations: hands an H.264 access unit to capd. */
+void		 source_emit_au(struct source *src, const unsigned char *au,
+		    size_t len, int idr, const struct timeval *ts);
+
+/*
+ * source_h264.c: for exec: and file:, an outside Annex-B stream cut into
+ * access units (common/annexb_split.c), with rate-limited lines about
+ * what was dropped.
+ */
+struct source_h264;
+struct source_h264 *source_h264_new(struct source *src);
+void		 source_h264_free(struct source_h264 *sh);
+/* Feeds bytes of the stream; emits each whole access unit. */
+void		 source_h264_feed(struct source_h264 *sh,
+		    const unsigned char *buf, size_t len);
+/* The stream ended (flush: its last unit is whole) or broke off. */
+void		 source_h264_end(struct source_h264 *sh, int flush);
+
+/* file:'s index: each access unit of a mapped stream, by its place. */
+typedef void	(*source_h264_index_cb)(size_t off, size_t len, int idr,
+		    void *arg);
+void		 source_h264_index(const unsigned char *map, size_t size,
+		    size_t max_au, source_h264_index_cb cb, void *arg);
+
 /* For source implementations: reports a failure. */
 void		 source_error(struct source *src, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));

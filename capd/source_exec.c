@@ -2,7 +2,9 @@
 /*
  * source_exec.c: runs a command that writes concatenated JPEGs to stdout
  * (rpicam-vid --codec mjpeg -o -, ffmpeg -f mjpeg pipe:1, ...), splits them
- * by JPEG markers, logs its stderr, and restarts it with backoff when it
+ * by JPEG markers (or, with --source-format h264, an H.264 Annex-B stream
+ * cut into access units: rpicam-vid --codec h264 --inline -o -), logs its
+ * stderr, and restarts it with backoff when it
  * dies.  Stopping sends SIGTERM to its process group, then SIGKILL.
  */
 #include <sys/stat.h>
@@ -34,6 +36,7 @@
 
 struct exec_state {
 	struct jpeg_split	*split;
+	struct source_h264	*h264;		/* --source-format h264 */
 	struct jpeg_split_stats	 logged;	/* counters already logged */
 	struct timeval		 drops_logged;	/* when they were */
 	pid_t			 pid;		/* running child, or -1 */
@@ -131,7 +134,13 @@ exec_read_out(evutil_socket_t fd, short what, void *arg)
 	if (n <= 0) {
 		exec_close_pipe(&es->out, &es->ev_out);
 		jpeg_split_reset(es->split);
+		if (es->h264 != NULL)
+			source_h264_end(es->h264, 0);
 		exec_log_drops(src, 1);
+		return;
+	}
+	if (es->h264 != NULL) {
+		source_h264_feed(es->h264, es->buf, n);
 		return;
 	}
 	if (jpeg_split_feed(es->split, es->buf, n, exec_frame, src) == -1) {
@@ -216,6 +225,8 @@ exec_sigchld(evutil_socket_t sig, short what, void *arg)
 		es->pid = -1;
 		exec_close_pipe(&es->out, &es->ev_out);
 		jpeg_split_reset(es->split);
+		if (es->h264 != NULL)
+			source_h264_end(es->h264, 0);
 		if (WIFEXITED(status))
 			source_error(src, "command exited with status %d",
 			    WEXITSTATUS(status));
@@ -345,7 +356,9 @@ exec_init(struct source *src, char *cause, size_t causelen)
 	if (exec_find(src->arg, cause, causelen) == -1)
 		return (-1);
 	if ((es = calloc(1, sizeof(*es))) == NULL ||
-	    (es->split = jpeg_split_new(src->conf->max_frame)) == NULL)
+	    (es->split = jpeg_split_new(src->conf->max_frame)) == NULL ||
+	    (src->conf->format == SOURCE_H264 &&
+	    (es->h264 = source_h264_new(src)) == NULL))
 		goto nomem;
 	src->priv = es;
 	es->pid = es->dying = -1;
@@ -387,6 +400,8 @@ exec_stop(struct source *src)
 	exec_close_pipe(&es->out, &es->ev_out);
 	exec_close_pipe(&es->err, &es->ev_err);
 	jpeg_split_reset(es->split);
+	if (es->h264 != NULL)
+		source_h264_end(es->h264, 0);
 	if (es->pid > 0) {
 		log_info("exec: stopping pid %ld", (long)es->pid);
 		kill(-es->pid, SIGTERM);
@@ -425,6 +440,7 @@ exec_destroy(struct source *src)
 	if (es->ev_restart != NULL)
 		event_free(es->ev_restart);
 	jpeg_split_free(es->split);
+	source_h264_free(es->h264);
 	free(es);
 	src->priv = NULL;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * source_file.c: replays a JPEG, or a file of concatenated JPEGs (MJPEG),
- * at --fps, looping.  The file is mapped, not read: at start it is split
+ * at --fps, looping; or, with --source-format h264, an H.264 Annex-B file,
+ * an access unit a tick (the first an IDR).  The file is mapped, not read: at start it is split
  * once into an index of frames, and each tick hands the frame straight
  * from the mapping.  Pages already used are given back at once, so memory
  * stays small whatever the file's size.
@@ -31,6 +32,7 @@
 struct file_frame {
 	size_t		 off;		/* in the mapping */
 	size_t		 len;
+	int		 idr;		/* --source-format h264 */
 };
 
 struct file_state {
@@ -56,31 +58,50 @@ file_give_back(struct file_state *fs, size_t from, size_t to)
 		madvise((void *)(fs->map + from), to - from, MADV_DONTNEED);
 }
 
+/* Adds a frame (or access unit) at off to the index. */
+static int
+file_add(struct file_state *fs, size_t off, size_t len, int idr)
+{
+	struct file_frame	*n;
+
+	if (fs->one) {
+		fs->nframes = 1;	/* a frame is there: enough */
+		return (-1);
+	}
+	if (fs->nframes == FILE_MAX_FRAMES)
+		return (-1);
+	if (fs->nframes == fs->cap) {
+		n = reallocarray(fs->frames, fs->cap ? fs->cap * 2 : 16,
+		    sizeof(*n));
+		if (n == NULL)
+			return (-1);
+		fs->frames = n;
+		fs->cap = fs->cap ? fs->cap * 2 : 16;
+	}
+	fs->frames[fs->nframes].off = off;
+	fs->frames[fs->nframes].idr = idr;
+	fs->frames[fs->nframes++].len = len;
+	return (0);
+}
+
+/* An access unit of an H.264 file. */
+static void
+file_collect_au(size_t off, size_t len, int idr, void *arg)
+{
+	file_add(arg, off, len, idr);
+}
+
 /* Notes where each frame the splitter finds lies in the mapping. */
 static void
 file_collect(const unsigned char *data, size_t len, void *arg)
 {
 	struct file_state	*fs = arg;
-	struct file_frame	*n;
 
-	if (fs->one) {
-		fs->nframes = 1;	/* a JPEG is there: enough */
-		return;
-	}
 	/* Fed in one piece, every frame lies in the mapping: no copy. */
-	if (data < fs->map || data + len > fs->map + fs->size ||
-	    fs->nframes == FILE_MAX_FRAMES)
+	if (!fs->one && (data < fs->map || data + len > fs->map + fs->size))
 		return;
-	if (fs->nframes == fs->cap) {
-		n = reallocarray(fs->frames, fs->cap ? fs->cap * 2 : 16,
-		    sizeof(*n));
-		if (n == NULL)
-			return;
-		fs->frames = n;
-		fs->cap = fs->cap ? fs->cap * 2 : 16;
-	}
-	fs->frames[fs->nframes].off = data - fs->map;
-	fs->frames[fs->nframes++].len = len;
+	if (file_add(fs, data - fs->map, len, 0) == -1)
+		return;
 	/* The splitter has gone past everything before this frame. */
 	file_give_back(fs, fs->given_back, data - fs->map);
 	fs->given_back = data - fs->map;
@@ -136,30 +157,36 @@ file_load(struct source *src, struct file_state *fs, char *cause,
 	fs->size = size;
 	fs->given_back = 0;
 	madvise(map, size, MADV_SEQUENTIAL);
-	if ((js = jpeg_split_new(src->conf->max_frame)) == NULL) {
+	if (src->conf->format == SOURCE_H264)
+		source_h264_index(fs->map, size, src->conf->max_frame,
+		    file_collect_au, fs);
+	else if ((js = jpeg_split_new(src->conf->max_frame)) == NULL) {
 		file_clear(fs);
 		snprintf(cause, causelen, "file: out of memory");
 		return (-1);
+	} else {
+		/*
+		 * The whole mapping in one piece, so that no frame is
+		 * copied; a megabyte at a time when only the first frame
+		 * matters.
+		 */
+		chunk = fs->one ? 1024 * 1024 : size;
+		for (off = 0; off < size && fs->nframes == 0; off += chunk) {
+			jpeg_split_feed(js, fs->map + off, size - off < chunk ?
+			    size - off : chunk, file_collect, fs);
+			file_give_back(fs, 0, off);
+			if (!fs->one)
+				break;
+		}
+		jpeg_split_free(js);
 	}
-	/*
-	 * The whole mapping in one piece, so that no frame is copied; a
-	 * megabyte at a time when only the first frame matters.
-	 */
-	chunk = fs->one ? 1024 * 1024 : size;
-	for (off = 0; off < size && fs->nframes == 0; off += chunk) {
-		jpeg_split_feed(js, fs->map + off, size - off < chunk ?
-		    size - off : chunk, file_collect, fs);
-		file_give_back(fs, 0, off);
-		if (!fs->one)
-			break;
-	}
-	jpeg_split_free(js);
 	file_give_back(fs, 0, size);
 	madvise(map, size, MADV_NORMAL);
 	if (fs->nframes == 0) {
 		file_clear(fs);
-		snprintf(cause, causelen, "file: %s: no JPEG frames in it",
-		    src->arg);
+		snprintf(cause, causelen, "file: %s: no %s in it", src->arg,
+		    src->conf->format == SOURCE_H264 ? "H.264 access units "
+		    "from an IDR on" : "JPEG frames");
 		return (-1);
 	}
 	if (!fs->one)
@@ -182,7 +209,10 @@ file_tick(evutil_socket_t fd, short what, void *arg)
 	if (fs->next >= fs->nframes)
 		fs->next = 0;
 	f = &fs->frames[fs->next++];
-	source_emit(src, fs->map + f->off, f->len, &tv);
+	if (src->conf->format == SOURCE_H264)
+		source_emit_au(src, fs->map + f->off, f->len, f->idr, &tv);
+	else
+		source_emit(src, fs->map + f->off, f->len, &tv);
 	/* Published frames are copies: the pages can go. */
 	file_give_back(fs, f->off, f->off + f->len);
 }

@@ -110,17 +110,26 @@ v4l2_close(struct v4l2_state *vs)
 
 /* Picks the best format the device offers; 0 if none is usable. */
 static uint32_t
-v4l2_pick_format(int fd)
+v4l2_pick_format(int fd, int h264)
 {
 	struct v4l2_fmtdesc	 d;
 	size_t			 i, best = sizeof(v4l2_prefer) / sizeof(v4l2_prefer[0]);
 
 	memset(&d, 0, sizeof(d));
 	d.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	for (d.index = 0; v4l2_ioctl(fd, VIDIOC_ENUM_FMT, &d) == 0; d.index++)
+	for (d.index = 0; v4l2_ioctl(fd, VIDIOC_ENUM_FMT, &d) == 0; d.index++) {
+		/* --source-format h264: that format, nothing else. */
+		if (h264) {
+			if (d.pixelformat == V4L2_PIX_FMT_H264)
+				return (d.pixelformat);
+			continue;
+		}
 		for (i = 0; i < best; i++)
 			if (v4l2_prefer[i] == d.pixelformat)
 				best = i;
+	}
+	if (h264)
+		return (0);
 	return (best < sizeof(v4l2_prefer) / sizeof(v4l2_prefer[0]) ?
 	    v4l2_prefer[best] : 0);
 }
@@ -137,8 +146,11 @@ v4l2_negotiate(struct source *src, char *cause, size_t causelen)
 	int			 quiet = vs->opened_once;
 	uint32_t		 want;
 
-	if ((want = v4l2_pick_format(vs->fd)) == 0) {
-		snprintf(cause, causelen, "no MJPEG, YUYV, UYVY or RGB24 format");
+	if ((want = v4l2_pick_format(vs->fd, conf->format ==
+	    SOURCE_H264)) == 0) {
+		snprintf(cause, causelen, conf->format == SOURCE_H264 ?
+		    "no H.264 format (--source-format h264)" :
+		    "no MJPEG, YUYV, UYVY or RGB24 format");
 		return (-1);
 	}
 	memset(&fmt, 0, sizeof(fmt));
@@ -155,9 +167,10 @@ v4l2_negotiate(struct source *src, char *cause, size_t causelen)
 	vs->width = fmt.fmt.pix.width;
 	vs->height = fmt.fmt.pix.height;
 	vs->stride = fmt.fmt.pix.bytesperline;
-	if ((vs->pixfmt != V4L2_PIX_FMT_MJPEG &&
+	if ((conf->format == SOURCE_H264 ? vs->pixfmt != V4L2_PIX_FMT_H264 :
+	    (vs->pixfmt != V4L2_PIX_FMT_MJPEG &&
 	    vs->pixfmt != V4L2_PIX_FMT_JPEG &&
-	    !source_v4l2_yuv_supported(vs->pixfmt)) || vs->width <= 0 ||
+	    !source_v4l2_yuv_supported(vs->pixfmt))) || vs->width <= 0 ||
 	    vs->height <= 0) {
 		snprintf(cause, causelen, "driver gave unusable format %s %dx%d",
 		    v4l2_fcc(vs->pixfmt, a), vs->width, vs->height);
@@ -342,6 +355,10 @@ v4l2_frame(struct source *src, const unsigned char *data, size_t len,
 	const unsigned char	*jpeg = data;
 	long			 n = len;
 
+	if (vs->pixfmt == V4L2_PIX_FMT_H264) {
+		source_v4l2_h264_frame(src, data, len, tv);
+		return;
+	}
 	if (source_v4l2_yuv_supported(vs->pixfmt)) {
 		v4l2_frame_raw(src, data, len, tv);
 		return;
@@ -445,6 +462,8 @@ v4l2_open(struct source *src, char *cause, size_t causelen)
 		goto fail;
 	source_v4l2_ctrl_apply(vs->fd, src->conf->ctrls, vs->opened_once);
 	v4l2_flips(src);
+	if (vs->pixfmt == V4L2_PIX_FMT_H264)
+		source_v4l2_h264_setup(vs->fd, src->conf, vs->opened_once);
 	if (v4l2_stream(vs, cause, causelen) == -1)
 		goto fail;
 	vs->ev_read = event_new(src->base, vs->fd, EV_READ | EV_PERSIST,
@@ -586,6 +605,15 @@ v4l2_reflip(struct source *src)
 		v4l2_flips(src);
 }
 
+/* Asks the camera for an IDR now. */
+static int
+v4l2_keyframe(struct source *src)
+{
+	struct v4l2_state	*vs = src->priv;
+
+	return (source_v4l2_h264_keyframe(vs->fd));
+}
+
 /* The open camera's descriptor, or -1 (for its controls). */
 int
 source_v4l2_fd(const struct source *src)
@@ -602,4 +630,5 @@ const struct source_ops source_v4l2_ops = {
 	.stop = v4l2_stop,
 	.destroy = v4l2_destroy,
 	.reflip = v4l2_reflip,
+	.keyframe = v4l2_keyframe,
 };

@@ -34,4 +34,13 @@ long	source_v4l2_yuv_encode(struct source_v4l2_yuv *, uint32_t pixfmt,
 	    int stride, int quality, const unsigned char **jpeg, char *cause,
 	    size_t causelen);
 
+/* source_v4l2_h264.c: the camera's own H.264 (--source-format h264). */
+struct source_conf;
+struct timeval;
+void	source_v4l2_h264_setup(int fd, const struct source_conf *conf,
+	    int quiet);
+int	source_v4l2_h264_keyframe(int fd);
+void	source_v4l2_h264_frame(struct source *src, const unsigned char *data,
+	    size_t len, const struct timeval *tv);
+
 #endif

@@ -189,3 +189,22 @@ camname_default(struct camname_list *l, const char *deflt, char *cause,
 	    camname_quote(deflt, q, sizeof(q)));
 	return (-1);
 }
+
+/* The H.264 socket capd derives from a frame socket. */
+int
+camname_h264_path(const char *frames, char *buf, size_t len)
+{
+	const char	*base = strrchr(frames, '/');
+	size_t		 n = strlen(frames);
+	int		 r;
+
+	base = base != NULL ? base + 1 : frames;
+	if (strcmp(base, "frames.sock") == 0)
+		r = snprintf(buf, len, "%.*sh264.sock", (int)(base - frames),
+		    frames);
+	else if (n > 5 && strcmp(frames + n - 5, ".sock") == 0)
+		r = snprintf(buf, len, "%.*s-h264.sock", (int)(n - 5), frames);
+	else
+		r = snprintf(buf, len, "%s-h264.sock", frames);
+	return (r < 0 || (size_t)r >= len ? -1 : 0);
+}

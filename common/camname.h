@@ -11,6 +11,7 @@
 
 #define CAMNAME_MAX	32	/* characters in a name */
 #define CAMNAME_CAMERAS	16	/* cameras per daemon */
+#define CAMNAME_SOCK_MAX 108	/* a Unix socket's path, NUL included */
 
 /* Checks a name.  Returns 0, or -1 with a one-line cause. */
 int		 camname_check(const char *name, char *cause, size_t causelen);
@@ -29,14 +30,26 @@ int		 camname_spec(const char *spec, char *name, const char **path,
  */
 int		 camname_path(const char *path, char *name, const char **rest);
 
-/* The cameras of a daemon, from --camera, --frames and --default-camera. */
+/*
+ * The cameras of a daemon, from --camera, --frames, --default-camera,
+ * --h264 and --camera-h264 (camname_opt.c).
+ */
 struct camname_list {
 	struct camname_cam {
 		char		 name[CAMNAME_MAX + 1];
 		const char	*path;
+		char		 h264[CAMNAME_SOCK_MAX]; /* "": no H.264 */
 	}		 cams[CAMNAME_CAMERAS];
 	int		 n;
 	int		 deflt;		/* index of the default camera */
+
+	/* The options as given, until camname_opt_done(). */
+	const char	*frames;	/* --frames, or the daemon's default */
+	int		 frames_given;
+	const char	*deflt_name;	/* --default-camera */
+	const char	*h264;		/* --h264: the default camera's */
+	const char	*h264_specs[CAMNAME_CAMERAS];	/* --camera-h264 */
+	int		 nh264_specs;
 };
 
 /* Adds --camera's "NAME=PATH": 0, or -1 with a one-line cause (a bad or
@@ -53,5 +66,30 @@ int		 camname_finish(struct camname_list *l, const char *frames,
 /* Makes the camera named name the default: 0, or -1 with a cause. */
 int		 camname_default(struct camname_list *l, const char *name,
 		    char *cause, size_t causelen);
+
+/*
+ * The H.264 socket capd publishes beside a frame socket: h264.sock beside
+ * frames.sock, else NAME-h264.sock for NAME.sock (or for NAME).  0, or -1
+ * when it does not fit in len bytes.
+ */
+int		 camname_h264_path(const char *frames, char *buf, size_t len);
+
+/* camname_opt.c */
+/*
+ * Takes one camera option by its long name ("frames", "camera",
+ * "default-camera", "h264", "camera-h264") and its value: 0, or -1 with a
+ * one-line cause starting with the option.
+ */
+int		 camname_opt(struct camname_list *l, const char *opt,
+		    const char *arg, char *cause, size_t causelen);
+/*
+ * After the options: the camera "default" (camname_finish), the default
+ * camera, and each camera's H.264 socket: --camera-h264's or --h264's
+ * (for the default camera) when given ("off": none), else the one capd
+ * derives beside its frame socket (none if that path is too long).  0, or
+ * -1 with a one-line cause starting with the option at fault.
+ */
+int		 camname_opt_done(struct camname_list *l, char *cause,
+		    size_t causelen);
 
 #endif

@@ -7,6 +7,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/mem.h>
+#include <libavutil/log.h>
 
 #include <event2/buffer.h>
 
@@ -23,7 +24,8 @@ struct fmp4 {
 	unsigned char	*out;		/* bytes not taken yet */
 	size_t		 len, size, taken;
 	int		 failed;	/* out of memory while writing */
-	uint64_t	 first_us, last_us;
+	uint64_t	 first_us;	/* the first unit's capture time */
+	int64_t		 last_dts;	/* 90 kHz, from first_us */
 	int		 frames;
 };
 
@@ -114,6 +116,11 @@ fmp4_new(const unsigned char *idr, size_t len, char *cause, size_t causelen)
 	unsigned char	*iobuf = NULL;
 	int		 w, h, r;
 
+	/*
+	 * The muxer logs each guessed duration it corrects, up to one line a
+	 * frame per viewer: errors come back through cause instead.
+	 */
+	av_log_set_level(AV_LOG_FATAL);
 	if ((m = calloc(1, sizeof(*m))) == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		return (NULL);
@@ -162,28 +169,38 @@ fmp4_add(struct fmp4 *m, const unsigned char *au, size_t len, int idr,
     uint64_t ts_us, char *cause, size_t causelen)
 {
 	AVRational	 us = { 1, 1000000 };
+	int64_t		 dts;
 	int		 r;
 
 	if (m->frames == 0)
-		m->first_us = m->last_us = ts_us;
-	if (ts_us <= m->last_us && m->frames > 0)
-		ts_us = m->last_us + 1;
+		m->first_us = ts_us;
+	/*
+	 * The capture time on the 90 kHz clock, strictly rising as the muxer
+	 * wants: a clock stepped back, or two units within one tick, move it
+	 * on by a tick.
+	 */
+	dts = ts_us > m->first_us ? av_rescale_q((int64_t)(ts_us -
+	    m->first_us), us, m->st->time_base) : 0;
+	if (m->frames > 0 && dts <= m->last_dts)
+		dts = m->last_dts + 1;
 	if ((r = av_new_packet(m->pkt, (int)len)) < 0) {
 		snprintf(cause, causelen, "out of memory");
 		return (-1);
 	}
 	memcpy(m->pkt->data, au, len);
 	m->pkt->stream_index = 0;
-	m->pkt->pts = m->pkt->dts = av_rescale_q(ts_us - m->first_us, us,
-	    m->st->time_base);
-	/* Until the next unit comes, the last interval is the best guess. */
-	m->pkt->duration = m->frames > 0 ? av_rescale_q(ts_us - m->last_us,
-	    us, m->st->time_base) : av_rescale_q(33333, us, m->st->time_base);
-	if (m->pkt->duration <= 0)
-		m->pkt->duration = 1;
+	m->pkt->pts = m->pkt->dts = dts;
+	/*
+	 * Until the next unit comes, the last interval is the best guess.  The
+	 * muxer times each fragment by the durations before it, correcting a
+	 * guess that overran: a decode time stays within a frame interval of
+	 * the capture time.
+	 */
+	m->pkt->duration = m->frames > 0 ? dts - m->last_dts :
+	    av_rescale_q(33333, us, m->st->time_base);
 	if (idr)
 		m->pkt->flags |= AV_PKT_FLAG_KEY;
-	m->last_us = ts_us;
+	m->last_dts = dts;
 	m->frames++;
 	r = av_write_frame(m->fmt, m->pkt);
 	av_packet_unref(m->pkt);
@@ -242,14 +259,15 @@ fmp4_feed(struct fmp4 **m, struct evbuffer *in, size_t max_au,
 			snprintf(cause, causelen, "out of memory");
 			return (-1);
 		}
-		if ((end = annexb_au_end(p, len)) == 0) {
-			if (len > max_au) {
-				snprintf(cause, causelen, "access unit over "
-				    "%zu bytes", max_au);
-				return (-1);
-			}
-			return (0);
+		/* A whole unit too long is refused as one still coming. */
+		end = annexb_au_end(p, len);
+		if ((end == 0 ? len : end) > max_au) {
+			snprintf(cause, causelen, "access unit over %zu bytes",
+			    max_au);
+			return (-1);
 		}
+		if (end == 0)
+			return (0);
 		annexb_scan(p, end, &info);
 		if (*m == NULL) {
 			if ((*m = fmp4_new(p, end, cause, causelen)) == NULL)

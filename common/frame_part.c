@@ -151,6 +151,27 @@ frame_part_boundary(const char *line, const char *eol)
 	return (1);
 }
 
+/*
+ * capd's "Refused: REASON" line in place of a part (docs/frames.md): the
+ * cause becomes "capd refused: REASON", printable ASCII only.
+ */
+static int
+frame_part_refused(const char *line, const char *eol, char *cause,
+    size_t causelen)
+{
+	const char	 prefix[] = FRAME_PART_REFUSED;
+	size_t		 n = sizeof(prefix) - 1, o;
+
+	if ((size_t)(eol - line) < n || memcmp(line, prefix, n) != 0)
+		return (0);
+	o = snprintf(cause, causelen, "capd refused: ");
+	for (line += n; line < eol && o + 1 < causelen; line++)
+		cause[o++] = (*line >= ' ' && *line < 0x7f) ? *line : '?';
+	if (o < causelen)
+		cause[o] = '\0';
+	return (1);
+}
+
 /* Parses a part header at the start of data. */
 int
 frame_part_parse(const unsigned char *data, size_t len, size_t max_jpeg,
@@ -185,6 +206,8 @@ frame_part_parse(const unsigned char *data, size_t len, size_t max_jpeg,
 		}
 		eol = (nl > line && nl[-1] == '\r') ? nl - 1 : nl;
 		if (first) {
+			if (frame_part_refused(line, eol, cause, causelen))
+				return (-1);
 			if (!frame_part_boundary(line, eol)) {
 				snprintf(cause, causelen, "expected boundary "
 				    "line \"--%s\"", FRAME_PART_BOUNDARY);

@@ -23,6 +23,8 @@
 #define FRAME_PART_HEADER_MAX	1024	/* boundary line to empty line */
 #define FRAME_PART_BLANK_MAX	64	/* CR and LF bytes before the boundary */
 #define FRAME_PART_TRAILER	"\r\n"
+/* capd's line instead of a first part when it gives no JPEG. */
+#define FRAME_PART_REFUSED	"Refused: "
 
 struct frame_part_info {
 	size_t		 hdr_len;	/* bytes before the JPEG */
@@ -48,7 +50,8 @@ int	frame_part_header(char *buf, size_t size, size_t jpeg_len,
  * header was parsed (info filled; the whole part is info->hdr_len +
  * info->jpeg_len + 2 bytes, counting the blank lines in hdr_len), 0 when
  * more bytes are needed, -1 on a header that breaks the rules (cause
- * filled).  A caller passing FRAME_PART_BLANK_MAX + FRAME_PART_HEADER_MAX
+ * filled; a "Refused: REASON" line where the boundary belongs gives -1 and
+ * the cause "capd refused: REASON").  A caller passing FRAME_PART_BLANK_MAX + FRAME_PART_HEADER_MAX
  * bytes or more always gets 1 or -1.
  */
 int	frame_part_parse(const unsigned char *data, size_t len,

@@ -116,7 +116,9 @@ frame_sub_fail(struct frame_sub *fs, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cause, sizeof(cause), fmt, ap);
 	va_end(ap);
-	if (strcmp(cause, fs->cause) != 0 || fs->state != FRAME_SUB_CONNECTING)
+	/* capd's refusal comes at each retry: said when it changes. */
+	if (strcmp(cause, fs->cause) != 0 || (fs->state !=
+	    FRAME_SUB_CONNECTING && strncmp(cause, "capd refused: ", 14) != 0))
 		log_warnx("frame socket %s: %s", fs->path, cause);
 	snprintf(fs->cause, sizeof(fs->cause), "%s", cause);
 	frame_sub_close(fs);
@@ -179,7 +181,9 @@ frame_sub_parse(struct frame_sub *fs)
 		if (r == 0)
 			return (0);
 		if (r == -1) {
-			frame_sub_fail(fs, "malformed part: %s", cause);
+			frame_sub_fail(fs, "%s%s", strncmp(cause, "capd "
+			    "refused: ", 14) == 0 ? "" : "malformed part: ",
+			    cause);
 			return (-1);
 		}
 		fs->cur_total = fs->info.hdr_len + fs->info.jpeg_len + 2;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <event2/event.h>
 
 #include "frame.h"
 #include "sendv.h"
@@ -74,4 +75,24 @@ sendv_fit(int fd, size_t len, size_t *cur)
 	/* The kernel doubles the value for its bookkeeping. */
 	v = (int)(want * SENDV_SNDBUF_FRAMES / 2);
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+}
+
+/* Sends a shared frame's whole buffer; the rest waits in out. */
+int
+sendv_frame(int fd, struct frame *f, size_t *sndbuf, struct evbuffer *out,
+    struct event *ev_write, int timeout)
+{
+	struct timeval	 tv = { timeout, 0 };
+	struct iovec	 iov = { f->buf, f->len };
+	ssize_t		 n;
+
+	sendv_fit(fd, f->len, sndbuf);
+	if ((n = sendv_write(fd, &iov, 1)) == -1)
+		return (-1);
+	if ((size_t)n == f->len)
+		return (1);
+	if (sendv_rest(out, &iov, 1, n, f) == -1)
+		return (-1);
+	event_add(ev_write, &tv);
+	return (0);
 }

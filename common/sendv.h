@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 #include <stddef.h>
 
+struct event;
 struct evbuffer;
 struct frame;
 
@@ -36,5 +37,13 @@ int		sendv_rest(struct evbuffer *out, const struct iovec *iov,
  * growth, none per frame.
  */
 void		sendv_fit(int fd, size_t len, size_t *cur);
+/*
+ * Sends all of f's buffer (a slot's send, for capd's sockets): the send
+ * buffer fitted to it, one write, the rest left in out by reference and
+ * ev_write added with timeout seconds to send it.  1 when all went, 0
+ * when the rest waits in out, -1 with errno on an error.
+ */
+int		sendv_frame(int fd, struct frame *f, size_t *sndbuf,
+		    struct evbuffer *out, struct event *ev_write, int timeout);
 
 #endif

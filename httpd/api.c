@@ -14,6 +14,7 @@
 #include "cam.h"
 #include "feed.h"
 #include "guard.h"
+#include "h264_http.h"
 #include "handoff.h"
 #include "mjpeg.h"
 #include "stills.h"
@@ -142,9 +143,9 @@ feed:
 	    (unsigned long long)fi.reconnects,
 	    (unsigned long long)fi.outages,
 	    (unsigned long long)fi.subscriptions);
-	evbuffer_add_printf(b, ",\"clients\":{\"stream\":%d,\"stills_waiting\":%d,"
-	    "\"max\":%d}", web_streams(w), web_stills_waiting(w),
-	    w->conf->max_clients);
+	evbuffer_add_printf(b, ",\"clients\":{\"stream\":%d,\"h264\":%d,"
+	    "\"stills_waiting\":%d,\"max\":%d}", web_streams(w),
+	    web_h264_streams(w), web_stills_waiting(w), w->conf->max_clients);
 	evbuffer_add_printf(b, ",\"stills\":{\"served\":%llu,\"failed\":%llu}",
 	    (unsigned long long)s->stills_served,
 	    (unsigned long long)s->stills_failed);
@@ -223,7 +224,8 @@ api_camera(struct evbuffer *b, struct cam *c)
 {
 	struct feed_info	 fi;
 	const char		*state = cam_state(c, &fi);
-	int			 nstream = mjpeg_clients(c->mjpeg);
+	int			 nh264 = h264_http_clients(c->h264);
+	int			 nstream = mjpeg_clients(c->mjpeg) + nh264;
 
 	evbuffer_add_printf(b, "{\"name\":");
 	api_json_str(b, c->name);
@@ -239,12 +241,20 @@ api_camera(struct evbuffer *b, struct cam *c)
 	else
 		evbuffer_add_printf(b, ",\"size\":null");
 	evbuffer_add_printf(b, ",\"fps\":%.2f,\"frames\":%llu,"
-	    "\"clients\":{\"stream\":%d,\"stills_waiting\":%d,\"max\":%d}",
-	    fi.fps, (unsigned long long)fi.frames, nstream,
-	    stills_waiting(c->stills), c->admit.max);
+	    "\"clients\":{\"stream\":%d,\"h264\":%d,\"stills_waiting\":%d,"
+	    "\"max\":%d}", fi.fps, (unsigned long long)fi.frames, nstream,
+	    nh264, stills_waiting(c->stills), c->admit.max);
 	evbuffer_add_printf(b, ",\"still\":\"/cam/%s/pi.jpg\","
-	    "\"stream\":\"/cam/%s/stream.mjpg\",\"ws\":\"/cam/%s/stream\"}",
+	    "\"stream\":\"/cam/%s/stream.mjpg\",\"ws\":\"/cam/%s/stream\"",
 	    c->name, c->name, c->name);
+	/* H.264 when the camera has a socket for it (capd may still have none). */
+	if (c->h264path != NULL)
+		evbuffer_add_printf(b, ",\"h264\":{\"stream\":"
+		    "\"/cam/%s/stream.h264\",\"mp4\":\"/cam/%s/stream.mp4\","
+		    "\"ws\":\"/cam/%s/stream.h264\"}}", c->name, c->name,
+		    c->name);
+	else
+		evbuffer_add_printf(b, ",\"h264\":null}");
 }
 
 /* GET /api/cameras: every camera with its state, the default first named. */

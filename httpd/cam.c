@@ -14,6 +14,7 @@
 
 #include "cam.h"
 #include "feed.h"
+#include "h264_http.h"
 #include "mjpeg.h"
 #include "stills.h"
 #include "web.h"
@@ -24,8 +25,22 @@ cam_on_frame(struct frame *f, void *arg)
 {
 	struct cam	*c = arg;
 
+	c->refusal[0] = '\0';
 	stills_on_frame(c->stills, f);
 	mjpeg_on_frame(c->mjpeg, f);
+}
+
+/*
+ * Why frames do not come, for a client: capd's own refusal (a camera that
+ * gives H.264 only, docs/frames.md) as it said it, else unreachable.
+ */
+void
+cam_fail_text(const char *cause, char *buf, size_t len)
+{
+	if (strncmp(cause, "capd refused: ", 14) == 0)
+		snprintf(buf, len, "%s", cause + 14);
+	else
+		snprintf(buf, len, "capd unreachable (%s)", cause);
 }
 
 /* capd cannot be reached: remembers its socket, fails waiting stills. */
@@ -42,13 +57,19 @@ cam_on_fail(const char *cause, void *arg)
 		c->dead_ino = st.st_ino;
 		c->dead_ctime = st.st_ctim;
 	}
-	snprintf(msg, sizeof(msg), "capd unreachable (%s)", cause);
+	cam_fail_text(cause, msg, sizeof(msg));
 	stills_fail(c->stills, msg);
+	if (strncmp(cause, "capd refused: ", 14) == 0) {
+		/* No JPEG to come: streams end, new ones get 503 and why. */
+		snprintf(c->refusal, sizeof(c->refusal), "%s", msg);
+		mjpeg_end(c->mjpeg);
+	}
 }
 
 /* Creates a camera. */
 struct cam *
-cam_new(struct web *w, const char *name, const char *path)
+cam_new(struct web *w, const char *name, const char *path,
+    const char *h264path)
 {
 	struct cam	*c;
 
@@ -56,13 +77,16 @@ cam_new(struct web *w, const char *name, const char *path)
 		return (NULL);
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->path = path;
+	c->h264path = h264path;
 	c->w = w;
 	c->admit.max = w->conf->max_camera_clients;
 	c->feed = feed_new(w->base, path, w->conf->max_frame, cam_on_frame,
 	    cam_on_fail, c);
 	c->stills = stills_new(c);
 	c->mjpeg = mjpeg_new(c);
-	if (c->feed == NULL || c->stills == NULL || c->mjpeg == NULL) {
+	c->h264 = h264_http_new(c);
+	if (c->feed == NULL || c->stills == NULL || c->mjpeg == NULL ||
+	    c->h264 == NULL) {
 		cam_free(c);
 		return (NULL);
 	}
@@ -77,6 +101,7 @@ cam_free(struct cam *c)
 		return;
 	if (c->mjpeg != NULL)
 		mjpeg_free(c->mjpeg);
+	h264_http_free(c->h264);
 	if (c->stills != NULL)
 		stills_free(c->stills);
 	feed_free(c->feed);

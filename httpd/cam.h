@@ -16,6 +16,7 @@
 struct evhttp_request;
 struct feed;
 struct feed_info;
+struct h264_http;
 struct mjpeg;
 struct stills;
 struct web;
@@ -23,11 +24,15 @@ struct web;
 struct cam {
 	char		 name[CAMNAME_MAX + 1];
 	const char	*path;		/* capd's frame socket */
+	const char	*h264path;	/* capd's H.264 socket, or NULL */
 	struct web	*w;
 	struct feed	*feed;
 	struct stills	*stills;
 	struct mjpeg	*mjpeg;
+	struct h264_http *h264;		/* its H.264 viewers */
 	struct admit	 admit;		/* --max-camera-clients */
+	/* capd's refusal (it gives no JPEG) until a frame comes, or "". */
+	char		 refusal[300];
 	/* The socket file seen when capd was last unreachable. */
 	int		 dead;
 	dev_t		 dead_dev;
@@ -36,11 +41,14 @@ struct cam {
 };
 
 /* Creates a camera; not subscribed.  NULL when out of memory. */
-struct cam	*cam_new(struct web *w, const char *name, const char *path);
+struct cam	*cam_new(struct web *w, const char *name, const char *path,
+		    const char *h264path);
 void		 cam_free(struct cam *c);
 /* Admits one long-lived client to the daemon and the camera: 0, or -1
  * (answered with 503 and counted as refused). */
 int		 cam_admit(struct cam *c, struct evhttp_request *req);
+/* Why frames do not come (a feed's cause), in words for a client. */
+void		 cam_fail_text(const char *cause, char *buf, size_t len);
 /* An admitted client left. */
 void		 cam_release(struct cam *c);
 /*

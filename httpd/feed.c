@@ -86,7 +86,9 @@ feed_check(struct feed *fd)
 		}
 		fd->unreachable = 1;
 		fd->failcb(cause, fd->arg);
-	} else if (frame_sub_state(fd->sub) != FRAME_SUB_CONNECTING) {
+	} else if (frame_sub_state(fd->sub) != FRAME_SUB_CONNECTING &&
+	    strncmp(cause, "capd refused: ", 14) != 0) {
+		/* Connected again, unless only to be refused again. */
 		if (fd->unreachable)
 			log_info("capd reachable again (%s)", fd->path);
 		fd->unreachable = 0;

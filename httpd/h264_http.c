@@ -24,7 +24,7 @@
 #include "log.h"
 #include "unixsock.h"
 
-#include "admit.h"
+#include "cam.h"
 #include "h264_http.h"
 #include "web.h"
 
@@ -43,20 +43,22 @@ struct h264_http_client {
 };
 
 struct h264_http {
+	struct cam				*cam;
 	struct web				*w;
 	TAILQ_HEAD(, h264_http_client)		 clients;
 	int					 nclients;
 };
 
-/* Creates the handler state. */
+/* Creates the camera's handler state. */
 struct h264_http *
-h264_http_new(struct web *w)
+h264_http_new(struct cam *cam)
 {
 	struct h264_http	*hh;
 
 	if ((hh = calloc(1, sizeof(*hh))) == NULL)
 		return (NULL);
-	hh->w = w;
+	hh->cam = cam;
+	hh->w = cam->w;
 	TAILQ_INIT(&hh->clients);
 	return (hh);
 }
@@ -76,7 +78,7 @@ h264_http_client_free(struct h264_http_client *c)
 
 	TAILQ_REMOVE(&hh->clients, c, entry);
 	hh->nclients--;
-	admit_put(&hh->w->admit);
+	cam_release(hh->cam);
 	if (c->up != NULL)
 		bufferevent_free(c->up);
 	fmp4_free(c->mux);
@@ -193,9 +195,10 @@ h264_http_on_up_event(struct bufferevent *bev, short what, void *arg)
 
 /* Starts a stream for the request: raw H.264, or fragmented MP4. */
 static void
-h264_http_start(struct web *w, struct evhttp_request *req, int mp4)
+h264_http_start(struct cam *cam, struct evhttp_request *req, int mp4)
 {
-	struct h264_http		*hh = w->h264;
+	struct web			*w = cam->w;
+	struct h264_http		*hh = cam->h264;
 	struct evkeyvalq		*h = evhttp_request_get_output_headers(req);
 	struct evhttp_connection	*evcon = evhttp_request_get_connection(req);
 	struct bufferevent		*bev = evhttp_connection_get_bufferevent(evcon);
@@ -203,6 +206,11 @@ h264_http_start(struct web *w, struct evhttp_request *req, int mp4)
 	struct h264_http_client		*c;
 	int				 fd;
 
+	if (cam->h264path == NULL) {
+		web_reply_text(req, 404, "Not Found",
+		    "no H.264 for this camera");
+		return;
+	}
 	evhttp_add_header(h, "Content-Type", mp4 ? "video/mp4" :
 	    "video/h264");
 	evhttp_add_header(h, "Cache-Control", "no-store, no-cache");
@@ -210,16 +218,12 @@ h264_http_start(struct web *w, struct evhttp_request *req, int mp4)
 		evhttp_send_reply(req, 200, "OK", NULL);
 		return;
 	}
-	if (admit_take(&w->admit) == -1) {
-		web_reply_text(req, 503, "Service Unavailable",
-		    "too many clients");
-		w->stats.refused++;
+	if (cam_admit(cam, req) == -1)
 		return;
-	}
-	if ((fd = unixsock_connect(w->conf->h264)) == -1) {
-		log_debug("%s: %s: %s", __func__, w->conf->h264,
+	if ((fd = unixsock_connect(cam->h264path)) == -1) {
+		log_debug("%s: %s: %s", __func__, cam->h264path,
 		    strerror(errno));
-		admit_put(&w->admit);
+		cam_release(cam);
 		web_reply_text(req, 503, "Service Unavailable",
 		    "the H.264 stream is not available");
 		return;
@@ -229,7 +233,7 @@ h264_http_start(struct web *w, struct evhttp_request *req, int mp4)
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
 		free(c);
 		close(fd);
-		admit_put(&w->admit);
+		cam_release(cam);
 		web_reply_text(req, 500, "Internal Server Error",
 		    "out of memory");
 		return;
@@ -252,14 +256,14 @@ h264_http_start(struct web *w, struct evhttp_request *req, int mp4)
 
 /* GET /stream.h264. */
 void
-h264_http_raw(struct web *w, struct evhttp_request *req, const char *query)
+h264_http_raw(struct cam *cam, struct evhttp_request *req, const char *query)
 {
-	h264_http_start(w, req, 0);
+	h264_http_start(cam, req, 0);
 }
 
 /* GET /stream.mp4. */
 void
-h264_http_mp4(struct web *w, struct evhttp_request *req, const char *query)
+h264_http_mp4(struct cam *cam, struct evhttp_request *req, const char *query)
 {
-	h264_http_start(w, req, 1);
+	h264_http_start(cam, req, 1);
 }

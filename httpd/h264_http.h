@@ -1,25 +1,28 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * h264_http.h: /stream.h264 and /stream.mp4, capd's H.264 socket relayed
- * over HTTP as a raw Annex-B stream or muxed into fragmented MP4.  Each viewer has its own subscription to capd, held
+ * over HTTP as a raw Annex-B stream or muxed into fragmented MP4, for each
+ * camera (/cam/NAME/stream.h264).  Each viewer has its own subscription to
+ * capd, held
  * only while it is connected: capd starts it at an IDR and, when the viewer
  * falls behind, resumes it at the next one (docs/frames.md).
  */
 #ifndef HTTPD_H264_HTTP_H
 #define HTTPD_H264_HTTP_H
 
+struct cam;
 struct evhttp_request;
 struct h264_http;
-struct web;
 
-struct h264_http *h264_http_new(struct web *w);
+/* The H.264 streams of one camera (cam->h264path). */
+struct h264_http *h264_http_new(struct cam *cam);
 /* Ends every stream and frees. */
 void		 h264_http_free(struct h264_http *hh);
 /* GET /stream.h264: raw Annex-B. */
-void		 h264_http_raw(struct web *w, struct evhttp_request *req,
+void		 h264_http_raw(struct cam *cam, struct evhttp_request *req,
 		    const char *query);
 /* GET /stream.mp4: fragmented MP4, one fragment per frame. */
-void		 h264_http_mp4(struct web *w, struct evhttp_request *req,
+void		 h264_http_mp4(struct cam *cam, struct evhttp_request *req,
 		    const char *query);
 /* Viewers connected. */
 int		 h264_http_clients(const struct h264_http *hh);

@@ -39,7 +39,6 @@
 
 #define HTTPD_DEFAULT_LISTEN	"127.0.0.1:8080"
 #define HTTPD_DEFAULT_FRAMES	"/run/campipe/frames.sock"
-#define HTTPD_DEFAULT_H264	"/run/campipe/h264.sock"
 #define HTTPD_BACKLOG		1024
 #define HTTPD_ADDR_FDS		8	/* sockets for one --listen name */
 
@@ -49,6 +48,7 @@ static const struct option httpd_opts[] = {
 	{ "h264",		required_argument,	NULL, '2' },
 	{ "camera",		required_argument,	NULL, 'k' },
 	{ "default-camera",	required_argument,	NULL, 'd' },
+	{ "camera-h264",	required_argument,	NULL, 'j' },
 	{ "max-camera-clients",	required_argument,	NULL, 'C' },
 	{ "control",		required_argument,	NULL, 'c' },
 	{ "admin",		required_argument,	NULL, 'a' },
@@ -101,11 +101,14 @@ httpd_usage(FILE *f)
 "  --frames PATH          capd's frame socket (default "
     HTTPD_DEFAULT_FRAMES ")\n"
 "  --h264 PATH            the default camera's H.264 socket from capd, for\n"
-"                         /stream.h264 and /stream.mp4 (default\n"
-"                         " HTTPD_DEFAULT_H264 ")\n"
+"                         /stream.h264 and /stream.mp4 (default: as capd's,\n"
+"                         h264.sock beside frames.sock; off: none)\n"
 "  --camera NAME=PATH     a camera named NAME whose capd publishes on PATH;\n"
 "                         repeatable, up to 16 (with it, --frames only if\n"
-"                         given adds the camera \"default\")\n"
+"                         given adds the camera \"default\"); its H.264 at\n"
+"                         /cam/NAME/stream.h264 and .mp4\n"
+"  --camera-h264 NAME=PATH  camera NAME's H.264 socket (default: as capd's,\n"
+"                         NAME-h264.sock beside NAME.sock; off: none)\n"
 "  --default-camera NAME  the camera of /pi.jpg, /stream.mjpg ... (default:\n"
 "                         the first)\n"
 "  --control PATH         capd's control socket (default: as capd's,\n"
@@ -282,15 +285,13 @@ main(int argc, char **argv)
 	struct notify	*notify;
 	struct httpd_status hs;
 	struct accept_pause *pause;
-	const char	*user = NULL, *deflt = NULL;
+	const char	*user = NULL;
 	char		 cause[512], ancestors[512] = "";
-	int		 frames_given = 0;
-	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds;
+	int		 c, i, verbose = 0, fds[WEB_LISTEN_MAX], nfds, opt;
 	int		 ws_port_set = 0;
 
 	memset(&conf, 0, sizeof(conf));
-	conf.frames = HTTPD_DEFAULT_FRAMES;
-	conf.h264 = HTTPD_DEFAULT_H264;
+	conf.cams.frames = HTTPD_DEFAULT_FRAMES;
 	conf.max_clients = 100;
 	conf.still_timeout = 5;
 	conf.stream_timeout = 20;
@@ -304,7 +305,7 @@ main(int argc, char **argv)
 	conf.ws_path = "/stream";
 	log_init("campipe-httpd", 0);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vh", httpd_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":vh", httpd_opts, &opt)) != -1) {
 		switch (c) {
 		case 'l':
 			if (conf.nlisten == WEB_LISTEN_MAX)
@@ -316,25 +317,17 @@ main(int argc, char **argv)
 			conf.listen[conf.nlisten++] = optarg;
 			break;
 		case 'f':
-			conf.frames = optarg;
-			frames_given = 1;
-			break;
 		case 'k':
-			if (camname_add(&conf.cams, optarg, cause,
-			    sizeof(cause)) == -1)
-				log_usage("--camera: %s", cause);
-			break;
 		case 'd':
-			if (camname_check(optarg, cause, sizeof(cause)) == -1)
-				log_usage("--default-camera: %s", cause);
-			deflt = optarg;
+		case '2':
+		case 'j':
+			if (camname_opt(&conf.cams, httpd_opts[opt].name, optarg,
+			    cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
 			break;
 		case 'C':
 			conf.max_camera_clients = httpd_number(
 			    "max-camera-clients", optarg, 1, 100000);
-			break;
-		case '2':
-			conf.h264 = optarg;
 			break;
 		case 'c':
 			conf.control = optarg;
@@ -467,12 +460,8 @@ main(int argc, char **argv)
 	if (optind < argc)
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
-	if (camname_finish(&conf.cams, conf.frames, frames_given, cause,
-	    sizeof(cause)) == -1)
-		log_usage("--camera: %s", cause);
-	if (deflt != NULL && camname_default(&conf.cams, deflt, cause,
-	    sizeof(cause)) == -1)
-		log_usage("--default-camera: %s", cause);
+	if (camname_opt_done(&conf.cams, cause, sizeof(cause)) == -1)
+		log_usage("%s", cause);
 	if (conf.max_camera_clients == 0)
 		conf.max_camera_clients = conf.max_clients;
 	log_setverbose(verbose);
@@ -534,8 +523,10 @@ main(int argc, char **argv)
 			    conf.listen[i]);
 	}
 	for (i = 0; i < conf.cams.n; i++)
-		log_info("camera %s: frames from %s%s", conf.cams.cams[i].name,
-		    conf.cams.cams[i].path, i == conf.cams.deflt ?
+		log_info("camera %s: frames from %s, H.264 from %s%s",
+		    conf.cams.cams[i].name, conf.cams.cams[i].path,
+		    conf.cams.cams[i].h264[0] != '\0' ?
+		    conf.cams.cams[i].h264 : "none", i == conf.cams.deflt ?
 		    " (default)" : "");
 	log_info("serving %s", w->wwwroot);
 	if (conf.ws_handoff != NULL)

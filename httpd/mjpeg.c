@@ -98,21 +98,28 @@ mjpeg_client_free(struct mjpeg_client *c)
 	feed_unwant(m->cam->feed);
 }
 
-/* Ends every stream and frees. */
+/* Ends every stream: capd gives no JPEG, or httpd is going. */
 void
-mjpeg_free(struct mjpeg *m)
+mjpeg_end(struct mjpeg *m)
 {
 	struct mjpeg_client		*c;
 	struct evhttp_request		*req;
 
-	if (m == NULL)
-		return;
 	while ((c = TAILQ_FIRST(&m->clients)) != NULL) {
 		req = c->req;
 		evhttp_connection_set_closecb(c->evcon, NULL, NULL);
 		mjpeg_client_free(c);
 		evhttp_send_reply_end(req);
 	}
+}
+
+/* Ends every stream and frees. */
+void
+mjpeg_free(struct mjpeg *m)
+{
+	if (m == NULL)
+		return;
+	mjpeg_end(m);
 	free(m);
 }
 
@@ -294,6 +301,13 @@ mjpeg_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	if (mjpeg_query_fps(query, &fps) == -1) {
 		web_reply_text(req, 400, "Bad Request",
 		    "fps must be a whole number from 0 to 120");
+		return;
+	}
+	if (cam->refusal[0] != '\0') {
+		/* capd gives no JPEG: said at once; looked at again. */
+		web_reply_text(req, 503, "Service Unavailable", cam->refusal);
+		feed_want(cam->feed);
+		feed_unwant(cam->feed);
 		return;
 	}
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {

@@ -17,6 +17,8 @@ struct web;
 struct mjpeg	*mjpeg_new(struct cam *cam);
 /* Ends every stream and frees. */
 void		 mjpeg_free(struct mjpeg *m);
+/* Ends every stream (their responses end). */
+void		 mjpeg_end(struct mjpeg *m);
 /* Starts a stream for one request (GET), or answers HEAD. */
 void		 mjpeg_handle(struct cam *cam, struct evhttp_request *req,
 		    const char *query);

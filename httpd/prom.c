@@ -10,6 +10,7 @@
 
 #include "cam.h"
 #include "feed.h"
+#include "h264_http.h"
 #include "mjpeg.h"
 #include "prom.h"
 #include "stills.h"
@@ -50,6 +51,8 @@ prom_cameras(struct web *w, struct evbuffer *b)
 		    "Times capd became unreachable." },
 		{ "clients", "gauge", "Clients by camera and kind." },
 		{ "clients", "gauge", NULL },
+		{ "h264_clients", "gauge", "H.264 stream clients (/stream.h264, "
+		    "/stream.mp4), counted in clients{kind=\"stream\"} too." },
 	};
 	struct feed_info	 fi;
 	char			 l[128];
@@ -84,12 +87,16 @@ prom_cameras(struct web *w, struct evbuffer *b)
 			case 8:
 				snprintf(l, sizeof(l), "{camera=\"%s\","
 				    "kind=\"stream\"}", c->name);
-				v = mjpeg_clients(c->mjpeg);
+				v = mjpeg_clients(c->mjpeg) +
+				    h264_http_clients(c->h264);
 				break;
 			case 9:
 				snprintf(l, sizeof(l), "{camera=\"%s\","
 				    "kind=\"stills_waiting\"}", c->name);
 				v = stills_waiting(c->stills);
+				break;
+			case 10:
+				v = h264_http_clients(c->h264);
 				break;
 			}
 			prom_add(b, series[i].name, series[i].type,

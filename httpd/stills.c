@@ -183,7 +183,7 @@ stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	feed_want(cam->feed);
 	if (feed_unreachable(cam->feed)) {
 		feed_info(cam->feed, &fi);
-		snprintf(msg, sizeof(msg), "capd unreachable (%s)", fi.cause);
+		cam_fail_text(fi.cause, msg, sizeof(msg));
 		stills_fail(s, msg);
 	}
 }

@@ -58,9 +58,9 @@ static const struct web_route {
 	{ "/pi.jpg", "snapshot", NULL, stills_handle },
 	{ "/snapshot.jpg", NULL, NULL, stills_handle },
 	{ "/stream.mjpg", "stream", NULL, mjpeg_handle },
-	/* The default camera's H.264 (h264_http.h). */
-	{ "/stream.h264", NULL, h264_http_raw, NULL },
-	{ "/stream.mp4", NULL, h264_http_mp4, NULL },
+	/* H.264 (h264_http.h). */
+	{ "/stream.h264", NULL, NULL, h264_http_raw },
+	{ "/stream.mp4", NULL, NULL, h264_http_mp4 },
 	/* With capd's status at /, the camera's own under /cam/NAME/. */
 	{ "/api/status", NULL, camera_api_status, api_status },
 	{ "/api/cameras", NULL, api_cameras, NULL },
@@ -216,14 +216,26 @@ web_cam(const struct web *w, const char *name)
 	return (NULL);
 }
 
-/* Stream clients of every camera. */
+/* Stream clients, MJPEG and H.264, of every camera. */
 int
 web_streams(const struct web *w)
 {
 	int	 i, n = 0;
 
 	for (i = 0; i < w->ncams; i++)
-		n += mjpeg_clients(w->cams[i]->mjpeg);
+		n += mjpeg_clients(w->cams[i]->mjpeg) +
+		    h264_http_clients(w->cams[i]->h264);
+	return (n);
+}
+
+/* H.264 stream clients of every camera. */
+int
+web_h264_streams(const struct web *w)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < w->ncams; i++)
+		n += h264_http_clients(w->cams[i]->h264);
 	return (n);
 }
 
@@ -380,10 +392,6 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 	web_route(w, path, query, &t);
 	if (t.cam == NULL)
 		web_reply_text(req, 404, "Not Found", "no such camera");
-	else if (t.r != NULL && t.cam != w->cam &&
-	    (t.r->fn == h264_http_raw || t.r->fn == h264_http_mp4))
-		web_reply_text(req, 404, "Not Found",
-		    "H.264 is the default camera's only");
 	else if (t.r != NULL && t.r->cfn != NULL &&
 	    (t.r->fn == NULL || t.path != path)) {
 		/* A stream to HEAD: the headers GET gets, chunked in 1.1. */
@@ -429,15 +437,16 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		    strerror(errno));
 		goto fail;
 	}
-	if ((w->http = evhttp_new(base)) == NULL ||
-	    (w->h264 = h264_http_new(w)) == NULL) {
+	if ((w->http = evhttp_new(base)) == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
 	for (w->ncams = 0; w->ncams < conf->cams.n; w->ncams++) {
 		if ((w->cams[w->ncams] = cam_new(w,
 		    conf->cams.cams[w->ncams].name,
-		    conf->cams.cams[w->ncams].path)) == NULL) {
+		    conf->cams.cams[w->ncams].path,
+		    conf->cams.cams[w->ncams].h264[0] != '\0' ?
+		    conf->cams.cams[w->ncams].h264 : NULL)) == NULL) {
 			snprintf(cause, causelen, "out of memory");
 			goto fail;
 		}
@@ -482,7 +491,6 @@ web_free(struct web *w)
 
 	if (w == NULL)
 		return;
-	h264_http_free(w->h264);
 	for (i = 0; i < w->ncams; i++)
 		cam_free(w->cams[i]);
 	guard_free(w->guard);

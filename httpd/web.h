@@ -27,16 +27,13 @@ struct cam;
 struct guard;
 struct handoff;
 struct browser;
-struct h264_http;
 struct strict;
 
 /* Command-line configuration; never changed at run time. */
 struct web_conf {
 	const char	*listen[WEB_LISTEN_MAX];
 	int		 nlisten;
-	const char	*frames;	/* capd's frame socket */
-	const char	*h264;		/* default camera's H.264 socket */
-	struct camname_list cams;	/* --camera, --frames */
+	struct camname_list cams;	/* --camera, --frames, --h264... */
 	int		 max_camera_clients; /* per camera */
 	const char	*control;	/* capd's control socket */
 	const char	*admins[WEB_ADMINS_MAX];	/* --admin */
@@ -86,7 +83,6 @@ struct web {
 	struct cam		*cams[CAMNAME_CAMERAS];
 	int			 ncams;
 	struct cam		*cam;		/* the default camera */
-	struct h264_http	*h264;		/* default camera's /stream.h264 */
 	struct guard		*guard;
 	struct handoff		*handoff;	/* --ws-handoff, or NULL */
 	struct strict		*strict;	/* raw head checks */
@@ -123,8 +119,10 @@ const struct sockaddr *web_client_addr(const struct web *w,
 		    struct evhttp_request *req, struct sockaddr_storage *buf);
 /* The camera named name, or NULL. */
 struct cam	*web_cam(const struct web *w, const char *name);
-/* Stream clients and waiting stills of every camera. */
+/* Stream clients (MJPEG and H.264), H.264's alone, and waiting stills of
+ * every camera. */
 int		 web_streams(const struct web *w);
+int		 web_h264_streams(const struct web *w);
 int		 web_stills_waiting(const struct web *w);
 /* Seconds since start, monotonic. */
 double		 web_uptime(const struct web *w);

@@ -1125,6 +1125,8 @@ def main():
     encoding()
     import bench_h264
     results["h264"] = bench_h264.run(BUILD, out, SMOKE)
+    import bench_latency
+    results["latency"] = bench_latency.run(BUILD, out, SMOKE)
     out(COPIES)
     summary()
     fanout_summary()

@@ -36,7 +36,15 @@ static void
 camera_sub_state(enum frame_sub_state st, const char *cause, void *arg)
 {
 	struct camera	*cam = arg;
+	struct client	*c, *next;
 
+	if (cause != NULL && strncmp(cause, "capd refused: ", 14) == 0) {
+		/* No JPEG to come: viewers are told why (docs/wsd.md). */
+		for (c = TAILQ_FIRST(&cam->viewers); c != NULL; c = next) {
+			next = TAILQ_NEXT(c, cam_entry);
+			session_refuse(c, cause + 14);
+		}
+	}
 	if (cause != NULL && cause[0] != '\0')
 		log_debug("camera %s: capd link %s: %s", cam->name,
 		    frame_sub_state_name(st), cause);
@@ -69,7 +77,7 @@ camera_unsubscribe(evutil_socket_t fd, short what, void *arg)
 /* Creates a camera. */
 struct camera *
 camera_new(struct event_base *base, const char *name, const char *path,
-    size_t max_frame, size_t max_viewers)
+    const char *h264, size_t max_frame, size_t max_viewers)
 {
 	struct camera	*cam;
 
@@ -77,6 +85,7 @@ camera_new(struct event_base *base, const char *name, const char *path,
 		return (NULL);
 	snprintf(cam->name, sizeof(cam->name), "%s", name);
 	cam->path = path;
+	cam->h264 = h264;
 	cam->max_viewers = max_viewers;
 	TAILQ_INIT(&cam->viewers);
 	cam->sub = frame_sub_new(base, path, max_frame, camera_frame,
@@ -110,7 +119,7 @@ camera_free(struct camera *cam)
 int
 camera_full(const struct camera *cam)
 {
-	return (cam->nviewers >= cam->max_viewers);
+	return (cam->nviewers + cam->nh264 >= cam->max_viewers);
 }
 
 /* Counts a viewer in; the first starts the link. */
@@ -200,10 +209,17 @@ camera_status(const struct camera *cam, struct evbuffer *out)
 
 	/* Names are letters, digits, - and _: no escaping needed. */
 	evbuffer_add_printf(out, "{\"name\":\"%s\",\"state\":\"%s\","
-	    "\"offline\":%s,\"clients\":%zu,\"max_clients\":%zu,\"frames\":%llu,"
-	    "\"reconnects\":%llu,\"last_seq\":%llu,\"ws\":\"/cam/%s/stream\"}",
+	    "\"offline\":%s,\"clients\":%zu,\"h264_clients\":%zu,"
+	    "\"max_clients\":%zu,\"frames\":%llu,"
+	    "\"reconnects\":%llu,\"last_seq\":%llu,\"ws\":\"/cam/%s/stream\"",
 	    cam->name, camera_state(cam),
-	    camera_offline(cam) ? "true" : "false", cam->nviewers, cam->max_viewers,
+	    camera_offline(cam) ? "true" : "false", cam->nviewers + cam->nh264,
+	    cam->nh264, cam->max_viewers,
 	    frame_sub_frames(cam->sub), frame_sub_reconnects(cam->sub),
 	    f != NULL ? (unsigned long long)f->seq : 0ULL, cam->name);
+	if (cam->h264 != NULL)
+		evbuffer_add_printf(out, ",\"h264\":\"/cam/%s/stream.h264\"}",
+		    cam->name);
+	else
+		evbuffer_add_printf(out, ",\"h264\":null}");
 }

@@ -21,11 +21,13 @@ struct frame_sub;
 struct camera {
 	char			 name[CAMNAME_MAX + 1];
 	const char		*path;		/* capd's frame socket */
+	const char		*h264;		/* its H.264 socket, or NULL */
 	struct frame_sub	*sub;
 	struct event		*ev_unsub;	/* stops the link, nobody left */
 	TAILQ_HEAD(, client)	 viewers;	/* by client.cam_entry */
-	size_t			 nviewers;
-	size_t			 max_viewers;
+	size_t			 nviewers;	/* JPEG */
+	size_t			 nh264;		/* H.264 (h264_ws.c) */
+	size_t			 max_viewers;	/* of both */
 	struct frame		*b64_src;	/* frame last in base64 */
 	struct frame		*b64;		/* its base64 text */
 	unsigned long long	 base64_encoded;
@@ -33,12 +35,13 @@ struct camera {
 
 /* Creates a camera, not linked yet; NULL when out of memory. */
 struct camera	*camera_new(struct event_base *base, const char *name,
-		    const char *path, size_t max_frame, size_t max_viewers);
+		    const char *path, const char *h264, size_t max_frame,
+		    size_t max_viewers);
 void		 camera_free(struct camera *cam);
 /* True when the camera has --max-camera-clients viewers. */
 int		 camera_full(const struct camera *cam);
-/* A viewer's WebSocket opened (the camera is not full); the first starts
- * the link. */
+/* A JPEG viewer's WebSocket opened (the camera is not full); the first
+ * starts the link.  H.264 viewers are counted in nh264 only. */
 void		 camera_join(struct camera *cam, struct client *c);
 /* A viewer leaves; after the last the link stops (from the loop). */
 void		 camera_leave(struct camera *cam, struct client *c);

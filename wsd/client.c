@@ -289,7 +289,6 @@ client_read_head(struct client *c)
 	char				 cause[128];
 	size_t				 len;
 	const char			*data;
-	char				 h264path[512];
 	int				 rc;
 
 	len = evbuffer_get_length(in);
@@ -317,13 +316,12 @@ client_read_head(struct client *c)
 		client_status(c);
 		return;
 	}
-	/* path.h264: the default camera's H.264 stream (h264_ws.c). */
-	snprintf(h264path, sizeof(h264path), "%s.h264", conf->path);
-	c->want_h264 = conf->h264 != NULL && strcmp(req.path, h264path) == 0;
-	/* --path is the default camera's; /cam/NAME/stream each camera's. */
-	if (c->want_h264)
-		hconf.path = h264path;
-	else if ((c->cam = relay_camera(c->relay, req.path)) != NULL)
+	/*
+	 * --path is the default camera's; /cam/NAME/stream each camera's;
+	 * either + ".h264" its H.264 stream (h264_ws.c).
+	 */
+	if ((c->cam = relay_camera(c->relay, req.path, &c->want_h264)) !=
+	    NULL)
 		hconf.path = req.path;
 	else
 		hconf.path = conf->path;

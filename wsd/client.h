@@ -105,5 +105,7 @@ void		 session_drained(struct client *c);
 void		 session_ping(struct client *c);
 /* As the daemon exits: writes a close with code if the WebSocket is open. */
 void		 session_goodbye(struct client *c, unsigned short code);
+/* Closes an open session with 1011 and reason (capd gives no JPEG). */
+void		 session_refuse(struct client *c, const char *reason);
 
 #endif

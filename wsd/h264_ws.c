@@ -14,6 +14,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "camera.h"
 #include "client.h"
 #include "fmp4.h"
 #include "h264_ws.h"
@@ -30,8 +31,6 @@ struct h264_ws {
 	struct bufferevent	*up;		/* capd's H.264 socket */
 	struct fmp4		*mux;
 };
-
-static int	h264_ws_nviewers;	/* one thread */
 
 /* fmp4_feed's output: one binary message. */
 static int
@@ -96,17 +95,13 @@ h264_ws_event(struct bufferevent *bev, short what, void *arg)
 int
 h264_ws_open(struct client *c, char *cause, size_t causelen)
 {
-	const struct relay_conf	*conf = relay_conf(c->relay);
 	struct h264_ws		*h;
 	int			 fd;
 
-	if ((size_t)h264_ws_nviewers >= conf->max_clients) {
-		snprintf(cause, causelen, "too many clients");
-		return (-1);
-	}
-	if ((fd = unixsock_connect(conf->h264)) == -1) {
+	if ((fd = unixsock_connect(c->cam->h264)) == -1) {
 		snprintf(cause, causelen, "H.264 stream not available");
-		log_debug("%s: %s: %s", __func__, conf->h264, strerror(errno));
+		log_debug("%s: %s: %s", __func__, c->cam->h264,
+		    strerror(errno));
 		return (-1);
 	}
 	if ((h = calloc(1, sizeof(*h))) == NULL ||
@@ -119,7 +114,6 @@ h264_ws_open(struct client *c, char *cause, size_t causelen)
 	}
 	h->c = c;
 	c->h264 = h;
-	h264_ws_nviewers++;
 	bufferevent_setcb(h->up, h264_ws_read, NULL, h264_ws_event, c);
 	bufferevent_setwatermark(h->up, EV_READ, 0, H264_WS_AU_MAX + 1);
 	bufferevent_enable(h->up, EV_READ);
@@ -146,15 +140,7 @@ h264_ws_close(struct client *c)
 	if (h == NULL)
 		return;
 	c->h264 = NULL;
-	h264_ws_nviewers--;
 	bufferevent_free(h->up);
 	fmp4_free(h->mux);
 	free(h);
-}
-
-/* H.264 viewers now. */
-int
-h264_ws_viewers(void)
-{
-	return (h264_ws_nviewers);
 }

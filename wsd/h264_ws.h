@@ -12,15 +12,14 @@
 struct client;
 
 /*
- * Subscribes the client, whose WebSocket was just accepted, to capd's
- * H.264 socket.  0, or -1 with cause (capd unreachable, too many viewers).
+ * Subscribes the client, whose WebSocket was just accepted (and counted
+ * by relay_join), to its camera's H.264 socket.  0, or -1 with cause
+ * (capd unreachable, out of memory).
  */
 int	h264_ws_open(struct client *c, char *cause, size_t causelen);
 /* The client's output emptied: reading from capd goes on. */
 void	h264_ws_drained(struct client *c);
 /* Ends the subscription (the session is over). */
 void	h264_ws_close(struct client *c);
-/* H.264 viewers now. */
-int	h264_ws_viewers(void);
 
 #endif

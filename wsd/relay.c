@@ -50,6 +50,7 @@ struct relay {
 	struct clients		 conns;		/* every connection */
 	size_t			 nconns;
 	size_t			 nviewers;	/* open WebSockets */
+	size_t			 nh264;		/* of those, H.264 */
 	struct connpool		*pool;		/* heads pending, shares */
 
 	struct camera		*cams[CAMNAME_CAMERAS];
@@ -77,7 +78,9 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	for (r->ncams = 0; r->ncams < conf->cams.n; r->ncams++) {
 		if ((r->cams[r->ncams] = camera_new(base,
 		    r->conf.cams.cams[r->ncams].name,
-		    r->conf.cams.cams[r->ncams].path, conf->max_frame,
+		    r->conf.cams.cams[r->ncams].path,
+		    r->conf.cams.cams[r->ncams].h264[0] != '\0' ?
+		    r->conf.cams.cams[r->ncams].h264 : NULL, conf->max_frame,
 		    conf->max_camera_clients)) == NULL) {
 			snprintf(cause, causelen, "out of memory");
 			relay_free(r);
@@ -305,23 +308,39 @@ relay_remove(struct relay *r, struct client *c)
 	connpool_remove(r->pool, &c->pool);
 }
 
+/* True when path is base, or base + ".h264" (*h264 set). */
+static int
+relay_stream_path(const char *path, const char *base, int *h264)
+{
+	size_t	 n = strlen(base);
+
+	if (strncmp(path, base, n) != 0)
+		return (0);
+	*h264 = strcmp(path + n, ".h264") == 0;
+	return (path[n] == '\0' || *h264);
+}
+
 /* The camera of a WebSocket path, or NULL. */
 struct camera *
-relay_camera(struct relay *r, const char *path)
+relay_camera(struct relay *r, const char *path, int *h264)
 {
+	struct camera	*cam = NULL;
 	char		 name[CAMNAME_MAX + 1];
 	const char	*rest;
 	int		 i;
 
-	if (strcmp(path, r->conf.path) == 0)
-		return (r->deflt);
-	if (camname_path(path, name, &rest) == -1 ||
-	    strcmp(rest, "/stream") != 0)
+	*h264 = 0;
+	if (relay_stream_path(path, r->conf.path, h264))
+		cam = r->deflt;
+	else if (camname_path(path, name, &rest) == 0 &&
+	    relay_stream_path(rest, "/stream", h264)) {
+		for (i = 0; i < r->ncams; i++)
+			if (strcmp(r->cams[i]->name, name) == 0)
+				cam = r->cams[i];
+	}
+	if (cam != NULL && *h264 && cam->h264 == NULL)
 		return (NULL);
-	for (i = 0; i < r->ncams; i++)
-		if (strcmp(r->cams[i]->name, name) == 0)
-			return (r->cams[i]);
-	return (NULL);
+	return (cam);
 }
 
 /*
@@ -336,7 +355,11 @@ relay_join(struct relay *r, struct client *c)
 		return ("too many clients");
 	if (connpool_view(r->pool, &c->pool) == -1)
 		return ("too many clients from this address");
-	camera_join(c->cam, c);
+	if (c->want_h264) {
+		c->cam->nh264++;
+		r->nh264++;
+	} else
+		camera_join(c->cam, c);
 	r->stats.upgraded++;
 	r->nviewers++;
 	return (0);
@@ -346,7 +369,13 @@ relay_join(struct relay *r, struct client *c)
 void
 relay_leave(struct relay *r, struct client *c)
 {
-	camera_leave(c->cam, c);
+	if (c->want_h264) {
+		if (c->cam->nh264 > 0)
+			c->cam->nh264--;
+		if (r->nh264 > 0)
+			r->nh264--;
+	} else
+		camera_leave(c->cam, c);
 	if (r->nviewers > 0)
 		r->nviewers--;
 }
@@ -375,7 +404,8 @@ relay_status(struct relay *r, struct evbuffer *out)
 	evbuffer_add_printf(out, "{\"camera\":%s,\"camera_age\":%.3f,",
 	    s != NULL ? s : "null", age);
 	free(s);
-	evbuffer_add_printf(out, "\"clients\":%zu,\"connections\":%zu,"
+	evbuffer_add_printf(out, "\"clients\":%zu,\"h264_clients\":%zu,"
+	    "\"connections\":%zu,"
 	    "\"max_clients\":%zu,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
 	    "\"bytes_sent\":%llu,\"accepted\":%llu,\"upgraded\":%llu,"
 	    "\"refused\":%llu,\"dropped\":%llu,\"base64_encoded\":%llu,"
@@ -383,7 +413,7 @@ relay_status(struct relay *r, struct evbuffer *out)
 	    "\"capd\":{\"state\":\"%s\",\"frames\":%llu,\"reconnects\":%llu,"
 	    "\"last_seq\":%llu},"
 	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu,\"cameras\":[",
-	    r->nviewers, r->nconns, r->conf.max_clients,
+	    r->nviewers, r->nh264, r->nconns, r->conf.max_clients,
 	    st.frames_sent, st.frames_skipped, st.bytes_sent,
 	    st.accepted, st.upgraded, st.refused,
 	    st.dropped, st.base64_encoded,

@@ -32,9 +32,7 @@ struct relay_conf {
 	const char	*listen[RELAY_LISTEN_MAX];	/* ADDR:PORT */
 	size_t		 nlisten;
 	const char	*path;			/* the WebSocket's path */
-	const char	*frames;		/* capd's frame socket */
-	const char	*h264;			/* default camera's H.264 */
-	struct camname_list cams;		/* --camera, --frames */
+	struct camname_list cams;		/* --camera, --frames, --h264... */
 	size_t		 max_camera_clients;	/* per camera */
 	const char	*control;		/* capd's control socket, or NULL */
 	const char	*origins[RELAY_ORIGINS_MAX];
@@ -83,11 +81,15 @@ void		 relay_remove(struct relay *r, struct client *c);
  * -1 when c could not be taken (c is then freed).
  */
 int		 relay_admit(struct relay *r, struct client *c);
-/* The camera of a WebSocket path (the default at --path, /cam/NAME/stream),
- * or NULL. */
-struct camera	*relay_camera(struct relay *r, const char *path);
-/* A client of c->cam completed the handshake: NULL, or why it may not
- * watch (too many in wsd, from its address, or on the camera). */
+/*
+ * The camera of a WebSocket path (the default at --path, /cam/NAME/stream),
+ * or NULL; *h264 says whether the path is its H.264 stream (the same path
+ * + ".h264", for a camera with an H.264 socket).
+ */
+struct camera	*relay_camera(struct relay *r, const char *path, int *h264);
+/* A client of c->cam (JPEG, or H.264 with c->want_h264) completed the
+ * handshake: NULL, or why it may not watch (too many in wsd, from its
+ * address, or on the camera). */
 const char	*relay_join(struct relay *r, struct client *c);
 /* A client that joined leaves. */
 void		 relay_leave(struct relay *r, struct client *c);

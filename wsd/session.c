@@ -57,6 +57,14 @@ session_goodbye(struct client *c, unsigned short code)
 	evbuffer_freeze(out, 1);
 }
 
+/* Closes an open session: capd gives no JPEG, for this reason. */
+void
+session_refuse(struct client *c, const char *reason)
+{
+	if (c->state == CLIENT_OPEN)
+		session_close(c, 1011, reason);
+}
+
 /*
  * The slot's send: header and payload in one write when nothing else is
  * queued; the rest (or the whole frame, behind queued control frames) goes
@@ -254,15 +262,15 @@ session_open(struct client *c, const struct ws_handshake_result *res)
 		client_refuse(c, 503, "out of memory");
 		return;
 	}
-	if (c->want_h264 && h264_ws_open(c, cause, sizeof(cause)) == -1) {
-		client_refuse(c, 503, cause);
-		return;
-	}
-	if (!c->want_h264 && (why = relay_join(c->relay, c)) != NULL) {
+	if ((why = relay_join(c->relay, c)) != NULL) {
 		client_refuse(c, 503, why);
 		return;
 	}
-	c->joined = !c->want_h264;
+	c->joined = 1;
+	if (c->want_h264 && h264_ws_open(c, cause, sizeof(cause)) == -1) {
+		client_refuse(c, 503, cause);	/* leaves the relay */
+		return;
+	}
 	c->state = CLIENT_OPEN;
 	c->params = res->params;
 	slot_init(&c->slot, c->params.fps, session_send, c);
@@ -272,6 +280,6 @@ session_open(struct client *c, const struct ws_handshake_result *res)
 	evtimer_add(c->ev_timer, &conf->ping_interval);
 	log_info("%s: WebSocket open (fps %u, %s)", c->addr, c->params.fps,
 	    c->params.encoding == WS_HANDSHAKE_BASE64 ? "base64" : "binary");
-	if (c->joined && (latest = camera_latest(c->cam)) != NULL)
+	if (!c->want_h264 && (latest = camera_latest(c->cam)) != NULL)
 		session_frame(c, latest);
 }

@@ -59,12 +59,15 @@ usage(FILE *f)
 "  --frames PATH         capd's frame socket (default\n"
 "                        /run/campipe/frames.sock)\n"
 "  --h264 PATH           the default camera's H.264 socket from capd, served\n"
-"                        as fragmented MP4 on PATH.h264 of --path (default\n"
-"                        /run/campipe/h264.sock; off: none)\n"
+"                        as fragmented MP4 on PATH.h264 of --path (default:\n"
+"                        as capd's, h264.sock beside frames.sock; off: none)\n"
 "  --camera NAME=PATH    a camera named NAME whose capd publishes on PATH,\n"
-"                        its WebSocket at /cam/NAME/stream; repeatable, up\n"
-"                        to 16 (with it, --frames only if given adds the\n"
-"                        camera \"default\")\n"
+"                        its WebSocket at /cam/NAME/stream, its H.264 at\n"
+"                        /cam/NAME/stream.h264; repeatable, up to 16 (with\n"
+"                        it, --frames only if given adds the camera\n"
+"                        \"default\")\n"
+"  --camera-h264 NAME=PATH  camera NAME's H.264 socket (default: as capd's,\n"
+"                        NAME-h264.sock beside NAME.sock; off: none)\n"
 "  --default-camera NAME the camera at --path (default: the first)\n"
 "  --control PATH        capd's control socket, for capd's status in /status\n"
 "                        (default: as capd's, control.sock beside\n"
@@ -186,6 +189,7 @@ main(int argc, char *argv[])
 		{ "h264",		required_argument,	NULL, '2' },
 		{ "camera",		required_argument,	NULL, 'k' },
 		{ "default-camera",	required_argument,	NULL, 'd' },
+		{ "camera-h264",	required_argument,	NULL, 'j' },
 		{ "max-camera-clients",	required_argument,	NULL, 'X' },
 		{ "control",		required_argument,	NULL, 'C' },
 		{ "allow-origin",	required_argument,	NULL, 'o' },
@@ -213,8 +217,8 @@ main(int argc, char *argv[])
 	};
 	struct listen_addr	 addrs[RELAY_LISTEN_MAX];
 	struct relay_conf	 conf = {
-		.path = "/stream", .frames = "/run/campipe/frames.sock",
-		.h264 = "/run/campipe/h264.sock",
+		.path = "/stream",
+		.cams = { .frames = "/run/campipe/frames.sock" },
 		.max_clients = 100, .max_message = 4096,
 		.max_frame = 8 * 1024 * 1024,
 		.ping_interval = { 20, 0 }, .ping_timeout = { 10, 0 },
@@ -233,14 +237,14 @@ main(int argc, char *argv[])
 	struct http_host_names	 hn;
 	char			*names[RELAY_ORIGINS_MAX];
 	size_t			 nnames = 0;
-	const char		*user = NULL, *deflt = NULL;
+	const char		*user = NULL;
 	char			 cause[512];
 	size_t			 i;
-	int			 ch, verbose = 0, frames_given = 0, fds[RELAY_LISTEN_MAX], nfds;
+	int			 ch, opt, verbose = 0, fds[RELAY_LISTEN_MAX], nfds;
 
 	log_init("campipe-wsd", 0);
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":vh", longopts, &opt)) != -1) {
 		switch (ch) {
 		case 'l':
 			if (conf.nlisten == RELAY_LISTEN_MAX)
@@ -258,21 +262,13 @@ main(int argc, char *argv[])
 			conf.path = optarg;
 			break;
 		case '2':
-			conf.h264 = strcmp(optarg, "off") == 0 ? NULL : optarg;
-			break;
 		case 'f':
-			conf.frames = optarg;
-			frames_given = 1;
-			break;
 		case 'k':
-			if (camname_add(&conf.cams, optarg, cause,
-			    sizeof(cause)) == -1)
-				log_usage("--camera: %s", cause);
-			break;
 		case 'd':
-			if (camname_check(optarg, cause, sizeof(cause)) == -1)
-				log_usage("--default-camera: %s", cause);
-			deflt = optarg;
+		case 'j':
+			if (camname_opt(&conf.cams, longopts[opt].name, optarg,
+			    cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
 			break;
 		case 'X':
 			conf.max_camera_clients = wsd_number(
@@ -370,12 +366,8 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		log_usage("%s: unexpected argument (see --help)",
 		    argv[optind]);
-	if (camname_finish(&conf.cams, conf.frames, frames_given, cause,
-	    sizeof(cause)) == -1)
-		log_usage("--camera: %s", cause);
-	if (deflt != NULL && camname_default(&conf.cams, deflt, cause,
-	    sizeof(cause)) == -1)
-		log_usage("--default-camera: %s", cause);
+	if (camname_opt_done(&conf.cams, cause, sizeof(cause)) == -1)
+		log_usage("%s", cause);
 	if (conf.max_camera_clients == 0)
 		conf.max_camera_clients = conf.max_clients;
 	log_setverbose(verbose);
@@ -435,9 +427,11 @@ main(int argc, char *argv[])
 			    "anyone may watch: consider --htpasswd",
 			    conf.listen[i]);
 	for (i = 0; i < (size_t)conf.cams.n; i++)
-		log_info("camera %s: frames from %s on /cam/%s/stream",
-		    conf.cams.cams[i].name, conf.cams.cams[i].path,
-		    conf.cams.cams[i].name);
+		log_info("camera %s: frames from %s on /cam/%s/stream, "
+		    "H.264 from %s", conf.cams.cams[i].name,
+		    conf.cams.cams[i].path, conf.cams.cams[i].name,
+		    conf.cams.cams[i].h264[0] != '\0' ?
+		    conf.cams.cams[i].h264 : "none");
 	/* The last line at start: the default camera's. */
 	log_info("relaying frames from %s on %s",
 	    conf.cams.cams[conf.cams.deflt].path, conf.path);

@@ -1,53 +1,193 @@
 // SPDX-License-Identifier: ISC
 // h264.js: the viewer's H.264 mode: wsd's PATH.h264 WebSocket (an MP4 init
-// segment, then one fragment per frame) played through Media Source
-// Extensions in a <video>.  Each fragment's campipe SEI is read from the
-// bytes before they are appended; a frame shown (requestVideoFrameCallback)
-// is matched to its capture time through its media time.
+// segment, then one fragment per frame) played one of two ways.  In a
+// secure context with a WebCodecs H.264 decoder, www/webcodecs.js decodes
+// and draws on a canvas; elsewhere (plain http:// on a LAN) Media Source
+// Extensions play it in a <video>.  Each fragment's campipe SEI is read from
+// the bytes before they are played; with MSE a frame shown
+// (requestVideoFrameCallback) is matched to its capture time through its
+// media time, the decode time in the fragment's tfdt box (www/fmp4.js).
+// "?h264=mse" or "?h264=webcodecs" in the page's address asks
+// for one way where both work.
 import { Backoff, wsProtocols, wsUrl } from './campipe.js';
+import { parseFragment, parseInit } from './fmp4.js';
+import { parseSei } from './sei.js';
+import { webcodecsSink, webcodecsSupported } from './webcodecs.js';
 
+export { parseSei };
 export const H264_TYPE = 'video/mp4; codecs="avc1.42E01F"';
 const STALL_MS = 10000;
 const MAX_LAG_S = 0.5;		// behind the live edge: jump
+const FAST_LAG_S = 0.1;	// behind: play a little faster
+const SLOW_LAG_S = 0.05;	// close enough: normal speed
 const KEEP_S = 10;		// buffer kept behind the playhead
 
-// Finds "campipe seq=S t=SEC.USEC" in bytes (a fragment holding the SEI).
-// Returns {seq, t} or null.
-export function parseSei(u8) {
-	const pat = [0x63, 0x61, 0x6d, 0x70, 0x69, 0x70, 0x65, 0x20, 0x73, 0x65,
-	    0x71, 0x3d];	// "campipe seq="
-	outer:
-	for (let i = 0; i + pat.length < u8.length; i++) {
-		for (let k = 0; k < pat.length; k++)
-			if (u8[i + k] !== pat[k])
-				continue outer;
-		let s = '';
-		for (let j = i; j < u8.length && j < i + 64 && u8[j] >= 0x20 &&
-		    u8[j] < 0x7f; j++)
-			s += String.fromCharCode(u8[j]);
-		const m = /^campipe seq=(\d+) t=(\d+)\.(\d{6})/.exec(s);
-		if (m !== null)
-			return { seq: Number(m[1]), t: Number(m[2]) + Number(m[3]) / 1e6 };
-	}
-	return null;
-}
-
-// Whether this browser can play the stream at all.
-export function h264Supported() {
+// Whether this browser can play the stream through MSE.
+export function mseSupported() {
 	return typeof MediaSource !== 'undefined' &&
 	    MediaSource.isTypeSupported(H264_TYPE) &&
 	    'requestVideoFrameCallback' in HTMLVideoElement.prototype;
 }
 
-export function h264Mode(cfg, video, hooks) {
+// Which way: 'webcodecs', 'mse', or null with the reason.  want is the
+// page's ?h264= choice, honoured where it works.
+export async function choosePath(want) {
+	const wc = await webcodecsSupported();
+	const mse = mseSupported();
+	if (want === 'mse' && mse)
+		return { path: 'mse' };
+	if (wc)
+		return { path: 'webcodecs' };
+	if (mse)
+		return { path: 'mse' };
+	return { path: null, why: 'this browser cannot play H.264: ' +
+	    (window.isSecureContext ? 'no WebCodecs decoder for it' :
+	    'WebCodecs needs HTTPS or localhost') +
+	    ' and no Media Source Extensions for ' + H264_TYPE + '; choose Live' };
+}
+
+// The MSE sink: every message (init segment too) goes to one SourceBuffer.
+function mseSink(video, hooks, fail) {
+	const ms = new MediaSource();
+	const url = URL.createObjectURL(ms);
+	let sb = null, queue = [], scale = 0, frames = [], live = true;
+	const sink = { dropped: 0 };
+
+	// Appends the next queued segment when the buffer is free; keeps
+	// playback near the live edge and the buffer short.
+	function pump() {
+		if (!live || sb === null || sb.updating || queue.length === 0)
+			return;
+		try {
+			const b = video.buffered;
+			if (b.length > 0 && video.currentTime - b.start(0) > KEEP_S + 5) {
+				sb.remove(b.start(0), video.currentTime - KEEP_S);
+				return;
+			}
+			sb.appendBuffer(queue.shift());
+		} catch (e) {
+			fail(e, false);
+		}
+	}
+
+	function afterAppend() {
+		if (!live)
+			return;
+		const b = video.buffered;
+		if (b.length > 0) {
+			const end = b.end(b.length - 1);
+			const lag = end - video.currentTime;
+			if (lag > MAX_LAG_S)
+				video.currentTime = Math.max(b.start(b.length - 1), end - 0.05);
+			else if (lag > FAST_LAG_S)
+				video.playbackRate = 1.25;
+			else if (lag < SLOW_LAG_S)
+				video.playbackRate = 1;
+		}
+		if (video.paused)
+			video.play().catch(() => {});
+		pump();
+	}
+
+	// The capture time of the frame shown at media time mt.
+	function captured(mt) {
+		let best = null;
+		for (const f of frames)
+			if (best === null || Math.abs(f.media - mt) < Math.abs(best.media - mt))
+				best = f;
+		return best && Math.abs(best.media - mt) < 0.002 ? best : null;
+	}
+
+	function onVideoFrame(now, md) {
+		if (!live)
+			return;
+		const f = captured(md.mediaTime);
+		hooks.shown(f && { seq: f.seq, t: f.t }, md.width, md.height);
+		video.requestVideoFrameCallback(onVideoFrame);
+	}
+
+	video.src = url;
+	ms.addEventListener('sourceopen', () => {
+		if (!live)
+			return;
+		try {
+			sb = ms.addSourceBuffer(H264_TYPE);
+		} catch (e) {
+			fail(e, true);
+			return;
+		}
+		sb.mode = 'segments';
+		sb.addEventListener('updateend', afterAppend);
+		pump();
+	}, { once: true });
+	video.requestVideoFrameCallback(onVideoFrame);
+
+	// Queues a message; a fragment's SEI is kept with its media time.
+	function add(u8) {
+		const sei = parseSei(u8);
+		if (sei !== null && scale > 0) {
+			frames.push({ media: parseFragment(u8)[0].time / scale,
+			    seq: sei.seq, t: sei.t });
+			if (frames.length > 120)
+				frames.shift();
+		}
+		queue.push(u8);
+		if (queue.length > 60) {
+			sink.dropped += queue.length - 60;
+			queue.splice(1, queue.length - 60);
+		}
+		pump();
+	}
+	sink.push = add;
+	sink.init = (u8) => {
+		scale = parseInit(u8).timescale;
+		add(u8);
+	};
+	sink.close = () => {
+		live = false;
+		video.removeAttribute('src');
+		video.load();
+		URL.revokeObjectURL(url);
+	};
+	sink.snapshot = () => {
+		if (video.videoWidth === 0)
+			return Promise.resolve(null);
+		const c = document.createElement('canvas');
+		c.width = video.videoWidth;
+		c.height = video.videoHeight;
+		c.getContext('2d').drawImage(video, 0, 0);
+		return new Promise((res) => c.toBlob(res, 'image/jpeg', 0.92));
+	};
+	return sink;
+}
+
+// Whether a message is an init segment (it starts with an ftyp box).
+function isInit(u8) {
+	return u8.length >= 8 && u8[4] === 0x66 && u8[5] === 0x74 &&
+	    u8[6] === 0x79 && u8[7] === 0x70;
+}
+
+// The mode.  hooks.path(name) is told 'WebCodecs' or 'MSE' (or '').
+export function h264Mode(cfg, video, canvas, hooks) {
 	const backoff = new Backoff();
 	const h264cfg = Object.assign({}, cfg, { wsPath: cfg.wsPath + '.h264' });
-	let gen = 0, ws = null, ms = null, sb = null, url = null, timer = 0;
-	let queue = [], t0 = null, frames = [], last = 0, watch = 0, state = '';
+	const want = new URLSearchParams(window.location.search).get('h264');
+	let gen = 0, ws = null, sink = null, timer = 0, path = null;
+	let last = 0, watch = 0, state = '', noWebCodecs = false, dropped = 0;
+	let el = video;
 
 	function setState(s, d) {
 		state = s;
 		hooks.state(s, d);
+	}
+
+	function show(p) {
+		path = p;
+		el = p === 'webcodecs' ? canvas : video;
+		video.hidden = p !== 'mse';
+		canvas.hidden = p !== 'webcodecs';
+		if (hooks.path)
+			hooks.path(p === 'webcodecs' ? 'WebCodecs' : p === 'mse' ? 'MSE' : '');
 	}
 
 	function teardown() {
@@ -56,14 +196,11 @@ export function h264Mode(cfg, video, hooks) {
 			ws.close();
 			ws = null;
 		}
-		video.removeAttribute('src');
-		video.load();
-		if (url !== null)
-			URL.revokeObjectURL(url);
-		url = ms = sb = null;
-		queue = [];
-		frames = [];
-		t0 = null;
+		if (sink !== null) {
+			dropped += sink.dropped;
+			sink.close();
+			sink = null;
+		}
 	}
 
 	function retry(why) {
@@ -74,76 +211,51 @@ export function h264Mode(cfg, video, hooks) {
 		timer = setTimeout(() => connect(gen), d);
 	}
 
-	// Appends the next queued segment when the buffer is free; keeps
-	// playback near the live edge and the buffer short.
-	function pump() {
-		if (sb === null || sb.updating || queue.length === 0)
+	// A sink failed: early in WebCodecs means this stream does not decode
+	// that way here, so MSE takes over; anything else reconnects.
+	function sinkFailed(g, e, early) {
+		if (g !== gen)
 			return;
-		try {
-			const b = video.buffered;
-			if (b.length > 0 && video.currentTime - b.start(0) > KEEP_S + 5) {
-				sb.remove(b.start(0), video.currentTime - KEEP_S);
-				return;
-			}
-			sb.appendBuffer(queue.shift());
-		} catch (e) {
-			retry('cannot play: ' + (e.message || e));
+		const why = String((e && e.message) || e);
+		if (early && path === 'webcodecs' && mseSupported()) {
+			noWebCodecs = true;
+			teardown();
+			show('mse');
+			setState('connecting', 'WebCodecs failed (' + why + '); using MSE');
+			connect(g);
+			return;
 		}
+		retry('cannot play: ' + why);
 	}
 
-	function afterAppend() {
-		const b = video.buffered;
-		if (b.length > 0) {
-			const end = b.end(b.length - 1);
-			if (end - video.currentTime > MAX_LAG_S)
-				video.currentTime = Math.max(b.start(b.length - 1), end - 0.05);
-		}
-		if (video.paused)
-			video.play().catch(() => {});
-		pump();
-	}
-
-	function message(data) {
+	function message(g, data) {
 		if (!(data instanceof ArrayBuffer))
 			return;
 		last = performance.now();
 		const u8 = new Uint8Array(data);
-		const sei = parseSei(u8);
-		if (sei !== null) {
-			// fragments are timed from the first one's capture time
-			if (t0 === null)
-				t0 = sei.t;
-			frames.push({ media: sei.t - t0, seq: sei.seq, t: sei.t });
-			if (frames.length > 120)
-				frames.shift();
+		if (sink === null) {
+			// a sink torn down since says nothing
+			let me = null;
+			const fail = (e, early) => {
+				if (sink === me)
+					sinkFailed(g, e, early);
+			};
+			me = sink = path === 'webcodecs' ?
+			    webcodecsSink(canvas, hooks, fail) : mseSink(video, hooks, fail);
+		}
+		try {
+			if (isInit(u8))
+				sink.init(u8);
+			else
+				sink.push(u8);
+		} catch (e) {
+			sinkFailed(g, e, path === 'webcodecs' && isInit(u8));
+			return;
 		}
 		if (state !== 'live') {
 			setState('live', '');
 			backoff.reset();
 		}
-		queue.push(data);
-		if (queue.length > 60)
-			queue.splice(1, queue.length - 60);
-		pump();
-	}
-
-	// The capture time of the frame shown at media time mt.
-	function captured(mt) {
-		let best = null;
-		for (const f of frames)
-			if (best === null || Math.abs(f.media - mt) < Math.abs(best.media - mt))
-				best = f;
-		return best && Math.abs(best.media - mt) < 0.02 ? best : null;
-	}
-
-	function onVideoFrame(g) {
-		return (now, md) => {
-			if (g !== gen)
-				return;
-			const f = captured(md.mediaTime);
-			hooks.shown(f && { seq: f.seq, t: f.t }, md.width, md.height);
-			video.requestVideoFrameCallback(onVideoFrame(g));
-		};
 	}
 
 	async function connect(g) {
@@ -164,31 +276,19 @@ export function h264Mode(cfg, video, hooks) {
 		}
 		ws = sock;
 		ws.binaryType = 'arraybuffer';
-		ms = new MediaSource();
-		url = URL.createObjectURL(ms);
-		video.src = url;
-		ms.addEventListener('sourceopen', () => {
-			if (g !== gen || ms === null)
-				return;
-			sb = ms.addSourceBuffer(H264_TYPE);
-			sb.mode = 'segments';
-			sb.addEventListener('updateend', afterAppend);
-			pump();
-		}, { once: true });
 		let opened = false;
 		ws.onopen = () => {
 			opened = true;
 			last = performance.now();
 			setState('waiting', 'connected, no frames yet');
 		};
-		ws.onmessage = (ev) => message(ev.data);
+		ws.onmessage = (ev) => message(g, ev.data);
 		ws.onclose = (ev) => {
 			ws = null;
 			retry(!opened ? 'cannot connect to ' + u :
 			    ev.code === 1006 ? 'connection lost' :
 			    'closed (' + ev.code + (ev.reason ? ' ' + ev.reason : '') + ')');
 		};
-		video.requestVideoFrameCallback(onVideoFrame(g));
 	}
 
 	function checkStall() {
@@ -202,16 +302,26 @@ export function h264Mode(cfg, video, hooks) {
 	}
 
 	return {
-		el: video,
-		start() {
-			gen++;
-			if (!h264Supported()) {
-				setState('unsupported', 'this browser cannot play H.264 ' +
-				    'through Media Source Extensions; choose Live');
+		get el() {
+			return el;
+		},
+		async start() {
+			const g = ++gen;
+			video.muted = true;
+			setState('connecting', 'choosing a decoder');
+			const c = await choosePath(noWebCodecs ? 'mse' : want);
+			if (g !== gen)
+				return;
+			if (c.path === 'webcodecs' && noWebCodecs)
+				c.path = mseSupported() ? 'mse' : null;
+			show(c.path);
+			if (c.path === null) {
+				video.hidden = false;
+				setState('unsupported', c.why || 'this browser cannot ' +
+				    'play H.264; choose Live');
 				return;
 			}
-			video.muted = true;
-			connect(gen);
+			connect(g);
 			watch = setInterval(checkStall, 1000);
 		},
 		stop() {
@@ -219,17 +329,11 @@ export function h264Mode(cfg, video, hooks) {
 			clearTimeout(timer);
 			clearInterval(watch);
 			teardown();
+			video.hidden = canvas.hidden = true;
+			el = video;
 			setState('stopped', '');
 		},
-		dropped: () => 0,
-		snapshot() {
-			if (video.videoWidth === 0)
-				return Promise.resolve(null);
-			const c = document.createElement('canvas');
-			c.width = video.videoWidth;
-			c.height = video.videoHeight;
-			c.getContext('2d').drawImage(video, 0, 0);
-			return new Promise((res) => c.toBlob(res, 'image/jpeg', 0.92));
-		},
+		dropped: () => dropped + (sink !== null ? sink.dropped : 0),
+		snapshot: () => sink !== null ? sink.snapshot() : Promise.resolve(null),
 	};
 }

@@ -33,7 +33,8 @@ const store = {
 
 const cp = window.campipe = {
 	mode: '', state: 'connecting', detail: '', frames: 0, fps: 0,
-	latencyMs: null, dropped: 0, width: 0, height: 0, seq: null,
+	latencyMs: null, dropped: 0, width: 0, height: 0, seq: null, path: '',
+	untimed: 0,
 	stills: null, status: null, config: null,
 };
 const view = {
@@ -61,13 +62,28 @@ const hooks = {
 		cp.frames++;
 		cp.width = w;
 		cp.height = h;
-		if (com) {
+		const lat = com ? latencyOf(com) : null;
+		if (!com) {
+			cp.untimed++;	// shown without its capture time
+		} else {
 			cp.seq = com.seq;
-			latencies.push(latencyOf(com));
+			latencies.push(lat);
 			if (latencies.length > 15)
 				latencies.shift();
 			cp.latencyMs = latencyMedian();
 		}
+		// each frame's own latency, for a benchmark that sets cp.listen
+		if (cp.listen)
+			window.dispatchEvent(new CustomEvent('campipe:shown', {
+			    detail: { seq: com ? com.seq : null, latencyMs: lat } }));
+	},
+	// the H.264 mode's way of decoding: 'WebCodecs', 'MSE' or ''
+	path(name) {
+		cp.path = name;
+		$('hud-mode').textContent = name ? 'H.264 (' + name + ')' : 'H.264';
+		$('s-path').textContent = name || '–';
+		$('s-path').title = name === 'WebCodecs' ? 'WebCodecs VideoDecoder, drawn on a canvas' :
+		    name === 'MSE' ? 'Media Source Extensions, played in a video element' : '';
 	},
 	state(state, detail) {
 		if (state === cp.state && detail === cp.detail)
@@ -123,8 +139,11 @@ function setMode(m) {
 		current.stop();
 	cp.mode = m;
 	cp.frames = 0;
+	cp.untimed = 0;
 	cp.latencyMs = null;
 	cp.seq = null;
+	cp.path = '';
+	$('s-path').textContent = '–';
 	latencies = [];
 	meter = new Meter();
 	store.set('mode', m);
@@ -291,7 +310,7 @@ async function main() {
 		live: liveMode(cfg, $('live'), hooks),
 		mjpeg: mjpegMode($('mjpeg'), hooks),
 		stills: stillsMode($('still'), hooks, () => Number(interval.value)),
-		h264: h264Mode(cfg, $('h264'), hooks),
+		h264: h264Mode(cfg, $('h264'), $('h264c'), hooks),
 	};
 	cp.stills = modes.stills.stats;
 	for (const input of document.querySelectorAll('input[name=mode]'))

@@ -13,7 +13,8 @@
  *				picture of its own: the first as one device
  *				alone, the others tinted (see fakecam_frame.c)
  *   FAKECAM_DEVICE=PATH	one device's path (default /dev/video0)
- *   FAKECAM_FORMATS=MJPG,YUYV	formats offered, in order (also UYVY)
+ *   FAKECAM_FORMATS=MJPG,YUYV	formats offered, in order (also UYVY, H264)
+ *   FAKECAM_H264=FILE		H264's access units (fakecam_h264.c)
  *   FAKECAM_NODHT=1		MJPEG frames without Huffman tables
  *   FAKECAM_NOFLIP=1		no hflip/vflip controls
  *   FAKECAM_BUSY=N		the first N opens fail with EBUSY
@@ -106,7 +107,7 @@ parse_formats(struct fakecam_dev *dev, const char *s)
 		fcc[i] = '\0';
 		f = v4l2_fourcc(fcc[0], fcc[1], fcc[2], fcc[3]);
 		if (f == V4L2_PIX_FMT_MJPEG || f == V4L2_PIX_FMT_YUYV ||
-		    f == V4L2_PIX_FMT_UYVY)
+		    f == V4L2_PIX_FMT_UYVY || f == V4L2_PIX_FMT_H264)
 			dev->formats[dev->nformats++] = f;
 		s = strchr(s, ',');
 		if (s != NULL)

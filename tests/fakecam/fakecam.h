@@ -12,6 +12,7 @@
  * fakecam_ioctl.c	formats, controls, inputs, priorities
  * fakecam_queue.c	buffers and streaming ioctls, the frame producer
  * fakecam_frame.c	the moving pattern, MJPEG/YUYV/UYVY output
+ * fakecam_h264.c	H.264 access units from a file (FAKECAM_H264)
  */
 #ifndef FAKECAM_H
 #define FAKECAM_H
@@ -25,7 +26,7 @@
 
 #define FAKECAM_MAXBUF		32
 #define FAKECAM_MAXFD		65536
-#define FAKECAM_NCTRL		8
+#define FAKECAM_NCTRL		10
 #define FAKECAM_NEVENT		16
 #define FAKECAM_NDEV		4	/* devices at most */
 
@@ -172,6 +173,10 @@ void	 fakecam_frame_free(void *);
 /* Draws one frame into out (outsize bytes); returns bytes used or -1. */
 long	 fakecam_frame_draw(void *, const struct fakecam_shot *,
 	    unsigned char *out, size_t outsize);
+
+/* fakecam_h264.c */
+void	 fakecam_h264_force(int index);
+long	 fakecam_h264_draw(int index, unsigned char *out, size_t outsize);
 
 #pragma GCC visibility pop
 

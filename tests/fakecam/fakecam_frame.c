@@ -80,7 +80,8 @@ fakecam_frame_geometry(struct v4l2_pix_format *pix)
 	pix->xfer_func = V4L2_XFER_FUNC_DEFAULT;
 	pix->flags = 0;
 	pix->priv = V4L2_PIX_FMT_PRIV_MAGIC;
-	if (pix->pixelformat == V4L2_PIX_FMT_MJPEG) {
+	if (pix->pixelformat == V4L2_PIX_FMT_MJPEG ||
+	    pix->pixelformat == V4L2_PIX_FMT_H264) {
 		pix->bytesperline = 0;
 		pix->sizeimage = pix->width * pix->height * 2;
 	} else {
@@ -100,6 +101,8 @@ fakecam_frame_desc(uint32_t pixfmt)
 		return "YUYV 4:2:2";
 	case V4L2_PIX_FMT_UYVY:
 		return "UYVY 4:2:2";
+	case V4L2_PIX_FMT_H264:
+		return "H.264";
 	}
 	return "?";
 }
@@ -235,6 +238,8 @@ fakecam_frame_draw(void *arg, const struct fakecam_shot *s,
 	unsigned long		 jlen = outsize;
 	size_t			 need = (size_t)s->width * s->height * 2;
 
+	if (s->pixfmt == V4L2_PIX_FMT_H264)
+		return fakecam_h264_draw(s->index, out, outsize);
 	if (f->planesize < need) {
 		free(f->plane);
 		if ((f->plane = malloc(need)) == NULL) {

@@ -20,24 +20,29 @@ struct ctrl {
 	int32_t		 min, max, step, def;
 	uint32_t	 flags;
 	int		 flip;		/* absent with FAKECAM_NOFLIP */
+	int		 h264;		/* present with H264 only */
 };
 
 static const struct ctrl ctrls[FAKECAM_NCTRL] = {
 	{ V4L2_CID_USER_CLASS, V4L2_CTRL_TYPE_CTRL_CLASS, "User Controls",
-	    0, 0, 0, 0, V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_WRITE_ONLY, 0 },
+	    0, 0, 0, 0, V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_WRITE_ONLY, 0, 0 },
 	{ V4L2_CID_BRIGHTNESS, V4L2_CTRL_TYPE_INTEGER, "Brightness",
-	    0, 255, 1, 128, V4L2_CTRL_FLAG_SLIDER, 0 },
+	    0, 255, 1, 128, V4L2_CTRL_FLAG_SLIDER, 0, 0 },
 	{ V4L2_CID_CONTRAST, V4L2_CTRL_TYPE_INTEGER, "Contrast",
-	    0, 255, 1, 128, V4L2_CTRL_FLAG_SLIDER, 0 },
+	    0, 255, 1, 128, V4L2_CTRL_FLAG_SLIDER, 0, 0 },
 	{ V4L2_CID_SATURATION, V4L2_CTRL_TYPE_INTEGER, "Saturation",
-	    0, 255, 1, 128, V4L2_CTRL_FLAG_SLIDER, 0 },
+	    0, 255, 1, 128, V4L2_CTRL_FLAG_SLIDER, 0, 0 },
 	{ V4L2_CID_HFLIP, V4L2_CTRL_TYPE_BOOLEAN, "Horizontal Flip",
-	    0, 1, 1, 0, 0, 1 },
+	    0, 1, 1, 0, 0, 1, 0 },
 	{ V4L2_CID_VFLIP, V4L2_CTRL_TYPE_BOOLEAN, "Vertical Flip",
-	    0, 1, 1, 0, 0, 1 },
+	    0, 1, 1, 0, 0, 1, 0 },
 	{ V4L2_CID_POWER_LINE_FREQUENCY, V4L2_CTRL_TYPE_MENU,
-	    "Power Line Frequency", 0, 2, 1, 1, 0, 0 },
-	{ 0, 0, NULL, 0, 0, 0, 0, 0, 0 }
+	    "Power Line Frequency", 0, 2, 1, 1, 0, 0, 0 },
+	{ V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME, V4L2_CTRL_TYPE_BUTTON,
+	    "Force Key Frame", 0, 1, 1, 0, V4L2_CTRL_FLAG_WRITE_ONLY, 0, 1 },
+	{ V4L2_CID_MPEG_VIDEO_H264_I_PERIOD, V4L2_CTRL_TYPE_INTEGER,
+	    "H264 I-Frame Period", 1, 600, 1, 60, 0, 0, 1 },
+	{ 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0 }
 };
 
 static const char *const plf_menu[] = { "Disabled", "50 Hz", "60 Hz" };
@@ -62,6 +67,25 @@ fakecam_ioctl_reset(struct fakecam_dev *dev)
 	dev->sequence = 0;
 }
 
+/* Whether control i is present on the device. */
+static int
+ctrl_present(const struct fakecam_dev *dev, int i)
+{
+	if (ctrls[i].flip && dev->noflip)
+		return 0;
+	return !ctrls[i].h264 || fakecam_frame_format_ok(dev,
+	    V4L2_PIX_FMT_H264);
+}
+
+/* A control was set: events, and an IDR wanted for FORCE_KEY_FRAME. */
+static void
+ctrl_set_done(struct fakecam_dev *dev, struct fakecam_file *f, uint32_t id)
+{
+	if (id == V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME)
+		fakecam_h264_force(dev->index);
+	fakecam_event_ctrl(dev, f, id);
+}
+
 /* The index of a control present on the device, or -1. */
 static int
 ctrl_find(const struct fakecam_dev *dev, uint32_t id)
@@ -69,7 +93,7 @@ ctrl_find(const struct fakecam_dev *dev, uint32_t id)
 	int	 i;
 
 	for (i = 0; ctrls[i].id != 0; i++)
-		if (ctrls[i].id == id && !(ctrls[i].flip && dev->noflip))
+		if (ctrls[i].id == id && ctrl_present(dev, i))
 			return i;
 	return -1;
 }
@@ -96,7 +120,7 @@ ctrl_query(const struct fakecam_dev *dev, uint32_t id)
 	if (!(id & V4L2_CTRL_FLAG_NEXT_CTRL))
 		return -1;		/* only compound wanted: none here */
 	for (i = 0; ctrls[i].id != 0; i++) {
-		if (ctrls[i].id <= want || (ctrls[i].flip && dev->noflip))
+		if (ctrls[i].id <= want || !ctrl_present(dev, i))
 			continue;
 		if (best == -1 || ctrls[i].id < ctrls[best].id)
 			best = i;
@@ -235,7 +259,7 @@ g_s_ctrl(struct fakecam_dev *dev, struct fakecam_file *f,
 	if ((r = ctrl_validate(i, &c->value)) != 0)
 		return r;
 	dev->ctrl[i] = c->value;
-	fakecam_event_ctrl(dev, f, c->id);
+	ctrl_set_done(dev, f, c->id);
 	return 0;
 }
 
@@ -299,7 +323,7 @@ ext_ctrls(struct fakecam_dev *dev, struct fakecam_file *f,
 			c->value = v[i];
 			if (kind == KIND_S) {
 				dev->ctrl[idx[i]] = v[i];
-				fakecam_event_ctrl(dev, f, c->id);
+				ctrl_set_done(dev, f, c->id);
 			}
 		}
 	}

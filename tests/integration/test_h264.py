@@ -423,33 +423,3 @@ def test_wsd_stream_h264_through_httpd_handoff(daemons, tmp):
     assert boxes(msgs[0]) == ["ftyp", "moov"]
     assert all(boxes(m) == ["moof", "mdat"] for m in msgs[1:])
 
-
-def test_h264_is_the_default_cameras_only(daemons, tmp):
-    import asyncio
-    import websockets
-    from test_httpd import curl, httpd
-    from test_wsd import start_wsd
-    _, frames, h264 = capd(daemons, tmp, "--size", "320x240", "--fps", "30")
-    other = "other=" + os.path.join(tmp, "other.sock")
-    _, port = httpd(daemons, frames, "--h264", h264, "--camera", other)
-    # The default camera "default" serves it under /cam/default/ too.
-    out = os.path.join(tmp, "cam.h264")
-    r = subprocess.run(["curl", "-s", "-o", out, "-m", "2",
-                        "http://127.0.0.1:%d/cam/default/stream.h264" % port],
-                       capture_output=True, timeout=30)
-    assert r.returncode == 28, r
-    with open(out, "rb") as f:
-        assert f.read().startswith(b"\x00\x00\x00\x01\x09\xf0")
-    for path in ("/cam/other/stream.h264", "/cam/other/stream.mp4"):
-        status, _, body = curl(port, path)
-        assert (status, body) == (404, b"H.264 is the default camera's only\n")
-    _, wport = start_wsd(daemons, frames, "--h264", h264, "--camera", other)
-
-    async def status_of(path):
-        try:
-            async with websockets.connect("ws://127.0.0.1:%d%s" % (wport, path)):
-                return 101
-        except websockets.exceptions.InvalidStatusCode as e:
-            return e.status_code
-    assert asyncio.run(status_of("/stream.h264")) == 101
-    assert asyncio.run(status_of("/cam/other/stream.h264")) == 404

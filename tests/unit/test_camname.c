@@ -134,10 +134,128 @@ test_list(void)
 	CHECK(camname_finish(&l, "/f", 1, cause, sizeof(cause)) == -1);
 }
 
+/* The H.264 socket capd derives beside a frame socket. */
+static void
+test_h264_path(void)
+{
+	char	 buf[CAMNAME_SOCK_MAX], small[16];
+
+	CHECK(camname_h264_path("/run/campipe/frames.sock", buf,
+	    sizeof(buf)) == 0 && strcmp(buf, "/run/campipe/h264.sock") == 0);
+	CHECK(camname_h264_path("/run/campipe/door/frames.sock", buf,
+	    sizeof(buf)) == 0 &&
+	    strcmp(buf, "/run/campipe/door/h264.sock") == 0);
+	CHECK(camname_h264_path("frames.sock", buf, sizeof(buf)) == 0 &&
+	    strcmp(buf, "h264.sock") == 0);
+	CHECK(camname_h264_path("/t/yard.sock", buf, sizeof(buf)) == 0 &&
+	    strcmp(buf, "/t/yard-h264.sock") == 0);
+	CHECK(camname_h264_path("/t/yard", buf, sizeof(buf)) == 0 &&
+	    strcmp(buf, "/t/yard-h264.sock") == 0);
+	CHECK(camname_h264_path(".sock", buf, sizeof(buf)) == 0 &&
+	    strcmp(buf, ".sock-h264.sock") == 0);
+	CHECK(camname_h264_path("/t/abcdef.sock", small, sizeof(small)) ==
+	    -1);
+	CHECK(camname_h264_path("/t/ab.sock", small, sizeof(small)) == 0 &&
+	    strcmp(small, "/t/ab-h264.sock") == 0);
+}
+
+/* The options as httpd and wsd read them. */
+static void
+test_opt(void)
+{
+	struct camname_list	 l;
+	char			 cause[256], longp[200];
+
+	/* Alone: the camera "default" on --frames, H.264 beside it. */
+	memset(&l, 0, sizeof(l));
+	l.frames = "/run/campipe/frames.sock";
+	CHECK(camname_opt_done(&l, cause, sizeof(cause)) == 0);
+	CHECK(l.n == 1 && strcmp(l.cams[0].h264, "/run/campipe/h264.sock") ==
+	    0);
+
+	/* Overrides in any order, --h264 for the default camera. */
+	memset(&l, 0, sizeof(l));
+	l.frames = "/f.sock";
+	CHECK(camname_opt(&l, "camera-h264", "b=/b264", cause,
+	    sizeof(cause)) == 0);
+	CHECK(camname_opt(&l, "camera", "a=/t/a.sock", cause,
+	    sizeof(cause)) == 0);
+	CHECK(camname_opt(&l, "camera", "b=/t/b.sock", cause,
+	    sizeof(cause)) == 0);
+	CHECK(camname_opt(&l, "camera", "c=/t/c.sock", cause,
+	    sizeof(cause)) == 0);
+	CHECK(camname_opt(&l, "camera-h264", "c=off", cause,
+	    sizeof(cause)) == 0);
+	CHECK(camname_opt(&l, "default-camera", "b", cause,
+	    sizeof(cause)) == 0);
+	CHECK(camname_opt(&l, "h264", "/ignored", cause, sizeof(cause)) ==
+	    0);
+	CHECK(camname_opt_done(&l, cause, sizeof(cause)) == 0);
+	CHECK(l.n == 3 && l.deflt == 1);
+	CHECK(strcmp(l.cams[0].h264, "/t/a-h264.sock") == 0);
+	CHECK(strcmp(l.cams[1].h264, "/b264") == 0);	/* over --h264 */
+	CHECK(l.cams[2].h264[0] == '\0');
+
+	memset(&l, 0, sizeof(l));
+	l.frames = "/f.sock";
+	CHECK(camname_opt(&l, "frames", "/t/frames.sock", cause,
+	    sizeof(cause)) == 0);
+	CHECK(camname_opt(&l, "camera", "a=/t/a.sock", cause,
+	    sizeof(cause)) == 0);
+	CHECK(camname_opt(&l, "h264", "off", cause, sizeof(cause)) == 0);
+	CHECK(camname_opt_done(&l, cause, sizeof(cause)) == 0);
+	CHECK(l.n == 2 && strcmp(l.cams[0].name, "default") == 0);
+	CHECK(l.cams[0].h264[0] == '\0');
+	CHECK(strcmp(l.cams[1].h264, "/t/a-h264.sock") == 0);
+
+	/* Errors name their option. */
+	memset(&l, 0, sizeof(l));
+	CHECK(camname_opt(&l, "camera", "a", cause, sizeof(cause)) == -1);
+	CHECK(strcmp(cause, "--camera: \"a\" is not NAME=PATH") == 0);
+	CHECK(camname_opt(&l, "default-camera", "a b", cause,
+	    sizeof(cause)) == -1);
+	CHECK(strncmp(cause, "--default-camera: camera name", 29) == 0);
+	CHECK(camname_opt(&l, "camera-h264", "=x", cause, sizeof(cause)) ==
+	    -1);
+	CHECK(strncmp(cause, "--camera-h264: ", 15) == 0);
+	CHECK(camname_opt(&l, "path", "/x", cause, sizeof(cause)) == -1);
+
+	memset(&l, 0, sizeof(l));
+	l.frames = "/f.sock";
+	CHECK(camname_opt(&l, "camera-h264", "zz=/x", cause,
+	    sizeof(cause)) == 0);
+	CHECK(camname_opt_done(&l, cause, sizeof(cause)) == -1);
+	CHECK(strcmp(cause, "--camera-h264: no camera named \"zz\"") == 0);
+
+	memset(&l, 0, sizeof(l));
+	l.frames = "/f.sock";
+	CHECK(camname_opt(&l, "default-camera", "zz", cause,
+	    sizeof(cause)) == 0);
+	CHECK(camname_opt_done(&l, cause, sizeof(cause)) == -1);
+	CHECK(strcmp(cause, "--default-camera: no camera named \"zz\"") ==
+	    0);
+
+	/* A path too long for a Unix socket: an error given, none derived. */
+	memset(longp, 'x', sizeof(longp) - 1);
+	longp[0] = '/';
+	longp[sizeof(longp) - 1] = '\0';
+	memset(&l, 0, sizeof(l));
+	l.frames = "/f.sock";
+	CHECK(camname_opt(&l, "h264", longp, cause, sizeof(cause)) == 0);
+	CHECK(camname_opt_done(&l, cause, sizeof(cause)) == -1);
+	CHECK(strncmp(cause, "--h264: /xxx", 12) == 0);
+	memset(&l, 0, sizeof(l));
+	l.frames = longp + 95;		/* 104 bytes: fits, derived not */
+	CHECK(camname_opt_done(&l, cause, sizeof(cause)) == 0);
+	CHECK(l.cams[0].h264[0] == '\0');
+}
+
 int
 main(void)
 {
 	RUN(test_names);
+	RUN(test_h264_path);
+	RUN(test_opt);
 	RUN(test_spec);
 	RUN(test_path);
 	RUN(test_list);

@@ -281,9 +281,37 @@ test_frame_from_jpeg(void)
 	free(jpeg);
 }
 
+/* capd's refusal line: its reason, at every length it may arrive in. */
+static void
+test_parse_refused(void)
+{
+	static const char	 line[] = "\r\nRefused: this camera gives "
+				    "H.264 only\x01\r\n";
+	struct frame_part_info	 in;
+	char			 cause[128], small[20];
+	size_t			 n;
+
+	for (n = 0; n < sizeof(line) - 1; n++)
+		CHECK_EQ(frame_part_parse((const unsigned char *)line, n,
+		    1 << 20, &in, cause, sizeof(cause)), 0);
+	CHECK_EQ(frame_part_parse((const unsigned char *)line,
+	    sizeof(line) - 1, 1 << 20, &in, cause, sizeof(cause)), -1);
+	CHECK(strcmp(cause, "capd refused: this camera gives H.264 only?")
+	    == 0);
+	CHECK_EQ(frame_part_parse((const unsigned char *)line,
+	    sizeof(line) - 1, 1 << 20, &in, small, sizeof(small)), -1);
+	CHECK(strcmp(small, "capd refused: this ") == 0);
+	/* Not at the start of a header: an ordinary bad field. */
+	CHECK_EQ(frame_part_parse((const unsigned char *)"--campipe\r\n"
+	    "Refused: x\r\n\r\n", 27, 1 << 20, &in, cause, sizeof(cause)),
+	    -1);
+	CHECK(strncmp(cause, "capd refused", 12) != 0);
+}
+
 int
 main(void)
 {
+	RUN(test_parse_refused);
 	RUN(test_header_exact);
 	RUN(test_parse_good);
 	RUN(test_parse_prefixes);

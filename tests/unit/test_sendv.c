@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/event.h>
 
 #include "frame.h"
 #include "sendv.h"
@@ -76,9 +77,55 @@ test_partial_rest(void)
 	free(got);
 }
 
+/* sendv_frame: all of a small frame at once; a big one's rest waits. */
+static void
+test_frame(void)
+{
+	struct timeval		 tv = { 0, 0 };
+	struct event_base	*base = event_base_new();
+	struct evbuffer		*out = evbuffer_new();
+	struct event		*ev;
+	unsigned char		*big = malloc(BIG), *small = malloc(100);
+	unsigned char		 got[200];
+	struct frame		*f, *g;
+	size_t			 sndbuf = 0;
+	int			 sv[2], i, r = -1;
+
+	memset(big, 0xab, BIG);
+	memset(small, 0x5c, 100);
+	f = frame_adopt(small, 100, 0, 100, 1, &tv);
+	g = frame_adopt(big, BIG, 0, BIG, 2, &tv);
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	ev = event_new(base, sv[0], EV_WRITE, NULL, NULL);
+	CHECK_EQ(sendv_frame(sv[0], f, &sndbuf, out, ev, 30), 1);
+	CHECK_EQ(read(sv[1], got, sizeof(got)), 100);
+	CHECK_MEM(got, small, 100);
+	CHECK(!event_pending(ev, EV_WRITE, NULL));
+	/* Nobody reads: within a few frames, one no longer goes whole. */
+	for (i = 0; i < 16 && (r = sendv_frame(sv[0], g, &sndbuf, out, ev,
+	    30)) == 1; i++)
+		;
+	CHECK_EQ(r, 0);
+	CHECK_EQ(sndbuf, BIG + BIG / 8);
+	CHECK(evbuffer_get_length(out) > 0 && evbuffer_get_length(out) < BIG);
+	CHECK(event_pending(ev, EV_WRITE | EV_TIMEOUT, NULL));
+	/* A closed peer: an error, not a wait. */
+	evbuffer_drain(out, evbuffer_get_length(out));
+	close(sv[1]);
+	CHECK_EQ(sendv_frame(sv[0], f, &sndbuf, out, ev, 30), -1);
+	event_free(ev);
+	close(sv[0]);
+	evbuffer_free(out);
+	frame_unref(f);
+	frame_unref(g);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
 	RUN(test_partial_rest);
+	RUN(test_frame);
 	return (TEST_DONE("sendv"));
 }
