@@ -71,6 +71,17 @@ camconf_new(struct source_conf *sconf, const char *state)
 	cc->cur.quality_apply = enc ? SETTINGS_LIVE : SETTINGS_FIXED;
 	cc->cur.fps_apply = strncmp(spec, "exec:", 5) == 0 ? SETTINGS_FIXED :
 	    SETTINGS_RESTART;
+	if (sconf->format == SOURCE_H264) {
+		/*
+		 * Passed through undecoded: no JPEG to set a quality on or
+		 * to turn; a camera flips by its own controls.
+		 */
+		cc->cur.passthru = 1;
+		cc->cur.quality_apply = SETTINGS_FIXED;
+		cc->cur.rotate_apply = SETTINGS_FIXED;
+		if (!cc->is_v4l2)
+			cc->cur.flip_apply = SETTINGS_FIXED;
+	}
 	return (cc);
 }
 

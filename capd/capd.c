@@ -19,6 +19,7 @@
 #include <event2/event.h>
 
 #include "camconf.h"
+#include "camname.h"
 #include "control.h"
 #include "control_client.h"
 #include "frame.h"
@@ -42,13 +43,15 @@ struct capd_sink {
 	struct server	*srv;
 	struct control	*ctl;
 	struct h264	*h264;		/* NULL with --h264 off */
+	unsigned long long pictures;	/* JPEG, raw or H.264: for the status */
 };
 
 /* What the status line is computed from. */
 struct capd_status {
 	struct server		*srv;
 	struct source		*src;
-	unsigned long long	 frames;	/* at the last call */
+	struct capd_sink	*sink;
+	unsigned long long	 frames;	/* sink->pictures at the last call */
 	double			 when;		/* monotonic seconds */
 };
 
@@ -255,7 +258,10 @@ capd_frame(const unsigned char *jpeg, size_t len, const struct timeval *ts,
 
 	server_publish(sink->srv, jpeg, len, ts);
 	h264_feed(sink->h264, server_latest(sink->srv));
-	if (sink->ctl != NULL && server_frames(sink->srv) != n)
+	if (server_frames(sink->srv) == n)
+		return;
+	sink->pictures++;
+	if (sink->ctl != NULL)
 		control_on_frame(sink->ctl);
 }
 
@@ -293,6 +299,7 @@ capd_raw(const struct yuyv_pic *raw, const unsigned char *jpeg, size_t len,
 	if (seq == 0)
 		return;
 	h264_feed_raw(sink->h264, raw, seq, ts);
+	sink->pictures++;
 	if (sink->ctl != NULL)
 		control_on_frame(sink->ctl);
 }
@@ -306,6 +313,7 @@ capd_au(const unsigned char *au, size_t len, int idr,
 
 	server_source_alive(sink->srv);
 	h264_feed_au(sink->h264, au, len, idr, ts);
+	sink->pictures++;
 	if (sink->ctl != NULL)
 		control_on_frame(sink->ctl);
 }
@@ -326,14 +334,18 @@ capd_source_error(const char *cause, void *arg)
 	server_source_error(sink->srv, cause);
 }
 
-/* The status line for systemctl status: frame rate and subscribers. */
+/*
+ * The status line for systemctl status: frame rate and subscribers, of
+ * the frame socket and of the H.264 socket alike.
+ */
 static void
 capd_status(char *buf, size_t len, void *arg)
 {
 	struct capd_status	*st = arg;
 	double			 now = mono_sec();
-	unsigned long long	 frames = server_frames(st->srv);
-	int			 subs = server_subscribers(st->srv);
+	unsigned long long	 frames = st->sink->pictures;
+	int			 subs = server_subscribers(st->srv) +
+				    h264_subscribers(st->sink->h264);
 	const char		*problem = server_problem(st->srv);
 	double			 fps = 0;
 
@@ -593,10 +605,12 @@ main(int argc, char *argv[])
 			sconf.max_pixels = CAPD_MIN_PIXELS;
 	}
 
-	if ((h264_default = hconf.path == NULL))
-		hconf.path = h264_default_path(vconf.path, h264_path,
-		    sizeof(h264_path));
-	else if (strcmp(hconf.path, "off") == 0)
+	if ((h264_default = hconf.path == NULL)) {
+		if (camname_h264_path(vconf.path, h264_path,
+		    sizeof(h264_path)) == -1)
+			log_usage("--socket: \"%s\" is too long", vconf.path);
+		hconf.path = h264_path;
+	} else if (strcmp(hconf.path, "off") == 0)
 		hconf.path = NULL;
 	if (sconf.format == SOURCE_H264) {
 		if (strncmp(sconf.spec, "exec:", 5) != 0 &&
@@ -692,6 +706,7 @@ main(int argc, char *argv[])
 		fatalx("cannot set up signals");
 	status.srv = srv;
 	status.src = src;
+	status.sink = &sink;
 	if ((notify = notify_new(base, capd_status, &status, cause,
 	    sizeof(cause))) == NULL)
 		fatalx("%s", cause);

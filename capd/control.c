@@ -200,7 +200,8 @@ control_viewers(json_t *subs)
 static const char *
 control_state(const struct control *ctl, const char **cause)
 {
-	int	 subs = server_subscribers(ctl->srv);
+	int	 subs = server_subscribers(ctl->srv) +
+	    h264_subscribers(ctl->h264);
 
 	*cause = server_problem(ctl->srv);
 	if (ctl->src->conf->format == SOURCE_H264) {
@@ -262,7 +263,8 @@ control_status(struct control *ctl, struct evhttp_request *req)
 	    "quality", ctl->src->conf->quality,
 	    "frames", (json_int_t)server_frames(ctl->srv),
 	    "dropped", (json_int_t)server_dropped(ctl->srv),
-	    "viewers", (json_int_t)control_viewers(subs),
+	    "viewers", (json_int_t)(control_viewers(subs) +
+	    h264_subscribers(ctl->h264)),
 	    "subscribers", subs,
 	    "uptime", mono_sec() - ctl->started,
 	    "last_error", err != NULL ? json_string(err) : json_null(),

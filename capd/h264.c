@@ -458,30 +458,6 @@ h264_subscribers(const struct h264 *h)
 	return (h != NULL ? h->nsubs : 0);
 }
 
-/*
- * The default H.264 socket, beside the frame socket: h264.sock for
- * frames.sock, else NAME-h264.sock for NAME.sock (or NAME-h264.sock for
- * NAME), as for the control socket, so capds sharing a directory do not
- * collide.
- */
-const char *
-h264_default_path(const char *frames, char *buf, size_t len)
-{
-	const char	*base = strrchr(frames, '/');
-	size_t		 n;
-
-	base = base != NULL ? base + 1 : frames;
-	n = strlen(frames);
-	if (strcmp(base, "frames.sock") == 0)
-		snprintf(buf, len, "%.*sh264.sock", (int)(base - frames),
-		    frames);
-	else if (n > 5 && strcmp(frames + n - 5, ".sock") == 0)
-		snprintf(buf, len, "%.*s-h264.sock", (int)(n - 5), frames);
-	else
-		snprintf(buf, len, "%s-h264.sock", frames);
-	return (buf);
-}
-
 /* Tells whether a raw picture would be encoded now (else only JPEGs). */
 int
 h264_wants_raw(const struct h264 *h)

@@ -65,7 +65,5 @@ void		 h264_set_keyframe(struct h264 *h, int (*fn)(void *),
 		    void *arg);
 /* Subscribers connected. */
 int		 h264_subscribers(const struct h264 *h);
-/* The default --h264 for a frame socket path, written into buf. */
-const char	*h264_default_path(const char *frames, char *buf, size_t len);
 
 #endif

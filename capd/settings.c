@@ -97,15 +97,32 @@ settings_size(json_t *v, int *w, int *h, char *cause, size_t causelen)
 	return (0);
 }
 
+/* Why a fixed setting is fixed: NULL for a source's own command. */
+static const char *
+settings_why(const struct settings *cur, const char *what)
+{
+	if (cur->passthru && (strcmp(what, "quality") == 0 ||
+	    strcmp(what, "rotate") == 0 || strcmp(what, "hflip") == 0 ||
+	    strcmp(what, "vflip") == 0))
+		return ("H.264 is passed through as the source gives it, not "
+		    "decoded (--source-format h264)");
+	return (NULL);
+}
+
 /* Refuses a change this source cannot make. */
 static int
-settings_fixed(const char *what, enum settings_apply a, char *cause,
-    size_t causelen)
+settings_fixed(const struct settings *cur, const char *what,
+    enum settings_apply a, char *cause, size_t causelen)
 {
+	const char	*why = settings_why(cur, what);
+
 	if (a != SETTINGS_FIXED)
 		return (0);
-	snprintf(cause, causelen, "%s: this source cannot change it (set it "
-	    "in the source's own command)", what);
+	if (why != NULL)
+		snprintf(cause, causelen, "%s: %s", what, why);
+	else
+		snprintf(cause, causelen, "%s: this source cannot change it "
+		    "(set it in the source's own command)", what);
 	return (-1);
 }
 
@@ -203,28 +220,34 @@ settings_member(const struct settings *cur, const char *key, json_t *v,
 	if (lenient && ((strcmp(key, "size") == 0 &&
 	    cur->size_apply == SETTINGS_FIXED) || (strcmp(key, "fps") == 0 &&
 	    cur->fps_apply == SETTINGS_FIXED) || (strcmp(key, "quality") == 0 &&
-	    cur->quality_apply == SETTINGS_FIXED)))
+	    cur->quality_apply == SETTINGS_FIXED) || (strcmp(key, "rotate") ==
+	    0 && cur->rotate_apply == SETTINGS_FIXED) || ((strcmp(key, "hflip")
+	    == 0 || strcmp(key, "vflip") == 0) && cur->flip_apply ==
+	    SETTINGS_FIXED)))
 		return (0);
 	if (strcmp(key, "size") == 0) {
-		if (settings_fixed(key, cur->size_apply, cause, causelen) ||
+		if (settings_fixed(cur, key, cur->size_apply, cause, causelen) ||
 		    settings_size(v, &ch->width, &ch->height, cause, causelen))
 			return (-1);
 		ch->mask |= SETTINGS_F_SIZE;
 	} else if (strcmp(key, "fps") == 0) {
-		if (settings_fixed(key, cur->fps_apply, cause, causelen) ||
+		if (settings_fixed(cur, key, cur->fps_apply, cause, causelen) ||
 		    settings_int(key, v, 1, SETTINGS_MAX_FPS, &n, cause,
 		    causelen))
 			return (-1);
 		ch->fps = n;
 		ch->mask |= SETTINGS_F_FPS;
 	} else if (strcmp(key, "quality") == 0) {
-		if (settings_fixed(key, cur->quality_apply, cause, causelen) ||
+		if (settings_fixed(cur, key, cur->quality_apply, cause,
+		    causelen) ||
 		    settings_int(key, v, 1, 100, &n, cause, causelen))
 			return (-1);
 		ch->quality = n;
 		ch->mask |= SETTINGS_F_QUALITY;
 	} else if (strcmp(key, "rotate") == 0) {
-		if (settings_int(key, v, 0, 270, &n, cause, causelen))
+		if (settings_fixed(cur, key, cur->rotate_apply, cause,
+		    causelen) || settings_int(key, v, 0, 270, &n, cause,
+		    causelen))
 			return (-1);
 		if (n % 90 != 0) {
 			snprintf(cause, causelen, "rotate: must be 0, 90, 180 "
@@ -234,11 +257,15 @@ settings_member(const struct settings *cur, const char *key, json_t *v,
 		ch->rotate = n;
 		ch->mask |= SETTINGS_F_ROTATE;
 	} else if (strcmp(key, "hflip") == 0) {
-		if (settings_bool(key, v, &ch->hflip, cause, causelen))
+		if (settings_fixed(cur, key, cur->flip_apply, cause,
+		    causelen) || settings_bool(key, v, &ch->hflip, cause,
+		    causelen))
 			return (-1);
 		ch->mask |= SETTINGS_F_HFLIP;
 	} else if (strcmp(key, "vflip") == 0) {
-		if (settings_bool(key, v, &ch->vflip, cause, causelen))
+		if (settings_fixed(cur, key, cur->flip_apply, cause,
+		    causelen) || settings_bool(key, v, &ch->vflip, cause,
+		    causelen))
 			return (-1);
 		ch->mask |= SETTINGS_F_VFLIP;
 	} else if (strcmp(key, "controls") == 0)
@@ -328,8 +355,14 @@ settings_needs_restart(const struct settings *cur,
 
 /* {"value": v, "apply": a} with extra members added by the caller. */
 static json_t *
-settings_entry(json_t *value, enum settings_apply a)
+settings_entry(const struct settings *cur, const char *what, json_t *value,
+    enum settings_apply a)
 {
+	const char	*why = settings_why(cur, what);
+
+	if (a == SETTINGS_FIXED && why != NULL)
+		return (json_pack("{s:o,s:s,s:s}", "value", value, "apply",
+		    settings_apply_name(a), "reason", why));
 	return (json_pack("{s:o,s:s}", "value", value, "apply",
 	    settings_apply_name(a)));
 }
@@ -399,24 +432,26 @@ settings_describe(const struct settings *cur)
 	snprintf(size, sizeof(size), "%dx%d", cur->width, cur->height);
 	if ((o = json_object()) == NULL)
 		return (NULL);
-	json_object_set_new(o, "size", settings_entry(json_string(size),
-	    cur->size_apply));
-	e = settings_entry(json_integer(cur->fps), cur->fps_apply);
+	json_object_set_new(o, "size", settings_entry(cur, "size",
+	    json_string(size), cur->size_apply));
+	e = settings_entry(cur, "fps", json_integer(cur->fps), cur->fps_apply);
 	json_object_set_new(e, "min", json_integer(1));
 	json_object_set_new(e, "max", json_integer(SETTINGS_MAX_FPS));
 	json_object_set_new(o, "fps", e);
-	e = settings_entry(json_integer(cur->quality), cur->quality_apply);
+	e = settings_entry(cur, "quality", json_integer(cur->quality),
+	    cur->quality_apply);
 	json_object_set_new(e, "min", json_integer(1));
 	json_object_set_new(e, "max", json_integer(100));
 	json_object_set_new(o, "quality", e);
-	e = settings_entry(json_integer(cur->rotate), SETTINGS_LIVE);
+	e = settings_entry(cur, "rotate", json_integer(cur->rotate),
+	    cur->rotate_apply);
 	json_object_set_new(e, "choices", json_pack("[i,i,i,i]", 0, 90, 180,
 	    270));
 	json_object_set_new(o, "rotate", e);
-	json_object_set_new(o, "hflip", settings_entry(json_boolean(
-	    cur->hflip), SETTINGS_LIVE));
-	json_object_set_new(o, "vflip", settings_entry(json_boolean(
-	    cur->vflip), SETTINGS_LIVE));
+	json_object_set_new(o, "hflip", settings_entry(cur, "hflip",
+	    json_boolean(cur->hflip), cur->flip_apply));
+	json_object_set_new(o, "vflip", settings_entry(cur, "vflip",
+	    json_boolean(cur->vflip), cur->flip_apply));
 	ctrls = json_array();
 	for (i = 0; i < cur->nctrls; i++)
 		json_array_append_new(ctrls, settings_describe_ctrl(

@@ -55,6 +55,8 @@ struct settings {
 	int			 width, height, fps, quality, rotate;
 	int			 hflip, vflip;
 	enum settings_apply	 size_apply, fps_apply, quality_apply;
+	enum settings_apply	 rotate_apply, flip_apply;
+	int			 passthru;	/* H.264 passed through */
 	int			 nctrls;
 	struct settings_ctrl	 ctrls[SETTINGS_MAX_CTRLS];
 };
