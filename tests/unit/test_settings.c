@@ -192,6 +192,53 @@ test_fixed(void)
 	CHECK_EQ(ch.nctrls, 0);
 }
 
+/* Passed-through H.264: no quality, rotation or flips; controls work. */
+static void
+test_passthru(void)
+{
+	struct settings		 st;
+	struct settings_change	 ch;
+	char			 c[256], *d;
+	const char		*s = "{\"rotate\":90,\"vflip\":true,"
+	    "\"quality\":9,\"controls\":{\"brightness\":3}}";
+
+	cam(&st);
+	st.nctrls = 1;
+	st.passthru = 1;
+	st.quality_apply = st.rotate_apply = st.flip_apply = SETTINGS_FIXED;
+	CHECK_EQ(settings_parse(&st, "{\"rotate\":180}", 14, 0, &ch, c,
+	    sizeof(c)), -1);
+	CHECK(strcmp(c, "rotate: H.264 is passed through as the source gives "
+	    "it, not decoded (--source-format h264)") == 0);
+	CHECK_EQ(settings_parse(&st, "{\"hflip\":false}", 15, 0, &ch, c,
+	    sizeof(c)), -1);
+	CHECK(strncmp(c, "hflip: H.264 is passed through", 30) == 0);
+	CHECK_EQ(settings_parse(&st, s, strlen(s), 0, &ch, c, sizeof(c)), -1);
+	CHECK_EQ(ch.mask, 0);
+	/* A state file: skipped, the control taken. */
+	CHECK_EQ(settings_parse(&st, s, strlen(s), 1, &ch, c, sizeof(c)), 0);
+	CHECK_EQ(ch.mask, 0);
+	CHECK_EQ(ch.nctrls, 1);
+	/* A camera flips by its own controls. */
+	st.flip_apply = SETTINGS_LIVE;
+	CHECK_EQ(settings_parse(&st, "{\"vflip\":true}", 14, 0, &ch, c,
+	    sizeof(c)), 0);
+	CHECK_EQ(ch.mask, SETTINGS_F_VFLIP);
+	st.nctrls = 0;
+	d = settings_describe(&st);
+	CHECK(d != NULL && strcmp(d, "{\"size\":{\"value\":\"640x480\","
+	    "\"apply\":\"restart\"},\"fps\":{\"value\":30,\"apply\":\"restart\","
+	    "\"min\":1,\"max\":240},\"quality\":{\"value\":80,\"apply\":\"fixed\","
+	    "\"reason\":\"H.264 is passed through as the source gives it, not "
+	    "decoded (--source-format h264)\",\"min\":1,\"max\":100},"
+	    "\"rotate\":{\"value\":0,\"apply\":\"fixed\",\"reason\":\"H.264 is "
+	    "passed through as the source gives it, not decoded "
+	    "(--source-format h264)\",\"choices\":[0,90,180,270]},"
+	    "\"hflip\":{\"value\":false,\"apply\":\"live\"},\"vflip\":"
+	    "{\"value\":false,\"apply\":\"live\"},\"controls\":[]}\n") == 0);
+	free(d);
+}
+
 static void
 test_apply_and_restart(void)
 {
@@ -273,6 +320,7 @@ main(void)
 	RUN(test_controls);
 	RUN(test_refused);
 	RUN(test_fixed);
+	RUN(test_passthru);
 	RUN(test_apply_and_restart);
 	RUN(test_state_round_trip);
 	RUN(test_describe);
