@@ -6,7 +6,6 @@
  */
 #include <sys/stat.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -22,14 +21,14 @@
 #include "camname.h"
 #include "control.h"
 #include "control_client.h"
-#include "frame.h"
 #include "h264.h"
 #include "log.h"
-#include "mono.h"
 #include "notify.h"
 #include "opt.h"
+#include "options.h"
 #include "privdrop.h"
 #include "server.h"
+#include "sink.h"
 #include "source.h"
 #include "source_v4l2.h"
 #include "version.h"
@@ -38,22 +37,6 @@
 #define CAPD_MIN_PIXELS	(4096ULL * 3072)	/* --max-pixels at least */
 #define CAPD_WATCH_MS	5000	/* after the warm-up: "no frame" said */
 
-/* What each frame goes to. */
-struct capd_sink {
-	struct server	*srv;
-	struct control	*ctl;
-	struct h264	*h264;		/* NULL with --h264 off */
-	unsigned long long pictures;	/* JPEG, raw or H.264: for the status */
-};
-
-/* What the status line is computed from. */
-struct capd_status {
-	struct server		*srv;
-	struct source		*src;
-	struct capd_sink	*sink;
-	unsigned long long	 frames;	/* sink->pictures at the last call */
-	double			 when;		/* monotonic seconds */
-};
 
 static void
 usage(FILE *f)
@@ -117,75 +100,6 @@ usage(FILE *f)
 "  'exec:rpicam-vid -t 0 --codec h264 --inline --intra 30 -o -'\n");
 }
 
-/* Parses a whole decimal number within [min, max] or exits 2. */
-static long long
-capd_number(const char *opt, const char *s, long long min, long long max)
-{
-	long long	 v;
-	char		 cause[256];
-
-	if (opt_number(opt, s, min, max, &v, cause, sizeof(cause)) == -1)
-		log_usage("%s", cause);
-	return (v);
-}
-
-/* Parses a socket's octal permissions or exits 2. */
-static mode_t
-capd_mode(const char *opt, const char *s)
-{
-	unsigned long	 v;
-	char		*end;
-
-	errno = 0;
-	v = strtoul(s, &end, 8);
-	if (errno || *end != '\0' || end == s || v > 0777)
-		log_usage("%s: \"%s\" is not an octal mode", opt, s);
-	return ((mode_t)v);
-}
-
-/* Parses a size in bytes with an optional K or M suffix or exits 2. */
-static size_t
-capd_bytes(const char *opt, const char *s)
-{
-	size_t	 v;
-	char	 cause[256];
-
-	if (opt_size(opt, s, 1024, 256 << 20, &v, cause, sizeof(cause)) == -1)
-		log_usage("%s", cause);
-	return (v);
-}
-
-/* Parses a number with an optional K or M suffix (10^3, 10^6) or exits 2. */
-static long
-capd_number_k(const char *opt, const char *s)
-{
-	char		 buf[32];
-	size_t		 n = strlen(s);
-	long long	 mul = 1;
-
-	if (n > 0 && n < sizeof(buf) && (s[n - 1] == 'K' || s[n - 1] == 'k' ||
-	    s[n - 1] == 'M' || s[n - 1] == 'm')) {
-		mul = s[n - 1] == 'K' || s[n - 1] == 'k' ? 1000 : 1000000;
-		memcpy(buf, s, n - 1);
-		buf[n - 1] = '\0';
-		s = buf;
-	}
-	return ((long)(capd_number(opt, s, (10000 + mul - 1) / mul,
-	    100000000 / mul) * mul));
-}
-
-/* Parses seconds with an optional fraction, into milliseconds. */
-static int
-capd_seconds_ms(const char *opt, const char *s)
-{
-	double	 v;
-	char	 cause[256];
-
-	if (opt_seconds(opt, s, 0, 86400, &v, cause, sizeof(cause)) == -1)
-		log_usage("%s", cause);
-	return ((int)(v * 1000 + 0.5));
-}
-
 /* Creates the socket's directory if it is missing (one level). */
 static int
 capd_socket_dir(const char *path)
@@ -246,128 +160,6 @@ capd_drop_control(const char *user, const char *path, int made_dir)
 	if (chown(path, uid, (gid_t)-1) == -1 ||
 	    (made_dir && chown(dirname(dir), uid, (gid_t)-1) == -1))
 		fatal("--user: chown %s", path);
-}
-
-/* Frame callback from the source. */
-static void
-capd_frame(const unsigned char *jpeg, size_t len, const struct timeval *ts,
-    void *arg)
-{
-	struct capd_sink	*sink = arg;
-	unsigned long long	 n = server_frames(sink->srv);
-
-	server_publish(sink->srv, jpeg, len, ts);
-	h264_feed(sink->h264, server_latest(sink->srv));
-	if (server_frames(sink->srv) == n)
-		return;
-	sink->pictures++;
-	if (sink->ctl != NULL)
-		control_on_frame(sink->ctl);
-}
-
-/*
- * What the source should make of its next picture: raw for the H.264
- * encoder while it runs, JPEG while the frame socket has subscribers (or
- * whenever the encoder takes no raw pictures).
- */
-static int
-capd_wants(void *arg)
-{
-	struct capd_sink	*sink = arg;
-
-	if (!h264_wants_raw(sink->h264))
-		return (SOURCE_WANT_JPEG);
-	return (SOURCE_WANT_RAW |
-	    (server_subscribers(sink->srv) > 0 ? SOURCE_WANT_JPEG : 0));
-}
-
-/* A raw picture from the source, with its JPEG or none. */
-static void
-capd_raw(const struct yuyv_pic *raw, const unsigned char *jpeg, size_t len,
-    const struct timeval *ts, void *arg)
-{
-	struct capd_sink	*sink = arg;
-	unsigned long long	 n = server_frames(sink->srv);
-	uint64_t		 seq = 0;
-
-	if (jpeg != NULL) {
-		server_publish(sink->srv, jpeg, len, ts);
-		if (server_frames(sink->srv) != n)
-			seq = server_latest(sink->srv)->seq;
-	} else
-		seq = server_count(sink->srv);
-	if (seq == 0)
-		return;
-	h264_feed_raw(sink->h264, raw, seq, ts);
-	sink->pictures++;
-	if (sink->ctl != NULL)
-		control_on_frame(sink->ctl);
-}
-
-/* Access unit callback from a source giving H.264. */
-static void
-capd_au(const unsigned char *au, size_t len, int idr,
-    const struct timeval *ts, void *arg)
-{
-	struct capd_sink	*sink = arg;
-
-	server_source_alive(sink->srv);
-	h264_feed_au(sink->h264, au, len, idr, ts);
-	sink->pictures++;
-	if (sink->ctl != NULL)
-		control_on_frame(sink->ctl);
-}
-
-/* Asks a source giving H.264 for an IDR. */
-static int
-capd_keyframe(void *arg)
-{
-	return (source_keyframe(arg));
-}
-
-/* Error callback from the source. */
-static void
-capd_source_error(const char *cause, void *arg)
-{
-	struct capd_sink	*sink = arg;
-
-	server_source_error(sink->srv, cause);
-}
-
-/*
- * The status line for systemctl status: frame rate and subscribers, of
- * the frame socket and of the H.264 socket alike.
- */
-static void
-capd_status(char *buf, size_t len, void *arg)
-{
-	struct capd_status	*st = arg;
-	double			 now = mono_sec();
-	unsigned long long	 frames = st->sink->pictures;
-	int			 subs = server_subscribers(st->srv) +
-				    h264_subscribers(st->sink->h264);
-	const char		*problem = server_problem(st->srv);
-	double			 fps = 0;
-
-	if (st->when > 0 && now > st->when)
-		fps = (frames - st->frames) / (now - st->when);
-	st->frames = frames;
-	st->when = now;
-	if (problem != NULL && subs > 0)
-		snprintf(buf, len, "source failing: %s", problem);
-	else if (!st->src->running)
-		snprintf(buf, len, subs ? "starting the source for %d "
-		    "subscriber%s" : "idle, source stopped", subs,
-		    subs == 1 ? "" : "s");
-	else if (subs == 0)
-		snprintf(buf, len, "no subscribers, source stopping soon");
-	else if (server_refused(st->srv) > 0)
-		snprintf(buf, len, "streaming %.0f fps to %d subscriber%s, "
-		    "%llu refused at --max-subscribers", fps, subs,
-		    subs == 1 ? "" : "s", server_refused(st->srv));
-	else
-		snprintf(buf, len, "streaming %.0f fps to %d subscriber%s",
-		    fps, subs, subs == 1 ? "" : "s");
 }
 
 /* SIGTERM, SIGINT: leave the loop. */
@@ -435,8 +227,8 @@ main(int argc, char *argv[])
 	struct event		*ev_term, *ev_int;
 	struct notify		*notify;
 	struct control_conf	 cconf = { .mode = 0660 };
-	struct capd_status	 status = { 0 };
-	struct capd_sink	 sink = { 0 };
+	struct sink_status	 status = { 0 };
+	struct sink		 sink = { 0 };
 	struct camconf		*cc;
 	struct control		*ctl;
 	const char		*state = NULL;
@@ -466,23 +258,23 @@ main(int argc, char *argv[])
 				    optarg);
 			break;
 		case 'f':
-			sconf.fps = capd_number("--fps", optarg, 1, 240);
+			sconf.fps = options_number("--fps", optarg, 1, 240);
 			break;
 		case 'q':
-			sconf.quality = capd_number("--quality", optarg, 1,
+			sconf.quality = options_number("--quality", optarg, 1,
 			    100);
 			break;
 		case 'k':
 			vconf.path = optarg;
 			break;
 		case 'm':
-			vconf.mode = capd_mode("--socket-mode", optarg);
+			vconf.mode = options_mode("--socket-mode", optarg);
 			break;
 		case 'C':
 			cconf.path = optarg;
 			break;
 		case 'O':
-			cconf.mode = capd_mode("--control-mode", optarg);
+			cconf.mode = options_mode("--control-mode", optarg);
 			break;
 		case 'G':
 			cconf.group = optarg;
@@ -491,27 +283,27 @@ main(int argc, char *argv[])
 			state = optarg;
 			break;
 		case 'i':
-			vconf.idle_stop_ms = capd_seconds_ms("--idle-stop",
+			vconf.idle_stop_ms = options_seconds_ms("--idle-stop",
 			    optarg);
 			break;
 		case 'w':
-			vconf.warmup_ms = capd_number("--warmup", optarg, 0,
+			vconf.warmup_ms = options_number("--warmup", optarg, 0,
 			    60000);
 			break;
 		case 't':
-			vconf.write_timeout = capd_number("--write-timeout",
+			vconf.write_timeout = options_number("--write-timeout",
 			    optarg, 1, 3600);
 			break;
 		case 'n':
-			vconf.max_subscribers = capd_number(
+			vconf.max_subscribers = options_number(
 			    "--max-subscribers", optarg, 1, 100000);
 			break;
 		case 'M':
-			sconf.max_frame = capd_bytes("--max-frame-size",
+			sconf.max_frame = options_bytes("--max-frame-size",
 			    optarg);
 			break;
 		case 'P':
-			sconf.max_pixels = capd_number("--max-pixels", optarg,
+			sconf.max_pixels = options_number("--max-pixels", optarg,
 			    1, 1LL << 40);
 			break;
 		case 'H':
@@ -521,7 +313,7 @@ main(int argc, char *argv[])
 			sconf.vflip = 1;
 			break;
 		case 'r':
-			sconf.rotate = capd_number("--rotate", optarg, 0, 270);
+			sconf.rotate = options_number("--rotate", optarg, 0, 270);
 			if (sconf.rotate % 90 != 0)
 				log_usage("--rotate: \"%s\" is not 0, 90, 180 "
 				    "or 270", optarg);
@@ -557,7 +349,7 @@ main(int argc, char *argv[])
 			hconf.enc.encoder = optarg;
 			break;
 		case '4':
-			hconf.enc.bitrate = capd_number_k("--h264-bitrate",
+			hconf.enc.bitrate = options_number_k("--h264-bitrate",
 			    optarg);
 			break;
 		case '5':
@@ -569,7 +361,7 @@ main(int argc, char *argv[])
 			hconf.enc.profile = optarg;
 			break;
 		case '6':
-			hconf.enc.gop_ms = capd_seconds_ms("--h264-gop",
+			hconf.enc.gop_ms = options_seconds_ms("--h264-gop",
 			    optarg);
 			if (hconf.enc.gop_ms < 1)
 				log_usage("--h264-gop: \"%s\" is not above 0",
@@ -670,7 +462,7 @@ main(int argc, char *argv[])
 	}
 	if ((cc = camconf_new(&sconf, state)) == NULL)
 		fatalx("out of memory");
-	src = source_new(base, &sconf, capd_frame, capd_source_error, &sink,
+	src = source_new(base, &sconf, sink_frame, sink_source_error, &sink,
 	    cause, sizeof(cause));
 	if (src == NULL) {
 		h264_free(sink.h264);
@@ -679,10 +471,10 @@ main(int argc, char *argv[])
 	}
 	server_set_source(srv, src);
 	if (sink.h264 != NULL)
-		source_set_raw(src, capd_wants, capd_raw);
+		source_set_raw(src, sink_wants, sink_raw);
 	if (hconf.passthru) {
-		src->au_cb = capd_au;
-		h264_set_keyframe(sink.h264, capd_keyframe, src);
+		src->au_cb = sink_au;
+		h264_set_keyframe(sink.h264, sink_keyframe, src);
 		server_set_refusal(srv, "this camera gives H.264 only: JPEG "
 		    "stills and streams are not available; watch H.264");
 	}
@@ -707,7 +499,7 @@ main(int argc, char *argv[])
 	status.srv = srv;
 	status.src = src;
 	status.sink = &sink;
-	if ((notify = notify_new(base, capd_status, &status, cause,
+	if ((notify = notify_new(base, sink_status, &status, cause,
 	    sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	log_info("listening on %s (control %s), source %s %dx%d at %d fps",
