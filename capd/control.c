@@ -29,6 +29,7 @@
 #include "log.h"
 #include "mono.h"
 #include "server.h"
+#include "usock.h"
 #include "settings.h"
 #include "source.h"
 
@@ -370,7 +371,7 @@ control_new(struct event_base *base, const struct control_conf *conf,
 	ctl->src = src;
 	ctl->cc = cc;
 	ctl->started = mono_sec();
-	if ((ctl->fd = server_listen(&lc, cause, causelen)) == -1) {
+	if ((ctl->fd = usock_listen(&lc, cause, causelen)) == -1) {
 		free(ctl);
 		return (NULL);
 	}

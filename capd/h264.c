@@ -22,6 +22,7 @@
 #include "mono.h"
 #include "sendv.h"
 #include "server.h"
+#include "usock.h"
 #include "slot.h"
 
 struct h264_sub {
@@ -409,7 +410,7 @@ h264_new(struct event_base *base, const struct h264_conf *conf,
 		free(h);
 		return (NULL);
 	}
-	if ((fd = server_listen(&lconf, cause, causelen)) == -1) {
+	if ((fd = usock_listen(&lconf, cause, causelen)) == -1) {
 		h264_pass_free(h->pass);
 		free(h);
 		return (NULL);

@@ -2,8 +2,6 @@
 /* server.c: capd's frame socket and the on-demand fan-out of frames. */
 #include <sys/queue.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,10 +25,10 @@
 #include "slot.h"
 #include "source.h"
 #include "timeval.h"
+#include "usock.h"
 
 #define SERVER_RETRY_MIN	500	/* ms between source start attempts */
 #define SERVER_RETRY_MAX	10000
-#define SERVER_PATH_SHOWN	64	/* bytes of a rejected path logged */
 
 struct sub {
 	TAILQ_ENTRY(sub)	 entry;
@@ -426,71 +424,6 @@ server_source_error(struct server *srv, const char *cause)
 	server_source_error_note(srv, cause);
 }
 
-/* Opens the listening socket, replacing a stale file. */
-int
-server_listen(const struct server_conf *conf, char *cause, size_t causelen)
-{
-	struct sockaddr_un	 sun;
-	struct stat		 st;
-	mode_t			 old;
-	int			 fd, probe;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(conf->path) >= sizeof(sun.sun_path)) {
-		snprintf(cause, causelen, "socket path of %zu bytes too long "
-		    "(at most %zu): %.*s...", strlen(conf->path),
-		    sizeof(sun.sun_path) - 1, SERVER_PATH_SHOWN, conf->path);
-		return (-1);
-	}
-	memcpy(sun.sun_path, conf->path, strlen(conf->path));
-	if (lstat(conf->path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			snprintf(cause, causelen, "%s exists and is not a "
-			    "socket", conf->path);
-			return (-1);
-		}
-		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (probe != -1 && connect(probe, (struct sockaddr *)&sun,
-		    sizeof(sun)) == 0) {
-			close(probe);
-			snprintf(cause, causelen, "another capd is listening "
-			    "on %s", conf->path);
-			return (-1);
-		}
-		if (probe != -1)
-			close(probe);
-		if (unlink(conf->path) == -1) {
-			snprintf(cause, causelen, "cannot remove stale %s: %s",
-			    conf->path, strerror(errno));
-			return (-1);
-		}
-		log_info("replaced stale socket %s", conf->path);
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		snprintf(cause, causelen, "socket: %s", strerror(errno));
-		return (-1);
-	}
-	old = umask(0777 & ~conf->mode);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		umask(old);
-		snprintf(cause, causelen, "bind %s: %s", conf->path,
-		    strerror(errno));
-		close(fd);
-		return (-1);
-	}
-	umask(old);
-	if (chmod(conf->path, conf->mode) == -1 || listen(fd, 64) == -1) {
-		snprintf(cause, causelen, "%s: %s", conf->path,
-		    strerror(errno));
-		unlink(conf->path);
-		close(fd);
-		return (-1);
-	}
-	return (fd);
-}
-
 /* Binds and listens. */
 struct server *
 server_new(struct event_base *base, const struct server_conf *conf,
@@ -507,7 +440,7 @@ server_new(struct event_base *base, const struct server_conf *conf,
 	srv->base = base;
 	backoff_init(&srv->retry, SERVER_RETRY_MIN, SERVER_RETRY_MAX);
 	TAILQ_INIT(&srv->subs);
-	if ((fd = server_listen(conf, cause, causelen)) == -1) {
+	if ((fd = usock_listen(conf, cause, causelen)) == -1) {
 		free(srv);
 		return (NULL);
 	}

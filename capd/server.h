@@ -63,13 +63,6 @@ void		 server_source_error(struct server *srv, const char *cause);
  * hold (-1): for capd's other products, such as the H.264 socket.
  */
 void		 server_hold(struct server *srv, int delta);
-/*
- * Opens a listening Unix socket at conf->path with conf->mode: refuses if
- * someone listens there, replaces a stale socket file.  The descriptor
- * (non-blocking), or -1 and cause.
- */
-int		 server_listen(const struct server_conf *conf, char *cause,
-		    size_t causelen);
 
 /* Counters for the status line. */
 int		 server_subscribers(const struct server *srv);
@@ -77,13 +70,6 @@ unsigned long long server_frames(const struct server *srv);
 unsigned long long server_refused(const struct server *srv);
 /* The source's last failure, cleared by its next frame; NULL if none. */
 const char	*server_problem(const struct server *srv);
-
-/*
- * Binds and listens on the Unix socket conf->path with conf->mode,
- * replacing a stale socket file; the descriptor, or -1 with cause.
- */
-int		 server_listen(const struct server_conf *conf, char *cause,
-		    size_t causelen);
 
 /* For capd's control socket (docs/control.md). */
 struct server_sub_info {
