@@ -303,8 +303,8 @@ main(int argc, char *argv[])
 			    optarg);
 			break;
 		case 'P':
-			sconf.max_pixels = options_number("--max-pixels", optarg,
-			    1, 1LL << 40);
+			sconf.max_pixels = options_number("--max-pixels",
+			    optarg, 1, 1LL << 40);
 			break;
 		case 'H':
 			sconf.hflip = 1;
@@ -313,7 +313,8 @@ main(int argc, char *argv[])
 			sconf.vflip = 1;
 			break;
 		case 'r':
-			sconf.rotate = options_number("--rotate", optarg, 0, 270);
+			sconf.rotate = options_number("--rotate", optarg, 0,
+			    270);
 			if (sconf.rotate % 90 != 0)
 				log_usage("--rotate: \"%s\" is not 0, 90, 180 "
 				    "or 270", optarg);
@@ -433,7 +434,7 @@ main(int argc, char *argv[])
 		log_usage("--list-controls: needs --source v4l2:DEVICE");
 	log_setverbose(verbose);
 	if (list_controls) {
-		if (source_v4l2_list_controls(sconf.spec + 5, stdout, cause,
+		if (source_v4l2_ctrl_list_dev(sconf.spec + 5, stdout, cause,
 		    sizeof(cause)) == -1)
 			fatalx("%s", cause);
 		return (0);

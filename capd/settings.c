@@ -226,21 +226,22 @@ settings_member(const struct settings *cur, const char *key, json_t *v,
 	    SETTINGS_FIXED)))
 		return (0);
 	if (strcmp(key, "size") == 0) {
-		if (settings_fixed(cur, key, cur->size_apply, cause, causelen) ||
-		    settings_size(v, &ch->width, &ch->height, cause, causelen))
+		if (settings_fixed(cur, key, cur->size_apply, cause,
+		    causelen) || settings_size(v, &ch->width, &ch->height,
+		    cause, causelen))
 			return (-1);
 		ch->mask |= SETTINGS_F_SIZE;
 	} else if (strcmp(key, "fps") == 0) {
-		if (settings_fixed(cur, key, cur->fps_apply, cause, causelen) ||
-		    settings_int(key, v, 1, SETTINGS_MAX_FPS, &n, cause,
-		    causelen))
+		if (settings_fixed(cur, key, cur->fps_apply, cause,
+		    causelen) || settings_int(key, v, 1, SETTINGS_MAX_FPS, &n,
+		    cause, causelen))
 			return (-1);
 		ch->fps = n;
 		ch->mask |= SETTINGS_F_FPS;
 	} else if (strcmp(key, "quality") == 0) {
 		if (settings_fixed(cur, key, cur->quality_apply, cause,
-		    causelen) ||
-		    settings_int(key, v, 1, 100, &n, cause, causelen))
+		    causelen) || settings_int(key, v, 1, 100, &n, cause,
+		    causelen))
 			return (-1);
 		ch->quality = n;
 		ch->mask |= SETTINGS_F_QUALITY;

@@ -57,26 +57,11 @@ struct v4l2_state {
 	int			 opened_once;
 };
 
-/* Formats in order of preference: passthrough first. */
-static const uint32_t v4l2_prefer[] = {
-	V4L2_PIX_FMT_MJPEG, V4L2_PIX_FMT_JPEG, V4L2_PIX_FMT_YUYV,
-	V4L2_PIX_FMT_UYVY, V4L2_PIX_FMT_RGB24, V4L2_PIX_FMT_BGR24
-};
-
 static void	v4l2_fail(struct source *, const char *);
 
-/* A fourcc as text. */
-static const char *
-v4l2_fcc(uint32_t f, char buf[5])
-{
-	snprintf(buf, 5, "%c%c%c%c", f & 0xff, (f >> 8) & 0xff,
-	    (f >> 16) & 0xff, (f >> 24) & 0xff);
-	return (buf);
-}
-
 /* ioctl, retried on EINTR. */
-static int
-v4l2_ioctl(int fd, unsigned long req, void *arg)
+int
+source_v4l2_ioctl(int fd, unsigned long req, void *arg)
 {
 	int	 r;
 
@@ -98,7 +83,7 @@ v4l2_close(struct v4l2_state *vs)
 		vs->ev_read = NULL;
 	}
 	if (vs->fd != -1)
-		(void)v4l2_ioctl(vs->fd, VIDIOC_STREAMOFF, &type);
+		(void)source_v4l2_ioctl(vs->fd, VIDIOC_STREAMOFF, &type);
 	for (i = 0; i < vs->nbufs; i++)
 		munmap(vs->bufs[i].mem, vs->bufs[i].len);
 	vs->nbufs = 0;
@@ -106,32 +91,6 @@ v4l2_close(struct v4l2_state *vs)
 		close(vs->fd);
 		vs->fd = -1;
 	}
-}
-
-/* Picks the best format the device offers; 0 if none is usable. */
-static uint32_t
-v4l2_pick_format(int fd, int h264)
-{
-	struct v4l2_fmtdesc	 d;
-	size_t			 i, best = sizeof(v4l2_prefer) / sizeof(v4l2_prefer[0]);
-
-	memset(&d, 0, sizeof(d));
-	d.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	for (d.index = 0; v4l2_ioctl(fd, VIDIOC_ENUM_FMT, &d) == 0; d.index++) {
-		/* --source-format h264: that format, nothing else. */
-		if (h264) {
-			if (d.pixelformat == V4L2_PIX_FMT_H264)
-				return (d.pixelformat);
-			continue;
-		}
-		for (i = 0; i < best; i++)
-			if (v4l2_prefer[i] == d.pixelformat)
-				best = i;
-	}
-	if (h264)
-		return (0);
-	return (best < sizeof(v4l2_prefer) / sizeof(v4l2_prefer[0]) ?
-	    v4l2_prefer[best] : 0);
 }
 
 /* Sets format and frame rate, logging what was asked and what was given. */
@@ -146,7 +105,7 @@ v4l2_negotiate(struct source *src, char *cause, size_t causelen)
 	int			 quiet = vs->opened_once;
 	uint32_t		 want;
 
-	if ((want = v4l2_pick_format(vs->fd, conf->format ==
+	if ((want = source_v4l2_fmt_pick(vs->fd, conf->format ==
 	    SOURCE_H264)) == 0) {
 		snprintf(cause, causelen, conf->format == SOURCE_H264 ?
 		    "no H.264 format (--source-format h264)" :
@@ -159,7 +118,7 @@ v4l2_negotiate(struct source *src, char *cause, size_t causelen)
 	fmt.fmt.pix.height = conf->height;
 	fmt.fmt.pix.pixelformat = want;
 	fmt.fmt.pix.field = V4L2_FIELD_NONE;
-	if (v4l2_ioctl(vs->fd, VIDIOC_S_FMT, &fmt) == -1) {
+	if (source_v4l2_ioctl(vs->fd, VIDIOC_S_FMT, &fmt) == -1) {
 		snprintf(cause, causelen, "VIDIOC_S_FMT: %s", strerror(errno));
 		return (-1);
 	}
@@ -173,13 +132,13 @@ v4l2_negotiate(struct source *src, char *cause, size_t causelen)
 	    !source_v4l2_yuv_supported(vs->pixfmt))) || vs->width <= 0 ||
 	    vs->height <= 0) {
 		snprintf(cause, causelen, "driver gave unusable format %s %dx%d",
-		    v4l2_fcc(vs->pixfmt, a), vs->width, vs->height);
+		    source_v4l2_fmt_name(vs->pixfmt, a), vs->width, vs->height);
 		return (-1);
 	}
 	if (!quiet)
 		log_info("v4l2: asked %dx%d %s, driver gave %dx%d %s%s",
-		    conf->width, conf->height, v4l2_fcc(want, a), vs->width,
-		    vs->height, v4l2_fcc(vs->pixfmt, b),
+		    conf->width, conf->height, source_v4l2_fmt_name(want, a),
+		    vs->width, vs->height, source_v4l2_fmt_name(vs->pixfmt, b),
 		    source_v4l2_yuv_supported(vs->pixfmt) ? " (encoded)" :
 		    " (passed through)");
 
@@ -187,7 +146,7 @@ v4l2_negotiate(struct source *src, char *cause, size_t causelen)
 	parm.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	parm.parm.capture.timeperframe.numerator = 1;
 	parm.parm.capture.timeperframe.denominator = conf->fps;
-	if (v4l2_ioctl(vs->fd, VIDIOC_S_PARM, &parm) == -1) {
+	if (source_v4l2_ioctl(vs->fd, VIDIOC_S_PARM, &parm) == -1) {
 		if (!quiet)
 			log_info("v4l2: asked %d fps, driver cannot set it: %s",
 			    conf->fps, strerror(errno));
@@ -244,7 +203,7 @@ v4l2_stream(struct v4l2_state *vs, char *cause, size_t causelen)
 	rb.count = V4L2_NBUF;
 	rb.type = type;
 	rb.memory = V4L2_MEMORY_MMAP;
-	if (v4l2_ioctl(vs->fd, VIDIOC_REQBUFS, &rb) == -1) {
+	if (source_v4l2_ioctl(vs->fd, VIDIOC_REQBUFS, &rb) == -1) {
 		snprintf(cause, causelen, "VIDIOC_REQBUFS: %s", strerror(errno));
 		return (-1);
 	}
@@ -255,7 +214,7 @@ v4l2_stream(struct v4l2_state *vs, char *cause, size_t causelen)
 		b.type = type;
 		b.memory = V4L2_MEMORY_MMAP;
 		b.index = i;
-		if (v4l2_ioctl(vs->fd, VIDIOC_QUERYBUF, &b) == -1) {
+		if (source_v4l2_ioctl(vs->fd, VIDIOC_QUERYBUF, &b) == -1) {
 			snprintf(cause, causelen, "VIDIOC_QUERYBUF: %s",
 			    strerror(errno));
 			return (-1);
@@ -268,13 +227,13 @@ v4l2_stream(struct v4l2_state *vs, char *cause, size_t causelen)
 			return (-1);
 		}
 		vs->nbufs++;
-		if (v4l2_ioctl(vs->fd, VIDIOC_QBUF, &b) == -1) {
+		if (source_v4l2_ioctl(vs->fd, VIDIOC_QBUF, &b) == -1) {
 			snprintf(cause, causelen, "VIDIOC_QBUF: %s",
 			    strerror(errno));
 			return (-1);
 		}
 	}
-	if (v4l2_ioctl(vs->fd, VIDIOC_STREAMON, &type) == -1) {
+	if (source_v4l2_ioctl(vs->fd, VIDIOC_STREAMON, &type) == -1) {
 		snprintf(cause, causelen, "VIDIOC_STREAMON: %s", strerror(errno));
 		return (-1);
 	}
@@ -402,7 +361,7 @@ v4l2_readable(evutil_socket_t fd, short what, void *arg)
 		memset(&b, 0, sizeof(b));
 		b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 		b.memory = V4L2_MEMORY_MMAP;
-		if (v4l2_ioctl(vs->fd, VIDIOC_DQBUF, &b) == -1) {
+		if (source_v4l2_ioctl(vs->fd, VIDIOC_DQBUF, &b) == -1) {
 			if (errno == EAGAIN)
 				return;
 			snprintf(cause, sizeof(cause), "VIDIOC_DQBUF: %s",
@@ -420,7 +379,7 @@ v4l2_readable(evutil_socket_t fd, short what, void *arg)
 			vs->failure[0] = '\0';
 			backoff_reset(&vs->backoff);
 		}
-		if (v4l2_ioctl(vs->fd, VIDIOC_QBUF, &b) == -1) {
+		if (source_v4l2_ioctl(vs->fd, VIDIOC_QBUF, &b) == -1) {
 			snprintf(cause, sizeof(cause), "VIDIOC_QBUF: %s",
 			    strerror(errno));
 			v4l2_fail(src, cause);
@@ -444,7 +403,7 @@ v4l2_open(struct source *src, char *cause, size_t causelen)
 		return (-1);
 	}
 	memset(&cap, 0, sizeof(cap));
-	if (v4l2_ioctl(vs->fd, VIDIOC_QUERYCAP, &cap) == -1) {
+	if (source_v4l2_ioctl(vs->fd, VIDIOC_QUERYCAP, &cap) == -1) {
 		snprintf(cause, causelen, "%s: not a V4L2 device: %s",
 		    src->arg, strerror(errno));
 		goto fail;
@@ -577,22 +536,6 @@ v4l2_destroy(struct source *src)
 	source_v4l2_yuv_free(vs->yuv);
 	free(vs->dht);
 	free(vs);
-}
-
-/* --list-controls: opens dev and prints its controls. */
-int
-source_v4l2_list_controls(const char *dev, FILE *f, char *cause,
-    size_t causelen)
-{
-	int	 fd;
-
-	if ((fd = open(dev, O_RDWR | O_NONBLOCK | O_CLOEXEC)) == -1) {
-		snprintf(cause, causelen, "%s: %s", dev, strerror(errno));
-		return (-1);
-	}
-	source_v4l2_ctrl_list(fd, f);
-	close(fd);
-	return (0);
 }
 
 /* The conf's flips changed: to the driver if the camera is open. */

@@ -6,13 +6,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* --list-controls: opens dev and prints its controls; -1 and cause. */
-int	source_v4l2_list_controls(const char *dev, FILE *f, char *cause,
-	    size_t causelen);
-
 struct source;
 /* The open camera's descriptor, or -1 when closed or not v4l2:. */
 int	source_v4l2_fd(const struct source *src);
+/* ioctl, retried on EINTR. */
+int	source_v4l2_ioctl(int fd, unsigned long req, void *arg);
+
+/* source_v4l2_fmt.c */
+/* The best format the device offers (only H.264 if h264); 0 if none. */
+uint32_t source_v4l2_fmt_pick(int fd, int h264);
+/* A fourcc as text, in buf. */
+const char *source_v4l2_fmt_name(uint32_t f, char buf[5]);
 
 /* source_v4l2_ctrl.c */
 /* The v4l2-ctl style name of a control ("Horizontal Flip": horizontal_flip). */
@@ -21,6 +25,9 @@ int	source_v4l2_ctrl_has(int fd, uint32_t id);
 int	source_v4l2_ctrl_set(int fd, uint32_t id, int64_t value);
 int	source_v4l2_ctrl_apply(int fd, char **ctrls, int quiet);
 int	source_v4l2_ctrl_list(int fd, FILE *f);
+/* --list-controls: opens dev and prints its controls; -1 and cause. */
+int	source_v4l2_ctrl_list_dev(const char *dev, FILE *f, char *cause,
+	    size_t causelen);
 
 /* source_v4l2_yuv.c: packed YUV or RGB frames to JPEG. */
 struct source_v4l2_yuv;

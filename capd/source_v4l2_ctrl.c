@@ -10,9 +10,11 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "source_v4l2.h"
@@ -233,4 +235,20 @@ int
 source_v4l2_ctrl_list(int fd, FILE *f)
 {
 	return (ctrl_each(fd, ctrl_print, f));
+}
+
+/* --list-controls: opens dev and prints its controls. */
+int
+source_v4l2_ctrl_list_dev(const char *dev, FILE *f, char *cause,
+    size_t causelen)
+{
+	int	 fd;
+
+	if ((fd = open(dev, O_RDWR | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		snprintf(cause, causelen, "%s: %s", dev, strerror(errno));
+		return (-1);
+	}
+	source_v4l2_ctrl_list(fd, f);
+	close(fd);
+	return (0);
 }
