@@ -9,7 +9,8 @@
  *			of fake file descriptors; faults; sysfs files
  * fakecam_stat.c	the stat and access doors
  * fakecam_event.c	control events
- * fakecam_ioctl.c	formats, controls, inputs, priorities
+ * fakecam_ioctl.c	formats, inputs, priorities
+ * fakecam_ctrl.c	controls
  * fakecam_queue.c	buffers and streaming ioctls, the frame producer
  * fakecam_frame.c	the moving pattern, MJPEG/YUYV/UYVY output
  * fakecam_h264.c	H.264 access units from a file (FAKECAM_H264)
@@ -137,7 +138,15 @@ void	fakecam_ioctl_reset(struct fakecam_dev *);
 int	fakecam_ioctl(struct fakecam_dev *, struct fakecam_file *, int fd,
 	    unsigned int req, void *arg);
 int	fakecam_ioctl_prio_check(struct fakecam_dev *, struct fakecam_file *);
-int	fakecam_ioctl_ctrl_value(struct fakecam_dev *, uint32_t id);
+
+/* fakecam_ctrl.c */
+void	fakecam_ctrl_reset(struct fakecam_dev *);
+int	fakecam_ctrl_ioctl(struct fakecam_dev *, struct fakecam_file *,
+	    unsigned int req, void *arg);
+int	fakecam_ctrl_value(struct fakecam_dev *, uint32_t id);
+/* Fills the body of a control event: 1 for a class, -1 if none. */
+int	fakecam_ctrl_event(struct fakecam_dev *, uint32_t id,
+	    struct v4l2_event_ctrl *);
 
 /* fakecam_stat.c */
 void	fakecam_stat_init(void);
@@ -147,9 +156,6 @@ int	fakecam_event_ioctl(struct fakecam_dev *, struct fakecam_file *,
 	    int fd, unsigned int req, void *arg);
 void	fakecam_event_ctrl(struct fakecam_dev *, struct fakecam_file *,
 	    uint32_t id);
-/* fakecam_ioctl.c fills the body of a control event. */
-int	fakecam_ioctl_ctrl_event(struct fakecam_dev *, uint32_t id,
-	    struct v4l2_event_ctrl *);
 
 /* fakecam_queue.c */
 int	fakecam_queue_ioctl(struct fakecam_dev *, struct fakecam_file *,

@@ -40,7 +40,7 @@ queue(struct fakecam_dev *dev, struct fakecam_file *f, uint32_t id)
 	memset(ev, 0, sizeof(*ev));
 	ev->type = V4L2_EVENT_CTRL;
 	ev->id = id;
-	if (fakecam_ioctl_ctrl_event(dev, id, &ev->u.ctrl) != 0)
+	if (fakecam_ctrl_event(dev, id, &ev->u.ctrl) != 0)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ev->timestamp = now;
@@ -78,7 +78,7 @@ subscribe(struct fakecam_dev *dev, struct fakecam_file *f,
 
 	if (s->type != V4L2_EVENT_CTRL)
 		return EINVAL;
-	if ((r = fakecam_ioctl_ctrl_event(dev, s->id, &body)) == -1)
+	if ((r = fakecam_ctrl_event(dev, s->id, &body)) == -1)
 		return EINVAL;
 	if (sub_find(f, s->id) != -1)
 		return 0;

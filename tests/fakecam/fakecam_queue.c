@@ -411,11 +411,11 @@ shot_take(struct fakecam_dev *dev, struct fakecam_shot *s)
 	s->pixfmt = dev->pix.pixelformat;
 	s->width = dev->pix.width;
 	s->height = dev->pix.height;
-	s->brightness = fakecam_ioctl_ctrl_value(dev, V4L2_CID_BRIGHTNESS);
-	s->contrast = fakecam_ioctl_ctrl_value(dev, V4L2_CID_CONTRAST);
-	s->saturation = fakecam_ioctl_ctrl_value(dev, V4L2_CID_SATURATION);
-	s->hflip = fakecam_ioctl_ctrl_value(dev, V4L2_CID_HFLIP);
-	s->vflip = fakecam_ioctl_ctrl_value(dev, V4L2_CID_VFLIP);
+	s->brightness = fakecam_ctrl_value(dev, V4L2_CID_BRIGHTNESS);
+	s->contrast = fakecam_ctrl_value(dev, V4L2_CID_CONTRAST);
+	s->saturation = fakecam_ctrl_value(dev, V4L2_CID_SATURATION);
+	s->hflip = fakecam_ctrl_value(dev, V4L2_CID_HFLIP);
+	s->vflip = fakecam_ctrl_value(dev, V4L2_CID_VFLIP);
 	s->nodht = dev->nodht;
 	s->index = dev->index;
 	s->frame = dev->sequence;
