@@ -301,7 +301,7 @@ async function pollStatus() {
 	const cam = (st && st.camera) || {};
 	const state = st ? (cam.state || '?') + (cam.cause ? ' (' + cam.cause + ')' : '') :
 	    'web server unreachable';
-	$('c-state').textContent = state + (g === 'h264' ? ', H.264 only' : '');
+	$('c-state').textContent = state + (h264Only ? ', H.264 only' : '');
 	$('camera').dataset.state = st ? cam.state : 'unreachable';
 	$('c-size').textContent = cam.size ? cam.size.width + '×' + cam.size.height : '–';
 	$('c-fps').textContent = cam.state === 'streaming' && cam.fps ?
