@@ -21,6 +21,7 @@
 #include "camconf.h"
 #include "control.h"
 #include "control_client.h"
+#include "frame.h"
 #include "h264.h"
 #include "log.h"
 #include "mono.h"
@@ -255,6 +256,44 @@ capd_frame(const unsigned char *jpeg, size_t len, const struct timeval *ts,
 	server_publish(sink->srv, jpeg, len, ts);
 	h264_feed(sink->h264, server_latest(sink->srv));
 	if (sink->ctl != NULL && server_frames(sink->srv) != n)
+		control_on_frame(sink->ctl);
+}
+
+/*
+ * What the source should make of its next picture: raw for the H.264
+ * encoder while it runs, JPEG while the frame socket has subscribers (or
+ * whenever the encoder takes no raw pictures).
+ */
+static int
+capd_wants(void *arg)
+{
+	struct capd_sink	*sink = arg;
+
+	if (!h264_wants_raw(sink->h264))
+		return (SOURCE_WANT_JPEG);
+	return (SOURCE_WANT_RAW |
+	    (server_subscribers(sink->srv) > 0 ? SOURCE_WANT_JPEG : 0));
+}
+
+/* A raw picture from the source, with its JPEG or none. */
+static void
+capd_raw(const struct yuyv_pic *raw, const unsigned char *jpeg, size_t len,
+    const struct timeval *ts, void *arg)
+{
+	struct capd_sink	*sink = arg;
+	unsigned long long	 n = server_frames(sink->srv);
+	uint64_t		 seq = 0;
+
+	if (jpeg != NULL) {
+		server_publish(sink->srv, jpeg, len, ts);
+		if (server_frames(sink->srv) != n)
+			seq = server_latest(sink->srv)->seq;
+	} else
+		seq = server_count(sink->srv);
+	if (seq == 0)
+		return;
+	h264_feed_raw(sink->h264, raw, seq, ts);
+	if (sink->ctl != NULL)
 		control_on_frame(sink->ctl);
 }
 
@@ -625,6 +664,8 @@ main(int argc, char *argv[])
 		fatalx("%s", cause);
 	}
 	server_set_source(srv, src);
+	if (sink.h264 != NULL)
+		source_set_raw(src, capd_wants, capd_raw);
 	if (hconf.passthru) {
 		src->au_cb = capd_au;
 		h264_set_keyframe(sink.h264, capd_keyframe, src);
@@ -636,6 +677,7 @@ main(int argc, char *argv[])
 		server_free(srv);
 		fatalx("%s", cause);
 	}
+	control_set_h264(ctl, sink.h264);
 	sink.ctl = ctl;
 	if (user != NULL) {
 		capd_drop_control(user, cconf.path, made_cdir);

@@ -25,6 +25,7 @@
 #include "control.h"
 #include "control_client.h"
 #include "frame.h"
+#include "h264.h"
 #include "log.h"
 #include "mono.h"
 #include "server.h"
@@ -41,6 +42,7 @@ struct control {
 	struct server		*srv;
 	struct source		*src;
 	struct camconf		*cc;
+	struct h264		*h264;		/* NULL with --h264 off */
 	double			 started;	/* monotonic seconds */
 	double			 fps_t[CONTROL_FPS_SAMPLES];
 	unsigned long long	 fps_n;
@@ -52,6 +54,40 @@ static double
 control_secs(const struct timeval *tv)
 {
 	return (tv->tv_sec + tv->tv_usec / 1e6);
+}
+
+/* The H.264 socket /status reports on. */
+void
+control_set_h264(struct control *ctl, struct h264 *h)
+{
+	ctl->h264 = h;
+}
+
+/* Tells whether the H.264 encoder has encoded since it started. */
+static int
+control_h264_encoding(const struct control *ctl)
+{
+	struct h264_stats	 st;
+
+	if (ctl->h264 == NULL)
+		return (0);
+	h264_stats(ctl->h264, &st);
+	return (st.input != NULL);
+}
+
+/* The H.264 socket's part of /status (null with --h264 off). */
+static json_t *
+control_h264(const struct control *ctl)
+{
+	struct h264_stats	 st;
+
+	if (ctl->h264 == NULL)
+		return (json_null());
+	h264_stats(ctl->h264, &st);
+	return (json_pack("{s:i,s:o,s:I,s:I}", "subscribers", st.subscribers,
+	    "input", st.input != NULL ? json_string(st.input) : json_null(),
+	    "from_jpeg", (json_int_t)st.from_jpeg,
+	    "from_raw", (json_int_t)st.from_raw));
 }
 
 /* Each published frame's time, monotonic. */
@@ -182,7 +218,7 @@ control_state(const struct control *ctl, const char **cause)
 	*cause = NULL;
 	if (!ctl->src->running)
 		return (subs > 0 ? "starting" : "stopped");
-	if (server_latest(ctl->srv) == NULL)
+	if (server_latest(ctl->srv) == NULL && !control_h264_encoding(ctl))
 		return ("starting");
 	return ("streaming");
 }
@@ -218,7 +254,7 @@ control_status(struct control *ctl, struct evhttp_request *req)
 	subs = json_array();
 	server_each_subscriber(ctl->srv, control_sub, subs);
 	o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:f,s:i,s:I,s:I,s:I,s:o,s:f,s:o,"
-	    "s:o}", "source", ctl->src->conf->spec,
+	    "s:o,s:o}", "source", ctl->src->conf->spec,
 	    "gives", ctl->src->conf->format == SOURCE_H264 ? "h264" : "jpeg",
 	    "state", state,
 	    "cause", cause != NULL ? json_string(cause) : json_null(),
@@ -231,7 +267,7 @@ control_status(struct control *ctl, struct evhttp_request *req)
 	    "uptime", mono_sec() - ctl->started,
 	    "last_error", err != NULL ? json_string(err) : json_null(),
 	    "last_error_time", err != NULL ? json_real(control_secs(&when)) :
-	    json_null());
+	    json_null(), "h264", control_h264(ctl));
 	control_reply(req, 200, "OK", control_dumps(o));
 }
 

@@ -50,6 +50,9 @@ struct h264 {
 	struct event		*ev_enc;	/* its descriptor */
 	struct event		*ev_idle;	/* stops it */
 	uint64_t		 fed;		/* last seq handed to it */
+	unsigned long long	 from_jpeg;	/* access units encoded */
+	unsigned long long	 from_raw;
+	int			 lastraw;	/* the last one's input */
 	unsigned long long	 refused_episode;
 	/* conf->passthru: the source's own units, no encoder. */
 	struct h264_pass	*pass;
@@ -186,6 +189,17 @@ h264_sub_read(evutil_socket_t fd, short what, void *arg)
 		h264_sub_free(s, strerror(errno));
 }
 
+/* Counts an access unit by the encoder's input. */
+static void
+h264_count(struct h264 *h, const struct h264_au *au)
+{
+	if (au->raw)
+		h->from_raw++;
+	else
+		h->from_jpeg++;
+	h->lastraw = au->raw ? 1 : 0;
+}
+
 /* Access units from the encoder thread, to every subscriber. */
 static void
 h264_enc_ready(evutil_socket_t fd, short what, void *arg)
@@ -208,6 +222,7 @@ h264_enc_ready(evutil_socket_t fd, short what, void *arg)
 			h264_enc_end(h, "failed");
 			break;
 		}
+		h264_count(h, &au);
 		if ((f = frame_adopt(au.buf, au.len, 0, au.len, au.seq,
 		    &au.ts)) == NULL) {
 			free(au.buf);
@@ -251,6 +266,7 @@ h264_enc_begin(struct h264 *h)
 		return (-1);
 	}
 	h->fed = 0;
+	h->lastraw = -1;
 	log_info("h264: encoder started");
 	return (0);
 }
@@ -464,4 +480,36 @@ h264_default_path(const char *frames, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s-h264.sock", frames);
 	return (buf);
+}
+
+/* Tells whether a raw picture would be encoded now (else only JPEGs). */
+int
+h264_wants_raw(const struct h264 *h)
+{
+	return (h != NULL && h->enc != NULL && h->nsubs > 0);
+}
+
+/* Hands a raw camera picture, numbered seq by the frame server. */
+void
+h264_feed_raw(struct h264 *h, const struct yuyv_pic *raw, uint64_t seq,
+    const struct timeval *ts)
+{
+	if (!h264_wants_raw(h) || seq == h->fed)
+		return;
+	h->fed = seq;
+	h264_enc_put_raw(h->enc, raw, seq, ts);
+}
+
+/* What /status says of the H.264 socket. */
+void
+h264_stats(const struct h264 *h, struct h264_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->subscribers = h->nsubs;
+	st->from_jpeg = h->from_jpeg;
+	st->from_raw = h->from_raw;
+	if (h->conf->passthru)
+		st->input = "passthrough";
+	else if (h->enc != NULL && h->lastraw != -1)
+		st->input = h->lastraw ? "raw" : "jpeg";
 }

@@ -10,7 +10,9 @@
 
 #include <sys/time.h>
 #include <sys/types.h>
+#include <sys/time.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "h264_enc.h"
 
@@ -18,6 +20,7 @@ struct event_base;
 struct frame;
 struct h264;
 struct server;
+struct yuyv_pic;
 
 struct h264_conf {
 	const char		*path;		/* --h264 */
@@ -37,6 +40,21 @@ struct h264	*h264_new(struct event_base *base,
 void		 h264_free(struct h264 *h);
 /* A frame the server published: encoded if anyone subscribes. */
 void		 h264_feed(struct h264 *h, const struct frame *f);
+/* Tells whether a raw picture would be encoded now (else only JPEGs). */
+int		 h264_wants_raw(const struct h264 *h);
+/* A raw camera picture numbered seq by the frame server (see h264_feed). */
+void		 h264_feed_raw(struct h264 *h, const struct yuyv_pic *raw,
+		    uint64_t seq, const struct timeval *ts);
+
+struct h264_stats {
+	int			 subscribers;
+	const char		*input;		/* "raw", "jpeg", "passthrough"
+						   or NULL */
+	unsigned long long	 from_jpeg;	/* access units encoded, */
+	unsigned long long	 from_raw;	/* since capd started */
+};
+/* What /status says of the H.264 socket. */
+void		 h264_stats(const struct h264 *h, struct h264_stats *st);
 /*
  * With conf->passthru: an access unit of the source (Annex-B), published
  * without encoding.  fn asks the source for an IDR.

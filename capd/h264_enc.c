@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: ISC */
-/* h264_enc.c: the H.264 encoder thread: JPEG to YUV 4:2:0 to libavcodec. */
+/*
+ * h264_enc.c: the H.264 encoder thread: a JPEG (decoded) or a raw packed
+ * 4:2:2 camera picture (converted) to YUV 4:2:0, to libavcodec.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -17,6 +20,7 @@
 #include "annexb.h"
 #include "h264_enc.h"
 #include "log.h"
+#include "yuyv.h"
 
 #define H264_ENC_QUEUE	32	/* access units waiting for the loop */
 #define H264_ENC_PTS	16	/* frames the encoder may hold */
@@ -33,8 +37,9 @@ struct h264_enc {
 	/* Under mtx: */
 	int			 stop;
 	int			 want_idr;
-	unsigned char		*in;		/* the latest JPEG */
+	unsigned char		*in;		/* the latest picture */
 	size_t			 inlen, insize;
+	struct yuyv_pic		 inraw;		/* data NULL: in is a JPEG */
 	int			 ready;		/* in not taken yet */
 	uint64_t		 inseq;
 	struct timeval		 ints;
@@ -57,7 +62,9 @@ struct h264_enc {
 		int64_t		 pts;
 		uint64_t	 seq;
 		struct timeval	 ts;
+		int		 raw;
 	}			 pend[H264_ENC_PTS];
+	int			 lastraw;	/* the input kind logged */
 	unsigned char		 ps[H264_ENC_PS_MAX];
 	size_t			 pslen;
 };
@@ -283,6 +290,25 @@ h264_enc_decode(struct h264_enc *e, size_t len)
 	return (0);
 }
 
+/* Converts the raw picture into the encoder's frame.  0 or -1. */
+static int
+h264_enc_convert(struct h264_enc *e, const struct yuyv_pic *raw)
+{
+	static struct log_rate	 lr = LOG_RATE_INIT("h264 raw pictures");
+	char			 cause[128];
+	int			 w, h;
+
+	if (yuyv_out_size(raw, &w, &h, cause, sizeof(cause)) == -1) {
+		log_rate_warnx(&lr, "h264: %s", cause);
+		return (-1);
+	}
+	if (h264_enc_open(e, w, h) == -1 ||
+	    av_frame_make_writable(e->frame) < 0)
+		return (-1);
+	yuyv_to_i420(raw, e->frame->data, e->frame->linesize, w, h);
+	return (0);
+}
+
 /* Turns the encoder's packets into access units for the loop. */
 static void
 h264_enc_drain(struct h264_enc *e)
@@ -298,6 +324,7 @@ h264_enc_drain(struct h264_enc *e)
 			if (e->pend[i].pts == e->pkt->pts) {
 				au.seq = e->pend[i].seq;
 				au.ts = e->pend[i].ts;
+				au.raw = e->pend[i].raw;
 				break;
 			}
 		annexb_scan(e->pkt->data, e->pkt->size, &info);
@@ -321,21 +348,33 @@ h264_enc_drain(struct h264_enc *e)
 	}
 }
 
-/* Encodes one JPEG taken from the input. */
+/* Encodes one picture taken from the input: raw, or else a JPEG. */
 static void
-h264_enc_one(struct h264_enc *e, size_t len, uint64_t seq,
-    const struct timeval *ts, int idr)
+h264_enc_one(struct h264_enc *e, size_t len, struct yuyv_pic *raw,
+    uint64_t seq, const struct timeval *ts, int idr)
 {
-	int	 slot;
+	int	 slot, r;
 
-	if (h264_enc_decode(e, len) == -1 || e->ctx == NULL)
+	if (raw->data != NULL) {
+		raw->data = e->work;
+		r = h264_enc_convert(e, raw);
+	} else
+		r = h264_enc_decode(e, len);
+	if (r == -1 || e->ctx == NULL)
 		return;
+	if ((raw->data != NULL) != e->lastraw || e->pts == 0) {
+		e->lastraw = raw->data != NULL;
+		log_info("h264: input: %s", !e->lastraw ? "JPEG, decoded" :
+		    raw->uyvy ? "raw UYVY from the camera" :
+		    "raw YUYV from the camera");
+	}
 	e->frame->pts = e->pts++;
 	e->frame->pict_type = idr ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
 	slot = (int)(e->frame->pts % H264_ENC_PTS);
 	e->pend[slot].pts = e->frame->pts;
 	e->pend[slot].seq = seq;
 	e->pend[slot].ts = *ts;
+	e->pend[slot].raw = e->lastraw;
 	if (avcodec_send_frame(e->ctx, e->frame) < 0) {
 		/* Reopened at the next frame. */
 		avcodec_free_context(&e->ctx);
@@ -354,6 +393,7 @@ h264_enc_main(void *arg)
 	size_t		 len, ts_;
 	uint64_t	 seq;
 	struct timeval	 ts;
+	struct yuyv_pic	 raw;
 	int		 idr;
 
 	for (;;) {
@@ -373,11 +413,12 @@ h264_enc_main(void *arg)
 		len = e->inlen;
 		seq = e->inseq;
 		ts = e->ints;
+		raw = e->inraw;
 		idr = e->want_idr;
 		e->want_idr = 0;
 		e->ready = 0;
 		pthread_mutex_unlock(&e->mtx);
-		h264_enc_one(e, len, seq, &ts, idr);
+		h264_enc_one(e, len, &raw, seq, &ts, idr);
 	}
 	avcodec_free_context(&e->ctx);
 	av_frame_free(&e->frame);
@@ -462,10 +503,10 @@ h264_enc_fd(const struct h264_enc *e)
 	return (e->pipe[0]);
 }
 
-/* Gives the worker the latest JPEG. */
-void
-h264_enc_put(struct h264_enc *e, const unsigned char *jpeg, size_t len,
-    uint64_t seq, const struct timeval *ts)
+/* Copies a picture in for the worker, replacing one it did not take. */
+static void
+h264_enc_put_in(struct h264_enc *e, const unsigned char *data, size_t len,
+    const struct yuyv_pic *raw, uint64_t seq, const struct timeval *ts)
 {
 	unsigned char	*p;
 
@@ -480,13 +521,41 @@ h264_enc_put(struct h264_enc *e, const unsigned char *jpeg, size_t len,
 	}
 	if (e->ready)
 		e->skipped++;
-	memcpy(e->in, jpeg, len);
+	memcpy(e->in, data, len);
 	e->inlen = len;
+	if (raw != NULL) {
+		e->inraw = *raw;
+		e->inraw.data = e->in;	/* a mark: moved with in */
+		e->inraw.len = len;
+	} else
+		memset(&e->inraw, 0, sizeof(e->inraw));
 	e->inseq = seq;
 	e->ints = *ts;
 	e->ready = 1;
 	pthread_cond_signal(&e->cond);
 	pthread_mutex_unlock(&e->mtx);
+}
+
+/* Gives the worker the latest JPEG. */
+void
+h264_enc_put(struct h264_enc *e, const unsigned char *jpeg, size_t len,
+    uint64_t seq, const struct timeval *ts)
+{
+	h264_enc_put_in(e, jpeg, len, NULL, seq, ts);
+}
+
+/* Gives the worker the latest raw picture (one copy of its bytes). */
+void
+h264_enc_put_raw(struct h264_enc *e, const struct yuyv_pic *raw,
+    uint64_t seq, const struct timeval *ts)
+{
+	size_t	 len = raw->len;
+
+	/* Only the rows the picture uses: a padded last row is not copied. */
+	if (raw->stride > 0 && raw->height > 0 && len >
+	    (size_t)raw->stride * raw->height)
+		len = (size_t)raw->stride * raw->height;
+	h264_enc_put_in(e, raw->data, len, raw, seq, ts);
 }
 
 /* Asks for an IDR with the next frame. */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * h264_enc.h: capd's H.264 encoder, a worker thread fed the latest JPEG
- * (latest frame wins: a slow encoder skips frames, it never holds up the
- * caller) and handing back access units of the h264.sock stream
- * (docs/frames.md) through a queue and a descriptor to poll.
+ * or raw camera picture (latest frame wins: a slow encoder skips frames,
+ * it never holds up the caller) and handing back access units of the
+ * h264.sock stream (docs/frames.md) through a queue and a descriptor to
+ * poll.
  */
 #ifndef CAPD_H264_ENC_H
 #define CAPD_H264_ENC_H
@@ -13,6 +14,7 @@
 #include <stdint.h>
 
 struct h264_enc;
+struct yuyv_pic;
 
 struct h264_enc_conf {
 	const char	*encoder;	/* "auto" or a libavcodec encoder */
@@ -31,6 +33,7 @@ struct h264_au {
 	struct timeval	 ts;
 	int		 idr;
 	int		 lost;		/* units before this one were lost */
+	int		 raw;		/* encoded from a raw picture */
 	char		 cause[128];
 };
 
@@ -44,6 +47,13 @@ int		 h264_enc_fd(const struct h264_enc *e);
 /* Hands a JPEG to the worker (copied), replacing one not yet taken. */
 void		 h264_enc_put(struct h264_enc *e, const unsigned char *jpeg,
 		    size_t len, uint64_t seq, const struct timeval *ts);
+/*
+ * Hands a raw camera picture to the worker (its bytes copied once; flips
+ * and rotation done by the worker), replacing one not yet taken.
+ */
+void		 h264_enc_put_raw(struct h264_enc *e,
+		    const struct yuyv_pic *raw, uint64_t seq,
+		    const struct timeval *ts);
 /* Asks for an IDR as soon as the encoder allows. */
 void		 h264_enc_idr(struct h264_enc *e);
 /* Takes the oldest access unit: 1, or 0 if none waits. */

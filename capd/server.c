@@ -60,6 +60,7 @@ struct server {
 	uint64_t		 started_ms;	/* when the source started */
 	struct frame		*latest;
 	uint64_t		 seq;
+	int			 stale;		/* latest predates frames */
 	unsigned long long	 frames;
 	unsigned long long	 warmup_dropped;
 	char			 problem[256];	/* last source failure */
@@ -276,7 +277,7 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	TAILQ_INSERT_TAIL(&srv->subs, s, entry);
 	srv->nsubs++;
 	log_debug("%s: subscriber fd %d (%d now)", __func__, fd, srv->nsubs);
-	if (server_want(srv) && srv->latest != NULL)
+	if (server_want(srv) && srv->latest != NULL && !srv->stale)
 		server_sub_offer(s, srv->latest);
 }
 
@@ -383,10 +384,31 @@ server_publish(struct server *srv, const unsigned char *jpeg, size_t len,
 	srv->problem[0] = '\0';
 	frame_unref(srv->latest);
 	srv->latest = f;
+	srv->stale = 0;
 	for (s = TAILQ_FIRST(&srv->subs); s != NULL; s = next) {
 		next = TAILQ_NEXT(s, entry);
 		server_sub_offer(s, f);
 	}
+}
+
+/*
+ * A picture that goes to the H.264 encoder only (no JPEG subscriber, so no
+ * JPEG made): numbered and counted like a frame.  The last JPEG is
+ * kept (for /status) but marked stale: a subscriber arriving later is not
+ * sent it, it waits for the next.
+ */
+uint64_t
+server_count(struct server *srv)
+{
+	if (mono_ms() - srv->started_ms < (uint64_t)srv->conf->warmup_ms) {
+		srv->warmup_dropped++;
+		return (0);
+	}
+	srv->seq++;
+	srv->frames++;
+	srv->problem[0] = '\0';
+	srv->stale = 1;
+	return (srv->seq);
 }
 
 /* A source giving no JPEG gave something: its failure is over. */

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <sys/types.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct event_base;
 struct frame;
@@ -46,6 +47,12 @@ void		 server_free(struct server *srv);
 /* A JPEG from the source: numbered, stamped and sent to subscribers. */
 void		 server_publish(struct server *srv, const unsigned char *jpeg,
 		    size_t len, const struct timeval *ts);
+/*
+ * A picture encoded to H.264 only: numbered and counted as a frame, the
+ * last JPEG no longer sent to new subscribers.  Its seq, or 0 while
+ * warming up (dropped).
+ */
+uint64_t	 server_count(struct server *srv);
 /* A source that gives no JPEG delivered: its last failure is over. */
 void		 server_source_alive(struct server *srv);
 /* The source failed; it retries by itself.  For logs and status. */

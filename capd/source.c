@@ -11,6 +11,7 @@
 #include "jpeg_xform.h"
 #include "log.h"
 #include "source.h"
+#include "yuyv.h"
 
 static void	source_watch(evutil_socket_t, short, void *);
 
@@ -181,17 +182,17 @@ source_xform(struct source *src, const unsigned char *jpeg, size_t *len)
 	return (out);
 }
 
-/* Hands a JPEG to capd, flipped and rotated as asked. */
-void
-source_emit(struct source *src, const unsigned char *jpeg, size_t len,
-    const struct timeval *ts)
+/* Checks, flips and rotates a JPEG; NULL (logged) if it is dropped. */
+static const unsigned char *
+source_check(struct source *src, const unsigned char *jpeg, size_t *lenp)
 {
+	size_t	 len = *lenp;
 	int	 w, h;
 
 	if (len > src->conf->max_frame) {
 		log_rate_warnx(&source_drops, "frame of %zu bytes over "
 		    "--max-frame-size %zu: dropped", len, src->conf->max_frame);
-		return;
+		return (NULL);
 	}
 	/* Before anything sizes buffers by the picture: the pixel budget. */
 	if (src->conf->max_pixels != 0 &&
@@ -199,15 +200,67 @@ source_emit(struct source *src, const unsigned char *jpeg, size_t len,
 	    (unsigned long long)w * h > src->conf->max_pixels) {
 		log_rate_warnx(&source_drops, "frame declaring %dx%d over "
 		    "--max-pixels %llu: dropped", w, h, src->conf->max_pixels);
-		return;
+		return (NULL);
 	}
 	if (!jpeg_xform_identity(src->xf_hflip, src->xf_vflip,
-	    src->xf_rotate)) {
-		if ((jpeg = source_xform(src, jpeg, &len)) == NULL)
-			return;
-	}
+	    src->xf_rotate))
+		jpeg = source_xform(src, jpeg, lenp);
+	return (jpeg);
+}
+
+/* Hands a JPEG to capd, flipped and rotated as asked. */
+void
+source_emit(struct source *src, const unsigned char *jpeg, size_t len,
+    const struct timeval *ts)
+{
+	if ((jpeg = source_check(src, jpeg, &len)) == NULL)
+		return;
 	src->emitted++;
 	src->frame_cb(jpeg, len, ts, src->cb_arg);
+}
+
+/* Lets sources hand uncompressed pictures to the sink raw. */
+void
+source_set_raw(struct source *src, source_want_cb wcb, source_raw_cb rcb)
+{
+	src->want_cb = wcb;
+	src->raw_cb = rcb;
+}
+
+/* What the sink wants of the next picture. */
+int
+source_wants(struct source *src)
+{
+	if (src->want_cb == NULL || src->raw_cb == NULL)
+		return (SOURCE_WANT_JPEG);
+	return (src->want_cb(src->cb_arg));
+}
+
+/* Hands capd a raw picture and its JPEG (or none). */
+void
+source_emit_raw(struct source *src, struct yuyv_pic *raw,
+    const unsigned char *jpeg, size_t len, const struct timeval *ts)
+{
+	if (src->raw_cb == NULL) {
+		if (jpeg != NULL)
+			source_emit(src, jpeg, len, ts);
+		return;
+	}
+	if (src->conf->max_pixels != 0 &&
+	    (unsigned long long)raw->width * raw->height >
+	    src->conf->max_pixels) {
+		log_rate_warnx(&source_drops, "picture of %dx%d over "
+		    "--max-pixels %llu: dropped", raw->width, raw->height,
+		    src->conf->max_pixels);
+		return;
+	}
+	if (jpeg != NULL)
+		jpeg = source_check(src, jpeg, &len);
+	raw->hflip = src->xf_hflip;
+	raw->vflip = src->xf_vflip;
+	raw->rotate = src->xf_rotate;
+	src->emitted++;
+	src->raw_cb(raw, jpeg, jpeg != NULL ? len : 0, ts, src->cb_arg);
 }
 
 /* Asks for an IDR where the source can. */

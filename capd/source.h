@@ -12,6 +12,7 @@
 
 struct event_base;
 struct source;
+struct yuyv_pic;
 
 /* Configuration shared by every source: kept apart from runtime state. */
 struct source_conf {
@@ -50,6 +51,23 @@ typedef void	(*source_error_cb)(const char *cause, void *arg);
 typedef void	(*source_au_cb)(const unsigned char *au, size_t len, int idr,
 		    const struct timeval *ts, void *arg);
 
+/*
+ * What the sink wants of a source's next picture: SOURCE_WANT_JPEG, and
+ * SOURCE_WANT_RAW when a source with uncompressed pictures should hand
+ * them over as they are (for the H.264 encoder).
+ */
+#define SOURCE_WANT_JPEG	0x1
+#define SOURCE_WANT_RAW		0x2
+typedef int	(*source_want_cb)(void *arg);
+/*
+ * Receives a raw picture (flips and rotation still to do, as the picture
+ * says) with its JPEG, jpeg NULL when none was wanted or it was dropped.
+ * Both are valid during the call.
+ */
+typedef void	(*source_raw_cb)(const struct yuyv_pic *raw,
+		    const unsigned char *jpeg, size_t len,
+		    const struct timeval *ts, void *arg);
+
 struct source_ops {
 	const char	*prefix;	/* "test", "file:", "exec:", "v4l2:" */
 	/* Checks the spec and allocates state; no device opened yet. */
@@ -84,6 +102,8 @@ struct source {
 	int			 xf_hflip, xf_vflip, xf_rotate;
 	struct jpeg_xform	*xform;
 	struct event		*ev_watch;	/* no frame since the start? */
+	source_want_cb		 want_cb;	/* NULL: JPEG only */
+	source_raw_cb		 raw_cb;
 	unsigned long long	 emitted;	/* frames since the start */
 };
 
@@ -103,6 +123,19 @@ void		 source_stop(struct source *src);
 /* The conf's flips or rotation changed: applied from the next frame. */
 void		 source_reflip(struct source *src);
 
+/* Lets sources with uncompressed pictures hand them to the sink raw. */
+void		 source_set_raw(struct source *src, source_want_cb wcb,
+		    source_raw_cb rcb);
+
+/* For source implementations: SOURCE_WANT_* for the next picture. */
+int		 source_wants(struct source *src);
+/*
+ * For source implementations: hands capd a raw picture (wanted raw) and
+ * its JPEG (NULL if not wanted); raw's flips are filled in here.
+ */
+void		 source_emit_raw(struct source *src, struct yuyv_pic *raw,
+		    const unsigned char *jpeg, size_t len,
+		    const struct timeval *ts);
 /* For source implementations: hands a JPEG to capd. */
 void		 source_emit(struct source *src, const unsigned char *jpeg,
 		    size_t len, const struct timeval *ts);

@@ -4,7 +4,9 @@
  * the format and frame rate (logging what was asked and what was given),
  * streams through mmap buffers with the device in the event loop, and
  * hands each buffer back at once.  MJPEG passes through (standard Huffman
- * tables added when missing); YUYV/UYVY/RGB24 are encoded.  Flips go to
+ * tables added when missing); YUYV/UYVY/RGB24 are encoded, and YUYV/UYVY
+ * also go raw to the H.264 encoder while it runs (JPEG then only made
+ * while the frame socket has subscribers).  Flips go to
  * the driver's controls when it has them (the rest is done losslessly on
  * the JPEG by source_emit).  A camera missing, busy, unplugged or silent
  * gives one log line; it is reopened with backoff and frames resume.
@@ -30,6 +32,7 @@
 #include "source.h"
 #include "source_v4l2.h"
 #include "timeval.h"
+#include "yuyv.h"
 
 #define V4L2_NBUF		4
 #define V4L2_BACKOFF_MIN	250	/* ms */
@@ -304,6 +307,45 @@ v4l2_walltime(const struct v4l2_buffer *b, struct timeval *tv)
 		timersub(&now, &age, tv);
 }
 
+/*
+ * An uncompressed picture: raw to the H.264 encoder when it wants it
+ * (YUYV/UYVY), encoded to JPEG when JPEG is wanted.
+ */
+static void
+v4l2_frame_raw(struct source *src, const unsigned char *data, size_t len,
+    const struct timeval *tv)
+{
+	static struct log_rate	 lr = LOG_RATE_INIT("v4l2 drops");
+	struct v4l2_state	*vs = src->priv;
+	struct yuyv_pic		 raw;
+	const unsigned char	*jpeg = NULL;
+	char			 cause[256];
+	int			 want = source_wants(src);
+	long			 n = 0;
+
+	if (vs->pixfmt != V4L2_PIX_FMT_YUYV && vs->pixfmt != V4L2_PIX_FMT_UYVY)
+		want = SOURCE_WANT_JPEG;
+	if ((want & SOURCE_WANT_JPEG) && (n = source_v4l2_yuv_encode(vs->yuv,
+	    vs->pixfmt, data, len, vs->width, vs->height, vs->stride,
+	    src->conf->quality, &jpeg, cause, sizeof(cause))) == -1) {
+		log_rate_warnx(&lr, "v4l2: frame dropped: %s", cause);
+		jpeg = NULL;
+	}
+	if (!(want & SOURCE_WANT_RAW)) {
+		if (jpeg != NULL)
+			source_emit(src, jpeg, n, tv);
+		return;
+	}
+	memset(&raw, 0, sizeof(raw));
+	raw.data = data;
+	raw.len = len;
+	raw.width = vs->width;
+	raw.height = vs->height;
+	raw.stride = vs->stride;
+	raw.uyvy = vs->pixfmt == V4L2_PIX_FMT_UYVY;
+	source_emit_raw(src, &raw, jpeg, n, tv);
+}
+
 /* Turns one filled buffer into a JPEG and emits it. */
 static void
 v4l2_frame(struct source *src, const unsigned char *data, size_t len,
@@ -311,7 +353,6 @@ v4l2_frame(struct source *src, const unsigned char *data, size_t len,
 {
 	struct v4l2_state	*vs = src->priv;
 	const unsigned char	*jpeg = data;
-	char			 cause[256];
 	long			 n = len;
 
 	if (vs->pixfmt == V4L2_PIX_FMT_H264) {
@@ -319,17 +360,10 @@ v4l2_frame(struct source *src, const unsigned char *data, size_t len,
 		return;
 	}
 	if (source_v4l2_yuv_supported(vs->pixfmt)) {
-		n = source_v4l2_yuv_encode(vs->yuv, vs->pixfmt, data, len,
-		    vs->width, vs->height, vs->stride, src->conf->quality,
-		    &jpeg, cause, sizeof(cause));
-		if (n == -1) {
-			static struct log_rate lr = LOG_RATE_INIT("v4l2 drops");
-
-			log_rate_warnx(&lr, "v4l2: frame dropped: %s",
-			    cause);
-			return;
-		}
-	} else if (len < 4 || data[0] != 0xff || data[1] != 0xd8) {
+		v4l2_frame_raw(src, data, len, tv);
+		return;
+	}
+	if (len < 4 || data[0] != 0xff || data[1] != 0xd8) {
 		log_debug("v4l2: buffer without a JPEG dropped");
 		return;
 	} else if (jpeg_dht_needed(data, len)) {

@@ -7,9 +7,12 @@ JPEG subscriber alone for DUR seconds; phase B: the same plus one H.264
 subscriber.  Reported: bytes per second each subscriber received (what one
 viewer costs on the wire, before HTTP or WebSocket framing), capd's CPU per
 encoded frame (phase B minus phase A, so JPEG decoding and H.264 encoding of
-each frame), and the PSNR of the H.264 pictures against the JPEGs they were
-encoded from (ffmpeg's psnr filter), which says what the smaller stream
-gave up.
+each frame), and the PSNR of the H.264 pictures against the JPEGs of the
+same frames (ffmpeg's psnr filter), which says what the smaller stream
+gave up.  The sources: capd's test pattern and ffmpeg's testsrc2 (JPEGs,
+decoded for the encoder) and the fake V4L2 camera in YUYV (its raw
+pictures go to the encoder).  Then bench_h264_quality.py compares the two
+at equal quality against an uncompressed source.
 """
 import os
 import re
@@ -82,29 +85,56 @@ def access_units(data):
     return out
 
 
-def psnr(tmp, jpegs, aus):
-    """PSNR of the decoded H.264 pictures against their source JPEGs."""
+def psnr(tmp, size, jpegs, aus):
+    """PSNR of the decoded H.264 pictures against the JPEGs of the same
+    frames: the whole stream decoded (a picture needs those before it),
+    then the pictures that have a JPEG compared, picture k with JPEG k."""
     have = dict(jpegs)
-    aus = [(s, a) for s, a in aus if s in have]
-    mj, hv = os.path.join(tmp, "a.mjpeg"), os.path.join(tmp, "a.h264")
-    with open(mj, "wb") as f:
-        f.write(b"".join(have[s] for s, _ in aus))
+    w, h = (int(x) for x in size.split("x"))
+    n = w * h * 3 // 2
+    hv, dec = os.path.join(tmp, "a.h264"), os.path.join(tmp, "a.yuv")
     with open(hv, "wb") as f:
         f.write(b"".join(a for _, a in aus))
-    r = subprocess.run(["ffmpeg", "-v", "info", "-f", "mjpeg", "-i", mj, "-f", "h264",
-                        "-i", hv, "-lavfi", "[0:v]format=yuvj420p,setpts=N[a];[1:v]format=yuvj420p,setpts=N[b];[b][a]psnr",
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "h264", "-i", hv, "-f", "rawvideo",
+                    "-pix_fmt", "yuvj420p", "-y", dec], capture_output=True, timeout=300)
+    with open(dec, "rb") as f:
+        pics = f.read()
+    if len(pics) != n * len(aus):
+        return "?"
+    pick = [i for i, (s, _) in enumerate(aus) if s in have]
+    mj, sel = os.path.join(tmp, "a.mjpeg"), os.path.join(tmp, "b.yuv")
+    with open(mj, "wb") as f:
+        f.write(b"".join(have[aus[i][0]] for i in pick))
+    with open(sel, "wb") as f:
+        f.write(b"".join(pics[i * n:(i + 1) * n] for i in pick))
+    pts = "settb=1/30,setpts=N"
+    r = subprocess.run(["ffmpeg", "-v", "info", "-f", "rawvideo", "-pix_fmt", "yuvj420p",
+                        "-s", size, "-i", sel, "-f", "mjpeg", "-i", mj, "-lavfi",
+                        "[1:v]format=yuvj420p,%s[a];[0:v]%s[b];[b][a]psnr" % (pts, pts),
                         "-f", "null", "-"], capture_output=True, text=True, timeout=300)
     m = re.search(r"average:([\d.inf]+)", r.stderr)
     return "%.1f" % float(m.group(1)) if m else "?"
 
 
-def point(build, out, size, label, source, dur):
+def preload(build):
+    """The fake V4L2 camera (tests/fakecam), in YUYV."""
+    so = os.path.join(build, "fakecam.so")
+    if not os.path.exists(so):
+        return None
+    env = dict(os.environ, LD_PRELOAD=so, FAKECAM_FORMATS="YUYV")
+    return env
+
+
+def point(build, out, size, label, source, dur, env=None):
     tmp = tempfile.mkdtemp(prefix="campipe-bench264-")
     frames = os.path.join(tmp, "frames.sock")
     argv = [os.path.join(build, "campipe-capd"), "--socket", frames, "--size", size,
             "--fps", "30", "--source", source, "--warmup", "0"]
-    out("    " + " ".join(a if " " not in a else "'%s'" % a for a in argv))
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out("    " + ("LD_PRELOAD=%s FAKECAM_FORMATS=YUYV " % env["LD_PRELOAD"]
+                     if env else "") +
+        " ".join(a if " " not in a else "'%s'" % a for a in argv))
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         env=env)
     try:
         h264 = os.path.join(tmp, "h264.sock")
         for _ in range(100):
@@ -135,7 +165,7 @@ def point(build, out, size, label, source, dur):
         fps = (len(aus) - k0) / el
         parts = jpeg_parts(j.data())
         enc_ms = (cpu_b - cpu_a) / fps * 1000 if fps else float("nan")
-        q = psnr(tmp, parts, aus)
+        q = psnr(tmp, size, parts, aus)
         return [size, label, "%.0f" % (jpeg_b / 1000), "%.0f" % (h264_b / 1000),
                 "%.3f" % (h264_b / jpeg_b), "%.1f" % fps, "%.1f" % enc_ms,
                 "%.0f%%" % (cpu_a * 100), "%.0f%%" % (cpu_b * 100), q]
@@ -153,8 +183,13 @@ def run(build, out, smoke=False):
         "1.9 Mbit/s at 1280x720), preset veryfast, tune zerolatency, baseline. "
         "Bytes are what each subscriber read from capd's socket; encode CPU is "
         "capd's CPU with the H.264 subscriber minus without, per encoded frame "
-        "(TurboJPEG decode + libx264 encode); PSNR compares the H.264 pictures "
-        "with the JPEGs they were encoded from. Commands:")
+        "(TurboJPEG decode + libx264 encode; for the fake YUYV camera, "
+        "the raw picture's conversion + libx264 encode, as the encoder then "
+        "takes the camera's picture, not the JPEG); PSNR compares the H.264 "
+        "pictures with the JPEGs of the same frames (for the JPEG-fed "
+        "sources, the very JPEGs they were encoded from). This table is "
+        "at a fixed bitrate: the next one compares at equal quality. "
+        "Commands:")
     out()
     rows = []
     sizes = ["640x480"] if smoke else ["640x480", "1280x720"]
@@ -165,8 +200,12 @@ def run(build, out, smoke=False):
             sources.append(("ffmpeg testsrc2 (moving)",
                             "exec:ffmpeg -loglevel error -re -f lavfi -i "
                             "testsrc2=size=%sx%s:rate=30 -f mjpeg -q:v 4 pipe:1" % (w, h)))
+        if not smoke and preload(build):
+            sources.append(("fake YUYV camera (raw to H.264)",
+                            "v4l2:/dev/video0"))
         for label, src in sources:
-            rows.append(point(build, out, size, label, src, dur))
+            env = preload(build) if src.startswith("v4l2:") else None
+            rows.append(point(build, out, size, label, src, dur, env))
     out()
     head = ["size", "source", "MJPEG kB/s", "H.264 kB/s", "H.264/MJPEG",
             "H.264 fps", "encode CPU ms/frame", "capd CPU JPEG only",
@@ -176,6 +215,9 @@ def run(build, out, smoke=False):
     for r in rows:
         out("| " + " | ".join(r) + " |")
     out()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import bench_h264_quality
+    bench_h264_quality.run(out, smoke)
     return rows
 
 
