@@ -2,10 +2,14 @@
 // grid.js: the grid page: every camera of /api/cameras in a tile, each in
 // stills mode (its pi.jpg fetched every second, one request at a time) or
 // live mode (its WebSocket), chosen per tile and remembered in this
-// browser.  A tile shows its camera's state; a hidden page stops every
+// browser.  A camera that gives H.264 only (its still refused with capd's
+// reason, www/h264only.js) is played through H.264 instead, as the viewer's
+// H.264 mode plays it (WebCodecs or MSE).  A tile shows its camera's state; a hidden page stops every
 // feed after a while so that unwatched cameras can rest.
 // window.campipeGrid.tiles[name] holds each tile's counters for tests.
 import { Backoff, LiveFeed, loadConfig, paint } from './campipe.js';
+import { h264Mode } from './h264.js';
+import { REASON, isRefusal } from './h264only.js';
 
 const STILL_EVERY = 1000;
 const LIST_EVERY = 3000;
@@ -89,8 +93,11 @@ function makeTile(cfg, cam) {
 	const canvas = el.querySelector('.tile-live');
 	const img = el.querySelector('.tile-still');
 	const ctx = canvas.getContext('2d');
+	const video = el.querySelector('.tile-h264');
+	const vcanvas = el.querySelector('.tile-h264c');
 	const t = { name: cam.name, mode: store.get(cam.name, 'stills'),
-	    frames: 0, width: 0, height: 0, state: 'idle', detail: '',
+	    frames: 0, width: 0, height: 0, seq: null, path: '', gives: '',
+	    state: 'idle', detail: '',
 	    camera: cam.state };
 	grid.tiles[cam.name] = t;
 	el.dataset.camera = cam.name;
@@ -98,6 +105,8 @@ function makeTile(cfg, cam) {
 	el.querySelector('.tile-pic').href = camUrl(cam.name, '');
 	canvas.setAttribute('aria-label', cam.name + ', live');
 	img.alt = cam.name + ', latest still';
+	video.setAttribute('aria-label', cam.name + ', H.264');
+	vcanvas.setAttribute('aria-label', cam.name + ', H.264');
 
 	const shown = (w, h) => {
 		t.frames++;
@@ -108,6 +117,9 @@ function makeTile(cfg, cam) {
 	const state = (s, detail) => {
 		t.state = s;
 		t.detail = detail;
+		// capd's refusal: H.264 once the feed has finished reporting
+		if (t.mode !== 'h264' && isRefusal(detail))
+			setTimeout(onlyH264, 0);
 		render();
 	};
 	const feeds = {
@@ -117,6 +129,18 @@ function makeTile(cfg, cam) {
 			shown(canvas.width, canvas.height);
 		}, state),
 		stills: stillsFeed(cam.name, img, shown, state),
+		h264: cam.h264 ? h264Mode({ ...cfg, wsPath: cam.ws || camUrl(cam.name, 'stream') },
+		    video, vcanvas, {
+			shown(com, w, h) {
+				if (com)
+					t.seq = com.seq;
+				shown(w, h);
+			},
+			state,
+			path(p) {
+				t.path = p;
+			},
+		}) : null,
 	};
 	let running = null;
 
@@ -126,21 +150,42 @@ function makeTile(cfg, cam) {
 		el.dataset.state = s;
 		el.dataset.mode = t.mode;
 		el.querySelector('.tile-text').textContent =
-		    { live: t.mode === 'live' ? 'live' : 'stills', waiting: 'waiting',
-		    connecting: 'connecting', reconnecting: 'reconnecting',
-		    error: 'no picture', offline: 'offline', stopped: 'paused',
-		    idle: '–' }[s] || s;
+		    { live: { live: 'live', h264: 'H.264' }[t.mode] || 'stills',
+		    waiting: 'waiting', connecting: 'connecting',
+		    reconnecting: 'reconnecting', error: 'no picture',
+		    offline: 'offline', stopped: 'paused',
+		    unsupported: 'cannot play', idle: '–' }[s] || s;
 		el.querySelector('.tile-state').title = t.detail;
-		el.querySelector('.tile-mode').textContent =
-		    t.mode === 'live' ? 'Stills' : 'Live';
+		const b = el.querySelector('.tile-mode');
+		b.textContent = { live: 'Stills', stills: 'Live', h264: 'H.264 only' }[t.mode];
+		b.disabled = t.mode === 'h264';
+		b.title = t.mode === 'h264' ? REASON + ': played through H.264' :
+		    'Switch between stills and live';
 		canvas.hidden = t.mode !== 'live';
-		img.hidden = t.mode === 'live';
+		img.hidden = t.mode !== 'stills';
 	}
 	function start() {
 		if (running !== null)
 			return;
 		running = feeds[t.mode];
+		if (running === null) {
+			// httpd has no H.264 socket for this camera
+			state('error', REASON + ', and this server has no H.264 for it');
+			return;
+		}
 		running.start();
+	}
+	// The camera gives H.264 only: its feed for good (not remembered).
+	function onlyH264() {
+		if (t.mode === 'h264')
+			return;
+		stop();
+		t.mode = 'h264';
+		t.gives = 'h264';
+		t.frames = 0;
+		img.removeAttribute('src');
+		render();
+		start();
 	}
 	function stop() {
 		if (running !== null)

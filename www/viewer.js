@@ -6,6 +6,7 @@ import { loadConfig, latencyOf, Meter } from './campipe.js';
 import { liveMode, mjpegMode, stillsMode } from './modes.js';
 import { h264Mode } from './h264.js';
 import { startSettings } from './settings.js';
+import { JPEG_MODES, REASON, gives, isRefusal } from './h264only.js';
 
 const $ = (id) => document.getElementById(id);
 const MODES = ['live', 'mjpeg', 'stills', 'h264'];
@@ -34,7 +35,7 @@ const store = {
 const cp = window.campipe = {
 	mode: '', state: 'connecting', detail: '', frames: 0, fps: 0,
 	latencyMs: null, dropped: 0, width: 0, height: 0, seq: null, path: '',
-	untimed: 0,
+	untimed: 0, gives: '',
 	stills: null, status: null, config: null,
 };
 const view = {
@@ -47,6 +48,7 @@ let meter = new Meter();
 let latencies = [];
 let modes = null;
 let current = null;
+let h264Only = false;	// JPEG modes unavailable: the camera gives H.264 only
 
 // Median of the last few latency samples: steadier than the last one.
 function latencyMedian() {
@@ -88,6 +90,10 @@ const hooks = {
 	state(state, detail) {
 		if (state === cp.state && detail === cp.detail)
 			return;
+		// capd's refusal through a JPEG mode: switch once the mode has
+		// finished reporting (it may be scheduling its retry)
+		if (!h264Only && JPEG_MODES.includes(cp.mode) && isRefusal(detail))
+			setTimeout(onlyH264, 0);
 		cp.state = state;
 		cp.detail = detail;
 		document.body.dataset.state = state;
@@ -129,10 +135,13 @@ function render() {
 	}
 }
 
-// Switches to mode m, stopping the old one and clearing the counters.
-function setMode(m) {
+// Switches to mode m, stopping the old one and clearing the counters;
+// remembered for the next visit unless the camera chose it.
+function setMode(m, remember = true) {
 	if (!MODES.includes(m))
 		m = 'live';
+	if (h264Only && m !== 'h264')
+		return;
 	if (current !== null && cp.mode === m)
 		return;
 	if (current !== null)
@@ -146,7 +155,8 @@ function setMode(m) {
 	$('s-path').textContent = '–';
 	latencies = [];
 	meter = new Meter();
-	store.set('mode', m);
+	if (remember)
+		store.set('mode', m);
 	document.body.dataset.mode = m;
 	$('hud-mode').textContent = { live: 'live', mjpeg: 'MJPEG',
 	    stills: 'stills', h264: 'H.264' }[m];
@@ -158,6 +168,42 @@ function setMode(m) {
 		modes[k].el.hidden = k !== m;
 	current.start();
 	render();
+}
+
+// Marks the JPEG modes unavailable (or available again) with the reason.
+function markJpegModes(off) {
+	for (const input of document.querySelectorAll('input[name=mode]')) {
+		if (!JPEG_MODES.includes(input.value))
+			continue;
+		const label = input.closest('label');
+		if (label.dataset.title === undefined)
+			label.dataset.title = label.title;
+		input.disabled = off;
+		label.title = off ? 'Not available: ' + REASON +
+		    '; H.264 plays it' : label.dataset.title;
+	}
+	cp.gives = off ? 'h264' : 'jpeg';
+	document.body.dataset.gives = cp.gives;
+}
+
+// The camera gives H.264 only: H.264 mode, and no more JPEG attempts.
+function onlyH264() {
+	if (h264Only)
+		return;
+	h264Only = true;
+	markJpegModes(true);
+	setMode('h264', false);
+}
+
+// The camera gives JPEG again (capd restarted on another source).
+function jpegAgain() {
+	if (!h264Only) {
+		cp.gives = 'jpeg';
+		return;
+	}
+	h264Only = false;
+	markJpegModes(false);
+	setMode(store.get('mode', 'live'));
 }
 
 // Applies rotate and flip to the media through CSS variables.
@@ -247,10 +293,15 @@ async function pollStatus() {
 		// shown below as unreachable
 	}
 	cp.status = st;
+	const g = gives(st);
+	if (g === 'h264')
+		onlyH264();
+	else if (g === 'jpeg')
+		jpegAgain();
 	const cam = (st && st.camera) || {};
 	const state = st ? (cam.state || '?') + (cam.cause ? ' (' + cam.cause + ')' : '') :
 	    'web server unreachable';
-	$('c-state').textContent = state;
+	$('c-state').textContent = state + (h264Only ? ', H.264 only' : '');
 	$('camera').dataset.state = st ? cam.state : 'unreachable';
 	$('c-size').textContent = cam.size ? cam.size.width + '×' + cam.size.height : '–';
 	$('c-fps').textContent = cam.state === 'streaming' && cam.fps ?

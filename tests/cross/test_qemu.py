@@ -199,3 +199,37 @@ def test_frame_size_suffix_does_not_wrap(size, tmp):
     assert r.returncode == 2
     assert r.stderr == ('campipe-capd: --max-frame-size: "%s" is not a size '
                         'from 1K to 256M (bytes, or K or M)\n' % size), r.stderr
+
+
+def test_h264_under_qemu(qemu, tmp):
+    """The cross-built capd's libavcodec encodes; httpd muxes fMP4; the
+    host's ffprobe reads both, and the SEI numbers rise."""
+    from h264sock import H264Reader
+    sock = os.path.join(tmp, "frames.sock")
+    web = free_port()
+    qemu("capd", "--socket", sock, "--source", "test", "--size", "160x120",
+         "--fps", "10", "--h264-gop", "0.5", wait_log="listening on")
+    r = H264Reader(os.path.join(tmp, "h264.sock"), timeout=SLOW)
+    aus = r.aus(6)
+    r.close()
+    assert aus[0].idr
+    seqs = [a.seq for a in aus]
+    assert all(b > a for a, b in zip(seqs, seqs[1:])), seqs
+    raw = os.path.join(tmp, "out.h264")
+    with open(raw, "wb") as f:
+        f.write(b"".join(a.data for a in aus))
+    p = subprocess.run(["ffprobe", "-v", "error", "-f", "h264", "-count_frames",
+                        "-show_entries", "stream=codec_name,width,height,nb_read_frames",
+                        "-of", "csv=p=0", raw], capture_output=True, text=True,
+                       timeout=SLOW)
+    assert p.returncode == 0 and p.stdout.strip() == "h264,160,120,6", \
+        p.stdout + p.stderr
+    qemu("httpd", "--listen", "127.0.0.1:%d" % web, "--frames", sock,
+         "--www", WWW, wait_tcp=web)
+    p = subprocess.run(["ffprobe", "-v", "error", "-rw_timeout", str(SLOW * 1000000),
+                        "-read_intervals", "%+#3", "-show_entries",
+                        "stream=codec_name,width,height", "-of", "csv=p=0",
+                        "http://127.0.0.1:%d/stream.mp4" % web],
+                       capture_output=True, text=True, timeout=SLOW + 10)
+    assert p.returncode == 0 and p.stdout.strip() == "h264,160,120", \
+        p.stdout + p.stderr[-2000:]
