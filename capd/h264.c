@@ -163,16 +163,15 @@ h264_sub_write(evutil_socket_t fd, short what, void *arg)
 		h264_sub_free(s, "stalled");
 		return;
 	}
-	if (evbuffer_write(s->out, fd) == -1 && errno != EAGAIN &&
-	    errno != EINTR) {
+	switch (sendv_flush(fd, s->out, s->ev_write)) {
+	case -1:
 		h264_sub_free(s, strerror(errno));
-		return;
+		break;
+	case 1:
+		if (slot_drained(&s->slot, mono_ns()) == -1)
+			h264_sub_free(s, strerror(errno));
+		break;
 	}
-	if (evbuffer_get_length(s->out) > 0)
-		return;
-	event_del(s->ev_write);
-	if (slot_drained(&s->slot, mono_ns()) == -1)
-		h264_sub_free(s, strerror(errno));
 }
 
 /* Subscribers send nothing: reads only notice the close. */

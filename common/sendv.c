@@ -100,3 +100,16 @@ sendv_frame(int fd, struct frame *f, size_t skip, size_t *sndbuf,
 	event_add(ev_write, &tv);
 	return (0);
 }
+
+/* Writes what waits in out; drops ev_write once it is all gone. */
+int
+sendv_flush(int fd, struct evbuffer *out, struct event *ev_write)
+{
+	if (evbuffer_write(out, fd) == -1 && errno != EAGAIN &&
+	    errno != EINTR)
+		return (-1);
+	if (evbuffer_get_length(out) > 0)
+		return (0);
+	event_del(ev_write);
+	return (1);
+}

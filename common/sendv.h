@@ -47,5 +47,12 @@ void		sendv_fit(int fd, size_t len, size_t *cur);
 int		sendv_frame(int fd, struct frame *f, size_t skip,
 		    size_t *sndbuf, struct evbuffer *out,
 		    struct event *ev_write, int timeout);
+/*
+ * Writes what waits in out; once it is empty, stops asking for
+ * writability (ev_write).  1 when out is empty, 0 when some still waits,
+ * -1 with errno on an error.
+ */
+int		sendv_flush(int fd, struct evbuffer *out,
+		    struct event *ev_write);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -86,6 +87,7 @@ test_frame(void)
 	struct evbuffer		*out = evbuffer_new();
 	struct event		*ev;
 	unsigned char		*big = malloc(BIG), *small = malloc(100);
+	unsigned char		*big2 = malloc(BIG);
 	unsigned char		 got[200];
 	struct frame		*f, *g;
 	size_t			 sndbuf = 0;
@@ -117,15 +119,29 @@ test_frame(void)
 	CHECK_EQ(sndbuf, BIG + BIG / 8);
 	CHECK(evbuffer_get_length(out) > 0 && evbuffer_get_length(out) < BIG);
 	CHECK(event_pending(ev, EV_WRITE | EV_TIMEOUT, NULL));
-	/* A closed peer: an error, not a wait. */
-	evbuffer_drain(out, evbuffer_get_length(out));
+	/* sendv_flush: nobody reads, the rest waits; then all of it goes. */
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	CHECK_EQ(sendv_flush(sv[0], out, ev), 0);
+	CHECK(event_pending(ev, EV_WRITE, NULL));
+	for (i = 0; i < 1000 && (r = sendv_flush(sv[0], out, ev)) == 0; i++)
+		while (read(sv[1], big2, BIG) > 0)
+			;
+	CHECK_EQ(r, 1);
+	CHECK_EQ(evbuffer_get_length(out), 0);
+	CHECK(!event_pending(ev, EV_WRITE, NULL));
+	/* A closed peer: an error, not a wait (and no SIGPIPE, as capd). */
+	signal(SIGPIPE, SIG_IGN);
+	evbuffer_add(out, "x", 1);
 	close(sv[1]);
+	CHECK_EQ(sendv_flush(sv[0], out, ev), -1);
+	evbuffer_drain(out, evbuffer_get_length(out));
 	CHECK_EQ(sendv_frame(sv[0], f, 0, &sndbuf, out, ev, 30), -1);
 	event_free(ev);
 	close(sv[0]);
 	evbuffer_free(out);
 	frame_unref(f);
 	frame_unref(g);
+	free(big2);
 	event_base_free(base);
 }
 
