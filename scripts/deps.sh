@@ -1,21 +1,32 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # Installs the Debian packages campipe needs when run as root; otherwise
-# names the missing ones and fails.  Usage: scripts/deps.sh build|check|bench|cross
-# (cross: the toolchains and qemu-user for make cross, check-cross and deb).
+# names the missing ones and fails.  One list per make target:
+#   scripts/deps.sh build|check|cross|deb|bench|fuzz|ci
+# build: make and make run; check: make check (its tests' programs too);
+# cross: make cross and check-cross; deb: make deb; bench: make bench;
+# fuzz: make fuzz; ci: everything .ci/run does.  scripts/depcheck.py
+# checks that each list holds every program its target executes.
 set -u
-build="gcc make pkg-config libevent-dev libturbojpeg0-dev libssl-dev libsystemd-dev libcrypt-dev libjansson-dev libavcodec-dev libavformat-dev libavutil-dev"
-check="$build clang libclang-rt-14-dev mandoc groff-base socat ffmpeg curl libjpeg-turbo-progs python3 python3-pytest python3-prometheus-client python3-websockets v4l-utils ustreamer chromium chromium-driver nodejs npm systemd lintian"
-bench="$check wrk nginx-light"
+build="gcc make pkg-config git libevent-dev libturbojpeg0-dev libssl-dev libsystemd-dev libcrypt-dev libjansson-dev libavcodec-dev libavformat-dev libavutil-dev"
+check="$build clang libclang-rt-14-dev mandoc groff-base socat ffmpeg curl procps iproute2 nginx libjpeg-turbo-progs python3 python3-pytest python3-prometheus-client python3-websockets v4l-utils ustreamer chromium chromium-driver nodejs npm systemd lintian"
+bench="$check wrk strace linux-perf"
+deb="$build binutils lintian"
+fuzz="$build clang libclang-rt-14-dev"
 cross="$check gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf qemu-user file"
+ci="$check $cross $deb $bench $fuzz"
 case "${1:-build}" in
 build) want=$build ;;
 check) want=$check ;;
-bench) want=$bench ;;
 cross) want=$cross ;;
-*) echo "usage: $0 build|check|bench|cross" >&2; exit 2 ;;
+deb) want=$deb ;;
+bench) want=$bench ;;
+fuzz) want=$fuzz ;;
+ci) want=$ci ;;
+*) echo "usage: $0 build|check|cross|deb|bench|fuzz|ci" >&2; exit 2 ;;
 esac
 missing=""
+want=$(echo $want | tr ' ' '\n' | awk '!seen[$0]++')
 for p in $want; do
 	# Node.js may come from elsewhere with npm inside: the commands suffice.
 	case $p in
