@@ -23,18 +23,17 @@
 #include "sendv.h"
 #include "server.h"
 #include "usock.h"
-#include "slot.h"
+#include "fanout.h"
 
 struct h264_sub {
 	TAILQ_ENTRY(h264_sub)	 entry;
 	struct h264		*h;
 	int			 fd;
-	int			 synced;	/* sent from an IDR on */
 	int			 started;	/* a unit went: its AUD too */
 	struct event		*ev_read;
 	struct event		*ev_write;
 	struct evbuffer		*out;
-	struct slot		 slot;
+	struct fanout		 fan;
 	size_t			 sndbuf;
 };
 TAILQ_HEAD(h264_subs, h264_sub);
@@ -95,13 +94,13 @@ h264_sub_free(struct h264_sub *s, const char *why)
 	    (h->conf->idle_stop_ms % 1000) * 1000 };
 
 	log_debug("%s: h264 subscriber fd %d: %s (sent %llu, skipped %llu)",
-	    __func__, s->fd, why, (unsigned long long)s->slot.sent,
-	    (unsigned long long)s->slot.skipped);
+	    __func__, s->fd, why, (unsigned long long)s->fan.sent,
+	    (unsigned long long)s->fan.skipped);
 	TAILQ_REMOVE(&h->subs, s, entry);
 	event_free(s->ev_read);
 	event_free(s->ev_write);
 	evbuffer_free(s->out);
-	slot_clear(&s->slot);
+	fanout_clear(&s->fan);
 	close(s->fd);
 	free(s);
 	if (--h->nsubs == 0) {
@@ -111,7 +110,7 @@ h264_sub_free(struct h264_sub *s, const char *why)
 }
 
 /*
- * The slot's send: one write, the rest by reference in out.  Each unit
+ * The viewer's send: one write, the rest by reference in out.  Each unit
  * ends with the next one's AUD (docs/frames.md), so after the first one
  * a unit goes without its own.
  */
@@ -127,28 +126,22 @@ h264_sub_send(struct frame *f, void *arg)
 }
 
 /*
- * Offers an access unit.  A unit that replaces a pending one means a lost
- * picture: the subscriber waits for the next IDR (asked for at once).
+ * Offers an access unit, in order (common/fanout.c).  A subscriber that
+ * falls behind loses whole units up to an IDR, asked for at once.
  */
 static void
 h264_sub_offer(struct h264_sub *s, struct frame *f, int idr)
 {
-	uint64_t	 skipped = s->slot.skipped;
+	uint64_t	 resyncs = s->fan.resyncs;
+	int		 synced = s->fan.synced;
 
-	if (!s->synced && !idr)
-		return;
-	s->synced = 1;
 	errno = 0;
-	if (slot_offer(&s->slot, f, mono_ns()) == -1) {
+	if (fanout_offer_unit(&s->fan, f, idr, mono_ns()) == -1) {
 		h264_sub_free(s, errno != 0 ? strerror(errno) : "error");
 		return;
 	}
-	if (s->slot.skipped != skipped) {
-		frame_unref(s->slot.pending);
-		s->slot.pending = NULL;
-		s->synced = 0;
+	if (s->fan.resyncs != resyncs || (synced && !s->fan.synced))
 		h264_want_idr(s->h);
-	}
 }
 
 /* The subscriber's socket is writable, or stalled past the timeout. */
@@ -168,7 +161,7 @@ h264_sub_write(evutil_socket_t fd, short what, void *arg)
 		h264_sub_free(s, strerror(errno));
 		break;
 	case 1:
-		if (slot_drained(&s->slot, mono_ns()) == -1)
+		if (fanout_drained(&s->fan, mono_ns()) == -1)
 			h264_sub_free(s, strerror(errno));
 		break;
 	}
@@ -231,7 +224,7 @@ h264_enc_ready(evutil_socket_t fd, short what, void *arg)
 		}
 		if (au.lost) {
 			TAILQ_FOREACH(s, &h->subs, entry)
-				s->synced = 0;
+				fanout_lost(&s->fan);
 			h264_enc_idr(h->enc);
 		}
 		if (f == NULL)
@@ -304,7 +297,7 @@ h264_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	s->h = h;
 	s->fd = fd;
-	slot_init(&s->slot, 0, h264_sub_send, s);
+	fanout_init(&s->fan, FANOUT_ORDERED, 0, h264_sub_send, s);
 	s->out = evbuffer_new();
 	s->ev_read = event_new(h->base, fd, EV_READ | EV_PERSIST,
 	    h264_sub_read, s);
@@ -374,7 +367,7 @@ h264_feed_au(struct h264 *h, const unsigned char *au, size_t len, int idr,
 		log_rate_warnx(&lr, "h264: access unit of %zu bytes dropped%s",
 		    len, n < 0 ? ": no slice in it" : ": out of memory");
 		TAILQ_FOREACH(s, &h->subs, entry)
-			s->synced = 0;
+			fanout_lost(&s->fan);
 		h264_want_idr(h);
 		return;
 	}

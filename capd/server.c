@@ -22,7 +22,7 @@
 #include "mono.h"
 #include "sendv.h"
 #include "server.h"
-#include "slot.h"
+#include "fanout.h"
 #include "source.h"
 #include "timeval.h"
 #include "usock.h"
@@ -37,7 +37,7 @@ struct sub {
 	struct event		*ev_read;
 	struct event		*ev_write;
 	struct evbuffer		*out;		/* what a short write left */
-	struct slot		 slot;		/* latest frame wins */
+	struct fanout		 fan;		/* latest frame wins */
 	size_t			 sndbuf;	/* send buffer set for */
 	struct frame_hello_reader hello;	/* what it says (frames.md) */
 	char			 name[FRAME_HELLO_NAME_MAX + 1];
@@ -108,14 +108,14 @@ server_sub_free(struct sub *s, const char *why)
 	struct server	*srv = s->srv;
 
 	log_debug("%s: subscriber fd %d: %s (sent %llu, skipped %llu)",
-	    __func__, s->fd, why, (unsigned long long)s->slot.sent,
-	    (unsigned long long)s->slot.skipped);
+	    __func__, s->fd, why, (unsigned long long)s->fan.sent,
+	    (unsigned long long)s->fan.skipped);
 	TAILQ_REMOVE(&srv->subs, s, entry);
 	srv->nsubs--;
 	event_free(s->ev_read);
 	event_free(s->ev_write);
 	evbuffer_free(s->out);
-	slot_clear(&s->slot);
+	fanout_clear(&s->fan);
 	close(s->fd);
 	free(s);
 	server_idle_arm(srv);
@@ -124,7 +124,7 @@ server_sub_free(struct sub *s, const char *why)
 }
 
 /*
- * The slot's send: the whole part in one write; what the socket does not
+ * The viewer's send: the whole part in one write; what the socket does not
  * take waits in out, by reference, until the socket is writable.
  */
 static int
@@ -141,7 +141,7 @@ static void
 server_sub_offer(struct sub *s, struct frame *f)
 {
 	errno = 0;
-	if (slot_offer(&s->slot, f, mono_ns()) == -1)
+	if (fanout_offer(&s->fan, f, mono_ns()) == -1)
 		server_sub_free(s, errno != 0 ? strerror(errno) : "error");
 }
 
@@ -162,7 +162,7 @@ server_sub_write(evutil_socket_t fd, short what, void *arg)
 		server_sub_free(s, strerror(errno));
 		break;
 	case 1:
-		if (slot_drained(&s->slot, mono_ns()) == -1)
+		if (fanout_drained(&s->fan, mono_ns()) == -1)
 			server_sub_free(s, strerror(errno));
 		break;
 	}
@@ -254,7 +254,7 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	s->srv = srv;
 	s->fd = fd;
 	s->viewers = -1;
-	slot_init(&s->slot, 0, server_sub_send, s);
+	fanout_init(&s->fan, FANOUT_LATEST, 0, server_sub_send, s);
 	s->ev_read = event_new(srv->base, fd, EV_READ | EV_PERSIST,
 	    server_sub_read, s);
 	s->ev_write = event_new(srv->base, fd, EV_WRITE | EV_PERSIST,
@@ -557,8 +557,8 @@ server_each_subscriber(const struct server *srv,
 
 	TAILQ_FOREACH(s, &srv->subs, entry) {
 		si.name = s->name[0] != '\0' ? s->name : NULL;
-		si.sent = s->slot.sent;
-		si.skipped = s->slot.skipped;
+		si.sent = s->fan.sent;
+		si.skipped = s->fan.skipped;
 		si.viewers = s->viewers;
 		fn(&si, arg);
 	}

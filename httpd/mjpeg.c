@@ -2,7 +2,7 @@
 /*
  * mjpeg.c: the MJPEG stream.  capd's parts are already HTTP multipart parts,
  * so each frame's whole buffer is relayed by reference.  Latest frame wins
- * per client (common/slot.c): one part in flight, one pending; a slow client
+ * per client (common/fanout.c): one part in flight, one pending; a slow client
  * skips frames.  Each part is written straight to the socket in one sendmsg
  * (with its chunk framing for HTTP/1.1 requests, raw until close for
  * HTTP/1.0 ones, mjpg-streamer's form); only what the kernel does not take
@@ -27,7 +27,7 @@
 #include "log.h"
 #include "mono.h"
 #include "sendv.h"
-#include "slot.h"
+#include "fanout.h"
 
 #include "cam.h"
 #include "feed.h"
@@ -45,7 +45,7 @@ struct mjpeg_client {
 	struct bufferevent		*bev;
 	struct evbuffer_cb_entry	*watch;	/* on the output buffer */
 	struct event			*ev;	/* fps cap, drain, failure */
-	struct slot			 slot;
+	struct fanout			 fan;
 	size_t				 sndbuf;
 	int				 chunked;
 	int				 failed;	/* a write failed */
@@ -88,7 +88,7 @@ mjpeg_client_free(struct mjpeg_client *c)
 	TAILQ_REMOVE(&m->clients, c, entry);
 	m->nclients--;
 	cam_release(m->cam);
-	slot_clear(&c->slot);
+	fanout_clear(&c->fan);
 	if (c->watch != NULL)
 		evbuffer_remove_cb_entry(bufferevent_get_output(c->bev),
 		    c->watch);
@@ -124,7 +124,7 @@ mjpeg_free(struct mjpeg *m)
 }
 
 /*
- * The slot's send: the part (with its chunk framing) in one write when the
+ * The viewer's send: the part (with its chunk framing) in one write when the
  * output buffer is empty; otherwise, or for what the kernel left, into the
  * output buffer by reference, in flight until it drains.
  */
@@ -170,7 +170,7 @@ mjpeg_send(struct frame *f, void *arg)
 	return (0);
 }
 
-/* Acts on what the slot asks: a timer for the fps cap, or the end. */
+/* Acts on what the fan-out asks: a timer for the fps cap, or the end. */
 static void
 mjpeg_after(struct mjpeg_client *c, int64_t rc)
 {
@@ -199,10 +199,10 @@ mjpeg_on_event(evutil_socket_t fd, short ev, void *arg)
 		evhttp_connection_free(c->evcon);
 		return;
 	}
-	if (c->slot.inflight != NULL && evbuffer_get_length(out) == 0)
-		mjpeg_after(c, slot_drained(&c->slot, mono_ns()));
+	if (c->fan.inflight != NULL && evbuffer_get_length(out) == 0)
+		mjpeg_after(c, fanout_drained(&c->fan, mono_ns()));
 	else
-		mjpeg_after(c, slot_pump(&c->slot, mono_ns()));
+		mjpeg_after(c, fanout_pump(&c->fan, mono_ns()));
 }
 
 /* The output buffer changed: once it is empty the part in flight left. */
@@ -213,7 +213,7 @@ mjpeg_on_output(struct evbuffer *b, const struct evbuffer_cb_info *info,
 	struct mjpeg_client	*c = arg;
 
 	if (info->n_deleted > 0 && evbuffer_get_length(b) == 0 &&
-	    c->slot.inflight != NULL)
+	    c->fan.inflight != NULL)
 		event_active(c->ev, EV_WRITE, 0);
 }
 
@@ -225,7 +225,7 @@ mjpeg_on_close(struct evhttp_connection *evcon, void *arg)
 	struct evhttp_request	*req = c->req;
 
 	log_debug("%s: stream client left after %llu frames", __func__,
-	    (unsigned long long)c->slot.sent);
+	    (unsigned long long)c->fan.sent);
 	mjpeg_client_free(c);
 	web_release(req);
 }
@@ -241,9 +241,9 @@ mjpeg_on_frame(struct mjpeg *m, struct frame *f)
 		next = TAILQ_NEXT(c, entry);
 		if (c->failed)
 			continue;
-		skipped = c->slot.skipped;
-		mjpeg_after(c, slot_offer(&c->slot, f, now));
-		m->w->stats.stream_skipped += c->slot.skipped - skipped;
+		skipped = c->fan.skipped;
+		mjpeg_after(c, fanout_offer(&c->fan, f, now));
+		m->w->stats.stream_skipped += c->fan.skipped - skipped;
 	}
 }
 
@@ -333,7 +333,7 @@ mjpeg_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	c->req = req;
 	c->evcon = evcon;
 	c->bev = bev;
-	slot_init(&c->slot, fps, mjpeg_send, c);
+	fanout_init(&c->fan, FANOUT_LATEST, fps, mjpeg_send, c);
 	TAILQ_INSERT_TAIL(&m->clients, c, entry);
 	m->nclients++;
 	w->stats.streams_total++;
@@ -347,7 +347,7 @@ mjpeg_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	bufferevent_set_timeouts(bev, NULL, &wt);
 	bufferevent_setwatermark(bev, EV_READ, 0, MJPEG_READ_MAX);
 	feed_want(cam->feed);
-	if ((f = feed_fresh(cam->feed)) != NULL && c->slot.sent == 0 &&
-	    c->slot.pending == NULL)
-		mjpeg_after(c, slot_offer(&c->slot, f, mono_ns()));
+	if ((f = feed_fresh(cam->feed)) != NULL && c->fan.sent == 0 &&
+	    c->fan.pending == NULL)
+		mjpeg_after(c, fanout_offer(&c->fan, f, mono_ns()));
 }

@@ -109,7 +109,7 @@ client_free(struct client *c)
 		event_free(c->ev_timer);
 	if (c->ev_auth != NULL)
 		event_free(c->ev_auth);
-	slot_clear(&c->slot);
+	fanout_clear(&c->fan);
 	ws_codec_free(c->codec);
 	bufferevent_free(c->bev);
 	free(c);
@@ -120,7 +120,7 @@ void
 client_end_session(struct client *c)
 {
 	c->state = CLIENT_CLOSING;
-	slot_clear(&c->slot);
+	fanout_clear(&c->fan);
 	if (c->ev_rate != NULL)
 		evtimer_del(c->ev_rate);
 	if (c->ev_timer != NULL)
@@ -429,5 +429,5 @@ void
 client_counts(const struct client *c, struct client_counts *cc)
 {
 	*cc = c->counts;
-	cc->frames_skipped = c->slot.skipped;
+	cc->frames_skipped = c->fan.skipped;
 }

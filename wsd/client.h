@@ -3,7 +3,7 @@
  * client.h: one connection to wsd.  client.c reads and checks the request
  * head (authentication included) and owns the connection's life; session.c
  * runs the WebSocket session after the upgrade: frames latest-wins through
- * a slot (written straight to the socket, the payload by reference), pings
+ * a fan-out viewer (written straight to the socket, the payload by reference), pings
  * and control frames.
  */
 #ifndef CAMPIPE_CLIENT_H
@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "connpool.h"
-#include "slot.h"
+#include "fanout.h"
 #include "ws_handshake.h"
 
 struct bufferevent;
@@ -62,7 +62,7 @@ struct client {
 	/* The WebSocket session (session.c). */
 	struct ws_codec		*codec;
 	struct ws_handshake_params params;
-	struct slot		 slot;		/* latest frame wins */
+	struct fanout		 fan;		/* latest frame wins */
 	size_t			 sndbuf;	/* send buffer sized for */
 	struct event		*ev_rate;	/* fps cap: pending is due */
 	int			 awaiting_pong;

@@ -66,7 +66,7 @@ session_refuse(struct client *c, const char *reason)
 }
 
 /*
- * The slot's send: header and payload in one write when nothing else is
+ * The viewer's send: header and payload in one write when nothing else is
  * queued; the rest (or the whole frame, behind queued control frames) goes
  * to the output buffer by reference and counts as in flight until it drains.
  */
@@ -112,7 +112,7 @@ session_send(struct frame *f, void *arg)
 	return (0);
 }
 
-/* Acts on what the slot asks for: a timer for the fps cap, or the end. */
+/* Acts on what the fan-out asks for: a timer for the fps cap, or the end. */
 static void
 session_after(struct client *c, int64_t rc)
 {
@@ -137,7 +137,7 @@ session_frame(struct client *c, struct frame *f)
 {
 	if (c->state != CLIENT_OPEN)
 		return;
-	session_after(c, slot_offer(&c->slot, f, mono_ns()));
+	session_after(c, fanout_offer(&c->fan, f, mono_ns()));
 }
 
 /* The output buffer is empty: the frame in flight has left. */
@@ -145,7 +145,7 @@ void
 session_drained(struct client *c)
 {
 	c->controls = 0;
-	session_after(c, slot_drained(&c->slot, mono_ns()));
+	session_after(c, fanout_drained(&c->fan, mono_ns()));
 }
 
 /* The fps cap allows the next frame now. */
@@ -155,7 +155,7 @@ session_rate_due(evutil_socket_t fd, short what, void *arg)
 	struct client	*c = arg;
 
 	if (c->state == CLIENT_OPEN)
-		session_after(c, slot_pump(&c->slot, mono_ns()));
+		session_after(c, fanout_pump(&c->fan, mono_ns()));
 }
 
 /* Pings, dropping a client that did not answer the last one. */
@@ -273,7 +273,7 @@ session_open(struct client *c, const struct ws_handshake_result *res)
 	}
 	c->state = CLIENT_OPEN;
 	c->params = res->params;
-	slot_init(&c->slot, c->params.fps, session_send, c);
+	fanout_init(&c->fan, FANOUT_LATEST, c->params.fps, session_send, c);
 	evbuffer_add(bufferevent_get_output(c->bev), buf, n);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
 	bufferevent_set_timeouts(c->bev, NULL, &conf->write_timeout);
