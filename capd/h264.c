@@ -25,6 +25,13 @@
 #include "usock.h"
 #include "fanout.h"
 
+/*
+ * Bytes a subscriber may leave waiting before it loses them (and goes on
+ * from the next IDR): httpd and wsd read at once, so only a stalled
+ * reader comes near it.
+ */
+#define H264_SUB_WAITING_MAX	(256 * 1024)
+
 struct h264_sub {
 	TAILQ_ENTRY(h264_sub)	 entry;
 	struct h264		*h;
@@ -298,6 +305,7 @@ h264_accept(struct evconnlistener *l, evutil_socket_t fd,
 	s->h = h;
 	s->fd = fd;
 	fanout_init(&s->fan, FANOUT_ORDERED, 0, h264_sub_send, s);
+	fanout_set_max_bytes(&s->fan, H264_SUB_WAITING_MAX);
 	s->out = evbuffer_new();
 	s->ev_read = event_new(h->base, fd, EV_READ | EV_PERSIST,
 	    h264_sub_read, s);

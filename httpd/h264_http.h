@@ -2,10 +2,9 @@
 /*
  * h264_http.h: /stream.h264 and /stream.mp4, capd's H.264 socket relayed
  * over HTTP as a raw Annex-B stream or muxed into fragmented MP4, for each
- * camera (/cam/NAME/stream.h264).  Each viewer has its own subscription to
- * capd, held
- * only while it is connected: capd starts it at an IDR and, when the viewer
- * falls behind, resumes it at the next one (docs/frames.md).
+ * camera (/cam/NAME/stream.h264).  One subscription to capd and one muxer
+ * per camera, whatever the number of viewers; each viewer starts at an IDR
+ * and, when it falls behind, goes on from a later one (common/fanout.h).
  */
 #ifndef HTTPD_H264_HTTP_H
 #define HTTPD_H264_HTTP_H

@@ -11,7 +11,6 @@
  * --stream-timeout seconds is dropped by the connection's write timeout.
  */
 #include <sys/queue.h>
-#include <sys/uio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +25,10 @@
 #include "frame.h"
 #include "log.h"
 #include "mono.h"
-#include "sendv.h"
 #include "fanout.h"
 
 #include "cam.h"
+#include "chunk.h"
 #include "feed.h"
 #include "mjpeg.h"
 #include "web.h"
@@ -133,41 +132,10 @@ mjpeg_send(struct frame *f, void *arg)
 {
 	struct mjpeg_client	*c = arg;
 	struct web		*w = c->m->w;
-	struct evbuffer		*out = bufferevent_get_output(c->bev);
-	struct iovec		 iov[3];
-	char			 chunk[32];
-	size_t			 total = 0;
-	ssize_t			 n = 0;
-	int			 i, niov = 0;
 
-	if (c->chunked) {
-		iov[niov].iov_base = chunk;
-		iov[niov++].iov_len = snprintf(chunk, sizeof(chunk), "%zx\r\n",
-		    f->len);
-	}
-	iov[niov].iov_base = f->buf;
-	iov[niov++].iov_len = f->len;
-	if (c->chunked) {
-		iov[niov].iov_base = "\r\n";
-		iov[niov++].iov_len = 2;
-	}
-	for (i = 0; i < niov; i++)
-		total += iov[i].iov_len;
 	w->stats.stream_frames++;
 	w->stats.bytes_stream += f->len;
-	if (evbuffer_get_length(out) == 0) {
-		sendv_fit(bufferevent_getfd(c->bev), total, &c->sndbuf);
-		if ((n = sendv_write(bufferevent_getfd(c->bev), iov,
-		    niov)) == -1)
-			return (-1);
-		if ((size_t)n == total)
-			return (1);
-	}
-	if (sendv_rest(out, iov, niov, n, f) == -1) {
-		log_warnx("%s: out of memory", __func__);
-		return (-1);
-	}
-	return (0);
+	return (chunk_write(c->bev, c->chunked, f, &c->sndbuf));
 }
 
 /* Acts on what the fan-out asks: a timer for the fps cap, or the end. */

@@ -14,6 +14,8 @@
 #include <openssl/evp.h>
 
 #include "camera.h"
+#include "h264_feed.h"
+#include "h264_ws.h"
 #include "frame.h"
 #include "frame_sub.h"
 #include "log.h"
@@ -88,10 +90,15 @@ camera_new(struct event_base *base, const char *name, const char *path,
 	cam->h264 = h264;
 	cam->max_viewers = max_viewers;
 	TAILQ_INIT(&cam->viewers);
+	TAILQ_INIT(&cam->h264_viewers);
 	cam->sub = frame_sub_new(base, path, max_frame, camera_frame,
 	    camera_sub_state, cam);
 	cam->ev_unsub = evtimer_new(base, camera_unsubscribe, cam);
-	if (cam->sub == NULL || cam->ev_unsub == NULL) {
+	if (h264 != NULL)
+		cam->h264feed = h264_feed_new(base, h264, h264_ws_on_unit,
+		    h264_ws_on_end, cam);
+	if (cam->sub == NULL || cam->ev_unsub == NULL ||
+	    (h264 != NULL && cam->h264feed == NULL)) {
 		camera_free(cam);
 		return (NULL);
 	}
@@ -110,6 +117,7 @@ camera_free(struct camera *cam)
 		frame_sub_free(cam->sub);
 	if (cam->ev_unsub != NULL)
 		event_free(cam->ev_unsub);
+	h264_feed_free(cam->h264feed);
 	frame_unref(cam->b64);
 	frame_unref(cam->b64_src);
 	free(cam);

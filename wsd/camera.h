@@ -17,6 +17,7 @@ struct event_base;
 struct evbuffer;
 struct frame;
 struct frame_sub;
+struct h264_feed;
 
 struct camera {
 	char			 name[CAMNAME_MAX + 1];
@@ -25,6 +26,8 @@ struct camera {
 	struct frame_sub	*sub;
 	struct event		*ev_unsub;	/* stops the link, nobody left */
 	TAILQ_HEAD(, client)	 viewers;	/* by client.cam_entry */
+	struct h264_feed	*h264feed;	/* one for all H.264 viewers */
+	TAILQ_HEAD(, client)	 h264_viewers;	/* by client.cam_entry */
 	size_t			 nviewers;	/* JPEG */
 	size_t			 nh264;		/* H.264 (h264_ws.c) */
 	size_t			 max_viewers;	/* of both */

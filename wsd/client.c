@@ -392,9 +392,7 @@ client_write(struct bufferevent *bev, void *arg)
 {
 	struct client	*c = arg;
 
-	if (c->state == CLIENT_OPEN && c->h264 != NULL)
-		h264_ws_drained(c);
-	else if (c->state == CLIENT_OPEN)
+	if (c->state == CLIENT_OPEN)
 		session_drained(c);
 	else if (c->state == CLIENT_CLOSING)
 		client_linger(c);

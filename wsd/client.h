@@ -22,7 +22,6 @@ struct bufferevent;
 struct camera;
 struct event;
 struct frame;
-struct h264_ws;
 struct relay;
 struct ws_codec;
 
@@ -69,7 +68,7 @@ struct client {
 	uint32_t		 pings;
 	unsigned int		 controls;	/* control frames queued */
 	int			 want_h264;	/* asked for path.h264 */
-	struct h264_ws		*h264;		/* H.264 viewer (h264_ws.c) */
+	int			 h264;		/* in its camera's H.264 feed */
 };
 TAILQ_HEAD(clients, client);
 
@@ -97,6 +96,9 @@ void		 session_open(struct client *c,
 		    const struct ws_handshake_result *res);
 /* Offers a new frame: sent now, or kept as the pending one. */
 void		 session_frame(struct client *c, struct frame *f);
+/* Offers the next H.264 unit's fragment (init: the init segment). */
+void		 session_unit(struct client *c, struct frame *f, int idr,
+		    struct frame *init);
 /* Feeds what the client sent to the frame parser. */
 void		 session_read(struct client *c);
 /* The output buffer emptied: the next frame may go. */

@@ -1,53 +1,21 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * h264_ws.c: H.264 viewers over WebSocket.  Reads from capd wait while the
- * viewer's output holds more than H264_WS_HIGH bytes, so a slow viewer
- * makes capd skip to the next IDR for it, never wsd buffer.
+ * h264_ws.c: H.264 viewers over WebSocket.  One subscription to capd's
+ * H.264 socket per camera (common/h264_feed.c), muxed into fMP4 once; each
+ * fragment goes to every viewer by reference, one binary message each,
+ * after the init segment, whole units in order (session.c, fanout.c).
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/event.h>
 
 #include "camera.h"
 #include "client.h"
-#include "fmp4.h"
+#include "h264_feed.h"
 #include "h264_ws.h"
 #include "log.h"
-#include "relay.h"
-#include "unixsock.h"
 #include "ws_codec.h"
-
-#define H264_WS_HIGH	(512 * 1024)	/* output that pauses reading */
-#define H264_WS_AU_MAX	(4 << 20)	/* an access unit, at most */
-
-struct h264_ws {
-	struct client		*c;
-	struct bufferevent	*up;		/* capd's H.264 socket */
-	struct fmp4		*mux;
-};
-
-/* fmp4_feed's output: one binary message. */
-static int
-h264_ws_send(const unsigned char *p, size_t len, void *arg)
-{
-	struct client	*c = arg;
-	struct evbuffer	*out = bufferevent_get_output(c->bev);
-	unsigned char	 hdr[WS_CODEC_HEADER_MAX];
-	size_t		 n;
-
-	n = ws_codec_header(hdr, WS_CODEC_OP_BINARY, len);
-	if (evbuffer_add(out, hdr, n) == -1 || evbuffer_add(out, p, len) == -1)
-		return (-1);
-	c->counts.frames_sent++;
-	c->counts.bytes_sent += n + len;
-	return (0);
-}
 
 /* Ends the WebSocket with a close frame (capd went away, bad input). */
 static void
@@ -56,91 +24,64 @@ h264_ws_fail(struct client *c, const char *cause)
 	unsigned char	 buf[WS_CODEC_FRAME_MAX];
 	size_t		 n;
 
-	log_info("%s: H.264 stream: %s", c->addr, cause);
+	log_debug("%s: H.264 stream: %s", c->addr, cause);
 	n = ws_codec_close(buf, 1011, "H.264 stream ended");
 	client_end_session(c);
 	if (evbuffer_add(bufferevent_get_output(c->bev), buf, n) == -1)
 		client_linger(c);
 }
 
-/* Bytes from capd: whole access units go out as fragments. */
-static void
-h264_ws_read(struct bufferevent *bev, void *arg)
+/* An access unit of the camera: its fragment to every H.264 viewer. */
+void
+h264_ws_on_unit(const struct h264_unit *u, void *arg)
 {
-	static struct log_rate	 lr = LOG_RATE_INIT("mp4 failures");
-	struct client		*c = arg;
-	struct h264_ws		*h = c->h264;
-	char			 cause[256];
+	struct camera	*cam = arg;
+	struct client	*c, *next;
 
-	if (fmp4_feed(&h->mux, bufferevent_get_input(bev), H264_WS_AU_MAX,
-	    h264_ws_send, c, cause, sizeof(cause)) == -1) {
-		log_rate_warnx(&lr, "%s: %s", c->addr, cause);
-		h264_ws_fail(c, cause);
-		return;
+	for (c = TAILQ_FIRST(&cam->h264_viewers); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, cam_entry);
+		session_unit(c, u->frag, u->idr,
+		    h264_feed_init(cam->h264feed));
 	}
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > H264_WS_HIGH)
-		bufferevent_disable(bev, EV_READ);
 }
 
-/* capd's socket closed or failed. */
-static void
-h264_ws_event(struct bufferevent *bev, short what, void *arg)
+/* The camera's H.264 stream ended: so does every H.264 viewer's. */
+void
+h264_ws_on_end(const char *cause, void *arg)
 {
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		h264_ws_fail(arg, what & BEV_EVENT_EOF ? "capd closed" :
-		    "capd's socket failed");
+	struct camera	*cam = arg;
+	struct client	*c, *next;
+
+	log_info("camera %s: H.264 stream ended: %s", cam->name, cause);
+	for (c = TAILQ_FIRST(&cam->h264_viewers); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, cam_entry);
+		h264_ws_fail(c, cause);
+	}
 }
 
-/* Subscribes to capd's H.264 socket. */
+/* Joins the client to its camera's H.264 feed. */
 int
 h264_ws_open(struct client *c, char *cause, size_t causelen)
 {
-	struct h264_ws		*h;
-	int			 fd;
+	char	 why[256];
 
-	if ((fd = unixsock_connect(c->cam->h264)) == -1) {
+	if (c->cam->h264feed == NULL ||
+	    h264_feed_want(c->cam->h264feed, why, sizeof(why)) == -1) {
 		snprintf(cause, causelen, "H.264 stream not available");
-		log_debug("%s: %s: %s", __func__, c->cam->h264,
-		    strerror(errno));
 		return (-1);
 	}
-	if ((h = calloc(1, sizeof(*h))) == NULL ||
-	    (h->up = bufferevent_socket_new(relay_base(c->relay), fd,
-	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
-		free(h);
-		close(fd);
-		snprintf(cause, causelen, "out of memory");
-		return (-1);
-	}
-	h->c = c;
-	c->h264 = h;
-	bufferevent_setcb(h->up, h264_ws_read, NULL, h264_ws_event, c);
-	bufferevent_setwatermark(h->up, EV_READ, 0, H264_WS_AU_MAX + 1);
-	bufferevent_enable(h->up, EV_READ);
+	TAILQ_INSERT_TAIL(&c->cam->h264_viewers, c, cam_entry);
+	c->h264 = 1;
 	return (0);
 }
 
-/* The viewer took what was queued. */
-void
-h264_ws_drained(struct client *c)
-{
-	if (c->h264 == NULL || c->state != CLIENT_OPEN)
-		return;
-	bufferevent_enable(c->h264->up, EV_READ);
-	if (evbuffer_get_length(bufferevent_get_input(c->h264->up)) > 0)
-		h264_ws_read(c->h264->up, c);
-}
-
-/* Ends the subscription. */
+/* Leaves the feed. */
 void
 h264_ws_close(struct client *c)
 {
-	struct h264_ws	*h = c->h264;
-
-	if (h == NULL)
+	if (!c->h264)
 		return;
-	c->h264 = NULL;
-	bufferevent_free(h->up);
-	fmp4_free(h->mux);
-	free(h);
+	c->h264 = 0;
+	TAILQ_REMOVE(&c->cam->h264_viewers, c, cam_entry);
+	h264_feed_unwant(c->cam->h264feed);
 }

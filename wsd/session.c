@@ -82,7 +82,7 @@ session_send(struct frame *f, void *arg)
 	size_t		 n, total;
 	ssize_t		 w = 0;
 
-	if (c->params.encoding == WS_HANDSHAKE_BASE64) {
+	if (c->params.encoding == WS_HANDSHAKE_BASE64 && !c->h264) {
 		if ((payload = camera_base64(c->cam, f)) == NULL)
 			return (1);
 		op = WS_CODEC_OP_TEXT;
@@ -138,6 +138,17 @@ session_frame(struct client *c, struct frame *f)
 	if (c->state != CLIENT_OPEN)
 		return;
 	session_after(c, fanout_offer(&c->fan, f, mono_ns()));
+}
+
+/* The next H.264 unit: whole units in order, from an IDR on. */
+void
+session_unit(struct client *c, struct frame *f, int idr, struct frame *init)
+{
+	if (c->state != CLIENT_OPEN)
+		return;
+	if (idr && c->fan.sent == 0 && !c->fan.synced)
+		fanout_set_head(&c->fan, init);
+	session_after(c, fanout_offer_unit(&c->fan, f, idr, mono_ns()));
 }
 
 /* The output buffer is empty: the frame in flight has left. */
@@ -273,7 +284,8 @@ session_open(struct client *c, const struct ws_handshake_result *res)
 	}
 	c->state = CLIENT_OPEN;
 	c->params = res->params;
-	fanout_init(&c->fan, FANOUT_LATEST, c->params.fps, session_send, c);
+	fanout_init(&c->fan, c->h264 ? FANOUT_ORDERED : FANOUT_LATEST,
+	    c->params.fps, session_send, c);
 	evbuffer_add(bufferevent_get_output(c->bev), buf, n);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
 	bufferevent_set_timeouts(c->bev, NULL, &conf->write_timeout);

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * h264_feed.c: one subscription to a camera's H.264 socket, cut into
+ * access units offered once to every viewer as shared frames: raw Annex-B
+ * and one fMP4 fragment each, from the camera's one muxer.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "annexb.h"
+#include "fmp4.h"
+#include "frame.h"
+#include "h264_feed.h"
+#include "h264_feed_cut.h"
+#include "log.h"
+#include "unixsock.h"
+
+#define H264_FEED_AU_MAX	(4 << 20)	/* an access unit, at most */
+#define H264_FEED_LINGER_MS	1000		/* connected after the last */
+
+struct h264_feed {
+	struct event_base	*base;
+	char			*path;
+	struct bufferevent	*up;		/* capd's H.264 socket */
+	struct event		*ev_linger;
+	struct h264_feed_cut	 cut;
+	int			 wanted;
+	uint64_t		 connects;
+	h264_feed_unit_cb	 ucb;
+	h264_feed_end_cb	 ecb;
+	void			*arg;
+};
+
+static void	h264_feed_on_linger(evutil_socket_t, short, void *);
+
+/* Creates a feed, not connected. */
+struct h264_feed *
+h264_feed_new(struct event_base *base, const char *path,
+    h264_feed_unit_cb ucb, h264_feed_end_cb ecb, void *arg)
+{
+	struct h264_feed	*hf;
+
+	if ((hf = calloc(1, sizeof(*hf))) == NULL)
+		return (NULL);
+	hf->base = base;
+	hf->ucb = ucb;
+	hf->ecb = ecb;
+	hf->arg = arg;
+	if ((hf->path = strdup(path)) == NULL ||
+	    h264_feed_cut_init(&hf->cut, H264_FEED_AU_MAX) == -1 ||
+	    (hf->ev_linger = evtimer_new(base, h264_feed_on_linger,
+	    hf)) == NULL) {
+		h264_feed_free(hf);
+		return (NULL);
+	}
+	return (hf);
+}
+
+/* Drops the connection and the muxer; the next unit starts anew. */
+static void
+h264_feed_close(struct h264_feed *hf)
+{
+	if (hf->up != NULL) {
+		bufferevent_free(hf->up);
+		hf->up = NULL;
+	}
+	evtimer_del(hf->ev_linger);
+	h264_feed_cut_reset(&hf->cut);
+}
+
+/* Closes and frees. */
+void
+h264_feed_free(struct h264_feed *hf)
+{
+	if (hf == NULL)
+		return;
+	h264_feed_close(hf);
+	if (hf->ev_linger != NULL)
+		event_free(hf->ev_linger);
+	h264_feed_cut_destroy(&hf->cut);
+	free(hf->path);
+	free(hf);
+}
+
+/* The stream ended: closed, and every viewer told. */
+static void
+h264_feed_end(struct h264_feed *hf, const char *cause)
+{
+	log_debug("%s: %s: %s", __func__, hf->path, cause);
+	h264_feed_close(hf);
+	hf->ecb(cause, hf->arg);
+}
+
+/* A unit cut: offered to every viewer. */
+static void
+h264_feed_on_unit(const struct h264_unit *u, void *arg)
+{
+	struct h264_feed	*hf = arg;
+
+	hf->ucb(u, hf->arg);
+}
+
+/* Bytes from capd: every whole unit goes out. */
+static void
+h264_feed_on_read(struct bufferevent *bev, void *arg)
+{
+	static struct log_rate	 lr = LOG_RATE_INIT("H.264 feed failures");
+	struct h264_feed	*hf = arg;
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	const unsigned char	*p;
+	char			 cause[256];
+	size_t			 len, used;
+
+	while ((len = evbuffer_get_length(in)) > 0) {
+		if ((p = evbuffer_pullup(in, -1)) == NULL) {
+			h264_feed_end(hf, "out of memory");
+			return;
+		}
+		if (h264_feed_cut_input(&hf->cut, p, len, &used,
+		    h264_feed_on_unit, hf, cause, sizeof(cause)) == -1) {
+			log_rate_warnx(&lr, "%s: %s", hf->path, cause);
+			h264_feed_end(hf, cause);
+			return;
+		}
+		evbuffer_drain(in, used);
+		if (used == 0)
+			break;
+	}
+}
+
+/* capd's socket closed or failed. */
+static void
+h264_feed_on_event(struct bufferevent *bev, short what, void *arg)
+{
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		h264_feed_end(arg, what & BEV_EVENT_EOF ? "capd closed" :
+		    "capd's socket failed");
+}
+
+/* One more viewer: connects if not connected. */
+int
+h264_feed_want(struct h264_feed *hf, char *cause, size_t causelen)
+{
+	int	 fd;
+
+	evtimer_del(hf->ev_linger);
+	if (hf->up == NULL) {
+		if ((fd = unixsock_connect(hf->path)) == -1) {
+			snprintf(cause, causelen, "%s: %s", hf->path,
+			    strerror(errno));
+			return (-1);
+		}
+		if ((hf->up = bufferevent_socket_new(hf->base, fd,
+		    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+			close(fd);
+			snprintf(cause, causelen, "out of memory");
+			return (-1);
+		}
+		hf->connects++;
+		bufferevent_setcb(hf->up, h264_feed_on_read, NULL,
+		    h264_feed_on_event, hf);
+		bufferevent_setwatermark(hf->up, EV_READ, 0,
+		    H264_FEED_AU_MAX + ANNEXB_AU_EXTRA);
+		bufferevent_enable(hf->up, EV_READ);
+	}
+	hf->wanted++;
+	return (0);
+}
+
+/* The linger after the last viewer has passed. */
+static void
+h264_feed_on_linger(evutil_socket_t fd, short what, void *arg)
+{
+	struct h264_feed	*hf = arg;
+
+	if (hf->wanted == 0)
+		h264_feed_close(hf);
+}
+
+/* One viewer less: disconnects a second after the last. */
+void
+h264_feed_unwant(struct h264_feed *hf)
+{
+	struct timeval	 tv = { H264_FEED_LINGER_MS / 1000,
+	    (H264_FEED_LINGER_MS % 1000) * 1000 };
+
+	if (hf->wanted > 0 && --hf->wanted == 0 && hf->up != NULL)
+		evtimer_add(hf->ev_linger, &tv);
+}
+
+/* The current init segment, or NULL. */
+struct frame *
+h264_feed_init(const struct h264_feed *hf)
+{
+	return (hf->cut.init);
+}
+
+/* A lone access unit delimiter. */
+struct frame *
+h264_feed_aud(const struct h264_feed *hf)
+{
+	return (hf->cut.aud);
+}
+
+/* Viewers wanting it. */
+int
+h264_feed_wanted(const struct h264_feed *hf)
+{
+	return (hf->wanted);
+}
+
+/* Connected to capd. */
+int
+h264_feed_connected(const struct h264_feed *hf)
+{
+	return (hf->up != NULL);
+}
+
+/* Units received. */
+uint64_t
+h264_feed_units(const struct h264_feed *hf)
+{
+	return (hf->cut.units);
+}
+
+/* Connections made. */
+uint64_t
+h264_feed_connects(const struct h264_feed *hf)
+{
+	return (hf->connects);
+}
