@@ -20,7 +20,13 @@ done
 rm -rf "$dir"
 mkdir -p "$dir"
 t0=$(date +%s)
-mmdebstrap --quiet --variant=apt --include=git bookworm "$root"
+mmdebstrap --quiet --variant=apt --include=git,ca-certificates bookworm "$root"
+# The machine's own extra certificate authorities (a proxy that inspects
+# TLS), so that npm reaches its registry from the root as from the host.
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+	cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+	chroot "$root" update-ca-certificates >/dev/null
+fi
 git clone -q --no-hardlinks "$here" "$root/root/campipe"
 chroot "$root" dpkg-query -W -f='${Package}\n' | sort >"$dir/before"
 t1=$(date +%s)
