@@ -894,7 +894,7 @@ COPIES = """\
 
 Read from the code (capd/source_test.c, capd/source_exec.c,
 common/jpeg_split.c, capd/server.c, common/frame.c, common/frame_sub.c,
-common/slot.c, common/sendv.c, httpd/mjpeg.c, wsd/session.c, wsd/relay.c):
+common/slot.c, common/sendv.c, httpd/mjpeg.c, wsd/session.c, wsd/connset.c):
 
 1. capd, test source: TurboJPEG encodes into its own output buffer
    (tjCompressFromYUVPlanes, TJFLAG_NOREALLOC): the encoder's output, not a
@@ -920,7 +920,7 @@ common/slot.c, common/sendv.c, httpd/mjpeg.c, wsd/session.c, wsd/relay.c):
 Total: 0 userspace copies of the payload per client; per frame, 1 full copy
 in capd (COM insertion) plus a copy of at most 4 KB in each of httpd and wsd.
 wsd's ?encoding=base64 encodes once per frame, shared by its base64 clients
-(wsd/relay.c).
+(wsd/camera.c).
 """
 
 

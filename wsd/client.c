@@ -25,7 +25,7 @@
 #include "h264_ws.h"
 #include "log.h"
 #include "mono.h"
-#include "relay.h"
+#include "connset.h"
 #include "timeval.h"
 #include "ws_codec.h"
 #include "ws_handshake.h"
@@ -43,9 +43,9 @@ static struct log_rate	client_slow_lr = LOG_RATE_INIT("slow request heads");
 
 /* Takes over an accepted socket. */
 struct client *
-client_new(struct relay *r, int fd, const struct sockaddr *sa, int salen)
+client_new(struct connset *r, int fd, const struct sockaddr *sa, int salen)
 {
-	const struct relay_conf	*conf = relay_conf(r);
+	const struct connset_conf	*conf = connset_conf(r);
 	struct client		*c;
 	char			 host[48], port[8];
 	int			 one = 1;
@@ -68,7 +68,7 @@ client_new(struct relay *r, int fd, const struct sockaddr *sa, int salen)
 	else
 		snprintf(c->addr, sizeof(c->addr), "%s:%s", host, port);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->bev = bufferevent_socket_new(relay_base(r), fd,
+	c->bev = bufferevent_socket_new(connset_base(r), fd,
 	    BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		log_warnx("%s: cannot create a bufferevent", __func__);
@@ -76,7 +76,7 @@ client_new(struct relay *r, int fd, const struct sockaddr *sa, int salen)
 		free(c);
 		return (NULL);
 	}
-	c->ev_timer = evtimer_new(relay_base(r), client_timer, c);
+	c->ev_timer = evtimer_new(connset_base(r), client_timer, c);
 	if (c->ev_timer == NULL) {
 		log_warnx("%s: cannot create a timer", __func__);
 		bufferevent_free(c->bev);
@@ -100,9 +100,9 @@ void
 client_free(struct client *c)
 {
 	if (c->joined)
-		relay_leave(c->relay, c);
+		connset_leave(c->relay, c);
 	h264_ws_close(c);
-	relay_remove(c->relay, c);
+	connset_remove(c->relay, c);
 	if (c->ev_rate != NULL)
 		event_free(c->ev_rate);
 	if (c->ev_timer != NULL)
@@ -127,7 +127,7 @@ client_end_session(struct client *c)
 		evtimer_del(c->ev_timer);
 	if (c->joined) {
 		c->joined = 0;
-		relay_leave(c->relay, c);
+		connset_leave(c->relay, c);
 	}
 	h264_ws_close(c);
 }
@@ -175,7 +175,7 @@ client_status(struct client *c)
 		client_linger(c);
 		return;
 	}
-	relay_status(c->relay, body);
+	connset_status(c->relay, body);
 	evbuffer_add_printf(out, "HTTP/1.1 200 OK\r\n"
 	    "Content-Type: application/json\r\n"
 	    "Content-Length: %zu\r\n"
@@ -214,7 +214,7 @@ client_auth_due(evutil_socket_t fd, short what, void *arg)
 {
 	struct client		*c = arg;
 
-	evtimer_add(c->ev_timer, &relay_conf(c->relay)->head_timeout);
+	evtimer_add(c->ev_timer, &connset_conf(c->relay)->head_timeout);
 	bufferevent_enable(c->bev, EV_READ);
 	client_read_head(c);
 }
@@ -236,7 +236,7 @@ client_authorize(struct client *c, const struct ws_request *req)
 		return (0);
 	/* time(NULL) reads the coarse clock, a tick behind: as httpd issues. */
 	timeval_now(&now);
-	switch (auth_check_ws(relay_auth(c->relay),
+	switch (auth_check_ws(connset_auth(c->relay),
 	    ws_request_header(req, "Sec-WebSocket-Protocol", 0), req->query,
 	    ws_request_header(req, "Authorization", 0),
 	    (struct sockaddr *)&c->sa, mono_ms(), now.tv_sec, user, &wait_ms,
@@ -250,7 +250,7 @@ client_authorize(struct client *c, const struct ws_request *req)
 		break;
 	}
 	if (c->ev_auth == NULL &&
-	    (c->ev_auth = evtimer_new(relay_base(c->relay), client_auth_due,
+	    (c->ev_auth = evtimer_new(connset_base(c->relay), client_auth_due,
 	    c)) == NULL) {
 		client_refuse(c, 503, "out of memory");
 		return (-1);
@@ -282,7 +282,7 @@ static void
 client_read_head(struct client *c)
 {
 	static struct ws_request	 req;	/* scratch: one thread */
-	const struct relay_conf		*conf = relay_conf(c->relay);
+	const struct connset_conf		*conf = connset_conf(c->relay);
 	struct ws_handshake_conf	 hconf;
 	struct ws_handshake_result	 res;
 	struct evbuffer			*in = bufferevent_get_input(c->bev);
@@ -320,7 +320,7 @@ client_read_head(struct client *c)
 	 * --path is the default camera's; /cam/NAME/stream each camera's;
 	 * either + ".h264" its H.264 stream (h264_ws.c).
 	 */
-	if ((c->cam = relay_camera(c->relay, req.path, &c->want_h264)) !=
+	if ((c->cam = connset_camera(c->relay, req.path, &c->want_h264)) !=
 	    NULL)
 		hconf.path = req.path;
 	else

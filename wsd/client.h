@@ -22,7 +22,7 @@ struct bufferevent;
 struct camera;
 struct event;
 struct frame;
-struct relay;
+struct connset;
 struct ws_codec;
 
 enum client_state {
@@ -44,7 +44,7 @@ struct client_counts {
 struct client {
 	TAILQ_ENTRY(client)	 entry;		/* in the relay's list */
 	TAILQ_ENTRY(client)	 cam_entry;	/* in its camera's, joined */
-	struct relay		*relay;
+	struct connset		*relay;
 	struct camera		*cam;		/* the one it watches */
 	struct bufferevent	*bev;
 	int			 fd;
@@ -74,7 +74,7 @@ TAILQ_HEAD(clients, client);
 
 /* client.c */
 /* Takes over an accepted socket; NULL (socket closed) on failure. */
-struct client	*client_new(struct relay *r, int fd, const struct sockaddr *sa,
+struct client	*client_new(struct connset *r, int fd, const struct sockaddr *sa,
 		    int salen);
 /* Reads a head httpd handed over, with the user httpd authenticated. */
 void		 client_adopt_head(struct client *c, const char *head,

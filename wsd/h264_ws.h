@@ -17,7 +17,7 @@ struct h264_unit;
 
 /*
  * Joins the client, whose WebSocket was just accepted (and counted by
- * relay_join), to its camera's H.264 feed.  0, or -1 with cause (capd
+ * connset_join), to its camera's H.264 feed.  0, or -1 with cause (capd
  * unreachable, out of memory).
  */
 int	h264_ws_open(struct client *c, char *cause, size_t causelen);

@@ -22,7 +22,7 @@
 #include "h264_ws.h"
 #include "log.h"
 #include "mono.h"
-#include "relay.h"
+#include "connset.h"
 #include "sendv.h"
 #include "ws_codec.h"
 #include "ws_handshake.h"
@@ -173,7 +173,7 @@ session_rate_due(evutil_socket_t fd, short what, void *arg)
 void
 session_ping(struct client *c)
 {
-	const struct relay_conf	*conf = relay_conf(c->relay);
+	const struct connset_conf	*conf = connset_conf(c->relay);
 	unsigned char		 buf[WS_CODEC_FRAME_MAX], payload[4];
 	size_t			 n;
 
@@ -241,7 +241,7 @@ session_ws_event(const struct ws_codec_event *ev, void *arg)
 void
 session_read(struct client *c)
 {
-	const struct relay_conf	*conf = relay_conf(c->relay);
+	const struct connset_conf	*conf = connset_conf(c->relay);
 	struct evbuffer		*in = bufferevent_get_input(c->bev);
 	unsigned char		 buf[4096];
 	int			 n;
@@ -259,8 +259,8 @@ session_read(struct client *c)
 void
 session_open(struct client *c, const struct ws_handshake_result *res)
 {
-	const struct relay_conf	*conf = relay_conf(c->relay);
-	struct event_base	*base = relay_base(c->relay);
+	const struct connset_conf	*conf = connset_conf(c->relay);
+	struct event_base	*base = connset_base(c->relay);
 	char			 buf[256], cause[128];
 	struct frame		*latest;
 	const char		*why;
@@ -273,7 +273,7 @@ session_open(struct client *c, const struct ws_handshake_result *res)
 		client_refuse(c, 503, "out of memory");
 		return;
 	}
-	if ((why = relay_join(c->relay, c)) != NULL) {
+	if ((why = connset_join(c->relay, c)) != NULL) {
 		client_refuse(c, 503, why);
 		return;
 	}

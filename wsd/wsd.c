@@ -15,7 +15,7 @@
 
 #include <pwd.h>
 
-#include "adopt.h"
+#include "handoff_recv.h"
 #include "auth.h"
 #include "camname.h"
 #include "listen_addr.h"
@@ -24,7 +24,7 @@
 #include "notify.h"
 #include "privdrop.h"
 #include "opt.h"
-#include "relay.h"
+#include "connset.h"
 #include "version.h"
 
 #define WSD_DEFAULT_LISTEN	"127.0.0.1:8081"	/* in the usage text */
@@ -134,7 +134,7 @@ wsd_size(const char *opt, const char *s, size_t min, size_t max)
 
 /* Listens on a parsed --listen address or exits. */
 static void
-wsd_listen(struct relay *relay, const struct listen_addr *la,
+wsd_listen(struct connset *relay, const struct listen_addr *la,
     const char *spec)
 {
 	char	 cause[512];
@@ -144,7 +144,7 @@ wsd_listen(struct relay *relay, const struct listen_addr *la,
 	    sizeof(cause))) == -1)
 		fatalx("--listen: %s", cause);
 	for (i = 0; i < n; i++)
-		if (relay_listen_fd(relay, fds[i], cause, sizeof(cause)) == -1)
+		if (connset_listen_fd(relay, fds[i], cause, sizeof(cause)) == -1)
 			fatalx("--listen: %s: %s", spec, cause);
 	log_info("listening on %s", spec);
 }
@@ -166,7 +166,7 @@ wsd_seconds(const char *opt, const char *s, struct timeval *tv)
 static void
 wsd_hup(evutil_socket_t sig, short what, void *arg)
 {
-	relay_reload(arg);
+	connset_reload(arg);
 }
 
 /* SIGTERM, SIGINT: leave the loop. */
@@ -215,8 +215,8 @@ main(int argc, char *argv[])
 		{ "version",		no_argument,		NULL, 'R' },
 		{ NULL,			0,			NULL, 0 }
 	};
-	struct listen_addr	 addrs[RELAY_LISTEN_MAX];
-	struct relay_conf	 conf = {
+	struct listen_addr	 addrs[CONNSET_LISTEN_MAX];
+	struct connset_conf	 conf = {
 		.path = "/stream",
 		.cams = { .frames = "/run/campipe/frames.sock" },
 		.max_clients = 100, .max_message = 4096,
@@ -228,28 +228,28 @@ main(int argc, char *argv[])
 	};
 	struct event_base	*base;
 	struct event		*ev_term, *ev_int, *ev_hup;
-	struct relay		*relay;
+	struct connset		*relay;
 	struct notify		*notify;
-	struct adopt		*adopt = NULL;
+	struct handoff_recv		*adopt = NULL;
 	struct passwd		*pw;
 	const char		*handoff = NULL, *handoff_user = NULL;
 	uid_t			 handoff_uid = 0;
 	struct http_host_names	 hn;
-	char			*names[RELAY_ORIGINS_MAX];
+	char			*names[CONNSET_ORIGINS_MAX];
 	size_t			 nnames = 0;
 	const char		*user = NULL;
 	char			 cause[512];
 	size_t			 i;
-	int			 ch, opt, verbose = 0, fds[RELAY_LISTEN_MAX], nfds;
+	int			 ch, opt, verbose = 0, fds[CONNSET_LISTEN_MAX], nfds;
 
 	log_init("campipe-wsd", 0);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":vh", longopts, &opt)) != -1) {
 		switch (ch) {
 		case 'l':
-			if (conf.nlisten == RELAY_LISTEN_MAX)
+			if (conf.nlisten == CONNSET_LISTEN_MAX)
 				log_usage("--listen: at most %d",
-				    RELAY_LISTEN_MAX);
+				    CONNSET_LISTEN_MAX);
 			if (listen_addr_parse(optarg, &addrs[conf.nlisten],
 			    cause, sizeof(cause)) == -1)
 				log_usage("--listen: %s", cause);
@@ -284,9 +284,9 @@ main(int argc, char *argv[])
 			conf.control = optarg;
 			break;
 		case 'o':
-			if (conf.norigins == RELAY_ORIGINS_MAX)
+			if (conf.norigins == CONNSET_ORIGINS_MAX)
 				log_usage("--allow-origin: at most %d",
-				    RELAY_ORIGINS_MAX);
+				    CONNSET_ORIGINS_MAX);
 			conf.origins[conf.norigins++] = optarg;
 			break;
 		case 'n':
@@ -344,9 +344,9 @@ main(int argc, char *argv[])
 			user = optarg;
 			break;
 		case 'N':
-			if (nnames == RELAY_ORIGINS_MAX)
+			if (nnames == CONNSET_ORIGINS_MAX)
 				fatalx("--server-name: at most %d",
-				    RELAY_ORIGINS_MAX);
+				    CONNSET_ORIGINS_MAX);
 			names[nnames++] = optarg;
 			break;
 		case 'v':
@@ -372,7 +372,7 @@ main(int argc, char *argv[])
 		conf.max_camera_clients = conf.max_clients;
 	log_setverbose(verbose);
 	/* Sockets from systemd (campipe-wsd.socket) replace the default. */
-	if ((nfds = notify_listen_fds(fds, RELAY_LISTEN_MAX, cause,
+	if ((nfds = notify_listen_fds(fds, CONNSET_LISTEN_MAX, cause,
 	    sizeof(cause))) == -1)
 		fatalx("%s", cause);
 	/* Without TCP, connections come from httpd only. */
@@ -386,12 +386,12 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
-	if ((relay = relay_new(base, &conf, cause, sizeof(cause))) == NULL)
+	if ((relay = connset_new(base, &conf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	for (i = 0; i < conf.nlisten; i++)
 		wsd_listen(relay, &addrs[i], conf.listen[i]);
 	for (i = 0; i < (size_t)nfds; i++) {
-		if (relay_listen_fd(relay, fds[i], cause,
+		if (connset_listen_fd(relay, fds[i], cause,
 		    sizeof(cause)) == -1)
 			fatalx("%s", cause);
 		log_info("listening on socket %d from systemd", fds[i]);
@@ -403,7 +403,7 @@ main(int argc, char *argv[])
 		handoff_uid = pw->pw_uid;
 	}
 	if (handoff != NULL) {
-		if ((adopt = adopt_new(relay, handoff, cause,
+		if ((adopt = handoff_recv_new(relay, handoff, cause,
 		    sizeof(cause))) == NULL)
 			fatalx("%s", cause);
 		log_info("taking handed-over connections on %s", handoff);
@@ -412,7 +412,7 @@ main(int argc, char *argv[])
 	    sizeof(cause)) == -1)
 		fatalx("--user: %s", cause);
 	if (adopt != NULL)
-		adopt_allow(adopt, handoff_user != NULL ? handoff_uid :
+		handoff_recv_allow(adopt, handoff_user != NULL ? handoff_uid :
 		    geteuid());
 	ev_term = evsignal_new(base, SIGTERM, wsd_signal, base);
 	ev_int = evsignal_new(base, SIGINT, wsd_signal, base);
@@ -422,7 +422,7 @@ main(int argc, char *argv[])
 	    evsignal_add(ev_hup, NULL))
 		fatalx("cannot watch signals");
 	for (i = 0; i < conf.nlisten; i++)
-		if (!relay_auth_enabled(relay) && !auth_loopback(conf.listen[i]))
+		if (!connset_auth_enabled(relay) && !auth_loopback(conf.listen[i]))
 			log_warnx("%s is reachable from other hosts and "
 			    "anyone may watch: consider --htpasswd",
 			    conf.listen[i]);
@@ -436,15 +436,15 @@ main(int argc, char *argv[])
 	log_info("relaying frames from %s on %s",
 	    conf.cams.cams[conf.cams.deflt].path, conf.path);
 
-	if ((notify = notify_new(base, relay_status_line, relay, cause,
+	if ((notify = notify_new(base, connset_status_line, relay, cause,
 	    sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 
 	event_base_dispatch(base);
 
 	notify_free(notify);
-	adopt_free(adopt);
-	relay_free(relay);
+	handoff_recv_free(adopt);
+	connset_free(relay);
 	http_host_names_clear(&hn);
 	event_free(ev_term);
 	event_free(ev_int);

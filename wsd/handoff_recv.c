@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * adopt.c: wsd's end of the WebSocket handoff (docs/handoff.md): accepts
+ * handoff_recv.c: wsd's end of the WebSocket handoff (docs/handoff.md): accepts
  * httpd on a SOCK_SEQPACKET Unix socket, checks its credentials, and turns
- * each record with its descriptor into a connection of the relay.
+ * each record with its descriptor into a connection of the set.
  */
 #include <sys/ioctl.h>
 #include <sys/queue.h>
@@ -20,40 +20,40 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "adopt.h"
+#include "handoff_recv.h"
 #include "handoff_rec.h"
 #include "log.h"
-#include "relay.h"
+#include "connset.h"
 
-#define ADOPT_LINKS_MAX		8	/* httpd processes at once */
-#define ADOPT_BATCH		64	/* records per wake-up */
-#define ADOPT_GROUP		"campipe"
+#define HANDOFF_RECV_LINKS_MAX		8	/* httpd processes at once */
+#define HANDOFF_RECV_BATCH		64	/* records per wake-up */
+#define HANDOFF_RECV_GROUP		"campipe"
 
-struct adopt_link {
-	TAILQ_ENTRY(adopt_link)	 entry;
-	struct adopt		*a;
+struct handoff_recv_link {
+	TAILQ_ENTRY(handoff_recv_link)	 entry;
+	struct handoff_recv		*a;
 	struct event		*ev;
 	int			 fd;
 };
 
-struct adopt {
-	struct relay		*relay;
+struct handoff_recv {
+	struct connset		*relay;
 	char			*path;
 	struct evconnlistener	*listener;
 	uid_t			 uid;		/* allowed besides root */
-	TAILQ_HEAD(, adopt_link) links;
+	TAILQ_HEAD(, handoff_recv_link) links;
 	size_t			 nlinks;
 };
 
-static void	adopt_accept(struct evconnlistener *, evutil_socket_t,
+static void	handoff_recv_accept(struct evconnlistener *, evutil_socket_t,
 		    struct sockaddr *, int, void *);
 
 /* Listens on path. */
-struct adopt *
-adopt_new(struct relay *r, const char *path, char *cause, size_t causelen)
+struct handoff_recv *
+handoff_recv_new(struct connset *r, const char *path, char *cause, size_t causelen)
 {
 	struct sockaddr_un	 sun;
-	struct adopt		*a;
+	struct handoff_recv		*a;
 	struct stat		 st;
 	struct group		*gr;
 	int			 fd;
@@ -88,10 +88,10 @@ adopt_new(struct relay *r, const char *path, char *cause, size_t causelen)
 		free(a);
 		return (NULL);
 	}
-	if ((gr = getgrnam(ADOPT_GROUP)) != NULL &&
+	if ((gr = getgrnam(HANDOFF_RECV_GROUP)) != NULL &&
 	    chown(path, (uid_t)-1, gr->gr_gid) == -1)
-		log_warn("%s: group %s", path, ADOPT_GROUP);
-	a->listener = evconnlistener_new(relay_base(r), adopt_accept, a,
+		log_warn("%s: group %s", path, HANDOFF_RECV_GROUP);
+	a->listener = evconnlistener_new(connset_base(r), handoff_recv_accept, a,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (a->listener == NULL) {
 		snprintf(cause, causelen, "--handoff: cannot accept");
@@ -106,7 +106,7 @@ adopt_new(struct relay *r, const char *path, char *cause, size_t causelen)
 
 /* Closes one link to httpd. */
 static void
-adopt_link_free(struct adopt_link *l)
+handoff_recv_link_free(struct handoff_recv_link *l)
 {
 	TAILQ_REMOVE(&l->a->links, l, entry);
 	l->a->nlinks--;
@@ -117,14 +117,14 @@ adopt_link_free(struct adopt_link *l)
 
 /* Closes everything. */
 void
-adopt_free(struct adopt *a)
+handoff_recv_free(struct handoff_recv *a)
 {
-	struct adopt_link	*l;
+	struct handoff_recv_link	*l;
 
 	if (a == NULL)
 		return;
 	while ((l = TAILQ_FIRST(&a->links)) != NULL)
-		adopt_link_free(l);
+		handoff_recv_link_free(l);
 	evconnlistener_free(a->listener);
 	unlink(a->path);
 	free(a->path);
@@ -133,14 +133,14 @@ adopt_free(struct adopt *a)
 
 /* The user allowed besides root. */
 void
-adopt_allow(struct adopt *a, uid_t uid)
+handoff_recv_allow(struct handoff_recv *a, uid_t uid)
 {
 	a->uid = uid;
 }
 
 /* Closes every descriptor a message carried. */
 static void
-adopt_close_fds(struct msghdr *msg)
+handoff_recv_close_fds(struct msghdr *msg)
 {
 	struct cmsghdr	*cm;
 	int		*fds;
@@ -158,7 +158,7 @@ adopt_close_fds(struct msghdr *msg)
 
 /* The one descriptor of a message, or -1 (all closed) if not exactly one. */
 static int
-adopt_one_fd(struct msghdr *msg)
+handoff_recv_one_fd(struct msghdr *msg)
 {
 	struct cmsghdr	*cm = CMSG_FIRSTHDR(msg);
 	int		 fd;
@@ -166,7 +166,7 @@ adopt_one_fd(struct msghdr *msg)
 	if ((msg->msg_flags & MSG_CTRUNC) || cm == NULL ||
 	    CMSG_NXTHDR(msg, cm) != NULL || cm->cmsg_level != SOL_SOCKET ||
 	    cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int))) {
-		adopt_close_fds(msg);
+		handoff_recv_close_fds(msg);
 		return (-1);
 	}
 	memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
@@ -178,7 +178,7 @@ adopt_one_fd(struct msghdr *msg)
  * none is waiting, -1 when the link is gone.
  */
 static int
-adopt_read_one(struct adopt_link *l)
+handoff_recv_read_one(struct handoff_recv_link *l)
 {
 	static uint8_t		 buf[HANDOFF_REC_MAX + 1];
 	static struct log_rate	 lr = LOG_RATE_INIT_BURST("bad handoffs", 10);
@@ -208,7 +208,7 @@ adopt_read_one(struct adopt_link *l)
 	}
 	if (n == 0)
 		return (-1);
-	if ((fd = adopt_one_fd(&msg)) == -1) {
+	if ((fd = handoff_recv_one_fd(&msg)) == -1) {
 		log_rate_warnx(&lr, "handoff of %zd bytes without exactly one "
 		    "descriptor: dropped", n);
 		return (1);
@@ -220,32 +220,32 @@ adopt_read_one(struct adopt_link *l)
 		close(fd);
 		return (1);
 	}
-	relay_adopt(l->a->relay, fd, &rec);
+	connset_adopt(l->a->relay, fd, &rec);
 	return (1);
 }
 
 /* Records are waiting (or the link closed). */
 static void
-adopt_read(evutil_socket_t fd, short what, void *arg)
+handoff_recv_read(evutil_socket_t fd, short what, void *arg)
 {
-	struct adopt_link	*l = arg;
+	struct handoff_recv_link	*l = arg;
 	int			 i, rc = 1;
 
-	for (i = 0; i < ADOPT_BATCH && rc == 1; i++)
-		rc = adopt_read_one(l);
+	for (i = 0; i < HANDOFF_RECV_BATCH && rc == 1; i++)
+		rc = handoff_recv_read_one(l);
 	if (rc == -1) {
 		log_info("handoff link closed");
-		adopt_link_free(l);
+		handoff_recv_link_free(l);
 	}
 }
 
 /* httpd connects: checked by its credentials. */
 static void
-adopt_accept(struct evconnlistener *lst, evutil_socket_t fd,
+handoff_recv_accept(struct evconnlistener *lst, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	struct adopt		*a = arg;
-	struct adopt_link	*l;
+	struct handoff_recv		*a = arg;
+	struct handoff_recv_link	*l;
 	struct ucred		 cred;
 	socklen_t		 len = sizeof(cred);
 
@@ -259,7 +259,7 @@ adopt_accept(struct evconnlistener *lst, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
-	if (a->nlinks >= ADOPT_LINKS_MAX || (l = calloc(1, sizeof(*l))) ==
+	if (a->nlinks >= HANDOFF_RECV_LINKS_MAX || (l = calloc(1, sizeof(*l))) ==
 	    NULL) {
 		log_warnx("handoff from pid %ld refused: %zu links open",
 		    (long)cred.pid, a->nlinks);
@@ -268,8 +268,8 @@ adopt_accept(struct evconnlistener *lst, evutil_socket_t fd,
 	}
 	l->a = a;
 	l->fd = fd;
-	if ((l->ev = event_new(relay_base(a->relay), fd, EV_READ | EV_PERSIST,
-	    adopt_read, l)) == NULL || event_add(l->ev, NULL) == -1) {
+	if ((l->ev = event_new(connset_base(a->relay), fd, EV_READ | EV_PERSIST,
+	    handoff_recv_read, l)) == NULL || event_add(l->ev, NULL) == -1) {
 		if (l->ev != NULL)
 			event_free(l->ev);
 		close(fd);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* relay.c: wsd's listeners, connection list, cameras, counters. */
+/* connset.c: wsd's connection set: listeners, connections, limits, cameras, counters. */
 #include <sys/queue.h>
 #include <sys/socket.h>
 
@@ -24,11 +24,11 @@
 #include "frame_sub.h"
 #include "handoff_rec.h"
 #include "log.h"
-#include "relay.h"
+#include "connset.h"
 #include "ws_codec.h"
 
 /* Counters for /status. */
-struct relay_stats {
+struct connset_stats {
 	unsigned long long	 frames_sent;
 	unsigned long long	 frames_skipped;
 	unsigned long long	 bytes_sent;
@@ -40,10 +40,10 @@ struct relay_stats {
 	unsigned long long	 base64_encoded;	/* frames encoded */
 };
 
-struct relay {
+struct connset {
 	struct event_base	*base;
-	struct relay_conf	 conf;
-	struct evconnlistener	*listeners[RELAY_LISTEN_MAX];
+	struct connset_conf	 conf;
+	struct evconnlistener	*listeners[CONNSET_LISTEN_MAX];
 	size_t			 nlisteners;
 	struct accept_pause	*ap;		/* out of descriptors */
 
@@ -58,15 +58,15 @@ struct relay {
 	struct camera		*deflt;		/* the default camera */
 	struct camstat		*cam;		/* capd's status (default's) */
 	struct auth		*auth;
-	struct relay_stats	 stats;		/* of connections gone */
+	struct connset_stats	 stats;		/* of connections gone */
 };
 
 /* Creates the relay. */
-struct relay *
-relay_new(struct event_base *base, const struct relay_conf *conf,
+struct connset *
+connset_new(struct event_base *base, const struct connset_conf *conf,
     char *cause, size_t causelen)
 {
-	struct relay	*r;
+	struct connset	*r;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		snprintf(cause, causelen, "out of memory");
@@ -83,7 +83,7 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 		    r->conf.cams.cams[r->ncams].h264 : NULL, conf->max_frame,
 		    conf->max_camera_clients)) == NULL) {
 			snprintf(cause, causelen, "out of memory");
-			relay_free(r);
+			connset_free(r);
 			return (NULL);
 		}
 	}
@@ -94,11 +94,11 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 	    control_client_path(r->deflt->path));
 	if (r->ap == NULL || r->pool == NULL || r->cam == NULL) {
 		snprintf(cause, causelen, "out of memory");
-		relay_free(r);
+		connset_free(r);
 		return (NULL);
 	}
 	if ((r->auth = auth_new(&conf->auth, cause, causelen)) == NULL) {
-		relay_free(r);
+		connset_free(r);
 		return (NULL);
 	}
 	return (r);
@@ -106,7 +106,7 @@ relay_new(struct event_base *base, const struct relay_conf *conf,
 
 /* Says goodbye to every client and frees everything. */
 void
-relay_free(struct relay *r)
+connset_free(struct connset *r)
 {
 	struct client	*c;
 	size_t		 i;
@@ -130,7 +130,7 @@ relay_free(struct relay *r)
 
 /* Re-reads the password file. */
 void
-relay_reload(struct relay *r)
+connset_reload(struct connset *r)
 {
 	char	 cause[512];
 
@@ -142,14 +142,14 @@ relay_reload(struct relay *r)
 
 /* True when clients need a token or credentials. */
 int
-relay_auth_enabled(const struct relay *r)
+connset_auth_enabled(const struct connset *r)
 {
 	return (auth_enabled(r->auth));
 }
 
 /* The authentication state, for client.c. */
 struct auth *
-relay_auth(struct relay *r)
+connset_auth(struct connset *r)
 {
 	return (r->auth);
 }
@@ -162,7 +162,7 @@ relay_auth(struct relay *r)
  * never closed for a newcomer.
  */
 int
-relay_admit(struct relay *r, struct client *c)
+connset_admit(struct connset *r, struct client *c)
 {
 	static struct log_rate	 lr = LOG_RATE_INIT("evicted connections");
 	struct connpool_entry	*e;
@@ -186,17 +186,17 @@ relay_admit(struct relay *r, struct client *c)
 
 /* A new connection. */
 static void
-relay_accept(struct evconnlistener *l, evutil_socket_t fd,
+connset_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	struct relay	*r = arg;
+	struct connset	*r = arg;
 	struct client	*c;
 
 	r->stats.accepted++;
 	accept_pause_accepted(r->ap);
 	if ((c = client_new(r, fd, sa, salen)) == NULL)
 		return;
-	relay_admit(r, c);
+	connset_admit(r, c);
 }
 
 /*
@@ -204,7 +204,7 @@ relay_accept(struct evconnlistener *l, evutil_socket_t fd,
  * request head read from the record.
  */
 void
-relay_adopt(struct relay *r, int fd, const struct handoff_rec *rec)
+connset_adopt(struct connset *r, int fd, const struct handoff_rec *rec)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
@@ -221,22 +221,22 @@ relay_adopt(struct relay *r, int fd, const struct handoff_rec *rec)
 	}
 	if ((c = client_new(r, fd, (struct sockaddr *)&ss, sslen)) == NULL)
 		return;
-	if (relay_admit(r, c) == -1)
+	if (connset_admit(r, c) == -1)
 		return;
 	client_adopt_head(c, rec->head, rec->headlen, rec->user);
 }
 
 /* Accepts on a socket already listening (from systemd or wsd.c). */
 int
-relay_listen_fd(struct relay *r, int fd, char *cause, size_t causelen)
+connset_listen_fd(struct connset *r, int fd, char *cause, size_t causelen)
 {
 	struct evconnlistener	*l;
 
-	if (r->nlisteners == RELAY_LISTEN_MAX) {
+	if (r->nlisteners == CONNSET_LISTEN_MAX) {
 		snprintf(cause, causelen, "too many listening sockets");
 		return (-1);
 	}
-	l = evconnlistener_new(r->base, relay_accept, r,
+	l = evconnlistener_new(r->base, connset_accept, r,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (l == NULL) {
 		snprintf(cause, causelen, "socket %d: %s", fd, strerror(errno));
@@ -253,9 +253,9 @@ relay_listen_fd(struct relay *r, int fd, char *cause, size_t causelen)
 
 /* The status line: clients and the state of the link to capd. */
 void
-relay_status_line(char *buf, size_t len, void *arg)
+connset_status_line(char *buf, size_t len, void *arg)
 {
-	struct relay	*r = arg;
+	struct connset	*r = arg;
 	char		 cam[200];
 
 	char		 cams[32] = "";
@@ -272,21 +272,21 @@ relay_status_line(char *buf, size_t len, void *arg)
 
 /* The event loop. */
 struct event_base *
-relay_base(const struct relay *r)
+connset_base(const struct connset *r)
 {
 	return (r->base);
 }
 
 /* The configuration. */
-const struct relay_conf *
-relay_conf(const struct relay *r)
+const struct connset_conf *
+connset_conf(const struct connset *r)
 {
 	return (&r->conf);
 }
 
 /* Adds what one connection did to st. */
 static void
-relay_add_counts(struct relay_stats *st, const struct client *c)
+connset_add_counts(struct connset_stats *st, const struct client *c)
 {
 	struct client_counts	 cc;
 
@@ -300,9 +300,9 @@ relay_add_counts(struct relay_stats *st, const struct client *c)
 
 /* Forgets a connection, keeping what it did in the totals. */
 void
-relay_remove(struct relay *r, struct client *c)
+connset_remove(struct connset *r, struct client *c)
 {
-	relay_add_counts(&r->stats, c);
+	connset_add_counts(&r->stats, c);
 	TAILQ_REMOVE(&r->conns, c, entry);
 	r->nconns--;
 	connpool_remove(r->pool, &c->pool);
@@ -310,7 +310,7 @@ relay_remove(struct relay *r, struct client *c)
 
 /* True when path is base, or base + ".h264" (*h264 set). */
 static int
-relay_stream_path(const char *path, const char *base, int *h264)
+connset_stream_path(const char *path, const char *base, int *h264)
 {
 	size_t	 n = strlen(base);
 
@@ -322,7 +322,7 @@ relay_stream_path(const char *path, const char *base, int *h264)
 
 /* The camera of a WebSocket path, or NULL. */
 struct camera *
-relay_camera(struct relay *r, const char *path, int *h264)
+connset_camera(struct connset *r, const char *path, int *h264)
 {
 	struct camera	*cam = NULL;
 	char		 name[CAMNAME_MAX + 1];
@@ -330,10 +330,10 @@ relay_camera(struct relay *r, const char *path, int *h264)
 	int		 i;
 
 	*h264 = 0;
-	if (relay_stream_path(path, r->conf.path, h264))
+	if (connset_stream_path(path, r->conf.path, h264))
 		cam = r->deflt;
 	else if (camname_path(path, name, &rest) == 0 &&
-	    relay_stream_path(rest, "/stream", h264)) {
+	    connset_stream_path(rest, "/stream", h264)) {
 		for (i = 0; i < r->ncams; i++)
 			if (strcmp(r->cams[i]->name, name) == 0)
 				cam = r->cams[i];
@@ -348,7 +348,7 @@ relay_camera(struct relay *r, const char *path, int *h264)
  * and --max-camera-clients; the camera's first starts its link.
  */
 const char *
-relay_join(struct relay *r, struct client *c)
+connset_join(struct connset *r, struct client *c)
 {
 	if (r->nviewers >= r->conf.max_clients ||
 	    camera_full(c->cam))
@@ -367,7 +367,7 @@ relay_join(struct relay *r, struct client *c)
 
 /* A viewer leaves. */
 void
-relay_leave(struct relay *r, struct client *c)
+connset_leave(struct connset *r, struct client *c)
 {
 	if (c->want_h264) {
 		if (c->cam->nh264 > 0)
@@ -382,11 +382,11 @@ relay_leave(struct relay *r, struct client *c)
 
 /* Appends the /status JSON. */
 void
-relay_status(struct relay *r, struct evbuffer *out)
+connset_status(struct connset *r, struct evbuffer *out)
 {
 	struct camera		*deflt = r->deflt;
 	struct frame		*f = frame_sub_latest(deflt->sub);
-	struct relay_stats	 st = r->stats;
+	struct connset_stats	 st = r->stats;
 	struct client		*c;
 	json_t			*cam;
 	char			*s = NULL;
@@ -394,7 +394,7 @@ relay_status(struct relay *r, struct evbuffer *out)
 	int			 i;
 
 	TAILQ_FOREACH(c, &r->conns, entry)
-		relay_add_counts(&st, c);
+		connset_add_counts(&st, c);
 	for (i = 0; i < r->ncams; i++)
 		st.base64_encoded += r->cams[i]->base64_encoded;
 
