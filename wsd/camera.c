@@ -8,29 +8,64 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/buffer.h>
 #include <event2/event.h>
 
 #include <openssl/evp.h>
 
 #include "camera.h"
-#include "h264_feed.h"
-#include "h264_ws.h"
+#include "camjson.h"
 #include "frame.h"
 #include "frame_sub.h"
+#include "h264_feed.h"
 #include "log.h"
 
 /* A frame from capd: offered to this camera's viewers. */
 static void
 camera_frame(struct frame *f, void *arg)
 {
-	struct camera	*cam = arg;
-	struct client	*c, *next;
+	struct camera		*cam = arg;
+	struct camera_viewer	*v, *next;
 
-	for (c = TAILQ_FIRST(&cam->viewers); c != NULL; c = next) {
-		next = TAILQ_NEXT(c, cam_entry);
-		session_frame(c, f);
+	for (v = TAILQ_FIRST(&cam->viewers); v != NULL; v = next) {
+		next = TAILQ_NEXT(v, entry);
+		v->on_frame(f, v->arg);
 	}
+}
+
+/* Tells every viewer on list that its stream ended, for reason. */
+static void
+camera_end(struct camera_viewers *list, const char *reason)
+{
+	struct camera_viewer	*v, *next;
+
+	for (v = TAILQ_FIRST(list); v != NULL; v = next) {
+		next = TAILQ_NEXT(v, entry);
+		v->on_end(reason, v->arg);
+	}
+}
+
+/* An access unit of the camera: its fragment to every H.264 viewer. */
+static void
+camera_h264_unit(const struct h264_unit *u, void *arg)
+{
+	struct camera		*cam = arg;
+	struct camera_viewer	*v, *next;
+
+	for (v = TAILQ_FIRST(&cam->h264_viewers); v != NULL; v = next) {
+		next = TAILQ_NEXT(v, entry);
+		v->on_unit(u->frag, u->idr, h264_feed_init(cam->h264feed),
+		    v->arg);
+	}
+}
+
+/* The camera's H.264 stream ended: so does every H.264 viewer's. */
+static void
+camera_h264_end(const char *cause, void *arg)
+{
+	struct camera	*cam = arg;
+
+	log_info("camera %s: H.264 stream ended: %s", cam->name, cause);
+	camera_end(&cam->h264_viewers, "H.264 stream ended");
 }
 
 /* The link to capd changed state. */
@@ -38,15 +73,10 @@ static void
 camera_sub_state(enum frame_sub_state st, const char *cause, void *arg)
 {
 	struct camera	*cam = arg;
-	struct client	*c, *next;
 
-	if (cause != NULL && strncmp(cause, "capd refused: ", 14) == 0) {
-		/* No JPEG to come: viewers are told why (docs/wsd.md). */
-		for (c = TAILQ_FIRST(&cam->viewers); c != NULL; c = next) {
-			next = TAILQ_NEXT(c, cam_entry);
-			session_refuse(c, cause + 14);
-		}
-	}
+	/* No JPEG to come: viewers are told why (docs/wsd.md). */
+	if (cause != NULL && strncmp(cause, "capd refused: ", 14) == 0)
+		camera_end(&cam->viewers, cause + 14);
 	if (cause != NULL && cause[0] != '\0')
 		log_debug("camera %s: capd link %s: %s", cam->name,
 		    frame_sub_state_name(st), cause);
@@ -95,8 +125,8 @@ camera_new(struct event_base *base, const char *name, const char *path,
 	    camera_sub_state, cam);
 	cam->ev_unsub = evtimer_new(base, camera_unsubscribe, cam);
 	if (h264 != NULL)
-		cam->h264feed = h264_feed_new(base, h264, h264_ws_on_unit,
-		    h264_ws_on_end, cam);
+		cam->h264feed = h264_feed_new(base, h264, camera_h264_unit,
+		    camera_h264_end, cam);
 	if (cam->sub == NULL || cam->ev_unsub == NULL ||
 	    (h264 != NULL && cam->h264feed == NULL)) {
 		camera_free(cam);
@@ -130,27 +160,48 @@ camera_full(const struct camera *cam)
 	return (cam->nviewers + cam->nh264 >= cam->max_viewers);
 }
 
-/* Counts a viewer in; the first starts the link. */
-void
-camera_join(struct camera *cam, struct client *c)
+/* Counts a viewer in: the first JPEG one starts the link. */
+int
+camera_join(struct camera *cam, struct camera_viewer *v, char *cause,
+    size_t causelen)
 {
-	TAILQ_INSERT_TAIL(&cam->viewers, c, cam_entry);
+	char	 why[256];
+
+	if (v->h264) {
+		if (cam->h264feed == NULL ||
+		    h264_feed_want(cam->h264feed, why, sizeof(why)) == -1) {
+			snprintf(cause, causelen, "H.264 stream not available");
+			return (-1);
+		}
+		TAILQ_INSERT_TAIL(&cam->h264_viewers, v, entry);
+		cam->nh264++;
+		return (0);
+	}
+	TAILQ_INSERT_TAIL(&cam->viewers, v, entry);
 	if (cam->nviewers++ == 0) {
 		evtimer_del(cam->ev_unsub);
 		frame_sub_start(cam->sub);
 	}
+	return (0);
 }
 
 /*
- * A viewer leaves.  After the last one the link is stopped from the loop,
- * not here: a client may leave inside the link's own frame callback.
+ * A viewer leaves.  After the last JPEG one the link is stopped from the
+ * loop, not here: a viewer may leave inside the link's own frame callback.
  */
 void
-camera_leave(struct camera *cam, struct client *c)
+camera_leave(struct camera *cam, struct camera_viewer *v)
 {
 	struct timeval	 now = { 0, 0 };
 
-	TAILQ_REMOVE(&cam->viewers, c, cam_entry);
+	if (v->h264) {
+		TAILQ_REMOVE(&cam->h264_viewers, v, entry);
+		if (cam->nh264 > 0)
+			cam->nh264--;
+		h264_feed_unwant(cam->h264feed);
+		return;
+	}
+	TAILQ_REMOVE(&cam->viewers, v, entry);
 	if (cam->nviewers == 0 || --cam->nviewers > 0)
 		return;
 	evtimer_add(cam->ev_unsub, &now);
@@ -209,25 +260,26 @@ camera_state(const struct camera *cam)
 	return (frame_sub_state_name(frame_sub_state(cam->sub)));
 }
 
-/* Appends {"name":...,"state":...,"clients":N,...}. */
-void
-camera_status(const struct camera *cam, struct evbuffer *out)
+/* The camera's /status object: its counters and its routes (camjson.h). */
+json_t *
+camera_status(const struct camera *cam)
 {
 	struct frame	*f = frame_sub_latest(cam->sub);
+	json_t		*o;
 
-	/* Names are letters, digits, - and _: no escaping needed. */
-	evbuffer_add_printf(out, "{\"name\":\"%s\",\"state\":\"%s\","
-	    "\"offline\":%s,\"clients\":%zu,\"h264_clients\":%zu,"
-	    "\"max_clients\":%zu,\"frames\":%llu,"
-	    "\"reconnects\":%llu,\"last_seq\":%llu,\"ws\":\"/cam/%s/stream\"",
-	    cam->name, camera_state(cam),
-	    camera_offline(cam) ? "true" : "false", cam->nviewers + cam->nh264,
-	    cam->nh264, cam->max_viewers,
-	    frame_sub_frames(cam->sub), frame_sub_reconnects(cam->sub),
-	    f != NULL ? (unsigned long long)f->seq : 0ULL, cam->name);
-	if (cam->h264 != NULL)
-		evbuffer_add_printf(out, ",\"h264\":\"/cam/%s/stream.h264\"}",
-		    cam->name);
-	else
-		evbuffer_add_printf(out, ",\"h264\":null}");
+	o = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "name", cam->name, "state", camera_state(cam),
+	    "offline", camera_offline(cam),
+	    "clients", (json_int_t)(cam->nviewers + cam->nh264),
+	    "h264_clients", (json_int_t)cam->nh264,
+	    "max_clients", (json_int_t)cam->max_viewers,
+	    "frames", (json_int_t)frame_sub_frames(cam->sub),
+	    "reconnects", (json_int_t)frame_sub_reconnects(cam->sub),
+	    "last_seq", (json_int_t)(f != NULL ? f->seq : 0));
+	if (o == NULL ||
+	    camjson_routes(o, cam->name, cam->h264 != NULL) == -1) {
+		json_decref(o);
+		return (NULL);
+	}
+	return (o);
 }

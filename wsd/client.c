@@ -22,10 +22,9 @@
 
 #include "auth.h"
 #include "client.h"
-#include "h264_ws.h"
 #include "log.h"
 #include "mono.h"
-#include "connset.h"
+#include "session.h"
 #include "timeval.h"
 #include "ws_codec.h"
 #include "ws_handshake.h"
@@ -43,9 +42,10 @@ static struct log_rate	client_slow_lr = LOG_RATE_INIT("slow request heads");
 
 /* Takes over an accepted socket. */
 struct client *
-client_new(struct connset *r, int fd, const struct sockaddr *sa, int salen)
+client_new(const struct client_owner *owner, int fd,
+    const struct sockaddr *sa, int salen)
 {
-	const struct connset_conf	*conf = connset_conf(r);
+	const struct client_conf	*conf = owner->conf;
 	struct client		*c;
 	char			 host[48], port[8];
 	int			 one = 1;
@@ -55,7 +55,7 @@ client_new(struct connset *r, int fd, const struct sockaddr *sa, int salen)
 		close(fd);
 		return (NULL);
 	}
-	c->relay = r;
+	c->owner = owner;
 	c->fd = fd;
 	connpool_entry_init(&c->pool, sa, salen);
 	if ((size_t)salen <= sizeof(c->sa))
@@ -68,7 +68,7 @@ client_new(struct connset *r, int fd, const struct sockaddr *sa, int salen)
 	else
 		snprintf(c->addr, sizeof(c->addr), "%s:%s", host, port);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->bev = bufferevent_socket_new(connset_base(r), fd,
+	c->bev = bufferevent_socket_new(owner->base, fd,
 	    BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		log_warnx("%s: cannot create a bufferevent", __func__);
@@ -76,7 +76,7 @@ client_new(struct connset *r, int fd, const struct sockaddr *sa, int salen)
 		free(c);
 		return (NULL);
 	}
-	c->ev_timer = evtimer_new(connset_base(r), client_timer, c);
+	c->ev_timer = evtimer_new(owner->base, client_timer, c);
 	if (c->ev_timer == NULL) {
 		log_warnx("%s: cannot create a timer", __func__);
 		bufferevent_free(c->bev);
@@ -89,7 +89,7 @@ client_new(struct connset *r, int fd, const struct sockaddr *sa, int salen)
 	/* Header and JPEG in one writev, not in 16 KB slices. */
 	bufferevent_set_max_single_write(c->bev, EV_SSIZE_MAX);
 	bufferevent_set_timeouts(c->bev, &conf->head_timeout,
-	    &conf->write_timeout);
+	    &conf->session.write_timeout);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	log_debug("%s: connection from %s", __func__, c->addr);
 	return (c);
@@ -99,41 +99,34 @@ client_new(struct connset *r, int fd, const struct sockaddr *sa, int salen)
 void
 client_free(struct client *c)
 {
+	session_free(&c->ses);
 	if (c->joined)
-		connset_leave(c->relay, c);
-	h264_ws_close(c);
-	connset_remove(c->relay, c);
-	if (c->ev_rate != NULL)
-		event_free(c->ev_rate);
+		c->owner->leave(c->owner->arg, c);
+	c->owner->gone(c->owner->arg, c);
 	if (c->ev_timer != NULL)
 		event_free(c->ev_timer);
 	if (c->ev_auth != NULL)
 		event_free(c->ev_auth);
-	fanout_clear(&c->fan);
-	ws_codec_free(c->codec);
 	bufferevent_free(c->bev);
 	free(c);
 }
 
-/* Stops frames and timers: the session is ending. */
-void
+/* Stops frames and timers: the connection's last bytes are going out. */
+static void
 client_end_session(struct client *c)
 {
 	c->state = CLIENT_CLOSING;
-	fanout_clear(&c->fan);
-	if (c->ev_rate != NULL)
-		evtimer_del(c->ev_rate);
+	session_stop(&c->ses);
 	if (c->ev_timer != NULL)
 		evtimer_del(c->ev_timer);
 	if (c->joined) {
 		c->joined = 0;
-		connset_leave(c->relay, c);
+		c->owner->leave(c->owner->arg, c);
 	}
-	h264_ws_close(c);
 }
 
 /* Our last bytes are out: half-close and wait briefly for the peer's FIN. */
-void
+static void
 client_linger(struct client *c)
 {
 	struct timeval	 tv = { CLIENT_LINGER_SEC, 0 };
@@ -145,7 +138,7 @@ client_linger(struct client *c)
 }
 
 /* Answers the request head with an HTTP error and closes. */
-void
+static void
 client_refuse(struct client *c, int status, const char *reason)
 {
 	static struct log_rate lr =
@@ -163,7 +156,7 @@ client_refuse(struct client *c, int status, const char *reason)
 		client_linger(c);
 }
 
-/* Answers GET /status with the relay's JSON counters. */
+/* Answers GET /status with the set's JSON counters. */
 static void
 client_status(struct client *c)
 {
@@ -175,7 +168,7 @@ client_status(struct client *c)
 		client_linger(c);
 		return;
 	}
-	connset_status(c->relay, body);
+	c->owner->status(c->owner->arg, body);
 	evbuffer_add_printf(out, "HTTP/1.1 200 OK\r\n"
 	    "Content-Type: application/json\r\n"
 	    "Content-Length: %zu\r\n"
@@ -187,22 +180,17 @@ client_status(struct client *c)
 }
 
 /*
- * The client's timer: the deadline for the whole request head (a slow
- * sender cannot hold the connection), then pings, dropping a client that
- * did not answer the last one.
+ * The deadline for the whole request head: a slow sender cannot hold the
+ * connection.
  */
 static void
 client_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct client		*c = arg;
 
-	if (c->state == CLIENT_HEAD) {
-		log_rate_info(&client_slow_lr, "%s: no request head in time",
-		    c->addr);
-		client_free(c);
-		return;
-	}
-	session_ping(c);
+	log_rate_info(&client_slow_lr, "%s: no request head in time",
+	    c->addr);
+	client_free(c);
 }
 
 
@@ -214,7 +202,7 @@ client_auth_due(evutil_socket_t fd, short what, void *arg)
 {
 	struct client		*c = arg;
 
-	evtimer_add(c->ev_timer, &connset_conf(c->relay)->head_timeout);
+	evtimer_add(c->ev_timer, &c->owner->conf->head_timeout);
 	bufferevent_enable(c->bev, EV_READ);
 	client_read_head(c);
 }
@@ -236,7 +224,7 @@ client_authorize(struct client *c, const struct ws_request *req)
 		return (0);
 	/* time(NULL) reads the coarse clock, a tick behind: as httpd issues. */
 	timeval_now(&now);
-	switch (auth_check_ws(connset_auth(c->relay),
+	switch (auth_check_ws(c->owner->auth,
 	    ws_request_header(req, "Sec-WebSocket-Protocol", 0), req->query,
 	    ws_request_header(req, "Authorization", 0),
 	    (struct sockaddr *)&c->sa, mono_ms(), now.tv_sec, user, &wait_ms,
@@ -250,7 +238,7 @@ client_authorize(struct client *c, const struct ws_request *req)
 		break;
 	}
 	if (c->ev_auth == NULL &&
-	    (c->ev_auth = evtimer_new(connset_base(c->relay), client_auth_due,
+	    (c->ev_auth = evtimer_new(c->owner->base, client_auth_due,
 	    c)) == NULL) {
 		client_refuse(c, 503, "out of memory");
 		return (-1);
@@ -261,6 +249,47 @@ client_authorize(struct client *c, const struct ws_request *req)
 	tv.tv_usec = (wait_ms % 1000) * 1000;
 	evtimer_add(c->ev_auth, &tv);
 	return (-1);
+}
+
+/* The WebSocket session ended: the last bytes go out, or the end is now. */
+static void
+client_session_end(enum session_end how, void *arg)
+{
+	struct client	*c = arg;
+
+	if (how == SESSION_SILENT) {
+		c->counts.dropped = 1;
+		client_free(c);
+		return;
+	}
+	client_end_session(c);
+	if (how == SESSION_BROKEN)
+		client_linger(c);
+}
+
+/* A good handshake: counted as a viewer, then the WebSocket session. */
+static void
+client_upgrade(struct client *c, const struct ws_handshake_result *res)
+{
+	char		 cause[128];
+	const char	*why;
+
+	if ((why = c->owner->join(c->owner->arg, c)) != NULL) {
+		client_refuse(c, 503, why);
+		return;
+	}
+	c->joined = 1;
+	evtimer_del(c->ev_timer);
+	c->state = CLIENT_OPEN;
+	c->ses.conf = &c->owner->conf->session;
+	c->ses.bev = c->bev;
+	c->ses.fd = c->fd;
+	c->ses.addr = c->addr;
+	c->ses.on_end = client_session_end;
+	c->ses.arg = c;
+	if (session_open(&c->ses, c->owner->base, res, c->cam, c->want_h264,
+	    cause, sizeof(cause)) == -1)
+		client_refuse(c, 503, cause);	/* leaves the set */
 }
 
 /*
@@ -282,7 +311,7 @@ static void
 client_read_head(struct client *c)
 {
 	static struct ws_request	 req;	/* scratch: one thread */
-	const struct connset_conf		*conf = connset_conf(c->relay);
+	const struct client_conf	*conf = c->owner->conf;
 	struct ws_handshake_conf	 hconf;
 	struct ws_handshake_result	 res;
 	struct evbuffer			*in = bufferevent_get_input(c->bev);
@@ -318,10 +347,10 @@ client_read_head(struct client *c)
 	}
 	/*
 	 * --path is the default camera's; /cam/NAME/stream each camera's;
-	 * either + ".h264" its H.264 stream (h264_ws.c).
+	 * either + ".h264" its H.264 stream (session.c).
 	 */
-	if ((c->cam = connset_camera(c->relay, req.path, &c->want_h264)) !=
-	    NULL)
+	if ((c->cam = c->owner->camera(c->owner->arg, req.path,
+	    &c->want_h264)) != NULL)
 		hconf.path = req.path;
 	else
 		hconf.path = conf->path;
@@ -340,9 +369,9 @@ client_read_head(struct client *c)
 	if (client_authorize(c, &req) == -1)
 		return;
 	evbuffer_drain(in, req.head_len);
-	session_open(c, &res);
+	client_upgrade(c, &res);
 	if (c->state == CLIENT_OPEN)
-		session_read(c);
+		session_read(&c->ses);
 }
 
 /* Reads a head httpd handed over, as if it had come from the socket. */
@@ -377,7 +406,7 @@ client_read(struct bufferevent *bev, void *arg)
 		client_read_head(c);
 		break;
 	case CLIENT_OPEN:
-		session_read(c);
+		session_read(&c->ses);
 		break;
 	default:
 		break;
@@ -393,7 +422,7 @@ client_write(struct bufferevent *bev, void *arg)
 	struct client	*c = arg;
 
 	if (c->state == CLIENT_OPEN)
-		session_drained(c);
+		session_drained(&c->ses);
 	else if (c->state == CLIENT_CLOSING)
 		client_linger(c);
 }
@@ -427,5 +456,15 @@ void
 client_counts(const struct client *c, struct client_counts *cc)
 {
 	*cc = c->counts;
-	cc->frames_skipped = c->fan.skipped;
+	cc->frames_sent = c->ses.frames_sent;
+	cc->bytes_sent = c->ses.bytes_sent;
+	cc->frames_skipped = c->ses.fan.skipped;
+}
+
+/* As the daemon exits: an open WebSocket gets a close with code. */
+void
+client_goodbye(struct client *c, unsigned short code)
+{
+	if (c->state == CLIENT_OPEN)
+		session_goodbye(&c->ses, code);
 }

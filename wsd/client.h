@@ -1,29 +1,62 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * client.h: one connection to wsd.  client.c reads and checks the request
- * head (authentication included) and owns the connection's life; session.c
- * runs the WebSocket session after the upgrade: frames latest-wins through
- * a fan-out viewer (written straight to the socket, the payload by reference), pings
- * and control frames.
+ * client.h: one connection to wsd: reads and checks the request head
+ * (authentication included), answers it (the upgrade to a WebSocket
+ * session, session.h; /status; an error) and owns the connection's life.
+ * What it asks of the set it belongs to (connset.c) goes through its
+ * owner: shared state and callbacks, never a call up.
  */
 #ifndef CAMPIPE_CLIENT_H
 #define CAMPIPE_CLIENT_H
 
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "connpool.h"
-#include "fanout.h"
-#include "ws_handshake.h"
+#include "session.h"
 
+struct auth;
 struct bufferevent;
 struct camera;
+struct client;
 struct event;
-struct frame;
-struct connset;
-struct ws_codec;
+struct event_base;
+struct evbuffer;
+struct http_host_names;
+
+#define CLIENT_ORIGINS_MAX	32
+
+/* The options a connection is answered by. */
+struct client_conf {
+	const char	*path;			/* the default camera's */
+	const char	*origins[CLIENT_ORIGINS_MAX];
+	size_t		 norigins;
+	const struct http_host_names *names;	/* Host names answered */
+	struct timeval	 head_timeout;		/* to send the request head */
+	struct session_conf session;
+};
+
+/* What a connection needs from the set it belongs to. */
+struct client_owner {
+	struct event_base	*base;
+	const struct client_conf *conf;
+	struct auth		*auth;
+	/* The camera of a WebSocket path, or NULL; *h264 for its H.264. */
+	struct camera		*(*camera)(void *arg, const char *path,
+				    int *h264);
+	/* c may watch c->cam: NULL, or why not (limits). */
+	const char		*(*join)(void *arg, struct client *c);
+	/* c, that joined, leaves. */
+	void			 (*leave)(void *arg, struct client *c);
+	/* c is being freed: forget it. */
+	void			 (*gone)(void *arg, struct client *c);
+	/* Appends the /status JSON document. */
+	void			 (*status)(void *arg, struct evbuffer *out);
+	void			*arg;
+};
 
 enum client_state {
 	CLIENT_HEAD,		/* reading the request head */
@@ -32,7 +65,7 @@ enum client_state {
 	CLIENT_LINGER		/* our side shut down, draining the peer's */
 };
 
-/* What one connection did, summed by the relay for /status. */
+/* What one connection did, summed by the set for /status. */
 struct client_counts {
 	uint64_t	 frames_sent;
 	uint64_t	 frames_skipped;
@@ -42,72 +75,36 @@ struct client_counts {
 };
 
 struct client {
-	TAILQ_ENTRY(client)	 entry;		/* in the relay's list */
-	TAILQ_ENTRY(client)	 cam_entry;	/* in its camera's, joined */
-	struct connset		*relay;
+	TAILQ_ENTRY(client)	 entry;		/* in the set's list */
+	const struct client_owner *owner;
 	struct camera		*cam;		/* the one it watches */
+	int			 want_h264;	/* asked for path.h264 */
 	struct bufferevent	*bev;
 	int			 fd;
 	char			 addr[64];	/* peer, for the log */
 	struct sockaddr_storage	 sa;		/* peer, for failed logins */
 	struct event		*ev_auth;	/* holds a failed client */
-	struct event		*ev_timer;	/* head deadline, then pings */
+	struct event		*ev_timer;	/* head deadline */
 	enum client_state	 state;
 	char			 user[65];	/* authenticated by httpd */
 	int			 joined;	/* counted as a viewer */
 	struct connpool_entry	 pool;		/* pending, then a viewer */
 	struct client_counts	 counts;
-
-	/* The WebSocket session (session.c). */
-	struct ws_codec		*codec;
-	struct ws_handshake_params params;
-	struct fanout		 fan;		/* latest frame wins */
-	size_t			 sndbuf;	/* send buffer sized for */
-	struct event		*ev_rate;	/* fps cap: pending is due */
-	int			 awaiting_pong;
-	uint32_t		 pings;
-	unsigned int		 controls;	/* control frames queued */
-	int			 want_h264;	/* asked for path.h264 */
-	int			 h264;		/* in its camera's H.264 feed */
+	struct session		 ses;		/* after the upgrade */
 };
 TAILQ_HEAD(clients, client);
 
-/* client.c */
 /* Takes over an accepted socket; NULL (socket closed) on failure. */
-struct client	*client_new(struct connset *r, int fd, const struct sockaddr *sa,
-		    int salen);
+struct client	*client_new(const struct client_owner *owner, int fd,
+		    const struct sockaddr *sa, int salen);
 /* Reads a head httpd handed over, with the user httpd authenticated. */
 void		 client_adopt_head(struct client *c, const char *head,
 		    size_t len, const char *user);
 /* Closes the connection without ceremony and frees. */
 void		 client_free(struct client *c);
-/* Stops frames and timers: the session is ending. */
-void		 client_end_session(struct client *c);
-/* Our last bytes are out: half-close and wait briefly for the peer's FIN. */
-void		 client_linger(struct client *c);
-/* Answers the request head with an HTTP error and closes. */
-void		 client_refuse(struct client *c, int status, const char *reason);
+/* As the daemon exits: an open WebSocket gets a close with code. */
+void		 client_goodbye(struct client *c, unsigned short code);
 /* What the connection did so far. */
 void		 client_counts(const struct client *c, struct client_counts *cc);
-
-/* session.c */
-/* Switches to the WebSocket protocol after a good handshake. */
-void		 session_open(struct client *c,
-		    const struct ws_handshake_result *res);
-/* Offers a new frame: sent now, or kept as the pending one. */
-void		 session_frame(struct client *c, struct frame *f);
-/* Offers the next H.264 unit's fragment (init: the init segment). */
-void		 session_unit(struct client *c, struct frame *f, int idr,
-		    struct frame *init);
-/* Feeds what the client sent to the frame parser. */
-void		 session_read(struct client *c);
-/* The output buffer emptied: the next frame may go. */
-void		 session_drained(struct client *c);
-/* The ping timer: pings, or drops a client that did not answer. */
-void		 session_ping(struct client *c);
-/* As the daemon exits: writes a close with code if the WebSocket is open. */
-void		 session_goodbye(struct client *c, unsigned short code);
-/* Closes an open session with 1011 and reason (capd gives no JPEG). */
-void		 session_refuse(struct client *c, const char *reason);
 
 #endif

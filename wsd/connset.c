@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
-/* connset.c: wsd's connection set: listeners, connections, limits, cameras, counters. */
+/* connset.c: wsd's connections, their limits, the cameras and /status. */
 #include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +22,10 @@
 #include "client.h"
 #include "control_client.h"
 #include "frame.h"
+#include "connset.h"
 #include "frame_sub.h"
 #include "handoff_rec.h"
 #include "log.h"
-#include "connset.h"
 #include "ws_codec.h"
 
 /* Counters for /status. */
@@ -59,12 +60,19 @@ struct connset {
 	struct camstat		*cam;		/* capd's status (default's) */
 	struct auth		*auth;
 	struct connset_stats	 stats;		/* of connections gone */
+	struct client_owner	 owner;		/* for every connection */
 };
 
-/* Creates the relay. */
+static struct camera	*connset_camera(void *, const char *, int *);
+static const char	*connset_join(void *, struct client *);
+static void		 connset_leave(void *, struct client *);
+static void		 connset_remove(void *, struct client *);
+static void		 connset_status(void *, struct evbuffer *);
+
+/* Creates the set. */
 struct connset *
-connset_new(struct event_base *base, const struct connset_conf *conf,
-    char *cause, size_t causelen)
+connset_new(struct event_base *base, struct accept_pause *ap,
+    const struct connset_conf *conf, char *cause, size_t causelen)
 {
 	struct connset	*r;
 
@@ -88,11 +96,11 @@ connset_new(struct event_base *base, const struct connset_conf *conf,
 		}
 	}
 	r->deflt = r->cams[conf->cams.deflt];
-	r->ap = accept_pause_new(base, cause, causelen);
+	r->ap = ap;
 	r->pool = connpool_new(&conf->pool);
 	r->cam = camstat_new(base, r->conf.control != NULL ? r->conf.control :
 	    control_client_path(r->deflt->path));
-	if (r->ap == NULL || r->pool == NULL || r->cam == NULL) {
+	if (r->pool == NULL || r->cam == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		connset_free(r);
 		return (NULL);
@@ -101,10 +109,26 @@ connset_new(struct event_base *base, const struct connset_conf *conf,
 		connset_free(r);
 		return (NULL);
 	}
+	r->owner = (struct client_owner){ .base = base,
+	    .conf = &r->conf.client, .auth = r->auth,
+	    .camera = connset_camera, .join = connset_join,
+	    .leave = connset_leave, .gone = connset_remove,
+	    .status = connset_status, .arg = r };
 	return (r);
 }
 
-/* Says goodbye to every client and frees everything. */
+/* Says goodbye to every open WebSocket, as the daemon exits. */
+void
+connset_goodbye(void *set)
+{
+	struct connset	*r = set;
+	struct client	*c;
+
+	TAILQ_FOREACH(c, &r->conns, entry)
+		client_goodbye(c, WS_CODEC_CLOSE_GOING_AWAY);
+}
+
+/* Frees everything. */
 void
 connset_free(struct connset *r)
 {
@@ -115,14 +139,11 @@ connset_free(struct connset *r)
 	for (i = 0; i < r->nlisteners; i++)
 		evconnlistener_free(r->listeners[i]);
 	r->nlisteners = 0;
-	TAILQ_FOREACH(c, &r->conns, entry)
-		session_goodbye(c, WS_CODEC_CLOSE_GOING_AWAY);
 	while ((c = TAILQ_FIRST(&r->conns)) != NULL)
 		client_free(c);
 	for (k = 0; k < r->ncams; k++)
 		camera_free(r->cams[k]);
 	camstat_free(r->cam);
-	accept_pause_free(r->ap);
 	auth_free(r->auth);
 	connpool_free(r->pool);
 	free(r);
@@ -130,8 +151,9 @@ connset_free(struct connset *r)
 
 /* Re-reads the password file. */
 void
-connset_reload(struct connset *r)
+connset_reload(void *set)
 {
+	struct connset	*r = set;
 	char	 cause[512];
 
 	if (auth_reload(r->auth, cause, sizeof(cause)) == -1)
@@ -147,13 +169,6 @@ connset_auth_enabled(const struct connset *r)
 	return (auth_enabled(r->auth));
 }
 
-/* The authentication state, for client.c. */
-struct auth *
-connset_auth(struct connset *r)
-{
-	return (r->auth);
-}
-
 /*
  * A new connection, accepted or handed over with its head already read:
  * into the list and the pool of pending heads.  Room is made by closing
@@ -161,7 +176,7 @@ connset_auth(struct connset *r)
  * its share, else the oldest of all when the pool is full; viewers are
  * never closed for a newcomer.
  */
-int
+static int
 connset_admit(struct connset *r, struct client *c)
 {
 	static struct log_rate	 lr = LOG_RATE_INIT("evicted connections");
@@ -194,7 +209,7 @@ connset_accept(struct evconnlistener *l, evutil_socket_t fd,
 
 	r->stats.accepted++;
 	accept_pause_accepted(r->ap);
-	if ((c = client_new(r, fd, sa, salen)) == NULL)
+	if ((c = client_new(&r->owner, fd, sa, salen)) == NULL)
 		return;
 	connset_admit(r, c);
 }
@@ -204,8 +219,9 @@ connset_accept(struct evconnlistener *l, evutil_socket_t fd,
  * request head read from the record.
  */
 void
-connset_adopt(struct connset *r, int fd, const struct handoff_rec *rec)
+connset_adopt(int fd, const struct handoff_rec *rec, void *arg)
 {
+	struct connset		*r = arg;
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
 	struct client		*c;
@@ -219,7 +235,8 @@ connset_adopt(struct connset *r, int fd, const struct handoff_rec *rec)
 		memset(&ss, 0, sizeof(ss));
 		sslen = sizeof(struct sockaddr);
 	}
-	if ((c = client_new(r, fd, (struct sockaddr *)&ss, sslen)) == NULL)
+	if ((c = client_new(&r->owner, fd, (struct sockaddr *)&ss,
+	    sslen)) == NULL)
 		return;
 	if (connset_admit(r, c) == -1)
 		return;
@@ -270,20 +287,6 @@ connset_status_line(char *buf, size_t len, void *arg)
 	    camera_state(r->deflt), cams);
 }
 
-/* The event loop. */
-struct event_base *
-connset_base(const struct connset *r)
-{
-	return (r->base);
-}
-
-/* The configuration. */
-const struct connset_conf *
-connset_conf(const struct connset *r)
-{
-	return (&r->conf);
-}
-
 /* Adds what one connection did to st. */
 static void
 connset_add_counts(struct connset_stats *st, const struct client *c)
@@ -299,9 +302,11 @@ connset_add_counts(struct connset_stats *st, const struct client *c)
 }
 
 /* Forgets a connection, keeping what it did in the totals. */
-void
-connset_remove(struct connset *r, struct client *c)
+static void
+connset_remove(void *arg, struct client *c)
 {
+	struct connset	*r = arg;
+
 	connset_add_counts(&r->stats, c);
 	TAILQ_REMOVE(&r->conns, c, entry);
 	r->nconns--;
@@ -321,16 +326,17 @@ connset_stream_path(const char *path, const char *base, int *h264)
 }
 
 /* The camera of a WebSocket path, or NULL. */
-struct camera *
-connset_camera(struct connset *r, const char *path, int *h264)
+static struct camera *
+connset_camera(void *arg, const char *path, int *h264)
 {
+	struct connset	*r = arg;
 	struct camera	*cam = NULL;
 	char		 name[CAMNAME_MAX + 1];
 	const char	*rest;
 	int		 i;
 
 	*h264 = 0;
-	if (connset_stream_path(path, r->conf.path, h264))
+	if (connset_stream_path(path, r->conf.client.path, h264))
 		cam = r->deflt;
 	else if (camname_path(path, name, &rest) == 0 &&
 	    connset_stream_path(rest, "/stream", h264)) {
@@ -345,51 +351,74 @@ connset_camera(struct connset *r, const char *path, int *h264)
 
 /*
  * Counts a new viewer of c->cam, within --max-clients, its address's share
- * and --max-camera-clients; the camera's first starts its link.
+ * and --max-camera-clients.
  */
-const char *
-connset_join(struct connset *r, struct client *c)
+static const char *
+connset_join(void *arg, struct client *c)
 {
-	if (r->nviewers >= r->conf.max_clients ||
-	    camera_full(c->cam))
+	struct connset	*r = arg;
+
+	if (r->nviewers >= r->conf.max_clients || camera_full(c->cam))
 		return ("too many clients");
 	if (connpool_view(r->pool, &c->pool) == -1)
 		return ("too many clients from this address");
-	if (c->want_h264) {
-		c->cam->nh264++;
+	if (c->want_h264)
 		r->nh264++;
-	} else
-		camera_join(c->cam, c);
 	r->stats.upgraded++;
 	r->nviewers++;
-	return (0);
+	return (NULL);
 }
 
 /* A viewer leaves. */
-void
-connset_leave(struct connset *r, struct client *c)
+static void
+connset_leave(void *arg, struct client *c)
 {
-	if (c->want_h264) {
-		if (c->cam->nh264 > 0)
-			c->cam->nh264--;
-		if (r->nh264 > 0)
-			r->nh264--;
-	} else
-		camera_leave(c->cam, c);
+	struct connset	*r = arg;
+
+	if (c->want_h264 && r->nh264 > 0)
+		r->nh264--;
 	if (r->nviewers > 0)
 		r->nviewers--;
 }
 
-/* Appends the /status JSON. */
-void
-connset_status(struct connset *r, struct evbuffer *out)
+/* The cameras' /status objects, or NULL when out of memory. */
+static json_t *
+connset_cameras(const struct connset *r)
 {
-	struct camera		*deflt = r->deflt;
-	struct frame		*f = frame_sub_latest(deflt->sub);
+	json_t	*a, *o;
+	int	 i;
+
+	if ((a = json_array()) == NULL)
+		return (NULL);
+	for (i = 0; i < r->ncams; i++)
+		if ((o = camera_status(r->cams[i])) == NULL ||
+		    json_array_append_new(a, o) == -1) {
+			json_decref(a);
+			return (NULL);
+		}
+	return (a);
+}
+
+/* The link to capd of the default camera, for /status. */
+static json_t *
+connset_capd(const struct connset *r)
+{
+	struct frame	*f = frame_sub_latest(r->deflt->sub);
+
+	return (json_pack("{s:s, s:I, s:I, s:I}",
+	    "state", camera_state(r->deflt),
+	    "frames", (json_int_t)frame_sub_frames(r->deflt->sub),
+	    "reconnects", (json_int_t)frame_sub_reconnects(r->deflt->sub),
+	    "last_seq", (json_int_t)(f != NULL ? f->seq : 0)));
+}
+
+/* The /status document (docs/wsd.md), or NULL when out of memory. */
+static json_t *
+connset_status_doc(struct connset *r)
+{
 	struct connset_stats	 st = r->stats;
 	struct client		*c;
 	json_t			*cam;
-	char			*s = NULL;
 	double			 age;
 	int			 i;
 
@@ -397,35 +426,43 @@ connset_status(struct connset *r, struct evbuffer *out)
 		connset_add_counts(&st, c);
 	for (i = 0; i < r->ncams; i++)
 		st.base64_encoded += r->cams[i]->base64_encoded;
-
 	camstat_refresh(r->cam);
-	if ((cam = camstat_get(r->cam, &age)) != NULL)
-		s = json_dumps(cam, JSON_COMPACT | JSON_REAL_PRECISION(6));
-	evbuffer_add_printf(out, "{\"camera\":%s,\"camera_age\":%.3f,",
-	    s != NULL ? s : "null", age);
+	cam = camstat_get(r->cam, &age);
+	return (json_pack("{s:O?, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:o, s:s}",
+	    "camera", cam, "camera_age", round(age * 1000) / 1000,
+	    "clients", (json_int_t)r->nviewers,
+	    "h264_clients", (json_int_t)r->nh264,
+	    "connections", (json_int_t)r->nconns,
+	    "max_clients", (json_int_t)r->conf.max_clients,
+	    "frames_sent", (json_int_t)st.frames_sent,
+	    "frames_skipped", (json_int_t)st.frames_skipped,
+	    "bytes_sent", (json_int_t)st.bytes_sent,
+	    "accepted", (json_int_t)st.accepted,
+	    "upgraded", (json_int_t)st.upgraded,
+	    "refused", (json_int_t)st.refused,
+	    "dropped", (json_int_t)st.dropped,
+	    "base64_encoded", (json_int_t)st.base64_encoded,
+	    "pending", (json_int_t)connpool_pending(r->pool),
+	    "evicted", (json_int_t)st.evicted,
+	    "capd", connset_capd(r),
+	    "frames_alive", (json_int_t)frame_count_alive(),
+	    "frame_bytes_alive", (json_int_t)frame_bytes_alive(),
+	    "cameras", connset_cameras(r),
+	    "default", r->deflt->name));
+}
+
+/* Appends the /status JSON. */
+static void
+connset_status(void *arg, struct evbuffer *out)
+{
+	json_t	*doc;
+	char	*s = NULL;
+
+	if ((doc = connset_status_doc(arg)) != NULL)
+		s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER |
+		    JSON_REAL_PRECISION(10));
+	json_decref(doc);
+	evbuffer_add_printf(out, "%s\n", s != NULL ? s : "{}");
 	free(s);
-	evbuffer_add_printf(out, "\"clients\":%zu,\"h264_clients\":%zu,"
-	    "\"connections\":%zu,"
-	    "\"max_clients\":%zu,\"frames_sent\":%llu,\"frames_skipped\":%llu,"
-	    "\"bytes_sent\":%llu,\"accepted\":%llu,\"upgraded\":%llu,"
-	    "\"refused\":%llu,\"dropped\":%llu,\"base64_encoded\":%llu,"
-	    "\"pending\":%zu,\"evicted\":%llu,"
-	    "\"capd\":{\"state\":\"%s\",\"frames\":%llu,\"reconnects\":%llu,"
-	    "\"last_seq\":%llu},"
-	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu,\"cameras\":[",
-	    r->nviewers, r->nh264, r->nconns, r->conf.max_clients,
-	    st.frames_sent, st.frames_skipped, st.bytes_sent,
-	    st.accepted, st.upgraded, st.refused,
-	    st.dropped, st.base64_encoded,
-	    connpool_pending(r->pool), st.evicted,
-	    camera_state(deflt), frame_sub_frames(deflt->sub),
-	    frame_sub_reconnects(deflt->sub),
-	    f != NULL ? (unsigned long long)f->seq : 0ULL,
-	    frame_count_alive(), frame_bytes_alive());
-	for (i = 0; i < r->ncams; i++) {
-		if (i > 0)
-			evbuffer_add(out, ",", 1);
-		camera_status(r->cams[i], out);
-	}
-	evbuffer_add_printf(out, "],\"default\":\"%s\"}\n", deflt->name);
 }

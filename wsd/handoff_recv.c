@@ -20,10 +20,9 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "handoff_recv.h"
 #include "handoff_rec.h"
+#include "handoff_recv.h"
 #include "log.h"
-#include "connset.h"
 
 #define HANDOFF_RECV_LINKS_MAX		8	/* httpd processes at once */
 #define HANDOFF_RECV_BATCH		64	/* records per wake-up */
@@ -37,7 +36,9 @@ struct handoff_recv_link {
 };
 
 struct handoff_recv {
-	struct connset		*relay;
+	struct event_base	*base;
+	handoff_recv_cb		 take;		/* each one handed over */
+	void			*arg;
 	char			*path;
 	struct evconnlistener	*listener;
 	uid_t			 uid;		/* allowed besides root */
@@ -50,7 +51,8 @@ static void	handoff_recv_accept(struct evconnlistener *, evutil_socket_t,
 
 /* Listens on path. */
 struct handoff_recv *
-handoff_recv_new(struct connset *r, const char *path, char *cause, size_t causelen)
+handoff_recv_new(struct event_base *base, const char *path,
+    handoff_recv_cb take, void *arg, char *cause, size_t causelen)
 {
 	struct sockaddr_un	 sun;
 	struct handoff_recv		*a;
@@ -72,7 +74,9 @@ handoff_recv_new(struct connset *r, const char *path, char *cause, size_t causel
 		snprintf(cause, causelen, "out of memory");
 		return (NULL);
 	}
-	a->relay = r;
+	a->base = base;
+	a->take = take;
+	a->arg = arg;
 	a->uid = geteuid();
 	TAILQ_INIT(&a->links);
 	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
@@ -91,7 +95,7 @@ handoff_recv_new(struct connset *r, const char *path, char *cause, size_t causel
 	if ((gr = getgrnam(HANDOFF_RECV_GROUP)) != NULL &&
 	    chown(path, (uid_t)-1, gr->gr_gid) == -1)
 		log_warn("%s: group %s", path, HANDOFF_RECV_GROUP);
-	a->listener = evconnlistener_new(connset_base(r), handoff_recv_accept, a,
+	a->listener = evconnlistener_new(base, handoff_recv_accept, a,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (a->listener == NULL) {
 		snprintf(cause, causelen, "--handoff: cannot accept");
@@ -220,7 +224,7 @@ handoff_recv_read_one(struct handoff_recv_link *l)
 		close(fd);
 		return (1);
 	}
-	connset_adopt(l->a->relay, fd, &rec);
+	l->a->take(fd, &rec, l->a->arg);
 	return (1);
 }
 
@@ -259,8 +263,8 @@ handoff_recv_accept(struct evconnlistener *lst, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
-	if (a->nlinks >= HANDOFF_RECV_LINKS_MAX || (l = calloc(1, sizeof(*l))) ==
-	    NULL) {
+	if (a->nlinks >= HANDOFF_RECV_LINKS_MAX ||
+	    (l = calloc(1, sizeof(*l))) == NULL) {
 		log_warnx("handoff from pid %ld refused: %zu links open",
 		    (long)cred.pid, a->nlinks);
 		close(fd);
@@ -268,7 +272,7 @@ handoff_recv_accept(struct evconnlistener *lst, evutil_socket_t fd,
 	}
 	l->a = a;
 	l->fd = fd;
-	if ((l->ev = event_new(connset_base(a->relay), fd, EV_READ | EV_PERSIST,
+	if ((l->ev = event_new(a->base, fd, EV_READ | EV_PERSIST,
 	    handoff_recv_read, l)) == NULL || event_add(l->ev, NULL) == -1) {
 		if (l->ev != NULL)
 			event_free(l->ev);

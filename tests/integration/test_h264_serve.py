@@ -100,7 +100,7 @@ def test_wsd_h264_viewers_hold_the_address_share_and_are_counted(daemons, tmp):
     _, port = wsd(daemons, "--frames", frames, "--max-clients-per-addr", "2")
     st = ws_status(port)
     assert (st["clients"], st["h264_clients"]) == (0, 0)
-    assert st["cameras"][0]["h264"] == "/cam/default/stream.h264"
+    assert st["cameras"][0]["h264"]["ws"] == "/cam/default/stream.h264"
     uri = "ws://127.0.0.1:%d/stream.h264" % port
 
     async def run():
@@ -223,8 +223,8 @@ def test_each_camera_serves_its_own_h264(daemons, tmp):
         w, ht, n = size_of(ws_get(wport, path), tmp)
         assert (w, ht) == size and n >= 5, (path, w, ht, n)
     st = ws_status(wport)
-    assert [c["h264"] for c in st["cameras"]] == ["/cam/door/stream.h264",
-                                                 "/cam/garden/stream.h264"]
+    assert [c["h264"]["ws"] for c in st["cameras"]] == ["/cam/door/stream.h264",
+                                                       "/cam/garden/stream.h264"]
 
 
 def test_a_camera_without_h264_answers_404(daemons, tmp):
