@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "auth.h"
+#include "http_origin.h"
 #include "ws_handshake.h"
 #include "ws_request.h"
 
@@ -49,58 +50,13 @@ ws_handshake_header_token(const struct ws_request *req, const char *name,
 	return (0);
 }
 
-/* Finds the host name in an authority ("h:port", "[v6]:port"). */
-static size_t
-ws_handshake_hostname(const char *auth, size_t len)
-{
-	const char	*e;
-
-	if (len > 0 && auth[0] == '[') {
-		e = memchr(auth, ']', len);
-		return (e != NULL ? (size_t)(e - auth) + 1 : 0);
-	}
-	e = memchr(auth, ':', len);
-	return (e != NULL ? (size_t)(e - auth) : len);
-}
-
-/* Says whether the Origin's host is the Host header's host (ports aside). */
-static int
-ws_handshake_same_host(const char *origin, const char *host)
-{
-	const char	*auth;
-	size_t		 alen, olen, hlen;
-
-	if ((auth = strstr(origin, "://")) == NULL)
-		return (0);
-	auth += 3;
-	alen = strcspn(auth, "/?#");
-	olen = ws_handshake_hostname(auth, alen);
-	hlen = ws_handshake_hostname(host, strlen(host));
-	return (olen > 0 && olen == hlen && strncasecmp(auth, host, olen) == 0);
-}
-
-/* Checks an Origin against the allow-list, or against Host by default. */
+/* Checks an Origin by the daemons' one rule (http_origin.h). */
 int
 ws_handshake_origin_ok(const struct ws_handshake_conf *conf,
     const char *origin, const char *host)
 {
-	size_t	 i, n;
-
-	if (origin == NULL)
-		return (1);	/* not a browser: nothing to protect */
-	for (i = 0; i < conf->norigins; i++) {
-		if (strcmp(conf->origins[i], "*") == 0)
-			return (1);
-		n = strlen(conf->origins[i]);
-		while (n > 0 && conf->origins[i][n - 1] == '/')
-			n--;
-		if (strlen(origin) == n &&
-		    strncasecmp(origin, conf->origins[i], n) == 0)
-			return (1);
-	}
-	if (conf->norigins > 0 || host == NULL)
-		return (0);
-	return (ws_handshake_same_host(origin, host));
+	return (http_origin_allowed(origin, host, conf->origins,
+	    conf->norigins, 0));
 }
 
 /* Computes Sec-WebSocket-Accept. */
