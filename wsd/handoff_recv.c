@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * handoff_recv.c: wsd's end of the WebSocket handoff (docs/handoff.md): accepts
- * httpd on a SOCK_SEQPACKET Unix socket, checks its credentials, and turns
- * each record with its descriptor into a connection of the set.
+ * handoff_recv.c: wsd's end of the WebSocket handoff (docs/handoff.md):
+ * accepts httpd on a SOCK_SEQPACKET Unix socket, checks its credentials,
+ * and hands each record with its descriptor to the callback it was given.
  */
 #include <sys/ioctl.h>
 #include <sys/queue.h>

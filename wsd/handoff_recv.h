@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * handoff_recv.h: wsd's end of the WebSocket handoff (docs/handoff.md): a Unix
- * socket where httpd passes connected clients with their request head.
+ * handoff_recv.h: wsd's end of the WebSocket handoff (docs/handoff.md): a
+ * Unix socket where httpd passes connected clients with their request
+ * head (httpd's end is httpd/handoff.c).
  */
 #ifndef CAMPIPE_HANDOFF_RECV_H
 #define CAMPIPE_HANDOFF_RECV_H

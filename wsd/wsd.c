@@ -67,6 +67,7 @@ wsd_log_start(const struct options *o, const struct connset *set)
 	    cams->cams[cams->deflt].path, o->conf.client.path);
 }
 
+/* Options, set-up, the loop until a stop signal, teardown. */
 int
 main(int argc, char *argv[])
 {
