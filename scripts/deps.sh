@@ -44,7 +44,11 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-get install -y -q --no-install-recommends $missing >/dev/null; then
+# A fresh system has no package lists yet: update first, then install.
+if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
+	apt-get update -q >/dev/null || { echo "deps: apt-get update failed" >&2; exit 1; }
+fi
+if ! apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1; then
 	apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $missing >/dev/null || {
 		echo "deps: apt-get install$missing failed" >&2; exit 1; }
 fi
