@@ -16,6 +16,7 @@
 #include "accept_pause.h"
 #include "annexb.h"
 #include "frame.h"
+#include "frame_hello.h"
 #include "h264.h"
 #include "h264_pass.h"
 #include "log.h"
@@ -42,6 +43,8 @@ struct h264_sub {
 	struct evbuffer		*out;
 	struct fanout		 fan;
 	size_t			 sndbuf;
+	struct frame_hello_reader hello;	/* what it says (frames.md) */
+	long			 viewers;	/* -1: never said */
 };
 TAILQ_HEAD(h264_subs, h264_sub);
 
@@ -174,7 +177,17 @@ h264_sub_write(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Subscribers send nothing: reads only notice the close. */
+/* A line the subscriber wrote (docs/frames.md): how many it serves. */
+static void
+h264_sub_hello(const struct frame_hello_msg *m, void *arg)
+{
+	struct h264_sub	*s = arg;
+
+	if (m->name == NULL)
+		s->viewers = m->viewers;
+}
+
+/* Subscribers say at most who they serve: reads notice the close. */
 static void
 h264_sub_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -183,6 +196,8 @@ h264_sub_read(evutil_socket_t fd, short what, void *arg)
 	ssize_t		 n;
 
 	n = read(fd, buf, sizeof(buf));
+	if (n > 0)
+		frame_hello_feed(&s->hello, buf, n, h264_sub_hello, s);
 	if (n == 0)
 		h264_sub_free(s, "closed");
 	else if (n == -1 && errno != EAGAIN && errno != EINTR)
@@ -304,6 +319,7 @@ h264_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	s->h = h;
 	s->fd = fd;
+	s->viewers = -1;
 	fanout_init(&s->fan, FANOUT_ORDERED, 0, h264_sub_send, s);
 	fanout_set_max_bytes(&s->fan, H264_SUB_WAITING_MAX);
 	s->out = evbuffer_new();
@@ -457,6 +473,20 @@ int
 h264_subscribers(const struct h264 *h)
 {
 	return (h != NULL ? h->nsubs : 0);
+}
+
+/* People watching through the subscribers: what each said, else one. */
+long
+h264_viewers(const struct h264 *h)
+{
+	const struct h264_sub	*s;
+	long			 n = 0;
+
+	if (h == NULL)
+		return (0);
+	TAILQ_FOREACH(s, &h->subs, entry)
+		n += s->viewers >= 0 ? s->viewers : 1;
+	return (n);
 }
 
 /* Tells whether a raw picture would be encoded now (else only JPEGs). */

@@ -125,6 +125,9 @@ def test_300_h264_viewers_with_capd_at_8_subscribers(daemons, tmp):
     # One subscription to capd per daemon, and capd refused nobody.
     _, st = control(tmp)
     assert st["h264"]["subscribers"] == 2, st["h264"]
+    # Each says how many it serves: capd counts the people.
+    wait_for(lambda: control(tmp)[1]["viewers"] == 2 * PER_DAEMON,
+             what="capd counting 300 viewers")
     assert "refused" not in d.logtext(), d.logtext()[-2000:]
     for v in viewers:
         v.s.close()
