@@ -25,7 +25,10 @@
  * lies in the payload (an Annex-B SEI NAL unit, or inside an fMP4 mdat):
  * one text is one access unit, timed when the text arrives.  Each viewer's
  * seq must then go up by one from its first unit on: a jump is a gap (the
- * units skipped are counted), a seq not above the last a repeat.
+ * units skipped are counted), a seq not above the last a repeat.  The
+ * JSON line lists every gap, so that a driver can tell units a viewer lost
+ * from seqs never published (an encoder that skips a frame skips its seq
+ * for every viewer).
  *
  * One epoll thread.  Prints a human table on stderr and one JSON line on
  * stdout, preceded by "#window start" and "#window end" lines on stdout so
@@ -73,6 +76,7 @@
 #define LG_MAX_FRAME	(64u << 20)
 #define LG_SEI_TAIL	64	/* bytes kept between reads: a whole SEI text */
 #define LG_SEI_TAG	"campipe seq="
+#define LG_MAXGAPS	(1 << 18)	/* gaps listed in the report, at most */
 
 enum lg_type { LG_WS, LG_MJPEG, LG_UNIX, LG_HTTP };
 
@@ -104,6 +108,11 @@ struct lg_kind {
 	uint64_t	 bytes;
 };
 
+struct lg_gap {
+	uint64_t	 from, to;	/* the seqs skipped */
+	int		 win;		/* in the window */
+};
+
 struct lg_client {
 	struct lg_kind	*k;
 	int		 fd;
@@ -132,6 +141,8 @@ struct lg_client {
 	unsigned char	 tail[LG_SEI_TAIL];
 	size_t		 tlen;
 	uint64_t	 units, seq_last, gaps, gaps_win, missing, repeats;
+	struct lg_gap	*gap;		/* each gap, for the report */
+	size_t		 ngap, gapcap;
 };
 
 static struct lg_kind	 lg_kinds[LG_MAXKINDS];
@@ -341,6 +352,25 @@ lg_frame_done(struct lg_client *c)
 		lg_record(c, seq, &ts);
 }
 
+/* Keeps a gap of a viewer's seqs for the report (if memory allows). */
+static void
+lg_gap_add(struct lg_client *c, uint64_t from, uint64_t to)
+{
+	struct lg_gap	*g;
+	size_t		 cap;
+
+	if (c->ngap == c->gapcap) {
+		cap = c->gapcap ? c->gapcap * 2 : 8;
+		if ((g = realloc(c->gap, cap * sizeof(*g))) == NULL)
+			return;
+		c->gap = g;
+		c->gapcap = cap;
+	}
+	c->gap[c->ngap].from = from;
+	c->gap[c->ngap].to = to;
+	c->gap[c->ngap++].win = lg_inwindow;
+}
+
 /* An access unit's SEI: checks its seq against the viewer's last one. */
 static void
 lg_sei_unit(struct lg_client *c, uint64_t seq, const struct timeval *ts)
@@ -351,6 +381,7 @@ lg_sei_unit(struct lg_client *c, uint64_t seq, const struct timeval *ts)
 			c->missing += seq - c->seq_last - 1;
 			if (lg_inwindow)
 				c->gaps_win++;
+			lg_gap_add(c, c->seq_last + 1, seq - 1);
 		} else
 			c->repeats++;
 	}
@@ -928,6 +959,7 @@ lg_report(double dur, double cpu)
 	struct lg_client	*c;
 	uint64_t		*fr, published, missing, repeats;
 	int			 i, j, m, live, nport, units, gap, gapw, none;
+	size_t			 g, listed;
 	double			 share, fmin, fmed;
 
 	published = lg_seq_max >= lg_seq_min ? lg_seq_max - lg_seq_min + 1 : 0;
@@ -994,6 +1026,18 @@ lg_report(double dur, double cpu)
 			    lg_clients[i].st == ST_STALLED)
 				printf("%s%u", nport++ ? "," : "",
 				    lg_clients[i].lport);
+		/* [viewer, first seq skipped, last, in the window] */
+		printf("],\"gaps\":[");
+		for (i = 0, listed = 0; i < lg_nclients; i++) {
+			c = &lg_clients[i];
+			if (c->k != k)
+				continue;
+			for (g = 0; g < c->ngap && listed < LG_MAXGAPS; g++)
+				printf("%s[%d,%llu,%llu,%d]", listed++ ? "," :
+				    "", i, (unsigned long long)c->gap[g].from,
+				    (unsigned long long)c->gap[g].to,
+				    c->gap[g].win);
+		}
 		printf("]}");
 	}
 	printf("]}\n");
