@@ -15,7 +15,10 @@ the bytes each reading viewer got, the kernel send queue of each stalled
 viewer's server-side socket (ss), and for the H.264 routes whether every
 reading viewer got every access unit: loadgen finds the campipe SEI text
 "campipe seq=S t=..." in each unit (raw Annex-B, or inside fMP4's mdat)
-and counts, per viewer, jumps in seq after its first unit.
+and lists, per viewer, the jumps in seq after its first unit; a jump is a
+gap when it skipped a unit capd published (a direct subscriber to capd's
+H.264 socket, run beside, tells those from seqs the encoder skipped for
+everyone).
 
 Nothing here depends on how the daemons reach capd (one subscription per
 viewer today, or one per camera): only what the viewers get and what the
@@ -31,12 +34,14 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 HZ = os.sysconf("SC_CLK_TCK")
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 SIZE, FPS = "640x480", 30
 STALL = 0.1
+SEQ = re.compile(rb"campipe seq=(\d+) t=")
 
 # label, serving daemon, loadgen kind, path, H.264
 ROUTES = [
@@ -148,13 +153,43 @@ def send_queues(port):
     return q
 
 
+class Published(threading.Thread):
+    """capd's H.264 socket read directly, as a daemon reads it: the seqs of
+    the access units capd published.  A seq missing here was skipped by
+    the encoder (for every viewer alike), not lost on the way."""
+
+    def __init__(self, path):
+        super().__init__(daemon=True)
+        self.s = socket.socket(socket.AF_UNIX)
+        self.s.settimeout(1)
+        self.s.connect(path)
+        self.seqs = set()
+        self.stop = threading.Event()
+
+    def run(self):
+        tail = b""
+        while not self.stop.is_set():
+            try:
+                b = self.s.recv(1 << 16)
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            if not b:
+                break
+            buf = tail + b
+            self.seqs.update(int(m.group(1)) for m in SEQ.finditer(buf))
+            tail = buf[-64:]
+        self.s.close()
+
+
 class Trio:
     """capd, wsd and httpd on private sockets and a free port."""
 
     def __init__(self, build, tmp, gop, log, note):
         self.dir = tempfile.mkdtemp(prefix="fanout-", dir=tmp)
         frames = os.path.join(self.dir, "frames.sock")
-        h264 = os.path.join(self.dir, "h264.sock")
+        h264 = self.h264 = os.path.join(self.dir, "h264.sock")
         handoff = os.path.join(self.dir, "wsd.sock")
         self.port = free_port()
         self.procs = {}
@@ -189,8 +224,11 @@ class Trio:
                 if not wait_for(lambda: up() or
                                 self.procs[name].poll() is not None) or \
                         self.procs[name].poll() is not None:
-                    raise SystemExit("bench_fanout: %s did not start (its "
-                                     "log: %s)" % (name, log.name))
+                    log.flush()
+                    with open(log.name) as f:
+                        tail = f.read()[-2000:]
+                    raise SystemExit("bench_fanout: %s did not start; the "
+                                     "daemons' log ends:\n%s" % (name, tail))
         except BaseException:
             self.stop()
             raise
@@ -209,9 +247,15 @@ class Trio:
                     p.wait()
 
 
-def measure(build, trio, kind, path, n, warm, window, note):
+def measure(build, trio, kind, path, n, warm, window, note, h264):
     """loadgen's viewers on one route; CPU and RSS over its window, the
-    send queues at its end, while every viewer is still connected."""
+    send queues at its end, while every viewer is still connected; for
+    H.264, what capd published beside."""
+    pub = None
+    if h264 and wait_for(lambda: unix_up(trio.h264)):
+        pub = Published(trio.h264)
+        pub.start()
+        time.sleep(0.5)                 # the encoder's first unit
     argv = [os.path.join(build, "bench", "loadgen"), "-d", str(window),
             "-w", str(warm), "-W", "-s", str(STALL),
             "%s:%d:127.0.0.1:%d%s" % (kind, n, trio.port, path)]
@@ -240,6 +284,9 @@ def measure(build, trio, kind, path, n, warm, window, note):
         if p.poll() is None and not p.stdin.closed:
             p.stdin.close()
         p.wait()
+        if pub is not None:
+            pub.stop.set()
+            pub.join(5)
         err.seek(0)
         why = err.read()
         err.close()
@@ -257,7 +304,29 @@ def measure(build, trio, kind, path, n, warm, window, note):
     k = res["kinds"][0]
     res["stalled_queues"] = [queues[port] for port in k["stalled_ports"]
                              if port in queues]
+    res["capd_seqs"] = sorted(pub.seqs) if pub is not None else None
     return res
+
+
+def sei_gaps(k, published):
+    """Viewers that lost a published unit (since their first, and within
+    the window), the units lost, and the seqs never published, from
+    loadgen's jumps in seq and the seqs capd published."""
+    if not published:
+        # no direct subscriber: every jump counts
+        return (k["gap_viewers"], k["gap_viewers_window"], k["missing"],
+                None)
+    pub = set(published)
+    viewers, window, lost = set(), set(), 0
+    for v, a, b, win in k["gaps"]:
+        n = sum(1 for s in range(a, b + 1) if s in pub)
+        if n:
+            lost += n
+            viewers.add(v)
+            if win:
+                window.add(v)
+    never = published[-1] - published[0] + 1 - len(published)
+    return len(viewers), len(window), lost, never
 
 
 def route_figures(route, res):
@@ -267,6 +336,8 @@ def route_figures(route, res):
     readers = k["connected"] - k["closed"]
     cpu = res["cpu"].get(daemon)
     q = res["stalled_queues"]
+    gap, gapw, lost, never = sei_gaps(k, res["capd_seqs"]) if h264 else (
+        None, None, None, None)
     return {
         "route": label, "daemon": daemon, "h264": h264,
         "readers": readers, "stalled": k["stalled"],
@@ -280,11 +351,11 @@ def route_figures(route, res):
         "sq_found": len(q),
         "sq_mean_kB": sum(q) / len(q) / 1000 if q else None,
         "sq_max_kB": max(q) / 1000 if q else None,
-        "gap_viewers": k["gap_viewers"] if h264 else None,
-        "gap_viewers_window": k["gap_viewers_window"] if h264 else None,
+        "gap_viewers": gap, "gap_viewers_window": gapw, "units_lost": lost,
+        "never_published": never,
+        "jump_viewers": k["gap_viewers"] if h264 else None,
         "with_units": k["with_units"] if h264 else None,
         "no_units": k["no_units"] if h264 else None,
-        "missing": k["missing"] if h264 else None,
         "delivered": k["frames"] / (readers * res["published"])
         if readers and res["published"] else None,
         "fps": k["frames"] / readers / res["duration"] if readers else None,
@@ -320,7 +391,9 @@ def detail_row(f):
         + [fmt(c.get(d), "%.3f") for d in ("capd", "httpd", "wsd", "loadgen")]\
         + [" / ".join(fmt(r.get(d), "%.0f") for d in ("capd", "httpd", "wsd")),
            "-" if not f["h264"] else "%d (%d)" % (f["gap_viewers_window"],
-                                                  f["missing"]),
+                                                  f["units_lost"]),
+           "-" if f["never_published"] is None else
+           "%d" % f["never_published"],
            "; ".join(f["lost_why"]) or "-"]
 
 
@@ -418,9 +491,10 @@ def run(build, out, smoke=False, viewers=None, window=None, gop=1):
         "connections over); µs CPU per viewer-second = its CPU-s/s ÷ reading "
         "viewers; RSS at the window's end; kB/s = payload bytes per reading "
         "viewer; send queue = Send-Q of the stalled viewers' server-side "
-        "sockets (`ss -tmn`) at the window's end; kB = 1000 bytes; SEI gaps = reading viewers whose campipe SEI seq "
-        "jumped at least once after their first unit, of those that got a "
-        "unit. Commands:" % (SIZE, FPS, gop, n, round(100 * STALL), warm,
+        "sockets (`ss -tmn`) at the window's end; kB = 1000 bytes; SEI "
+        "gaps = reading viewers whose campipe SEI seq skipped, after their "
+        "first unit, a unit capd published (a direct subscriber to its "
+        "H.264 socket says which), of those that got a unit. Commands:" % (SIZE, FPS, gop, n, round(100 * STALL), warm,
                              window))
     out()
     figs = []
@@ -429,7 +503,7 @@ def run(build, out, smoke=False, viewers=None, window=None, gop=1):
             trio = Trio(build, tmp, gop, log, note)
             try:
                 res = measure(build, trio, route[2], route[3], n, warm,
-                              window, note)
+                              window, note, route[4])
             finally:
                 trio.stop()
             figs.append(route_figures(route, res))
@@ -442,17 +516,20 @@ def run(build, out, smoke=False, viewers=None, window=None, gop=1):
         out()
         table(out, HEAD[:6], BEFORE)
         out("Details of this run: delivered = units or frames the reading "
-            "viewers got ÷ (reading viewers × published in the window, by "
-            "seq); latency from capture (the JPEG COM or the SEI stamp) to "
-            "arrival; SEI gaps within the window only (units missing since "
-            "each viewer's first, all viewers); why viewers were lost: "
-            "loadgen's reasons for the first three.")
+            "viewers got ÷ (reading viewers × the window's range of seqs); "
+            "latency from capture (the JPEG COM or the SEI stamp) to "
+            "arrival; SEI gaps within the window only (published units lost "
+            "since each viewer's first, all viewers); seqs never published: "
+            "missing from a direct subscriber to capd's H.264 socket over the "
+            "run (frames the encoder skipped: no gap for anyone); why viewers "
+            "were lost: loadgen's reasons for the first three.")
         out()
         table(out, ["route", "delivered %", "frames or units/s per viewer",
                     "latency p50 / p99 ms", "capd CPU-s/s", "httpd CPU-s/s",
                     "wsd CPU-s/s", "loadgen CPU-s/s",
                     "RSS MB capd / httpd / wsd",
-                    "SEI gap viewers in window (units missing)",
+                    "SEI gap viewers in window (units lost)",
+                    "seqs never published",
                     "why viewers were lost"],
               [detail_row(f) for f in figs])
         tg = targets(out, figs, gop)
