@@ -102,6 +102,8 @@ for _ in $(seq 120); do
 done
 [ "$state" = running ] || { c systemctl --failed --no-pager || true; echo "check-deploy: container is $state" >&2; exit 1; }
 note "container booted in $(since "$s") s (systemd $(c systemctl --version | awk 'NR==1 {print $2}'))"
+# From here on each check says what failed and the run goes on.
+set +e
 probe() { c timeout 120 python3 /srv/deploy/probe.py "$@"; }
 # Waits up to $1 seconds for unit $2 to be active.
 wait_active() {
@@ -176,7 +178,7 @@ outage() {
 		c grep -q 'outage\|FAIL' /run/watch.out 2>/dev/null && break; sleep 0.2
 	done
 	out=$(c cat /run/watch.out | tail -1)
-	wait_active 10 "$unit" || fail "$unit not active again after SIGSTOP"
+	wait_active 10 "$unit" || fail "$unit not active again after kill -$sig"
 	if [ "$(c systemctl show -P MainPID "$unit")" = "$pid" ]; then
 		fail "$unit: the same process $pid"
 	fi
