@@ -6,10 +6,11 @@
 #                       with systemd-nspawn, and checked (docs/deploy.md)
 #
 # As root.  The container's base root is made once by mmdebstrap into
-# build-amd64/deploy/root-HASH (HASH of its package list), and each run
+# build-deploy/root-HASH (HASH of its package list and mirrors; outside
+# build-amd64/, whose *.d files the Makefile reads), and each run
 # boots a throw-away copy of it.
 
-DEPLOY_WORK	?= build-amd64/deploy
+DEPLOY_WORK	?= build-deploy
 
 .PHONY: check-deploy
 check-deploy:

@@ -13,7 +13,7 @@ check="$build clang libclang-rt-14-dev mandoc groff-base socat ffmpeg curl procp
 bench="$check wrk strace linux-perf"
 deb="$build binutils lintian"
 fuzz="$build clang libclang-rt-14-dev"
-deploy="$deb mmdebstrap systemd-container util-linux coreutils"
+deploy="$deb mmdebstrap systemd-container procps"
 cross="$check gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf qemu-user file"
 ci="$check $cross $deb $bench $fuzz $deploy"
 case "${1:-build}" in
