@@ -28,8 +28,8 @@ fail() { echo "check-deploy: FAIL $*"; report+=("FAIL $*"); fails=$((fails + 1))
 # Today's systemd-analyze security exposure of each unit: a unit more
 # exposed than this fails (lower it here when a unit is hardened further).
 declare -A exposure_max=(
-	[campipe-capd.service]=1.9 [campipe-capd@door.service]=1.9
-	[campipe-httpd.service]=1.9 [campipe-wsd.service]=2.2
+	[campipe-capd.service]=0.5 [campipe-capd@door.service]=0.5
+	[campipe-httpd.service]=1.1 [campipe-wsd.service]=1.2
 )
 
 # The base root: systemd, the .deb's Depends, and what the checks run.
@@ -58,16 +58,16 @@ else
 	note "base root cached: $root"
 fi
 
-# What the container sees in /srv/deploy (read-only).
-share="$work/share"
-rm -rf "$share"
+# This run's files; what the container sees in /srv/deploy (read-only).
+run=$(mktemp -d "$work/run.XXXXXX")
+share="$run/share"
 mkdir -p "$share"
 cp "$deb" "$share/"
 cp "$fakecam" "$share/fakecam.so"
 cp "$here/tests/deploy/probe.py" "$share/probe.py"
 debname=$(basename "$deb")
 
-log="$work/nspawn.log"
+log="$run/nspawn.log"
 s=$(now)
 systemd-nspawn --quiet --register=no --keep-unit --console=passive \
     --private-network --ephemeral -D "$root" --bind-ro="$share:/srv/deploy" \
@@ -81,7 +81,10 @@ cleanup() {
 		kill "$nspawn" 2>/dev/null || true
 		wait "$nspawn" 2>/dev/null || true
 	fi
+	# The logs of a failed run are kept.
+	[ "$fails" = 0 ] && [ "$ok" = 1 ] && rm -rf "$run"
 }
+ok=0
 trap cleanup EXIT
 # The container's PID 1, the child of nspawn once the root is copied and
 # nspawn's own intermediate child has gone.
@@ -122,10 +125,10 @@ check() {
 
 # 1. Install, enable, every unit ready.
 s=$(now)
-if ! c apt-get install -y -q --no-install-recommends "/srv/deploy/$debname" >"$work/apt.log" 2>&1; then
-	cat "$work/apt.log"; echo "check-deploy: apt install failed" >&2; exit 1
+if ! c apt-get install -y -q --no-install-recommends "/srv/deploy/$debname" >"$run/apt.log" 2>&1; then
+	cat "$run/apt.log"; echo "check-deploy: apt install failed" >&2; exit 1
 fi
-grep -q 'Need to get [1-9]' "$work/apt.log" && note "apt downloaded packages: $(grep 'Need to get' "$work/apt.log")"
+grep -q 'Need to get [1-9]' "$run/apt.log" && note "apt downloaded packages: $(grep 'Need to get' "$run/apt.log")"
 note "apt install ./$debname: $(since "$s") s"
 c sh -c 'printf "CAPD_SOURCE=test\n" >>/etc/default/campipe'
 s=$(now)
@@ -153,13 +156,13 @@ check probe ws /stream
 c useradd -M -N -s /usr/sbin/nologin -G campipe viewer
 c stat -c '  %n: %A %U:%G' /run/campipe /run/campipe/frames.sock
 check c runuser -u viewer -- python3 /srv/deploy/probe.py sock /run/campipe/frames.sock
-n=$(c runuser -u nobody -- timeout 5 socat -u UNIX-CONNECT:/run/campipe/frames.sock - 2>"$work/nobody.err" | wc -c)
-err=$(grep -o 'Permission denied\|No such file[^"]*' "$work/nobody.err" | head -1)
+n=$(c runuser -u nobody -- timeout 5 socat -u UNIX-CONNECT:/run/campipe/frames.sock - 2>"$run/nobody.err" | wc -c)
+err=$(grep -o 'Permission denied\|No such file[^"]*' "$run/nobody.err" | head -1)
 if [ "$n" = 0 ] && [ "$err" = "Permission denied" ]; then
 	echo "  nobody: refused ($err), 0 bytes"
 	note "frame socket: a member of group campipe reads frames; nobody is refused"
 else
-	fail "nobody read $n bytes of the frame socket (${err:-$(head -1 "$work/nobody.err")})"
+	fail "nobody read $n bytes of the frame socket (${err:-$(head -1 "$run/nobody.err")})"
 fi
 
 # 6. Restart=on-failure: each daemon killed, the outage a viewer sees.
@@ -192,7 +195,9 @@ outage campipe-httpd.service KILL mjpeg 30
 outage campipe-wsd.service KILL ws 30
 wd=$(c systemctl show -P WatchdogUSec campipe-capd.service)
 outage campipe-capd.service STOP mjpeg 120
-note "capd's watchdog: WatchdogSec=$wd, result $(c journalctl -u campipe-capd.service --no-pager -o cat | grep -o 'Watchdog timeout[^.]*' | tail -1)"
+res=$(c journalctl -u campipe-capd.service --no-pager -o cat | grep -o 'Watchdog timeout[^!.]*' | tail -1)
+[ -n "$res" ] || fail "capd restarted without a watchdog timeout in its journal"
+note "capd's watchdog: WatchdogSec=$wd; systemd logged \"$res\""
 failed=$(c systemctl --failed --no-legend --plain --no-pager)
 [ -z "$failed" ] || fail "systemctl --failed after the restarts: $failed"
 
@@ -241,25 +246,30 @@ check probe ws /stream
 # The fake V4L2 camera: capd@fake on v4l2:/dev/video0 through a drop-in.
 # fakecam answers for /dev/video0 (open, stat, ioctl, mmap); a file of
 # group video, mode 0640, shows whether the unit's process holds group
-# video under PrivateUsers= (a real camera node is root:video 0660).
+# video under PrivateUsers= (a real camera node is root:video 0660), one
+# of group campipe-control that it holds no group it should not.
 c install -D -m 0644 /srv/deploy/fakecam.so /usr/local/lib/campipe/fakecam.so
 c sh -c 'echo video-only >/srv/video-only && chgrp video /srv/video-only && chmod 0640 /srv/video-only'
+c sh -c 'echo control-only >/srv/control-only && chgrp campipe-control /srv/control-only && chmod 0640 /srv/control-only'
 c sh -c 'echo "CAPD_SOURCE=v4l2:/dev/video0" >/etc/campipe/cameras/fake.conf'
 c mkdir -p /etc/systemd/system/campipe-capd@fake.service.d
 c sh -c 'cat >/etc/systemd/system/campipe-capd@fake.service.d/fakecam.conf' <<'EOF'
 [Service]
 Environment=LD_PRELOAD=/usr/local/lib/campipe/fakecam.so FAKECAM_DEVICE=/dev/video0
-ExecStartPre=/bin/sh -c 'id; head -c 10 /srv/video-only'
+ExecStartPre=/bin/sh -c 'id; head -c 10 /srv/video-only; ! head -c 1 /srv/control-only 2>/dev/null'
 EOF
 c systemctl daemon-reload
 s=$(now)
 if c systemctl start campipe-capd@fake.service 2>/dev/null && wait_active 20 campipe-capd@fake.service; then
 	check c runuser -u viewer -- python3 /srv/deploy/probe.py sock /run/campipe/fake/frames.sock
-	note "campipe-capd@fake on the fake V4L2 camera: active in $(since "$s") s; group video under PrivateUsers=: $(c journalctl -u campipe-capd@fake.service -o cat --no-pager | grep -m1 '^uid=' | grep -o 'groups=.*')"
+	note "campipe-capd@fake on the fake V4L2 camera: active in $(since "$s") s; a file root:video 0640 read under PrivateUsers=yes (id there: $(c journalctl -u campipe-capd@fake.service -o cat --no-pager | grep -m1 '^uid=' | grep -o 'groups=.*'): video is unmapped, still held), root:campipe-control 0640 refused"
 else
 	fail "campipe-capd@fake on the fake V4L2 camera: $(c systemctl is-active campipe-capd@fake.service || true)"
 	c journalctl -u campipe-capd@fake.service --no-pager -o cat | tail -15 | sed 's/^/    /'
 fi
+
+failed=$(c systemctl --failed --no-legend --plain --no-pager)
+[ -z "$failed" ] || fail "systemctl --failed: $failed"
 
 # 9. systemd-analyze security, each unit.
 for u in campipe-capd.service campipe-capd@door.service campipe-httpd.service campipe-wsd.service; do
@@ -273,7 +283,7 @@ done
 # 8. Removal stops every unit; purge leaves no users, groups or files.
 c systemctl stop campipe-capd@fake.service 2>/dev/null || true
 s=$(now)
-c apt-get remove -y -q campipe >"$work/apt-remove.log" 2>&1 || fail "apt remove campipe"
+c apt-get remove -y -q campipe >"$run/apt-remove.log" 2>&1 || fail "apt remove campipe"
 for u in campipe.target $units campipe-capd@door.service campipe-capd@garden.service campipe-httpd.socket; do
 	st=$(c systemctl is-active "$u" 2>/dev/null || true)
 	[ "$st" = active ] && fail "$u still active after apt remove"
@@ -282,7 +292,7 @@ left=$(c sh -c 'cat /proc/[0-9]*/comm 2>/dev/null | grep "^campipe-" || true')
 [ -z "$left" ] || fail "processes left after apt remove: $left"
 note "apt remove campipe: every unit stopped ($(since "$s") s)"
 c userdel viewer
-c apt-get purge -y -q campipe >"$work/apt-purge.log" 2>&1 || fail "apt purge campipe"
+c apt-get purge -y -q campipe >"$run/apt-purge.log" 2>&1 || fail "apt purge campipe"
 for n in campipe-capd campipe-httpd campipe-wsd; do
 	c getent passwd "$n" >/dev/null && fail "user $n left after purge"
 done
@@ -300,7 +310,8 @@ echo
 echo "check-deploy: report ($(since "$t0") s in all)"
 for r in "${report[@]}"; do echo "  $r"; done
 if [ $fails -gt 0 ]; then
-	echo "check-deploy: $fails FAILED (container log: $log)"
+	echo "check-deploy: $fails FAILED (logs in $run)"
 	exit 1
 fi
+ok=1
 echo "check-deploy: ok"

@@ -94,7 +94,8 @@ def cmd_get(path, kind):
     if not ok:
         return fail("%s: %s, %s, %d bytes, begins %r" %
                     (path, status, ctype, len(body), body[:16]))
-    extra = " (%d JPEG parts)" % body.count(SOI) if kind == "mjpeg" else ""
+    extra = " (%d JPEG parts)" % body.count(SOI) if kind == "mjpeg" else \
+        " (ftyp, then moof at %d)" % body.find(b"moof") if kind == "mp4" else ""
     print("%s: %s, %s, %d bytes%s" % (path, status, ctype, len(body), extra))
     return 0
 
