@@ -251,17 +251,29 @@ check probe ws /stream
 c install -D -m 0644 /srv/deploy/fakecam.so /usr/local/lib/campipe/fakecam.so
 c sh -c 'echo video-only >/srv/video-only && chgrp video /srv/video-only && chmod 0640 /srv/video-only'
 c sh -c 'echo control-only >/srv/control-only && chgrp campipe-control /srv/control-only && chmod 0640 /srv/control-only'
+# The node the fake answers for, as udev makes it (no driver behind it
+# here), and one DevicePolicy=closed must refuse (10:200, /dev/net/tun):
+# whether systemd enforces the device policy in this container.
+c sh -c 'mknod -m 0660 /dev/video0 c 81 0 && chgrp video /dev/video0'
+c sh -c 'mknod -m 0666 /dev/devpolicy-probe c 10 200'
 c sh -c 'echo "CAPD_SOURCE=v4l2:/dev/video0" >/etc/campipe/cameras/fake.conf'
 c mkdir -p /etc/systemd/system/campipe-capd@fake.service.d
 c sh -c 'cat >/etc/systemd/system/campipe-capd@fake.service.d/fakecam.conf' <<'EOF'
 [Service]
 Environment=LD_PRELOAD=/usr/local/lib/campipe/fakecam.so FAKECAM_DEVICE=/dev/video0
 ExecStartPre=/bin/sh -c 'id; head -c 10 /srv/video-only; ! head -c 1 /srv/control-only 2>/dev/null'
+ExecStartPre=/bin/sh -c '(exec 3</dev/devpolicy-probe) 2>/dev/null && echo "devpolicy: opened" || echo "devpolicy: refused"'
 EOF
 c systemctl daemon-reload
 s=$(now)
 if c systemctl start campipe-capd@fake.service 2>/dev/null && wait_active 20 campipe-capd@fake.service; then
 	check c runuser -u viewer -- python3 /srv/deploy/probe.py sock /run/campipe/fake/frames.sock
+	dp=$(c journalctl -u campipe-capd@fake.service -o cat --no-pager | sed -n 's/^devpolicy: //p' | head -1)
+	v4l=$(c grep -c ' video4linux$' /proc/devices)
+	case $dp in
+	refused) note "DevicePolicy=closed enforced here (10:200 refused)" ;;
+	*) note "DevicePolicy=closed not enforced in this container (10:200 $dp: no devices controller for its systemd, cgroup $(c stat -fc %T /sys/fs/cgroup)); the kernel has $( [ "$v4l" = 0 ] && echo no || echo a) video4linux major: DeviceAllow= untested" ;;
+	esac
 	note "campipe-capd@fake on the fake V4L2 camera: active in $(since "$s") s; a file root:video 0640 read under PrivateUsers=yes (id there: $(c journalctl -u campipe-capd@fake.service -o cat --no-pager | grep -m1 '^uid=' | grep -o 'groups=.*'): video is unmapped, still held), root:campipe-control 0640 refused"
 else
 	fail "campipe-capd@fake on the fake V4L2 camera: $(c systemctl is-active campipe-capd@fake.service || true)"
