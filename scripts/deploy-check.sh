@@ -32,10 +32,11 @@ declare -A exposure_max=(
 	[campipe-httpd.service]=1.1 [campipe-wsd.service]=1.2
 )
 
-# The base root: systemd, the .deb's Depends, and what the checks run.
+# The base root: systemd, the .deb's Depends, and what the checks run
+# (nothing more: purge must find its userdel through Depends).
 depends=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/^ *//; s/[ (].*//' |
 	sed '/^$/d')
-pkgs=$(printf '%s\n' systemd systemd-sysv dbus passwd curl socat python3 $depends |
+pkgs=$(printf '%s\n' systemd systemd-sysv dbus curl socat python3 $depends |
 	sed 's/^ *//' | sort -u | paste -sd, -)
 mirrors=("deb http://deb.debian.org/debian bookworm main"
 	"deb http://deb.debian.org/debian bookworm-updates main"
@@ -153,7 +154,7 @@ check probe get /stream.mp4 mp4
 check probe ws /stream
 
 # 3. The frame socket: group campipe only.
-c useradd -M -N -s /usr/sbin/nologin -G campipe viewer
+c systemd-sysusers --inline 'u viewer - "campipe test viewer" - -' 'm viewer campipe' >/dev/null
 c stat -c '  %n: %A %U:%G' /run/campipe /run/campipe/frames.sock
 check c runuser -u viewer -- python3 /srv/deploy/probe.py sock /run/campipe/frames.sock
 n=$(c runuser -u nobody -- timeout 5 socat -u UNIX-CONNECT:/run/campipe/frames.sock - 2>"$run/nobody.err" | wc -c)
@@ -303,7 +304,6 @@ done
 left=$(c sh -c 'cat /proc/[0-9]*/comm 2>/dev/null | grep "^campipe-" || true')
 [ -z "$left" ] || fail "processes left after apt remove: $left"
 note "apt remove campipe: every unit stopped ($(since "$s") s)"
-c userdel viewer
 c apt-get purge -y -q campipe >"$run/apt-purge.log" 2>&1 || fail "apt purge campipe"
 for n in campipe-capd campipe-httpd campipe-wsd; do
 	c getent passwd "$n" >/dev/null && fail "user $n left after purge"
