@@ -70,9 +70,11 @@ debname=$(basename "$deb")
 
 log="$run/nspawn.log"
 s=$(now)
+# --link-journal=no: nspawn reads no machine ID of its own then (inside
+# another container, e.g. scripts/fresh-check.sh, there is none).
 systemd-nspawn --quiet --register=no --keep-unit --console=passive \
-    --private-network --ephemeral -D "$root" --bind-ro="$share:/srv/deploy" \
-    --boot >"$log" 2>&1 &
+    --private-network --link-journal=no --ephemeral -D "$root" \
+    --bind-ro="$share:/srv/deploy" --boot >"$log" 2>&1 &
 nspawn=$!
 leader=""
 cleanup() {
@@ -105,6 +107,12 @@ for _ in $(seq 120); do
 	sleep 0.5
 done
 [ "$state" = running ] || { c systemctl --failed --no-pager || true; echo "check-deploy: container is $state" >&2; exit 1; }
+# Every check talks to 127.0.0.1 inside: nested in a container without
+# CAP_NET_ADMIN, nspawn cannot bring the loopback of --private-network up.
+if ! c python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); socket.create_connection(s.getsockname(), 2)' 2>/dev/null; then
+	echo "check-deploy: no loopback in the container (nspawn lacks CAP_NET_ADMIN: inside another container?); run it on the host" >&2
+	exit 1
+fi
 note "container booted in $(since "$s") s (systemd $(c systemctl --version | awk 'NR==1 {print $2}'))"
 # From here on each check says what failed and the run goes on.
 set +e
