@@ -6,7 +6,7 @@
 #                       with systemd-nspawn, and checked (docs/deploy.md)
 #
 # As root.  The container's base root is made once by mmdebstrap into
-# build-deploy/root-HASH (HASH of its package list and mirrors; outside
+# build-deploy/root-HASH (HASH of its package list, Depends and mirrors; outside
 # build-amd64/, whose *.d files the Makefile reads), and each run
 # boots a throw-away copy of it.
 

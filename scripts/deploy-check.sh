@@ -11,7 +11,8 @@
 # Usage: scripts/deploy-check.sh DEB FAKECAM_SO WORKDIR   (as root)
 # The base root (systemd, the package's Depends, curl, socat, python3) is
 # made once by mmdebstrap into WORKDIR/root-HASH, HASH of its package
-# list; every run boots a throw-away copy of it (--ephemeral).
+# list (Depends' versions too) and mirrors; every run boots a throw-away
+# copy of it (--ephemeral).
 set -eu
 
 deb=$(readlink -f "$1") fakecam=$(readlink -f "$2") work=$3
@@ -41,11 +42,15 @@ pkgs=$(printf '%s\n' systemd systemd-sysv dbus curl socat python3 $depends |
 mirrors=("deb http://deb.debian.org/debian bookworm main"
 	"deb http://deb.debian.org/debian bookworm-updates main"
 	"deb http://deb.debian.org/debian-security bookworm-security main")
-key=$(printf '%s\n' "$pkgs" "${mirrors[@]}" | sha256sum | cut -c1-12)
+# The key: the list, the mirrors, and Depends with its versions (a newer
+# library than the root holds would need the network the container lacks).
+key=$(printf '%s\n' "$pkgs" "${mirrors[@]}" "$(dpkg-deb -f "$deb" Depends)" |
+	sha256sum | cut -c1-12)
 root="$work/root-$key"
 mkdir -p "$work"
 if [ ! -e "$root/.done" ]; then
-	rm -rf "$root" "$root.tmp"
+	# Roots of other keys are stale.
+	rm -rf "$work"/root-*
 	s=$(now)
 	echo "check-deploy: mmdebstrap bookworm into $root ($pkgs)"
 	mmdebstrap --quiet --variant=apt --include="$pkgs" bookworm "$root.tmp" \
