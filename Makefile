@@ -244,4 +244,4 @@ valgrind: all
 	CAMPIPE_VALGRIND=1 CAMPIPE_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q \
 	    -p no:cacheprovider $(VALGRIND_TESTS) $(VALGRIND_ARGS)
 
-include mk/cross.mk mk/deb.mk
+include mk/cross.mk mk/deb.mk mk/deploy.mk

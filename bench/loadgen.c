@@ -6,6 +6,10 @@
  *   SPEC:   ws:N:HOST:PORT/PATH      WebSocket viewers (binary messages)
  *           mjpeg:N:HOST:PORT/PATH   MJPEG viewers (multipart, chunked or not)
  *           unix:N:PATH              capd frame socket subscribers
+ *           h264:N:HOST:PORT/PATH    HTTP streams carrying the campipe SEI
+ *                                    (raw H.264 or fragmented MP4)
+ *           wsh264:N:HOST:PORT/PATH  WebSocket viewers whose binary
+ *                                    messages carry it (fragmented MP4)
  *
  * A fraction of each kind's clients is stalled: connected with a small
  * receive buffer, request sent, never read.  After all clients connect and
@@ -15,6 +19,16 @@
  * frame's last byte is received.  Only headers and the first bytes of each
  * JPEG are read into memory; the rest is discarded by the kernel
  * (recv MSG_TRUNC on TCP) or read into one scratch buffer (Unix sockets).
+ *
+ * The H.264 kinds read every byte and find each access unit by the text of
+ * its campipe SEI, "campipe seq=S t=SEC.USEC" (docs/frames.md), wherever it
+ * lies in the payload (an Annex-B SEI NAL unit, or inside an fMP4 mdat):
+ * one text is one access unit, timed when the text arrives.  Each viewer's
+ * seq must then go up by one from its first unit on: a jump is a gap (the
+ * units skipped are counted), a seq not above the last a repeat.  The
+ * JSON line lists every gap, so that a driver can tell units a viewer lost
+ * from seqs never published (an encoder that skips a frame skips its seq
+ * for every viewer).
  *
  * One epoll thread.  Prints a human table on stderr and one JSON line on
  * stdout, preceded by "#window start" and "#window end" lines on stdout so
@@ -60,8 +74,11 @@
 #define LG_HBUCKETS	(128 + 64 * 40)
 #define LG_MAXKINDS	8
 #define LG_MAX_FRAME	(64u << 20)
+#define LG_SEI_TAIL	64	/* bytes kept between reads: a whole SEI text */
+#define LG_SEI_TAG	"campipe seq="
+#define LG_MAXGAPS	(1 << 18)	/* gaps listed in the report, at most */
 
-enum lg_type { LG_WS, LG_MJPEG, LG_UNIX };
+enum lg_type { LG_WS, LG_MJPEG, LG_UNIX, LG_HTTP };
 
 enum lg_state {
 	ST_IDLE,	/* not started */
@@ -77,6 +94,7 @@ struct lg_kind {
 	enum lg_type	 type;
 	const char	*name;
 	int		 n;
+	int		 sei;		/* payload scanned for the campipe SEI */
 	char		 host[256];
 	char		 port[16];
 	char		 path[512];	/* URL path or socket path */
@@ -88,6 +106,11 @@ struct lg_kind {
 	uint64_t	 lat_max;
 	uint64_t	 frames;	/* by non-stalled clients, in window */
 	uint64_t	 bytes;
+};
+
+struct lg_gap {
+	uint64_t	 from, to;	/* the seqs skipped */
+	int		 win;		/* in the window */
 };
 
 struct lg_client {
@@ -112,6 +135,14 @@ struct lg_client {
 	unsigned char	 jhead[LG_JHEAD];
 	size_t		 jlen;
 	uint64_t	 frames;	/* in window */
+	unsigned short	 lport;		/* our TCP port */
+	int		 up;		/* its response head came */
+	/* campipe SEI kinds: access units since the first, across reads */
+	unsigned char	 tail[LG_SEI_TAIL];
+	size_t		 tlen;
+	uint64_t	 units, seq_last, gaps, gaps_win, missing, repeats;
+	struct lg_gap	*gap;		/* each gap, for the report */
+	size_t		 ngap, gapcap;
 };
 
 static struct lg_kind	 lg_kinds[LG_MAXKINDS];
@@ -131,7 +162,8 @@ lg_usage(void)
 	fprintf(stderr, "usage: loadgen [-d SEC] [-w SEC] [-s FRACTION] "
 	    "[-o ORIGIN] [-W] SPEC...\n"
 	    "  SPEC: ws:N:HOST:PORT/PATH | mjpeg:N:HOST:PORT/PATH | "
-	    "unix:N:PATH\n");
+	    "unix:N:PATH |\n"
+	    "        h264:N:HOST:PORT/PATH | wsh264:N:HOST:PORT/PATH\n");
 	exit(2);
 }
 
@@ -222,6 +254,10 @@ lg_parse_spec(const char *spec)
 		k->type = LG_MJPEG, k->name = "mjpeg";
 	else if (strcmp(buf, "unix") == 0)
 		k->type = LG_UNIX, k->name = "unix";
+	else if (strcmp(buf, "h264") == 0)
+		k->type = LG_HTTP, k->name = "h264", k->sei = 1;
+	else if (strcmp(buf, "wsh264") == 0)
+		k->type = LG_WS, k->name = "wsh264", k->sei = 1;
 	else
 		lg_usage();
 	k->n = (int)strtol(p, &q, 10);
@@ -275,33 +311,152 @@ lg_close(struct lg_client *c, const char *why)
 	c->st = ST_DEAD;
 }
 
-/* A frame's last byte arrived: reads its COM segment, records latency. */
+/* Counts a frame received in the window; with its stamp, its latency too. */
 static void
-lg_frame_done(struct lg_client *c)
+lg_record(struct lg_client *c, uint64_t seq, const struct timeval *ts)
 {
 	struct lg_kind	*k = c->k;
-	struct timeval	 ts;
-	uint64_t	 seq, now, cap, lat;
+	uint64_t	 now, cap, lat;
 	int		 i;
 
-	if (!lg_inwindow)
-		return;
 	c->frames++;
 	k->frames++;
-	if (jpeg_com_parse(c->jhead, c->jlen, &seq, &ts) == -1)
+	if (ts == NULL)
 		return;
 	if (seq < lg_seq_min)
 		lg_seq_min = seq;
 	if (seq > lg_seq_max)
 		lg_seq_max = seq;
 	now = lg_now_us();
-	cap = (uint64_t)ts.tv_sec * 1000000 + ts.tv_usec;
+	cap = (uint64_t)ts->tv_sec * 1000000 + ts->tv_usec;
 	lat = now > cap ? now - cap : 0;
 	i = lg_hist_index(lat);
 	k->hist[i]++;
 	k->nlat++;
 	if (lat > k->lat_max)
 		k->lat_max = lat;
+}
+
+/* A frame's last byte arrived: reads its COM segment, records latency. */
+static void
+lg_frame_done(struct lg_client *c)
+{
+	struct timeval	 ts;
+	uint64_t	 seq;
+
+	if (!lg_inwindow)
+		return;
+	if (jpeg_com_parse(c->jhead, c->jlen, &seq, &ts) == -1)
+		lg_record(c, 0, NULL);
+	else
+		lg_record(c, seq, &ts);
+}
+
+/* Keeps a gap of a viewer's seqs for the report (if memory allows). */
+static void
+lg_gap_add(struct lg_client *c, uint64_t from, uint64_t to)
+{
+	struct lg_gap	*g;
+	size_t		 cap;
+
+	if (c->ngap == c->gapcap) {
+		cap = c->gapcap ? c->gapcap * 2 : 8;
+		if ((g = realloc(c->gap, cap * sizeof(*g))) == NULL)
+			return;
+		c->gap = g;
+		c->gapcap = cap;
+	}
+	c->gap[c->ngap].from = from;
+	c->gap[c->ngap].to = to;
+	c->gap[c->ngap++].win = lg_inwindow;
+}
+
+/* An access unit's SEI: checks its seq against the viewer's last one. */
+static void
+lg_sei_unit(struct lg_client *c, uint64_t seq, const struct timeval *ts)
+{
+	if (c->units > 0 && seq != c->seq_last + 1) {
+		if (seq > c->seq_last) {
+			c->gaps++;
+			c->missing += seq - c->seq_last - 1;
+			if (lg_inwindow)
+				c->gaps_win++;
+			lg_gap_add(c, c->seq_last + 1, seq - 1);
+		} else
+			c->repeats++;
+	}
+	if (c->units == 0 || seq > c->seq_last)
+		c->seq_last = seq;
+	c->units++;
+	if (lg_inwindow)
+		lg_record(c, seq, ts);
+}
+
+/*
+ * Reads "campipe seq=S t=SEC.USEC" at p, whose first bytes are the tag.
+ * Returns its length, 0 if the n bytes end inside it, -1 if it is not one.
+ */
+static int
+lg_sei_text(const unsigned char *p, size_t n, uint64_t *seq,
+    struct timeval *ts)
+{
+	static const struct { const char *lit; size_t max; } part[] = {
+		{ LG_SEI_TAG, 20 }, { " t=", 18 }, { ".", 6 }
+	};
+	size_t	 i = 0, j, k, d;
+
+	for (j = 0; j < sizeof(part) / sizeof(part[0]); j++) {
+		for (k = 0; part[j].lit[k] != '\0'; k++, i++) {
+			if (i == n)
+				return (0);
+			if (p[i] != (unsigned char)part[j].lit[k])
+				return (-1);
+		}
+		for (d = 0; d < part[j].max && i < n && isdigit(p[i]); d++)
+			i++;
+		if (d < part[j].max && i == n)
+			return (0);		/* more digits may follow */
+		if (d == 0 || (j == 2 && d != 6))
+			return (-1);
+	}
+	return (jpeg_com_text(p, i, seq, ts) == 0 ? (int)i : -1);
+}
+
+/*
+ * Finds the campipe SEI texts in payload bytes.  The last bytes are kept
+ * for the next call, so a text cut between reads is found when it is
+ * whole; it is counted by the call whose bytes end it.
+ */
+static void
+lg_sei_scan(struct lg_client *c, const unsigned char *p, size_t n)
+{
+	static unsigned char	 buf[LG_SEI_TAIL + LG_SCRATCH];
+	const unsigned char	*b, *m, *end, *keep;
+	struct timeval		 ts;
+	uint64_t		 seq;
+	size_t			 len;
+	int			 r;
+
+	while (n > 0) {
+		len = n < LG_SCRATCH ? n : LG_SCRATCH;
+		memcpy(buf, c->tail, c->tlen);
+		memcpy(buf + c->tlen, p, len);
+		b = buf;
+		end = buf + c->tlen + len;
+		while ((m = memmem(b, end - b, LG_SEI_TAG,
+		    sizeof(LG_SEI_TAG) - 1)) != NULL) {
+			if ((r = lg_sei_text(m, end - m, &seq, &ts)) == 0)
+				break;		/* kept below: 60 bytes at most */
+			if (r > 0 && m + r > buf + c->tlen)
+				lg_sei_unit(c, seq, &ts);
+			b = m + (r > 0 ? r : 1);
+		}
+		keep = end - buf > LG_SEI_TAIL ? end - LG_SEI_TAIL : buf;
+		c->tlen = end - keep;
+		memmove(c->tail, keep, c->tlen);
+		p += len;
+		n -= len;
+	}
 }
 
 /* Payload bytes consumed (data may be NULL when the kernel discarded them). */
@@ -319,6 +474,8 @@ lg_body(struct lg_client *c, const unsigned char *data, size_t n)
 		memcpy(c->head + c->hlen, data, n);	/* control payload */
 		c->hlen += n;
 	}
+	if (c->k->sei && data != NULL && (c->k->type != LG_WS || c->ws_op == 2))
+		lg_sei_scan(c, data, n);
 	c->body_left -= n;
 	if (lg_inwindow)
 		c->k->bytes += n;
@@ -408,7 +565,7 @@ lg_ws_header(struct lg_client *c)
 		c->ws_op = op;		/* continuations keep the message's */
 	if ((op >= 8 && len > 125) || len > LG_MAX_FRAME)
 		return (-1);
-	lg_body_start(c, len, op == 0 ? -1 : op == 2);
+	lg_body_start(c, len, op == 0 ? -1 : op == 2 && !c->k->sei);
 	return ((int)need);
 }
 
@@ -440,7 +597,7 @@ static int
 lg_response(struct lg_client *c)
 {
 	unsigned char	*end, *p;
-	int		 want = c->k->type == LG_WS ? 101 : 200;
+	int		 want = c->k->type == LG_WS ? 101 : 200, n;
 	char		 status[4];
 
 	if ((end = memmem(c->head, c->hlen, "\r\n\r\n", 4)) == NULL)
@@ -456,8 +613,12 @@ lg_response(struct lg_client *c)
 	c->chunked = strstr((char *)c->head, "transfer-encoding: chunked") !=
 	    NULL;
 	c->k->connected++;
+	c->up = 1;
 	c->st = ST_HDR;
-	return ((int)(end + 4 - c->head));
+	n = (int)(end + 4 - c->head);
+	if (c->k->type == LG_HTTP)
+		lg_body_start(c, UINT64_MAX, 0);	/* the body, endless */
+	return (n);
 }
 
 /* Feeds header bytes: appends what fits and parses; returns bytes used. */
@@ -556,13 +717,41 @@ lg_input(struct lg_client *c, const unsigned char *p, size_t n)
 	return (0);
 }
 
+/*
+ * Why a stream broke: the status of a refusal and the first line of its
+ * body, as far as it was read with the head; else a malformed stream.
+ */
+static const char *
+lg_why(const struct lg_client *c)
+{
+	static char		 why[96];
+	const unsigned char	*b;
+	size_t			 n, i;
+
+	if (c->st != ST_RESPONSE || c->hlen < 12 ||
+	    memcmp(c->head, "HTTP/1.", 7) != 0)
+		return ("malformed stream");
+	n = (size_t)snprintf(why, sizeof(why), "answered %.3s",
+	    (const char *)c->head + 9);
+	if ((b = memmem(c->head, c->hlen, "\r\n\r\n", 4)) == NULL)
+		return (why);
+	b += 4;
+	for (i = 0; b + i < c->head + c->hlen && i < 60 && isprint(b[i]); i++)
+		;
+	if (i > 0)
+		snprintf(why + n, sizeof(why) - n, ": %.*s", (int)i,
+		    (const char *)b);
+	return (why);
+}
+
 /* Bytes the kernel may discard now: the rest of a JPEG's payload. */
 static size_t
 lg_skippable(const struct lg_client *c)
 {
 	uint64_t	 n;
 
-	if (c->st != ST_BODY || c->ws_op >= 8 || c->body_left == 0 ||
+	if (c->k->sei || c->st != ST_BODY || c->ws_op >= 8 ||
+	    c->body_left == 0 ||
 	    (c->is_jpeg && c->jlen < LG_JHEAD))
 		return (0);
 	n = c->body_left;
@@ -595,11 +784,12 @@ lg_readable(struct lg_client *c)
 				continue;
 			}
 		} else {
-			want = skip > 0 ? skip : LG_SMALLREAD;
+			want = skip > 0 ? skip : c->k->sei ? LG_SCRATCH :
+			    LG_SMALLREAD;
 			n = recv(c->fd, lg_scratch, want, MSG_DONTWAIT);
 			if (n > 0) {
 				if (lg_input(c, lg_scratch, n) == -1)
-					lg_close(c, "malformed stream");
+					lg_close(c, lg_why(c));
 				continue;
 			}
 		}
@@ -622,7 +812,7 @@ lg_request(struct lg_client *c)
 
 	if (k->type == LG_UNIX)
 		return (0);
-	if (k->type == LG_MJPEG)
+	if (k->type == LG_MJPEG || k->type == LG_HTTP)
 		n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\n"
 		    "Host: %s:%s\r\nUser-Agent: campipe-loadgen\r\n\r\n",
 		    k->path, k->host, k->port);
@@ -675,6 +865,7 @@ static void
 lg_connected(struct lg_client *c)
 {
 	struct epoll_event	 ev = { .events = EPOLLIN, .data.ptr = c };
+	struct sockaddr_storage	 ss;
 	int			 err = 0;
 	socklen_t		 len = sizeof(err);
 
@@ -683,6 +874,12 @@ lg_connected(struct lg_client *c)
 		lg_close(c, strerror(err));
 		return;
 	}
+	len = sizeof(ss);
+	if (c->k->type != LG_UNIX &&
+	    getsockname(c->fd, (struct sockaddr *)&ss, &len) == 0)
+		c->lport = ntohs(ss.ss_family == AF_INET6 ?
+		    ((struct sockaddr_in6 *)&ss)->sin6_port :
+		    ((struct sockaddr_in *)&ss)->sin_port);
 	if (lg_request(c) == -1) {
 		lg_close(c, "cannot send the request");
 		return;
@@ -758,10 +955,12 @@ lg_cmp_u64(const void *a, const void *b)
 static void
 lg_report(double dur, double cpu)
 {
-	struct lg_kind	*k;
-	uint64_t	*fr, published;
-	int		 i, j, m, live;
-	double		 share, fmin, fmed;
+	struct lg_kind		*k;
+	struct lg_client	*c;
+	uint64_t		*fr, published, missing, repeats;
+	int			 i, j, m, live, nport, units, gap, gapw, none;
+	size_t			 g, listed;
+	double			 share, fmin, fmed;
 
 	published = lg_seq_max >= lg_seq_min ? lg_seq_max - lg_seq_min + 1 : 0;
 	fr = calloc(lg_nclients + 1, sizeof(*fr));
@@ -791,12 +990,55 @@ lg_report(double dur, double cpu)
 		    "\"stalled\":%d,\"failed\":%d,\"closed\":%d,"
 		    "\"frames\":%llu,\"bytes\":%llu,\"fps_min\":%.2f,"
 		    "\"fps_median\":%.2f,\"delivered\":%.5f,\"p50_ms\":%.3f,"
-		    "\"p99_ms\":%.3f,\"max_ms\":%.3f}", j ? "," : "", k->name,
+		    "\"p99_ms\":%.3f,\"max_ms\":%.3f", j ? "," : "", k->name,
 		    k->n, k->connected, k->stalled, k->failed, k->closed,
 		    (unsigned long long)k->frames,
 		    (unsigned long long)k->bytes, fmin, fmed, share,
 		    lg_hist_quantile(k, 0.5) / 1e3,
 		    lg_hist_quantile(k, 0.99) / 1e3, k->lat_max / 1e3);
+		/* The viewers' access units since their first (SEI kinds). */
+		units = gap = gapw = none = 0;
+		missing = repeats = 0;
+		for (i = 0; i < lg_nclients; i++) {
+			c = &lg_clients[i];
+			if (c->k != k || c->stall)
+				continue;
+			units += c->units > 0;
+			none += c->up && c->units == 0;
+			gap += c->gaps > 0;
+			gapw += c->gaps_win > 0;
+			missing += c->missing;
+			repeats += c->repeats;
+		}
+		if (k->sei)
+			fprintf(stderr, "%-6s %d of %d viewers with access units "
+			    "saw gaps (%d in the window), %llu units missing, "
+			    "%llu repeated, %d connected got none\n", k->name, gap,
+			    units, gapw, (unsigned long long)missing,
+			    (unsigned long long)repeats, none);
+		printf(",\"sei\":%d,\"with_units\":%d,\"no_units\":%d,"
+		    "\"gap_viewers\":%d,\"gap_viewers_window\":%d,"
+		    "\"missing\":%llu,\"repeats\":%llu,\"stalled_ports\":[",
+		    k->sei, units, none, gap, gapw,
+		    (unsigned long long)missing, (unsigned long long)repeats);
+		for (i = 0, nport = 0; i < lg_nclients; i++)
+			if (lg_clients[i].k == k && lg_clients[i].stall &&
+			    lg_clients[i].st == ST_STALLED)
+				printf("%s%u", nport++ ? "," : "",
+				    lg_clients[i].lport);
+		/* [viewer, first seq skipped, last, in the window] */
+		printf("],\"gaps\":[");
+		for (i = 0, listed = 0; i < lg_nclients; i++) {
+			c = &lg_clients[i];
+			if (c->k != k)
+				continue;
+			for (g = 0; g < c->ngap && listed < LG_MAXGAPS; g++)
+				printf("%s[%d,%llu,%llu,%d]", listed++ ? "," :
+				    "", i, (unsigned long long)c->gap[g].from,
+				    (unsigned long long)c->gap[g].to,
+				    c->gap[g].win);
+		}
+		printf("]}");
 	}
 	printf("]}\n");
 	fprintf(stderr, "published %llu frames (%.2f/s), loadgen CPU %.3f "

@@ -265,7 +265,7 @@ control_status(struct control *ctl, struct evhttp_request *req)
 	    "frames", (json_int_t)server_frames(ctl->srv),
 	    "dropped", (json_int_t)server_dropped(ctl->srv),
 	    "viewers", (json_int_t)(control_viewers(subs) +
-	    h264_subscribers(ctl->h264)),
+	    h264_viewers(ctl->h264)),
 	    "subscribers", subs,
 	    "uptime", mono_sec() - ctl->started,
 	    "last_error", err != NULL ? json_string(err) : json_null(),

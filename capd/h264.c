@@ -16,6 +16,7 @@
 #include "accept_pause.h"
 #include "annexb.h"
 #include "frame.h"
+#include "frame_hello.h"
 #include "h264.h"
 #include "h264_pass.h"
 #include "log.h"
@@ -31,6 +32,8 @@
  * reader comes near it.
  */
 #define H264_SUB_WAITING_MAX	(256 * 1024)
+/* Seconds without a refusal that end a refusal episode. */
+#define H264_REFUSED_QUIET_S	10
 
 struct h264_sub {
 	TAILQ_ENTRY(h264_sub)	 entry;
@@ -42,6 +45,8 @@ struct h264_sub {
 	struct evbuffer		*out;
 	struct fanout		 fan;
 	size_t			 sndbuf;
+	struct frame_hello_reader hello;	/* what it says (frames.md) */
+	long			 viewers;	/* -1: never said */
 };
 TAILQ_HEAD(h264_subs, h264_sub);
 
@@ -56,6 +61,7 @@ struct h264 {
 	struct h264_enc		*enc;		/* while it runs */
 	struct event		*ev_enc;	/* its descriptor */
 	struct event		*ev_idle;	/* stops it */
+	struct event		*ev_refused;	/* ends a refusal episode */
 	uint64_t		 fed;		/* last seq handed to it */
 	unsigned long long	 from_jpeg;	/* access units encoded */
 	unsigned long long	 from_raw;
@@ -174,7 +180,17 @@ h264_sub_write(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Subscribers send nothing: reads only notice the close. */
+/* A line the subscriber wrote (docs/frames.md): how many it serves. */
+static void
+h264_sub_hello(const struct frame_hello_msg *m, void *arg)
+{
+	struct h264_sub	*s = arg;
+
+	if (m->name == NULL)
+		s->viewers = m->viewers;
+}
+
+/* Subscribers say at most who they serve: reads notice the close. */
 static void
 h264_sub_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -183,6 +199,8 @@ h264_sub_read(evutil_socket_t fd, short what, void *arg)
 	ssize_t		 n;
 
 	n = read(fd, buf, sizeof(buf));
+	if (n > 0)
+		frame_hello_feed(&s->hello, buf, n, h264_sub_hello, s);
 	if (n == 0)
 		h264_sub_free(s, "closed");
 	else if (n == -1 && errno != EAGAIN && errno != EINTR)
@@ -281,6 +299,19 @@ h264_idle(evutil_socket_t fd, short what, void *arg)
 		h264_enc_end(h, "no subscribers");
 }
 
+/* No refusal for a while: the episode ends, with its count. */
+static void
+h264_refused_end(evutil_socket_t fd, short what, void *arg)
+{
+	struct h264	*h = arg;
+
+	if (h->refused_episode == 0)
+		return;
+	log_info("h264 subscribers accepted again: %llu refused at the limit",
+	    h->refused_episode);
+	h->refused_episode = 0;
+}
+
 /* Accepts a subscriber; it waits for the IDR asked for now. */
 static void
 h264_accept(struct evconnlistener *l, evutil_socket_t fd,
@@ -289,14 +320,17 @@ h264_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct h264	*h = arg;
 	struct h264_sub	*s;
 
+	struct timeval	 quiet = { H264_REFUSED_QUIET_S, 0 };
+
 	if (h->nsubs >= h->conf->max_subscribers) {
+		/* Once per episode: it ends after a quiet spell. */
 		if (h->refused_episode++ == 0)
 			log_warnx("h264 subscribers refused: limit of %d "
 			    "reached", h->conf->max_subscribers);
+		evtimer_add(h->ev_refused, &quiet);
 		close(fd);
 		return;
 	}
-	h->refused_episode = 0;
 	if ((h->pass == NULL && h264_enc_begin(h) == -1) ||
 	    (s = calloc(1, sizeof(*s))) == NULL) {
 		close(fd);
@@ -304,6 +338,7 @@ h264_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	s->h = h;
 	s->fd = fd;
+	s->viewers = -1;
 	fanout_init(&s->fan, FANOUT_ORDERED, 0, h264_sub_send, s);
 	fanout_set_max_bytes(&s->fan, H264_SUB_WAITING_MAX);
 	s->out = evbuffer_new();
@@ -418,8 +453,10 @@ h264_new(struct event_base *base, const struct h264_conf *conf,
 	h->listener = evconnlistener_new(base, h264_accept, h,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
 	h->ev_idle = evtimer_new(base, h264_idle, h);
+	h->ev_refused = evtimer_new(base, h264_refused_end, h);
 	h->ap = accept_pause_new(base, cause, causelen);
 	if (h->listener == NULL || h->ev_idle == NULL || h->ap == NULL ||
+	    h->ev_refused == NULL ||
 	    accept_pause_add(h->ap, h->listener) == -1) {
 		snprintf(cause, causelen, "cannot set up events");
 		if (h->listener == NULL)
@@ -447,6 +484,8 @@ h264_free(struct h264 *h)
 	}
 	if (h->ev_idle != NULL)
 		event_free(h->ev_idle);
+	if (h->ev_refused != NULL)
+		event_free(h->ev_refused);
 	accept_pause_free(h->ap);
 	h264_pass_free(h->pass);
 	free(h);
@@ -457,6 +496,20 @@ int
 h264_subscribers(const struct h264 *h)
 {
 	return (h != NULL ? h->nsubs : 0);
+}
+
+/* People watching through the subscribers: what each said, else one. */
+long
+h264_viewers(const struct h264 *h)
+{
+	const struct h264_sub	*s;
+	long			 n = 0;
+
+	if (h == NULL)
+		return (0);
+	TAILQ_FOREACH(s, &h->subs, entry)
+		n += s->viewers >= 0 ? s->viewers : 1;
+	return (n);
 }
 
 /* Tells whether a raw picture would be encoded now (else only JPEGs). */

@@ -65,5 +65,7 @@ void		 h264_set_keyframe(struct h264 *h, int (*fn)(void *),
 		    void *arg);
 /* Subscribers connected. */
 int		 h264_subscribers(const struct h264 *h);
+/* People watching through them: each one's Viewers line, else one. */
+long		 h264_viewers(const struct h264 *h);
 
 #endif

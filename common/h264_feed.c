@@ -17,6 +17,7 @@
 #include "annexb.h"
 #include "fmp4.h"
 #include "frame.h"
+#include "frame_hello.h"
 #include "h264_feed.h"
 #include "h264_feed_cut.h"
 #include "log.h"
@@ -32,6 +33,8 @@ struct h264_feed {
 	struct event		*ev_linger;
 	struct h264_feed_cut	 cut;
 	int			 wanted;
+	long			 told;		/* viewers last told to capd */
+	char			 name[FRAME_HELLO_NAME_MAX + 1];
 	uint64_t		 connects;
 	h264_feed_unit_cb	 ucb;
 	h264_feed_end_cb	 ecb;
@@ -144,11 +147,38 @@ h264_feed_on_event(struct bufferevent *bev, short what, void *arg)
 		    "capd's socket failed");
 }
 
+/* Names the subscriber to capd, sent after each connect. */
+int
+h264_feed_set_name(struct h264_feed *hf, const char *name)
+{
+	char	 buf[FRAME_HELLO_MAX];
+
+	if (frame_hello_format(name, buf, sizeof(buf)) == -1)
+		return (-1);
+	snprintf(hf->name, sizeof(hf->name), "%s", name);
+	return (0);
+}
+
+/* Tells capd how many people watch through this feed, if it changed. */
+static void
+h264_feed_tell(struct h264_feed *hf)
+{
+	char	 buf[FRAME_HELLO_MAX];
+	int	 n;
+
+	if (hf->up == NULL || hf->told == hf->wanted)
+		return;
+	if ((n = frame_hello_format_viewers(hf->wanted, buf,
+	    sizeof(buf))) > 0 && bufferevent_write(hf->up, buf, n) == 0)
+		hf->told = hf->wanted;
+}
+
 /* One more viewer: connects if not connected. */
 int
 h264_feed_want(struct h264_feed *hf, char *cause, size_t causelen)
 {
-	int	 fd;
+	char	 line[FRAME_HELLO_MAX];
+	int	 fd, n;
 
 	evtimer_del(hf->ev_linger);
 	if (hf->up == NULL) {
@@ -164,6 +194,10 @@ h264_feed_want(struct h264_feed *hf, char *cause, size_t causelen)
 			return (-1);
 		}
 		hf->connects++;
+		hf->told = -1;
+		if (hf->name[0] != '\0' && (n = frame_hello_format(hf->name,
+		    line, sizeof(line))) > 0)
+			bufferevent_write(hf->up, line, n);
 		bufferevent_setcb(hf->up, h264_feed_on_read, NULL,
 		    h264_feed_on_event, hf);
 		bufferevent_setwatermark(hf->up, EV_READ, 0,
@@ -171,6 +205,7 @@ h264_feed_want(struct h264_feed *hf, char *cause, size_t causelen)
 		bufferevent_enable(hf->up, EV_READ);
 	}
 	hf->wanted++;
+	h264_feed_tell(hf);
 	return (0);
 }
 
@@ -193,6 +228,7 @@ h264_feed_unwant(struct h264_feed *hf)
 
 	if (hf->wanted > 0 && --hf->wanted == 0 && hf->up != NULL)
 		evtimer_add(hf->ev_linger, &tv);
+	h264_feed_tell(hf);
 }
 
 /* The current init segment, or NULL. */

@@ -44,6 +44,12 @@ struct h264_feed *h264_feed_new(struct event_base *base, const char *path,
 		    h264_feed_unit_cb ucb, h264_feed_end_cb ecb, void *arg);
 void		 h264_feed_free(struct h264_feed *hf);
 /*
+ * Names the subscriber to capd ("httpd", "wsd"), said after each connect,
+ * with the number of viewers whenever it changes (docs/frames.md).  -1 if
+ * the name is not 1 to 32 of [A-Za-z0-9._-].
+ */
+int		 h264_feed_set_name(struct h264_feed *hf, const char *name);
+/*
  * One more viewer: connects now if not connected.  0, or -1 with cause
  * when capd's socket cannot be reached.
  */

@@ -78,6 +78,8 @@ h264_http_new(struct cam *cam)
 		free(hh);
 		return (NULL);
 	}
+	if (hh->feed != NULL)
+		h264_feed_set_name(hh->feed, "httpd");
 	return (hh);
 }
 

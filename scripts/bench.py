@@ -5,7 +5,9 @@ Starts capd, httpd and wsd from the build tree on private sockets and free
 ports, drives them with build/bench/loadgen, samples CPU and memory of every
 process from /proc over exactly the measured window, and prints Markdown
 tables: fan-out, stalled clients, the bare broadcaster floor, stills against
-nginx, encoding against tjbench, idle cost, copies and syscalls per frame.
+nginx, encoding against tjbench, idle cost, copies and syscalls per frame;
+then the other bench_*.py modules' tables (H.264 against MJPEG, latency,
+delivery, H.264 fan-out against MJPEG at 1000 viewers).
 
 usage: bench.py BUILD [--smoke] [--fanout]
 
@@ -1129,6 +1131,8 @@ def main():
     results["latency"] = bench_latency.run(BUILD, out, SMOKE)
     import bench_delivery
     results["delivery"] = bench_delivery.run(BUILD, out, SMOKE)
+    import bench_fanout
+    results["fanout_h264"] = bench_fanout.run(BUILD, out, SMOKE)
     out(COPIES)
     summary()
     fanout_summary()

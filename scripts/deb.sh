@@ -6,7 +6,8 @@
 # file of the package that ships it, as dpkg-shlibdeps does, in ROOT (the
 # sysroot of another architecture, whose dpkg file lists and shlibs files
 # scripts/sysroot.sh kept; empty for the host), plus systemd for sysusers
-# and tmpfiles.
+# and tmpfiles, and passwd for the userdel and groupdel of postrm's purge
+# (Priority: required, but not Essential: a minimal root lacks it).
 #
 # Usage: scripts/deb.sh ARCH STAGE OUTDIR VERSION TRIPLET [ROOT]
 #        scripts/deb.sh --version     the package version, from git describe
@@ -85,7 +86,7 @@ for so in $needed; do
 	deps="$deps$dep
 "
 done
-depends=$(printf '%ssystemd\n' "$deps" | sort -u | paste -sd, - | sed 's/,/, /g')
+depends=$(printf '%ssystemd\npasswd\n' "$deps" | sort -u | paste -sd, - | sed 's/,/, /g')
 
 mkdir -p "$stage/DEBIAN"
 for s in postinst prerm postrm; do

@@ -38,6 +38,7 @@ SOURCES = {
     "bench": ["scripts/bench*.py", "scripts/bench.sh", "bench/*.py",
               "tests/browser/latency.mjs"],
     "fuzz": [],
+    "deploy": ["scripts/deploy-check.sh"],
 }
 # The make goal (and variables) whose printed commands a target runs.
 MAKE_GOALS = {
@@ -47,6 +48,7 @@ MAKE_GOALS = {
     "deb": ["deb", "ARCH=amd64"],
     "bench": ["bench"],
     "fuzz": ["fuzz"],
+    "deploy": ["check-deploy"],
 }
 SUBPROCESS_CALLS = {"run", "Popen", "check_output", "check_call", "call",
                     "create_subprocess_exec", "execvp", "execv", "spawn"}

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: ISC
 # Installs the Debian packages campipe needs when run as root; otherwise
 # names the missing ones and fails.  One list per make target:
-#   scripts/deps.sh build|check|cross|deb|bench|fuzz|ci
+#   scripts/deps.sh build|check|cross|deb|bench|fuzz|deploy|ci
 # build: make and make run; check: make check (its tests' programs too);
 # cross: make cross and check-cross; deb: make deb; bench: make bench;
-# fuzz: make fuzz; ci: everything .ci/run does.  scripts/depcheck.py
+# fuzz: make fuzz; deploy: make check-deploy; ci: everything .ci/run does.  scripts/depcheck.py
 # checks that each list holds every program its target executes.
 set -u
 build="gcc make pkg-config git libevent-dev libturbojpeg0-dev libssl-dev libsystemd-dev libcrypt-dev libjansson-dev libavcodec-dev libavformat-dev libavutil-dev"
@@ -13,8 +13,9 @@ check="$build clang libclang-rt-14-dev mandoc groff-base socat ffmpeg curl procp
 bench="$check wrk strace linux-perf"
 deb="$build binutils lintian"
 fuzz="$build clang libclang-rt-14-dev"
+deploy="$deb mmdebstrap systemd-container procps"
 cross="$check gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf qemu-user file"
-ci="$check $cross $deb $bench $fuzz"
+ci="$check $cross $deb $bench $fuzz $deploy"
 case "${1:-build}" in
 build) want=$build ;;
 check) want=$check ;;
@@ -22,8 +23,9 @@ cross) want=$cross ;;
 deb) want=$deb ;;
 bench) want=$bench ;;
 fuzz) want=$fuzz ;;
+deploy) want=$deploy ;;
 ci) want=$ci ;;
-*) echo "usage: $0 build|check|cross|deb|bench|fuzz|ci" >&2; exit 2 ;;
+*) echo "usage: $0 build|check|cross|deb|bench|fuzz|deploy|ci" >&2; exit 2 ;;
 esac
 missing=""
 want=$(echo $want | tr ' ' '\n' | awk '!seen[$0]++')
@@ -44,7 +46,11 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-get install -y -q --no-install-recommends $missing >/dev/null; then
+# A fresh system has no package lists yet: update first, then install.
+if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
+	apt-get update -q >/dev/null || { echo "deps: apt-get update failed" >&2; exit 1; }
+fi
+if ! apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1; then
 	apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $missing >/dev/null || {
 		echo "deps: apt-get install$missing failed" >&2; exit 1; }
 fi

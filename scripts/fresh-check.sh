@@ -31,7 +31,13 @@ git clone -q --no-hardlinks "$here" "$root/root/campipe"
 chroot "$root" dpkg-query -W -f='${Package}\n' | sort >"$dir/before"
 t1=$(date +%s)
 rc=0
-systemd-nspawn --quiet --register=no --keep-unit --console=pipe -D "$root" \
+# Root in the container lacks CAP_IPC_LOCK and CAP_NET_ADMIN unless given
+# them, as root on a machine has them: without the first libgcrypt (pulled
+# in by libavformat's libssh) warns "using insecure memory" on stderr in
+# every program that links it; without the second make check-deploy's own
+# container gets no loopback.
+systemd-nspawn --quiet --register=no --keep-unit --console=pipe \
+    --capability=CAP_IPC_LOCK,CAP_NET_ADMIN -D "$root" \
     --chdir=/root/campipe bash .ci/run >"$dir/ci.log" 2>&1 </dev/null || rc=$?
 t2=$(date +%s)
 chroot "$root" dpkg-query -W -f='${Package}\n' | sort >"$dir/after"

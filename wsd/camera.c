@@ -127,6 +127,8 @@ camera_new(struct event_base *base, const char *name, const char *path,
 	if (h264 != NULL)
 		cam->h264feed = h264_feed_new(base, h264, camera_h264_unit,
 		    camera_h264_end, cam);
+	if (cam->h264feed != NULL)
+		h264_feed_set_name(cam->h264feed, "wsd");
 	if (cam->sub == NULL || cam->ev_unsub == NULL ||
 	    (h264 != NULL && cam->h264feed == NULL)) {
 		camera_free(cam);

@@ -147,7 +147,8 @@ def test_control_fields_and_files(arch, tmp_path):
     assert "ExecStart=/usr/bin/campipe-capd " in unit and "@BINDIR@" not in unit
 
     # Depends: exactly the packages of the libraries the binaries link
-    # (readelf -d), and systemd for sysusers and tmpfiles.
+    # (readelf -d), systemd for sysusers and tmpfiles, and passwd for
+    # postrm's userdel and groupdel.
     need = set()
     for n in NAMES + ["campipe-passwd"]:
         b = str(x / "usr/bin" / n)
@@ -157,7 +158,7 @@ def test_control_fields_and_files(arch, tmp_path):
     assert {"libevent-2.1.so.7", "libturbojpeg.so.0", "libc.so.6"} <= need, need
     pkgs = {owner(arch, so) for so in need}
     assert None not in pkgs, need
-    assert depends == pkgs | {"systemd"}, (depends, pkgs)
+    assert depends == pkgs | {"systemd", "passwd"}, (depends, pkgs)
 
 
 @pytest.mark.parametrize("arch", ARCHS)

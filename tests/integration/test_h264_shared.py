@@ -125,6 +125,9 @@ def test_300_h264_viewers_with_capd_at_8_subscribers(daemons, tmp):
     # One subscription to capd per daemon, and capd refused nobody.
     _, st = control(tmp)
     assert st["h264"]["subscribers"] == 2, st["h264"]
+    # Each says how many it serves: capd counts the people.
+    wait_for(lambda: control(tmp)[1]["viewers"] == 2 * PER_DAEMON,
+             what="capd counting 300 viewers")
     assert "refused" not in d.logtext(), d.logtext()[-2000:]
     for v in viewers:
         v.s.close()
@@ -156,3 +159,35 @@ def test_a_stalled_viewer_slows_nobody(daemons, tmp):
         s.close()
     for v in readers:
         v.s.close()
+
+
+def test_h264_refusals_logged_once_per_episode(daemons, tmp):
+    # One subscriber held, two more opening and closing in a loop at
+    # --max-subscribers 2: one warning for the whole episode, then one
+    # line with its count once refusals have stopped for a while.
+    h264 = os.path.join(tmp, "h264.sock")
+    d = capd(daemons, os.path.join(tmp, "frames.sock"), "320x240",
+             "--max-subscribers", "2")
+    held = socket.socket(socket.AF_UNIX)
+    held.connect(h264)
+    wait_for(lambda: control(tmp)[1]["h264"]["subscribers"] == 1,
+             what="the held subscriber")
+    end, cycles = time.monotonic() + 2, 0
+    while time.monotonic() < end:
+        pair = []
+        for _ in range(2):
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(h264)
+            pair.append(s)
+        time.sleep(0.02)
+        for s in pair:
+            s.close()
+        cycles += 1
+    assert cycles > 10
+    wait_for(lambda: "h264 subscribers accepted again" in d.logtext(),
+             timeout=20, what="the end of the episode")
+    log = d.logtext()
+    assert log.count("h264 subscribers refused: limit of 2 reached") == 1, log
+    m = re.search(r"h264 subscribers accepted again: (\d+) refused", log)
+    assert int(m.group(1)) >= cycles // 2, (m.group(0), cycles)
+    held.close()
