@@ -896,7 +896,7 @@ COPIES = """\
 
 Read from the code (capd/source_test.c, capd/source_exec.c,
 common/jpeg_split.c, capd/server.c, common/frame.c, common/frame_sub.c,
-common/slot.c, common/sendv.c, httpd/mjpeg.c, wsd/session.c, wsd/connset.c):
+common/slot.c, common/sendv.c, httpd/mjpeg.c, wsd/session.c, wsd/relay.c):
 
 1. capd, test source: TurboJPEG encodes into its own output buffer
    (tjCompressFromYUVPlanes, TJFLAG_NOREALLOC): the encoder's output, not a
