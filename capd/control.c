@@ -29,9 +29,9 @@
 #include "log.h"
 #include "mono.h"
 #include "server.h"
-#include "usock.h"
 #include "settings.h"
 #include "source.h"
+#include "unixsock.h"
 
 #define CONTROL_FPS_SAMPLES	32	/* frames the rate is measured over */
 #define CONTROL_FPS_WINDOW	2.0	/* seconds a sample stays relevant */
@@ -358,7 +358,6 @@ control_new(struct event_base *base, const struct control_conf *conf,
     struct server *srv, struct source *src, struct camconf *cc, char *cause,
     size_t causelen)
 {
-	struct server_conf	 lc = { .path = conf->path, .mode = conf->mode };
 	struct control		*ctl;
 
 	if ((ctl = calloc(1, sizeof(*ctl))) == NULL) {
@@ -371,7 +370,8 @@ control_new(struct event_base *base, const struct control_conf *conf,
 	ctl->src = src;
 	ctl->cc = cc;
 	ctl->started = mono_sec();
-	if ((ctl->fd = usock_listen(&lc, cause, causelen)) == -1) {
+	if ((ctl->fd = unixsock_listen(conf->path, conf->mode,
+	    "capd", cause, causelen)) == -1) {
 		free(ctl);
 		return (NULL);
 	}

@@ -22,8 +22,8 @@
 #include "mono.h"
 #include "sendv.h"
 #include "server.h"
-#include "usock.h"
 #include "fanout.h"
+#include "unixsock.h"
 
 /*
  * Bytes a subscriber may leave waiting before it loses them (and goes on
@@ -392,8 +392,6 @@ struct h264 *
 h264_new(struct event_base *base, const struct h264_conf *conf,
     struct server *srv, char *cause, size_t causelen)
 {
-	struct server_conf	 lconf = { .path = conf->path,
-	    .mode = conf->mode };
 	struct h264		*h;
 	int			 fd;
 
@@ -410,7 +408,8 @@ h264_new(struct event_base *base, const struct h264_conf *conf,
 		free(h);
 		return (NULL);
 	}
-	if ((fd = usock_listen(&lconf, cause, causelen)) == -1) {
+	if ((fd = unixsock_listen(conf->path, conf->mode, "capd",
+	    cause, causelen)) == -1) {
 		h264_pass_free(h->pass);
 		free(h);
 		return (NULL);

@@ -25,7 +25,7 @@
 #include "fanout.h"
 #include "source.h"
 #include "timeval.h"
-#include "usock.h"
+#include "unixsock.h"
 
 #define SERVER_RETRY_MIN	500	/* ms between source start attempts */
 #define SERVER_RETRY_MAX	10000
@@ -439,7 +439,8 @@ server_new(struct event_base *base, const struct server_conf *conf,
 	srv->base = base;
 	backoff_init(&srv->retry, SERVER_RETRY_MIN, SERVER_RETRY_MAX);
 	TAILQ_INIT(&srv->subs);
-	if ((fd = usock_listen(conf, cause, causelen)) == -1) {
+	if ((fd = unixsock_listen(conf->path, conf->mode, "capd",
+	    cause, causelen)) == -1) {
 		free(srv);
 		return (NULL);
 	}
