@@ -17,18 +17,18 @@
 
 #include <event2/event.h>
 
-#include "camconf.h"
 #include "camname.h"
 #include "control.h"
 #include "control_client.h"
+#include "framesock.h"
 #include "h264.h"
 #include "log.h"
 #include "notify.h"
 #include "opt.h"
 #include "options.h"
+#include "outputs.h"
 #include "privdrop.h"
-#include "server.h"
-#include "sink.h"
+#include "settings_state.h"
 #include "source.h"
 #include "source_v4l2.h"
 #include "version.h"
@@ -212,7 +212,7 @@ main(int argc, char *argv[])
 		.spec = "test", .width = 640, .height = 480, .fps = 30,
 		.quality = 80, .max_frame = 4 * 1024 * 1024,
 	};
-	struct server_conf	 vconf = {
+	struct framesock_conf	 vconf = {
 		.path = "/run/campipe/frames.sock", .mode = 0660,
 		.idle_stop_ms = 5000, .warmup_ms = -1, .write_timeout = 30,
 		.max_subscribers = 64,
@@ -227,12 +227,12 @@ main(int argc, char *argv[])
 	struct event		*ev_term, *ev_int;
 	struct notify		*notify;
 	struct control_conf	 cconf = { .mode = 0660 };
-	struct sink_status	 status = { 0 };
-	struct sink		 sink = { 0 };
-	struct camconf		*cc;
+	struct outputs_status	 status = { 0 };
+	struct outputs		 out = { 0 };
+	struct settings_state		*cc;
 	struct control		*ctl;
 	const char		*state = NULL;
-	struct server		*srv;
+	struct framesock		*srv;
 	struct source		*src;
 	char			 cause[512], junk;
 	const char		*user = NULL;
@@ -445,52 +445,52 @@ main(int argc, char *argv[])
 
 	made_dir = capd_socket_dir(vconf.path);
 	made_cdir = capd_socket_dir(cconf.path);
-	if ((srv = server_new(base, &vconf, cause, sizeof(cause))) == NULL)
+	if ((srv = framesock_new(base, &vconf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
-	sink.srv = srv;
-	if (hconf.path != NULL && (sink.h264 = h264_new(base, &hconf, srv,
+	out.srv = srv;
+	if (hconf.path != NULL && (out.h264 = h264_new(base, &hconf, srv,
 	    cause, sizeof(cause))) == NULL) {
 		/*
 		 * Only a socket asked for by name, or the only product, is
 		 * worth not starting.
 		 */
 		if (!h264_default || hconf.passthru) {
-			server_free(srv);
+			framesock_free(srv);
 			fatalx("%s", cause);
 		}
 		log_warnx("no H.264 socket: %s", cause);
 		hconf.path = NULL;
 	}
-	if ((cc = camconf_new(&sconf, state)) == NULL)
+	if ((cc = settings_state_new(&sconf, state)) == NULL)
 		fatalx("out of memory");
-	src = source_new(base, &sconf, sink_frame, sink_source_error, &sink,
+	src = source_new(base, &sconf, outputs_frame, outputs_source_error, &out,
 	    cause, sizeof(cause));
 	if (src == NULL) {
-		h264_free(sink.h264);
-		server_free(srv);
+		h264_free(out.h264);
+		framesock_free(srv);
 		fatalx("%s", cause);
 	}
-	server_set_source(srv, src);
-	if (sink.h264 != NULL)
-		source_set_raw(src, sink_wants, sink_raw);
+	framesock_set_source(srv, src);
+	if (out.h264 != NULL)
+		source_set_raw(src, outputs_wants, outputs_raw);
 	if (hconf.passthru) {
-		src->au_cb = sink_au;
-		h264_set_keyframe(sink.h264, sink_keyframe, src);
-		server_set_refusal(srv, "this camera gives H.264 only: JPEG "
+		src->au_cb = outputs_au;
+		h264_set_keyframe(out.h264, outputs_keyframe, src);
+		framesock_set_refusal(srv, "this camera gives H.264 only: JPEG "
 		    "stills and streams are not available; watch H.264");
 	}
 	if ((ctl = control_new(base, &cconf, srv, src, cc, cause,
 	    sizeof(cause))) == NULL) {
-		server_free(srv);
+		framesock_free(srv);
 		fatalx("%s", cause);
 	}
-	control_set_h264(ctl, sink.h264);
-	sink.ctl = ctl;
+	control_set_h264(ctl, out.h264);
+	out.ctl = ctl;
 	if (user != NULL) {
 		capd_drop_control(user, cconf.path, made_cdir);
 		capd_drop(user, vconf.path, hconf.path, made_dir);
 	}
-	camconf_start(cc, src, srv);
+	settings_state_start(cc, src, srv);
 
 	ev_term = evsignal_new(base, SIGTERM, capd_signal, base);
 	ev_int = evsignal_new(base, SIGINT, capd_signal, base);
@@ -499,8 +499,8 @@ main(int argc, char *argv[])
 		fatalx("cannot set up signals");
 	status.srv = srv;
 	status.src = src;
-	status.sink = &sink;
-	if ((notify = notify_new(base, sink_status, &status, cause,
+	status.out = &out;
+	if ((notify = notify_new(base, outputs_status, &status, cause,
 	    sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	log_info("listening on %s (control %s), source %s %dx%d at %d fps",
@@ -511,10 +511,10 @@ main(int argc, char *argv[])
 
 	notify_free(notify);
 	control_free(ctl);
-	h264_free(sink.h264);
-	server_free(srv);
+	h264_free(out.h264);
+	framesock_free(srv);
 	source_free(src);
-	camconf_free(cc);
+	settings_state_free(cc);
 	event_free(ev_int);
 	event_free(ev_term);
 	event_base_free(base);

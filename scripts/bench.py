@@ -893,7 +893,7 @@ COPIES = """\
 ### Copies of a frame's payload, capture to socket write (design review)
 
 Read from the code (capd/source_test.c, capd/source_exec.c,
-capd/jpeg_split.c, capd/server.c, common/frame.c, common/frame_sub.c,
+capd/jpeg_split.c, capd/framesock.c, common/frame.c, common/frame_sub.c,
 common/slot.c, common/sendv.c, httpd/mjpeg.c, wsd/session.c, wsd/relay.c):
 
 1. capd, test source: TurboJPEG encodes into its own output buffer
