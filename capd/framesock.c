@@ -152,7 +152,7 @@ framesock_sub_write(evutil_socket_t fd, short what, void *arg)
 	struct sub	*s = arg;
 
 	if (what & EV_TIMEOUT) {
-		log_warnx("subscriber fd %d read nothing for %d s: dropped",
+		log_warnx("subscriber fd %d read nothing for %g s: dropped",
 		    fd, s->srv->conf->write_timeout);
 		framesock_sub_free(s, "stalled");
 		return;

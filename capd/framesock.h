@@ -22,7 +22,7 @@ struct framesock_conf {
 	mode_t		 mode;		/* --socket-mode */
 	int		 idle_stop_ms;	/* --idle-stop */
 	int		 warmup_ms;	/* --warmup */
-	int		 write_timeout;	/* --write-timeout, seconds */
+	double		 write_timeout;	/* --write-timeout, seconds */
 	int		 max_subscribers;
 };
 

@@ -158,7 +158,7 @@ h264_sub_write(evutil_socket_t fd, short what, void *arg)
 	struct h264_sub	*s = arg;
 
 	if (what & EV_TIMEOUT) {
-		log_warnx("h264 subscriber fd %d read nothing for %d s: "
+		log_warnx("h264 subscriber fd %d read nothing for %g s: "
 		    "dropped", fd, s->h->conf->write_timeout);
 		h264_sub_free(s, "stalled");
 		return;

@@ -26,7 +26,7 @@ struct h264_conf {
 	const char		*path;		/* --h264 */
 	mode_t			 mode;		/* --socket-mode */
 	int			 idle_stop_ms;	/* --idle-stop */
-	int			 write_timeout;	/* seconds */
+	double			 write_timeout;	/* --write-timeout, seconds */
 	int			 max_subscribers;
 	int			 passthru;	/* the source gives H.264 */
 	struct h264_enc_conf	 enc;

@@ -16,7 +16,7 @@
 #include "unixsock.h"
 
 #define UNIXSOCK_BACKLOG	64	/* listen(2) queue */
-#define UNIXSOCK_PATH_SHOWN	64	/* bytes of a rejected path in a cause */
+#define UNIXSOCK_PATH_SHOWN	64	/* of a rejected path, in a cause */
 
 /* Fills sun with path; -1 if it does not fit. */
 static int
