@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "jpeg_split.h"
+#include "capd/jpeg_split.h"
 #include "tests/unit/jpeg_test.h"
 
 #define BENCH_FRAMES	300

@@ -21,17 +21,17 @@
 #include <jansson.h>
 #include <turbojpeg.h>
 
-#include "camconf.h"
 #include "control.h"
 #include "control_client.h"
 #include "frame.h"
+#include "framesock.h"
 #include "h264.h"
 #include "log.h"
 #include "mono.h"
-#include "server.h"
-#include "usock.h"
 #include "settings.h"
+#include "settings_state.h"
 #include "source.h"
+#include "unixsock.h"
 
 #define CONTROL_FPS_SAMPLES	32	/* frames the rate is measured over */
 #define CONTROL_FPS_WINDOW	2.0	/* seconds a sample stays relevant */
@@ -40,9 +40,9 @@
 struct control {
 	const struct control_conf *conf;
 	struct evhttp		*http;
-	struct server		*srv;
+	struct framesock		*srv;
 	struct source		*src;
-	struct camconf		*cc;
+	struct settings_state		*cc;
 	struct h264		*h264;		/* NULL with --h264 off */
 	double			 started;	/* monotonic seconds */
 	double			 fps_t[CONTROL_FPS_SAMPLES];
@@ -174,7 +174,7 @@ control_error(struct evhttp_request *req, int code, const char *reason,
 
 /* One subscriber into the status array. */
 static void
-control_sub(const struct server_sub_info *si, void *arg)
+control_sub(const struct framesock_sub_info *si, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:o,s:o,s:I,s:I}", "name",
 	    si->name != NULL ? json_string(si->name) : json_null(), "viewers",
@@ -201,10 +201,10 @@ control_viewers(json_t *subs)
 static const char *
 control_state(const struct control *ctl, const char **cause)
 {
-	int	 subs = server_subscribers(ctl->srv) +
+	int	 subs = framesock_subscribers(ctl->srv) +
 	    h264_subscribers(ctl->h264);
 
-	*cause = server_problem(ctl->srv);
+	*cause = framesock_problem(ctl->srv);
 	if (ctl->src->conf->format == SOURCE_H264) {
 		/* No JPEG: access units say it streams. */
 		if (!ctl->src->running) {
@@ -220,7 +220,7 @@ control_state(const struct control *ctl, const char **cause)
 	*cause = NULL;
 	if (!ctl->src->running)
 		return (subs > 0 ? "starting" : "stopped");
-	if (server_latest(ctl->srv) == NULL && !control_h264_encoding(ctl))
+	if (framesock_latest(ctl->srv) == NULL && !control_h264_encoding(ctl))
 		return ("starting");
 	return ("streaming");
 }
@@ -229,7 +229,7 @@ control_state(const struct control *ctl, const char **cause)
 static json_t *
 control_size(const struct control *ctl)
 {
-	const struct frame	*f = server_latest(ctl->srv);
+	const struct frame	*f = framesock_latest(ctl->srv);
 	tjhandle		 tj;
 	int			 w, h, sub, cs, r;
 
@@ -252,9 +252,9 @@ control_status(struct control *ctl, struct evhttp_request *req)
 	json_t		*o, *subs;
 
 	state = control_state(ctl, &cause);
-	err = server_last_error(ctl->srv, &when);
+	err = framesock_last_error(ctl->srv, &when);
 	subs = json_array();
-	server_each_subscriber(ctl->srv, control_sub, subs);
+	framesock_each_subscriber(ctl->srv, control_sub, subs);
 	o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:f,s:i,s:I,s:I,s:I,s:o,s:f,s:o,"
 	    "s:o,s:o}", "source", ctl->src->conf->spec,
 	    "gives", ctl->src->conf->format == SOURCE_H264 ? "h264" : "jpeg",
@@ -262,8 +262,8 @@ control_status(struct control *ctl, struct evhttp_request *req)
 	    "cause", cause != NULL ? json_string(cause) : json_null(),
 	    "size", control_size(ctl), "fps", control_fps(ctl),
 	    "quality", ctl->src->conf->quality,
-	    "frames", (json_int_t)server_frames(ctl->srv),
-	    "dropped", (json_int_t)server_dropped(ctl->srv),
+	    "frames", (json_int_t)framesock_frames(ctl->srv),
+	    "dropped", (json_int_t)framesock_dropped(ctl->srv),
 	    "viewers", (json_int_t)(control_viewers(subs) +
 	    h264_viewers(ctl->h264)),
 	    "subscribers", subs,
@@ -295,7 +295,7 @@ control_patch(struct control *ctl, struct evhttp_request *req)
 		control_error(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
-	if (camconf_change(ctl->cc, (const char *)body, len, cause,
+	if (settings_state_change(ctl->cc, (const char *)body, len, cause,
 	    sizeof(cause)) == -1) {
 		log_info("settings refused: %s", cause);
 		control_error(req, 400, "Bad Request", cause);
@@ -303,7 +303,7 @@ control_patch(struct control *ctl, struct evhttp_request *req)
 	}
 	log_info("settings changed: %.*s", (int)(len > 200 ? 200 : len),
 	    len > 0 ? (const char *)body : "");
-	control_reply(req, 200, "OK", camconf_describe(ctl->cc));
+	control_reply(req, 200, "OK", settings_state_describe(ctl->cc));
 }
 
 /* Every request. */
@@ -318,7 +318,7 @@ control_request(struct evhttp_request *req, void *arg)
 	if (strcmp(path, "/status") == 0 && cmd == EVHTTP_REQ_GET)
 		control_status(ctl, req);
 	else if (strcmp(path, "/settings") == 0 && cmd == EVHTTP_REQ_GET)
-		control_reply(req, 200, "OK", camconf_describe(ctl->cc));
+		control_reply(req, 200, "OK", settings_state_describe(ctl->cc));
 	else if (strcmp(path, "/settings") == 0 && cmd == EVHTTP_REQ_PATCH)
 		control_patch(ctl, req);
 	else if (strcmp(path, "/status") == 0 || strcmp(path, "/settings") == 0) {
@@ -355,10 +355,9 @@ control_group(const struct control_conf *conf, char *cause, size_t causelen)
 /* Listens on the control socket. */
 struct control *
 control_new(struct event_base *base, const struct control_conf *conf,
-    struct server *srv, struct source *src, struct camconf *cc, char *cause,
-    size_t causelen)
+    struct framesock *srv, struct source *src, struct settings_state *cc,
+    char *cause, size_t causelen)
 {
-	struct server_conf	 lc = { .path = conf->path, .mode = conf->mode };
 	struct control		*ctl;
 
 	if ((ctl = calloc(1, sizeof(*ctl))) == NULL) {
@@ -371,7 +370,8 @@ control_new(struct event_base *base, const struct control_conf *conf,
 	ctl->src = src;
 	ctl->cc = cc;
 	ctl->started = mono_sec();
-	if ((ctl->fd = usock_listen(&lc, cause, causelen)) == -1) {
+	if ((ctl->fd = unixsock_listen(conf->path, conf->mode,
+	    "capd", cause, causelen)) == -1) {
 		free(ctl);
 		return (NULL);
 	}

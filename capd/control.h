@@ -11,11 +11,11 @@
 #include <sys/types.h>
 #include <stddef.h>
 
-struct camconf;
 struct control;
 struct event_base;
+struct framesock;
 struct h264;
-struct server;
+struct settings_state;
 struct source;
 
 struct control_conf {
@@ -26,8 +26,8 @@ struct control_conf {
 
 /* Listens on conf->path; NULL with cause. */
 struct control	*control_new(struct event_base *base,
-		    const struct control_conf *conf, struct server *srv,
-		    struct source *src, struct camconf *cc, char *cause,
+		    const struct control_conf *conf, struct framesock *srv,
+		    struct source *src, struct settings_state *cc, char *cause,
 		    size_t causelen);
 /* Closes every connection and removes the socket file. */
 void		 control_free(struct control *ctl);

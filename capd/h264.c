@@ -15,16 +15,16 @@
 
 #include "accept_pause.h"
 #include "annexb.h"
+#include "fanout.h"
 #include "frame.h"
 #include "frame_hello.h"
+#include "framesock.h"
 #include "h264.h"
 #include "h264_pass.h"
 #include "log.h"
 #include "mono.h"
 #include "sendv.h"
-#include "server.h"
-#include "usock.h"
-#include "fanout.h"
+#include "unixsock.h"
 
 /*
  * Bytes a subscriber may leave waiting before it loses them (and goes on
@@ -53,7 +53,7 @@ TAILQ_HEAD(h264_subs, h264_sub);
 struct h264 {
 	const struct h264_conf	*conf;
 	struct event_base	*base;
-	struct server		*srv;
+	struct framesock		*srv;
 	struct evconnlistener	*listener;
 	struct accept_pause	*ap;
 	struct h264_subs	 subs;
@@ -117,7 +117,7 @@ h264_sub_free(struct h264_sub *s, const char *why)
 	close(s->fd);
 	free(s);
 	if (--h->nsubs == 0) {
-		server_hold(h->srv, -1);
+		framesock_hold(h->srv, -1);
 		evtimer_add(h->ev_idle, &tv);
 	}
 }
@@ -164,7 +164,7 @@ h264_sub_write(evutil_socket_t fd, short what, void *arg)
 	struct h264_sub	*s = arg;
 
 	if (what & EV_TIMEOUT) {
-		log_warnx("h264 subscriber fd %d read nothing for %d s: "
+		log_warnx("h264 subscriber fd %d read nothing for %g s: "
 		    "dropped", fd, s->h->conf->write_timeout);
 		h264_sub_free(s, "stalled");
 		return;
@@ -361,7 +361,7 @@ h264_accept(struct evconnlistener *l, evutil_socket_t fd,
 	event_add(s->ev_read, NULL);
 	TAILQ_INSERT_TAIL(&h->subs, s, entry);
 	if (h->nsubs++ == 0)
-		server_hold(h->srv, 1);
+		framesock_hold(h->srv, 1);
 	h264_want_idr(h);
 	log_debug("%s: h264 subscriber fd %d (%d now)", __func__, fd,
 	    h->nsubs);
@@ -425,10 +425,8 @@ h264_feed_au(struct h264 *h, const unsigned char *au, size_t len, int idr,
 /* Binds and listens. */
 struct h264 *
 h264_new(struct event_base *base, const struct h264_conf *conf,
-    struct server *srv, char *cause, size_t causelen)
+    struct framesock *srv, char *cause, size_t causelen)
 {
-	struct server_conf	 lconf = { .path = conf->path,
-	    .mode = conf->mode };
 	struct h264		*h;
 	int			 fd;
 
@@ -445,7 +443,8 @@ h264_new(struct event_base *base, const struct h264_conf *conf,
 		free(h);
 		return (NULL);
 	}
-	if ((fd = usock_listen(&lconf, cause, causelen)) == -1) {
+	if ((fd = unixsock_listen(conf->path, conf->mode, "capd",
+	    cause, causelen)) == -1) {
 		h264_pass_free(h->pass);
 		free(h);
 		return (NULL);
@@ -519,7 +518,7 @@ h264_wants_raw(const struct h264 *h)
 	return (h != NULL && h->enc != NULL && h->nsubs > 0);
 }
 
-/* Hands a raw camera picture, numbered seq by the frame server. */
+/* Hands a raw camera picture, numbered seq by the frame socket. */
 void
 h264_feed_raw(struct h264 *h, const struct yuyv_pic *raw, uint64_t seq,
     const struct timeval *ts)

@@ -2,7 +2,7 @@
 /*
  * h264.h: capd's H.264 socket (docs/frames.md): accepts subscribers,
  * runs the encoder thread while anyone subscribes (holding the source on
- * through the frame server), and fans access units out, each subscriber
+ * through the frame socket), and fans access units out, each subscriber
  * starting at an IDR and resyncing at the next one if it fell behind.
  */
 #ifndef CAPD_H264_H
@@ -18,15 +18,15 @@
 
 struct event_base;
 struct frame;
+struct framesock;
 struct h264;
-struct server;
 struct yuyv_pic;
 
 struct h264_conf {
 	const char		*path;		/* --h264 */
 	mode_t			 mode;		/* --socket-mode */
 	int			 idle_stop_ms;	/* --idle-stop */
-	int			 write_timeout;	/* seconds */
+	double			 write_timeout;	/* --write-timeout, seconds */
 	int			 max_subscribers;
 	int			 passthru;	/* the source gives H.264 */
 	struct h264_enc_conf	 enc;
@@ -34,15 +34,15 @@ struct h264_conf {
 
 /* Binds and listens on conf->path.  NULL and cause on error. */
 struct h264	*h264_new(struct event_base *base,
-		    const struct h264_conf *conf, struct server *srv,
+		    const struct h264_conf *conf, struct framesock *srv,
 		    char *cause, size_t causelen);
 /* Closes subscribers, stops the encoder, removes the socket file. */
 void		 h264_free(struct h264 *h);
-/* A frame the server published: encoded if anyone subscribes. */
+/* A frame the frame socket published: encoded if anyone subscribes. */
 void		 h264_feed(struct h264 *h, const struct frame *f);
 /* Tells whether a raw picture would be encoded now (else only JPEGs). */
 int		 h264_wants_raw(const struct h264 *h);
-/* A raw camera picture numbered seq by the frame server (see h264_feed). */
+/* A raw camera picture numbered seq by the frame socket (see h264_feed). */
 void		 h264_feed_raw(struct h264 *h, const struct yuyv_pic *raw,
 		    uint64_t seq, const struct timeval *ts);
 

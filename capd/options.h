@@ -1,24 +1,39 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * options.h: capd's option values parsed or exit 2 with a one-line reason
- * (log_usage).
+ * options.h: capd's command line: the options as given, with their
+ * defaults filled in, kept apart from what runs (capd.c); a mistake exits
+ * 2 with a one-line reason (log_usage).
  */
 #ifndef CAPD_OPTIONS_H
 #define CAPD_OPTIONS_H
 
-#include <sys/types.h>
-#include <stddef.h>
+#include <limits.h>
 
-/* A whole decimal number within [min, max]. */
-long long	 options_number(const char *opt, const char *s, long long min,
-		    long long max);
-/* A socket's octal permissions. */
-mode_t		 options_mode(const char *opt, const char *s);
-/* A size in bytes with an optional K or M suffix. */
-size_t		 options_bytes(const char *opt, const char *s);
-/* A bit rate with an optional K or M suffix (10^3, 10^6). */
-long		 options_number_k(const char *opt, const char *s);
-/* Seconds with an optional fraction, into milliseconds. */
-int		 options_seconds_ms(const char *opt, const char *s);
+#include "control.h"
+#include "framesock.h"
+#include "h264.h"
+#include "source.h"
+
+#define OPTIONS_MAX_CTRLS	64	/* --ctrl at most */
+
+struct options {
+	struct source_conf	 source;
+	struct framesock_conf	 frames;
+	struct h264_conf	 h264;		/* path NULL: --h264 off */
+	struct control_conf	 control;
+	const char		*state;		/* --state, or NULL */
+	const char		*user;		/* --user, or NULL */
+	int			 verbose;
+	int			 list_controls;	/* --list-controls */
+	int			 h264_default;	/* --h264 not given */
+	char			 h264_path[PATH_MAX];
+	char			*ctrls[OPTIONS_MAX_CTRLS + 1];
+};
+
+/*
+ * Parses the command line into o and fills in what it leaves out; exits
+ * 0 after --help or --version, 2 on a mistake.
+ */
+void	options_parse(struct options *o, int argc, char *argv[]);
 
 #endif

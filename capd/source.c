@@ -219,7 +219,7 @@ source_emit(struct source *src, const unsigned char *jpeg, size_t len,
 	src->frame_cb(jpeg, len, ts, src->cb_arg);
 }
 
-/* Lets sources hand uncompressed pictures to the sink raw. */
+/* Lets sources hand uncompressed pictures to its outputs raw. */
 void
 source_set_raw(struct source *src, source_want_cb wcb, source_raw_cb rcb)
 {
@@ -227,7 +227,7 @@ source_set_raw(struct source *src, source_want_cb wcb, source_raw_cb rcb)
 	src->raw_cb = rcb;
 }
 
-/* What the sink wants of the next picture. */
+/* What the outputs want of the next picture. */
 int
 source_wants(struct source *src)
 {

@@ -148,7 +148,7 @@ void		 source_emit_au(struct source *src, const unsigned char *au,
 
 /*
  * source_h264.c: for exec: and file:, an outside Annex-B stream cut into
- * access units (common/annexb_split.c), with rate-limited lines about
+ * access units (capd/annexb_split.c), with rate-limited lines about
  * what was dropped.
  */
 struct source_h264;

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* control_client.c: one HTTP/1.1 request to capd's control socket. */
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <errno.h>
 #include <libgen.h>
@@ -17,6 +16,7 @@
 
 #include "control_client.h"
 #include "http_reply.h"
+#include "unixsock.h"
 
 struct control_client {
 	struct event		*ev;
@@ -134,8 +134,8 @@ control_client_request(struct event_base *base, const char *sock,
     control_client_cb cb, void *arg)
 {
 	struct control_client	*cc;
-	struct sockaddr_un	 sun;
 	struct timeval		 tv = { CONTROL_CLIENT_TIMEOUT, 0 };
+	int			 e;
 
 	if ((cc = calloc(1, sizeof(*cc))) == NULL)
 		return (NULL);
@@ -156,28 +156,19 @@ control_client_request(struct event_base *base, const char *sock,
 	if (body != NULL)
 		evbuffer_add(cc->out, body, bodylen);
 
-	cc->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	cc->fd = unixsock_connect(sock);
+	e = errno;
 	cc->ev = event_new(base, cc->fd, EV_READ | EV_WRITE | EV_PERSIST,
 	    control_client_io, cc);
 	if (cc->ev == NULL) {
 		control_client_free(cc);
 		return (NULL);
 	}
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (cc->fd == -1)
-		control_client_fail_soon(cc, "socket");
-	else if (strlen(sock) >= sizeof(sun.sun_path)) {
-		errno = ENAMETOOLONG;
+	if (cc->fd == -1) {
+		errno = e;
 		control_client_fail_soon(cc, sock);
-	} else {
-		memcpy(sun.sun_path, sock, strlen(sock));
-		if (connect(cc->fd, (struct sockaddr *)&sun,
-		    sizeof(sun)) == -1)
-			control_client_fail_soon(cc, sock);
-		else
-			event_add(cc->ev, &tv);
-	}
+	} else
+		event_add(cc->ev, &tv);
 	return (cc);
 }
 

@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: ISC */
 /* frame_sub.c: a libevent subscription to capd's frame socket. */
-#include <sys/socket.h>
-#include <sys/un.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -20,6 +17,7 @@
 #include "frame_sub.h"
 #include "frame_hello.h"
 #include "log.h"
+#include "unixsock.h"
 
 #define FRAME_SUB_BACKOFF_MIN	100	/* ms */
 #define FRAME_SUB_BACKOFF_MAX	2000	/* ms */
@@ -247,24 +245,12 @@ frame_sub_retry(evutil_socket_t fd, short what, void *arg)
 static void
 frame_sub_connect(struct frame_sub *fs)
 {
-	struct sockaddr_un	 sun;
-
 	frame_sub_close(fs);
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(fs->path) >= sizeof(sun.sun_path)) {
-		frame_sub_fail(fs, "socket path too long");
-		return;
-	}
-	memcpy(sun.sun_path, fs->path, strlen(fs->path));
-	fs->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fs->fd == -1) {
-		frame_sub_fail(fs, "socket: %s", strerror(errno));
-		return;
-	}
-	if (connect(fs->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 &&
-	    errno != EINPROGRESS) {
-		frame_sub_fail(fs, "connect: %s", strerror(errno));
+	if ((fs->fd = unixsock_connect(fs->path)) == -1) {
+		if (errno == ENAMETOOLONG)
+			frame_sub_fail(fs, "socket path too long");
+		else
+			frame_sub_fail(fs, "connect: %s", strerror(errno));
 		return;
 	}
 	fs->ev_read = event_new(fs->base, fs->fd, EV_READ | EV_PERSIST,

@@ -80,9 +80,9 @@ sendv_fit(int fd, size_t len, size_t *cur)
 /* Sends a shared frame's buffer from skip on; the rest waits in out. */
 int
 sendv_frame(int fd, struct frame *f, size_t skip, size_t *sndbuf,
-    struct evbuffer *out, struct event *ev_write, int timeout)
+    struct evbuffer *out, struct event *ev_write, double timeout)
 {
-	struct timeval	 tv = { timeout, 0 };
+	struct timeval	 tv;
 	struct iovec	 iov;
 	ssize_t		 n;
 
@@ -97,6 +97,8 @@ sendv_frame(int fd, struct frame *f, size_t skip, size_t *sndbuf,
 		return (1);
 	if (sendv_rest(out, &iov, 1, n, f) == -1)
 		return (-1);
+	tv.tv_sec = (time_t)timeout;
+	tv.tv_usec = (suseconds_t)((timeout - tv.tv_sec) * 1e6);
 	event_add(ev_write, &tv);
 	return (0);
 }

@@ -40,13 +40,13 @@ void		sendv_fit(int fd, size_t len, size_t *cur);
 /*
  * Sends all of f's buffer (a slot's send, for capd's sockets): the send
  * buffer fitted to it, one write, the rest left in out by reference and
- * ev_write added with timeout seconds to send it.  The first skip bytes
+ * ev_write added with timeout seconds (fractions allowed) to send it.  The first skip bytes
  * are not sent.  1 when all went, 0 when the rest waits in out, -1 with
  * errno on an error.
  */
 int		sendv_frame(int fd, struct frame *f, size_t skip,
 		    size_t *sndbuf, struct evbuffer *out,
-		    struct event *ev_write, int timeout);
+		    struct event *ev_write, double timeout);
 /*
  * Writes what waits in out; once it is empty, stops asking for
  * writability (ev_write).  1 when out is empty, 0 when some still waits,

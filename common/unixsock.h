@@ -1,12 +1,28 @@
 /* SPDX-License-Identifier: ISC */
-/* unixsock.h: connecting to a local stream socket, such as capd's. */
+/*
+ * unixsock.h: local stream sockets, both sides: connecting to one (such
+ * as capd's), and listening on one, where a stale socket file is replaced
+ * and a live one left to whoever listens on it.
+ */
 #ifndef CAMPIPE_UNIXSOCK_H
 #define CAMPIPE_UNIXSOCK_H
+
+#include <sys/types.h>
+#include <stddef.h>
 
 /*
  * Connects to the Unix stream socket at path, non-blocking and
  * close-on-exec.  The descriptor, or -1 with errno.
  */
 int	unixsock_connect(const char *path);
+/*
+ * Listens on path with permissions mode, non-blocking and close-on-exec.
+ * A socket file nobody listens on is replaced (logged); one someone
+ * listens on is refused, the cause saying "another OWNER is listening on
+ * PATH"; anything else at path is refused.  The descriptor, or -1 with
+ * cause.
+ */
+int	unixsock_listen(const char *path, mode_t mode, const char *owner,
+	    char *cause, size_t causelen);
 
 #endif

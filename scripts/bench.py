@@ -895,14 +895,14 @@ COPIES = """\
 ### Copies of a frame's payload, capture to socket write (design review)
 
 Read from the code (capd/source_test.c, capd/source_exec.c,
-common/jpeg_split.c, capd/server.c, common/frame.c, common/frame_sub.c,
+capd/jpeg_split.c, capd/framesock.c, common/frame.c, common/frame_sub.c,
 common/slot.c, common/sendv.c, httpd/mjpeg.c, wsd/session.c, wsd/relay.c):
 
 1. capd, test source: TurboJPEG encodes into its own output buffer
    (tjCompressFromYUVPlanes, TJFLAG_NOREALLOC): the encoder's output, not a
    copy.  exec: sources read(2) the child's pipe into a buffer; the splitter
    hands a frame lying whole in that chunk straight to capd, and copies only
-   frames that straddle reads (common/jpeg_split.c).
+   frames that straddle reads (capd/jpeg_split.c).
 2. capd: frame_from_jpeg() copies the JPEG once into the frame buffer,
    inserting the COM segment after SOI and the part header in front
    (jpeg_com_insert).  Copy 1, once per frame, whatever the viewer count.

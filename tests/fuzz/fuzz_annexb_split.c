@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "annexb.h"
-#include "annexb_split.h"
+#include "capd/annexb_split.h"
 
 struct out {
 	unsigned char	 buf[65536];

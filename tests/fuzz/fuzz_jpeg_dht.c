@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jpeg_dht.h"
+#include "capd/jpeg_dht.h"
 #include "jpeg_seg.h"
 
 int

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jpeg_split.h"
+#include "capd/jpeg_split.h"
 
 /* The frames of one run, concatenated, with their count. */
 struct out {

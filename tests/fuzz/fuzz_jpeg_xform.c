@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jpeg_xform.h"
+#include "capd/jpeg_xform.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "annexb_split.h"
+#include "capd/annexb_split.h"
 #include "test.h"
 
 /*

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jpeg_dht.h"
+#include "capd/jpeg_dht.h"
 #include "jpeg_seg.h"
 #include "jpeg_test.h"
 #include "test.h"

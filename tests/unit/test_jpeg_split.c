@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jpeg_split.h"
+#include "capd/jpeg_split.h"
 #include "jpeg_test.h"
 #include "test.h"
 

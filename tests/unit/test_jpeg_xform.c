@@ -5,7 +5,7 @@
 
 #include <turbojpeg.h>
 
-#include "jpeg_xform.h"
+#include "capd/jpeg_xform.h"
 #include "test.h"
 
 #define W	64

@@ -6,8 +6,8 @@
  * combination is one of TurboJPEG's eight operations.  Partial MCUs at
  * the edges that would move are trimmed.
  */
-#ifndef CAMPIPE_JPEG_XFORM_H
-#define CAMPIPE_JPEG_XFORM_H
+#ifndef CAPD_JPEG_XFORM_H
+#define CAPD_JPEG_XFORM_H
 
 #include <stddef.h>
 

@@ -9,8 +9,8 @@
  * the next one holding an IDR slice (the first units of a stream too), so
  * that what comes out always decodes.  No I/O.
  */
-#ifndef CAMPIPE_ANNEXB_SPLIT_H
-#define CAMPIPE_ANNEXB_SPLIT_H
+#ifndef CAPD_ANNEXB_SPLIT_H
+#define CAPD_ANNEXB_SPLIT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -11,8 +11,8 @@
  * AC; table classes/ids 0x00, 0x10, 0x01, 0x11) placed right before the
  * first SOS.  No I/O; pure functions on buffers.
  */
-#ifndef CAMPIPE_JPEG_DHT_H
-#define CAMPIPE_JPEG_DHT_H
+#ifndef CAPD_JPEG_DHT_H
+#define CAPD_JPEG_DHT_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* server.c: capd's frame socket and the on-demand fan-out of frames. */
+/* framesock.c: capd's frame socket and the on-demand fan-out of frames. */
 #include <sys/queue.h>
 #include <sys/socket.h>
 
@@ -16,23 +16,23 @@
 
 #include "accept_pause.h"
 #include "backoff.h"
+#include "fanout.h"
 #include "frame.h"
 #include "frame_hello.h"
+#include "framesock.h"
 #include "log.h"
 #include "mono.h"
 #include "sendv.h"
-#include "server.h"
-#include "fanout.h"
 #include "source.h"
 #include "timeval.h"
-#include "usock.h"
+#include "unixsock.h"
 
-#define SERVER_RETRY_MIN	500	/* ms between source start attempts */
-#define SERVER_RETRY_MAX	10000
+#define FRAMESOCK_RETRY_MIN	500	/* ms between source start attempts */
+#define FRAMESOCK_RETRY_MAX	10000
 
 struct sub {
 	TAILQ_ENTRY(sub)	 entry;
-	struct server		*srv;
+	struct framesock		*srv;
 	int			 fd;
 	struct event		*ev_read;
 	struct event		*ev_write;
@@ -45,8 +45,8 @@ struct sub {
 };
 TAILQ_HEAD(subs, sub);
 
-struct server {
-	const struct server_conf *conf;
+struct framesock {
+	const struct framesock_conf *conf;
 	struct event_base	*base;
 	struct evconnlistener	*listener;
 	struct subs		 subs;
@@ -67,23 +67,23 @@ struct server {
 	struct accept_pause	*ap;		/* out of descriptors */
 	unsigned long long	 refused;	/* at --max-subscribers */
 	unsigned long long	 refused_episode;
-	int			 holds;		/* server_hold */
+	int			 holds;		/* framesock_hold */
 	char			 refusal[128];	/* no pictures: why */
 };
 
-static void	server_source_start(struct server *);
-static int	server_want(struct server *);
+static void	framesock_source_start(struct framesock *);
+static int	framesock_want(struct framesock *);
 
 /* Whoever wants the source: subscribers and holds. */
 static int
-server_wanted(const struct server *srv)
+framesock_wanted(const struct framesock *srv)
 {
 	return (srv->nsubs + srv->holds);
 }
 
 /* Records a source failure for the status. */
 static void
-server_source_error_note(struct server *srv, const char *cause)
+framesock_source_error_note(struct framesock *srv, const char *cause)
 {
 	snprintf(srv->problem, sizeof(srv->problem), "%s", cause);
 	snprintf(srv->last_error, sizeof(srv->last_error), "%s", cause);
@@ -92,20 +92,20 @@ server_source_error_note(struct server *srv, const char *cause)
 
 /* Nobody is left and the source runs: it stops after --idle-stop. */
 static void
-server_idle_arm(struct server *srv)
+framesock_idle_arm(struct framesock *srv)
 {
 	struct timeval tv = { srv->conf->idle_stop_ms / 1000,
 	    (srv->conf->idle_stop_ms % 1000) * 1000 };
 
-	if (server_wanted(srv) == 0 && srv->src != NULL && srv->src->running)
+	if (framesock_wanted(srv) == 0 && srv->src != NULL && srv->src->running)
 		evtimer_add(srv->ev_idle, &tv);
 }
 
 /* Closes a subscriber and releases what it holds. */
 static void
-server_sub_free(struct sub *s, const char *why)
+framesock_sub_free(struct sub *s, const char *why)
 {
-	struct server	*srv = s->srv;
+	struct framesock	*srv = s->srv;
 
 	log_debug("%s: subscriber fd %d: %s (sent %llu, skipped %llu)",
 	    __func__, s->fd, why, (unsigned long long)s->fan.sent,
@@ -118,8 +118,8 @@ server_sub_free(struct sub *s, const char *why)
 	fanout_clear(&s->fan);
 	close(s->fd);
 	free(s);
-	server_idle_arm(srv);
-	if (server_wanted(srv) == 0)
+	framesock_idle_arm(srv);
+	if (framesock_wanted(srv) == 0)
 		evtimer_del(srv->ev_retry);
 }
 
@@ -128,7 +128,7 @@ server_sub_free(struct sub *s, const char *why)
  * take waits in out, by reference, until the socket is writable.
  */
 static int
-server_sub_send(struct frame *f, void *arg)
+framesock_sub_send(struct frame *f, void *arg)
 {
 	struct sub	*s = arg;
 
@@ -138,39 +138,39 @@ server_sub_send(struct frame *f, void *arg)
 
 /* Offers a frame to a subscriber: sent now, or pending (latest wins). */
 static void
-server_sub_offer(struct sub *s, struct frame *f)
+framesock_sub_offer(struct sub *s, struct frame *f)
 {
 	errno = 0;
 	if (fanout_offer(&s->fan, f, mono_ns()) == -1)
-		server_sub_free(s, errno != 0 ? strerror(errno) : "error");
+		framesock_sub_free(s, errno != 0 ? strerror(errno) : "error");
 }
 
 /* The subscriber's socket is writable, or stalled past the timeout. */
 static void
-server_sub_write(evutil_socket_t fd, short what, void *arg)
+framesock_sub_write(evutil_socket_t fd, short what, void *arg)
 {
 	struct sub	*s = arg;
 
 	if (what & EV_TIMEOUT) {
-		log_warnx("subscriber fd %d read nothing for %d s: dropped",
+		log_warnx("subscriber fd %d read nothing for %g s: dropped",
 		    fd, s->srv->conf->write_timeout);
-		server_sub_free(s, "stalled");
+		framesock_sub_free(s, "stalled");
 		return;
 	}
 	switch (sendv_flush(fd, s->out, s->ev_write)) {
 	case -1:
-		server_sub_free(s, strerror(errno));
+		framesock_sub_free(s, strerror(errno));
 		break;
 	case 1:
 		if (fanout_drained(&s->fan, mono_ns()) == -1)
-			server_sub_free(s, strerror(errno));
+			framesock_sub_free(s, strerror(errno));
 		break;
 	}
 }
 
 /* A line the subscriber wrote (docs/frames.md): its name, its viewers. */
 static void
-server_sub_hello(const struct frame_hello_msg *m, void *arg)
+framesock_sub_hello(const struct frame_hello_msg *m, void *arg)
 {
 	struct sub	*s = arg;
 
@@ -183,7 +183,7 @@ server_sub_hello(const struct frame_hello_msg *m, void *arg)
 
 /* Subscribers send nothing but their name: reads notice the close. */
 static void
-server_sub_read(evutil_socket_t fd, short what, void *arg)
+framesock_sub_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct sub	*s = arg;
 	char		 buf[512];
@@ -191,11 +191,11 @@ server_sub_read(evutil_socket_t fd, short what, void *arg)
 
 	n = read(fd, buf, sizeof(buf));
 	if (n > 0)
-		frame_hello_feed(&s->hello, buf, n, server_sub_hello, s);
+		frame_hello_feed(&s->hello, buf, n, framesock_sub_hello, s);
 	if (n == 0)
-		server_sub_free(s, "closed");
+		framesock_sub_free(s, "closed");
 	else if (n == -1 && errno != EAGAIN && errno != EINTR)
-		server_sub_free(s, strerror(errno));
+		framesock_sub_free(s, strerror(errno));
 }
 
 /*
@@ -203,7 +203,7 @@ server_sub_read(evutil_socket_t fd, short what, void *arg)
  * (docs/frames.md) and end-of-file; the source is not started for it.
  */
 static void
-server_refuse(struct server *srv, int fd)
+framesock_refuse(struct framesock *srv, int fd)
 {
 	static struct log_rate	 lr = LOG_RATE_INIT("refused subscribers");
 	char			 line[sizeof(srv->refusal) + 16];
@@ -220,10 +220,10 @@ server_refuse(struct server *srv, int fd)
 
 /* Accepts a subscriber; starts the source if it is the first. */
 static void
-server_accept(struct evconnlistener *l, evutil_socket_t fd,
+framesock_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	struct server	*srv = arg;
+	struct framesock	*srv = arg;
 	struct sub	*s;
 
 	if (srv->nsubs >= srv->conf->max_subscribers) {
@@ -236,7 +236,7 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	if (srv->refusal[0] != '\0') {
-		server_refuse(srv, fd);
+		framesock_refuse(srv, fd);
 		return;
 	}
 	if (srv->refused_episode > 0) {
@@ -254,11 +254,11 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	s->srv = srv;
 	s->fd = fd;
 	s->viewers = -1;
-	fanout_init(&s->fan, FANOUT_LATEST, 0, server_sub_send, s);
+	fanout_init(&s->fan, FANOUT_LATEST, 0, framesock_sub_send, s);
 	s->ev_read = event_new(srv->base, fd, EV_READ | EV_PERSIST,
-	    server_sub_read, s);
+	    framesock_sub_read, s);
 	s->ev_write = event_new(srv->base, fd, EV_WRITE | EV_PERSIST,
-	    server_sub_write, s);
+	    framesock_sub_write, s);
 	if (s->ev_read == NULL || s->ev_write == NULL) {
 		log_warnx("%s: cannot create events", __func__);
 		if (s->ev_read)
@@ -274,18 +274,18 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	TAILQ_INSERT_TAIL(&srv->subs, s, entry);
 	srv->nsubs++;
 	log_debug("%s: subscriber fd %d (%d now)", __func__, fd, srv->nsubs);
-	if (server_want(srv) && srv->latest != NULL && !srv->stale)
-		server_sub_offer(s, srv->latest);
+	if (framesock_want(srv) && srv->latest != NULL && !srv->stale)
+		framesock_sub_offer(s, srv->latest);
 }
 
 /* Someone wants frames: the source starts.  1 if it was running already. */
 static int
-server_want(struct server *srv)
+framesock_want(struct framesock *srv)
 {
 	evtimer_del(srv->ev_idle);
 	if (srv->src != NULL && !srv->src->running) {
 		if (!evtimer_pending(srv->ev_retry, NULL))
-			server_source_start(srv);
+			framesock_source_start(srv);
 		return (0);
 	}
 	return (1);
@@ -293,22 +293,22 @@ server_want(struct server *srv)
 
 /* Holds the source on without a subscriber (+1), or lets it go (-1). */
 void
-server_hold(struct server *srv, int delta)
+framesock_hold(struct framesock *srv, int delta)
 {
 	srv->holds += delta;
 	if (delta > 0) {
-		server_want(srv);
+		framesock_want(srv);
 		return;
 	}
-	server_idle_arm(srv);
-	if (server_wanted(srv) == 0)
+	framesock_idle_arm(srv);
+	if (framesock_wanted(srv) == 0)
 		evtimer_del(srv->ev_retry);
 }
 
 
 /* Starts the source; on failure retries with backoff while anyone waits. */
 static void
-server_source_start(struct server *srv)
+framesock_source_start(struct framesock *srv)
 {
 	char		 cause[256];
 	struct timeval	 tv;
@@ -321,33 +321,33 @@ server_source_start(struct server *srv)
 		backoff_reset(&srv->retry);
 		log_info("source %s started", srv->src->conf->spec);
 		/* Whoever asked may have left while it started. */
-		server_idle_arm(srv);
+		framesock_idle_arm(srv);
 		return;
 	}
 	ms = backoff_next(&srv->retry, &tv);
 	log_warnx("source %s: %s (retrying in %d ms)", srv->src->conf->spec,
 	    cause, ms);
-	server_source_error_note(srv, cause);
+	framesock_source_error_note(srv, cause);
 	evtimer_add(srv->ev_retry, &tv);
 }
 
 /* Retry timer for a failed start. */
 static void
-server_retry(evutil_socket_t fd, short what, void *arg)
+framesock_retry(evutil_socket_t fd, short what, void *arg)
 {
-	struct server	*srv = arg;
+	struct framesock	*srv = arg;
 
-	if (server_wanted(srv) > 0 && !srv->src->running)
-		server_source_start(srv);
+	if (framesock_wanted(srv) > 0 && !srv->src->running)
+		framesock_source_start(srv);
 }
 
 /* Idle timer: nobody watched for idle_stop_ms, so the camera goes off. */
 static void
-server_idle(evutil_socket_t fd, short what, void *arg)
+framesock_idle(evutil_socket_t fd, short what, void *arg)
 {
-	struct server	*srv = arg;
+	struct framesock	*srv = arg;
 
-	if (server_wanted(srv) > 0 || srv->src == NULL || !srv->src->running)
+	if (framesock_wanted(srv) > 0 || srv->src == NULL || !srv->src->running)
 		return;
 	source_stop(srv->src);
 	frame_unref(srv->latest);
@@ -357,7 +357,7 @@ server_idle(evutil_socket_t fd, short what, void *arg)
 
 /* Numbers, stamps and sends a frame to every subscriber. */
 void
-server_publish(struct server *srv, const unsigned char *jpeg, size_t len,
+framesock_publish(struct framesock *srv, const unsigned char *jpeg, size_t len,
     const struct timeval *ts)
 {
 	struct frame	*f;
@@ -384,7 +384,7 @@ server_publish(struct server *srv, const unsigned char *jpeg, size_t len,
 	srv->stale = 0;
 	for (s = TAILQ_FIRST(&srv->subs); s != NULL; s = next) {
 		next = TAILQ_NEXT(s, entry);
-		server_sub_offer(s, f);
+		framesock_sub_offer(s, f);
 	}
 }
 
@@ -395,7 +395,7 @@ server_publish(struct server *srv, const unsigned char *jpeg, size_t len,
  * sent it, it waits for the next.
  */
 uint64_t
-server_count(struct server *srv)
+framesock_count(struct framesock *srv)
 {
 	if (mono_ms() - srv->started_ms < (uint64_t)srv->conf->warmup_ms) {
 		srv->warmup_dropped++;
@@ -410,25 +410,25 @@ server_count(struct server *srv)
 
 /* A source giving no JPEG gave something: its failure is over. */
 void
-server_source_alive(struct server *srv)
+framesock_source_alive(struct framesock *srv)
 {
 	srv->problem[0] = '\0';
 }
 
 /* The source reported a failure. */
 void
-server_source_error(struct server *srv, const char *cause)
+framesock_source_error(struct framesock *srv, const char *cause)
 {
 	log_warnx("source %s: %s", srv->src->conf->spec, cause);
-	server_source_error_note(srv, cause);
+	framesock_source_error_note(srv, cause);
 }
 
 /* Binds and listens. */
-struct server *
-server_new(struct event_base *base, const struct server_conf *conf,
+struct framesock *
+framesock_new(struct event_base *base, const struct framesock_conf *conf,
     char *cause, size_t causelen)
 {
-	struct server	*srv;
+	struct framesock	*srv;
 	int		 fd;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
@@ -437,16 +437,17 @@ server_new(struct event_base *base, const struct server_conf *conf,
 	}
 	srv->conf = conf;
 	srv->base = base;
-	backoff_init(&srv->retry, SERVER_RETRY_MIN, SERVER_RETRY_MAX);
+	backoff_init(&srv->retry, FRAMESOCK_RETRY_MIN, FRAMESOCK_RETRY_MAX);
 	TAILQ_INIT(&srv->subs);
-	if ((fd = usock_listen(conf, cause, causelen)) == -1) {
+	if ((fd = unixsock_listen(conf->path, conf->mode, "capd",
+	    cause, causelen)) == -1) {
 		free(srv);
 		return (NULL);
 	}
-	srv->listener = evconnlistener_new(base, server_accept, srv,
+	srv->listener = evconnlistener_new(base, framesock_accept, srv,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
-	srv->ev_idle = evtimer_new(base, server_idle, srv);
-	srv->ev_retry = evtimer_new(base, server_retry, srv);
+	srv->ev_idle = evtimer_new(base, framesock_idle, srv);
+	srv->ev_retry = evtimer_new(base, framesock_retry, srv);
 	srv->ap = accept_pause_new(base, cause, causelen);
 	if (srv->listener == NULL || srv->ev_idle == NULL ||
 	    srv->ev_retry == NULL || srv->ap == NULL ||
@@ -454,7 +455,7 @@ server_new(struct event_base *base, const struct server_conf *conf,
 		snprintf(cause, causelen, "cannot set up events");
 		if (srv->listener == NULL)
 			close(fd);
-		server_free(srv);
+		framesock_free(srv);
 		return (NULL);
 	}
 	return (srv);
@@ -462,7 +463,7 @@ server_new(struct event_base *base, const struct server_conf *conf,
 
 /* Frame subscribers are refused with this reason (NULL: accepted). */
 void
-server_set_refusal(struct server *srv, const char *why)
+framesock_set_refusal(struct framesock *srv, const char *why)
 {
 	snprintf(srv->refusal, sizeof(srv->refusal), "%s",
 	    why != NULL ? why : "");
@@ -470,28 +471,28 @@ server_set_refusal(struct server *srv, const char *why)
 
 /* The refusal reason, or NULL when subscribers are accepted. */
 const char *
-server_refusal(const struct server *srv)
+framesock_refusal(const struct framesock *srv)
 {
 	return (srv->refusal[0] != '\0' ? srv->refusal : NULL);
 }
 
 /* Sets the source. */
 void
-server_set_source(struct server *srv, struct source *src)
+framesock_set_source(struct framesock *srv, struct source *src)
 {
 	srv->src = src;
 }
 
 /* Tears everything down and removes the socket file. */
 void
-server_free(struct server *srv)
+framesock_free(struct framesock *srv)
 {
 	struct sub	*s;
 
 	if (srv == NULL)
 		return;
 	while ((s = TAILQ_FIRST(&srv->subs)) != NULL)
-		server_sub_free(s, "shutdown");
+		framesock_sub_free(s, "shutdown");
 	if (srv->src != NULL)
 		source_stop(srv->src);
 	if (srv->listener != NULL) {
@@ -509,50 +510,50 @@ server_free(struct server *srv)
 
 /* Subscribers connected. */
 int
-server_subscribers(const struct server *srv)
+framesock_subscribers(const struct framesock *srv)
 {
 	return (srv->nsubs);
 }
 
 /* Frames published. */
 unsigned long long
-server_frames(const struct server *srv)
+framesock_frames(const struct framesock *srv)
 {
 	return (srv->frames);
 }
 
 /* Subscribers refused at --max-subscribers. */
 unsigned long long
-server_refused(const struct server *srv)
+framesock_refused(const struct framesock *srv)
 {
 	return (srv->refused);
 }
 
 /* The source's last failure since its last frame, or NULL. */
 const char *
-server_problem(const struct server *srv)
+framesock_problem(const struct framesock *srv)
 {
 	return (srv->problem[0] != '\0' ? srv->problem : NULL);
 }
 
 /* Restarts a running source with its changed configuration. */
 void
-server_restart_source(struct server *srv)
+framesock_restart_source(struct framesock *srv)
 {
 	if (srv->src == NULL || !srv->src->running)
 		return;
 	source_stop(srv->src);
 	evtimer_del(srv->ev_retry);
-	if (server_wanted(srv) > 0)
-		server_source_start(srv);
+	if (framesock_wanted(srv) > 0)
+		framesock_source_start(srv);
 }
 
 /* Calls fn for every subscriber. */
 void
-server_each_subscriber(const struct server *srv,
-    void (*fn)(const struct server_sub_info *, void *), void *arg)
+framesock_each_subscriber(const struct framesock *srv,
+    void (*fn)(const struct framesock_sub_info *, void *), void *arg)
 {
-	struct server_sub_info	 si;
+	struct framesock_sub_info	 si;
 	struct sub		*s;
 
 	TAILQ_FOREACH(s, &srv->subs, entry) {
@@ -566,21 +567,21 @@ server_each_subscriber(const struct server *srv,
 
 /* Frames dropped before they were published (warm-up). */
 unsigned long long
-server_dropped(const struct server *srv)
+framesock_dropped(const struct framesock *srv)
 {
 	return (srv->warmup_dropped);
 }
 
 /* The newest frame, or NULL. */
 const struct frame *
-server_latest(const struct server *srv)
+framesock_latest(const struct framesock *srv)
 {
 	return (srv->latest);
 }
 
 /* The last source failure ever and when; NULL if none. */
 const char *
-server_last_error(const struct server *srv, struct timeval *when)
+framesock_last_error(const struct framesock *srv, struct timeval *when)
 {
 	*when = srv->last_error_at;
 	return (srv->last_error[0] != '\0' ? srv->last_error : NULL);

@@ -14,8 +14,8 @@
  * depend on how the input is cut into chunks; a frame wholly inside one
  * chunk is handed to cb straight from that chunk, without a copy.
  */
-#ifndef CAMPIPE_JPEG_SPLIT_H
-#define CAMPIPE_JPEG_SPLIT_H
+#ifndef CAPD_JPEG_SPLIT_H
+#define CAPD_JPEG_SPLIT_H
 
 #include <stddef.h>
 #include <stdint.h>

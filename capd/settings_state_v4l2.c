@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * camconf_v4l2.c: a V4L2 camera's controls as settings (docs/control.md):
- * integer, boolean and menu controls with their ranges and menu items, read
- * from the open camera or, while it is off, by opening it for a moment.
+ * settings_state_v4l2.c: a V4L2 camera's controls as settings
+ * (docs/control.md): integer, boolean and menu controls with their ranges
+ * and menu items, read from the open camera or, while it is off, by
+ * opening it for a moment.
  */
 #include <sys/ioctl.h>
 
@@ -14,15 +15,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "camconf.h"
 #include "log.h"
 #include "settings.h"
+#include "settings_state.h"
 #include "source.h"
 #include "source_v4l2.h"
 
 /* The controls a user sets; flips belong to hflip/vflip. */
 static int
-camconf_v4l2_wanted(const struct v4l2_query_ext_ctrl *q)
+settings_state_v4l2_wanted(const struct v4l2_query_ext_ctrl *q)
 {
 	if (q->flags & (V4L2_CTRL_FLAG_DISABLED | V4L2_CTRL_FLAG_READ_ONLY |
 	    V4L2_CTRL_FLAG_WRITE_ONLY))
@@ -36,7 +37,7 @@ camconf_v4l2_wanted(const struct v4l2_query_ext_ctrl *q)
 
 /* Fills one control's description and value. */
 static void
-camconf_v4l2_one(int fd, const struct v4l2_query_ext_ctrl *q,
+settings_state_v4l2_one(int fd, const struct v4l2_query_ext_ctrl *q,
     struct settings_ctrl *c)
 {
 	struct v4l2_querymenu	 m;
@@ -69,7 +70,7 @@ camconf_v4l2_one(int fd, const struct v4l2_query_ext_ctrl *q,
 
 /* Reads every control of the camera into st; -1 with cause. */
 int
-camconf_v4l2_query(const struct source *src, struct settings *st,
+settings_state_v4l2_query(const struct source *src, struct settings *st,
     char *cause, size_t causelen)
 {
 	struct v4l2_query_ext_ctrl	 q;
@@ -89,8 +90,9 @@ camconf_v4l2_query(const struct source *src, struct settings *st,
 	q.id = V4L2_CTRL_FLAG_NEXT_CTRL;
 	while (st->nctrls < SETTINGS_MAX_CTRLS &&
 	    ioctl(fd, VIDIOC_QUERY_EXT_CTRL, &q) == 0) {
-		if (camconf_v4l2_wanted(&q))
-			camconf_v4l2_one(fd, &q, &st->ctrls[st->nctrls++]);
+		if (settings_state_v4l2_wanted(&q))
+			settings_state_v4l2_one(fd, &q,
+			    &st->ctrls[st->nctrls++]);
 		q.id |= V4L2_CTRL_FLAG_NEXT_CTRL;
 	}
 	if (own)
@@ -100,7 +102,7 @@ camconf_v4l2_query(const struct source *src, struct settings *st,
 
 /* Sets a control on the open camera now, if it is open. */
 void
-camconf_v4l2_set(const struct source *src, const struct settings_ctrl *c)
+settings_state_v4l2_set(const struct source *src, const struct settings_ctrl *c)
 {
 	struct v4l2_query_ext_ctrl	 q;
 	char				 name[SETTINGS_NAME_MAX];

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * camconf.c: capd's settings at run time.  The source reads its conf on
- * every frame, so quality is live by changing it; flips and rotation go
+ * settings_state.c: the settings in force at run time, applied to the
+ * source and kept in the --state file.  The source reads its conf on every
+ * frame, so quality is live by changing it; flips and rotation go
  * through source_reflip(); camera controls are set on the open camera and
  * kept in the conf's control list for its next opening; size and frame
  * rate restart the source.  Everything runs in the event loop, so changes
@@ -18,35 +19,37 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "camconf.h"
+#include "framesock.h"
 #include "log.h"
-#include "server.h"
 #include "settings.h"
+#include "settings_state.h"
 #include "source.h"
 #include "source_v4l2.h"
 
-#define CAMCONF_MAX_CMDLINE	64	/* --ctrl arguments kept */
-#define CAMCONF_CTRL_LEN	(SETTINGS_NAME_MAX + 24)
+#define SETTINGS_STATE_MAX_CMDLINE	64	/* --ctrl arguments kept */
+#define SETTINGS_STATE_CTRL_LEN	(SETTINGS_NAME_MAX + 24)
 
-struct camconf {
+struct settings_state {
 	struct source_conf	*sconf;
 	const char		*state;
 	struct source		*src;
-	struct server		*srv;
+	struct framesock		*srv;
 	struct settings		 cur;
 	int			 is_v4l2;
 	char			**cmdline;	/* --ctrl as given */
 	int			 ncmdline;
-	char			*ctrls[CAMCONF_MAX_CMDLINE + SETTINGS_MAX_CTRLS + 1];
-	char			 ctrlbuf[SETTINGS_MAX_CTRLS][CAMCONF_CTRL_LEN];
+	char			*ctrls[SETTINGS_STATE_MAX_CMDLINE + SETTINGS_MAX_CTRLS +
+				    1];
+	char			 ctrlbuf[SETTINGS_MAX_CTRLS]
+				    [SETTINGS_STATE_CTRL_LEN];
 	int			 ctrl_set[SETTINGS_MAX_CTRLS];
 };
 
 /* Takes over the source's conf. */
-struct camconf *
-camconf_new(struct source_conf *sconf, const char *state)
+struct settings_state *
+settings_state_new(struct source_conf *sconf, const char *state)
 {
-	struct camconf	*cc;
+	struct settings_state	*cc;
 	const char	*spec = sconf->spec;
 	int		 enc;
 
@@ -56,7 +59,7 @@ camconf_new(struct source_conf *sconf, const char *state)
 	cc->state = state;
 	cc->cmdline = sconf->ctrls;
 	while (cc->cmdline != NULL && cc->cmdline[cc->ncmdline] != NULL &&
-	    cc->ncmdline < CAMCONF_MAX_CMDLINE)
+	    cc->ncmdline < SETTINGS_STATE_MAX_CMDLINE)
 		cc->ncmdline++;
 	cc->cur.width = sconf->width;
 	cc->cur.height = sconf->height;
@@ -86,14 +89,14 @@ camconf_new(struct source_conf *sconf, const char *state)
 }
 
 void
-camconf_free(struct camconf *cc)
+settings_state_free(struct settings_state *cc)
 {
 	free(cc);
 }
 
 /* Rebuilds the conf's control list: --ctrl first, then what was set. */
 static void
-camconf_ctrl_list(struct camconf *cc)
+settings_state_ctrl_list(struct settings_state *cc)
 {
 	int	 i, n = 0;
 
@@ -116,7 +119,7 @@ camconf_ctrl_list(struct camconf *cc)
  * knew.
  */
 static void
-camconf_query(struct camconf *cc)
+settings_state_query(struct settings_state *cc)
 {
 	static struct settings	 fresh;
 	char			 cause[256];
@@ -128,7 +131,8 @@ camconf_query(struct camconf *cc)
 	if (cc->cur.nctrls > 0 && source_v4l2_fd(cc->src) == -1)
 		return;
 	fresh = cc->cur;
-	if (camconf_v4l2_query(cc->src, &fresh, cause, sizeof(cause)) == -1) {
+	if (settings_state_v4l2_query(cc->src, &fresh, cause,
+	    sizeof(cause)) == -1) {
 		log_debug("controls: %s", cause);
 		return;
 	}
@@ -142,12 +146,12 @@ camconf_query(struct camconf *cc)
 	}
 	cc->cur = fresh;
 	memcpy(cc->ctrl_set, set, sizeof(set));
-	camconf_ctrl_list(cc);
+	settings_state_ctrl_list(cc);
 }
 
 /* Writes the state file atomically: a temporary file, then rename. */
 static int
-camconf_save(struct camconf *cc, char *cause, size_t causelen)
+settings_state_save(struct settings_state *cc, char *cause, size_t causelen)
 {
 	char	 tmp[PATH_MAX], *s;
 	size_t	 len;
@@ -176,7 +180,8 @@ camconf_save(struct camconf *cc, char *cause, size_t causelen)
 
 /* Applies a validated change to the source and the conf. */
 static void
-camconf_apply(struct camconf *cc, const struct settings_change *ch)
+settings_state_apply(struct settings_state *cc,
+    const struct settings_change *ch)
 {
 	int	 restart, i;
 
@@ -192,24 +197,24 @@ camconf_apply(struct camconf *cc, const struct settings_change *ch)
 	for (i = 0; i < ch->nctrls; i++) {
 		cc->ctrl_set[ch->ctrls[i].index] = 1;
 		if (cc->src != NULL)
-			camconf_v4l2_set(cc->src,
+			settings_state_v4l2_set(cc->src,
 			    &cc->cur.ctrls[ch->ctrls[i].index]);
 	}
 	if (ch->nctrls > 0)
-		camconf_ctrl_list(cc);
+		settings_state_ctrl_list(cc);
 	if (cc->src != NULL && (ch->mask & (SETTINGS_F_ROTATE |
 	    SETTINGS_F_HFLIP | SETTINGS_F_VFLIP)))
 		source_reflip(cc->src);
 	if (restart && cc->srv != NULL) {
 		log_info("settings: %dx%d at %d fps from the source's next "
 		    "start", cc->cur.width, cc->cur.height, cc->cur.fps);
-		server_restart_source(cc->srv);
+		framesock_restart_source(cc->srv);
 	}
 }
 
 /* Reads the state file; a missing one is fine, a bad one ignored. */
 static void
-camconf_load(struct camconf *cc)
+settings_state_load(struct settings_state *cc)
 {
 	struct settings_change	 ch;
 	char			 cause[256], *buf;
@@ -243,22 +248,23 @@ camconf_load(struct camconf *cc)
 	    sizeof(cause)) == -1)
 		log_warnx("state %s: %s: ignored", cc->state, cause);
 	else {
-		camconf_apply(cc, &ch);
+		settings_state_apply(cc, &ch);
 		log_info("state %s: settings applied", cc->state);
 	}
 	free(buf);
 }
 
-/* Attaches the source and the server, then reads the state file. */
+/* Attaches the source and the frame socket, then reads the state file. */
 void
-camconf_start(struct camconf *cc, struct source *src, struct server *srv)
+settings_state_start(struct settings_state *cc, struct source *src,
+    struct framesock *srv)
 {
 	char	 dir[PATH_MAX];
 
 	cc->src = src;
 	cc->srv = srv;
-	camconf_query(cc);
-	camconf_load(cc);
+	settings_state_query(cc);
+	settings_state_load(cc);
 	if (cc->state != NULL) {
 		snprintf(dir, sizeof(dir), "%s", cc->state);
 		if (access(dirname(dir), W_OK) == -1)
@@ -268,25 +274,25 @@ camconf_start(struct camconf *cc, struct source *src, struct server *srv)
 
 /* GET /settings. */
 char *
-camconf_describe(struct camconf *cc)
+settings_state_describe(struct settings_state *cc)
 {
-	camconf_query(cc);
+	settings_state_query(cc);
 	return (settings_describe(&cc->cur));
 }
 
 /* PATCH /settings. */
 int
-camconf_change(struct camconf *cc, const char *json, size_t len,
+settings_state_change(struct settings_state *cc, const char *json, size_t len,
     char *cause, size_t causelen)
 {
 	struct settings_change	 ch;
 
-	camconf_query(cc);
+	settings_state_query(cc);
 	if (settings_parse(&cc->cur, json, len, 0, &ch, cause,
 	    causelen) == -1)
 		return (-1);
-	camconf_apply(cc, &ch);
-	if (camconf_save(cc, cause, causelen) == -1)
+	settings_state_apply(cc, &ch);
+	if (settings_state_save(cc, cause, causelen) == -1)
 		log_warnx("settings: %s", cause);
 	return (0);
 }
