@@ -125,7 +125,10 @@ $(BUILD)/fakecam.so: $(FAKECAM_SRCS) $(wildcard tests/fakecam/*.h)
 
 # libFuzzer targets: every library source rebuilt with clang and sanitizers.
 FUZZ_CFLAGS	 = -g -O1 -fsanitize=fuzzer-no-link,address,undefined
-FUZZ_LIBSRCS	 = $(foreach d,$(LIBDIRS),$(call lib_srcs,$(d)))
+# Each daemon's options.c reads its command line (options_parse): none
+# is fuzzed, and their names are the same in every daemon.
+FUZZ_LIBSRCS	 = $(filter-out $(patsubst %,%/options.c,$(DAEMONS)),\
+		   $(foreach d,$(LIBDIRS),$(call lib_srcs,$(d))))
 FUZZ_OBJS	 = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIBSRCS))
 $(BUILD)/fuzz/obj/%.o: %.c | $(BUILD)/version.h
 	@mkdir -p $(@D)
