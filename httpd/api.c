@@ -19,6 +19,7 @@
 #include "mjpeg.h"
 #include "stills.h"
 #include "version.h"
+#include "reply.h"
 #include "web.h"
 
 /* Appends s as a JSON string literal. */
@@ -51,7 +52,7 @@ api_send(struct evhttp_request *req, struct evbuffer *b)
 
 	evhttp_add_header(h, "Content-Type", "application/json");
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	web_send(req, 200, "OK", b);
+	reply_send(req, 200, "OK", b);
 	evbuffer_free(b);
 }
 
@@ -95,7 +96,7 @@ api_status_with(struct cam *cam, struct evhttp_request *req, json_t *capd)
 	const struct web_stats	*s = &w->stats;
 
 	if ((b = evbuffer_new()) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
 	feed_info(cam->feed, &fi);
@@ -159,8 +160,10 @@ feed:
 	    (unsigned long long)s->bytes_stream,
 	    (unsigned long long)s->bytes_files);
 	evbuffer_add_printf(b, ",\"requests\":%llu,\"refused\":%llu,"
+	    "\"refused_per_addr\":%llu,"
 	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu",
 	    (unsigned long long)s->requests, (unsigned long long)s->refused,
+	    (unsigned long long)s->refused_addr,
 	    frame_count_alive(), frame_bytes_alive());
 	if (w->handoff != NULL) {
 		unsigned long long	 sent, refused;
@@ -198,7 +201,7 @@ api_config(struct cam *cam, struct evhttp_request *req, const char *query)
 	char		 pre[CAMNAME_MAX + 8] = "";
 
 	if ((b = evbuffer_new()) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
 	if (api_camtree(req))
@@ -265,7 +268,7 @@ api_cameras(struct web *w, struct evhttp_request *req, const char *query)
 	int		 i;
 
 	if ((b = evbuffer_new()) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
 	evbuffer_add_printf(b, "{\"default\":");

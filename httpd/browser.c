@@ -10,6 +10,7 @@
 #include "log.h"
 
 #include "browser.h"
+#include "reply.h"
 #include "web.h"
 
 struct browser {
@@ -95,7 +96,7 @@ browser_check(struct browser *b, struct evhttp_request *req)
 		log_debug("421 for Host %.100s", host);
 		evhttp_add_header(h, "Content-Security-Policy",
 		    "default-src 'none'; frame-ancestors 'none'");
-		web_reply_text(req, 421, "Misdirected Request",
+		reply_text(req, 421, "Misdirected Request",
 		    "unknown host name: add it with --server-name");
 		return (-1);
 	}

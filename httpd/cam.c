@@ -17,6 +17,7 @@
 #include "h264_http.h"
 #include "mjpeg.h"
 #include "stills.h"
+#include "reply.h"
 #include "web.h"
 
 /* A frame from this camera's capd: to its stills, then its streams. */
@@ -119,7 +120,7 @@ cam_admit(struct cam *c, struct evhttp_request *req)
 			return (0);
 		admit_put(&w->admit);
 	}
-	web_reply_text(req, 503, "Service Unavailable", "too many clients");
+	reply_text(req, 503, "Service Unavailable", "too many clients");
 	w->stats.refused++;
 	return (-1);
 }

@@ -18,7 +18,9 @@
 #include "timeval.h"
 
 #include "guard.h"
+#include "reply.h"
 #include "web.h"
+#include "xff.h"
 
 /* A request held until its address may try again. */
 struct guard_hold {
@@ -31,6 +33,7 @@ struct guard_hold {
 
 struct guard {
 	struct event_base	*base;
+	const struct web_conf	*conf;
 	guard_resume_cb		 resume;	/* a held request passed */
 	void			*arg;
 	struct auth		*auth;
@@ -52,6 +55,7 @@ guard_new(struct event_base *base, const struct web_conf *conf,
 		return (NULL);
 	}
 	g->base = base;
+	g->conf = conf;
 	g->resume = resume;
 	g->arg = arg;
 	TAILQ_INIT(&g->holds);
@@ -145,7 +149,7 @@ guard_on_hold_close(struct evhttp_connection *evcon, void *arg)
 	struct evhttp_request	*req = gh->req;
 
 	guard_unhold(gh);
-	web_release(req);
+	reply_release(req);
 }
 
 /* Holds a request for ms milliseconds; answers 429 if too many wait. */
@@ -162,7 +166,7 @@ guard_hold(struct guard *g, struct evhttp_request *req, int metrics,
 		free(gh);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", "30");
-		web_reply_text(req, 429, "Too Many Requests",
+		reply_text(req, 429, "Too Many Requests",
 		    "too many failed logins, try again later");
 		return;
 	}
@@ -194,7 +198,7 @@ guard_check(struct guard *g, struct evhttp_request *req, int metrics)
 	if (!auth_enabled(a))
 		return (0);
 	evcon = evhttp_request_get_connection(req);
-	sa = web_client_addr(g->arg, req, &ss);	/* arg: the web */
+	sa = xff_client(req, g->conf->proxies, g->conf->nproxies, &ss);
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
 	switch (auth_check_basic(a, hdr, sa, mono_ms(), user, &wait_ms,
@@ -220,7 +224,7 @@ guard_check(struct guard *g, struct evhttp_request *req, int metrics)
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "WWW-Authenticate", AUTH_CHALLENGE);
-	web_reply_text(req, 401, "Unauthorized", "authentication required");
+	reply_text(req, 401, "Unauthorized", "authentication required");
 	return (1);
 }
 
@@ -238,7 +242,7 @@ guard_token(struct web *w, struct evhttp_request *req, const char *query)
 	int64_t			 expiry;
 
 	if (!guard_enabled(w->guard)) {
-		web_reply_text(req, 404, "Not Found",
+		reply_text(req, 404, "Not Found",
 		    "no tokens: authentication is off (--htpasswd)");
 		return;
 	}
@@ -251,7 +255,7 @@ guard_token(struct web *w, struct evhttp_request *req, const char *query)
 	    cause, sizeof(cause)) == -1 || auth_issue(w->guard->auth, user,
 	    now.tv_sec, tok, sizeof(tok), &expiry, cause,
 	    sizeof(cause)) == -1 || (b = evbuffer_new()) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error",
+		reply_text(req, 500, "Internal Server Error",
 		    "cannot issue a token");
 		return;
 	}
@@ -260,6 +264,6 @@ guard_token(struct web *w, struct evhttp_request *req, const char *query)
 	    (long long)expiry, tok);
 	evhttp_add_header(h, "Content-Type", "application/json");
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	web_send(req, 200, "OK", b);
+	reply_send(req, 200, "OK", b);
 	evbuffer_free(b);
 }

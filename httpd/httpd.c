@@ -50,6 +50,7 @@ static const struct option httpd_opts[] = {
 	{ "default-camera",	required_argument,	NULL, 'd' },
 	{ "camera-h264",	required_argument,	NULL, 'j' },
 	{ "max-camera-clients",	required_argument,	NULL, 'C' },
+	{ "max-clients-per-addr", required_argument,	NULL, 'Y' },
 	{ "control",		required_argument,	NULL, 'c' },
 	{ "admin",		required_argument,	NULL, 'a' },
 	{ "www",		required_argument,	NULL, 'w' },
@@ -118,6 +119,10 @@ httpd_usage(FILE *f)
 "  --www DIR              static files (default: www/ of the source tree)\n"
 "  --max-clients N        stream clients plus waiting stills (default 100)\n"
 "  --max-camera-clients N  the same for each camera (default: --max-clients)\n"
+"  --max-clients-per-addr N  stream clients (MJPEG and H.264) from one address\n"
+"                         (an IPv6 /64); behind a proxy, give it\n"
+"                         --trusted-proxy (default: a quarter of\n"
+"                         --max-clients, at least 16)\n"
 "  --allow-origin ORIGIN  send Access-Control-Allow-Origin (default none)\n"
 "  --still-timeout SEC    503 when no frame comes in time (default 5)\n"
 "  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
@@ -329,6 +334,10 @@ main(int argc, char **argv)
 			conf.max_camera_clients = httpd_number(
 			    "max-camera-clients", optarg, 1, 100000);
 			break;
+		case 'Y':
+			conf.max_clients_per_addr = httpd_number(
+			    "max-clients-per-addr", optarg, 1, 100000);
+			break;
 		case 'c':
 			conf.control = optarg;
 			break;
@@ -349,16 +358,19 @@ main(int argc, char **argv)
 			conf.allow_origin = optarg;
 			break;
 		case 's':
-			conf.still_timeout = httpd_number("still-timeout",
-			    optarg, 1, 3600);
+			if (opt_seconds("--still-timeout", optarg, 0.001, 3600,
+			    &conf.still_timeout, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
 			break;
 		case 'S':
-			conf.stream_timeout = httpd_number("stream-timeout",
-			    optarg, 1, 3600);
+			if (opt_seconds("--stream-timeout", optarg, 0.001, 3600,
+			    &conf.stream_timeout, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
 			break;
 		case 'i':
-			conf.idle_timeout = httpd_number("idle-timeout",
-			    optarg, 1, 3600);
+			if (opt_seconds("--idle-timeout", optarg, 0.001, 3600,
+			    &conf.idle_timeout, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
 			break;
 		case 'H':
 			if (opt_seconds("--head-timeout", optarg, 0.001, 3600,
@@ -464,6 +476,11 @@ main(int argc, char **argv)
 		log_usage("%s", cause);
 	if (conf.max_camera_clients == 0)
 		conf.max_camera_clients = conf.max_clients;
+	/* A quarter of --max-clients, but 16 (or all, if fewer) at least. */
+	if (conf.max_clients_per_addr == 0)
+		conf.max_clients_per_addr = conf.max_clients / 4 > 16 ?
+		    conf.max_clients / 4 : conf.max_clients < 16 ?
+		    conf.max_clients : 16;
 	log_setverbose(verbose);
 	/* With the handoff the page's own origin serves the WebSocket. */
 	if (conf.ws_handoff != NULL && !ws_port_set)

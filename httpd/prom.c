@@ -14,6 +14,7 @@
 #include "mjpeg.h"
 #include "prom.h"
 #include "stills.h"
+#include "reply.h"
 #include "web.h"
 
 /* Appends one metric: HELP, TYPE and the sample (labels may be ""). */
@@ -113,7 +114,7 @@ prom_handle(struct web *w, struct evhttp_request *req, const char *query)
 	struct evbuffer		*b;
 
 	if ((b = evbuffer_new()) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
 	prom_cameras(w, b);
@@ -138,6 +139,9 @@ prom_handle(struct web *w, struct evhttp_request *req, const char *query)
 	    "", s->requests);
 	prom_add(b, "refused_total", "counter",
 	    "Requests refused by --max-clients.", "", s->refused);
+	prom_add(b, "refused_per_addr_total", "counter",
+	    "Requests refused by --max-clients-per-addr.", "",
+	    s->refused_addr);
 	prom_add(b, "frames_alive", "gauge", "Frames held in memory.", "",
 	    frame_count_alive());
 	prom_add(b, "frame_bytes_alive", "gauge",
@@ -147,6 +151,6 @@ prom_handle(struct web *w, struct evhttp_request *req, const char *query)
 	evhttp_add_header(h, "Content-Type",
 	    "text/plain; version=0.0.4; charset=utf-8");
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	web_send(req, 200, "OK", b);
+	reply_send(req, 200, "OK", b);
 	evbuffer_free(b);
 }

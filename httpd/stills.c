@@ -19,6 +19,7 @@
 #include "cam.h"
 #include "feed.h"
 #include "stills.h"
+#include "reply.h"
 #include "web.h"
 
 struct stills_wait {
@@ -88,7 +89,7 @@ stills_send(struct stills *s, struct evhttp_request *req, struct frame *f)
 		    frame_add_jpeg(body, f) == -1) {
 			if (body != NULL)
 				evbuffer_free(body);
-			web_reply_text(req, 500, "Internal Server Error",
+			reply_text(req, 500, "Internal Server Error",
 			    "out of memory");
 			return;
 		}
@@ -126,11 +127,11 @@ stills_on_timeout(evutil_socket_t fd, short ev, void *arg)
 	struct stills		*s = sw->s;
 	char			 msg[128];
 
-	snprintf(msg, sizeof(msg), "no frame from the camera within %d s",
+	snprintf(msg, sizeof(msg), "no frame from the camera within %g s",
 	    s->w->conf->still_timeout);
 	stills_unwait(sw);
 	s->w->stats.stills_failed++;
-	web_reply_text(req, 503, "Service Unavailable", msg);
+	reply_text(req, 503, "Service Unavailable", msg);
 }
 
 /* Forgets a waiter whose client went away. */
@@ -142,7 +143,7 @@ stills_on_close(struct evhttp_connection *evcon, void *arg)
 
 	log_debug("%s: client left while waiting", __func__);
 	stills_unwait(sw);
-	web_release(req);
+	reply_release(req);
 }
 
 /* Serves the latest frame now, or queues the request for the next one. */
@@ -153,7 +154,7 @@ stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	struct stills		*s = cam->stills;
 	struct stills_wait	*sw;
 	struct frame		*f;
-	struct timeval		 tv = { w->conf->still_timeout, 0 };
+	struct timeval		 tv;
 	struct feed_info	 fi;
 	char			 msg[300];
 
@@ -167,7 +168,7 @@ stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	    (sw->timer = evtimer_new(w->base, stills_on_timeout, sw)) == NULL) {
 		free(sw);
 		cam_release(cam);
-		web_reply_text(req, 500, "Internal Server Error",
+		reply_text(req, 500, "Internal Server Error",
 		    "out of memory");
 		return;
 	}
@@ -175,6 +176,7 @@ stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	sw->req = req;
 	TAILQ_INSERT_TAIL(&s->waits, sw, entry);
 	s->nwait++;
+	web_tv(w->conf->still_timeout, &tv);
 	evtimer_add(sw->timer, &tv);
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 	    stills_on_close, sw);
@@ -215,6 +217,6 @@ stills_fail(struct stills *s, const char *reason)
 		req = sw->req;
 		stills_unwait(sw);
 		s->w->stats.stills_failed++;
-		web_reply_text(req, 503, "Service Unavailable", msg);
+		reply_text(req, 503, "Service Unavailable", msg);
 	}
 }

@@ -25,6 +25,7 @@
 #include "api.h"
 #include "auth_basic.h"
 #include "browser.h"
+#include "connpool.h"
 #include "cam.h"
 #include "files.h"
 #include "guard.h"
@@ -36,6 +37,7 @@
 #include "stills.h"
 #include "camera_api.h"
 #include "strict.h"
+#include "reply.h"
 #include "web.h"
 #include "xff.h"
 
@@ -85,111 +87,6 @@ double
 web_uptime(const struct web *w)
 {
 	return (mono_sec() - w->started);
-}
-
-/* Sends a short text/plain reply, framed even to HEAD and CONNECT. */
-void
-web_reply_text(struct evhttp_request *req, int code, const char *reason,
-    const char *text)
-{
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	struct evbuffer		*b = NULL;
-	char			 len[32];
-
-	evhttp_remove_header(h, "Content-Type");
-	evhttp_remove_header(h, "Content-Length");
-	evhttp_remove_header(h, "Transfer-Encoding");
-	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
-	evhttp_add_header(h, "Cache-Control", "no-store");
-	snprintf(len, sizeof(len), "%zu", strlen(text) + 1);
-	evhttp_add_header(h, "Content-Length", len);
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD &&
-	    (b = evbuffer_new()) != NULL)
-		evbuffer_add_printf(b, "%s\n", text);
-	evhttp_send_reply(req, code, reason, b);
-	if (b != NULL)
-		evbuffer_free(b);
-}
-
-/* The client's address, believing X-Forwarded-For from trusted proxies. */
-const struct sockaddr *
-web_client_addr(const struct web *w, struct evhttp_request *req,
-    struct sockaddr_storage *buf)
-{
-	struct evhttp_connection	*evcon;
-	const struct sockaddr		*peer;
-	const char			*xff;
-	socklen_t			 len;
-
-	if ((evcon = evhttp_request_get_connection(req)) == NULL)
-		return (NULL);
-	peer = evhttp_connection_get_addr(evcon);
-	if (w->conf->nproxies == 0 ||
-	    !xff_trusted(peer, w->conf->proxies, w->conf->nproxies) ||
-	    (xff = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "X-Forwarded-For")) == NULL ||
-	    xff_parse_last(xff, buf, &len) == -1)
-		return (peer);
-	return ((const struct sockaddr *)buf);
-}
-
-/*
- * Sends a complete answer, always framed (evhttp leaves the length out in
- * HTTP/1.0); to HEAD the same headers with the length of the body it
- * leaves out (evhttp would send the body to HEAD too).
- */
-void
-web_send(struct evhttp_request *req, int code, const char *reason,
-    struct evbuffer *body)
-{
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	char			 len[32];
-
-	evhttp_remove_header(h, "Content-Length");
-	snprintf(len, sizeof(len), "%zu",
-	    body != NULL ? evbuffer_get_length(body) : 0);
-	evhttp_add_header(h, "Content-Length", len);
-	evhttp_send_reply(req, code, reason,
-	    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD ? NULL : body);
-}
-
-/*
- * Once an answer with Connection: close is out: shuts the socket, as
- * evhttp keeps a CONNECT request's connection open whatever it says;
- * evhttp then reads the end and frees the connection.
- */
-static void
-web_on_sent_close(struct evhttp_request *req, void *arg)
-{
-	struct evhttp_connection	*evcon;
-	struct bufferevent		*bev;
-
-	if ((evcon = evhttp_request_get_connection(req)) != NULL &&
-	    (bev = evhttp_connection_get_bufferevent(evcon)) != NULL)
-		shutdown(bufferevent_getfd(bev), SHUT_RDWR);
-}
-
-/* Sends a short text/plain reply, then closes the connection. */
-void
-web_reply_close(struct evhttp_request *req, int code, const char *reason,
-    const char *text)
-{
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Connection", "close");
-	evhttp_request_set_on_complete_cb(req, web_on_sent_close, NULL);
-	web_reply_text(req, code, reason, text);
-}
-
-/*
- * From a connection's close callback: frees a request that libevent cut
- * from the closing connection while its answer was unfinished (libevent
- * leaves those to their owner); others libevent frees itself.
- */
-void
-web_release(struct evhttp_request *req)
-{
-	if (evhttp_request_get_connection(req) == NULL)
-		evhttp_request_free(req);
 }
 
 /*
@@ -320,7 +217,7 @@ web_on_request(struct evhttp_request *req, void *arg)
 	w->stats.requests++;
 	pending_done(w->pending, req);
 	if (strict_refused(w->strict, req)) {
-		web_reply_close(req, 400, "Bad Request", "bad request head");
+		reply_close(req, 400, "Bad Request", "bad request head");
 		return;
 	}
 	web_tune_connection(req);
@@ -331,7 +228,7 @@ web_on_request(struct evhttp_request *req, void *arg)
 	    camera_api_patch_path(path))) {
 		evhttp_add_header(h, "Allow", path != NULL &&
 		    camera_api_patch_path(path) ? "PATCH" : "GET, HEAD");
-		web_reply_close(req, 405, "Method Not Allowed",
+		reply_close(req, 405, "Method Not Allowed",
 		    "method not allowed");
 		return;
 	}
@@ -341,7 +238,7 @@ web_on_request(struct evhttp_request *req, void *arg)
 		evhttp_add_header(h, "Access-Control-Allow-Origin",
 		    w->conf->allow_origin);
 	if (path == NULL || *path != '/') {
-		web_reply_text(req, 404, "Not Found", "not found");
+		reply_text(req, 404, "Not Found", "not found");
 		return;
 	}
 	web_route(w, path, query, &t);
@@ -362,7 +259,7 @@ web_handoff(struct web *w, struct evhttp_request *req)
 	char				 cause[128];
 	int				 have_user = 0;
 
-	sa = web_client_addr(w, req, &ss);
+	sa = xff_client(req, w->conf->proxies, w->conf->nproxies, &ss);
 	/* The guard verified these credentials: the user is known. */
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
@@ -391,7 +288,7 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 	query = evhttp_uri_get_query(uri);
 	web_route(w, path, query, &t);
 	if (t.cam == NULL)
-		web_reply_text(req, 404, "Not Found", "no such camera");
+		reply_text(req, 404, "Not Found", "no such camera");
 	else if (t.r != NULL && t.r->cfn != NULL &&
 	    (t.r->fn == NULL || t.path != path)) {
 		/* A stream to HEAD: the headers GET gets, chunked in 1.1. */
@@ -422,7 +319,9 @@ struct web *
 web_new(struct event_base *base, const struct web_conf *conf, char *cause,
     size_t causelen)
 {
-	struct web	*w;
+	struct connpool_conf	 pc;
+	struct timeval		 idle;
+	struct web		*w;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		snprintf(cause, causelen, "out of memory");
@@ -437,7 +336,10 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		    strerror(errno));
 		goto fail;
 	}
-	if ((w->http = evhttp_new(base)) == NULL) {
+	memset(&pc, 0, sizeof(pc));
+	pc.max_viewers_per_addr = (size_t)conf->max_clients_per_addr;
+	if ((w->http = evhttp_new(base)) == NULL ||
+	    (w->viewers = connpool_new(&pc)) == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
@@ -469,7 +371,8 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		goto fail;
 	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
 	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
-	evhttp_set_timeout(w->http, conf->idle_timeout);
+	web_tv(conf->idle_timeout, &idle);
+	evhttp_set_timeout_tv(w->http, &idle);
 	/* Every method reaches web_on_request, which answers 405 itself. */
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
@@ -498,6 +401,8 @@ web_free(struct web *w)
 	if (w->http != NULL)
 		evhttp_free(w->http);
 	pending_free(w->pending);	/* after the connections closed */
+	if (w->viewers != NULL)
+		connpool_free(w->viewers);
 	strict_free(w->strict);
 	browser_free(w->browser);
 	free(w->wwwroot);

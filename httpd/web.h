@@ -24,6 +24,7 @@ struct event_base;
 struct evhttp;
 struct evhttp_request;
 struct cam;
+struct connpool;
 struct guard;
 struct handoff;
 struct browser;
@@ -40,10 +41,11 @@ struct web_conf {
 	int		 nadmins;
 	const char	*www;		/* static file root */
 	int		 max_clients;	/* stream clients + waiting stills */
+	int		 max_clients_per_addr; /* stream clients, one address */
 	const char	*allow_origin;	/* CORS; NULL: none */
-	int		 still_timeout;	/* seconds to wait for a still */
-	int		 stream_timeout; /* seconds a stream may take nothing */
-	int		 idle_timeout;	/* seconds for requests and keep-alive */
+	double		 still_timeout;	/* seconds to wait for a still */
+	double		 stream_timeout; /* seconds a stream may take nothing */
+	double		 idle_timeout;	/* seconds for requests and keep-alive */
 	size_t		 max_frame;	/* largest JPEG accepted from capd */
 	int		 ws_port;	/* for /api/config */
 	const char	*ws_handoff;	/* wsd's handoff socket, or NULL */
@@ -65,6 +67,7 @@ struct web_conf {
 struct web_stats {
 	uint64_t	 requests;
 	uint64_t	 refused;	/* 503 for --max-clients */
+	uint64_t	 refused_addr;	/* 503 for --max-clients-per-addr */
 	uint64_t	 stills_served;
 	uint64_t	 stills_failed;
 	uint64_t	 stream_frames;	/* parts queued to stream clients */
@@ -88,10 +91,19 @@ struct web {
 	struct strict		*strict;	/* raw head checks */
 	struct browser		*browser;	/* Host, security headers */
 	struct pending		*pending;	/* connections in a head */
+	struct connpool		*viewers;	/* stream clients per address */
 	struct web_stats	 stats;
 	struct admit		 admit;		/* --max-clients */
 	double			 started;	/* monotonic seconds */
 };
+
+/* Seconds (fractions allowed, as the options take them) as a timeval. */
+static inline void
+web_tv(double sec, struct timeval *tv)
+{
+	tv->tv_sec = (time_t)sec;
+	tv->tv_usec = (suseconds_t)((sec - (double)tv->tv_sec) * 1e6);
+}
 
 /* Creates the server: evhttp with its limits, the cameras, no listener. */
 struct web	*web_new(struct event_base *base, const struct web_conf *conf,
@@ -99,24 +111,6 @@ struct web	*web_new(struct event_base *base, const struct web_conf *conf,
 /* Ends every client cleanly and frees everything. */
 void		 web_free(struct web *w);
 
-/* Sends a short text/plain reply (errors, 503 reasons), framed. */
-void		 web_reply_text(struct evhttp_request *req, int code,
-		    const char *reason, const char *text);
-/* Sends a complete answer; HEAD gets its headers only. */
-struct evbuffer;
-void		 web_send(struct evhttp_request *req, int code,
-		    const char *reason, struct evbuffer *body);
-/* Sends a short text/plain reply, then closes the connection. */
-void		 web_reply_close(struct evhttp_request *req, int code,
-		    const char *reason, const char *text);
-/* From a close callback: frees req if libevent left it to us. */
-void		 web_release(struct evhttp_request *req);
-/*
- * The client's address: the peer's, or X-Forwarded-For's last one when
- * the peer is a --trusted-proxy.  Kept in buf when it comes from the header.
- */
-const struct sockaddr *web_client_addr(const struct web *w,
-		    struct evhttp_request *req, struct sockaddr_storage *buf);
 /* The camera named name, or NULL. */
 struct cam	*web_cam(const struct web *w, const char *name);
 /* Stream clients (MJPEG and H.264), H.264's alone, and waiting stills of
