@@ -12,12 +12,10 @@
 
 #include "api.h"
 #include "cam.h"
+#include "clients.h"
 #include "feed.h"
 #include "guard.h"
-#include "h264_http.h"
 #include "handoff.h"
-#include "mjpeg.h"
-#include "stills.h"
 #include "version.h"
 #include "reply.h"
 #include "web.h"
@@ -145,8 +143,8 @@ feed:
 	    (unsigned long long)fi.outages,
 	    (unsigned long long)fi.subscriptions);
 	evbuffer_add_printf(b, ",\"clients\":{\"stream\":%d,\"h264\":%d,"
-	    "\"stills_waiting\":%d,\"max\":%d}", web_streams(w),
-	    web_h264_streams(w), web_stills_waiting(w), w->conf->max_clients);
+	    "\"stills_waiting\":%d,\"max\":%d}", clients_streams_all(w),
+	    clients_h264_all(w), clients_stills_all(w), w->conf->max_clients);
 	evbuffer_add_printf(b, ",\"stills\":{\"served\":%llu,\"failed\":%llu}",
 	    (unsigned long long)s->stills_served,
 	    (unsigned long long)s->stills_failed);
@@ -227,8 +225,8 @@ api_camera(struct evbuffer *b, struct cam *c)
 {
 	struct feed_info	 fi;
 	const char		*state = cam_state(c, &fi);
-	int			 nh264 = h264_http_clients(c->h264);
-	int			 nstream = mjpeg_clients(c->mjpeg) + nh264;
+	int			 nh264 = clients_h264(c);
+	int			 nstream = clients_streams(c);
 
 	evbuffer_add_printf(b, "{\"name\":");
 	api_json_str(b, c->name);
@@ -246,7 +244,7 @@ api_camera(struct evbuffer *b, struct cam *c)
 	evbuffer_add_printf(b, ",\"fps\":%.2f,\"frames\":%llu,"
 	    "\"clients\":{\"stream\":%d,\"h264\":%d,\"stills_waiting\":%d,"
 	    "\"max\":%d}", fi.fps, (unsigned long long)fi.frames, nstream,
-	    nh264, stills_waiting(c->stills), c->admit.max);
+	    nh264, clients_stills(c), c->admit.max);
 	evbuffer_add_printf(b, ",\"still\":\"/cam/%s/pi.jpg\","
 	    "\"stream\":\"/cam/%s/stream.mjpg\",\"ws\":\"/cam/%s/stream\"",
 	    c->name, c->name, c->name);

@@ -29,7 +29,6 @@
 #include "log.h"
 #include "mono.h"
 #include "reply.h"
-#include "web.h"
 
 #define HANDOFF_503	"WebSocket relay unavailable"
 #define HANDOFF_SNDBUF	16384	/* the kernel doubles it */

@@ -27,12 +27,13 @@
 #include "control_client.h"
 #include "listen_addr.h"
 #include "log.h"
-#include "mjpeg.h"
 #include "notify.h"
 #include "opt.h"
 #include "privdrop.h"
 
 #include "guard.h"
+#include "clients.h"
+#include "dispatch.h"
 #include "web.h"
 #include "xff.h"
 #include "version.h"
@@ -232,7 +233,7 @@ httpd_status(char *buf, size_t len, void *arg)
 	struct web		*w = hs->w;
 	struct feed_info	 fi;
 	char			 cam[200], cams[32] = "";
-	int			 n = web_streams(w);
+	int			 n = clients_streams_all(w);
 
 	camstat_refresh(hs->cam);
 	feed_info(w->cam->feed, &fi);
@@ -508,7 +509,7 @@ main(int argc, char **argv)
 
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if ((w = web_new(base, &conf, cause, sizeof(cause))) == NULL)
+	if ((w = dispatch_new(base, &conf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	for (i = 0; i < conf.nlisten; i++)
 		httpd_listen(w, &addrs[i]);
@@ -560,7 +561,7 @@ main(int argc, char **argv)
 
 	notify_free(notify);
 	camstat_free(hs.cam);
-	web_free(w);
+	dispatch_free(w);
 	accept_pause_free(pause);
 	event_free(sigterm);
 	event_free(sigint);

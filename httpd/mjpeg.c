@@ -40,17 +40,26 @@ mjpeg_on_leave(void *arg)
 	feed_unwant(m->cam->feed);
 }
 
-/* Creates the stream handler state. */
+static void	mjpeg_on_frame(struct frame *, void *);
+static void	mjpeg_on_fail(const char *, int, void *);
+
+/* Creates the stream handler state, listening to the camera. */
 struct mjpeg *
 mjpeg_new(struct cam *cam)
 {
-	struct mjpeg	*m;
+	struct cam_listener	 l = { mjpeg_on_frame, mjpeg_on_fail, NULL };
+	struct mjpeg		*m;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return (NULL);
 	m->cam = cam;
 	viewer_set_init(&m->viewers, cam->w, "stream client", 1,
 	    mjpeg_on_leave, m);
+	l.arg = m;
+	if (cam_listen(cam, &l) == -1) {
+		free(m);
+		return (NULL);
+	}
 	return (m);
 }
 
@@ -61,28 +70,33 @@ mjpeg_clients(const struct mjpeg *m)
 	return (viewer_count(&m->viewers));
 }
 
-/* Ends every stream: capd gives no JPEG, or httpd is going. */
-void
-mjpeg_end(struct mjpeg *m)
-{
-	viewer_end_all(&m->viewers);
-}
-
 /* Ends every stream and frees. */
 void
 mjpeg_free(struct mjpeg *m)
 {
 	if (m == NULL)
 		return;
-	mjpeg_end(m);
+	viewer_end_all(&m->viewers);
 	free(m);
 }
 
-/* Offers f to every client: sent now, or kept as the pending frame. */
-void
-mjpeg_on_frame(struct mjpeg *m, struct frame *f)
+/* The camera's frame to every client: sent now, or kept as the pending one. */
+static void
+mjpeg_on_frame(struct frame *f, void *arg)
 {
+	struct mjpeg	*m = arg;
+
 	viewer_offer(&m->viewers, f);
+}
+
+/* capd gives the camera no JPEG: every stream ends. */
+static void
+mjpeg_on_fail(const char *msg, int refused, void *arg)
+{
+	struct mjpeg	*m = arg;
+
+	if (refused)
+		viewer_end_all(&m->viewers);
 }
 
 /* Reads ?fps=N (1..MJPEG_FPS_MAX; 0 or absent: no cap).  -1 if bad. */

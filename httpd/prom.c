@@ -9,11 +9,9 @@
 #include "frame.h"
 
 #include "cam.h"
+#include "clients.h"
 #include "feed.h"
-#include "h264_http.h"
-#include "mjpeg.h"
 #include "prom.h"
-#include "stills.h"
 #include "reply.h"
 #include "web.h"
 
@@ -88,16 +86,15 @@ prom_cameras(struct web *w, struct evbuffer *b)
 			case 8:
 				snprintf(l, sizeof(l), "{camera=\"%s\","
 				    "kind=\"stream\"}", c->name);
-				v = mjpeg_clients(c->mjpeg) +
-				    h264_http_clients(c->h264);
+				v = clients_streams(c);
 				break;
 			case 9:
 				snprintf(l, sizeof(l), "{camera=\"%s\","
 				    "kind=\"stills_waiting\"}", c->name);
-				v = stills_waiting(c->stills);
+				v = clients_stills(c);
 				break;
 			case 10:
-				v = h264_http_clients(c->h264);
+				v = clients_h264(c);
 				break;
 			}
 			prom_add(b, series[i].name, series[i].type,

@@ -36,17 +36,27 @@ struct stills {
 	int				 nwait;
 };
 
-/* Creates the stills handler state. */
+static void	stills_fail(struct stills *, const char *);
+static void	stills_on_frame(struct frame *, void *);
+static void	stills_on_fail(const char *, int, void *);
+
+/* Creates the stills handler state, listening to the camera. */
 struct stills *
 stills_new(struct cam *cam)
 {
-	struct stills	*s;
+	struct cam_listener	 l = { stills_on_frame, stills_on_fail, NULL };
+	struct stills		*s;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return (NULL);
 	s->w = cam->w;
 	s->cam = cam;
 	TAILQ_INIT(&s->waits);
+	l.arg = s;
+	if (cam_listen(cam, &l) == -1) {
+		free(s);
+		return (NULL);
+	}
 	return (s);
 }
 
@@ -190,10 +200,11 @@ stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	}
 }
 
-/* Serves f to every waiting request. */
-void
-stills_on_frame(struct stills *s, struct frame *f)
+/* The camera's frame: served to every waiting request. */
+static void
+stills_on_frame(struct frame *f, void *arg)
 {
+	struct stills		*s = arg;
 	struct stills_wait	*sw;
 	struct evhttp_request	*req;
 
@@ -205,7 +216,7 @@ stills_on_frame(struct stills *s, struct frame *f)
 }
 
 /* Answers every waiting request with 503 and reason. */
-void
+static void
 stills_fail(struct stills *s, const char *reason)
 {
 	struct stills_wait	*sw;
@@ -219,4 +230,11 @@ stills_fail(struct stills *s, const char *reason)
 		s->w->stats.stills_failed++;
 		reply_text(req, 503, "Service Unavailable", msg);
 	}
+}
+
+/* The camera's capd failed: every waiting request is told why. */
+static void
+stills_on_fail(const char *msg, int refused, void *arg)
+{
+	stills_fail(arg, msg);
 }

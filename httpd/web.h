@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * web.h: httpd's shared runtime: configuration, counters, and the pieces
- * (frame feed, stills, MJPEG clients) the request handlers reach through it.
+ * web.h: what every part of httpd reads: the configuration, the counters,
+ * and the server's parts (cameras, auth, pools) that the dispatcher
+ * (dispatch.c) makes.  Only types and small inline helpers: no module.
  */
 #ifndef HTTPD_WEB_H
 #define HTTPD_WEB_H
@@ -13,6 +14,7 @@
 
 #include "admit.h"
 #include "camname.h"
+#include "mono.h"
 #include "pending.h"
 
 #define WEB_LISTEN_MAX	8
@@ -105,20 +107,11 @@ web_tv(double sec, struct timeval *tv)
 	tv->tv_usec = (suseconds_t)((sec - (double)tv->tv_sec) * 1e6);
 }
 
-/* Creates the server: evhttp with its limits, the cameras, no listener. */
-struct web	*web_new(struct event_base *base, const struct web_conf *conf,
-		    char *cause, size_t causelen);
-/* Ends every client cleanly and frees everything. */
-void		 web_free(struct web *w);
-
-/* The camera named name, or NULL. */
-struct cam	*web_cam(const struct web *w, const char *name);
-/* Stream clients (MJPEG and H.264), H.264's alone, and waiting stills of
- * every camera. */
-int		 web_streams(const struct web *w);
-int		 web_h264_streams(const struct web *w);
-int		 web_stills_waiting(const struct web *w);
 /* Seconds since start, monotonic. */
-double		 web_uptime(const struct web *w);
+static inline double
+web_uptime(const struct web *w)
+{
+	return (mono_sec() - w->started);
+}
 
 #endif

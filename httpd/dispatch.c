@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * web.c: the HTTP server: evhttp with its limits, listening sockets, and the
- * one request entry point that checks the method, applies CORS, asks the
- * access check, and routes to a handler.
+ * dispatch.c: the top of the HTTP server: evhttp with its limits, the
+ * cameras and their handlers, and the one request entry point that checks
+ * the method, applies CORS, asks the access check, and routes to a
+ * handler.  Only this file knows the handlers; they know the replies and
+ * the configuration and counters below them (reply.h, web.h).
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -36,27 +38,28 @@
 #include "prom.h"
 #include "stills.h"
 #include "camera_api.h"
+#include "dispatch.h"
 #include "strict.h"
 #include "reply.h"
 #include "web.h"
 #include "xff.h"
 
-#define WEB_MAX_HEADERS	8192
-#define WEB_MAX_BODY	1024
+#define DISPATCH_MAX_HEADERS	8192
+#define DISPATCH_MAX_BODY	1024
 
-typedef void	(*web_handler)(struct web *, struct evhttp_request *,
+typedef void	(*dispatch_handler)(struct web *, struct evhttp_request *,
 		    const char *);
-typedef void	(*web_cam_handler)(struct cam *, struct evhttp_request *,
+typedef void	(*dispatch_cam_handler)(struct cam *, struct evhttp_request *,
 		    const char *);
 
 /* Every route answers at / and under /cam/NAME/ too, where a camera's
  * routes (cfn) get that camera instead of the default. */
-static const struct web_route {
+static const struct dispatch_route {
 	const char	*path;
 	const char	*action;	/* "/?action=..." (mjpg-streamer) */
-	web_handler	 fn;
-	web_cam_handler	 cfn;
-} web_routes[] = {
+	dispatch_handler fn;
+	dispatch_cam_handler cfn;
+} dispatch_routes[] = {
 	{ "/pi.jpg", "snapshot", NULL, stills_handle },
 	{ "/snapshot.jpg", NULL, NULL, stills_handle },
 	{ "/stream.mjpg", "stream", NULL, mjpeg_handle },
@@ -74,19 +77,25 @@ static const struct web_route {
 };
 
 /* Where a request goes. */
-struct web_target {
-	const struct web_route	*r;	/* NULL: a file */
+struct dispatch_target {
+	const struct dispatch_route	*r;	/* NULL: a file */
 	struct cam		*cam;	/* NULL: no such camera */
 	const char		*path;	/* the path within the camera's tree */
 };
 
-static void	web_dispatch(struct web *, struct evhttp_request *);
+static void	dispatch_route_request(struct web *, struct evhttp_request *);
 
-/* Seconds since start. */
-double
-web_uptime(const struct web *w)
+/* Ends a camera's clients, then frees its handlers and the camera. */
+static void
+dispatch_cam_free(struct cam *c)
 {
-	return (mono_sec() - w->started);
+	if (c == NULL)
+		return;
+	mjpeg_free(c->mjpeg);
+	h264_http_free(c->h264);
+	if (c->stills != NULL)
+		stills_free(c->stills);
+	cam_free(c);
 }
 
 /*
@@ -94,16 +103,16 @@ web_uptime(const struct web *w)
  * go on; otherwise it has answered req or holds it (guard.h).
  */
 static int
-web_authorize(struct web *w, struct evhttp_request *req,
-    const struct web_route *r)
+dispatch_authorize(struct web *w, struct evhttp_request *req,
+    const struct dispatch_route *r)
 {
 	return (guard_check(w->guard, req,
 	    r != NULL && r->fn == prom_handle));
 }
 
 /* The camera named name, or NULL. */
-struct cam *
-web_cam(const struct web *w, const char *name)
+static struct cam *
+dispatch_cam(const struct web *w, const char *name)
 {
 	int	 i;
 
@@ -113,44 +122,10 @@ web_cam(const struct web *w, const char *name)
 	return (NULL);
 }
 
-/* Stream clients, MJPEG and H.264, of every camera. */
-int
-web_streams(const struct web *w)
-{
-	int	 i, n = 0;
-
-	for (i = 0; i < w->ncams; i++)
-		n += mjpeg_clients(w->cams[i]->mjpeg) +
-		    h264_http_clients(w->cams[i]->h264);
-	return (n);
-}
-
-/* H.264 stream clients of every camera. */
-int
-web_h264_streams(const struct web *w)
-{
-	int	 i, n = 0;
-
-	for (i = 0; i < w->ncams; i++)
-		n += h264_http_clients(w->cams[i]->h264);
-	return (n);
-}
-
-/* Stills waiting on every camera. */
-int
-web_stills_waiting(const struct web *w)
-{
-	int	 i, n = 0;
-
-	for (i = 0; i < w->ncams; i++)
-		n += stills_waiting(w->cams[i]->stills);
-	return (n);
-}
-
 /* Finds the handler for a path and query: /cam/NAME/... or the default. */
 static void
-web_route(struct web *w, const char *path, const char *query,
-    struct web_target *t)
+dispatch_route(struct web *w, const char *path, const char *query,
+    struct dispatch_target *t)
 {
 	struct evkeyvalq	 q;
 	const char		*action;
@@ -161,11 +136,11 @@ web_route(struct web *w, const char *path, const char *query,
 	t->cam = w->cam;
 	t->path = path;
 	if (camname_path(path, name, &t->path) == 0 &&
-	    (t->cam = web_cam(w, name)) == NULL)
+	    (t->cam = dispatch_cam(w, name)) == NULL)
 		return;
-	for (i = 0; i < sizeof(web_routes) / sizeof(web_routes[0]); i++) {
-		if (strcmp(t->path, web_routes[i].path) == 0) {
-			t->r = &web_routes[i];
+	for (i = 0; i < sizeof(dispatch_routes) / sizeof(dispatch_routes[0]); i++) {
+		if (strcmp(t->path, dispatch_routes[i].path) == 0) {
+			t->r = &dispatch_routes[i];
 			return;
 		}
 	}
@@ -174,11 +149,11 @@ web_route(struct web *w, const char *path, const char *query,
 	TAILQ_INIT(&q);
 	if (evhttp_parse_query_str(query, &q) == 0 &&
 	    (action = evhttp_find_header(&q, "action")) != NULL) {
-		for (i = 0; i < sizeof(web_routes) / sizeof(web_routes[0]);
+		for (i = 0; i < sizeof(dispatch_routes) / sizeof(dispatch_routes[0]);
 		    i++) {
-			if (web_routes[i].action != NULL &&
-			    strcmp(action, web_routes[i].action) == 0)
-				t->r = &web_routes[i];
+			if (dispatch_routes[i].action != NULL &&
+			    strcmp(action, dispatch_routes[i].action) == 0)
+				t->r = &dispatch_routes[i];
 		}
 	}
 	evhttp_clear_headers(&q);
@@ -189,7 +164,7 @@ web_route(struct web *w, const char *path, const char *query,
  * ACK) and lets a whole frame go out in one writev, not 16 KB pieces.
  */
 static void
-web_tune_connection(struct evhttp_request *req)
+dispatch_tune_connection(struct evhttp_request *req)
 {
 	struct evhttp_connection	*evcon;
 	struct bufferevent		*bev;
@@ -205,13 +180,13 @@ web_tune_connection(struct evhttp_request *req)
 
 /* Every request comes here. */
 static void
-web_on_request(struct evhttp_request *req, void *arg)
+dispatch_on_request(struct evhttp_request *req, void *arg)
 {
 	struct web			*w = arg;
 	struct evkeyvalq		*h = evhttp_request_get_output_headers(req);
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
-	struct web_target		 t;
+	struct dispatch_target		 t;
 	const char			*path, *query;
 
 	w->stats.requests++;
@@ -220,7 +195,7 @@ web_on_request(struct evhttp_request *req, void *arg)
 		reply_close(req, 400, "Bad Request", "bad request head");
 		return;
 	}
-	web_tune_connection(req);
+	dispatch_tune_connection(req);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
@@ -241,15 +216,15 @@ web_on_request(struct evhttp_request *req, void *arg)
 		reply_text(req, 404, "Not Found", "not found");
 		return;
 	}
-	web_route(w, path, query, &t);
-	if (web_authorize(w, req, t.r) != 0)
+	dispatch_route(w, path, query, &t);
+	if (dispatch_authorize(w, req, t.r) != 0)
 		return;
-	web_dispatch(w, req);
+	dispatch_route_request(w, req);
 }
 
 /* Passes a WebSocket upgrade that passed the checks to wsd. */
 static void
-web_handoff(struct web *w, struct evhttp_request *req)
+dispatch_handoff(struct web *w, struct evhttp_request *req)
 {
 	struct sockaddr_storage		 ss;
 	const struct sockaddr		*sa;
@@ -273,20 +248,20 @@ web_handoff(struct web *w, struct evhttp_request *req)
 
 /* Routes a request that passed the checks to its handler. */
 static void
-web_dispatch(struct web *w, struct evhttp_request *req)
+dispatch_route_request(struct web *w, struct evhttp_request *req)
 {
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
-	struct web_target		 t;
+	struct dispatch_target		 t;
 	const char			*path, *query;
 
 	/* Any WebSocket path: wsd decides from the head. */
 	if (w->handoff != NULL && handoff_is_upgrade(req)) {
-		web_handoff(w, req);
+		dispatch_handoff(w, req);
 		return;
 	}
 	path = evhttp_uri_get_path(uri);
 	query = evhttp_uri_get_query(uri);
-	web_route(w, path, query, &t);
+	dispatch_route(w, path, query, &t);
 	if (t.cam == NULL)
 		reply_text(req, 404, "Not Found", "no such camera");
 	else if (t.r != NULL && t.r->cfn != NULL &&
@@ -309,14 +284,33 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 
 /* A request the guard held passed its check. */
 static void
-web_resume(struct evhttp_request *req, void *arg)
+dispatch_resume(struct evhttp_request *req, void *arg)
 {
-	web_dispatch(arg, req);
+	dispatch_route_request(arg, req);
+}
+
+/* A camera with its handlers: its stills, its MJPEG and H.264 streams. */
+static struct cam *
+dispatch_cam_new(struct web *w, const struct camname_cam *cn)
+{
+	struct cam	*c;
+
+	if ((c = cam_new(w, cn->name, cn->path, cn->h264[0] != '\0' ?
+	    cn->h264 : NULL)) == NULL)
+		return (NULL);
+	c->stills = stills_new(c);
+	c->mjpeg = mjpeg_new(c);
+	c->h264 = h264_http_new(c);
+	if (c->stills == NULL || c->mjpeg == NULL || c->h264 == NULL) {
+		dispatch_cam_free(c);
+		return (NULL);
+	}
+	return (c);
 }
 
 /* Creates the server without listeners. */
 struct web *
-web_new(struct event_base *base, const struct web_conf *conf, char *cause,
+dispatch_new(struct event_base *base, const struct web_conf *conf, char *cause,
     size_t causelen)
 {
 	struct connpool_conf	 pc;
@@ -344,21 +338,18 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		goto fail;
 	}
 	for (w->ncams = 0; w->ncams < conf->cams.n; w->ncams++) {
-		if ((w->cams[w->ncams] = cam_new(w,
-		    conf->cams.cams[w->ncams].name,
-		    conf->cams.cams[w->ncams].path,
-		    conf->cams.cams[w->ncams].h264[0] != '\0' ?
-		    conf->cams.cams[w->ncams].h264 : NULL)) == NULL) {
+		if ((w->cams[w->ncams] = dispatch_cam_new(w,
+		    &conf->cams.cams[w->ncams])) == NULL) {
 			snprintf(cause, causelen, "out of memory");
 			goto fail;
 		}
 	}
 	w->cam = w->cams[conf->cams.deflt];
-	if ((w->guard = guard_new(base, conf, web_resume, w, cause,
+	if ((w->guard = guard_new(base, conf, dispatch_resume, w, cause,
 	    causelen)) == NULL ||
 	    (w->browser = browser_new(conf, cause, causelen)) == NULL)
 		goto fail;
-	if ((w->strict = strict_new(w->http, WEB_MAX_HEADERS)) == NULL) {
+	if ((w->strict = strict_new(w->http, DISPATCH_MAX_HEADERS)) == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
@@ -369,33 +360,33 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 	if (conf->ws_handoff != NULL && (w->handoff = handoff_new(base,
 	    conf->ws_handoff, cause, causelen)) == NULL)
 		goto fail;
-	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
-	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
+	evhttp_set_max_headers_size(w->http, DISPATCH_MAX_HEADERS);
+	evhttp_set_max_body_size(w->http, DISPATCH_MAX_BODY);
 	web_tv(conf->idle_timeout, &idle);
 	evhttp_set_timeout_tv(w->http, &idle);
-	/* Every method reaches web_on_request, which answers 405 itself. */
+	/* Every method reaches dispatch_on_request, which answers 405 itself. */
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
 	    EVHTTP_REQ_PATCH);
 	evhttp_set_default_content_type(w->http, "text/plain; charset=utf-8");
-	evhttp_set_gencb(w->http, web_on_request, w);
+	evhttp_set_gencb(w->http, dispatch_on_request, w);
 	return (w);
 fail:
-	web_free(w);
+	dispatch_free(w);
 	return (NULL);
 }
 
 /* Ends every client cleanly and frees everything. */
 void
-web_free(struct web *w)
+dispatch_free(struct web *w)
 {
 	int	 i;
 
 	if (w == NULL)
 		return;
 	for (i = 0; i < w->ncams; i++)
-		cam_free(w->cams[i]);
+		dispatch_cam_free(w->cams[i]);
 	guard_free(w->guard);
 	handoff_free(w->handoff);
 	if (w->http != NULL)
