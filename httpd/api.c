@@ -13,8 +13,8 @@
 #include "api.h"
 #include "cam.h"
 #include "clients.h"
-#include "feed.h"
-#include "guard.h"
+#include "jpeg_feed.h"
+#include "auth_gate.h"
 #include "handoff.h"
 #include "version.h"
 #include "reply.h"
@@ -90,14 +90,14 @@ api_status_with(struct cam *cam, struct evhttp_request *req, json_t *capd)
 {
 	struct web		*w = cam->w;
 	struct evbuffer		*b;
-	struct feed_info	 fi;
+	struct jpeg_feed_info	 fi;
 	const struct web_stats	*s = &w->stats;
 
 	if ((b = evbuffer_new()) == NULL) {
 		reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
-	feed_info(cam->feed, &fi);
+	jpeg_feed_info(cam->feed, &fi);
 	if (capd != NULL) {
 		evbuffer_add_printf(b, "{\"camera\":{\"name\":");
 		api_json_str(b, cam->name);
@@ -213,7 +213,7 @@ api_config(struct cam *cam, struct evhttp_request *req, const char *query)
 	evbuffer_add_printf(b, "},\"stream\":\"%s/stream.mjpg\","
 	    "\"still\":\"%s/pi.jpg\",\"camera\":\"%s\",\"cameras\":%d,"
 	    "\"auth\":%s,\"version\":", pre, pre, cam->name, w->ncams,
-	    guard_enabled(w->guard) ? "true" : "false");
+	    auth_gate_enabled(w->gate) ? "true" : "false");
 	api_json_str(b, CAMPIPE_VERSION);
 	evbuffer_add_printf(b, "}\n");
 	api_send(req, b);
@@ -223,7 +223,7 @@ api_config(struct cam *cam, struct evhttp_request *req, const char *query)
 static void
 api_camera(struct evbuffer *b, struct cam *c)
 {
-	struct feed_info	 fi;
+	struct jpeg_feed_info	 fi;
 	const char		*state = cam_state(c, &fi);
 	int			 nh264 = clients_h264(c);
 	int			 nstream = clients_streams(c);

@@ -14,7 +14,7 @@
 #include "frame.h"
 
 #include "cam.h"
-#include "feed.h"
+#include "jpeg_feed.h"
 #include "reply.h"
 #include "web.h"
 
@@ -92,7 +92,7 @@ cam_new(struct web *w, const char *name, const char *path,
 	c->h264path = h264path;
 	c->w = w;
 	c->admit.max = w->conf->max_camera_clients;
-	c->feed = feed_new(w->base, path, w->conf->max_frame, cam_on_frame,
+	c->feed = jpeg_feed_new(w->base, path, w->conf->max_frame, cam_on_frame,
 	    cam_on_fail, c);
 	if (c->feed == NULL) {
 		cam_free(c);
@@ -107,7 +107,7 @@ cam_free(struct cam *c)
 {
 	if (c == NULL)
 		return;
-	feed_free(c->feed);
+	jpeg_feed_free(c->feed);
 	free(c);
 }
 
@@ -137,11 +137,11 @@ cam_release(struct cam *c)
 
 /* The camera's state for listings; fills fi. */
 const char *
-cam_state(struct cam *c, struct feed_info *fi)
+cam_state(struct cam *c, struct jpeg_feed_info *fi)
 {
 	struct stat	 st;
 
-	feed_info(c->feed, fi);
+	jpeg_feed_info(c->feed, fi);
 	if (fi->subscribed)
 		return (strcmp(fi->state, "capd unreachable") == 0 ?
 		    "offline" : fi->state);

@@ -15,8 +15,8 @@
 #include "camname.h"
 
 struct evhttp_request;
-struct feed;
-struct feed_info;
+struct jpeg_feed;
+struct jpeg_feed_info;
 struct frame;
 struct h264_http;
 struct mjpeg;
@@ -42,7 +42,7 @@ struct cam {
 	const char	*path;		/* capd's frame socket */
 	const char	*h264path;	/* capd's H.264 socket, or NULL */
 	struct web	*w;
-	struct feed	*feed;
+	struct jpeg_feed	*feed;
 	struct cam_listener listeners[CAM_LISTENERS];
 	int		 nlisteners;
 	/* Its handlers, made and freed by the dispatcher. */
@@ -79,6 +79,6 @@ void		 cam_release(struct cam *c);
  * when capd's socket is there and "offline" when it is missing or is the
  * one found dead.
  */
-const char	*cam_state(struct cam *c, struct feed_info *fi);
+const char	*cam_state(struct cam *c, struct jpeg_feed_info *fi);
 
 #endif

@@ -19,7 +19,7 @@
 
 #include "api.h"
 #include "camera_api.h"
-#include "guard.h"
+#include "auth_gate.h"
 #include "reply.h"
 #include "web.h"
 
@@ -148,7 +148,7 @@ camera_api_json(const char *body, size_t len)
 	return (o);
 }
 
-/* The authenticated user's name, from the header guard_check verified. */
+/* The authenticated user's name, from the header auth_gate_check verified. */
 static int
 camera_api_user(struct evhttp_request *req, char *user)
 {
@@ -168,7 +168,7 @@ camera_api_admin(struct web *w, struct evhttp_request *req)
 	char	 user[AUTH_BASIC_MAX_USER + 1];
 	int	 i;
 
-	if (!guard_enabled(w->guard))
+	if (!auth_gate_enabled(w->gate))
 		return (1);
 	if (camera_api_user(req, user) == -1)
 		return (0);

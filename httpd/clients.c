@@ -31,35 +31,34 @@ clients_stills(const struct cam *c)
 	return (stills_waiting(c->stills));
 }
 
-/* Stream clients of every camera. */
-int
-clients_streams_all(const struct web *w)
+/* The sum of count over every camera. */
+static int
+clients_sum(const struct web *w, int (*count)(const struct cam *))
 {
 	int	 i, n = 0;
 
 	for (i = 0; i < w->ncams; i++)
-		n += clients_streams(w->cams[i]);
+		n += count(w->cams[i]);
 	return (n);
+}
+
+/* Stream clients of every camera. */
+int
+clients_streams_all(const struct web *w)
+{
+	return (clients_sum(w, clients_streams));
 }
 
 /* H.264 stream clients of every camera. */
 int
 clients_h264_all(const struct web *w)
 {
-	int	 i, n = 0;
-
-	for (i = 0; i < w->ncams; i++)
-		n += clients_h264(w->cams[i]);
-	return (n);
+	return (clients_sum(w, clients_h264));
 }
 
 /* Stills waiting on every camera. */
 int
 clients_stills_all(const struct web *w)
 {
-	int	 i, n = 0;
-
-	for (i = 0; i < w->ncams; i++)
-		n += clients_stills(w->cams[i]);
-	return (n);
+	return (clients_sum(w, clients_stills));
 }

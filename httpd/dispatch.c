@@ -26,11 +26,11 @@
 
 #include "api.h"
 #include "auth_basic.h"
-#include "browser.h"
+#include "host_headers.h"
 #include "connpool.h"
 #include "cam.h"
 #include "files.h"
-#include "guard.h"
+#include "auth_gate.h"
 #include "h264_http.h"
 #include "handoff.h"
 #include "mjpeg.h"
@@ -72,7 +72,7 @@ static const struct dispatch_route {
 	{ "/api/camera", NULL, camera_api_get, NULL },
 	{ "/api/camera/settings", NULL, camera_api_patch, NULL },
 	{ "/api/config", NULL, NULL, api_config },
-	{ "/api/token", NULL, guard_token, NULL },
+	{ "/api/token", NULL, auth_gate_token, NULL },
 	{ "/metrics", NULL, prom_handle, NULL },
 };
 
@@ -100,13 +100,13 @@ dispatch_cam_free(struct cam *c)
 
 /*
  * The access check every request passes before its handler.  Returns 0 to
- * go on; otherwise it has answered req or holds it (guard.h).
+ * go on; otherwise it has answered req or holds it (auth_gate.h).
  */
 static int
 dispatch_authorize(struct web *w, struct evhttp_request *req,
     const struct dispatch_route *r)
 {
-	return (guard_check(w->guard, req,
+	return (auth_gate_check(w->gate, req,
 	    r != NULL && r->fn == prom_handle));
 }
 
@@ -207,7 +207,7 @@ dispatch_on_request(struct evhttp_request *req, void *arg)
 		    "method not allowed");
 		return;
 	}
-	if (browser_check(w->browser, req) != 0)
+	if (host_headers_check(w->headers, req) != 0)
 		return;
 	if (w->conf->allow_origin != NULL)
 		evhttp_add_header(h, "Access-Control-Allow-Origin",
@@ -235,10 +235,10 @@ dispatch_handoff(struct web *w, struct evhttp_request *req)
 	int				 have_user = 0;
 
 	sa = xff_client(req, w->conf->proxies, w->conf->nproxies, &ss);
-	/* The guard verified these credentials: the user is known. */
+	/* The auth gate verified these credentials: the user is known. */
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
-	if (guard_enabled(w->guard) && hdr != NULL &&
+	if (auth_gate_enabled(w->gate) && hdr != NULL &&
 	    auth_basic_parse(hdr, strlen(hdr), user, pass, cause,
 	    sizeof(cause)) == 0)
 		have_user = 1;
@@ -282,7 +282,7 @@ dispatch_route_request(struct web *w, struct evhttp_request *req)
 		files_handle(w, req, t.path);
 }
 
-/* A request the guard held passed its check. */
+/* A request the auth gate held passed its check. */
 static void
 dispatch_resume(struct evhttp_request *req, void *arg)
 {
@@ -345,9 +345,9 @@ dispatch_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		}
 	}
 	w->cam = w->cams[conf->cams.deflt];
-	if ((w->guard = guard_new(base, conf, dispatch_resume, w, cause,
+	if ((w->gate = auth_gate_new(base, conf, dispatch_resume, w, cause,
 	    causelen)) == NULL ||
-	    (w->browser = browser_new(conf, cause, causelen)) == NULL)
+	    (w->headers = host_headers_new(conf, cause, causelen)) == NULL)
 		goto fail;
 	if ((w->strict = strict_new(w->http, DISPATCH_MAX_HEADERS)) == NULL) {
 		snprintf(cause, causelen, "out of memory");
@@ -387,7 +387,7 @@ dispatch_free(struct web *w)
 		return;
 	for (i = 0; i < w->ncams; i++)
 		dispatch_cam_free(w->cams[i]);
-	guard_free(w->guard);
+	auth_gate_free(w->gate);
 	handoff_free(w->handoff);
 	if (w->http != NULL)
 		evhttp_free(w->http);
@@ -395,7 +395,7 @@ dispatch_free(struct web *w)
 	if (w->viewers != NULL)
 		connpool_free(w->viewers);
 	strict_free(w->strict);
-	browser_free(w->browser);
+	host_headers_free(w->headers);
 	free(w->wwwroot);
 	free(w);
 }

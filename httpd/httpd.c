@@ -23,7 +23,7 @@
 #include "cam.h"
 #include "camname.h"
 #include "camstat.h"
-#include "feed.h"
+#include "jpeg_feed.h"
 #include "control_client.h"
 #include "listen_addr.h"
 #include "log.h"
@@ -31,7 +31,7 @@
 #include "opt.h"
 #include "privdrop.h"
 
-#include "guard.h"
+#include "auth_gate.h"
 #include "clients.h"
 #include "dispatch.h"
 #include "web.h"
@@ -120,8 +120,8 @@ httpd_usage(FILE *f)
 "  --www DIR              static files (default: www/ of the source tree)\n"
 "  --max-clients N        stream clients plus waiting stills (default 100)\n"
 "  --max-camera-clients N  the same for each camera (default: --max-clients)\n"
-"  --max-clients-per-addr N  stream clients (MJPEG and H.264) from one address\n"
-"                         (an IPv6 /64); behind a proxy, give it\n"
+"  --max-clients-per-addr N  stream clients (MJPEG and H.264) from one\n"
+"                         address (an IPv6 /64); behind a proxy, give it\n"
 "                         --trusted-proxy (default: a quarter of\n"
 "                         --max-clients, at least 16)\n"
 "  --allow-origin ORIGIN  send Access-Control-Allow-Origin (default none)\n"
@@ -231,12 +231,12 @@ httpd_status(char *buf, size_t len, void *arg)
 {
 	struct httpd_status	*hs = arg;
 	struct web		*w = hs->w;
-	struct feed_info	 fi;
+	struct jpeg_feed_info	 fi;
 	char			 cam[200], cams[32] = "";
 	int			 n = clients_streams_all(w);
 
 	camstat_refresh(hs->cam);
-	feed_info(w->cam->feed, &fi);
+	jpeg_feed_info(w->cam->feed, &fi);
 	if (w->ncams > 1)
 		snprintf(cams, sizeof(cams), " (%d cameras)", w->ncams);
 	if (camstat_line(hs->cam, cam, sizeof(cam)) == 0)
@@ -263,7 +263,7 @@ httpd_on_signal(evutil_socket_t sig, short ev, void *arg)
 static void
 httpd_on_hup(evutil_socket_t sig, short ev, void *arg)
 {
-	guard_reload(arg);
+	auth_gate_reload(arg);
 }
 
 /* Raises the open-file limit to its maximum: each client is a socket. */
@@ -528,14 +528,14 @@ main(int argc, char **argv)
 		fatalx("--user: %s", cause);
 	sigterm = evsignal_new(base, SIGTERM, httpd_on_signal, base);
 	sigint = evsignal_new(base, SIGINT, httpd_on_signal, base);
-	sighup = evsignal_new(base, SIGHUP, httpd_on_hup, w->guard);
+	sighup = evsignal_new(base, SIGHUP, httpd_on_hup, w->gate);
 	if (sigterm == NULL || sigint == NULL || sighup == NULL ||
 	    evsignal_add(sigterm, NULL) || evsignal_add(sigint, NULL) ||
 	    evsignal_add(sighup, NULL))
 		fatalx("cannot handle signals");
 	for (i = 0; i < conf.nlisten; i++) {
 		log_info("listening on %s", conf.listen[i]);
-		if (!guard_enabled(w->guard) && !auth_loopback(conf.listen[i]))
+		if (!auth_gate_enabled(w->gate) && !auth_loopback(conf.listen[i]))
 			log_warnx("%s is reachable from other hosts and "
 			    "anyone may watch: consider --htpasswd",
 			    conf.listen[i]);

@@ -17,7 +17,7 @@
 #include "frame.h"
 
 #include "cam.h"
-#include "feed.h"
+#include "jpeg_feed.h"
 #include "mjpeg.h"
 #include "reply.h"
 #include "viewer.h"
@@ -37,7 +37,7 @@ mjpeg_on_leave(void *arg)
 	struct mjpeg	*m = arg;
 
 	cam_release(m->cam);
-	feed_unwant(m->cam->feed);
+	jpeg_feed_unwant(m->cam->feed);
 }
 
 static void	mjpeg_on_frame(struct frame *, void *);
@@ -153,8 +153,8 @@ mjpeg_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	if (cam->refusal[0] != '\0') {
 		/* capd gives no JPEG: said at once; looked at again. */
 		reply_text(req, 503, "Service Unavailable", cam->refusal);
-		feed_want(cam->feed);
-		feed_unwant(cam->feed);
+		jpeg_feed_want(cam->feed);
+		jpeg_feed_unwant(cam->feed);
 		return;
 	}
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
@@ -170,8 +170,8 @@ mjpeg_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	}
 	mjpeg_headers(h);
 	viewer_start(v, FANOUT_LATEST, fps, 0);
-	feed_want(cam->feed);
-	if ((f = feed_fresh(cam->feed)) != NULL && v->fan.sent == 0 &&
+	jpeg_feed_want(cam->feed);
+	if ((f = jpeg_feed_fresh(cam->feed)) != NULL && v->fan.sent == 0 &&
 	    v->fan.pending == NULL)
 		viewer_offer_one(v, f);
 }

@@ -10,7 +10,7 @@
 
 #include "cam.h"
 #include "clients.h"
-#include "feed.h"
+#include "jpeg_feed.h"
 #include "prom.h"
 #include "reply.h"
 #include "web.h"
@@ -53,7 +53,7 @@ prom_cameras(struct web *w, struct evbuffer *b)
 		{ "h264_clients", "gauge", "H.264 stream clients (/stream.h264, "
 		    "/stream.mp4), counted in clients{kind=\"stream\"} too." },
 	};
-	struct feed_info	 fi;
+	struct jpeg_feed_info	 fi;
 	char			 l[128];
 	double			 v = 0;
 	size_t			 i;
@@ -61,7 +61,7 @@ prom_cameras(struct web *w, struct evbuffer *b)
 
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
 		for (k = 0; k < w->ncams; k++) {
-			feed_info(w->cams[k]->feed, &fi);
+			jpeg_feed_info(w->cams[k]->feed, &fi);
 			snprintf(l, sizeof(l), "{camera=\"%s\",state=\"%s\"}",
 			    w->cams[k]->name, states[i]);
 			prom_add(b, "camera_state", "gauge", i == 0 && k == 0 ?
@@ -72,7 +72,7 @@ prom_cameras(struct web *w, struct evbuffer *b)
 		for (k = 0; k < w->ncams; k++) {
 			struct cam	*c = w->cams[k];
 
-			feed_info(c->feed, &fi);
+			jpeg_feed_info(c->feed, &fi);
 			snprintf(l, sizeof(l), "{camera=\"%s\"}", c->name);
 			switch (i) {
 			case 0: v = fi.subscribed; break;

@@ -17,7 +17,7 @@
 #include "log.h"
 
 #include "cam.h"
-#include "feed.h"
+#include "jpeg_feed.h"
 #include "stills.h"
 #include "reply.h"
 #include "web.h"
@@ -125,7 +125,7 @@ stills_unwait(struct stills_wait *sw)
 	cam_release(s->cam);
 	event_free(sw->timer);
 	free(sw);
-	feed_unwant(s->cam->feed);
+	jpeg_feed_unwant(s->cam->feed);
 }
 
 /* Gives up on a request that waited --still-timeout seconds. */
@@ -165,10 +165,10 @@ stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	struct stills_wait	*sw;
 	struct frame		*f;
 	struct timeval		 tv;
-	struct feed_info	 fi;
+	struct jpeg_feed_info	 fi;
 	char			 msg[300];
 
-	if ((f = feed_fresh(cam->feed)) != NULL) {
+	if ((f = jpeg_feed_fresh(cam->feed)) != NULL) {
 		stills_send(s, req, f);
 		return;
 	}
@@ -192,9 +192,9 @@ stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	    stills_on_close, sw);
 	/* Subscribing may fail at once: waiters then get 503 through
 	 * stills_fail(); so does a request made while capd is away. */
-	feed_want(cam->feed);
-	if (feed_unreachable(cam->feed)) {
-		feed_info(cam->feed, &fi);
+	jpeg_feed_want(cam->feed);
+	if (jpeg_feed_unreachable(cam->feed)) {
+		jpeg_feed_info(cam->feed, &fi);
 		cam_fail_text(fi.cause, msg, sizeof(msg));
 		stills_fail(s, msg);
 	}

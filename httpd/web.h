@@ -27,9 +27,9 @@ struct evhttp;
 struct evhttp_request;
 struct cam;
 struct connpool;
-struct guard;
+struct auth_gate;
 struct handoff;
-struct browser;
+struct host_headers;
 struct strict;
 
 /* Command-line configuration; never changed at run time. */
@@ -88,10 +88,10 @@ struct web {
 	struct cam		*cams[CAMNAME_CAMERAS];
 	int			 ncams;
 	struct cam		*cam;		/* the default camera */
-	struct guard		*guard;
+	struct auth_gate		*gate;
 	struct handoff		*handoff;	/* --ws-handoff, or NULL */
 	struct strict		*strict;	/* raw head checks */
-	struct browser		*browser;	/* Host, security headers */
+	struct host_headers		*headers;	/* Host, security headers */
 	struct pending		*pending;	/* connections in a head */
 	struct connpool		*viewers;	/* stream clients per address */
 	struct web_stats	 stats;
