@@ -1,57 +1,108 @@
 /* SPDX-License-Identifier: ISC */
-/* api.c: JSON endpoints for the pages and for tools. */
+/*
+ * api.c: JSON endpoints for the pages and for tools, built with jansson;
+ * each camera's routes in the shape wsd shows too (common/camjson.h).
+ */
+#include <math.h>
 #include <stdio.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <jansson.h>
 
+#include "camjson.h"
 #include "frame.h"
 
 #include "api.h"
 #include "cam.h"
-#include "feed.h"
-#include "guard.h"
-#include "h264_http.h"
+#include "clients.h"
+#include "jpeg_feed.h"
+#include "auth_gate.h"
 #include "handoff.h"
-#include "mjpeg.h"
-#include "stills.h"
 #include "version.h"
+#include "reply.h"
 #include "web.h"
 
-/* Appends s as a JSON string literal. */
-static void
-api_json_str(struct evbuffer *b, const char *s)
-{
-	const unsigned char	*p;
+#define API_DUMP	(JSON_COMPACT | JSON_REAL_PRECISION(12))
 
-	if (s == NULL) {
-		evbuffer_add_printf(b, "null");
-		return;
-	}
-	evbuffer_add(b, "\"", 1);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			evbuffer_add_printf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			evbuffer_add_printf(b, "\\u%04x", *p);
-		else
-			evbuffer_add(b, p, 1);
-	}
-	evbuffer_add(b, "\"", 1);
+/* x rounded to places decimals, as a JSON number. */
+static json_t *
+api_real(double x, int places)
+{
+	double	 scale = pow(10, places);
+
+	return (json_real(round(x * scale) / scale));
 }
 
-/* Sends b as application/json, never cached. */
+/* A copy of capd's v with its reals at 6 significant digits, or null. */
+static json_t *
+api_capd_copy(json_t *v)
+{
+	json_t		*o, *e;
+	const char	*k;
+	size_t		 i;
+	char		 buf[64];
+
+	if (v == NULL)
+		return (json_null());
+	if (json_is_real(v)) {
+		snprintf(buf, sizeof(buf), "%.6g", json_real_value(v));
+		return (json_real(strtod(buf, NULL)));
+	}
+	if (json_is_object(v)) {
+		o = json_object();
+		json_object_foreach(v, k, e)
+			json_object_set_new(o, k, api_capd_copy(e));
+		return (o);
+	}
+	if (json_is_array(v)) {
+		o = json_array();
+		json_array_foreach(v, i, e)
+			json_array_append_new(o, api_capd_copy(e));
+		return (o);
+	}
+	return (json_incref(v));
+}
+
+/* A string, or null for NULL. */
+static json_t *
+api_str(const char *s)
+{
+	return (s != NULL ? json_string(s) : json_null());
+}
+
+/* {"width": W, "height": H} of the latest frame, or null. */
+static json_t *
+api_size(const struct jpeg_feed_info *fi)
+{
+	if (fi->width <= 0)
+		return (json_null());
+	return (json_pack("{s:i,s:i}", "width", fi->width, "height",
+	    fi->height));
+}
+
+/* Sends o as application/json, never cached, and frees it. */
 static void
-api_send(struct evhttp_request *req, struct evbuffer *b)
+api_send(struct evhttp_request *req, json_t *o)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	struct evbuffer		*b;
+	char			*s;
 
+	s = o != NULL ? json_dumps(o, API_DUMP) : NULL;
+	json_decref(o);
+	if (s == NULL || (b = evbuffer_new()) == NULL) {
+		free(s);
+		reply_text(req, 500, "Internal Server Error", "no memory");
+		return;
+	}
+	evbuffer_add_printf(b, "%s\n", s);
+	free(s);
 	evhttp_add_header(h, "Content-Type", "application/json");
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	web_send(req, 200, "OK", b);
+	reply_send(req, 200, "OK", b);
 	evbuffer_free(b);
 }
 
@@ -62,122 +113,111 @@ api_status(struct cam *cam, struct evhttp_request *req, const char *query)
 	api_status_with(cam, req, NULL);
 }
 
-/* Appends a JSON value from capd (null if missing). */
-static void
-api_json_value(struct evbuffer *b, json_t *v)
-{
-	char	*s = v != NULL ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY |
-	    JSON_REAL_PRECISION(6)) : NULL;
-
-	evbuffer_add_printf(b, "%s", s != NULL ? s : "null");
-	free(s);
-}
-
-/* Appends ,"name": and that member of capd's status (null if missing). */
-static void
-api_capd_member(struct evbuffer *b, json_t *capd, const char *name)
-{
-	evbuffer_add_printf(b, ",\"%s\":", name);
-	api_json_value(b, json_object_get(capd, name));
-}
-
 /*
- * GET /api/status.  With capd's status (docs/control.md), the camera's
- * state, size, rate and viewers are capd's, by every route; without it,
- * what httpd's own subscription sees.
+ * The "camera" member of /api/status: with capd's status (docs/control.md)
+ * its state, size, rate and viewers are capd's; without it, what httpd's
+ * own subscription sees.
  */
+static json_t *
+api_status_camera(struct cam *cam, const struct jpeg_feed_info *fi,
+    json_t *capd)
+{
+	static const char *const capd_keys[] = { "state", "cause", "source",
+	    "socket", "size", "fps", "viewers" };
+	json_t	*o = json_object();
+	size_t	 i;
+
+	json_object_set_new(o, "name", json_string(cam->name));
+	if (capd != NULL) {
+		/* capd's, but the socket is the one httpd reads. */
+		for (i = 0; i < sizeof(capd_keys) / sizeof(capd_keys[0]); i++)
+			json_object_set_new(o, capd_keys[i],
+			    strcmp(capd_keys[i], "socket") == 0 ?
+			    api_str(cam->path) : api_capd_copy(
+			    json_object_get(capd, capd_keys[i])));
+	} else {
+		json_object_set_new(o, "state", api_str(fi->state));
+		json_object_set_new(o, "cause", api_str(fi->cause));
+		/* Without the control socket, the frame socket says where. */
+		json_object_set_new(o, "source", json_null());
+		json_object_set_new(o, "socket", api_str(cam->path));
+		json_object_set_new(o, "size", api_size(fi));
+		json_object_set_new(o, "fps", api_real(fi->fps, 2));
+		json_object_set_new(o, "viewers", json_null());
+	}
+	json_object_set_new(o, "frames", json_integer((json_int_t)fi->frames));
+	json_object_set_new(o, "seq", json_integer((json_int_t)fi->seq));
+	json_object_set_new(o, "frame_age", fi->age >= 0 ?
+	    api_real(fi->age, 3) : json_null());
+	json_object_set_new(o, "subscribed", json_boolean(fi->subscribed));
+	json_object_set_new(o, "reconnects",
+	    json_integer((json_int_t)fi->reconnects));
+	json_object_set_new(o, "outages",
+	    json_integer((json_int_t)fi->outages));
+	json_object_set_new(o, "subscriptions",
+	    json_integer((json_int_t)fi->subscriptions));
+	return (o);
+}
+
+/* The daemon's counters of /api/status, members of o. */
+static void
+api_status_counters(struct web *w, json_t *o)
+{
+	const struct web_stats	*s = &w->stats;
+	unsigned long long	 sent, refused;
+
+	json_object_set_new(o, "clients", json_pack("{s:i,s:i,s:i,s:i}",
+	    "stream", clients_streams_all(w), "h264", clients_h264_all(w),
+	    "stills_waiting", clients_stills_all(w), "max",
+	    w->conf->max_clients));
+	json_object_set_new(o, "stills", json_pack("{s:I,s:I}", "served",
+	    (json_int_t)s->stills_served, "failed",
+	    (json_int_t)s->stills_failed));
+	json_object_set_new(o, "stream", json_pack("{s:I,s:I,s:I}",
+	    "frames_sent", (json_int_t)s->stream_frames, "frames_skipped",
+	    (json_int_t)s->stream_skipped, "clients_total",
+	    (json_int_t)s->streams_total));
+	json_object_set_new(o, "bytes_sent", json_pack("{s:I,s:I,s:I}",
+	    "stills", (json_int_t)s->bytes_stills, "stream",
+	    (json_int_t)s->bytes_stream, "files", (json_int_t)s->bytes_files));
+	json_object_set_new(o, "requests", json_integer((json_int_t)s->requests));
+	json_object_set_new(o, "refused", json_integer((json_int_t)s->refused));
+	json_object_set_new(o, "refused_per_addr",
+	    json_integer((json_int_t)s->refused_addr));
+	json_object_set_new(o, "frames_alive",
+	    json_integer((json_int_t)frame_count_alive()));
+	json_object_set_new(o, "frame_bytes_alive",
+	    json_integer((json_int_t)frame_bytes_alive()));
+	if (w->handoff != NULL) {
+		handoff_counts(w->handoff, &sent, &refused);
+		json_object_set_new(o, "handoff", json_pack("{s:I,s:I}",
+		    "sent", (json_int_t)sent, "refused", (json_int_t)refused));
+	}
+	json_object_set_new(o, "heads", json_pack("{s:I,s:I,s:I}", "pending",
+	    (json_int_t)pending_count(w->pending), "evicted",
+	    (json_int_t)pending_evicted(w->pending), "timed_out",
+	    (json_int_t)pending_timeouts(w->pending)));
+}
+
+/* GET /api/status, with capd's GET /status document or NULL. */
 void
 api_status_with(struct cam *cam, struct evhttp_request *req, json_t *capd)
 {
 	struct web		*w = cam->w;
-	struct evbuffer		*b;
-	struct feed_info	 fi;
-	const struct web_stats	*s = &w->stats;
+	struct jpeg_feed_info	 fi;
+	json_t			*o;
 
-	if ((b = evbuffer_new()) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
+	jpeg_feed_info(cam->feed, &fi);
+	if ((o = json_object()) == NULL) {
+		reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
-	feed_info(cam->feed, &fi);
-	if (capd != NULL) {
-		evbuffer_add_printf(b, "{\"camera\":{\"name\":");
-		api_json_str(b, cam->name);
-		evbuffer_add_printf(b, ",\"state\":");
-		api_json_value(b, json_object_get(capd, "state"));
-		api_capd_member(b, capd, "cause");
-		api_capd_member(b, capd, "source");
-		evbuffer_add_printf(b, ",\"socket\":");
-		api_json_str(b, cam->path);
-		api_capd_member(b, capd, "size");
-		api_capd_member(b, capd, "fps");
-		api_capd_member(b, capd, "viewers");
-		evbuffer_add_printf(b, ",\"frames\":%llu,\"seq\":%llu",
-		    (unsigned long long)fi.frames, (unsigned long long)fi.seq);
-		goto feed;
-	}
-	evbuffer_add_printf(b, "{\"camera\":{\"name\":");
-	api_json_str(b, cam->name);
-	evbuffer_add_printf(b, ",\"state\":");
-	api_json_str(b, fi.state);
-	evbuffer_add_printf(b, ",\"cause\":");
-	api_json_str(b, fi.cause);
-	/* Without the control socket, the frame socket says where. */
-	evbuffer_add_printf(b, ",\"source\":null,\"socket\":");
-	api_json_str(b, cam->path);
-	if (fi.width > 0)
-		evbuffer_add_printf(b, ",\"size\":{\"width\":%d,\"height\":%d}",
-		    fi.width, fi.height);
-	else
-		evbuffer_add_printf(b, ",\"size\":null");
-	evbuffer_add_printf(b, ",\"fps\":%.2f,\"viewers\":null,\"frames\":%llu,"
-	    "\"seq\":%llu", fi.fps, (unsigned long long)fi.frames,
-	    (unsigned long long)fi.seq);
-feed:
-	if (fi.age >= 0)
-		evbuffer_add_printf(b, ",\"frame_age\":%.3f", fi.age);
-	else
-		evbuffer_add_printf(b, ",\"frame_age\":null");
-	evbuffer_add_printf(b, ",\"subscribed\":%s,\"reconnects\":%llu,"
-	    "\"outages\":%llu,\"subscriptions\":%llu}",
-	    fi.subscribed ? "true" : "false",
-	    (unsigned long long)fi.reconnects,
-	    (unsigned long long)fi.outages,
-	    (unsigned long long)fi.subscriptions);
-	evbuffer_add_printf(b, ",\"clients\":{\"stream\":%d,\"h264\":%d,"
-	    "\"stills_waiting\":%d,\"max\":%d}", web_streams(w),
-	    web_h264_streams(w), web_stills_waiting(w), w->conf->max_clients);
-	evbuffer_add_printf(b, ",\"stills\":{\"served\":%llu,\"failed\":%llu}",
-	    (unsigned long long)s->stills_served,
-	    (unsigned long long)s->stills_failed);
-	evbuffer_add_printf(b, ",\"stream\":{\"frames_sent\":%llu,"
-	    "\"frames_skipped\":%llu,\"clients_total\":%llu}",
-	    (unsigned long long)s->stream_frames,
-	    (unsigned long long)s->stream_skipped,
-	    (unsigned long long)s->streams_total);
-	evbuffer_add_printf(b, ",\"bytes_sent\":{\"stills\":%llu,\"stream\":%llu,"
-	    "\"files\":%llu}", (unsigned long long)s->bytes_stills,
-	    (unsigned long long)s->bytes_stream,
-	    (unsigned long long)s->bytes_files);
-	evbuffer_add_printf(b, ",\"requests\":%llu,\"refused\":%llu,"
-	    "\"frames_alive\":%zu,\"frame_bytes_alive\":%zu",
-	    (unsigned long long)s->requests, (unsigned long long)s->refused,
-	    frame_count_alive(), frame_bytes_alive());
-	if (w->handoff != NULL) {
-		unsigned long long	 sent, refused;
-
-		handoff_counts(w->handoff, &sent, &refused);
-		evbuffer_add_printf(b, ",\"handoff\":{\"sent\":%llu,"
-		    "\"refused\":%llu}", sent, refused);
-	}
-	evbuffer_add_printf(b, ",\"heads\":{\"pending\":%zu,\"evicted\":%llu,"
-	    "\"timed_out\":%llu}", pending_count(w->pending),
-	    pending_evicted(w->pending), pending_timeouts(w->pending));
-	evbuffer_add_printf(b, ",\"capd\":");
-	api_json_value(b, capd);
-	evbuffer_add_printf(b, ",\"uptime\":%.3f,\"version\":", web_uptime(w));
-	api_json_str(b, CAMPIPE_VERSION);
-	evbuffer_add_printf(b, "}\n");
-	api_send(req, b);
+	json_object_set_new(o, "camera", api_status_camera(cam, &fi, capd));
+	api_status_counters(w, o);
+	json_object_set_new(o, "capd", api_capd_copy(capd));
+	json_object_set_new(o, "uptime", api_real(web_uptime(w), 3));
+	json_object_set_new(o, "version", json_string(CAMPIPE_VERSION));
+	api_send(req, o);
 }
 
 /* True when req came under /cam/NAME/. */
@@ -194,88 +234,57 @@ void
 api_config(struct cam *cam, struct evhttp_request *req, const char *query)
 {
 	struct web	*w = cam->w;
-	struct evbuffer	*b;
-	char		 pre[CAMNAME_MAX + 8] = "";
+	char		 pre[CAMNAME_MAX + 8] = "", path[CAMNAME_MAX + 16];
+	char		 stream[CAMNAME_MAX + 24], still[CAMNAME_MAX + 24];
 
-	if ((b = evbuffer_new()) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
-		return;
-	}
 	if (api_camtree(req))
 		snprintf(pre, sizeof(pre), "/cam/%s", cam->name);
-	evbuffer_add_printf(b, "{\"ws\":{\"port\":%d,\"path\":",
-	    w->conf->ws_port);
-	if (*pre != '\0')
-		evbuffer_add_printf(b, "\"%s/stream\"", pre);
-	else
-		api_json_str(b, w->conf->ws_path);
-	evbuffer_add_printf(b, "},\"stream\":\"%s/stream.mjpg\","
-	    "\"still\":\"%s/pi.jpg\",\"camera\":\"%s\",\"cameras\":%d,"
-	    "\"auth\":%s,\"version\":", pre, pre, cam->name, w->ncams,
-	    guard_enabled(w->guard) ? "true" : "false");
-	api_json_str(b, CAMPIPE_VERSION);
-	evbuffer_add_printf(b, "}\n");
-	api_send(req, b);
+	snprintf(path, sizeof(path), "%s/stream", pre);
+	snprintf(stream, sizeof(stream), "%s/stream.mjpg", pre);
+	snprintf(still, sizeof(still), "%s/pi.jpg", pre);
+	api_send(req, json_pack("{s:{s:i,s:s},s:s,s:s,s:s,s:i,s:b,s:s}",
+	    "ws", "port", w->conf->ws_port, "path", *pre != '\0' ? path :
+	    w->conf->ws_path, "stream", stream, "still", still, "camera",
+	    cam->name, "cameras", w->ncams, "auth",
+	    auth_gate_enabled(w->gate), "version", CAMPIPE_VERSION));
 }
 
-/* Appends one camera of /api/cameras. */
-static void
-api_camera(struct evbuffer *b, struct cam *c)
+/* One camera of /api/cameras. */
+static json_t *
+api_camera(struct cam *c)
 {
-	struct feed_info	 fi;
+	struct jpeg_feed_info	 fi;
 	const char		*state = cam_state(c, &fi);
-	int			 nh264 = h264_http_clients(c->h264);
-	int			 nstream = mjpeg_clients(c->mjpeg) + nh264;
+	json_t			*o;
 
-	evbuffer_add_printf(b, "{\"name\":");
-	api_json_str(b, c->name);
-	evbuffer_add_printf(b, ",\"state\":");
-	api_json_str(b, state);
-	evbuffer_add_printf(b, ",\"online\":%s,\"subscribed\":%s,"
-	    "\"cause\":", strcmp(state, "offline") != 0 ? "true" : "false",
-	    fi.subscribed ? "true" : "false");
-	api_json_str(b, fi.cause);
-	if (fi.width > 0)
-		evbuffer_add_printf(b, ",\"size\":{\"width\":%d,"
-		    "\"height\":%d}", fi.width, fi.height);
-	else
-		evbuffer_add_printf(b, ",\"size\":null");
-	evbuffer_add_printf(b, ",\"fps\":%.2f,\"frames\":%llu,"
-	    "\"clients\":{\"stream\":%d,\"h264\":%d,\"stills_waiting\":%d,"
-	    "\"max\":%d}", fi.fps, (unsigned long long)fi.frames, nstream,
-	    nh264, stills_waiting(c->stills), c->admit.max);
-	evbuffer_add_printf(b, ",\"still\":\"/cam/%s/pi.jpg\","
-	    "\"stream\":\"/cam/%s/stream.mjpg\",\"ws\":\"/cam/%s/stream\"",
-	    c->name, c->name, c->name);
+	o = json_pack("{s:s,s:s,s:b,s:b,s:o,s:o,s:o,s:I,s:{s:i,s:i,s:i,s:i}}",
+	    "name", c->name, "state", state, "online",
+	    strcmp(state, "offline") != 0, "subscribed", fi.subscribed,
+	    "cause", api_str(fi.cause), "size", api_size(&fi), "fps",
+	    api_real(fi.fps, 2), "frames", (json_int_t)fi.frames, "clients",
+	    "stream", clients_streams(c), "h264", clients_h264(c),
+	    "stills_waiting", clients_stills(c), "max", c->admit.max);
 	/* H.264 when the camera has a socket for it (capd may still have none). */
-	if (c->h264path != NULL)
-		evbuffer_add_printf(b, ",\"h264\":{\"stream\":"
-		    "\"/cam/%s/stream.h264\",\"mp4\":\"/cam/%s/stream.mp4\","
-		    "\"ws\":\"/cam/%s/stream.h264\"}}", c->name, c->name,
-		    c->name);
-	else
-		evbuffer_add_printf(b, ",\"h264\":null}");
+	if (o != NULL && camjson_routes(o, c->name, c->h264path != NULL) == -1) {
+		json_decref(o);
+		return (NULL);
+	}
+	return (o);
 }
 
 /* GET /api/cameras: every camera with its state, the default first named. */
 void
 api_cameras(struct web *w, struct evhttp_request *req, const char *query)
 {
-	struct evbuffer	*b;
-	int		 i;
+	json_t	*o, *list;
+	int	 i;
 
-	if ((b = evbuffer_new()) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
+	if ((list = json_array()) == NULL) {
+		reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
-	evbuffer_add_printf(b, "{\"default\":");
-	api_json_str(b, w->cam->name);
-	evbuffer_add_printf(b, ",\"cameras\":[");
-	for (i = 0; i < w->ncams; i++) {
-		if (i > 0)
-			evbuffer_add(b, ",", 1);
-		api_camera(b, w->cams[i]);
-	}
-	evbuffer_add_printf(b, "]}\n");
-	api_send(req, b);
+	for (i = 0; i < w->ncams; i++)
+		json_array_append_new(list, api_camera(w->cams[i]));
+	o = json_pack("{s:s,s:o}", "default", w->cam->name, "cameras", list);
+	api_send(req, o);
 }

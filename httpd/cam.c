@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cam.c: one camera in httpd.  Its frames go to its own waiting stills and
- * stream clients only; a camera whose capd fails or stalls touches no other.
+ * cam.c: one camera in httpd.  Its frames go to its own listeners only
+ * (its waiting stills and stream clients); a camera whose capd fails or
+ * stalls touches no other.
  */
 #include <sys/stat.h>
 #include <stdio.h>
@@ -13,21 +14,30 @@
 #include "frame.h"
 
 #include "cam.h"
-#include "feed.h"
-#include "h264_http.h"
-#include "mjpeg.h"
-#include "stills.h"
+#include "jpeg_feed.h"
+#include "reply.h"
 #include "web.h"
 
-/* A frame from this camera's capd: to its stills, then its streams. */
+/* A frame from this camera's capd: to each listener in turn. */
 static void
 cam_on_frame(struct frame *f, void *arg)
 {
 	struct cam	*c = arg;
+	int		 i;
 
 	c->refusal[0] = '\0';
-	stills_on_frame(c->stills, f);
-	mjpeg_on_frame(c->mjpeg, f);
+	for (i = 0; i < c->nlisteners; i++)
+		c->listeners[i].on_frame(f, c->listeners[i].arg);
+}
+
+/* Tells l of every frame and failure. */
+int
+cam_listen(struct cam *c, const struct cam_listener *l)
+{
+	if (c->nlisteners == CAM_LISTENERS)
+		return (-1);
+	c->listeners[c->nlisteners++] = *l;
+	return (0);
 }
 
 /*
@@ -43,13 +53,14 @@ cam_fail_text(const char *cause, char *buf, size_t len)
 		snprintf(buf, len, "capd unreachable (%s)", cause);
 }
 
-/* capd cannot be reached: remembers its socket, fails waiting stills. */
+/* capd cannot be reached: remembers its socket, tells the listeners. */
 static void
 cam_on_fail(const char *cause, void *arg)
 {
 	struct cam	*c = arg;
 	struct stat	 st;
 	char		 msg[300];
+	int		 i, refused;
 
 	c->dead = stat(c->path, &st) == 0;
 	if (c->dead) {
@@ -58,12 +69,13 @@ cam_on_fail(const char *cause, void *arg)
 		c->dead_ctime = st.st_ctim;
 	}
 	cam_fail_text(cause, msg, sizeof(msg));
-	stills_fail(c->stills, msg);
-	if (strncmp(cause, "capd refused: ", 14) == 0) {
-		/* No JPEG to come: streams end, new ones get 503 and why. */
+	/* No JPEG to come: streams end, new ones get 503 and why. */
+	if ((refused = strncmp(cause, "capd refused: ", 14) == 0))
 		snprintf(c->refusal, sizeof(c->refusal), "%s", msg);
-		mjpeg_end(c->mjpeg);
-	}
+	for (i = 0; i < c->nlisteners; i++)
+		if (c->listeners[i].on_fail != NULL)
+			c->listeners[i].on_fail(msg, refused,
+			    c->listeners[i].arg);
 }
 
 /* Creates a camera. */
@@ -80,31 +92,22 @@ cam_new(struct web *w, const char *name, const char *path,
 	c->h264path = h264path;
 	c->w = w;
 	c->admit.max = w->conf->max_camera_clients;
-	c->feed = feed_new(w->base, path, w->conf->max_frame, cam_on_frame,
+	c->feed = jpeg_feed_new(w->base, path, w->conf->max_frame, cam_on_frame,
 	    cam_on_fail, c);
-	c->stills = stills_new(c);
-	c->mjpeg = mjpeg_new(c);
-	c->h264 = h264_http_new(c);
-	if (c->feed == NULL || c->stills == NULL || c->mjpeg == NULL ||
-	    c->h264 == NULL) {
+	if (c->feed == NULL) {
 		cam_free(c);
 		return (NULL);
 	}
 	return (c);
 }
 
-/* Ends its clients and frees. */
+/* Frees. */
 void
 cam_free(struct cam *c)
 {
 	if (c == NULL)
 		return;
-	if (c->mjpeg != NULL)
-		mjpeg_free(c->mjpeg);
-	h264_http_free(c->h264);
-	if (c->stills != NULL)
-		stills_free(c->stills);
-	feed_free(c->feed);
+	jpeg_feed_free(c->feed);
 	free(c);
 }
 
@@ -119,7 +122,7 @@ cam_admit(struct cam *c, struct evhttp_request *req)
 			return (0);
 		admit_put(&w->admit);
 	}
-	web_reply_text(req, 503, "Service Unavailable", "too many clients");
+	reply_text(req, 503, "Service Unavailable", "too many clients");
 	w->stats.refused++;
 	return (-1);
 }
@@ -134,11 +137,11 @@ cam_release(struct cam *c)
 
 /* The camera's state for listings; fills fi. */
 const char *
-cam_state(struct cam *c, struct feed_info *fi)
+cam_state(struct cam *c, struct jpeg_feed_info *fi)
 {
 	struct stat	 st;
 
-	feed_info(c->feed, fi);
+	jpeg_feed_info(c->feed, fi);
 	if (fi->subscribed)
 		return (strcmp(fi->state, "capd unreachable") == 0 ?
 		    "offline" : fi->state);

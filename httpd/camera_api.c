@@ -19,7 +19,8 @@
 
 #include "api.h"
 #include "camera_api.h"
-#include "guard.h"
+#include "auth_gate.h"
+#include "reply.h"
 #include "web.h"
 
 struct camera_call;
@@ -48,7 +49,7 @@ camera_api_on_close(struct evhttp_connection *evcon, void *arg)
 	control_client_cancel(c->cc);
 	json_decref(c->status);
 	free(c);
-	web_release(req);
+	reply_release(req);
 }
 
 /* Asks capd; done is called with the answer. */
@@ -73,7 +74,7 @@ camera_api_call(struct web *w, struct evhttp_request *req)
 	struct camera_call	*c;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		reply_text(req, 500, "Internal Server Error", "no memory");
 		return (NULL);
 	}
 	c->w = w;
@@ -115,7 +116,7 @@ camera_api_send(struct evhttp_request *req, int code, const char *reason,
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	if (b != NULL)
 		evbuffer_add(b, text, len);
-	web_send(req, code, reason, b);
+	reply_send(req, code, reason, b);
 	if (b != NULL)
 		evbuffer_free(b);
 }
@@ -147,7 +148,7 @@ camera_api_json(const char *body, size_t len)
 	return (o);
 }
 
-/* The authenticated user's name, from the header guard_check verified. */
+/* The authenticated user's name, from the header auth_gate_check verified. */
 static int
 camera_api_user(struct evhttp_request *req, char *user)
 {
@@ -167,7 +168,7 @@ camera_api_admin(struct web *w, struct evhttp_request *req)
 	char	 user[AUTH_BASIC_MAX_USER + 1];
 	int	 i;
 
-	if (!guard_enabled(w->guard))
+	if (!auth_gate_enabled(w->gate))
 		return (1);
 	if (camera_api_user(req, user) == -1)
 		return (0);
@@ -197,7 +198,7 @@ camera_api_got_settings(struct camera_call *c, int status, const char *body,
 	    NULL;
 	json_decref(o);
 	if (s == NULL)
-		web_reply_text(c->req, 500, "Internal Server Error", "no memory");
+		reply_text(c->req, 500, "Internal Server Error", "no memory");
 	else {
 		camera_api_send(c->req, 200, "OK", s, strlen(s));
 		free(s);
@@ -218,7 +219,7 @@ camera_api_got_status(struct camera_call *c, int status, const char *body,
 	}
 	if (camera_api_ask(c, "GET", "/settings", NULL, 0,
 	    camera_api_got_settings) == -1) {
-		web_reply_text(c->req, 500, "Internal Server Error", "no memory");
+		reply_text(c->req, 500, "Internal Server Error", "no memory");
 		camera_api_end(c);
 	}
 }
@@ -233,7 +234,7 @@ camera_api_get(struct web *w, struct evhttp_request *req, const char *query)
 		return;
 	if (camera_api_ask(c, "GET", "/status", NULL, 0,
 	    camera_api_got_status) == -1) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		reply_text(req, 500, "Internal Server Error", "no memory");
 		camera_api_end(c);
 	}
 }
@@ -294,7 +295,7 @@ camera_api_patch(struct web *w, struct evhttp_request *req, const char *query)
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_PATCH) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", "PATCH");
-		web_reply_text(req, 405, "Method Not Allowed", "use PATCH with "
+		reply_text(req, 405, "Method Not Allowed", "use PATCH with "
 		    "a JSON body");
 		return;
 	}
@@ -316,14 +317,14 @@ camera_api_patch(struct web *w, struct evhttp_request *req, const char *query)
 		return;
 	}
 	if ((body = evbuffer_pullup(in, len)) == NULL && len > 0) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
 	if ((c = camera_api_call(w, req)) == NULL)
 		return;
 	if (camera_api_ask(c, "PATCH", "/settings", (const char *)body, len,
 	    camera_api_patched) == -1) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		reply_text(req, 500, "Internal Server Error", "no memory");
 		camera_api_end(c);
 	}
 }

@@ -24,6 +24,7 @@
 #include "files.h"
 #include "timeval.h"
 #include "urlpath.h"
+#include "reply.h"
 #include "web.h"
 
 static const struct {
@@ -124,7 +125,7 @@ files_handle(struct web *w, struct evhttp_request *req, const char *rawpath)
 	if (urlpath_decode(rawpath, path, sizeof(path)) == -1 ||
 	    files_resolve(w, path, real) == -1 ||
 	    (fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		web_reply_text(req, 404, "Not Found", "not found");
+		reply_text(req, 404, "Not Found", "not found");
 		return;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
@@ -132,9 +133,9 @@ files_handle(struct web *w, struct evhttp_request *req, const char *rawpath)
 		if (S_ISDIR(st.st_mode) && snprintf(v, sizeof(v), "%s/",
 		    rawpath) < (int)sizeof(v)) {
 			evhttp_add_header(h, "Location", v);
-			web_reply_text(req, 301, "Moved Permanently", v);
+			reply_text(req, 301, "Moved Permanently", v);
 		} else
-			web_reply_text(req, 404, "Not Found", "not found");
+			reply_text(req, 404, "Not Found", "not found");
 		return;
 	}
 	snprintf(v, sizeof(v), "\"%llx-%llx-%llx\"",
@@ -161,7 +162,7 @@ files_handle(struct web *w, struct evhttp_request *req, const char *rawpath)
 		if (body != NULL)
 			evbuffer_free(body);
 		close(fd);
-		web_reply_text(req, 500, "Internal Server Error",
+		reply_text(req, 500, "Internal Server Error",
 		    "cannot read file");
 		return;
 	} else

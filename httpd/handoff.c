@@ -28,7 +28,7 @@
 #include "handoff_rec.h"
 #include "log.h"
 #include "mono.h"
-#include "web.h"
+#include "reply.h"
 
 #define HANDOFF_503	"WebSocket relay unavailable"
 #define HANDOFF_SNDBUF	16384	/* the kernel doubles it */
@@ -399,30 +399,30 @@ handoff_request(struct handoff *h, struct evhttp_request *req,
 
 	if (evcon == NULL ||
 	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error", "no socket");
+		reply_text(req, 500, "Internal Server Error", "no socket");
 		return;
 	}
 	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Connection", "close");
-		web_reply_text(req, 400, "Bad Request",
+		reply_text(req, 400, "Bad Request",
 		    "data after the request head");
 		return;
 	}
 	if ((hlen = handoff_head(req, head, sizeof(head))) == -1) {
-		web_reply_text(req, 431, "Request Header Fields Too Large",
+		reply_text(req, 431, "Request Header Fields Too Large",
 		    "request head too large");
 		return;
 	}
 	if ((j = malloc(sizeof(*j))) == NULL) {
-		web_reply_text(req, 503, "Service Unavailable", "out of memory");
+		reply_text(req, 503, "Service Unavailable", "out of memory");
 		return;
 	}
 	len = handoff_rec_build(j->rec, sizeof(j->rec), client, user, head,
 	    hlen, cause, sizeof(cause));
 	if (len == -1) {
 		free(j);
-		web_reply_text(req, 400, "Bad Request", cause);
+		reply_text(req, 400, "Bad Request", cause);
 		return;
 	}
 	j->len = len;
@@ -434,13 +434,13 @@ handoff_request(struct handoff *h, struct evhttp_request *req,
 		log_rate_warnx(&lr, "WebSocket refused: %s", cause);
 		free(j);
 		h->refused++;
-		web_reply_text(req, 503, "Service Unavailable", HANDOFF_503);
+		reply_text(req, 503, "Service Unavailable", HANDOFF_503);
 		return;
 	}
 	if ((fd = handoff_take(h, evcon, bev)) == -1) {
 		log_warn("handoff: cannot take the socket");
 		free(j);
-		web_reply_text(req, 503, "Service Unavailable", HANDOFF_503);
+		reply_text(req, 503, "Service Unavailable", HANDOFF_503);
 		return;
 	}
 	/* req and evcon are gone. */

@@ -8,22 +8,18 @@
 
 struct cam;
 struct evhttp_request;
-struct frame;
 struct mjpeg;
 struct web;
 
 #define MJPEG_CONTENT_TYPE "multipart/x-mixed-replace;boundary=campipe"
 
+/* The camera's MJPEG stream, told of its frames (cam_listen). */
 struct mjpeg	*mjpeg_new(struct cam *cam);
 /* Ends every stream and frees. */
 void		 mjpeg_free(struct mjpeg *m);
-/* Ends every stream (their responses end). */
-void		 mjpeg_end(struct mjpeg *m);
 /* Starts a stream for one request (GET), or answers HEAD. */
 void		 mjpeg_handle(struct cam *cam, struct evhttp_request *req,
 		    const char *query);
-/* Offers f to every stream client. */
-void		 mjpeg_on_frame(struct mjpeg *m, struct frame *f);
 /* Stream clients connected. */
 int		 mjpeg_clients(const struct mjpeg *m);
 

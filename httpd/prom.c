@@ -9,11 +9,10 @@
 #include "frame.h"
 
 #include "cam.h"
-#include "feed.h"
-#include "h264_http.h"
-#include "mjpeg.h"
+#include "clients.h"
+#include "jpeg_feed.h"
 #include "prom.h"
-#include "stills.h"
+#include "reply.h"
 #include "web.h"
 
 /* Appends one metric: HELP, TYPE and the sample (labels may be ""). */
@@ -54,7 +53,7 @@ prom_cameras(struct web *w, struct evbuffer *b)
 		{ "h264_clients", "gauge", "H.264 stream clients (/stream.h264, "
 		    "/stream.mp4), counted in clients{kind=\"stream\"} too." },
 	};
-	struct feed_info	 fi;
+	struct jpeg_feed_info	 fi;
 	char			 l[128];
 	double			 v = 0;
 	size_t			 i;
@@ -62,7 +61,7 @@ prom_cameras(struct web *w, struct evbuffer *b)
 
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
 		for (k = 0; k < w->ncams; k++) {
-			feed_info(w->cams[k]->feed, &fi);
+			jpeg_feed_info(w->cams[k]->feed, &fi);
 			snprintf(l, sizeof(l), "{camera=\"%s\",state=\"%s\"}",
 			    w->cams[k]->name, states[i]);
 			prom_add(b, "camera_state", "gauge", i == 0 && k == 0 ?
@@ -73,7 +72,7 @@ prom_cameras(struct web *w, struct evbuffer *b)
 		for (k = 0; k < w->ncams; k++) {
 			struct cam	*c = w->cams[k];
 
-			feed_info(c->feed, &fi);
+			jpeg_feed_info(c->feed, &fi);
 			snprintf(l, sizeof(l), "{camera=\"%s\"}", c->name);
 			switch (i) {
 			case 0: v = fi.subscribed; break;
@@ -87,16 +86,15 @@ prom_cameras(struct web *w, struct evbuffer *b)
 			case 8:
 				snprintf(l, sizeof(l), "{camera=\"%s\","
 				    "kind=\"stream\"}", c->name);
-				v = mjpeg_clients(c->mjpeg) +
-				    h264_http_clients(c->h264);
+				v = clients_streams(c);
 				break;
 			case 9:
 				snprintf(l, sizeof(l), "{camera=\"%s\","
 				    "kind=\"stills_waiting\"}", c->name);
-				v = stills_waiting(c->stills);
+				v = clients_stills(c);
 				break;
 			case 10:
-				v = h264_http_clients(c->h264);
+				v = clients_h264(c);
 				break;
 			}
 			prom_add(b, series[i].name, series[i].type,
@@ -113,7 +111,7 @@ prom_handle(struct web *w, struct evhttp_request *req, const char *query)
 	struct evbuffer		*b;
 
 	if ((b = evbuffer_new()) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error", "no memory");
+		reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
 	prom_cameras(w, b);
@@ -138,6 +136,9 @@ prom_handle(struct web *w, struct evhttp_request *req, const char *query)
 	    "", s->requests);
 	prom_add(b, "refused_total", "counter",
 	    "Requests refused by --max-clients.", "", s->refused);
+	prom_add(b, "refused_per_addr_total", "counter",
+	    "Requests refused by --max-clients-per-addr.", "",
+	    s->refused_addr);
 	prom_add(b, "frames_alive", "gauge", "Frames held in memory.", "",
 	    frame_count_alive());
 	prom_add(b, "frame_bytes_alive", "gauge",
@@ -147,6 +148,6 @@ prom_handle(struct web *w, struct evhttp_request *req, const char *query)
 	evhttp_add_header(h, "Content-Type",
 	    "text/plain; version=0.0.4; charset=utf-8");
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	web_send(req, 200, "OK", b);
+	reply_send(req, 200, "OK", b);
 	evbuffer_free(b);
 }

@@ -17,8 +17,9 @@
 #include "log.h"
 
 #include "cam.h"
-#include "feed.h"
+#include "jpeg_feed.h"
 #include "stills.h"
+#include "reply.h"
 #include "web.h"
 
 struct stills_wait {
@@ -35,17 +36,27 @@ struct stills {
 	int				 nwait;
 };
 
-/* Creates the stills handler state. */
+static void	stills_fail(struct stills *, const char *);
+static void	stills_on_frame(struct frame *, void *);
+static void	stills_on_fail(const char *, int, void *);
+
+/* Creates the stills handler state, listening to the camera. */
 struct stills *
 stills_new(struct cam *cam)
 {
-	struct stills	*s;
+	struct cam_listener	 l = { stills_on_frame, stills_on_fail, NULL };
+	struct stills		*s;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return (NULL);
 	s->w = cam->w;
 	s->cam = cam;
 	TAILQ_INIT(&s->waits);
+	l.arg = s;
+	if (cam_listen(cam, &l) == -1) {
+		free(s);
+		return (NULL);
+	}
 	return (s);
 }
 
@@ -88,7 +99,7 @@ stills_send(struct stills *s, struct evhttp_request *req, struct frame *f)
 		    frame_add_jpeg(body, f) == -1) {
 			if (body != NULL)
 				evbuffer_free(body);
-			web_reply_text(req, 500, "Internal Server Error",
+			reply_text(req, 500, "Internal Server Error",
 			    "out of memory");
 			return;
 		}
@@ -114,7 +125,7 @@ stills_unwait(struct stills_wait *sw)
 	cam_release(s->cam);
 	event_free(sw->timer);
 	free(sw);
-	feed_unwant(s->cam->feed);
+	jpeg_feed_unwant(s->cam->feed);
 }
 
 /* Gives up on a request that waited --still-timeout seconds. */
@@ -126,11 +137,11 @@ stills_on_timeout(evutil_socket_t fd, short ev, void *arg)
 	struct stills		*s = sw->s;
 	char			 msg[128];
 
-	snprintf(msg, sizeof(msg), "no frame from the camera within %d s",
+	snprintf(msg, sizeof(msg), "no frame from the camera within %g s",
 	    s->w->conf->still_timeout);
 	stills_unwait(sw);
 	s->w->stats.stills_failed++;
-	web_reply_text(req, 503, "Service Unavailable", msg);
+	reply_text(req, 503, "Service Unavailable", msg);
 }
 
 /* Forgets a waiter whose client went away. */
@@ -142,7 +153,7 @@ stills_on_close(struct evhttp_connection *evcon, void *arg)
 
 	log_debug("%s: client left while waiting", __func__);
 	stills_unwait(sw);
-	web_release(req);
+	reply_release(req);
 }
 
 /* Serves the latest frame now, or queues the request for the next one. */
@@ -153,11 +164,11 @@ stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	struct stills		*s = cam->stills;
 	struct stills_wait	*sw;
 	struct frame		*f;
-	struct timeval		 tv = { w->conf->still_timeout, 0 };
-	struct feed_info	 fi;
+	struct timeval		 tv;
+	struct jpeg_feed_info	 fi;
 	char			 msg[300];
 
-	if ((f = feed_fresh(cam->feed)) != NULL) {
+	if ((f = jpeg_feed_fresh(cam->feed)) != NULL) {
 		stills_send(s, req, f);
 		return;
 	}
@@ -167,7 +178,7 @@ stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	    (sw->timer = evtimer_new(w->base, stills_on_timeout, sw)) == NULL) {
 		free(sw);
 		cam_release(cam);
-		web_reply_text(req, 500, "Internal Server Error",
+		reply_text(req, 500, "Internal Server Error",
 		    "out of memory");
 		return;
 	}
@@ -175,23 +186,25 @@ stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	sw->req = req;
 	TAILQ_INSERT_TAIL(&s->waits, sw, entry);
 	s->nwait++;
+	web_tv(w->conf->still_timeout, &tv);
 	evtimer_add(sw->timer, &tv);
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
 	    stills_on_close, sw);
 	/* Subscribing may fail at once: waiters then get 503 through
 	 * stills_fail(); so does a request made while capd is away. */
-	feed_want(cam->feed);
-	if (feed_unreachable(cam->feed)) {
-		feed_info(cam->feed, &fi);
+	jpeg_feed_want(cam->feed);
+	if (jpeg_feed_unreachable(cam->feed)) {
+		jpeg_feed_info(cam->feed, &fi);
 		cam_fail_text(fi.cause, msg, sizeof(msg));
 		stills_fail(s, msg);
 	}
 }
 
-/* Serves f to every waiting request. */
-void
-stills_on_frame(struct stills *s, struct frame *f)
+/* The camera's frame: served to every waiting request. */
+static void
+stills_on_frame(struct frame *f, void *arg)
 {
+	struct stills		*s = arg;
 	struct stills_wait	*sw;
 	struct evhttp_request	*req;
 
@@ -203,7 +216,7 @@ stills_on_frame(struct stills *s, struct frame *f)
 }
 
 /* Answers every waiting request with 503 and reason. */
-void
+static void
 stills_fail(struct stills *s, const char *reason)
 {
 	struct stills_wait	*sw;
@@ -215,6 +228,13 @@ stills_fail(struct stills *s, const char *reason)
 		req = sw->req;
 		stills_unwait(sw);
 		s->w->stats.stills_failed++;
-		web_reply_text(req, 503, "Service Unavailable", msg);
+		reply_text(req, 503, "Service Unavailable", msg);
 	}
+}
+
+/* The camera's capd failed: every waiting request is told why. */
+static void
+stills_on_fail(const char *msg, int refused, void *arg)
+{
+	stills_fail(arg, msg);
 }

@@ -8,20 +8,16 @@
 
 struct cam;
 struct evhttp_request;
-struct frame;
 struct stills;
 struct web;
 
+/* The camera's stills, told of its frames (cam_listen). */
 struct stills	*stills_new(struct cam *cam);
 /* Answers every waiting request with 503 and frees. */
 void		 stills_free(struct stills *s);
 /* Handles one still request (GET or HEAD). */
 void		 stills_handle(struct cam *cam, struct evhttp_request *req,
 		    const char *query);
-/* Serves f to every waiting request. */
-void		 stills_on_frame(struct stills *s, struct frame *f);
-/* Answers every waiting request with 503 and reason. */
-void		 stills_fail(struct stills *s, const char *reason);
 /* Requests waiting for a frame. */
 int		 stills_waiting(const struct stills *s);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * web.h: httpd's shared runtime: configuration, counters, and the pieces
- * (frame feed, stills, MJPEG clients) the request handlers reach through it.
+ * web.h: what every part of httpd reads: the configuration, the counters,
+ * and the server's parts (cameras, auth, pools) that the dispatcher
+ * (dispatch.c) makes.  Only types and small inline helpers: no module.
  */
 #ifndef HTTPD_WEB_H
 #define HTTPD_WEB_H
@@ -13,6 +14,7 @@
 
 #include "admit.h"
 #include "camname.h"
+#include "mono.h"
 #include "pending.h"
 
 #define WEB_LISTEN_MAX	8
@@ -24,9 +26,10 @@ struct event_base;
 struct evhttp;
 struct evhttp_request;
 struct cam;
-struct guard;
+struct connpool;
+struct auth_gate;
 struct handoff;
-struct browser;
+struct host_headers;
 struct strict;
 
 /* Command-line configuration; never changed at run time. */
@@ -40,10 +43,11 @@ struct web_conf {
 	int		 nadmins;
 	const char	*www;		/* static file root */
 	int		 max_clients;	/* stream clients + waiting stills */
+	int		 max_clients_per_addr; /* stream clients, one address */
 	const char	*allow_origin;	/* CORS; NULL: none */
-	int		 still_timeout;	/* seconds to wait for a still */
-	int		 stream_timeout; /* seconds a stream may take nothing */
-	int		 idle_timeout;	/* seconds for requests and keep-alive */
+	double		 still_timeout;	/* seconds to wait for a still */
+	double		 stream_timeout; /* seconds a stream may take nothing */
+	double		 idle_timeout;	/* seconds for requests and keep-alive */
 	size_t		 max_frame;	/* largest JPEG accepted from capd */
 	int		 ws_port;	/* for /api/config */
 	const char	*ws_handoff;	/* wsd's handoff socket, or NULL */
@@ -65,6 +69,7 @@ struct web_conf {
 struct web_stats {
 	uint64_t	 requests;
 	uint64_t	 refused;	/* 503 for --max-clients */
+	uint64_t	 refused_addr;	/* 503 for --max-clients-per-addr */
 	uint64_t	 stills_served;
 	uint64_t	 stills_failed;
 	uint64_t	 stream_frames;	/* parts queued to stream clients */
@@ -83,48 +88,30 @@ struct web {
 	struct cam		*cams[CAMNAME_CAMERAS];
 	int			 ncams;
 	struct cam		*cam;		/* the default camera */
-	struct guard		*guard;
+	struct auth_gate		*gate;
 	struct handoff		*handoff;	/* --ws-handoff, or NULL */
 	struct strict		*strict;	/* raw head checks */
-	struct browser		*browser;	/* Host, security headers */
+	struct host_headers		*headers;	/* Host, security headers */
 	struct pending		*pending;	/* connections in a head */
+	struct connpool		*viewers;	/* stream clients per address */
 	struct web_stats	 stats;
 	struct admit		 admit;		/* --max-clients */
 	double			 started;	/* monotonic seconds */
 };
 
-/* Creates the server: evhttp with its limits, the cameras, no listener. */
-struct web	*web_new(struct event_base *base, const struct web_conf *conf,
-		    char *cause, size_t causelen);
-/* Ends every client cleanly and frees everything. */
-void		 web_free(struct web *w);
+/* Seconds (fractions allowed, as the options take them) as a timeval. */
+static inline void
+web_tv(double sec, struct timeval *tv)
+{
+	tv->tv_sec = (time_t)sec;
+	tv->tv_usec = (suseconds_t)((sec - (double)tv->tv_sec) * 1e6);
+}
 
-/* Sends a short text/plain reply (errors, 503 reasons), framed. */
-void		 web_reply_text(struct evhttp_request *req, int code,
-		    const char *reason, const char *text);
-/* Sends a complete answer; HEAD gets its headers only. */
-struct evbuffer;
-void		 web_send(struct evhttp_request *req, int code,
-		    const char *reason, struct evbuffer *body);
-/* Sends a short text/plain reply, then closes the connection. */
-void		 web_reply_close(struct evhttp_request *req, int code,
-		    const char *reason, const char *text);
-/* From a close callback: frees req if libevent left it to us. */
-void		 web_release(struct evhttp_request *req);
-/*
- * The client's address: the peer's, or X-Forwarded-For's last one when
- * the peer is a --trusted-proxy.  Kept in buf when it comes from the header.
- */
-const struct sockaddr *web_client_addr(const struct web *w,
-		    struct evhttp_request *req, struct sockaddr_storage *buf);
-/* The camera named name, or NULL. */
-struct cam	*web_cam(const struct web *w, const char *name);
-/* Stream clients (MJPEG and H.264), H.264's alone, and waiting stills of
- * every camera. */
-int		 web_streams(const struct web *w);
-int		 web_h264_streams(const struct web *w);
-int		 web_stills_waiting(const struct web *w);
 /* Seconds since start, monotonic. */
-double		 web_uptime(const struct web *w);
+static inline double
+web_uptime(const struct web *w)
+{
+	return (mono_sec() - w->started);
+}
 
 #endif

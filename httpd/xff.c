@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * xff.c: X-Forwarded-For from trusted proxies, parsed without I/O.
+ * xff.c: X-Forwarded-For from trusted proxies: parsed without I/O, and the
+ * client address of a request read from it.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -8,6 +9,8 @@
 
 #include <stdio.h>
 #include <string.h>
+
+#include <event2/http.h>
 
 #include "xff.h"
 
@@ -116,3 +119,27 @@ xff_trusted(const struct sockaddr *peer,
 	}
 	return (0);
 }
+
+/* The client's address, believing X-Forwarded-For from trusted proxies. */
+const struct sockaddr *
+xff_client(struct evhttp_request *req,
+    const struct sockaddr_storage *proxies, size_t nproxies,
+    struct sockaddr_storage *buf)
+{
+	struct evhttp_connection	*evcon;
+	const struct sockaddr		*peer;
+	const char			*xff;
+	socklen_t			 len;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL)
+		return (NULL);
+	peer = evhttp_connection_get_addr(evcon);
+	if (nproxies == 0 ||
+	    !xff_trusted(peer, proxies, nproxies) ||
+	    (xff = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "X-Forwarded-For")) == NULL ||
+	    xff_parse_last(xff, buf, &len) == -1)
+		return (peer);
+	return ((const struct sockaddr *)buf);
+}
+

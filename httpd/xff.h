@@ -24,5 +24,14 @@ int	xff_parse_proxy(const char *s, struct sockaddr_storage *ss,
 /* Whether peer has the address (not the port) of one of the n proxies. */
 int	xff_trusted(const struct sockaddr *peer,
 	    const struct sockaddr_storage *proxies, size_t n);
+/*
+ * The client's address: the peer's, or X-Forwarded-For's last one when
+ * the peer is one of the n proxies (kept in buf then); NULL without a
+ * connection.
+ */
+struct evhttp_request;
+const struct sockaddr *xff_client(struct evhttp_request *req,
+	    const struct sockaddr_storage *proxies, size_t nproxies,
+	    struct sockaddr_storage *buf);
 
 #endif

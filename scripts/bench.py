@@ -896,7 +896,7 @@ COPIES = """\
 
 Read from the code (capd/source_test.c, capd/source_exec.c,
 capd/jpeg_split.c, capd/framesock.c, common/frame.c, common/frame_sub.c,
-common/slot.c, common/sendv.c, httpd/mjpeg.c, wsd/session.c, wsd/relay.c):
+common/fanout.c, common/sendv.c, httpd/mjpeg.c, httpd/viewer.c, wsd/session.c):
 
 1. capd, test source: TurboJPEG encodes into its own output buffer
    (tjCompressFromYUVPlanes, TJFLAG_NOREALLOC): the encoder's output, not a

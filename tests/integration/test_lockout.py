@@ -249,6 +249,63 @@ def test_wsd_viewers_per_address(daemons, tmp):
     asyncio.run(run())
 
 
+def open_stream(port, path, src="127.0.0.1"):
+    """A stream request from src: (socket, status, the head's first bytes)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10,
+                                 source_address=(src, 0))
+    s.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % path.encode())
+    got = b""
+    while b"\r\n\r\n" not in got:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    return s, int(got.split()[1]), got
+
+
+def fetch(port, path):
+    """GET path from 127.0.0.1 on a connection of its own: (status, body)."""
+    return timed_get(port, b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Connection: close\r\n\r\n" % path.encode())[1:]
+
+
+def test_httpd_stream_clients_per_address(daemons, tmp):
+    path = capd(daemons, tmp)
+    port = free_port()
+    daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--frames", path,
+            "--www", WWW, "--max-clients-per-addr", "2", wait_tcp=port)
+    a, code_a, _ = open_stream(port, "/stream.mjpg")
+    b, code_b, _ = open_stream(port, "/stream.mjpg?fps=5")
+    assert (code_a, code_b) == (200, 200)
+    c, code, got = open_stream(port, "/stream.mjpg")
+    body = got.partition(b"\r\n\r\n")[2]
+    while not body.endswith(b"\n"):
+        chunk = c.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    c.close()
+    assert code == 503 and body == b"too many clients from this address\n", got
+    # Another address is served; stills and pages are no stream clients.
+    d, code, _ = open_stream(port, "/stream.mjpg", src="127.0.0.2")
+    assert code == 200
+    code, body = fetch(port, "/snapshot.jpg")
+    assert code == 200 and body[:2] == b"\xff\xd8"
+    st = json.loads(fetch(port, "/api/status")[1])
+    assert st["refused_per_addr"] == 1 and st["refused"] == 0, st
+    assert st["clients"]["stream"] == 3, st["clients"]
+    # A client that leaves frees its address's place.
+    a.close()
+    wait_for(lambda: json.loads(fetch(port, "/api/status")[1])
+             ["clients"]["stream"] == 2, what="the stream client gone")
+    e, code, _ = open_stream(port, "/stream.mjpg")
+    assert code == 200
+    _, body = fetch(port, "/metrics")
+    assert b"refused_per_addr_total 1" in body, body
+    for s in (b, d, e):
+        s.close()
+
+
 def test_httpd_flood_does_not_lock_out(daemons, tmp):
     path = capd(daemons, tmp)
     port = free_port()

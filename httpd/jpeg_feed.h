@@ -1,26 +1,26 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * feed.h: httpd's subscription to capd, held only while someone needs
+ * jpeg_feed.h: httpd's subscription to capd, held only while someone needs
  * frames (stream clients, waiting stills), plus what /api/status reports
  * about it: state, measured fps, frame size from the JPEG's SOF.
  */
-#ifndef HTTPD_FEED_H
-#define HTTPD_FEED_H
+#ifndef HTTPD_JPEG_FEED_H
+#define HTTPD_JPEG_FEED_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 struct event_base;
 struct frame;
-struct feed;
+struct jpeg_feed;
 
 /* Receives each frame; takes its own reference to keep it. */
-typedef void	(*feed_frame_cb)(struct frame *f, void *arg);
+typedef void	(*jpeg_feed_frame_cb)(struct frame *f, void *arg);
 /* Told when capd cannot be reached; reason is a short text. */
-typedef void	(*feed_fail_cb)(const char *reason, void *arg);
+typedef void	(*jpeg_feed_fail_cb)(const char *reason, void *arg);
 
 /* What /api/status and /metrics show. */
-struct feed_info {
+struct jpeg_feed_info {
 	const char	*state;		/* streaming, idle, starting, error,
 					   capd unreachable */
 	const char	*cause;		/* last failure, "" if none */
@@ -35,19 +35,19 @@ struct feed_info {
 	uint64_t	 subscriptions;	/* times httpd subscribed */
 };
 
-struct feed	*feed_new(struct event_base *base, const char *path,
-		    size_t max_frame, feed_frame_cb fcb, feed_fail_cb failcb,
+struct jpeg_feed	*jpeg_feed_new(struct event_base *base, const char *path,
+		    size_t max_frame, jpeg_feed_frame_cb fcb, jpeg_feed_fail_cb failcb,
 		    void *arg);
-void		 feed_free(struct feed *fd);
+void		 jpeg_feed_free(struct jpeg_feed *fd);
 /* One more user needs frames: subscribes on the first. */
-void		 feed_want(struct feed *fd);
+void		 jpeg_feed_want(struct jpeg_feed *fd);
 /* One user less: unsubscribes shortly after the last leaves. */
-void		 feed_unwant(struct feed *fd);
+void		 jpeg_feed_unwant(struct jpeg_feed *fd);
 /* True while subscribed but capd cannot be reached. */
-int		 feed_unreachable(const struct feed *fd);
+int		 jpeg_feed_unreachable(const struct jpeg_feed *fd);
 /* The latest frame if frames are flowing right now, else NULL. */
-struct frame	*feed_fresh(const struct feed *fd);
+struct frame	*jpeg_feed_fresh(const struct jpeg_feed *fd);
 /* Fills info. */
-void		 feed_info(const struct feed *fd, struct feed_info *info);
+void		 jpeg_feed_info(const struct jpeg_feed *fd, struct jpeg_feed_info *info);
 
 #endif

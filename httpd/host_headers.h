@@ -1,26 +1,26 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * browser.h: what httpd promises browsers: requests only for names this
+ * host_headers.h: what httpd promises browsers: requests only for names this
  * server answers to (421 otherwise, against DNS rebinding), and on every
  * answer a Content-Security-Policy the viewer works under, nosniff and
  * no-referrer.
  */
-#ifndef HTTPD_BROWSER_H
-#define HTTPD_BROWSER_H
+#ifndef HTTPD_HOST_HEADERS_H
+#define HTTPD_HOST_HEADERS_H
 
 #include <stddef.h>
 
 struct evhttp_request;
 struct web_conf;
-struct browser;
+struct host_headers;
 
-struct browser	*browser_new(const struct web_conf *conf, char *cause,
+struct host_headers	*host_headers_new(const struct web_conf *conf, char *cause,
 		    size_t causelen);
-void		 browser_free(struct browser *b);
+void		 host_headers_free(struct host_headers *b);
 /*
  * Adds the security headers to req's answer and checks its Host.  Returns
  * 0 to go on, or -1 after answering 421.
  */
-int		 browser_check(struct browser *b, struct evhttp_request *req);
+int		 host_headers_check(struct host_headers *b, struct evhttp_request *req);
 
 #endif

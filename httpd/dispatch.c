@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * web.c: the HTTP server: evhttp with its limits, listening sockets, and the
- * one request entry point that checks the method, applies CORS, asks the
- * access check, and routes to a handler.
+ * dispatch.c: the top of the HTTP server: evhttp with its limits, the
+ * cameras and their handlers, and the one request entry point that checks
+ * the method, applies CORS, asks the access check, and routes to a
+ * handler.  Only this file knows the handlers; they know the replies and
+ * the configuration and counters below them (reply.h, web.h).
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -24,10 +26,11 @@
 
 #include "api.h"
 #include "auth_basic.h"
-#include "browser.h"
+#include "host_headers.h"
+#include "connpool.h"
 #include "cam.h"
 #include "files.h"
-#include "guard.h"
+#include "auth_gate.h"
 #include "h264_http.h"
 #include "handoff.h"
 #include "mjpeg.h"
@@ -35,26 +38,28 @@
 #include "prom.h"
 #include "stills.h"
 #include "camera_api.h"
+#include "dispatch.h"
 #include "strict.h"
+#include "reply.h"
 #include "web.h"
 #include "xff.h"
 
-#define WEB_MAX_HEADERS	8192
-#define WEB_MAX_BODY	1024
+#define DISPATCH_MAX_HEADERS	8192
+#define DISPATCH_MAX_BODY	1024
 
-typedef void	(*web_handler)(struct web *, struct evhttp_request *,
+typedef void	(*dispatch_handler)(struct web *, struct evhttp_request *,
 		    const char *);
-typedef void	(*web_cam_handler)(struct cam *, struct evhttp_request *,
+typedef void	(*dispatch_cam_handler)(struct cam *, struct evhttp_request *,
 		    const char *);
 
 /* Every route answers at / and under /cam/NAME/ too, where a camera's
  * routes (cfn) get that camera instead of the default. */
-static const struct web_route {
+static const struct dispatch_route {
 	const char	*path;
 	const char	*action;	/* "/?action=..." (mjpg-streamer) */
-	web_handler	 fn;
-	web_cam_handler	 cfn;
-} web_routes[] = {
+	dispatch_handler fn;
+	dispatch_cam_handler cfn;
+} dispatch_routes[] = {
 	{ "/pi.jpg", "snapshot", NULL, stills_handle },
 	{ "/snapshot.jpg", NULL, NULL, stills_handle },
 	{ "/stream.mjpg", "stream", NULL, mjpeg_handle },
@@ -67,146 +72,47 @@ static const struct web_route {
 	{ "/api/camera", NULL, camera_api_get, NULL },
 	{ "/api/camera/settings", NULL, camera_api_patch, NULL },
 	{ "/api/config", NULL, NULL, api_config },
-	{ "/api/token", NULL, guard_token, NULL },
+	{ "/api/token", NULL, auth_gate_token, NULL },
 	{ "/metrics", NULL, prom_handle, NULL },
 };
 
 /* Where a request goes. */
-struct web_target {
-	const struct web_route	*r;	/* NULL: a file */
+struct dispatch_target {
+	const struct dispatch_route	*r;	/* NULL: a file */
 	struct cam		*cam;	/* NULL: no such camera */
 	const char		*path;	/* the path within the camera's tree */
 };
 
-static void	web_dispatch(struct web *, struct evhttp_request *);
+static void	dispatch_route_request(struct web *, struct evhttp_request *);
 
-/* Seconds since start. */
-double
-web_uptime(const struct web *w)
-{
-	return (mono_sec() - w->started);
-}
-
-/* Sends a short text/plain reply, framed even to HEAD and CONNECT. */
-void
-web_reply_text(struct evhttp_request *req, int code, const char *reason,
-    const char *text)
-{
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	struct evbuffer		*b = NULL;
-	char			 len[32];
-
-	evhttp_remove_header(h, "Content-Type");
-	evhttp_remove_header(h, "Content-Length");
-	evhttp_remove_header(h, "Transfer-Encoding");
-	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
-	evhttp_add_header(h, "Cache-Control", "no-store");
-	snprintf(len, sizeof(len), "%zu", strlen(text) + 1);
-	evhttp_add_header(h, "Content-Length", len);
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD &&
-	    (b = evbuffer_new()) != NULL)
-		evbuffer_add_printf(b, "%s\n", text);
-	evhttp_send_reply(req, code, reason, b);
-	if (b != NULL)
-		evbuffer_free(b);
-}
-
-/* The client's address, believing X-Forwarded-For from trusted proxies. */
-const struct sockaddr *
-web_client_addr(const struct web *w, struct evhttp_request *req,
-    struct sockaddr_storage *buf)
-{
-	struct evhttp_connection	*evcon;
-	const struct sockaddr		*peer;
-	const char			*xff;
-	socklen_t			 len;
-
-	if ((evcon = evhttp_request_get_connection(req)) == NULL)
-		return (NULL);
-	peer = evhttp_connection_get_addr(evcon);
-	if (w->conf->nproxies == 0 ||
-	    !xff_trusted(peer, w->conf->proxies, w->conf->nproxies) ||
-	    (xff = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "X-Forwarded-For")) == NULL ||
-	    xff_parse_last(xff, buf, &len) == -1)
-		return (peer);
-	return ((const struct sockaddr *)buf);
-}
-
-/*
- * Sends a complete answer, always framed (evhttp leaves the length out in
- * HTTP/1.0); to HEAD the same headers with the length of the body it
- * leaves out (evhttp would send the body to HEAD too).
- */
-void
-web_send(struct evhttp_request *req, int code, const char *reason,
-    struct evbuffer *body)
-{
-	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	char			 len[32];
-
-	evhttp_remove_header(h, "Content-Length");
-	snprintf(len, sizeof(len), "%zu",
-	    body != NULL ? evbuffer_get_length(body) : 0);
-	evhttp_add_header(h, "Content-Length", len);
-	evhttp_send_reply(req, code, reason,
-	    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD ? NULL : body);
-}
-
-/*
- * Once an answer with Connection: close is out: shuts the socket, as
- * evhttp keeps a CONNECT request's connection open whatever it says;
- * evhttp then reads the end and frees the connection.
- */
+/* Ends a camera's clients, then frees its handlers and the camera. */
 static void
-web_on_sent_close(struct evhttp_request *req, void *arg)
+dispatch_cam_free(struct cam *c)
 {
-	struct evhttp_connection	*evcon;
-	struct bufferevent		*bev;
-
-	if ((evcon = evhttp_request_get_connection(req)) != NULL &&
-	    (bev = evhttp_connection_get_bufferevent(evcon)) != NULL)
-		shutdown(bufferevent_getfd(bev), SHUT_RDWR);
-}
-
-/* Sends a short text/plain reply, then closes the connection. */
-void
-web_reply_close(struct evhttp_request *req, int code, const char *reason,
-    const char *text)
-{
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Connection", "close");
-	evhttp_request_set_on_complete_cb(req, web_on_sent_close, NULL);
-	web_reply_text(req, code, reason, text);
-}
-
-/*
- * From a connection's close callback: frees a request that libevent cut
- * from the closing connection while its answer was unfinished (libevent
- * leaves those to their owner); others libevent frees itself.
- */
-void
-web_release(struct evhttp_request *req)
-{
-	if (evhttp_request_get_connection(req) == NULL)
-		evhttp_request_free(req);
+	if (c == NULL)
+		return;
+	mjpeg_free(c->mjpeg);
+	h264_http_free(c->h264);
+	if (c->stills != NULL)
+		stills_free(c->stills);
+	cam_free(c);
 }
 
 /*
  * The access check every request passes before its handler.  Returns 0 to
- * go on; otherwise it has answered req or holds it (guard.h).
+ * go on; otherwise it has answered req or holds it (auth_gate.h).
  */
 static int
-web_authorize(struct web *w, struct evhttp_request *req,
-    const struct web_route *r)
+dispatch_authorize(struct web *w, struct evhttp_request *req,
+    const struct dispatch_route *r)
 {
-	return (guard_check(w->guard, req,
+	return (auth_gate_check(w->gate, req,
 	    r != NULL && r->fn == prom_handle));
 }
 
 /* The camera named name, or NULL. */
-struct cam *
-web_cam(const struct web *w, const char *name)
+static struct cam *
+dispatch_cam(const struct web *w, const char *name)
 {
 	int	 i;
 
@@ -216,44 +122,10 @@ web_cam(const struct web *w, const char *name)
 	return (NULL);
 }
 
-/* Stream clients, MJPEG and H.264, of every camera. */
-int
-web_streams(const struct web *w)
-{
-	int	 i, n = 0;
-
-	for (i = 0; i < w->ncams; i++)
-		n += mjpeg_clients(w->cams[i]->mjpeg) +
-		    h264_http_clients(w->cams[i]->h264);
-	return (n);
-}
-
-/* H.264 stream clients of every camera. */
-int
-web_h264_streams(const struct web *w)
-{
-	int	 i, n = 0;
-
-	for (i = 0; i < w->ncams; i++)
-		n += h264_http_clients(w->cams[i]->h264);
-	return (n);
-}
-
-/* Stills waiting on every camera. */
-int
-web_stills_waiting(const struct web *w)
-{
-	int	 i, n = 0;
-
-	for (i = 0; i < w->ncams; i++)
-		n += stills_waiting(w->cams[i]->stills);
-	return (n);
-}
-
 /* Finds the handler for a path and query: /cam/NAME/... or the default. */
 static void
-web_route(struct web *w, const char *path, const char *query,
-    struct web_target *t)
+dispatch_route(struct web *w, const char *path, const char *query,
+    struct dispatch_target *t)
 {
 	struct evkeyvalq	 q;
 	const char		*action;
@@ -264,11 +136,11 @@ web_route(struct web *w, const char *path, const char *query,
 	t->cam = w->cam;
 	t->path = path;
 	if (camname_path(path, name, &t->path) == 0 &&
-	    (t->cam = web_cam(w, name)) == NULL)
+	    (t->cam = dispatch_cam(w, name)) == NULL)
 		return;
-	for (i = 0; i < sizeof(web_routes) / sizeof(web_routes[0]); i++) {
-		if (strcmp(t->path, web_routes[i].path) == 0) {
-			t->r = &web_routes[i];
+	for (i = 0; i < sizeof(dispatch_routes) / sizeof(dispatch_routes[0]); i++) {
+		if (strcmp(t->path, dispatch_routes[i].path) == 0) {
+			t->r = &dispatch_routes[i];
 			return;
 		}
 	}
@@ -277,11 +149,11 @@ web_route(struct web *w, const char *path, const char *query,
 	TAILQ_INIT(&q);
 	if (evhttp_parse_query_str(query, &q) == 0 &&
 	    (action = evhttp_find_header(&q, "action")) != NULL) {
-		for (i = 0; i < sizeof(web_routes) / sizeof(web_routes[0]);
+		for (i = 0; i < sizeof(dispatch_routes) / sizeof(dispatch_routes[0]);
 		    i++) {
-			if (web_routes[i].action != NULL &&
-			    strcmp(action, web_routes[i].action) == 0)
-				t->r = &web_routes[i];
+			if (dispatch_routes[i].action != NULL &&
+			    strcmp(action, dispatch_routes[i].action) == 0)
+				t->r = &dispatch_routes[i];
 		}
 	}
 	evhttp_clear_headers(&q);
@@ -292,7 +164,7 @@ web_route(struct web *w, const char *path, const char *query,
  * ACK) and lets a whole frame go out in one writev, not 16 KB pieces.
  */
 static void
-web_tune_connection(struct evhttp_request *req)
+dispatch_tune_connection(struct evhttp_request *req)
 {
 	struct evhttp_connection	*evcon;
 	struct bufferevent		*bev;
@@ -308,22 +180,22 @@ web_tune_connection(struct evhttp_request *req)
 
 /* Every request comes here. */
 static void
-web_on_request(struct evhttp_request *req, void *arg)
+dispatch_on_request(struct evhttp_request *req, void *arg)
 {
 	struct web			*w = arg;
 	struct evkeyvalq		*h = evhttp_request_get_output_headers(req);
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
-	struct web_target		 t;
+	struct dispatch_target		 t;
 	const char			*path, *query;
 
 	w->stats.requests++;
 	pending_done(w->pending, req);
 	if (strict_refused(w->strict, req)) {
-		web_reply_close(req, 400, "Bad Request", "bad request head");
+		reply_close(req, 400, "Bad Request", "bad request head");
 		return;
 	}
-	web_tune_connection(req);
+	dispatch_tune_connection(req);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
@@ -331,28 +203,28 @@ web_on_request(struct evhttp_request *req, void *arg)
 	    camera_api_patch_path(path))) {
 		evhttp_add_header(h, "Allow", path != NULL &&
 		    camera_api_patch_path(path) ? "PATCH" : "GET, HEAD");
-		web_reply_close(req, 405, "Method Not Allowed",
+		reply_close(req, 405, "Method Not Allowed",
 		    "method not allowed");
 		return;
 	}
-	if (browser_check(w->browser, req) != 0)
+	if (host_headers_check(w->headers, req) != 0)
 		return;
 	if (w->conf->allow_origin != NULL)
 		evhttp_add_header(h, "Access-Control-Allow-Origin",
 		    w->conf->allow_origin);
 	if (path == NULL || *path != '/') {
-		web_reply_text(req, 404, "Not Found", "not found");
+		reply_text(req, 404, "Not Found", "not found");
 		return;
 	}
-	web_route(w, path, query, &t);
-	if (web_authorize(w, req, t.r) != 0)
+	dispatch_route(w, path, query, &t);
+	if (dispatch_authorize(w, req, t.r) != 0)
 		return;
-	web_dispatch(w, req);
+	dispatch_route_request(w, req);
 }
 
 /* Passes a WebSocket upgrade that passed the checks to wsd. */
 static void
-web_handoff(struct web *w, struct evhttp_request *req)
+dispatch_handoff(struct web *w, struct evhttp_request *req)
 {
 	struct sockaddr_storage		 ss;
 	const struct sockaddr		*sa;
@@ -362,11 +234,11 @@ web_handoff(struct web *w, struct evhttp_request *req)
 	char				 cause[128];
 	int				 have_user = 0;
 
-	sa = web_client_addr(w, req, &ss);
-	/* The guard verified these credentials: the user is known. */
+	sa = xff_client(req, w->conf->proxies, w->conf->nproxies, &ss);
+	/* The auth gate verified these credentials: the user is known. */
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
-	if (guard_enabled(w->guard) && hdr != NULL &&
+	if (auth_gate_enabled(w->gate) && hdr != NULL &&
 	    auth_basic_parse(hdr, strlen(hdr), user, pass, cause,
 	    sizeof(cause)) == 0)
 		have_user = 1;
@@ -376,22 +248,22 @@ web_handoff(struct web *w, struct evhttp_request *req)
 
 /* Routes a request that passed the checks to its handler. */
 static void
-web_dispatch(struct web *w, struct evhttp_request *req)
+dispatch_route_request(struct web *w, struct evhttp_request *req)
 {
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
-	struct web_target		 t;
+	struct dispatch_target		 t;
 	const char			*path, *query;
 
 	/* Any WebSocket path: wsd decides from the head. */
 	if (w->handoff != NULL && handoff_is_upgrade(req)) {
-		web_handoff(w, req);
+		dispatch_handoff(w, req);
 		return;
 	}
 	path = evhttp_uri_get_path(uri);
 	query = evhttp_uri_get_query(uri);
-	web_route(w, path, query, &t);
+	dispatch_route(w, path, query, &t);
 	if (t.cam == NULL)
-		web_reply_text(req, 404, "Not Found", "no such camera");
+		reply_text(req, 404, "Not Found", "no such camera");
 	else if (t.r != NULL && t.r->cfn != NULL &&
 	    (t.r->fn == NULL || t.path != path)) {
 		/* A stream to HEAD: the headers GET gets, chunked in 1.1. */
@@ -410,19 +282,40 @@ web_dispatch(struct web *w, struct evhttp_request *req)
 		files_handle(w, req, t.path);
 }
 
-/* A request the guard held passed its check. */
+/* A request the auth gate held passed its check. */
 static void
-web_resume(struct evhttp_request *req, void *arg)
+dispatch_resume(struct evhttp_request *req, void *arg)
 {
-	web_dispatch(arg, req);
+	dispatch_route_request(arg, req);
+}
+
+/* A camera with its handlers: its stills, its MJPEG and H.264 streams. */
+static struct cam *
+dispatch_cam_new(struct web *w, const struct camname_cam *cn)
+{
+	struct cam	*c;
+
+	if ((c = cam_new(w, cn->name, cn->path, cn->h264[0] != '\0' ?
+	    cn->h264 : NULL)) == NULL)
+		return (NULL);
+	c->stills = stills_new(c);
+	c->mjpeg = mjpeg_new(c);
+	c->h264 = h264_http_new(c);
+	if (c->stills == NULL || c->mjpeg == NULL || c->h264 == NULL) {
+		dispatch_cam_free(c);
+		return (NULL);
+	}
+	return (c);
 }
 
 /* Creates the server without listeners. */
 struct web *
-web_new(struct event_base *base, const struct web_conf *conf, char *cause,
+dispatch_new(struct event_base *base, const struct web_conf *conf, char *cause,
     size_t causelen)
 {
-	struct web	*w;
+	struct connpool_conf	 pc;
+	struct timeval		 idle;
+	struct web		*w;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		snprintf(cause, causelen, "out of memory");
@@ -437,26 +330,26 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		    strerror(errno));
 		goto fail;
 	}
-	if ((w->http = evhttp_new(base)) == NULL) {
+	memset(&pc, 0, sizeof(pc));
+	pc.max_viewers_per_addr = (size_t)conf->max_clients_per_addr;
+	if ((w->http = evhttp_new(base)) == NULL ||
+	    (w->viewers = connpool_new(&pc)) == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
 	for (w->ncams = 0; w->ncams < conf->cams.n; w->ncams++) {
-		if ((w->cams[w->ncams] = cam_new(w,
-		    conf->cams.cams[w->ncams].name,
-		    conf->cams.cams[w->ncams].path,
-		    conf->cams.cams[w->ncams].h264[0] != '\0' ?
-		    conf->cams.cams[w->ncams].h264 : NULL)) == NULL) {
+		if ((w->cams[w->ncams] = dispatch_cam_new(w,
+		    &conf->cams.cams[w->ncams])) == NULL) {
 			snprintf(cause, causelen, "out of memory");
 			goto fail;
 		}
 	}
 	w->cam = w->cams[conf->cams.deflt];
-	if ((w->guard = guard_new(base, conf, web_resume, w, cause,
+	if ((w->gate = auth_gate_new(base, conf, dispatch_resume, w, cause,
 	    causelen)) == NULL ||
-	    (w->browser = browser_new(conf, cause, causelen)) == NULL)
+	    (w->headers = host_headers_new(conf, cause, causelen)) == NULL)
 		goto fail;
-	if ((w->strict = strict_new(w->http, WEB_MAX_HEADERS)) == NULL) {
+	if ((w->strict = strict_new(w->http, DISPATCH_MAX_HEADERS)) == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
@@ -467,39 +360,42 @@ web_new(struct event_base *base, const struct web_conf *conf, char *cause,
 	if (conf->ws_handoff != NULL && (w->handoff = handoff_new(base,
 	    conf->ws_handoff, cause, causelen)) == NULL)
 		goto fail;
-	evhttp_set_max_headers_size(w->http, WEB_MAX_HEADERS);
-	evhttp_set_max_body_size(w->http, WEB_MAX_BODY);
-	evhttp_set_timeout(w->http, conf->idle_timeout);
-	/* Every method reaches web_on_request, which answers 405 itself. */
+	evhttp_set_max_headers_size(w->http, DISPATCH_MAX_HEADERS);
+	evhttp_set_max_body_size(w->http, DISPATCH_MAX_BODY);
+	web_tv(conf->idle_timeout, &idle);
+	evhttp_set_timeout_tv(w->http, &idle);
+	/* Every method reaches dispatch_on_request, which answers 405 itself. */
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
 	    EVHTTP_REQ_PATCH);
 	evhttp_set_default_content_type(w->http, "text/plain; charset=utf-8");
-	evhttp_set_gencb(w->http, web_on_request, w);
+	evhttp_set_gencb(w->http, dispatch_on_request, w);
 	return (w);
 fail:
-	web_free(w);
+	dispatch_free(w);
 	return (NULL);
 }
 
 /* Ends every client cleanly and frees everything. */
 void
-web_free(struct web *w)
+dispatch_free(struct web *w)
 {
 	int	 i;
 
 	if (w == NULL)
 		return;
 	for (i = 0; i < w->ncams; i++)
-		cam_free(w->cams[i]);
-	guard_free(w->guard);
+		dispatch_cam_free(w->cams[i]);
+	auth_gate_free(w->gate);
 	handoff_free(w->handoff);
 	if (w->http != NULL)
 		evhttp_free(w->http);
 	pending_free(w->pending);	/* after the connections closed */
+	if (w->viewers != NULL)
+		connpool_free(w->viewers);
 	strict_free(w->strict);
-	browser_free(w->browser);
+	host_headers_free(w->headers);
 	free(w->wwwroot);
 	free(w);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * feed.c: httpd's subscription to capd.  Subscribes on the first user,
- * unsubscribes FEED_LINGER_MS after the last one so capd can idle the
+ * jpeg_feed.c: httpd's subscription to capd.  Subscribes on the first user,
+ * unsubscribes JPEG_FEED_LINGER_MS after the last one so capd can idle the
  * camera, and measures what arrives for the status page.
  */
 #include <sys/time.h>
@@ -16,26 +16,26 @@
 #include "log.h"
 #include "mono.h"
 
-#include "feed.h"
+#include "jpeg_feed.h"
 #include "jpeg_size.h"
 
-#define FEED_RING	32	/* arrival times kept for the fps figure */
-#define FEED_FPS_WINDOW	2.0	/* seconds of arrivals the fps covers */
-#define FEED_STALL	5.0	/* seconds without frames that is an error */
-#define FEED_LINGER_MS	1000
+#define JPEG_FEED_RING	32	/* arrival times kept for the fps figure */
+#define JPEG_FEED_FPS_WINDOW	2.0	/* seconds of arrivals the fps covers */
+#define JPEG_FEED_STALL	5.0	/* seconds without frames that is an error */
+#define JPEG_FEED_LINGER_MS	1000
 
-struct feed {
+struct jpeg_feed {
 	const char		*path;		/* for the log */
 	struct frame_sub	*sub;
 	struct event		*linger;
-	feed_frame_cb		 fcb;
-	feed_fail_cb		 failcb;
+	jpeg_feed_frame_cb		 fcb;
+	jpeg_feed_fail_cb		 failcb;
 	void			*arg;
 	int			 wants;
 	int			 fresh;		/* latest came on this connection */
 	int			 unreachable;
 	double			 since;		/* state entered, monotonic */
-	double			 ring[FEED_RING];
+	double			 ring[JPEG_FEED_RING];
 	unsigned		 nring;
 	double			 last;		/* latest arrival, 0: none */
 	int			 width, height;
@@ -45,13 +45,13 @@ struct feed {
 
 /* Takes in one frame from capd: measures it and passes it on. */
 static void
-feed_on_frame(struct frame *f, void *arg)
+jpeg_feed_on_frame(struct frame *f, void *arg)
 {
-	struct feed	*fd = arg;
+	struct jpeg_feed	*fd = arg;
 	int		 w, h;
 
 	fd->last = mono_sec();
-	fd->ring[fd->nring++ % FEED_RING] = fd->last;
+	fd->ring[fd->nring++ % JPEG_FEED_RING] = fd->last;
 	fd->frames++;
 	fd->seq = f->seq;
 	fd->fresh = 1;
@@ -64,7 +64,7 @@ feed_on_frame(struct frame *f, void *arg)
 
 /* True while subscribed but capd cannot be reached (retrying). */
 int
-feed_unreachable(const struct feed *fd)
+jpeg_feed_unreachable(const struct jpeg_feed *fd)
 {
 	return (frame_sub_state(fd->sub) == FRAME_SUB_CONNECTING &&
 	    *frame_sub_cause(fd->sub) != '\0');
@@ -72,13 +72,13 @@ feed_unreachable(const struct feed *fd)
 
 /* Notes capd becoming unreachable or reachable again; tells the owner. */
 static void
-feed_check(struct feed *fd)
+jpeg_feed_check(struct jpeg_feed *fd)
 {
 	const char	*cause = frame_sub_cause(fd->sub);
 
 	if (*cause != '\0')
 		snprintf(fd->cause, sizeof(fd->cause), "%s", cause);
-	if (feed_unreachable(fd)) {
+	if (jpeg_feed_unreachable(fd)) {
 		if (!fd->unreachable) {
 			fd->outages++;
 			log_warnx("capd unreachable: %s (%s)", cause,
@@ -97,9 +97,9 @@ feed_check(struct feed *fd)
 
 /* Follows the subscription's state. */
 static void
-feed_on_state(enum frame_sub_state st, const char *cause, void *arg)
+jpeg_feed_on_state(enum frame_sub_state st, const char *cause, void *arg)
 {
-	struct feed	*fd = arg;
+	struct jpeg_feed	*fd = arg;
 
 	log_debug("%s: %s%s%s", __func__, frame_sub_state_name(st),
 	    *cause ? ": " : "", cause);
@@ -107,14 +107,14 @@ feed_on_state(enum frame_sub_state st, const char *cause, void *arg)
 	if (st != FRAME_SUB_STREAMING)
 		fd->fresh = 0;
 	if (st != FRAME_SUB_STOPPED)
-		feed_check(fd);
+		jpeg_feed_check(fd);
 }
 
 /* Unsubscribes once the linger delay passed with nobody wanting frames. */
 static void
-feed_on_linger(evutil_socket_t s, short ev, void *arg)
+jpeg_feed_on_linger(evutil_socket_t s, short ev, void *arg)
 {
-	struct feed	*fd = arg;
+	struct jpeg_feed	*fd = arg;
 
 	if (fd->wants > 0)
 		return;
@@ -127,17 +127,17 @@ feed_on_linger(evutil_socket_t s, short ev, void *arg)
 
 /* The viewers told to capd: streams and waiting stills. */
 static long
-feed_viewers(void *arg)
+jpeg_feed_viewers(void *arg)
 {
-	return (((struct feed *)arg)->wants);
+	return (((struct jpeg_feed *)arg)->wants);
 }
 
 /* Creates a feed for the socket at path; not subscribed yet. */
-struct feed *
-feed_new(struct event_base *base, const char *path, size_t max_frame,
-    feed_frame_cb fcb, feed_fail_cb failcb, void *arg)
+struct jpeg_feed *
+jpeg_feed_new(struct event_base *base, const char *path, size_t max_frame,
+    jpeg_feed_frame_cb fcb, jpeg_feed_fail_cb failcb, void *arg)
 {
-	struct feed	*fd;
+	struct jpeg_feed	*fd;
 
 	if ((fd = calloc(1, sizeof(*fd))) == NULL)
 		return (NULL);
@@ -146,15 +146,15 @@ feed_new(struct event_base *base, const char *path, size_t max_frame,
 	fd->failcb = failcb;
 	fd->arg = arg;
 	fd->since = mono_sec();
-	fd->sub = frame_sub_new(base, path, max_frame, feed_on_frame,
-	    feed_on_state, fd);
-	fd->linger = evtimer_new(base, feed_on_linger, fd);
+	fd->sub = frame_sub_new(base, path, max_frame, jpeg_feed_on_frame,
+	    jpeg_feed_on_state, fd);
+	fd->linger = evtimer_new(base, jpeg_feed_on_linger, fd);
 	if (fd->sub != NULL) {
 		frame_sub_set_name(fd->sub, "httpd");
-		frame_sub_set_viewers_cb(fd->sub, feed_viewers, fd);
+		frame_sub_set_viewers_cb(fd->sub, jpeg_feed_viewers, fd);
 	}
 	if (fd->sub == NULL || fd->linger == NULL) {
-		feed_free(fd);
+		jpeg_feed_free(fd);
 		return (NULL);
 	}
 	return (fd);
@@ -162,7 +162,7 @@ feed_new(struct event_base *base, const char *path, size_t max_frame,
 
 /* Unsubscribes and frees. */
 void
-feed_free(struct feed *fd)
+jpeg_feed_free(struct jpeg_feed *fd)
 {
 	if (fd == NULL)
 		return;
@@ -175,7 +175,7 @@ feed_free(struct feed *fd)
 
 /* Counts one more user; subscribes on the first. */
 void
-feed_want(struct feed *fd)
+jpeg_feed_want(struct jpeg_feed *fd)
 {
 	if (fd->wants++ > 0)
 		return;
@@ -185,15 +185,15 @@ feed_want(struct feed *fd)
 		fd->subscriptions++;
 		fd->since = mono_sec();
 		frame_sub_start(fd->sub);
-		feed_check(fd);
+		jpeg_feed_check(fd);
 	}
 }
 
 /* Counts one user less; unsubscribes after the linger delay. */
 void
-feed_unwant(struct feed *fd)
+jpeg_feed_unwant(struct jpeg_feed *fd)
 {
-	struct timeval	 tv = { 0, FEED_LINGER_MS * 1000 };
+	struct timeval	 tv = { 0, JPEG_FEED_LINGER_MS * 1000 };
 
 	if (fd->wants <= 0 || --fd->wants > 0)
 		return;
@@ -202,29 +202,29 @@ feed_unwant(struct feed *fd)
 
 /* The latest frame while frames flow on the current connection. */
 struct frame *
-feed_fresh(const struct feed *fd)
+jpeg_feed_fresh(const struct jpeg_feed *fd)
 {
 	if (!fd->fresh || frame_sub_state(fd->sub) != FRAME_SUB_STREAMING)
 		return (NULL);
-	if (mono_sec() - fd->last > FEED_STALL)
+	if (mono_sec() - fd->last > JPEG_FEED_STALL)
 		return (NULL);
 	return (frame_sub_latest(fd->sub));
 }
 
-/* Frames per second over the last FEED_FPS_WINDOW seconds. */
+/* Frames per second over the last JPEG_FEED_FPS_WINDOW seconds. */
 static double
-feed_fps(const struct feed *fd, double now)
+jpeg_feed_fps(const struct jpeg_feed *fd, double now)
 {
 	double		 first = 0;
 	unsigned	 i, n = 0, have;
 
-	if (fd->last == 0 || now - fd->last > FEED_FPS_WINDOW)
+	if (fd->last == 0 || now - fd->last > JPEG_FEED_FPS_WINDOW)
 		return (0);
-	have = fd->nring < FEED_RING ? fd->nring : FEED_RING;
+	have = fd->nring < JPEG_FEED_RING ? fd->nring : JPEG_FEED_RING;
 	for (i = 0; i < have; i++) {
-		double	t = fd->ring[(fd->nring - 1 - i) % FEED_RING];
+		double	t = fd->ring[(fd->nring - 1 - i) % JPEG_FEED_RING];
 
-		if (now - t > FEED_FPS_WINDOW)
+		if (now - t > JPEG_FEED_FPS_WINDOW)
 			break;
 		first = t;
 		n++;
@@ -236,7 +236,7 @@ feed_fps(const struct feed *fd, double now)
 
 /* Fills info for status pages. */
 void
-feed_info(const struct feed *fd, struct feed_info *info)
+jpeg_feed_info(const struct jpeg_feed *fd, struct jpeg_feed_info *info)
 {
 	enum frame_sub_state	 st = frame_sub_state(fd->sub);
 	double			 now = mono_sec();
@@ -245,18 +245,18 @@ feed_info(const struct feed *fd, struct feed_info *info)
 	info->subscribed = st != FRAME_SUB_STOPPED;
 	if (st == FRAME_SUB_STOPPED)
 		info->state = "idle";
-	else if (feed_unreachable(fd))
+	else if (jpeg_feed_unreachable(fd))
 		info->state = "capd unreachable";
-	else if (st == FRAME_SUB_STREAMING && now - fd->last <= FEED_STALL)
+	else if (st == FRAME_SUB_STREAMING && now - fd->last <= JPEG_FEED_STALL)
 		info->state = "streaming";
-	else if (st == FRAME_SUB_STREAMING || now - fd->since > FEED_STALL)
+	else if (st == FRAME_SUB_STREAMING || now - fd->since > JPEG_FEED_STALL)
 		info->state = "error";
 	else
 		info->state = "starting";
 	info->cause = fd->cause;
 	info->width = fd->width;
 	info->height = fd->height;
-	info->fps = feed_fps(fd, now);
+	info->fps = jpeg_feed_fps(fd, now);
 	info->age = fd->last == 0 ? -1 : now - fd->last;
 	info->frames = fd->frames;
 	info->seq = fd->seq;

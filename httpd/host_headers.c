@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* browser.c: the Host rule and the security headers of every answer. */
+/* host_headers.c: the Host rule and the security headers of every answer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,19 +9,20 @@
 #include "http_host.h"
 #include "log.h"
 
-#include "browser.h"
+#include "host_headers.h"
+#include "reply.h"
 #include "web.h"
 
-struct browser {
+struct host_headers {
 	const struct web_conf	*conf;
 	struct http_host_names	 names;
 };
 
 /* Builds the list of names this server answers to. */
-struct browser *
-browser_new(const struct web_conf *conf, char *cause, size_t causelen)
+struct host_headers *
+host_headers_new(const struct web_conf *conf, char *cause, size_t causelen)
 {
-	struct browser	*b;
+	struct host_headers	*b;
 
 	if ((b = calloc(1, sizeof(*b))) == NULL) {
 		snprintf(cause, causelen, "out of memory");
@@ -38,7 +39,7 @@ browser_new(const struct web_conf *conf, char *cause, size_t causelen)
 
 /* Frees the list. */
 void
-browser_free(struct browser *b)
+host_headers_free(struct host_headers *b)
 {
 	if (b == NULL)
 		return;
@@ -53,7 +54,8 @@ browser_free(struct browser *b)
  * cannot name an IPv6 literal: then wsd's port on any host).
  */
 static void
-browser_csp(struct browser *b, const char *host, char *buf, size_t len)
+host_headers_csp(struct host_headers *b, const char *host, char *buf,
+    size_t len)
 {
 	char	 name[256], ws[600] = "";
 	int	 port;
@@ -76,7 +78,7 @@ browser_csp(struct browser *b, const char *host, char *buf, size_t len)
 
 /* Adds the headers and checks the Host. */
 int
-browser_check(struct browser *b, struct evhttp_request *req)
+host_headers_check(struct host_headers *b, struct evhttp_request *req)
 {
 	struct evkeyvalq		*h = evhttp_request_get_output_headers(req);
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
@@ -95,11 +97,11 @@ browser_check(struct browser *b, struct evhttp_request *req)
 		log_debug("421 for Host %.100s", host);
 		evhttp_add_header(h, "Content-Security-Policy",
 		    "default-src 'none'; frame-ancestors 'none'");
-		web_reply_text(req, 421, "Misdirected Request",
+		reply_text(req, 421, "Misdirected Request",
 		    "unknown host name: add it with --server-name");
 		return (-1);
 	}
-	browser_csp(b, host, csp, sizeof(csp));
+	host_headers_csp(b, host, csp, sizeof(csp));
 	evhttp_add_header(h, "Content-Security-Policy", csp);
 	return (0);
 }

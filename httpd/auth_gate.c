@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* guard.c: HTTP Basic authentication for every httpd request. */
+/* auth_gate.c: HTTP Basic authentication for every httpd request. */
 #include <sys/queue.h>
 #include <sys/socket.h>
 
@@ -17,41 +17,45 @@
 #include "mono.h"
 #include "timeval.h"
 
-#include "guard.h"
+#include "auth_gate.h"
+#include "reply.h"
 #include "web.h"
+#include "xff.h"
 
 /* A request held until its address may try again. */
-struct guard_hold {
-	TAILQ_ENTRY(guard_hold)	 entry;
-	struct guard		*g;
+struct auth_gate_hold {
+	TAILQ_ENTRY(auth_gate_hold)	 entry;
+	struct auth_gate		*g;
 	struct evhttp_request	*req;
 	struct event		*timer;
 	int			 metrics;
 };
 
-struct guard {
+struct auth_gate {
 	struct event_base	*base;
-	guard_resume_cb		 resume;	/* a held request passed */
+	const struct web_conf	*conf;
+	auth_gate_resume_cb		 resume;	/* a held request passed */
 	void			*arg;
 	struct auth		*auth;
 	struct auth		*metrics;	/* --metrics-htpasswd, or NULL */
-	TAILQ_HEAD(, guard_hold) holds;
+	TAILQ_HEAD(, auth_gate_hold) holds;
 	size_t			 nholds;
 };
 
 /* Loads the password files and the token key. */
-struct guard *
-guard_new(struct event_base *base, const struct web_conf *conf,
-    guard_resume_cb resume, void *arg, char *cause, size_t causelen)
+struct auth_gate *
+auth_gate_new(struct event_base *base, const struct web_conf *conf,
+    auth_gate_resume_cb resume, void *arg, char *cause, size_t causelen)
 {
 	struct auth_conf	 ac;
-	struct guard		*g;
+	struct auth_gate		*g;
 
 	if ((g = calloc(1, sizeof(*g))) == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		return (NULL);
 	}
 	g->base = base;
+	g->conf = conf;
 	g->resume = resume;
 	g->arg = arg;
 	TAILQ_INIT(&g->holds);
@@ -71,13 +75,13 @@ guard_new(struct event_base *base, const struct web_conf *conf,
 	}
 	return (g);
 fail:
-	guard_free(g);
+	auth_gate_free(g);
 	return (NULL);
 }
 
 /* Stops holding a request. */
 static void
-guard_unhold(struct guard_hold *gh)
+auth_gate_unhold(struct auth_gate_hold *gh)
 {
 	struct evhttp_connection	*evcon;
 
@@ -91,12 +95,12 @@ guard_unhold(struct guard_hold *gh)
 
 /* Frees everything. */
 void
-guard_free(struct guard *g)
+auth_gate_free(struct auth_gate *g)
 {
 	if (g == NULL)
 		return;
 	while (!TAILQ_EMPTY(&g->holds))
-		guard_unhold(TAILQ_FIRST(&g->holds));
+		auth_gate_unhold(TAILQ_FIRST(&g->holds));
 	auth_free(g->auth);
 	auth_free(g->metrics);
 	free(g);
@@ -104,14 +108,14 @@ guard_free(struct guard *g)
 
 /* True when requests need credentials. */
 int
-guard_enabled(const struct guard *g)
+auth_gate_enabled(const struct auth_gate *g)
 {
 	return (auth_enabled(g->auth));
 }
 
 /* Re-reads the password files. */
 void
-guard_reload(struct guard *g)
+auth_gate_reload(struct auth_gate *g)
 {
 	char	 cause[512];
 
@@ -125,44 +129,44 @@ guard_reload(struct guard *g)
 
 /* The held request's time is up: check it again, then serve it. */
 static void
-guard_on_hold_timer(evutil_socket_t fd, short ev, void *arg)
+auth_gate_on_hold_timer(evutil_socket_t fd, short ev, void *arg)
 {
-	struct guard_hold	*gh = arg;
-	struct guard		*g = gh->g;
+	struct auth_gate_hold	*gh = arg;
+	struct auth_gate		*g = gh->g;
 	struct evhttp_request	*req = gh->req;
 	int			 metrics = gh->metrics;
 
-	guard_unhold(gh);
-	if (guard_check(g, req, metrics) == 0)
+	auth_gate_unhold(gh);
+	if (auth_gate_check(g, req, metrics) == 0)
 		g->resume(req, g->arg);
 }
 
 /* The held request's client left. */
 static void
-guard_on_hold_close(struct evhttp_connection *evcon, void *arg)
+auth_gate_on_hold_close(struct evhttp_connection *evcon, void *arg)
 {
-	struct guard_hold	*gh = arg;
+	struct auth_gate_hold	*gh = arg;
 	struct evhttp_request	*req = gh->req;
 
-	guard_unhold(gh);
-	web_release(req);
+	auth_gate_unhold(gh);
+	reply_release(req);
 }
 
 /* Holds a request for ms milliseconds; answers 429 if too many wait. */
 static void
-guard_hold(struct guard *g, struct evhttp_request *req, int metrics,
+auth_gate_hold(struct auth_gate *g, struct evhttp_request *req, int metrics,
     unsigned ms)
 {
-	struct guard_hold	*gh = NULL;
+	struct auth_gate_hold	*gh = NULL;
 	struct timeval		 tv = { ms / 1000, (ms % 1000) * 1000 };
 
-	if (g->nholds >= GUARD_HOLD_MAX || (gh = calloc(1, sizeof(*gh))) ==
-	    NULL || (gh->timer = evtimer_new(g->base, guard_on_hold_timer,
+	if (g->nholds >= AUTH_GATE_HOLD_MAX || (gh = calloc(1, sizeof(*gh))) ==
+	    NULL || (gh->timer = evtimer_new(g->base, auth_gate_on_hold_timer,
 	    gh)) == NULL) {
 		free(gh);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", "30");
-		web_reply_text(req, 429, "Too Many Requests",
+		reply_text(req, 429, "Too Many Requests",
 		    "too many failed logins, try again later");
 		return;
 	}
@@ -173,12 +177,12 @@ guard_hold(struct guard *g, struct evhttp_request *req, int metrics,
 	g->nholds++;
 	evtimer_add(gh->timer, &tv);
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
-	    guard_on_hold_close, gh);
+	    auth_gate_on_hold_close, gh);
 }
 
 /* Checks a request's credentials. */
 int
-guard_check(struct guard *g, struct evhttp_request *req, int metrics)
+auth_gate_check(struct auth_gate *g, struct evhttp_request *req, int metrics)
 {
 	struct auth			*a = g->auth;
 	struct evhttp_connection	*evcon;
@@ -194,7 +198,7 @@ guard_check(struct guard *g, struct evhttp_request *req, int metrics)
 	if (!auth_enabled(a))
 		return (0);
 	evcon = evhttp_request_get_connection(req);
-	sa = web_client_addr(g->arg, req, &ss);	/* arg: the web */
+	sa = xff_client(req, g->conf->proxies, g->conf->nproxies, &ss);
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
 	switch (auth_check_basic(a, hdr, sa, mono_ms(), user, &wait_ms,
@@ -202,7 +206,7 @@ guard_check(struct guard *g, struct evhttp_request *req, int metrics)
 	case AUTH_OK:
 		return (0);
 	case AUTH_WAIT:
-		guard_hold(g, req, metrics, wait_ms);
+		auth_gate_hold(g, req, metrics, wait_ms);
 		return (1);
 	case AUTH_DENY:
 		break;
@@ -220,13 +224,13 @@ guard_check(struct guard *g, struct evhttp_request *req, int metrics)
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "WWW-Authenticate", AUTH_CHALLENGE);
-	web_reply_text(req, 401, "Unauthorized", "authentication required");
+	reply_text(req, 401, "Unauthorized", "authentication required");
 	return (1);
 }
 
 /* GET /api/token. */
 void
-guard_token(struct web *w, struct evhttp_request *req, const char *query)
+auth_gate_token(struct web *w, struct evhttp_request *req, const char *query)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
 	const char		*hdr;
@@ -237,21 +241,21 @@ guard_token(struct web *w, struct evhttp_request *req, const char *query)
 	struct timeval		 now;
 	int64_t			 expiry;
 
-	if (!guard_enabled(w->guard)) {
-		web_reply_text(req, 404, "Not Found",
+	if (!auth_gate_enabled(w->gate)) {
+		reply_text(req, 404, "Not Found",
 		    "no tokens: authentication is off (--htpasswd)");
 		return;
 	}
-	/* guard_check() verified these credentials already.  time(NULL)
+	/* auth_gate_check() verified these credentials already.  time(NULL)
 	 * reads the coarse clock, a tick behind: take the precise one. */
 	timeval_now(&now);
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
 	if (hdr == NULL || auth_basic_parse(hdr, strlen(hdr), user, pass,
-	    cause, sizeof(cause)) == -1 || auth_issue(w->guard->auth, user,
+	    cause, sizeof(cause)) == -1 || auth_issue(w->gate->auth, user,
 	    now.tv_sec, tok, sizeof(tok), &expiry, cause,
 	    sizeof(cause)) == -1 || (b = evbuffer_new()) == NULL) {
-		web_reply_text(req, 500, "Internal Server Error",
+		reply_text(req, 500, "Internal Server Error",
 		    "cannot issue a token");
 		return;
 	}
@@ -260,6 +264,6 @@ guard_token(struct web *w, struct evhttp_request *req, const char *query)
 	    (long long)expiry, tok);
 	evhttp_add_header(h, "Content-Type", "application/json");
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	web_send(req, 200, "OK", b);
+	reply_send(req, 200, "OK", b);
 	evbuffer_free(b);
 }

@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * options.c: httpd's command line: the options, their defaults and the
+ * usage text, parsed into struct options (never changed after) or a
+ * one-line complaint and exit 2.
+ */
+#include <sys/stat.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "camname.h"
+#include "control_client.h"
+#include "listen_addr.h"
+#include "log.h"
+#include "opt.h"
+
+#include "options.h"
+#include "web.h"
+#include "xff.h"
+#include "version.h"
+
+#define OPTIONS_DEFAULT_FRAMES	"/run/campipe/frames.sock"
+
+/* The long options; the letters are only getopt's. */
+static const struct option options_long[] = {
+	{ "listen",		required_argument,	NULL, 'l' },
+	{ "frames",		required_argument,	NULL, 'f' },
+	{ "h264",		required_argument,	NULL, '2' },
+	{ "camera",		required_argument,	NULL, 'k' },
+	{ "default-camera",	required_argument,	NULL, 'd' },
+	{ "camera-h264",	required_argument,	NULL, 'j' },
+	{ "max-camera-clients",	required_argument,	NULL, 'C' },
+	{ "max-clients-per-addr", required_argument,	NULL, 'Y' },
+	{ "control",		required_argument,	NULL, 'c' },
+	{ "admin",		required_argument,	NULL, 'a' },
+	{ "www",		required_argument,	NULL, 'w' },
+	{ "max-clients",	required_argument,	NULL, 'm' },
+	{ "allow-origin",	required_argument,	NULL, 'o' },
+	{ "still-timeout",	required_argument,	NULL, 's' },
+	{ "stream-timeout",	required_argument,	NULL, 'S' },
+	{ "idle-timeout",	required_argument,	NULL, 'i' },
+	{ "head-timeout",	required_argument,	NULL, 'H' },
+	{ "max-pending",	required_argument,	NULL, 'q' },
+	{ "max-pending-per-addr", required_argument,	NULL, 'Q' },
+	{ "max-frame-size",	required_argument,	NULL, 'M' },
+	{ "ws-port",		required_argument,	NULL, 'p' },
+	{ "ws-path",		required_argument,	NULL, 'P' },
+	{ "ws-handoff",		required_argument,	NULL, 'W' },
+	{ "trusted-proxy",	required_argument,	NULL, 'X' },
+	{ "htpasswd",		required_argument,	NULL, 'A' },
+	{ "metrics-htpasswd",	required_argument,	NULL, 'B' },
+	{ "token-key",		required_argument,	NULL, 'K' },
+	{ "token-ttl",		required_argument,	NULL, 'T' },
+	{ "auth-delay",		required_argument,	NULL, 'D' },
+	{ "user",		required_argument,	NULL, 'u' },
+	{ "server-name",	required_argument,	NULL, 'N' },
+	{ "frame-ancestors",	required_argument,	NULL, 'F' },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'R' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+/* Prints the options. */
+static void
+options_usage(FILE *f)
+{
+	fprintf(f,
+"usage: campipe-httpd [options]\n"
+"  --listen ADDR:PORT     listen here: an IPv4 address, [IPv6], a host name\n"
+"                         or * for all; repeatable (default "
+    OPTIONS_DEFAULT_LISTEN ")\n"
+"  --frames PATH          capd's frame socket (default "
+    OPTIONS_DEFAULT_FRAMES ")\n"
+"  --h264 PATH            the default camera's H.264 socket from capd, for\n"
+"                         /stream.h264 and /stream.mp4 (default: as capd's,\n"
+"                         h264.sock beside frames.sock; off: none)\n"
+"  --camera NAME=PATH     a camera named NAME whose capd publishes on PATH;\n"
+"                         repeatable, up to 16 (with it, --frames only if\n"
+"                         given adds the camera \"default\"); its H.264 at\n"
+"                         /cam/NAME/stream.h264 and .mp4\n"
+"  --camera-h264 NAME=PATH  camera NAME's H.264 socket (default: as capd's,\n"
+"                         NAME-h264.sock beside NAME.sock; off: none)\n"
+"  --default-camera NAME  the camera of /pi.jpg, /stream.mjpg ... (default:\n"
+"                         the first)\n"
+"  --control PATH         capd's control socket (default: as capd's,\n"
+"                         control.sock beside frames.sock)\n"
+"  --admin USER           USER of --htpasswd may change camera settings\n"
+"                         (repeatable; without --htpasswd anyone may)\n"
+"  --www DIR              static files (default: www/ of the source tree)\n"
+"  --max-clients N        stream clients plus waiting stills (default 100)\n"
+"  --max-camera-clients N  the same for each camera (default: --max-clients)\n"
+"  --max-clients-per-addr N  stream clients (MJPEG and H.264) from one\n"
+"                         address (an IPv6 /64); behind a proxy, give it\n"
+"                         --trusted-proxy (default: a quarter of\n"
+"                         --max-clients, at least 16)\n"
+"  --allow-origin ORIGIN  send Access-Control-Allow-Origin (default none)\n"
+"  --still-timeout SEC    503 when no frame comes in time (default 5)\n"
+"  --stream-timeout SEC   drop a stream client taking nothing (default 20)\n"
+"  --idle-timeout SEC     request and keep-alive timeout (default 15)\n"
+"  --head-timeout SEC     time to send a whole request head, counted from its\n"
+"                         first byte (default 10)\n"
+"  --max-pending N        connections still sending a request head or kept\n"
+"                         alive between requests; the oldest is closed for a\n"
+"                         newcomer (default 256)\n"
+"  --max-pending-per-addr N  of those, from one address (an IPv6 /64)\n"
+"                         (default 64)\n"
+"  --max-frame-size N     largest frame accepted from capd; K and M\n"
+"                         suffixes (default 8M)\n"
+"  --ws-handoff PATH      hand WebSocket upgrades to wsd on this Unix socket\n"
+"                         (e.g. /run/campipe/wsd.sock; docs/handoff.md):\n"
+"                         one port for pages and WebSocket\n"
+"  --ws-port PORT         wsd's port for /api/config (default 8081, or 0\n"
+"                         with --ws-handoff; 0: the page's own origin)\n"
+"  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
+"  --trusted-proxy ADDR   a reverse proxy whose X-Forwarded-For names the\n"
+"                         client for login delays and limits; repeatable\n"
+"  --htpasswd FILE        require HTTP Basic users from FILE (docs/auth.md;\n"
+"                         re-read on SIGHUP)\n"
+"  --metrics-htpasswd FILE  other users for /metrics (default: --htpasswd)\n"
+"  --token-key FILE       WebSocket token key shared with wsd (created if\n"
+"                         missing; default: a new key per start)\n"
+"  --token-ttl SEC        lifetime of /api/token tokens (default 60)\n"
+"  --auth-delay MS        hold a client's next try this long per failed\n"
+"                         login, up to 15 times (default 2000)\n"
+"  --server-name NAME     also answer to Host NAME (repeatable; IP literals,\n"
+"                         localhost, the host name and NAME.local always;\n"
+"                         any other Host gets 421)\n"
+"  --frame-ancestors SRC  who may frame the pages: CSP sources, e.g.\n"
+"                         \"'self' http://homeassistant.local:8123\"\n"
+"                         (repeatable, values joined; default 'self')\n"
+"  --user USER            when started as root, run as USER once listening\n"
+"  -v, --verbose          debug logging\n"
+"  -h, --help             this text\n"
+"  --version              print the version\n");
+}
+
+/* Parses a whole number in [min, max] or exits 2 with a one-line error. */
+static long
+options_number(const char *opt, const char *s, long min, long max)
+{
+	long long	 n;
+	char		 opt2[64], cause[256];
+
+	snprintf(opt2, sizeof(opt2), "--%s", opt);
+	if (opt_number(opt2, s, min, max, &n, cause, sizeof(cause)) == -1)
+		log_usage("%s", cause);
+	return (n);
+}
+
+/* The www/ directory of the source tree the binary was built in. */
+static const char *
+options_default_www(void)
+{
+	static char	 dir[PATH_MAX];
+	static const char *up[] = { "/../www", "/../../www" };
+	char		 exe[PATH_MAX];
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 i;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+			snprintf(dir, sizeof(dir), "%s%s", dirname(exe), up[i]);
+			if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+				return (dir);
+			exe[n] = '\0';
+		}
+	}
+	return ("www");
+}
+
+/* Parses the command line into o; exits after --help, --version or an error. */
+void
+options_parse(struct options *o, int argc, char **argv)
+{
+	double		 secs;
+	size_t		 maxframe;
+	char		 cause[512];
+	int		 c, opt, ws_port_set = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->conf.cams.frames = OPTIONS_DEFAULT_FRAMES;
+	o->conf.max_clients = 100;
+	o->conf.still_timeout = 5;
+	o->conf.stream_timeout = 20;
+	o->conf.idle_timeout = 15;
+	o->conf.pending.head_timeout.tv_sec = 10;
+	o->conf.pending.pool.max_pending = 256;
+	o->conf.pending.pool.max_pending_per_addr = 64;
+	o->conf.pending.pool.max_viewers_per_addr = 100000;	/* not used */
+	o->conf.max_frame = 8 << 20;
+	o->conf.ws_port = 8081;
+	o->conf.ws_path = "/stream";
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vh", options_long, &opt)) != -1) {
+		switch (c) {
+		case 'l':
+			if (o->conf.nlisten == WEB_LISTEN_MAX)
+				log_usage("--listen: at most %d",
+				    WEB_LISTEN_MAX);
+			if (listen_addr_parse(optarg, &o->addrs[o->conf.nlisten],
+			    cause, sizeof(cause)) == -1)
+				log_usage("--listen: %s", cause);
+			o->conf.listen[o->conf.nlisten++] = optarg;
+			break;
+		case 'f':
+		case 'k':
+		case 'd':
+		case '2':
+		case 'j':
+			if (camname_opt(&o->conf.cams, options_long[opt].name, optarg,
+			    cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			break;
+		case 'C':
+			o->conf.max_camera_clients = options_number(
+			    "max-camera-clients", optarg, 1, 100000);
+			break;
+		case 'Y':
+			o->conf.max_clients_per_addr = options_number(
+			    "max-clients-per-addr", optarg, 1, 100000);
+			break;
+		case 'c':
+			o->conf.control = optarg;
+			break;
+		case 'a':
+			if (o->conf.nadmins == WEB_ADMINS_MAX)
+				log_usage("--admin: at most %d",
+				    WEB_ADMINS_MAX);
+			o->conf.admins[o->conf.nadmins++] = optarg;
+			break;
+		case 'w':
+			o->conf.www = optarg;
+			break;
+		case 'm':
+			o->conf.max_clients = options_number("max-clients", optarg,
+			    1, 100000);
+			break;
+		case 'o':
+			o->conf.allow_origin = optarg;
+			break;
+		case 's':
+			if (opt_seconds("--still-timeout", optarg, 0.001, 3600,
+			    &o->conf.still_timeout, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			break;
+		case 'S':
+			if (opt_seconds("--stream-timeout", optarg, 0.001, 3600,
+			    &o->conf.stream_timeout, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			break;
+		case 'i':
+			if (opt_seconds("--idle-timeout", optarg, 0.001, 3600,
+			    &o->conf.idle_timeout, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			break;
+		case 'H':
+			if (opt_seconds("--head-timeout", optarg, 0.001, 3600,
+			    &secs, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			o->conf.pending.head_timeout.tv_sec = (time_t)secs;
+			o->conf.pending.head_timeout.tv_usec = (suseconds_t)
+			    ((secs - (time_t)secs) * 1e6);
+			break;
+		case 'q':
+			o->conf.pending.pool.max_pending = options_number(
+			    "max-pending", optarg, 1, 100000);
+			break;
+		case 'Q':
+			o->conf.pending.pool.max_pending_per_addr = options_number(
+			    "max-pending-per-addr", optarg, 1, 100000);
+			break;
+		case 'M':
+			if (opt_size("--max-frame-size", optarg, 1024,
+			    256 << 20, &maxframe, cause, sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			o->conf.max_frame = maxframe;
+			break;
+		case 'p':
+			o->conf.ws_port = options_number("ws-port", optarg, 0,
+			    65535);
+			ws_port_set = 1;
+			break;
+		case 'W':
+			o->conf.ws_handoff = optarg;
+			break;
+		case 'X':
+			if (o->conf.nproxies == WEB_PROXIES_MAX)
+				log_usage("--trusted-proxy: at most %d",
+				    WEB_PROXIES_MAX);
+			if (xff_parse_proxy(optarg,
+			    &o->conf.proxies[o->conf.nproxies], cause,
+			    sizeof(cause)) == -1)
+				log_usage("%s", cause);
+			o->conf.nproxies++;
+			break;
+		case 'P':
+			if (*optarg != '/')
+				log_usage("--ws-path: \"%s\" does not start "
+				    "with /", optarg);
+			o->conf.ws_path = optarg;
+			break;
+		case 'A':
+			o->conf.htpasswd = optarg;
+			break;
+		case 'B':
+			o->conf.metrics_htpasswd = optarg;
+			break;
+		case 'K':
+			o->conf.token_key = optarg;
+			break;
+		case 'T':
+			o->conf.token_ttl = options_number("token-ttl", optarg, 1,
+			    86400);
+			break;
+		case 'D':
+			o->conf.auth_delay_ms = options_number("auth-delay", optarg,
+			    1, 60000);
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'N':
+			if (o->conf.nserver_names == WEB_NAMES_MAX)
+				fatalx("--server-name: at most %d",
+				    WEB_NAMES_MAX);
+			o->conf.server_names[o->conf.nserver_names++] = optarg;
+			break;
+		case 'F':
+			if (strpbrk(optarg, ";,\r\n") != NULL ||
+			    strlen(o->ancestors) + strlen(optarg) + 2 >
+			    sizeof(o->ancestors))
+				fatalx("--frame-ancestors: CSP sources "
+				    "separated by spaces, 512 bytes at most");
+			if (*o->ancestors != '\0')
+				strcat(o->ancestors, " ");
+			strcat(o->ancestors, optarg);
+			o->conf.frame_ancestors = o->ancestors;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'h':
+			options_usage(stdout);
+			exit(0);
+		case 'R':
+			printf("campipe-httpd %s\n", CAMPIPE_VERSION);
+			exit(0);
+		default:
+			opt_complaint(c, argv, cause, sizeof(cause));
+			log_usage("%s", cause);
+		}
+	}
+	if (optind < argc)
+		log_usage("%s: unexpected argument (see --help)",
+		    argv[optind]);
+	if (camname_opt_done(&o->conf.cams, cause, sizeof(cause)) == -1)
+		log_usage("%s", cause);
+	if (o->conf.max_camera_clients == 0)
+		o->conf.max_camera_clients = o->conf.max_clients;
+	/* A quarter of --max-clients, but 16 (or all, if fewer) at least. */
+	if (o->conf.max_clients_per_addr == 0)
+		o->conf.max_clients_per_addr = o->conf.max_clients / 4 > 16 ?
+		    o->conf.max_clients / 4 : o->conf.max_clients < 16 ?
+		    o->conf.max_clients : 16;
+	log_setverbose(o->verbose);
+	/* With the handoff the page's own origin serves the WebSocket. */
+	if (o->conf.ws_handoff != NULL && !ws_port_set)
+		o->conf.ws_port = 0;
+	if (o->conf.nadmins > 0 && o->conf.htpasswd == NULL)
+		log_usage("--admin needs --htpasswd (without it anyone may "
+		    "change settings)");
+	if (o->conf.control == NULL)
+		o->conf.control = control_client_path(
+		    o->conf.cams.cams[o->conf.cams.deflt].path);
+	if (o->conf.www == NULL)
+		o->conf.www = options_default_www();
+}
+
+/* Without --listen and without sockets from systemd: the default address. */
+void
+options_listen_default(struct options *o, int nfds)
+{
+	char	 cause[512];
+
+	if (o->conf.nlisten > 0 || nfds > 0)
+		return;
+	o->conf.listen[o->conf.nlisten] = OPTIONS_DEFAULT_LISTEN;
+	if (listen_addr_parse(OPTIONS_DEFAULT_LISTEN,
+	    &o->addrs[o->conf.nlisten++], cause, sizeof(cause)) == -1)
+		fatalx("%s", cause);
+}
