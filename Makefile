@@ -9,7 +9,8 @@
 #   make bench      benchmarks (not part of check)
 #   make check SANITIZE=1   the whole suite under ASan + UBSan
 #
-# Layout rule: DIR/DIR.c holds a daemon's main(); every other DIR/*.c goes
+# Layout rule: DIR/DIR.c holds a daemon's main(); every other DIR/*.c (and
+# for common/, every common/ROOM/*.c) goes
 # into $(BUILD)/libDIR.a.  A daemon links its own library and libcommon.a
 # only, tools libcommon.a only; unit tests and fuzz targets link them all.
 
@@ -24,9 +25,13 @@ PREFIX		?= /usr/local
 
 CFLAGS		?= -O2 -g
 WARN		 = -Wall -Wextra -Werror -Wno-unused-parameter
-CPPFLAGS	+= -D_GNU_SOURCE -Icommon -I$(BUILD)
+# common/ in rooms: frame/ (capd's sockets as readers see them, and the
+# fan-out), media/ (JPEG, H.264, fMP4), http/, auth/, daemon/ (start-up,
+# log, options, Unix sockets).  Each room is on the include path.
+COMMON_ROOMS	:= $(sort $(notdir $(patsubst %/,%,$(wildcard common/*/))))
+CPPFLAGS	+= -D_GNU_SOURCE $(patsubst %,-Icommon/%,$(COMMON_ROOMS)) -I$(BUILD)
 LDLIBS		+= -levent -ljansson -lturbojpeg -lssl -lcrypto -lcrypt -lm
-# capd/h264*.c, common/fmp4.c: H.264 encoding and MP4 muxing.
+# capd/h264*.c, common/media/fmp4.c: H.264 encoding and MP4 muxing.
 LDLIBS		+= -lavformat -lavcodec -lavutil -lpthread
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
@@ -49,7 +54,7 @@ DEPFLAGS	 = -MMD -MP -MF $@.d -MT $@
 DAEMONS		:= $(foreach d,capd httpd wsd,$(if $(wildcard $(d)/$(d).c),$(d)))
 LIBDIRS		:= $(DAEMONS) common
 BINS		 = $(patsubst %,$(BUILD)/campipe-%,$(DAEMONS))
-lib_srcs	 = $(filter-out $(1)/$(1).c,$(wildcard $(1)/*.c))
+lib_srcs	 = $(filter-out $(1)/$(1).c,$(wildcard $(1)/*.c $(1)/*/*.c))
 lib_objs	 = $(patsubst %.c,$(OBJ)/%.o,$(call lib_srcs,$(1)))
 LIBS		 = $(patsubst %,$(BUILD)/lib%.a,$(LIBDIRS))
 LINKLIBS	 = $(patsubst %,-l%,$(LIBDIRS))

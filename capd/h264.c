@@ -139,7 +139,7 @@ h264_sub_send(struct frame *f, void *arg)
 }
 
 /*
- * Offers an access unit, in order (common/fanout.c).  A subscriber that
+ * Offers an access unit, in order (common/frame/fanout.c).  A subscriber that
  * falls behind loses whole units up to an IDR, asked for at once.
  */
 static void

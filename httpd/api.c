@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * api.c: JSON endpoints for the pages and for tools, built with jansson;
- * each camera's routes in the shape wsd shows too (common/camjson.h).
+ * each camera's routes in the shape wsd shows too (common/http/camjson.h).
  */
 #include <math.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * h264_http.c: /stream.h264 and /stream.mp4.  One subscription to capd's
- * H.264 socket per camera (common/h264_feed.c), cut into access units once
+ * H.264 socket per camera (common/media/h264_feed.c), cut into access units once
  * and muxed into fMP4 once: every viewer sends the same frames by
- * reference, whole units in order (common/fanout.c), each in one sendmsg
+ * reference, whole units in order (common/frame/fanout.c), each in one sendmsg
  * (viewer.c).  A viewer starts at an IDR, after the init segment (MP4) or a
  * delimiter (raw); one that falls behind skips to a later IDR, and one
  * that takes nothing for --stream-timeout seconds is dropped by the

@@ -4,7 +4,7 @@
  * over HTTP as a raw Annex-B stream or muxed into fragmented MP4, for each
  * camera (/cam/NAME/stream.h264).  One subscription to capd and one muxer
  * per camera, whatever the number of viewers; each viewer starts at an IDR
- * and, when it falls behind, goes on from a later one (common/fanout.h).
+ * and, when it falls behind, goes on from a later one (common/frame/fanout.h).
  */
 #ifndef HTTPD_H264_HTTP_H
 #define HTTPD_H264_HTTP_H

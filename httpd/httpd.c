@@ -3,7 +3,7 @@
  * httpd.c: campipe's web daemon: stills, the MJPEG and H.264 streams,
  * static pages, status and metrics, subscribed to capd only while someone
  * needs frames.  main() reads the options (options.c), makes the server
- * (dispatch.c) and runs it in the daemon skeleton (common/daemon.h).
+ * (dispatch.c) and runs it in the daemon skeleton (common/daemon/daemon.h).
  */
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 /*
  * mjpeg.c: the MJPEG stream.  capd's parts are already HTTP multipart parts,
  * so each frame's whole buffer is relayed by reference.  Latest frame wins
- * per client (common/fanout.c): one part in flight, one pending; a slow client
+ * per client (common/frame/fanout.c): one part in flight, one pending; a slow client
  * skips frames.  Each part goes out as viewer.c writes every stream: in one
  * sendmsg, with its chunk framing for HTTP/1.1 requests, raw until close
  * for HTTP/1.0 ones (mjpg-streamer's form).

@@ -2,7 +2,7 @@
 /*
  * pending.h: httpd's connections still in a request head (a new one, or a
  * kept-alive one waiting for its next request) are a bounded pool
- * (common/connpool.h): when it is full the oldest goes, not the newcomer,
+ * (common/http/connpool.h): when it is full the oldest goes, not the newcomer,
  * and one address holds only a share.  A head must be whole within
  * --head-timeout of its first byte, however slowly the bytes come.
  *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * strict.h: every request head on an httpd connection judged on its raw
- * bytes (common/http_strict.h) as they arrive, before evhttp parses and
+ * bytes (common/http/http_strict.h) as they arrive, before evhttp parses and
  * normalises them; a refused head is answered 400 (431 when too large),
  * Content-Length framed, and the connection is closed without evhttp ever
  * seeing the request.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * viewer.c: the streaming replies of the MJPEG and H.264 streams.  Each
- * viewer's fan-out (common/fanout.c) decides what goes out; the viewer
+ * viewer's fan-out (common/frame/fanout.c) decides what goes out; the viewer
  * writes it (chunk.c), watches its output buffer to learn when the frame
  * in flight left, arms the fps cap's timer, and closes itself from the
  * loop when a write fails, as a request callback may be running then.

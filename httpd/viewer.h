@@ -2,12 +2,12 @@
 /*
  * viewer.h: one streaming HTTP reply, MJPEG or H.264, and the set of them
  * a stream keeps.  A viewer is a request whose answer never ends: frames
- * go out through its fan-out (common/fanout.h, either policy), each in
+ * go out through its fan-out (common/frame/fanout.h, either policy), each in
  * one sendmsg (chunk.h); the part the kernel leaves waits in the output
  * buffer and counts as in flight until it drains.  A viewer that takes
  * nothing for --stream-timeout seconds is dropped by the connection's
  * write timeout.  One address holds at most --max-clients-per-addr
- * viewers of all streams (common/connpool.h).
+ * viewers of all streams (common/http/connpool.h).
  */
 #ifndef HTTPD_VIEWER_H
 #define HTTPD_VIEWER_H

@@ -895,8 +895,8 @@ COPIES = """\
 ### Copies of a frame's payload, capture to socket write (design review)
 
 Read from the code (capd/source_test.c, capd/source_exec.c,
-capd/jpeg_split.c, capd/framesock.c, common/frame.c, common/frame_sub.c,
-common/fanout.c, common/sendv.c, httpd/mjpeg.c, httpd/viewer.c, wsd/session.c):
+capd/jpeg_split.c, capd/framesock.c, common/frame/frame.c, common/frame/frame_sub.c,
+common/frame/fanout.c, common/frame/sendv.c, httpd/mjpeg.c, httpd/viewer.c, wsd/session.c):
 
 1. capd, test source: TurboJPEG encodes into its own output buffer
    (tjCompressFromYUVPlanes, TJFLAG_NOREALLOC): the encoder's output, not a
@@ -907,7 +907,7 @@ common/fanout.c, common/sendv.c, httpd/mjpeg.c, httpd/viewer.c, wsd/session.c):
    inserting the COM segment after SOI and the part header in front
    (jpeg_com_insert).  Copy 1, once per frame, whatever the viewer count.
 3. capd -> httpd and wsd: each subscriber gets the frame buffer itself in
-   one sendmsg (common/sendv.c); what the socket does not take goes to the
+   one sendmsg (common/frame/sendv.c); what the socket does not take goes to the
    subscriber's evbuffer with evbuffer_add_reference(): no userspace copy.
 4. httpd / wsd, frame_sub: the part header is read with evbuffer_read of at
    most 4 KB, so up to 4 KB of the JPEG's start is copied once more

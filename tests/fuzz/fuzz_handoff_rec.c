@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/handoff_rec.h"
+#include "handoff_rec.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

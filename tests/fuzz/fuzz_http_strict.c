@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/http_host.h"
-#include "common/http_strict.h"
+#include "http_host.h"
+#include "http_strict.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

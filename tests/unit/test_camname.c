@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* test_camname.c: camera names, --camera values and /cam/NAME/ paths. */
-#include "common/camname.h"
+#include "camname.h"
 #include "test.h"
 
 /* Names: the allowed characters, the bounds, and what is refused. */

@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "test.h"
-#include "common/http_host.h"
+#include "http_host.h"
 
 static char	*extra[] = { "cam.example.org", "printer-cam." };
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* test_http_origin.c: the Origin rule of both daemons, on exact bytes. */
 #include "test.h"
-#include "common/http_origin.h"
+#include "http_origin.h"
 
 /* The own host, ports aside (flags 0). */
 static int

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* test_http_strict.c: the strict request head checks with exact bytes. */
 #include "test.h"
-#include "common/http_strict.h"
+#include "http_strict.h"
 
 static struct http_strict	 hs;
 static char			 cause[128];

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "test.h"
-#include "common/http_host.h"
+#include "http_host.h"
 #include "wsd/ws_request.h"
 
 static struct ws_request	 req;
