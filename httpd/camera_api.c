@@ -15,6 +15,7 @@
 
 #include "auth_basic.h"
 #include "control_client.h"
+#include "http_origin.h"
 #include "log.h"
 
 #include "api.h"
@@ -264,22 +265,14 @@ static int
 camera_api_same_origin(struct evhttp_request *req)
 {
 	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
-	const char		*origin, *site, *host, *p;
+	const char		*site;
 
-	origin = evhttp_find_header(in, "Origin");
 	site = evhttp_find_header(in, "Sec-Fetch-Site");
-	host = evhttp_find_header(in, "Host");
 	if (site != NULL && strcmp(site, "same-origin") != 0)
 		return (0);
-	if (origin == NULL)
-		return (1);
-	if (strncmp(origin, "http://", 7) == 0)
-		p = origin + 7;
-	else if (strncmp(origin, "https://", 8) == 0)
-		p = origin + 8;
-	else
-		return (0);
-	return (host != NULL && strcasecmp(p, host) == 0);
+	/* The one Origin rule (common/http/http_origin.c), port and all. */
+	return (http_origin_allowed(evhttp_find_header(in, "Origin"),
+	    evhttp_find_header(in, "Host"), NULL, 0, HTTP_ORIGIN_PORT));
 }
 
 /* PATCH /api/camera/settings. */
