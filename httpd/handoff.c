@@ -27,6 +27,7 @@
 #include "handoff.h"
 #include "handoff_rec.h"
 #include "log.h"
+#include "unixsock.h"
 #include "mono.h"
 #include "reply.h"
 
@@ -146,25 +147,16 @@ handoff_free(struct handoff *h)
 static int
 handoff_connect(struct handoff *h, char *cause, size_t causelen)
 {
-	struct sockaddr_un	 sun;
 	int			 fd, sndbuf = HANDOFF_SNDBUF;
 
 	if (h->link != -1)
 		return (0);
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, h->path, strlen(h->path) + 1);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	/* The kernel's queue stays small; ours is bounded and timed. */
-	if (fd != -1)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-	if (fd == -1 || connect(fd, (struct sockaddr *)&sun,
-	    sizeof(sun)) == -1) {
+	if ((fd = unixsock_connect_type(h->path, SOCK_SEQPACKET)) == -1) {
 		snprintf(cause, causelen, "%s: %s", h->path, strerror(errno));
-		if (fd != -1)
-			close(fd);
 		return (-1);
 	}
+	/* The kernel's queue stays small; ours is bounded and timed. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	h->ev_link = event_new(h->base, fd, EV_READ | EV_PERSIST,
 	    handoff_on_link, h);
 	if (h->ev_link == NULL || event_add(h->ev_link, NULL) == -1) {

@@ -23,6 +23,7 @@
 #include "handoff_rec.h"
 #include "handoff_recv.h"
 #include "log.h"
+#include "unixsock.h"
 
 #define HANDOFF_RECV_LINKS_MAX		8	/* httpd processes at once */
 #define HANDOFF_RECV_BATCH		64	/* records per wake-up */
@@ -54,20 +55,11 @@ struct handoff_recv *
 handoff_recv_new(struct event_base *base, const char *path,
     handoff_recv_cb take, void *arg, char *cause, size_t causelen)
 {
-	struct sockaddr_un	 sun;
-	struct handoff_recv		*a;
-	struct stat		 st;
+	struct handoff_recv	*a;
 	struct group		*gr;
+	char			 why[256];
 	int			 fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(cause, causelen, "--handoff: path of %zu bytes too long "
-		    "(at most %zu)", strlen(path), sizeof(sun.sun_path) - 1);
-		return (NULL);
-	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
 	if ((a = calloc(1, sizeof(*a))) == NULL ||
 	    (a->path = strdup(path)) == NULL) {
 		free(a);
@@ -79,15 +71,9 @@ handoff_recv_new(struct event_base *base, const char *path,
 	a->arg = arg;
 	a->uid = geteuid();
 	TAILQ_INIT(&a->links);
-	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-		unlink(path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
-		snprintf(cause, causelen, "--handoff: %s: %s", path,
-		    strerror(errno));
-		if (fd != -1)
-			close(fd);
+	if ((fd = unixsock_listen_type(path, SOCK_SEQPACKET, 0660, "wsd", why,
+	    sizeof(why))) == -1) {
+		snprintf(cause, causelen, "--handoff: %s", why);
 		free(a->path);
 		free(a);
 		return (NULL);

@@ -32,7 +32,7 @@ unixsock_addr(struct sockaddr_un *sun, const char *path)
 
 /* Connects to path; the descriptor or -1. */
 int
-unixsock_connect(const char *path)
+unixsock_connect_type(const char *path, int type)
 {
 	struct sockaddr_un	 sun;
 	int			 fd, e;
@@ -41,7 +41,7 @@ unixsock_connect(const char *path)
 		errno = ENAMETOOLONG;
 		return (-1);
 	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	if ((fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1)
 		return (-1);
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
@@ -53,12 +53,19 @@ unixsock_connect(const char *path)
 	return (fd);
 }
 
+/* Connects to the stream socket at path. */
+int
+unixsock_connect(const char *path)
+{
+	return (unixsock_connect_type(path, SOCK_STREAM));
+}
+
 /*
  * What is at path before listening: nothing (0), a stale socket file
  * removed (0), or a refusal (-1 with cause).
  */
 static int
-unixsock_clear(const struct sockaddr_un *sun, const char *owner,
+unixsock_clear(const struct sockaddr_un *sun, int type, const char *owner,
     char *cause, size_t causelen)
 {
 	const char	*path = sun->sun_path;
@@ -72,7 +79,7 @@ unixsock_clear(const struct sockaddr_un *sun, const char *owner,
 		    path);
 		return (-1);
 	}
-	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	probe = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	if (probe != -1 && connect(probe, (const struct sockaddr *)sun,
 	    sizeof(*sun)) == 0) {
 		close(probe);
@@ -93,8 +100,8 @@ unixsock_clear(const struct sockaddr_un *sun, const char *owner,
 
 /* Listens on path, replacing a stale socket file. */
 int
-unixsock_listen(const char *path, mode_t mode, const char *owner,
-    char *cause, size_t causelen)
+unixsock_listen_type(const char *path, int type, mode_t mode,
+    const char *owner, char *cause, size_t causelen)
 {
 	struct sockaddr_un	 sun;
 	mode_t			 old;
@@ -106,9 +113,9 @@ unixsock_listen(const char *path, mode_t mode, const char *owner,
 		    sizeof(sun.sun_path) - 1, UNIXSOCK_PATH_SHOWN, path);
 		return (-1);
 	}
-	if (unixsock_clear(&sun, owner, cause, causelen) == -1)
+	if (unixsock_clear(&sun, type, owner, cause, causelen) == -1)
 		return (-1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
 		snprintf(cause, causelen, "socket: %s", strerror(errno));
 		return (-1);
@@ -129,4 +136,13 @@ unixsock_listen(const char *path, mode_t mode, const char *owner,
 		return (-1);
 	}
 	return (fd);
+}
+
+/* Listens on the stream socket at path. */
+int
+unixsock_listen(const char *path, mode_t mode, const char *owner,
+    char *cause, size_t causelen)
+{
+	return (unixsock_listen_type(path, SOCK_STREAM, mode, owner, cause,
+	    causelen));
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * unixsock.h: local stream sockets, both sides: connecting to one (such
- * as capd's), and listening on one, where a stale socket file is replaced
- * and a live one left to whoever listens on it.
+ * unixsock.h: local sockets, both sides: connecting to one (such as
+ * capd's), and listening on one, where a stale socket file is replaced
+ * and a live one left to whoever listens on it.  Stream sockets, or any
+ * type (SOCK_SEQPACKET for httpd's handoff to wsd) with the _type forms.
  */
 #ifndef CAMPIPE_UNIXSOCK_H
 #define CAMPIPE_UNIXSOCK_H
@@ -15,6 +16,8 @@
  * close-on-exec.  The descriptor, or -1 with errno.
  */
 int	unixsock_connect(const char *path);
+/* The same for a socket of type (SOCK_STREAM, SOCK_SEQPACKET). */
+int	unixsock_connect_type(const char *path, int type);
 /*
  * Listens on path with permissions mode, non-blocking and close-on-exec.
  * A socket file nobody listens on is replaced (logged); one someone
@@ -24,5 +27,8 @@ int	unixsock_connect(const char *path);
  */
 int	unixsock_listen(const char *path, mode_t mode, const char *owner,
 	    char *cause, size_t causelen);
+/* The same for a socket of type (SOCK_STREAM, SOCK_SEQPACKET). */
+int	unixsock_listen_type(const char *path, int type, mode_t mode,
+	    const char *owner, char *cause, size_t causelen);
 
 #endif
