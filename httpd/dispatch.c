@@ -114,12 +114,9 @@ dispatch_authorize(struct web *w, struct evhttp_request *req,
 static struct cam *
 dispatch_cam(const struct web *w, const char *name)
 {
-	int	 i;
+	int	 i = camname_find(&w->conf->cams, name);
 
-	for (i = 0; i < w->ncams; i++)
-		if (strcmp(w->cams[i]->name, name) == 0)
-			return (w->cams[i]);
-	return (NULL);
+	return (i >= 0 && i < w->ncams ? w->cams[i] : NULL);
 }
 
 /* Finds the handler for a path and query: /cam/NAME/... or the default. */

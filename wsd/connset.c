@@ -339,11 +339,9 @@ connset_camera(void *arg, const char *path, int *h264)
 	if (connset_stream_path(path, r->conf.client.path, h264))
 		cam = r->deflt;
 	else if (camname_path(path, name, &rest) == 0 &&
-	    connset_stream_path(rest, "/stream", h264)) {
-		for (i = 0; i < r->ncams; i++)
-			if (strcmp(r->cams[i]->name, name) == 0)
-				cam = r->cams[i];
-	}
+	    connset_stream_path(rest, "/stream", h264) &&
+	    (i = camname_find(&r->conf.cams, name)) >= 0 && i < r->ncams)
+		cam = r->cams[i];
 	if (cam != NULL && *h264 && cam->h264 == NULL)
 		return (NULL);
 	return (cam);

@@ -172,6 +172,18 @@ camname_finish(struct camname_list *l, const char *frames, int frames_given,
 	return (0);
 }
 
+/* The index of the camera named name, or -1. */
+int
+camname_find(const struct camname_list *l, const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->cams[i].name, name) == 0)
+			return (i);
+	return (-1);
+}
+
 /* Makes the camera named name the default. */
 int
 camname_default(struct camname_list *l, const char *deflt, char *cause,
@@ -180,11 +192,10 @@ camname_default(struct camname_list *l, const char *deflt, char *cause,
 	char	 q[48];
 	int	 i;
 
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->cams[i].name, deflt) == 0) {
-			l->deflt = i;
-			return (0);
-		}
+	if ((i = camname_find(l, deflt)) != -1) {
+		l->deflt = i;
+		return (0);
+	}
 	snprintf(cause, causelen, "no camera named \"%s\"",
 	    camname_quote(deflt, q, sizeof(q)));
 	return (-1);

@@ -63,6 +63,11 @@ int		 camname_add(struct camname_list *l, const char *spec,
  */
 int		 camname_finish(struct camname_list *l, const char *frames,
 		    int frames_given, char *cause, size_t causelen);
+/*
+ * The index in l of the camera named name, or -1: the one lookup of the
+ * camera set, for /cam/NAME/ in httpd and wsd alike.
+ */
+int		 camname_find(const struct camname_list *l, const char *name);
 /* Makes the camera named name the default: 0, or -1 with a cause. */
 int		 camname_default(struct camname_list *l, const char *name,
 		    char *cause, size_t causelen);

@@ -105,6 +105,10 @@ test_list(void)
 	CHECK(l.n == 2 && l.deflt == 1);
 	CHECK(strcmp(l.cams[0].name, "a") == 0 &&
 	    strcmp(l.cams[1].path, "/b") == 0);
+	/* The one lookup by name: exact, case and all. */
+	CHECK(camname_find(&l, "a") == 0 && camname_find(&l, "b") == 1);
+	CHECK(camname_find(&l, "B") == -1 && camname_find(&l, "") == -1 &&
+	    camname_find(&l, "ab") == -1);
 
 	memset(&l, 0, sizeof(l));
 	CHECK(camname_add(&l, "a=/a", cause, sizeof(cause)) == 0);
