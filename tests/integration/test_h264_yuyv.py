@@ -138,10 +138,12 @@ def test_h264_picture_is_the_jpeg_picture(daemons, tmp, fmt, args, size):
     assert st["h264"]["from_jpeg"] == 0 and st["h264"]["from_raw"] > 0, st
     good = psnr(hpic[:hw * hh], jpic[:jw * jh])
     colour = psnr(hpic[hw * hh:], jpic[jw * jh:])
-    # Positive control: the same comparison tells a mirrored picture.
+    # Positive control: the same comparison tells a mirrored picture, by
+    # far (how far depends on how symmetric the moving pattern happens to
+    # be at that frame: 26 dB seen once under ASan, against 55).
     wrong = psnr(hflipped(hpic, hw, hh), jpic[:jw * jh])
     assert good > 30 and colour > 30, (good, colour, wrong)
-    assert wrong < 20, (good, colour, wrong)
+    assert wrong < 30 and wrong < good - 15, (good, colour, wrong)
 
 
 def test_jpeg_made_again_when_a_frame_subscriber_comes(daemons, tmp):
