@@ -17,6 +17,11 @@
 #define FMP4_IOBUF	65536
 #define FMP4_MAX	(64 << 20)	/* bytes held at most */
 
+/* A step of the capture clock beyond this (microseconds) is a jump. */
+#define FMP4_JUMP_US		10000000
+/* A frame's time after a jump (microseconds): 1/30 s. */
+#define FMP4_FRAME_US		33333
+
 struct fmp4 {
 	AVFormatContext	*fmt;
 	AVStream	*st;
@@ -169,19 +174,30 @@ fmp4_add(struct fmp4 *m, const unsigned char *au, size_t len, int idr,
     uint64_t ts_us, char *cause, size_t causelen)
 {
 	AVRational	 us = { 1, 1000000 };
-	int64_t		 dts;
+	int64_t		 dts, jump;
 	int		 r;
 
 	if (m->frames == 0)
 		m->first_us = ts_us;
 	/*
 	 * The capture time on the 90 kHz clock, strictly rising as the muxer
-	 * wants: a clock stepped back, or two units within one tick, move it
-	 * on by a tick.
+	 * wants: a clock stepped back a little, or two units within one tick,
+	 * move it on by a tick.  A clock that jumps (the system clock set by
+	 * NTP on a Pi without a real-time clock, a camera started again) goes
+	 * on a frame later, from a new origin: no sample may last longer than
+	 * the muxer's 32 bits, and the picture should not stall for the gap.
 	 */
-	dts = ts_us > m->first_us ? av_rescale_q((int64_t)(ts_us -
-	    m->first_us), us, m->st->time_base) : 0;
-	if (m->frames > 0 && dts <= m->last_dts)
+	jump = av_rescale_q(FMP4_JUMP_US, us, m->st->time_base);
+	dts = av_rescale_q((int64_t)(ts_us - m->first_us), us,
+	    m->st->time_base);
+	if (m->frames == 0)
+		dts = 0;
+	else if (dts > m->last_dts + jump || dts < m->last_dts - jump) {
+		dts = m->last_dts + av_rescale_q(FMP4_FRAME_US, us,
+		    m->st->time_base);
+		m->first_us = ts_us - (uint64_t)av_rescale_q(dts,
+		    m->st->time_base, us);
+	} else if (dts <= m->last_dts)
 		dts = m->last_dts + 1;
 	if ((r = av_new_packet(m->pkt, (int)len)) < 0) {
 		snprintf(cause, causelen, "out of memory");
@@ -197,7 +213,7 @@ fmp4_add(struct fmp4 *m, const unsigned char *au, size_t len, int idr,
 	 * the capture time.
 	 */
 	m->pkt->duration = m->frames > 0 ? dts - m->last_dts :
-	    av_rescale_q(33333, us, m->st->time_base);
+	    av_rescale_q(FMP4_FRAME_US, us, m->st->time_base);
 	if (idr)
 		m->pkt->flags |= AV_PKT_FLAG_KEY;
 	m->last_dts = dts;

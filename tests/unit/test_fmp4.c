@@ -479,6 +479,50 @@ test_feed_every_split(void)
 }
 
 /* No IDR first, garbage, a unit over the limit, a refusing sink. */
+/*
+ * The capture clock jumps hours forward, then back (NTP setting a Pi's
+ * clock, a camera started again): every unit is muxed (libavformat
+ * aborts on a sample longer than 32 bits of ticks), the decode times
+ * rising by no more than a few frames at each step, never by the jump.
+ */
+static void
+test_clock_jumps(void)
+{
+	static const int64_t	 step_us[NAU] = { 0, 33333, 10 * 3600000000LL,
+	    33333, -20 * 3600000000LL, 33333, 50000 };
+	struct fmp4		*m;
+	const unsigned char	*p;
+	struct annexb_info	 info;
+	struct frag		 fr;
+	char			 cause[256];
+	uint64_t		 ts = 1764057600000000ULL, prev = 0;
+	uint32_t		 dflt;
+	size_t			 len;
+	int			 i;
+
+	if ((m = fmp4_new(au(0), aulen(0), cause, sizeof(cause))) == NULL) {
+		CHECK(m != NULL);
+		return;
+	}
+	fmp4_take(m, &p, &len);
+	dflt = trex_flags(p, len);
+	for (i = 0; i < NAU; i++) {
+		ts += step_us[i];
+		annexb_scan(au(i), aulen(i), &info);
+		CHECK_EQ(fmp4_add(m, au(i), aulen(i), info.idr, ts, cause,
+		    sizeof(cause)), 0);
+		fmp4_take(m, &p, &len);
+		frag_read(p, len, dflt, &fr);
+		CHECK(fr.ok);
+		if (i == 0)
+			CHECK_EQ(fr.dts, 0);
+		else
+			CHECK(fr.dts > prev && fr.dts - prev <= 3 * 4500);
+		prev = fr.dts;
+	}
+	fmp4_free(m);
+}
+
 static void
 test_errors(void)
 {
@@ -552,6 +596,7 @@ main(void)
 	RUN(test_fragments);
 	RUN(test_feed_every_split);
 	RUN(test_errors);
+	RUN(test_clock_jumps);
 	free(vec);
 	return (TEST_DONE("fmp4"));
 }
