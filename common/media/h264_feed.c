@@ -173,14 +173,13 @@ h264_feed_tell(struct h264_feed *hf)
 		hf->told = hf->wanted;
 }
 
-/* One more viewer: connects if not connected. */
-int
-h264_feed_want(struct h264_feed *hf, char *cause, size_t causelen)
+/* Connects to capd's socket unless connected.  0, or -1 with cause. */
+static int
+h264_feed_connect(struct h264_feed *hf, char *cause, size_t causelen)
 {
 	char	 line[FRAME_HELLO_MAX];
 	int	 fd, n;
 
-	evtimer_del(hf->ev_linger);
 	if (hf->up == NULL) {
 		if ((fd = unixsock_connect(hf->path)) == -1) {
 			snprintf(cause, causelen, "%s: %s", hf->path,
@@ -204,7 +203,29 @@ h264_feed_want(struct h264_feed *hf, char *cause, size_t causelen)
 		    H264_FEED_AU_MAX + ANNEXB_AU_EXTRA);
 		bufferevent_enable(hf->up, EV_READ);
 	}
+	return (0);
+}
+
+/* One more viewer: connects if not connected. */
+int
+h264_feed_want(struct h264_feed *hf, char *cause, size_t causelen)
+{
+	evtimer_del(hf->ev_linger);
+	if (h264_feed_connect(hf, cause, causelen) == -1)
+		return (-1);
 	hf->wanted++;
+	h264_feed_tell(hf);
+	return (0);
+}
+
+/* Connects again after the stream ended, while someone still wants it. */
+int
+h264_feed_reconnect(struct h264_feed *hf, char *cause, size_t causelen)
+{
+	if (hf->wanted == 0 || hf->up != NULL)
+		return (0);
+	if (h264_feed_connect(hf, cause, causelen) == -1)
+		return (-1);
 	h264_feed_tell(hf);
 	return (0);
 }

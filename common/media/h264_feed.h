@@ -55,6 +55,13 @@ int		 h264_feed_set_name(struct h264_feed *hf, const char *name);
  */
 int		 h264_feed_want(struct h264_feed *hf, char *cause,
 		    size_t causelen);
+/*
+ * After the stream ended, while viewers still want it: connects again
+ * (they go on from the next IDR).  0 (also when nobody wants it or it is
+ * connected), or -1 with cause.
+ */
+int		 h264_feed_reconnect(struct h264_feed *hf, char *cause,
+		    size_t causelen);
 /* One viewer less: disconnects a second after the last leaves. */
 void		 h264_feed_unwant(struct h264_feed *hf);
 /* The current init segment (after the first IDR), or NULL. */

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * stream.c: one camera's H.264, packetized once for every RTSP viewer.
+ */
+#include <sys/queue.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "frame.h"
+#include "h264_feed.h"
+#include "log.h"
+#include "rtcp.h"
+#include "rtp_h264.h"
+#include "stream.h"
+
+#define STREAM_PT		96
+#define STREAM_RETRY_MS		500	/* after capd went away */
+
+/* Drops the interleaved variants of the last unit. */
+static void
+stream_drop_variants(struct stream *s)
+{
+	int	 i;
+
+	for (i = 0; i < STREAM_CHANNELS; i++) {
+		frame_unref(s->variant[i]);
+		s->variant[i] = NULL;
+	}
+}
+
+/* 90 kHz units of a Unix time in microseconds, on the stream's clock. */
+static uint32_t
+stream_rtp_time(const struct stream *s, uint64_t us)
+{
+	return ((uint32_t)(us * 9 / 100) + s->ts_offset);
+}
+
+/* Keeps the SPS and PPS of an IDR unit, and wakes whoever waits. */
+static void
+stream_keep_params(struct stream *s, const unsigned char *au, size_t len)
+{
+	const unsigned char	*sps, *pps;
+	size_t			 spslen, ppslen;
+	struct stream_waiter	*w;
+
+	if (!rtp_h264_params(au, len, &sps, &spslen, &pps, &ppslen) ||
+	    spslen > STREAM_PARAM_MAX || ppslen > STREAM_PARAM_MAX)
+		return;
+	memcpy(s->sps, sps, spslen);
+	s->spslen = spslen;
+	memcpy(s->pps, pps, ppslen);
+	s->ppslen = ppslen;
+	s->have_params = 1;
+	while ((w = TAILQ_FIRST(&s->waiters)) != NULL) {
+		TAILQ_REMOVE(&s->waiters, w, entry);
+		w->waiting = 0;
+		w->on_params(w->arg);
+	}
+}
+
+/* An access unit from the feed: packetized once, offered to every viewer. */
+static void
+stream_on_unit(const struct h264_unit *hu, void *arg)
+{
+	static struct log_rate	 lr = LOG_RATE_INIT("RTP packetizing");
+	struct stream		*s = arg;
+	struct stream_viewer	*v, *next;
+	struct stream_unit	 u;
+	struct frame		*raw = hu->raw;
+	char			 cause[256];
+	size_t			 i, off, plen;
+	uint64_t		 us;
+
+	us = (uint64_t)raw->ts.tv_sec * 1000000 + (uint64_t)raw->ts.tv_usec;
+	if (hu->idr)
+		stream_keep_params(s, raw->buf, raw->len);
+	memset(&u, 0, sizeof(u));
+	u.idr = hu->idr;
+	u.seq = s->rtp.seq;
+	u.ts = stream_rtp_time(s, us);
+	if (rtp_h264_unit(&s->rtp, raw->buf, raw->len, u.ts, STREAM_PREFIX,
+	    &s->out, cause, sizeof(cause)) == -1) {
+		log_rate_warnx(&lr, "camera %s: %s", s->name, cause);
+		return;
+	}
+	if (s->out.npkts == 0)
+		return;
+	for (i = 0; i < s->out.npkts; i++) {
+		off = s->out.pkts[i].off;
+		plen = s->out.pkts[i].len;
+		s->out.buf[off - 4] = '$';
+		s->out.buf[off - 3] = 0;
+		s->out.buf[off - 2] = (unsigned char)(plen >> 8);
+		s->out.buf[off - 1] = (unsigned char)plen;
+	}
+	if ((u.f = frame_adopt(s->out.buf, s->out.len, 0, s->out.len,
+	    hu->seq, &raw->ts)) == NULL) {
+		log_rate_warnx(&lr, "camera %s: out of memory", s->name);
+		return;
+	}
+	/* The buffer is the frame's now: the next unit gets a new one. */
+	s->out.buf = NULL;
+	s->out.cap = s->out.len = 0;
+	u.pkts = s->out.pkts;
+	u.npkts = s->out.npkts;
+	s->last_us = us;
+	s->last_ts = u.ts;
+	s->units++;
+	stream_drop_variants(s);
+	for (v = TAILQ_FIRST(&s->viewers); v != NULL; v = next) {
+		next = TAILQ_NEXT(v, entry);
+		v->on_unit(&u, v->arg);
+	}
+	frame_unref(u.f);
+}
+
+/* Connects again while someone wants the stream. */
+static void
+stream_on_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct stream	*s = arg;
+	struct timeval	 tv = { 1, 0 };
+	char		 cause[256];
+
+	if (h264_feed_wanted(s->feed) == 0 || h264_feed_connected(s->feed))
+		return;
+	if (h264_feed_reconnect(s->feed, cause, sizeof(cause)) == -1) {
+		log_debug("camera %s: %s", s->name, cause);
+		evtimer_add(s->ev_retry, &tv);
+	} else
+		log_info("camera %s: H.264 stream connected again", s->name);
+}
+
+/* capd's stream ended: viewers wait for it to come back. */
+static void
+stream_on_end(const char *cause, void *arg)
+{
+	struct stream	*s = arg;
+	struct timeval	 tv = { 0, STREAM_RETRY_MS * 1000 };
+
+	s->have_params = 0;
+	s->ends++;
+	stream_drop_variants(s);
+	if (h264_feed_wanted(s->feed) > 0) {
+		log_info("camera %s: H.264 stream ended (%s): waiting for it",
+		    s->name, cause);
+		evtimer_add(s->ev_retry, &tv);
+	}
+}
+
+/* Creates a stream, not connected. */
+struct stream *
+stream_new(struct event_base *base, const char *name, const char *path,
+    size_t mtu, char *cause, size_t causelen)
+{
+	struct stream	*s;
+	uint32_t	 ssrc, seq;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		return (NULL);
+	}
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	TAILQ_INIT(&s->viewers);
+	TAILQ_INIT(&s->waiters);
+	rtp_out_init(&s->out);
+	ssrc = arc4random();
+	seq = arc4random();
+	s->ts_offset = arc4random();
+	rtp_h264_init(&s->rtp, ssrc, (uint16_t)seq, STREAM_PT, mtu);
+	if ((s->feed = h264_feed_new(base, path, stream_on_unit,
+	    stream_on_end, s)) == NULL ||
+	    (s->ev_retry = evtimer_new(base, stream_on_retry, s)) == NULL) {
+		stream_free(s);
+		snprintf(cause, causelen, "out of memory");
+		return (NULL);
+	}
+	h264_feed_set_name(s->feed, "rtspd");
+	return (s);
+}
+
+/* Frees; viewers and waiters are gone. */
+void
+stream_free(struct stream *s)
+{
+	if (s == NULL)
+		return;
+	h264_feed_free(s->feed);
+	if (s->ev_retry != NULL)
+		event_free(s->ev_retry);
+	stream_drop_variants(s);
+	rtp_out_free(&s->out);
+	free(s);
+}
+
+/* Held by one more session. */
+int
+stream_want(struct stream *s, char *cause, size_t causelen)
+{
+	return (h264_feed_want(s->feed, cause, causelen));
+}
+
+/* Held by one session less. */
+void
+stream_unwant(struct stream *s)
+{
+	h264_feed_unwant(s->feed);
+}
+
+/* The SPS and PPS, when known. */
+int
+stream_params(const struct stream *s, const unsigned char **sps,
+    size_t *spslen, const unsigned char **pps, size_t *ppslen)
+{
+	if (!s->have_params || !h264_feed_connected(s->feed))
+		return (0);
+	*sps = s->sps;
+	*spslen = s->spslen;
+	*pps = s->pps;
+	*ppslen = s->ppslen;
+	return (1);
+}
+
+/* Waits for the SPS and PPS. */
+void
+stream_wait(struct stream *s, struct stream_waiter *w)
+{
+	if (w->waiting)
+		return;
+	TAILQ_INSERT_TAIL(&s->waiters, w, entry);
+	w->waiting = 1;
+}
+
+/* Waits no more. */
+void
+stream_unwait(struct stream *s, struct stream_waiter *w)
+{
+	if (!w->waiting)
+		return;
+	TAILQ_REMOVE(&s->waiters, w, entry);
+	w->waiting = 0;
+}
+
+/* A viewer joins. */
+void
+stream_join(struct stream *s, struct stream_viewer *v)
+{
+	TAILQ_INSERT_TAIL(&s->viewers, v, entry);
+	s->nviewers++;
+}
+
+/* A viewer leaves. */
+void
+stream_leave(struct stream *s, struct stream_viewer *v)
+{
+	TAILQ_REMOVE(&s->viewers, v, entry);
+	s->nviewers--;
+}
+
+/* The unit's frame with channel in its interleaved headers. */
+struct frame *
+stream_channel(struct stream *s, const struct stream_unit *u,
+    unsigned channel)
+{
+	unsigned char	*buf;
+	struct frame	*f;
+	size_t		 i;
+	int		 slot = -1;
+
+	if (channel == 0)
+		return (frame_ref(u->f));
+	for (i = 0; i < STREAM_CHANNELS; i++) {
+		if (s->variant[i] != NULL && s->variant_ch[i] == channel)
+			return (frame_ref(s->variant[i]));
+		if (s->variant[i] == NULL && slot == -1)
+			slot = (int)i;
+	}
+	if ((buf = malloc(u->f->len)) == NULL)
+		return (NULL);
+	memcpy(buf, u->f->buf, u->f->len);
+	for (i = 0; i < u->npkts; i++)
+		buf[u->pkts[i].off - 3] = (unsigned char)channel;
+	if ((f = frame_adopt(buf, u->f->len, 0, u->f->len, u->f->seq,
+	    &u->f->ts)) == NULL) {
+		free(buf);
+		return (NULL);
+	}
+	if (slot != -1) {
+		s->variant[slot] = frame_ref(f);
+		s->variant_ch[slot] = channel;
+	}
+	return (f);
+}
+
+/* What a sender report says now. */
+void
+stream_sender(const struct stream *s, uint64_t now_us,
+    struct rtcp_sender *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ssrc = s->rtp.ssrc;
+	out->ntp = rtcp_ntp(now_us);
+	out->rtp_ts = s->last_us == 0 ? stream_rtp_time(s, now_us) :
+	    s->last_ts + (uint32_t)((int64_t)(now_us - s->last_us) * 9 / 100);
+	out->packets = s->rtp.packets;
+	out->octets = s->rtp.octets;
+}
