@@ -10,6 +10,7 @@
 #include "annexb.h"
 #include "rtp_h264.h"
 
+#define RTP_H264_STAP_A		24
 #define RTP_H264_FU_A		28
 #define RTP_H264_FU_LEN		2	/* FU indicator and FU header */
 
@@ -155,7 +156,8 @@ rtp_h264_unit(struct rtp_h264 *r, const unsigned char *au, size_t len,
 	o->len = 0;
 	o->npkts = 0;
 	while (annexb_next(au, len, &pos, &nal) == 0) {
-		if (nal.type == ANNEXB_AUD)
+		/* Types 24 to 31 would read as RFC 6184's own packets. */
+		if (nal.type == ANNEXB_AUD || nal.type >= RTP_H264_STAP_A)
 			continue;
 		if (rtp_h264_nal(r, o, ts, prefix, au + nal.off,
 		    nal.len) == -1) {

@@ -152,7 +152,7 @@ test_boundary(void)
 	rtp_out_free(&o);
 }
 
-/* Nothing to send: empty, garbage, only AUDs; the state stays. */
+/* Nothing to send: empty, garbage, AUDs, RFC 6184's types; no change. */
 static void
 test_empty(void)
 {
@@ -160,6 +160,10 @@ test_empty(void)
 		0x00, 0x00, 0x00, 0x01, 0x09, 0xf0, 0x00, 0x00, 0x01, 0x09, 0x10
 	};
 	static const unsigned char	 junk[] = { 0x65, 0x88, 0x00, 0x00 };
+	static const unsigned char	 fu[] = {	/* types 24, 28, 31 */
+		0x00, 0x00, 0x01, 0x78, 0x01, 0x00, 0x00, 0x01, 0x7c, 0x85,
+		0x00, 0x00, 0x01, 0x1f
+	};
 	struct rtp_h264	 r;
 	struct rtp_out	 o;
 	char		 cause[64];
@@ -178,6 +182,9 @@ test_empty(void)
 	    sizeof(cause)), 0);
 	CHECK_EQ(o.npkts, 0);
 	CHECK_EQ(rtp_h264_unit(&r, aud, sizeof(aud), TS, 4, &o, cause,
+	    sizeof(cause)), 0);
+	CHECK_EQ(o.npkts, 0);
+	CHECK_EQ(rtp_h264_unit(&r, fu, sizeof(fu), TS, 4, &o, cause,
 	    sizeof(cause)), 0);
 	CHECK_EQ(o.npkts, 0);
 	CHECK_EQ(o.len, 0);
