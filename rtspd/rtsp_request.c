@@ -330,6 +330,10 @@ rtsp_read(const unsigned char *p, size_t len, size_t max_head,
 	*used = 0;
 	while (i < len && (p[i] == '\r' || p[i] == '\n'))
 		i++;
+	/* Empty lines count against the head: a flood of them is refused. */
+	if (i > max_head)
+		return (rtsp_fail(status, 413, "too many empty lines", cause,
+		    causelen));
 	if (i == len)
 		return (RTSP_READ_MORE);
 	if (p[i] == '$') {
@@ -346,7 +350,7 @@ rtsp_read(const unsigned char *p, size_t len, size_t max_head,
 	whole = rtsp_head_end(p + i, len - i, &end, &why);
 	if (whole == -1)
 		return (rtsp_fail(status, 400, why, cause, causelen));
-	if (end > max_head)
+	if (i + end > max_head)
 		return (rtsp_fail(status, 413, "request head too long", cause,
 		    causelen));
 	if (whole == 0)

@@ -353,6 +353,19 @@ test_errors(void)
 	big[MAX_HEAD - 2] = 'X';	/* the blank line one byte later */
 	CHECK_EQ(rd(big, sizeof(big), &used), RTSP_READ_ERROR);
 	CHECK_EQ(status, 413);
+	/* Empty lines count: a head that fits alone is too long after them. */
+	memset(big, '\n', MAX_HEAD + 1);
+	CHECK_EQ(rd(big, MAX_HEAD, &used), RTSP_READ_MORE);
+	CHECK_EQ(rd(big, MAX_HEAD + 1, &used), RTSP_READ_ERROR);
+	CHECK_EQ(status, 413);
+	memcpy(big + MAX_HEAD - 30, "OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n",
+	    31);
+	CHECK_EQ(rd(big, MAX_HEAD + 1, &used), RTSP_READ_ERROR);
+	CHECK_EQ(status, 413);
+	memcpy(big + MAX_HEAD - 31, "OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n",
+	    31);
+	CHECK_EQ(rd(big, MAX_HEAD, &used), RTSP_READ_REQUEST);
+	CHECK_EQ(used, MAX_HEAD);
 }
 
 /* Status phrases. */
