@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 #define RTCP_CNAME_MAX		255
-#define RTCP_COMPOUND_MAX	(28 + 8 + 2 + RTCP_CNAME_MAX + 4)
+/* SR, SDES CNAME padded, BYE: what rtcp_bye writes at most. */
+#define RTCP_COMPOUND_MAX	(28 + 8 + 2 + RTCP_CNAME_MAX + 4 + 8)
 
 /* What a sender reports. */
 struct rtcp_sender {

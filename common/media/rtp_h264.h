@@ -3,7 +3,8 @@
  * rtp_h264.h: H.264 access units as RTP packets (RFC 3550, RFC 6184
  * packetization-mode=1): each NAL unit that fits the MTU as a single NAL
  * unit packet, a larger one as FU-A fragments.  Access unit delimiters
- * (type 9) are not sent; the last packet of a unit carries the marker.
+ * (type 9) are not sent, nor types 24 to 31 (which RFC 6184 takes for its
+ * own packets); the last packet of a unit carries the marker.
  *
  * Packetized once per stream: every packet goes into one buffer after
  * `prefix` bytes the caller fills (4 for RTSP's interleaved header, 0 for
