@@ -259,7 +259,10 @@ conn_route(struct conn *c, const char *path)
 		p[--len] = '\0';
 	if (len == 0)
 		return (c->st->streams[cams->deflt]);
-	strlcat(p, "/", sizeof(p));
+	if (len + 1 < sizeof(p)) {
+		p[len] = '/';
+		p[len + 1] = '\0';
+	}
 	if (camname_path(p, name, &rest) == -1 || strcmp(rest, "/") != 0 ||
 	    (i = camname_find(cams, name)) == -1)
 		return (NULL);
@@ -271,14 +274,18 @@ static void
 conn_base(const struct rtsp_request *req, char *buf, size_t len)
 {
 	char	*q;
+	size_t	 n;
 
 	snprintf(buf, len, "%s", req->uri);
 	if ((q = strchr(buf, '?')) != NULL)
 		*q = '\0';
 	if ((q = strstr(buf, "/trackID=")) != NULL)
 		*q = '\0';
-	if (buf[0] != '\0' && buf[strlen(buf) - 1] != '/')
-		strlcat(buf, "/", len);
+	n = strlen(buf);
+	if (n > 0 && buf[n - 1] != '/' && n + 1 < len) {
+		buf[n] = '/';
+		buf[n + 1] = '\0';
+	}
 }
 
 /* The local address as text, for the SDP's origin. */

@@ -172,9 +172,10 @@ session_on_unit(const struct stream_unit *u, void *arg)
 			}
 		} else {
 			/* The answer goes as the fan-out's head. */
-			if ((copy = malloc(n)) == NULL ||
-			    (head = frame_adopt(copy, n, 0, n, 0,
-			    &u->f->ts)) == NULL) {
+			if ((copy = malloc(n)) != NULL)
+				memcpy(copy, buf, n);
+			if (copy == NULL || (head = frame_adopt(copy, n, 0, n,
+			    0, &u->f->ts)) == NULL) {
 				free(copy);
 				session_fail(se, "out of memory");
 				return;
