@@ -26,7 +26,7 @@
 #include "reply.h"
 #include "rtsp_request.h"
 #include "sdp.h"
-#include "session.h"
+#include "rtp_session.h"
 #include "state.h"
 #include "stream.h"
 #include "udp.h"
@@ -178,14 +178,14 @@ conn_reading(struct conn *c, int on)
 
 /* A session ended by itself: its connection forgets it. */
 static void
-conn_session_gone(struct session *se, const char *reason, void *arg)
+conn_session_gone(struct rtp_session *se, const char *reason, void *arg)
 {
 	struct conn	*c = arg;
 
 	log_debug("%s: session %s %s", c->addr, se->id, reason);
 	TAILQ_REMOVE(&c->sessions, se, entry);
 	c->nsessions--;
-	session_free(se);
+	rtp_session_free(se);
 	if (strcmp(reason, "write failed") == 0)
 		conn_close_later(c);
 }
@@ -195,7 +195,7 @@ static void
 conn_on_write(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn	*c = arg;
-	struct session	*se, *next;
+	struct rtp_session	*se, *next;
 	int		 rc;
 
 	if (what & EV_TIMEOUT) {
@@ -215,7 +215,7 @@ conn_on_write(evutil_socket_t fd, short what, void *arg)
 	}
 	for (se = TAILQ_FIRST(&c->sessions); se != NULL; se = next) {
 		next = TAILQ_NEXT(se, entry);
-		session_drained(se);
+		rtp_session_drained(se);
 	}
 	if (c->stopped && !c->holding)
 		conn_reading(c, 1);
@@ -224,10 +224,10 @@ conn_on_write(evutil_socket_t fd, short what, void *arg)
 }
 
 /* The session named by a request, on this connection. */
-static struct session *
+static struct rtp_session *
 conn_session(struct conn *c, const char *id)
 {
-	struct session	*se;
+	struct rtp_session	*se;
 
 	if (id[0] == '\0')
 		return (NULL);
@@ -391,14 +391,14 @@ static void
 conn_setup(struct conn *c, const struct rtsp_request *req, struct stream *s)
 {
 	struct rtsp_transport	 tr;
-	struct session		*se;
+	struct rtp_session		*se;
 	char			 cause[256], extra[600];
 	int			 status;
 
 	if ((se = conn_session(c, req->session)) != NULL) {
 		/* One track: the session's own transport again. */
-		session_touch(se);
-		if (session_transport(se, extra, sizeof(extra)) == -1)
+		rtp_session_touch(se);
+		if (rtp_session_transport(se, extra, sizeof(extra)) == -1)
 			extra[0] = '\0';
 		conn_reply(c, 200, req->cseq, se->id, extra);
 		return;
@@ -417,7 +417,7 @@ conn_setup(struct conn *c, const struct rtsp_request *req, struct stream *s)
 		    "connection", 0);
 		return;
 	}
-	if ((se = session_new(c->st, &c->out, s, &tr,
+	if ((se = rtp_session_new(c->st, &c->out, s, &tr,
 	    (struct sockaddr *)&c->peer, (struct sockaddr *)&c->local,
 	    conn_session_gone, c, &status, cause, sizeof(cause))) == NULL) {
 		conn_error(c, status, req->cseq, cause, 0);
@@ -426,7 +426,7 @@ conn_setup(struct conn *c, const struct rtsp_request *req, struct stream *s)
 	snprintf(se->play_url, sizeof(se->play_url), "%s", req->uri);
 	TAILQ_INSERT_TAIL(&c->sessions, se, entry);
 	c->nsessions++;
-	if (session_transport(se, extra, sizeof(extra)) == -1)
+	if (rtp_session_transport(se, extra, sizeof(extra)) == -1)
 		extra[0] = '\0';
 	conn_reply(c, 200, req->cseq, se->id, extra);
 }
@@ -435,7 +435,7 @@ conn_setup(struct conn *c, const struct rtsp_request *req, struct stream *s)
 static void
 conn_in_session(struct conn *c, const struct rtsp_request *req)
 {
-	struct session	*se;
+	struct rtp_session	*se;
 
 	if ((se = conn_session(c, req->session)) == NULL) {
 		if (req->method == RTSP_GET_PARAMETER ||
@@ -446,20 +446,20 @@ conn_in_session(struct conn *c, const struct rtsp_request *req)
 			    '\0' ? "no Session header" : "no such session", 0);
 		return;
 	}
-	session_touch(se);
+	rtp_session_touch(se);
 	switch (req->method) {
 	case RTSP_PLAY:
-		if (session_play(se, req->cseq, se->play_url) == -1)
+		if (rtp_session_play(se, req->cseq, se->play_url) == -1)
 			conn_error(c, 500, req->cseq, "cannot answer", 1);
 		break;
 	case RTSP_PAUSE:
-		session_pause(se);
+		rtp_session_pause(se);
 		conn_reply(c, 200, req->cseq, se->id, NULL);
 		break;
 	case RTSP_TEARDOWN:
 		TAILQ_REMOVE(&c->sessions, se, entry);
 		c->nsessions--;
-		session_free(se);
+		rtp_session_free(se);
 		conn_reply(c, 200, req->cseq, NULL, NULL);
 		break;
 	default:
@@ -526,7 +526,7 @@ conn_request(struct conn *c, const struct rtsp_request *req)
 	switch (req->method) {
 	case RTSP_OPTIONS:
 		if (conn_session(c, req->session) != NULL)
-			session_touch(conn_session(c, req->session));
+			rtp_session_touch(conn_session(c, req->session));
 		conn_reply(c, 200, req->cseq, NULL, CONN_PUBLIC);
 		return;
 	case RTSP_DESCRIBE:
@@ -592,12 +592,12 @@ conn_admit(struct conn *c, int64_t cseq)
 static void
 conn_data(struct conn *c, const struct rtsp_data *d)
 {
-	struct session	*se;
+	struct rtp_session	*se;
 
 	TAILQ_FOREACH(se, &c->sessions, entry)
 		if (se->tr.lower == RTSP_LOWER_TCP &&
 		    se->tr.channel[1] == d->channel) {
-			session_rtcp(se, d->p, d->len);
+			rtp_session_rtcp(se, d->p, d->len);
 			return;
 		}
 }
@@ -760,11 +760,11 @@ conn_new(struct state *st, int fd, const struct sockaddr *sa,
 void
 conn_free(struct conn *c)
 {
-	struct session	*se;
+	struct rtp_session	*se;
 
 	while ((se = TAILQ_FIRST(&c->sessions)) != NULL) {
 		TAILQ_REMOVE(&c->sessions, se, entry);
-		session_free(se);
+		rtp_session_free(se);
 	}
 	if (c->waiting_on != NULL) {
 		stream_unwait(c->waiting_on, &c->waiter);
@@ -798,12 +798,12 @@ conn_udp_rtcp(const struct sockaddr *from, socklen_t fromlen,
     const unsigned char *p, size_t len, void *arg)
 {
 	struct state	*st = arg;
-	struct session	*se;
+	struct rtp_session	*se;
 
 	TAILQ_FOREACH(se, &st->udp_sessions, uentry)
 		if (udp_same_addr(from, (struct sockaddr *)&se->to[1]) ||
 		    udp_same_addr(from, (struct sockaddr *)&se->to[0])) {
-			session_rtcp(se, p, len);
+			rtp_session_rtcp(se, p, len);
 			return;
 		}
 }

@@ -2,7 +2,7 @@
 /*
  * conn.h: one RTSP connection: its requests read (rtsp_request.h) and
  * answered in order, authentication held per address as in httpd, its
- * sessions (session.h), interleaved RTCP from the client, and its limits:
+ * sessions (rtp_session.h), interleaved RTCP from the client, and its limits:
  * the head timeout, the input bound, an idle timeout without sessions.
  */
 #ifndef RTSPD_CONN_H
@@ -19,7 +19,7 @@
 
 struct evbuffer;
 struct event;
-struct session;
+struct rtp_session;
 struct state;
 
 struct conn {
@@ -37,7 +37,7 @@ struct conn {
 	struct event		*ev_close;
 	int			 closing;	/* after what waits is written */
 	int			 stopped;	/* not reading for now */
-	TAILQ_HEAD(, session)	 sessions;
+	TAILQ_HEAD(, rtp_session)	 sessions;
 	size_t			 nsessions;
 	/* A request held: auth delayed, or DESCRIBE awaiting the SPS. */
 	struct rtsp_request	 held;

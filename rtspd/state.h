@@ -16,7 +16,7 @@
 #include "connpool.h"
 
 struct conn;
-struct session;
+struct rtp_session;
 struct stream;
 struct udp_pair;
 
@@ -52,7 +52,7 @@ struct state {
 	TAILQ_HEAD(, conn)	 conns;
 	size_t			 nconns;		/* past their head */
 	size_t			 nall;			/* all */
-	TAILQ_HEAD(, session)	 udp_sessions;
+	TAILQ_HEAD(, rtp_session)	 udp_sessions;
 	size_t			 nsessions, nplaying;
 	struct state_stats	 stats;
 };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * session.h: one RTSP session (RFC 2326 section 3): its camera's stream,
+ * rtp_session.h: one RTSP session (RFC 2326 section 3): its camera's stream,
  * its transport (interleaved on its connection, or UDP to the client's
  * ports), PLAY and PAUSE, sender reports every few seconds, a BYE at the
  * end, and its timeout, renewed by any request naming it and by RTCP.
@@ -11,8 +11,8 @@
  * first unit goes out, so RTP-Info names that unit's sequence number
  * and timestamp exactly.
  */
-#ifndef RTSPD_SESSION_H
-#define RTSPD_SESSION_H
+#ifndef RTSPD_RTP_SESSION_H
+#define RTSPD_RTP_SESSION_H
 
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -24,7 +24,7 @@
 #include "stream.h"
 
 struct event;
-struct session;
+struct rtp_session;
 struct state;
 struct tcp_out;
 struct udp_pair;
@@ -33,12 +33,12 @@ struct udp_pair;
 #define SESSION_SR_SEC		5	/* between sender reports */
 
 /* The session ended by itself (timeout, failed write): reason. */
-typedef void	(*session_gone_cb)(struct session *se, const char *reason,
+typedef void	(*rtp_session_gone_cb)(struct rtp_session *se, const char *reason,
 		    void *arg);
 
-struct session {
-	TAILQ_ENTRY(session)	 entry;		/* its connection's */
-	TAILQ_ENTRY(session)	 uentry;	/* state's UDP sessions */
+struct rtp_session {
+	TAILQ_ENTRY(rtp_session)	 entry;		/* its connection's */
+	TAILQ_ENTRY(rtp_session)	 uentry;	/* state's UDP sessions */
 	struct state		*st;
 	struct tcp_out		*out;		/* its connection's */
 	char			 id[SESSION_ID_LEN + 1];
@@ -56,7 +56,7 @@ struct session {
 	struct stream_viewer	 viewer;
 	struct event		*ev_sr, *ev_timeout, *ev_gone;
 	const char		*gone_reason;
-	session_gone_cb		 gone;
+	rtp_session_gone_cb		 gone;
 	void			*arg;
 	uint64_t		 reports;	/* RTCP from the receiver */
 	uint8_t			 fraction;	/* its last loss fraction */
@@ -68,30 +68,30 @@ struct session {
  * peer's address at the client ports, from the pair of local's address.
  * NULL with *status (461, 503) and cause.
  */
-struct session	*session_new(struct state *st, struct tcp_out *out,
+struct rtp_session	*rtp_session_new(struct state *st, struct tcp_out *out,
 		    struct stream *stream, const struct rtsp_transport *tr,
 		    const struct sockaddr *peer, const struct sockaddr *local,
-		    session_gone_cb gone, void *arg, int *status, char *cause,
+		    rtp_session_gone_cb gone, void *arg, int *status, char *cause,
 		    size_t causelen);
 /* Ends the session: a BYE if it played, and the stream let go. */
-void		 session_free(struct session *se);
+void		 rtp_session_free(struct rtp_session *se);
 /* A request or RTCP named it: its timeout starts again. */
-void		 session_touch(struct session *se);
+void		 rtp_session_touch(struct rtp_session *se);
 /*
  * PLAY: joins the stream; the answer (200 with RTP-Info for url) goes
  * out with the first unit.  Playing already: answered now.  0, or -1.
  */
-int		 session_play(struct session *se, int64_t cseq,
+int		 rtp_session_play(struct rtp_session *se, int64_t cseq,
 		    const char *url);
 /* PAUSE: leaves the stream, keeping the session. */
-void		 session_pause(struct session *se);
+void		 rtp_session_pause(struct rtp_session *se);
 /* The connection's output drained: the unit in flight has left. */
-void		 session_drained(struct session *se);
+void		 rtp_session_drained(struct rtp_session *se);
 /* RTCP from the receiver. */
-void		 session_rtcp(struct session *se, const unsigned char *p,
+void		 rtp_session_rtcp(struct rtp_session *se, const unsigned char *p,
 		    size_t len);
 /* The transport line a SETUP answers. */
-int		 session_transport(const struct session *se, char *buf,
+int		 rtp_session_transport(const struct rtp_session *se, char *buf,
 		    size_t len);
 
 #endif

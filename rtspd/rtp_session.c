@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * session.c: one RTSP session: units to its receiver over TCP or UDP,
+ * rtp_session.c: one RTSP session: units to its receiver over TCP or UDP,
  * sender reports, BYE, timeout.
  */
 #include <sys/queue.h>
@@ -20,7 +20,7 @@
 #include "mono.h"
 #include "rtcp.h"
 #include "reply.h"
-#include "session.h"
+#include "rtp_session.h"
 #include "state.h"
 #include "stream.h"
 #include "tcp_out.h"
@@ -31,7 +31,7 @@
 
 /* Ends the session from the loop (callbacks may be running now). */
 static void
-session_fail(struct session *se, const char *reason)
+rtp_session_fail(struct rtp_session *se, const char *reason)
 {
 	if (se->gone_reason != NULL)
 		return;
@@ -41,26 +41,26 @@ session_fail(struct session *se, const char *reason)
 
 /* The loop's turn: tells the connection. */
 static void
-session_on_gone(evutil_socket_t fd, short what, void *arg)
+rtp_session_on_gone(evutil_socket_t fd, short what, void *arg)
 {
-	struct session	*se = arg;
+	struct rtp_session	*se = arg;
 
 	se->gone(se, se->gone_reason, se->arg);
 }
 
 /* No request nor RTCP for the timeout. */
 static void
-session_on_timeout(evutil_socket_t fd, short what, void *arg)
+rtp_session_on_timeout(evutil_socket_t fd, short what, void *arg)
 {
-	struct session	*se = arg;
+	struct rtp_session	*se = arg;
 
 	se->st->stats.expired++;
-	session_fail(se, "timed out");
+	rtp_session_fail(se, "timed out");
 }
 
 /* Unix time now, in microseconds. */
 static uint64_t
-session_now_us(void)
+rtp_session_now_us(void)
 {
 	struct timeval	 tv;
 
@@ -70,7 +70,7 @@ session_now_us(void)
 
 /* Sends an RTCP packet to the receiver, over its transport. */
 static void
-session_send_rtcp(struct session *se, unsigned char *p, int n)
+rtp_session_send_rtcp(struct rtp_session *se, unsigned char *p, int n)
 {
 	unsigned char	 hdr[4];
 
@@ -90,51 +90,51 @@ session_send_rtcp(struct session *se, unsigned char *p, int n)
 	hdr[3] = (unsigned char)n;
 	if (tcp_out_text(se->out, (char *)hdr, 4) == -1 ||
 	    tcp_out_text(se->out, (char *)p, n) == -1)
-		session_fail(se, "write failed");
+		rtp_session_fail(se, "write failed");
 }
 
 /* Fills what a report of this session's stream says now. */
 static void
-session_sender(const struct session *se, struct rtcp_sender *s)
+rtp_session_sender(const struct rtp_session *se, struct rtcp_sender *s)
 {
-	stream_sender(se->stream, session_now_us(), s);
+	stream_sender(se->stream, rtp_session_now_us(), s);
 	s->cname = SESSION_CNAME;
 }
 
 /* Every few seconds while playing: a sender report. */
 static void
-session_on_sr(evutil_socket_t fd, short what, void *arg)
+rtp_session_on_sr(evutil_socket_t fd, short what, void *arg)
 {
-	struct session		*se = arg;
+	struct rtp_session		*se = arg;
 	struct rtcp_sender	 s;
 	unsigned char		 buf[RTCP_COMPOUND_MAX + 16];
 
 	if (!se->playing || se->play_pending)
 		return;
-	session_sender(se, &s);
-	session_send_rtcp(se, buf, rtcp_sender_report(&s, buf, sizeof(buf)));
+	rtp_session_sender(se, &s);
+	rtp_session_send_rtcp(se, buf, rtcp_sender_report(&s, buf, sizeof(buf)));
 }
 
 /* The fan-out's send: interleaved packets on the connection. */
 static int
-session_send(struct frame *f, void *arg)
+rtp_session_send(struct frame *f, void *arg)
 {
-	struct session	*se = arg;
+	struct rtp_session	*se = arg;
 
 	return (tcp_out_frame(se->out, f));
 }
 
 /* Acts on what the fan-out says. */
 static void
-session_after(struct session *se, int64_t rc)
+rtp_session_after(struct rtp_session *se, int64_t rc)
 {
 	if (rc == -1)
-		session_fail(se, "write failed");
+		rtp_session_fail(se, "write failed");
 }
 
 /* The PLAY answer, with RTP-Info for the first unit (seq, ts). */
 static int
-session_play_reply(struct session *se, uint16_t seq, uint32_t ts, char *buf,
+rtp_session_play_reply(struct rtp_session *se, uint16_t seq, uint32_t ts, char *buf,
     size_t len)
 {
 	char	 extra[RTSP_URI_MAX + 128];
@@ -148,9 +148,9 @@ session_play_reply(struct session *se, uint16_t seq, uint32_t ts, char *buf,
 
 /* A unit of the stream: to the receiver over TCP (fan-out) or UDP. */
 static void
-session_on_unit(const struct stream_unit *u, void *arg)
+rtp_session_on_unit(const struct stream_unit *u, void *arg)
 {
-	struct session	*se = arg;
+	struct rtp_session	*se = arg;
 	struct frame	*f, *head;
 	char		 buf[REPLY_MAX];
 	unsigned char	*copy;
@@ -160,14 +160,14 @@ session_on_unit(const struct stream_unit *u, void *arg)
 		return;
 	if (se->play_pending) {
 		se->play_pending = 0;
-		if ((n = session_play_reply(se, u->seq, u->ts, buf,
+		if ((n = rtp_session_play_reply(se, u->seq, u->ts, buf,
 		    sizeof(buf))) == -1) {
-			session_fail(se, "answer too long");
+			rtp_session_fail(se, "answer too long");
 			return;
 		}
 		if (se->tr.lower == RTSP_LOWER_UDP) {
 			if (tcp_out_text(se->out, buf, n) == -1) {
-				session_fail(se, "write failed");
+				rtp_session_fail(se, "write failed");
 				return;
 			}
 		} else {
@@ -177,7 +177,7 @@ session_on_unit(const struct stream_unit *u, void *arg)
 			if (copy == NULL || (head = frame_adopt(copy, n, 0, n,
 			    0, &u->f->ts)) == NULL) {
 				free(copy);
-				session_fail(se, "out of memory");
+				rtp_session_fail(se, "out of memory");
 				return;
 			}
 			fanout_set_head(&se->fan, head);
@@ -193,13 +193,13 @@ session_on_unit(const struct stream_unit *u, void *arg)
 		fanout_lost(&se->fan);
 		return;
 	}
-	session_after(se, fanout_offer_unit(&se->fan, f, u->idr, mono_ns()));
+	rtp_session_after(se, fanout_offer_unit(&se->fan, f, u->idr, mono_ns()));
 	frame_unref(f);
 }
 
 /* Random session identifier: 16 hexadecimal digits. */
 static void
-session_make_id(char *id)
+rtp_session_make_id(char *id)
 {
 	uint64_t	 r = ((uint64_t)arc4random() << 32) | arc4random();
 
@@ -208,7 +208,7 @@ session_make_id(char *id)
 
 /* The UDP destination: the peer's address at port. */
 static void
-session_udp_to(struct session *se, int i, const struct sockaddr *peer,
+rtp_session_udp_to(struct rtp_session *se, int i, const struct sockaddr *peer,
     uint16_t port)
 {
 	struct sockaddr_storage	*to = &se->to[i];
@@ -225,13 +225,13 @@ session_udp_to(struct session *se, int i, const struct sockaddr *peer,
 }
 
 /* A new session. */
-struct session *
-session_new(struct state *st, struct tcp_out *out, struct stream *stream,
+struct rtp_session *
+rtp_session_new(struct state *st, struct tcp_out *out, struct stream *stream,
     const struct rtsp_transport *tr, const struct sockaddr *peer,
-    const struct sockaddr *local, session_gone_cb gone, void *arg,
+    const struct sockaddr *local, rtp_session_gone_cb gone, void *arg,
     int *status, char *cause, size_t causelen)
 {
-	struct session	*se;
+	struct rtp_session	*se;
 	struct udp_pair	*udp = NULL;
 	int		 i;
 
@@ -258,23 +258,23 @@ session_new(struct state *st, struct tcp_out *out, struct stream *stream,
 	se->udp = udp;
 	se->gone = gone;
 	se->arg = arg;
-	session_make_id(se->id);
+	rtp_session_make_id(se->id);
 	if (udp != NULL) {
-		session_udp_to(se, 0, peer, tr->client_port[0]);
-		session_udp_to(se, 1, peer, tr->client_port[1]);
+		rtp_session_udp_to(se, 0, peer, tr->client_port[0]);
+		rtp_session_udp_to(se, 1, peer, tr->client_port[1]);
 	}
-	fanout_init(&se->fan, FANOUT_ORDERED, 0, session_send, se);
+	fanout_init(&se->fan, FANOUT_ORDERED, 0, rtp_session_send, se);
 	fanout_set_max_bytes(&se->fan, SESSION_TCP_MAX_BYTES);
-	se->viewer.on_unit = session_on_unit;
+	se->viewer.on_unit = rtp_session_on_unit;
 	se->viewer.arg = se;
-	se->ev_sr = event_new(st->base, -1, EV_PERSIST, session_on_sr, se);
-	se->ev_timeout = evtimer_new(st->base, session_on_timeout, se);
-	se->ev_gone = evtimer_new(st->base, session_on_gone, se);
+	se->ev_sr = event_new(st->base, -1, EV_PERSIST, rtp_session_on_sr, se);
+	se->ev_timeout = evtimer_new(st->base, rtp_session_on_timeout, se);
+	se->ev_gone = evtimer_new(st->base, rtp_session_on_gone, se);
 	if (se->ev_sr == NULL || se->ev_timeout == NULL ||
 	    se->ev_gone == NULL || stream_want(stream, cause,
 	    causelen) == -1) {
 		se->stream = NULL;
-		session_free(se);
+		rtp_session_free(se);
 		*status = 503;
 		snprintf(cause, causelen, "camera not available");
 		return (NULL);
@@ -283,19 +283,19 @@ session_new(struct state *st, struct tcp_out *out, struct stream *stream,
 		TAILQ_INSERT_TAIL(&st->udp_sessions, se, uentry);
 	st->nsessions++;
 	st->stats.sessions++;
-	session_touch(se);
+	rtp_session_touch(se);
 	return (se);
 }
 
 /* Leaves the stream's viewers. */
 static void
-session_stop(struct session *se)
+rtp_session_stop(struct rtp_session *se)
 {
 	if (!se->playing)
 		return;
 	stream_leave(se->stream, &se->viewer);
 	fanout_clear(&se->fan);
-	fanout_init(&se->fan, FANOUT_ORDERED, 0, session_send, se);
+	fanout_init(&se->fan, FANOUT_ORDERED, 0, rtp_session_send, se);
 	fanout_set_max_bytes(&se->fan, SESSION_TCP_MAX_BYTES);
 	evtimer_del(se->ev_sr);
 	se->playing = se->play_pending = se->synced = 0;
@@ -304,7 +304,7 @@ session_stop(struct session *se)
 
 /* Ends a session. */
 void
-session_free(struct session *se)
+rtp_session_free(struct rtp_session *se)
 {
 	struct rtcp_sender	 s;
 	unsigned char		 buf[RTCP_COMPOUND_MAX + 16];
@@ -313,11 +313,11 @@ session_free(struct session *se)
 		return;
 	if (se->stream != NULL) {
 		if (se->playing && se->gone_reason == NULL) {
-			session_sender(se, &s);
-			session_send_rtcp(se, buf, rtcp_bye(&s, buf,
+			rtp_session_sender(se, &s);
+			rtp_session_send_rtcp(se, buf, rtcp_bye(&s, buf,
 			    sizeof(buf)));
 		}
-		session_stop(se);
+		rtp_session_stop(se);
 		stream_unwant(se->stream);
 		if (se->udp != NULL)
 			TAILQ_REMOVE(&se->st->udp_sessions, se, uentry);
@@ -335,7 +335,7 @@ session_free(struct session *se)
 
 /* Starts the timeout again. */
 void
-session_touch(struct session *se)
+rtp_session_touch(struct rtp_session *se)
 {
 	double		 t = se->st->conf->session_timeout;
 	struct timeval	 tv;
@@ -347,7 +347,7 @@ session_touch(struct session *se)
 
 /* PLAY. */
 int
-session_play(struct session *se, int64_t cseq, const char *url)
+rtp_session_play(struct rtp_session *se, int64_t cseq, const char *url)
 {
 	struct timeval	 tv = { SESSION_SR_SEC, 0 };
 	char		 buf[REPLY_MAX];
@@ -358,7 +358,7 @@ session_play(struct session *se, int64_t cseq, const char *url)
 	se->play_cseq = cseq;
 	if (se->playing && !se->play_pending) {
 		/* Already playing: what comes next. */
-		if ((n = session_play_reply(se, se->stream->rtp.seq,
+		if ((n = rtp_session_play_reply(se, se->stream->rtp.seq,
 		    se->stream->last_ts, buf, sizeof(buf))) == -1)
 			return (-1);
 		return (tcp_out_text(se->out, buf, n));
@@ -375,22 +375,22 @@ session_play(struct session *se, int64_t cseq, const char *url)
 
 /* PAUSE. */
 void
-session_pause(struct session *se)
+rtp_session_pause(struct rtp_session *se)
 {
-	session_stop(se);
+	rtp_session_stop(se);
 }
 
 /* The connection drained. */
 void
-session_drained(struct session *se)
+rtp_session_drained(struct rtp_session *se)
 {
 	if (se->fan.inflight != NULL)
-		session_after(se, fanout_drained(&se->fan, mono_ns()));
+		rtp_session_after(se, fanout_drained(&se->fan, mono_ns()));
 }
 
 /* RTCP from the receiver: reports are kept, and it is alive. */
 void
-session_rtcp(struct session *se, const unsigned char *p, size_t len)
+rtp_session_rtcp(struct rtp_session *se, const unsigned char *p, size_t len)
 {
 	struct rtcp_report	 r[4];
 	char			 cause[128];
@@ -407,12 +407,12 @@ session_rtcp(struct session *se, const unsigned char *p, size_t len)
 			se->fraction = r[i].fraction;
 			se->lost = r[i].lost;
 		}
-	session_touch(se);
+	rtp_session_touch(se);
 }
 
 /* The Transport line of the SETUP answer. */
 int
-session_transport(const struct session *se, char *buf, size_t len)
+rtp_session_transport(const struct rtp_session *se, char *buf, size_t len)
 {
 	int	 n;
 
