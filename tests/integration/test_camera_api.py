@@ -142,6 +142,21 @@ def test_admin_patch_with_two_origins_is_400(daemons, tmp):
     assert camera(port)["settings"]["quality"]["value"] == 33
 
 
+def test_empty_or_malformed_patch_is_400_with_a_reason(daemons, tmp):
+    port, _ = start(daemons, tmp)
+    for body in ["", "{", "[1]", "null", '"quality"', "{\"quality\":", "\x00"]:
+        code, doc = change(port, body)
+        assert code == 400, (body, code, doc)
+        assert isinstance(doc, dict) and doc.get("error"), (body, doc)
+        assert doc["error"] != "capd refused the change", (body, doc)
+    code, doc = change(port, "")
+    assert doc == {"error": "empty body: expected a JSON object of settings"}, doc
+    assert camera(port)["settings"]["quality"]["value"] == 80
+    # Positive control: a well-formed change still goes through.
+    code, doc = change(port, '{"quality":35}')
+    assert code == 200 and doc["quality"]["value"] == 35, doc
+
+
 def raw(port, head, body=b""):
     """Sends bytes as they are; the status line and the headers back."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
