@@ -29,6 +29,10 @@
 #define SESSION_CONTROL_MAX	64	/* control frames queued at most */
 #define SESSION_MESSAGE_SECS	10	/* one fragmented message at most */
 
+/* What clients cause is logged at a bounded rate (docs/wsd.md). */
+static struct log_rate	session_drop_lr = LOG_RATE_INIT("dropped clients");
+static struct log_rate	session_error_lr = LOG_RATE_INIT("protocol errors");
+
 /* Stops frames and timers and leaves the camera. */
 void
 session_stop(struct session *s)
@@ -223,7 +227,8 @@ session_ping(evutil_socket_t fd, short what, void *arg)
 	size_t		 n;
 
 	if (s->awaiting_pong) {
-		log_info("%s: no answer to ping, dropping", s->addr);
+		log_rate_info(&session_drop_lr, "%s: no answer to ping, dropping",
+		    s->addr);
 		session_end(s, SESSION_SILENT);
 		return;
 	}
@@ -246,8 +251,9 @@ session_message_late(evutil_socket_t fd, short what, void *arg)
 
 	if (!s->open)
 		return;
-	log_info("%s: message not whole after %d s, closing with %u",
-	    s->addr, SESSION_MESSAGE_SECS, WS_CODEC_CLOSE_POLICY);
+	log_rate_info(&session_error_lr, "%s: message not whole after %d s, "
+	    "closing with %u", s->addr, SESSION_MESSAGE_SECS,
+	    WS_CODEC_CLOSE_POLICY);
 	session_close(s, WS_CODEC_CLOSE_POLICY, "message took too long");
 }
 
@@ -288,8 +294,8 @@ session_ws_event(const struct ws_codec_event *ev, void *arg)
 		session_close(s, ev->code, NULL);
 		break;
 	case WS_CODEC_ERROR:
-		log_info("%s: %s, closing with %u", s->addr, ev->cause,
-		    ev->code);
+		log_rate_info(&session_error_lr, "%s: %s, closing with %u",
+		    s->addr, ev->cause, ev->code);
 		session_close(s, ev->code, ev->cause);
 		break;
 	}
@@ -356,7 +362,7 @@ session_open(struct session *s, struct event_base *base,
 	bufferevent_setwatermark(s->bev, EV_READ, 0, 0);
 	bufferevent_set_timeouts(s->bev, NULL, &s->conf->write_timeout);
 	evtimer_add(s->ev_ping, &s->conf->ping_interval);
-	log_info("%s: WebSocket open (fps %u, %s)", s->addr, s->params.fps,
+	log_debug("%s: WebSocket open (fps %u, %s)", s->addr, s->params.fps,
 	    s->params.encoding == WS_HANDSHAKE_BASE64 ? "base64" : "binary");
 	if (!h264 && (latest = camera_latest(cam)) != NULL)
 		session_frame(latest, s);
