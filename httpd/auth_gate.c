@@ -3,16 +3,20 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 
 #include "auth.h"
+#include "connpool.h"
 #include "log.h"
 #include "mono.h"
 #include "timeval.h"
@@ -24,10 +28,12 @@
 
 /* A request held until its address may try again. */
 struct auth_gate_hold {
+	struct connpool_entry	 pool;		/* first: the held pool's */
 	TAILQ_ENTRY(auth_gate_hold)	 entry;
 	struct auth_gate		*g;
 	struct evhttp_request	*req;
 	struct event		*timer;
+	struct event		*gone;		/* the client hung up */
 	int			 metrics;
 };
 
@@ -40,6 +46,7 @@ struct auth_gate {
 	struct auth		*metrics;	/* --metrics-htpasswd, or NULL */
 	TAILQ_HEAD(, auth_gate_hold) holds;
 	size_t			 nholds;
+	struct connpool		*pool;		/* held, a share per address */
 };
 
 /* Loads the password files and the token key. */
@@ -48,6 +55,7 @@ auth_gate_new(struct event_base *base, const struct web_conf *conf,
     auth_gate_resume_cb resume, void *arg, char *cause, size_t causelen)
 {
 	struct auth_conf	 ac;
+	struct connpool_conf	 pc;
 	struct auth_gate		*g;
 
 	if ((g = calloc(1, sizeof(*g))) == NULL) {
@@ -59,6 +67,13 @@ auth_gate_new(struct event_base *base, const struct web_conf *conf,
 	g->resume = resume;
 	g->arg = arg;
 	TAILQ_INIT(&g->holds);
+	memset(&pc, 0, sizeof(pc));
+	pc.max_pending = AUTH_GATE_HOLD_MAX;
+	pc.max_pending_per_addr = AUTH_GATE_HOLD_PER_ADDR;
+	if ((g->pool = connpool_new(&pc)) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		goto fail;
+	}
 	memset(&ac, 0, sizeof(ac));
 	ac.htpasswd = conf->htpasswd;
 	ac.token_key = conf->token_key;
@@ -89,7 +104,10 @@ auth_gate_unhold(struct auth_gate_hold *gh)
 		evhttp_connection_set_closecb(evcon, NULL, NULL);
 	TAILQ_REMOVE(&gh->g->holds, gh, entry);
 	gh->g->nholds--;
+	connpool_remove(gh->g->pool, &gh->pool);
 	event_free(gh->timer);
+	if (gh->gone != NULL)
+		event_free(gh->gone);
 	free(gh);
 }
 
@@ -103,6 +121,8 @@ auth_gate_free(struct auth_gate *g)
 		auth_gate_unhold(TAILQ_FIRST(&g->holds));
 	auth_free(g->auth);
 	auth_free(g->metrics);
+	if (g->pool != NULL)
+		connpool_free(g->pool);
 	free(g);
 }
 
@@ -152,32 +172,100 @@ auth_gate_on_hold_close(struct evhttp_connection *evcon, void *arg)
 	reply_release(req);
 }
 
-/* Holds a request for ms milliseconds; answers 429 if too many wait. */
+/*
+ * The held request's socket is readable: the client hung up (EOF or an
+ * error) and its connection goes at once; bytes of a next request are left
+ * for after the hold.
+ */
 static void
-auth_gate_hold(struct auth_gate *g, struct evhttp_request *req, int metrics,
-    unsigned ms)
+auth_gate_on_hold_read(evutil_socket_t fd, short ev, void *arg)
 {
-	struct auth_gate_hold	*gh = NULL;
-	struct timeval		 tv = { ms / 1000, (ms % 1000) * 1000 };
+	struct auth_gate_hold	*gh = arg;
+	struct evhttp_connection *evcon;
+	char			 c;
+	ssize_t			 n;
 
-	if (g->nholds >= AUTH_GATE_HOLD_MAX || (gh = calloc(1, sizeof(*gh))) ==
-	    NULL || (gh->timer = evtimer_new(g->base, auth_gate_on_hold_timer,
-	    gh)) == NULL) {
-		free(gh);
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Retry-After", "30");
-		reply_text(req, 429, "Too Many Requests",
-		    "too many failed logins, try again later");
+	n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR))
 		return;
+	if (n > 0 || (evcon = evhttp_request_get_connection(gh->req)) ==
+	    NULL) {
+		event_del(gh->gone);
+		return;
+	}
+	/* Calls auth_gate_on_hold_close, which forgets gh. */
+	evhttp_connection_free(evcon);
+}
+
+/* Refuses a request that may not be held: 429. */
+static void
+auth_gate_refuse(struct evhttp_request *req)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Retry-After", "30");
+	reply_text(req, 429, "Too Many Requests",
+	    "too many failed logins, try again later");
+}
+
+/*
+ * Holds a request for ms milliseconds, watching its socket for the client
+ * leaving.  The pool is shared fairly: an address holding its share has
+ * its own oldest refused (429) to make room, and a full pool its oldest;
+ * a newcomer from a quiet address always gets in.
+ */
+static void
+auth_gate_hold(struct auth_gate *g, struct evhttp_request *req,
+    const struct sockaddr *sa, int metrics, unsigned ms)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct bufferevent	*bev;
+	struct auth_gate_hold	*gh = NULL, *v;
+	struct evhttp_request	*vreq;
+	struct connpool_entry	*e;
+	struct timeval		 tv = { ms / 1000, (ms % 1000) * 1000 };
+	evutil_socket_t		 fd = -1;
+
+	if (evcon != NULL && (bev = evhttp_connection_get_bufferevent(
+	    evcon)) != NULL)
+		fd = bufferevent_getfd(bev);
+	if ((gh = calloc(1, sizeof(*gh))) == NULL || (gh->timer =
+	    evtimer_new(g->base, auth_gate_on_hold_timer, gh)) == NULL ||
+	    (fd != -1 && (gh->gone = event_new(g->base, fd, EV_READ |
+	    EV_PERSIST, auth_gate_on_hold_read, gh)) == NULL)) {
+		if (gh != NULL && gh->timer != NULL)
+			event_free(gh->timer);
+		free(gh);
+		auth_gate_refuse(req);
+		return;
+	}
+	connpool_entry_init(&gh->pool, sa, sa == NULL ? 0 :
+	    sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in));
+	while ((e = connpool_victim(g->pool, &gh->pool)) != NULL) {
+		v = (struct auth_gate_hold *)((char *)e -
+		    offsetof(struct auth_gate_hold, pool));
+		vreq = v->req;
+		auth_gate_unhold(v);
+		auth_gate_refuse(vreq);
 	}
 	gh->g = g;
 	gh->req = req;
 	gh->metrics = metrics;
+	if (connpool_pend(g->pool, &gh->pool) == -1) {
+		event_free(gh->timer);
+		if (gh->gone != NULL)
+			event_free(gh->gone);
+		free(gh);
+		auth_gate_refuse(req);
+		return;
+	}
 	TAILQ_INSERT_TAIL(&g->holds, gh, entry);
 	g->nholds++;
 	evtimer_add(gh->timer, &tv);
-	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
-	    auth_gate_on_hold_close, gh);
+	if (gh->gone != NULL)
+		event_add(gh->gone, NULL);
+	evhttp_connection_set_closecb(evcon, auth_gate_on_hold_close, gh);
 }
 
 /* Checks a request's credentials. */
@@ -206,7 +294,7 @@ auth_gate_check(struct auth_gate *g, struct evhttp_request *req, int metrics)
 	case AUTH_OK:
 		return (0);
 	case AUTH_WAIT:
-		auth_gate_hold(g, req, metrics, wait_ms);
+		auth_gate_hold(g, req, sa, metrics, wait_ms);
 		return (1);
 	case AUTH_DENY:
 		break;

@@ -15,7 +15,8 @@ struct auth_gate;
 struct web;
 struct web_conf;
 
-#define AUTH_GATE_HOLD_MAX	256	/* requests held at once, 429 beyond */
+#define AUTH_GATE_HOLD_MAX	256	/* requests held at once */
+#define AUTH_GATE_HOLD_PER_ADDR	(AUTH_GATE_HOLD_MAX / 4) /* from one address */
 
 /* Serves a held request once it passed the check. */
 typedef void	(*auth_gate_resume_cb)(struct evhttp_request *req, void *arg);

@@ -240,18 +240,28 @@ camera_api_get(struct web *w, struct evhttp_request *req, const char *query)
 	}
 }
 
-/* PATCH: capd's answer goes back as it is (200 or 400 with the reason). */
+/*
+ * PATCH: capd's answer goes back as it is: 200, or any refusal of the
+ * request (4xx) as 400 with capd's reason; only a broken capd is 502.
+ */
 static void
 camera_api_patched(struct camera_call *c, int status, const char *body,
     size_t len, const char *cause)
 {
+	json_t	*o, *why;
+
 	if (status == -1)
 		camera_api_error(c->req, 502, "Bad Gateway", cause);
-	else if (status == 200 || status == 400)
-		camera_api_send(c->req, status, status == 200 ? "OK" :
-		    "Bad Request", body, len);
-	else
-		camera_api_error(c->req, 502, "Bad Gateway", "capd refused the "
+	else if (status == 200)
+		camera_api_send(c->req, status, "OK", body, len);
+	else if (status >= 400 && status < 500) {
+		o = camera_api_json(body, len);
+		why = o != NULL ? json_object_get(o, "error") : NULL;
+		camera_api_error(c->req, 400, "Bad Request", json_is_string(why) ?
+		    json_string_value(why) : "capd refused the change");
+		json_decref(o);
+	} else
+		camera_api_error(c->req, 502, "Bad Gateway", "capd failed the "
 		    "change");
 	camera_api_end(c);
 }
@@ -311,6 +321,11 @@ camera_api_patch(struct web *w, struct evhttp_request *req, const char *query)
 	}
 	if ((body = evbuffer_pullup(in, len)) == NULL && len > 0) {
 		reply_text(req, 500, "Internal Server Error", "no memory");
+		return;
+	}
+	if (len == 0) {
+		camera_api_error(req, 400, "Bad Request", "empty body: expected "
+		    "a JSON object of settings");
 		return;
 	}
 	if ((c = camera_api_call(w, req)) == NULL)

@@ -72,7 +72,8 @@ camera_h264_end(const char *cause, void *arg)
 static void
 camera_sub_state(enum frame_sub_state st, const char *cause, void *arg)
 {
-	struct camera	*cam = arg;
+	static struct log_rate	 lr = LOG_RATE_INIT("capd link changes");
+	struct camera		*cam = arg;
 
 	/* No JPEG to come: viewers are told why (docs/wsd.md). */
 	if (cause != NULL && strncmp(cause, "capd refused: ", 14) == 0)
@@ -81,7 +82,8 @@ camera_sub_state(enum frame_sub_state st, const char *cause, void *arg)
 		log_debug("camera %s: capd link %s: %s", cam->name,
 		    frame_sub_state_name(st), cause);
 	else
-		log_info("camera %s: capd link %s", cam->name,
+		/* Viewers coming and going move it: outsiders' doing. */
+		log_rate_info(&lr, "camera %s: capd link %s", cam->name,
 		    frame_sub_state_name(st));
 }
 

@@ -39,6 +39,7 @@ static void	client_timer(evutil_socket_t, short, void *);
 
 /* Heads not sent in time: one line per kind, whatever a flood does. */
 static struct log_rate	client_slow_lr = LOG_RATE_INIT("slow request heads");
+static struct log_rate	client_drop_lr = LOG_RATE_INIT("dropped clients");
 
 /* Takes over an accepted socket. */
 struct client *
@@ -438,7 +439,8 @@ client_event(struct bufferevent *bev, short what, void *arg)
 			log_rate_info(&client_slow_lr,
 			    "%s: no request head in time", c->addr);
 		else if (what & BEV_EVENT_WRITING) {
-			log_info("%s: not reading, dropping", c->addr);
+			log_rate_info(&client_drop_lr,
+			    "%s: not reading, dropping", c->addr);
 			c->counts.dropped = 1;
 		}
 	} else if (what & BEV_EVENT_ERROR) {
@@ -447,7 +449,7 @@ client_event(struct bufferevent *bev, short what, void *arg)
 			    evutil_socket_error_to_string(
 			    EVUTIL_SOCKET_ERROR()));
 	} else if ((what & BEV_EVENT_EOF) && c->state == CLIENT_OPEN)
-		log_info("%s: gone without a close frame", c->addr);
+		log_debug("%s: gone without a close frame", c->addr);
 	client_free(c);
 }
 

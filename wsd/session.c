@@ -27,6 +27,11 @@
 #include "ws_handshake.h"
 
 #define SESSION_CONTROL_MAX	64	/* control frames queued at most */
+#define SESSION_MESSAGE_SECS	10	/* one fragmented message at most */
+
+/* What clients cause is logged at a bounded rate (docs/wsd.md). */
+static struct log_rate	session_drop_lr = LOG_RATE_INIT("dropped clients");
+static struct log_rate	session_error_lr = LOG_RATE_INIT("protocol errors");
 
 /* Stops frames and timers and leaves the camera. */
 void
@@ -38,6 +43,8 @@ session_stop(struct session *s)
 		evtimer_del(s->ev_rate);
 	if (s->ev_ping != NULL)
 		evtimer_del(s->ev_ping);
+	if (s->ev_msg != NULL)
+		evtimer_del(s->ev_msg);
 	if (s->watching) {
 		s->watching = 0;
 		camera_leave(s->cam, &s->viewer);
@@ -53,7 +60,9 @@ session_free(struct session *s)
 		event_free(s->ev_rate);
 	if (s->ev_ping != NULL)
 		event_free(s->ev_ping);
-	s->ev_rate = s->ev_ping = NULL;
+	if (s->ev_msg != NULL)
+		event_free(s->ev_msg);
+	s->ev_rate = s->ev_ping = s->ev_msg = NULL;
 	ws_codec_free(s->codec);
 	s->codec = NULL;
 }
@@ -218,7 +227,8 @@ session_ping(evutil_socket_t fd, short what, void *arg)
 	size_t		 n;
 
 	if (s->awaiting_pong) {
-		log_info("%s: no answer to ping, dropping", s->addr);
+		log_rate_info(&session_drop_lr, "%s: no answer to ping, dropping",
+		    s->addr);
 		session_end(s, SESSION_SILENT);
 		return;
 	}
@@ -231,6 +241,20 @@ session_ping(evutil_socket_t fd, short what, void *arg)
 	evbuffer_add(bufferevent_get_output(s->bev), buf, n);
 	s->awaiting_pong = 1;
 	evtimer_add(s->ev_ping, &s->conf->ping_timeout);
+}
+
+/* A fragmented message took too long to arrive. */
+static void
+session_message_late(evutil_socket_t fd, short what, void *arg)
+{
+	struct session	*s = arg;
+
+	if (!s->open)
+		return;
+	log_rate_info(&session_error_lr, "%s: message not whole after %d s, "
+	    "closing with %u", s->addr, SESSION_MESSAGE_SECS,
+	    WS_CODEC_CLOSE_POLICY);
+	session_close(s, WS_CODEC_CLOSE_POLICY, "message took too long");
 }
 
 /* Queues a control frame, unless the client let too many pile up. */
@@ -270,8 +294,8 @@ session_ws_event(const struct ws_codec_event *ev, void *arg)
 		session_close(s, ev->code, NULL);
 		break;
 	case WS_CODEC_ERROR:
-		log_info("%s: %s, closing with %u", s->addr, ev->cause,
-		    ev->code);
+		log_rate_info(&session_error_lr, "%s: %s, closing with %u",
+		    s->addr, ev->cause, ev->code);
 		session_close(s, ev->code, ev->cause);
 		break;
 	}
@@ -283,6 +307,7 @@ session_read(struct session *s)
 {
 	struct evbuffer	*in = bufferevent_get_input(s->bev);
 	unsigned char	 buf[4096];
+	struct timeval	 tv = { SESSION_MESSAGE_SECS, 0 };
 	int		 n;
 
 	if (evbuffer_get_length(in) == 0)
@@ -291,6 +316,13 @@ session_read(struct session *s)
 	evtimer_add(s->ev_ping, &s->conf->ping_interval);
 	while (s->open && (n = evbuffer_remove(in, buf, sizeof(buf))) > 0)
 		ws_codec_feed(s->codec, buf, n, session_ws_event, s);
+	/* The clock runs from a message's first frame to its final one. */
+	if (!s->open)
+		return;
+	if (!ws_codec_in_message(s->codec))
+		evtimer_del(s->ev_msg);
+	else if (!evtimer_pending(s->ev_msg, NULL))
+		evtimer_add(s->ev_msg, &tv);
 }
 
 /* Switches to the WebSocket protocol after a good handshake. */
@@ -306,9 +338,10 @@ session_open(struct session *s, struct event_base *base,
 	s->codec = ws_codec_new(s->conf->max_message);
 	s->ev_rate = evtimer_new(base, session_rate_due, s);
 	s->ev_ping = evtimer_new(base, session_ping, s);
+	s->ev_msg = evtimer_new(base, session_message_late, s);
 	n = ws_handshake_response(buf, sizeof(buf), res);
 	if (s->codec == NULL || s->ev_rate == NULL || s->ev_ping == NULL ||
-	    n < 0) {
+	    s->ev_msg == NULL || n < 0) {
 		snprintf(cause, causelen, "out of memory");
 		return (-1);
 	}
@@ -329,7 +362,7 @@ session_open(struct session *s, struct event_base *base,
 	bufferevent_setwatermark(s->bev, EV_READ, 0, 0);
 	bufferevent_set_timeouts(s->bev, NULL, &s->conf->write_timeout);
 	evtimer_add(s->ev_ping, &s->conf->ping_interval);
-	log_info("%s: WebSocket open (fps %u, %s)", s->addr, s->params.fps,
+	log_debug("%s: WebSocket open (fps %u, %s)", s->addr, s->params.fps,
 	    s->params.encoding == WS_HANDSHAKE_BASE64 ? "base64" : "binary");
 	if (!h264 && (latest = camera_latest(cam)) != NULL)
 		session_frame(latest, s);

@@ -52,6 +52,7 @@ struct session {
 	size_t			 sndbuf;	/* send buffer sized for */
 	struct event		*ev_rate;	/* fps cap: pending is due */
 	struct event		*ev_ping;
+	struct event		*ev_msg;	/* a fragmented message's time */
 	int			 awaiting_pong;
 	uint32_t		 pings;
 	unsigned int		 controls;	/* control frames queued */

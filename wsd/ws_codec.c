@@ -22,6 +22,7 @@ struct ws_codec {
 	size_t		 mask_off;
 
 	int		 msg_opcode;	/* message being assembled, or 0 */
+	unsigned int	 msg_conts;	/* its continuation frames so far */
 	unsigned char	*msg;
 	size_t		 msg_len;
 	size_t		 msg_cap;
@@ -160,6 +161,11 @@ ws_codec_check_header(struct ws_codec *wc, const char **cause)
 	wc->ctl_len = 0;
 	if (wc->opcode & 0x8)
 		return (0);
+	if (wc->opcode == WS_CODEC_OP_CONT &&
+	    ++wc->msg_conts > WS_CODEC_FRAGMENTS_MAX) {
+		*cause = "message in too many fragments";
+		return (WS_CODEC_CLOSE_TOO_BIG);
+	}
 	if (len > wc->max_message - wc->msg_len) {
 		*cause = "message too big";
 		return (WS_CODEC_CLOSE_TOO_BIG);
@@ -231,6 +237,7 @@ ws_codec_frame_done(struct ws_codec *wc, ws_codec_cb cb, void *arg)
 		    "invalid UTF-8 in text message", cb, arg));
 	ws_codec_emit(cb, arg, type, wc->msg, wc->msg_len, 0, NULL);
 	wc->msg_opcode = 0;
+	wc->msg_conts = 0;
 	wc->msg_len = 0;
 	return (0);
 }
@@ -303,6 +310,14 @@ ws_codec_feed(struct ws_codec *wc, const unsigned char *data, size_t len,
 		}
 	}
 	return (-1);
+}
+
+/* Says whether a fragmented message is open, its final frame not yet in. */
+int
+ws_codec_in_message(const struct ws_codec *wc)
+{
+	return (!wc->done && (wc->msg_opcode != 0 || (wc->in_payload &&
+	    !wc->fin && !(wc->opcode & 0x8))));
 }
 
 /* Writes an unmasked final frame header. */

@@ -5,8 +5,9 @@
  * frames and protocol errors through a callback; the writers build the
  * (unmasked) server frames.
  *
- * The parser reassembles fragmented messages up to max_message bytes,
- * accepts control frames between fragments, requires masked frames and
+ * The parser reassembles fragmented messages up to max_message bytes and
+ * WS_CODEC_FRAGMENTS_MAX continuation frames (1009 beyond either), accepts
+ * control frames between fragments, requires masked frames and
  * checks UTF-8 in text messages and close reasons.  After a close frame or
  * an error it ignores everything else.
  */
@@ -27,12 +28,15 @@
 #define WS_CODEC_CONTROL_MAX	125	/* longest control payload */
 /* A whole control frame. */
 #define WS_CODEC_FRAME_MAX	(2 + WS_CODEC_CONTROL_MAX)
+/* Continuation frames one message may take. */
+#define WS_CODEC_FRAGMENTS_MAX	64
 
 #define WS_CODEC_CLOSE_NORMAL		1000
 #define WS_CODEC_CLOSE_GOING_AWAY	1001
 #define WS_CODEC_CLOSE_PROTOCOL		1002
 #define WS_CODEC_CLOSE_NO_STATUS	1005	/* never sent */
 #define WS_CODEC_CLOSE_BAD_DATA		1007
+#define WS_CODEC_CLOSE_POLICY		1008
 #define WS_CODEC_CLOSE_TOO_BIG		1009
 #define WS_CODEC_CLOSE_ERROR		1011
 
@@ -68,6 +72,12 @@ void		 ws_codec_free(struct ws_codec *wc);
  */
 int		 ws_codec_feed(struct ws_codec *wc, const unsigned char *data,
 		    size_t len, ws_codec_cb cb, void *arg);
+
+/*
+ * Says whether a fragmented message has begun and its final frame is not
+ * in yet, so that the caller may bound the time it takes.
+ */
+int		 ws_codec_in_message(const struct ws_codec *wc);
 
 /*
  * Writes the header of an unmasked final frame with this opcode and payload

@@ -88,6 +88,8 @@ http_strict_first(const char *s, size_t n, struct http_strict *hs)
 /* The tally of the fields that decide how a request is framed. */
 struct http_strict_tally {
 	int		 hosts;
+	int		 origins;
+	int		 sites;
 	int		 lengths;
 	uint64_t	 length;
 };
@@ -138,7 +140,13 @@ http_strict_field(const char *s, size_t n, struct http_strict_tally *t)
 			return ("control character in header value");
 	if (http_strict_is(s, name, "host"))
 		t->hosts++;
-	else if (http_strict_is(s, name,
+	else if (http_strict_is(s, name, "origin")) {
+		if (++t->origins > 1)
+			return ("more than one Origin");
+	} else if (http_strict_is(s, name, "sec-fetch-site")) {
+		if (++t->sites > 1)
+			return ("more than one Sec-Fetch-Site");
+	} else if (http_strict_is(s, name,
 	    "transfer-encoding"))
 		return ("Transfer-Encoding in a request is not accepted");
 	else if (http_strict_is(s, name,

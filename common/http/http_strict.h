@@ -3,7 +3,8 @@
  * http_strict.h: the checks an HTTP/1.x request head must pass before any
  * daemon reads it (RFC 9110, RFC 9112), on the exact bytes, without I/O:
  * one Content-Length of plain digits, no Transfer-Encoding, exactly one Host
- * in HTTP/1.1, version 1.0 or 1.1, no whitespace between a field name and
+ * in HTTP/1.1 (at most one in 1.0), at most one Origin and one
+ * Sec-Fetch-Site, version 1.0 or 1.1, no whitespace between a field name and
  * its colon, no obs-fold continuation lines, no NUL, bare CR or control
  * characters.  Both daemons call it so that a proxy in front and campipe
  * cannot read one request two ways.

@@ -292,7 +292,7 @@ def wsd_site(daemons, tmp, *httpd_args):
     site.wsd = daemons("wsd", "--listen", "127.0.0.1:%d" % site.wsport, "--frames",
                        os.path.join(tmp, "frames.sock"), "--htpasswd", site.htpasswd,
                        "--token-key", site.key, "--auth-delay", "200",
-                       "--allow-origin", "*", wait_tcp=site.wsport)
+                       "--allow-origin", "*", "-v", wait_tcp=site.wsport)
     return site
 
 

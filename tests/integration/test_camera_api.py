@@ -119,6 +119,44 @@ def test_cross_origin_and_forms_are_refused(daemons, tmp):
     assert camera(port)["settings"]["quality"]["value"] == 21
 
 
+def test_admin_patch_with_two_origins_is_400(daemons, tmp):
+    port, _ = start(daemons, tmp)
+    auth = "Authorization: %s\r\n" % basic(GOOD)
+    body = b'{"quality":33}'
+
+    def patch(extra):
+        return raw(port, ("PATCH /api/camera/settings HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                          "%sContent-Type: application/json\r\nContent-Length: %d\r\n"
+                          "%s\r\n" % (port, auth, len(body), extra)).encode(), body)
+
+    own = "Origin: http://127.0.0.1:%d\r\n" % port
+    for extra in [own + "Origin: http://evil.example\r\n",
+                  "Origin: http://evil.example\r\n" + own,
+                  own + "Sec-Fetch-Site: same-origin\r\nSec-Fetch-Site: cross-site\r\n"]:
+        head = patch(extra)
+        assert head.startswith("HTTP/1.1 400 "), (extra, head)
+    assert camera(port)["settings"]["quality"]["value"] == 80
+    # Positive control: one Origin, the own one.
+    head = patch(own + "Sec-Fetch-Site: same-origin\r\n")
+    assert head.startswith("HTTP/1.1 200 "), head
+    assert camera(port)["settings"]["quality"]["value"] == 33
+
+
+def test_empty_or_malformed_patch_is_400_with_a_reason(daemons, tmp):
+    port, _ = start(daemons, tmp)
+    for body in ["", "{", "[1]", "null", '"quality"', "{\"quality\":", "\x00"]:
+        code, doc = change(port, body)
+        assert code == 400, (body, code, doc)
+        assert isinstance(doc, dict) and doc.get("error"), (body, doc)
+        assert doc["error"] != "capd refused the change", (body, doc)
+    code, doc = change(port, "")
+    assert doc == {"error": "empty body: expected a JSON object of settings"}, doc
+    assert camera(port)["settings"]["quality"]["value"] == 80
+    # Positive control: a well-formed change still goes through.
+    code, doc = change(port, '{"quality":35}')
+    assert code == 200 and doc["quality"]["value"] == 35, doc
+
+
 def raw(port, head, body=b""):
     """Sends bytes as they are; the status line and the headers back."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:

@@ -156,6 +156,18 @@ def ss_owners(port):
     return out
 
 
+def test_handed_upgrade_with_two_origins_is_400(site):
+    s = site()
+    own = "Origin: http://127.0.0.1:%d" % s.port
+    for extra in [[own, "Origin: http://evil.example"],
+                  [own, "Sec-Fetch-Site: same-origin", "Sec-Fetch-Site: cross-site"]]:
+        code, _, body = exchange(s.port, upgrade(s.port, extra=extra))
+        assert code == 400 and body.startswith(b"more than one "), (extra, body)
+    # Positive control: one own Origin is handed over and upgraded.
+    code, _, _ = exchange(s.port, upgrade(s.port, extra=[own]))
+    assert code == 101
+
+
 def test_only_wsd_holds_the_socket(site):
     s = site()
     # Positive control: a keep-alive HTTP connection is httpd's.

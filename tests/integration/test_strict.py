@@ -137,6 +137,22 @@ def test_400_for_http11_without_exactly_one_host(server, daemon):
 
 
 @pytest.mark.parametrize("daemon", DAEMONS)
+def test_400_for_two_origin_host_or_sec_fetch_site_headers(server, daemon):
+    port = server(daemon)
+    ok = good(port, daemon)
+    own = b"Origin: http://localhost:%d\r\n" % port
+    site = b"Sec-Fetch-Site: same-origin\r\n"
+    # Positive control: one of each passes.
+    assert one_response(port, ok + own + site + b"\r\n")[0] == 200
+    refused(port, daemon, ok + own + b"Origin: http://evil.example\r\n\r\n",
+            "more than one Origin")
+    refused(port, daemon, ok + site + b"sec-fetch-site: cross-site\r\n\r\n",
+            "more than one Sec-Fetch-Site")
+    refused(port, daemon, ok + b"Host: evil.example\r\n\r\n",
+            "HTTP/1.1 needs exactly one Host")
+
+
+@pytest.mark.parametrize("daemon", DAEMONS)
 def test_400_for_version_other_than_10_11(server, daemon):
     port = server(daemon)
     path = b"/api/config" if daemon == "httpd" else b"/status"

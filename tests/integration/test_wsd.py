@@ -339,6 +339,48 @@ def test_protocol_errors_close_with_code(daemons, tmp, sent, code, reason):
     assert wsd.alive()
 
 
+def test_message_in_too_many_fragments_closes_with_1009(daemons, tmp):
+    wsd, port = start_wsd(daemons, os.path.join(tmp, "none.sock"))
+    s, rest = open_raw(port)
+    # Positive control: 64 continuation frames make a message, still open.
+    s.sendall(frame(0x01, b"") + frame(0x00, b"") * 63 + frame(0x80, b""))
+    s.sendall(frame(0x89, b"still"))
+    assert s.recv(64) == b"\x8a\x05still"
+    # Zero-length continuations without end: closed at the 65th.
+    s.sendall(frame(0x01, b"") + frame(0x00, b"") * 1000)
+    assert read_to_eof(s, rest) == close_frame(1009, b"message in too many fragments")
+    s.close()
+    assert wsd.alive()
+
+
+def test_message_taking_over_10s_closes_with_1008(daemons, tmp):
+    wsd, port = start_wsd(daemons, os.path.join(tmp, "none.sock"))
+    s, rest = open_raw(port)
+    s.settimeout(0.5)
+    s.sendall(frame(0x01, b"a"))
+    start, data = time.monotonic(), rest
+    # One small fragment a second keeps the client alive, not the message.
+    while time.monotonic() - start < 20:
+        try:
+            s.sendall(frame(0x00, b"b"))
+        except (BrokenPipeError, ConnectionResetError):
+            break
+        try:
+            chunk = s.recv(4096)
+        except socket.timeout:
+            time.sleep(0.5)
+            continue
+        data += chunk
+        if not chunk:
+            break
+        time.sleep(0.5)
+    elapsed = time.monotonic() - start
+    s.close()
+    assert data.startswith(close_frame(1008, b"message took too long")), data
+    assert elapsed > 5, "a message may take up to 10 s"
+    assert wsd.alive()
+
+
 def test_ping_gets_pong_with_same_payload_then_close_is_echoed(daemons, tmp):
     _, port = start_wsd(daemons, os.path.join(tmp, "none.sock"))
     s, rest = open_raw(port)

@@ -93,6 +93,11 @@ test_refused(void)
 	  "HTTP/1.1 needs exactly one Host" },
 	{ "GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
 	  "more than one Host" },
+	{ "GET / HTTP/1.1\r\nHost: a\r\nOrigin: http://a\r\n"
+	  "origin: http://evil.example\r\n\r\n", "more than one Origin" },
+	{ "GET / HTTP/1.1\r\nHost: a\r\nSec-Fetch-Site: same-origin\r\n"
+	  "Sec-Fetch-Site: cross-site\r\n\r\n",
+	  "more than one Sec-Fetch-Site" },
 	{ "GET / HTTP/2.0\r\nHost: a\r\n\r\n", "unsupported HTTP version" },
 	{ "GET / HTTP/1.2\r\nHost: a\r\n\r\n", "unsupported HTTP version" },
 	{ "GET / HTTP/0.9\r\n\r\n", "unsupported HTTP version" },

@@ -293,6 +293,83 @@ test_too_big(void)
 	expect_error(125, big16, sizeof(big16), 1009);
 }
 
+/*
+ * 64 zero-length continuation frames make a message; the 65th closes with
+ * 1009 as soon as its header is in, whatever the bytes.
+ */
+static void
+test_too_many_fragments(void)
+{
+	static const unsigned char first[] = { 0x01, 0x80, 0, 0, 0, 0 };
+	static const unsigned char cont[] = { 0x00, 0x80, 0, 0, 0, 0 };
+	static const unsigned char fin[] = { 0x80, 0x80, 0, 0, 0, 0 };
+	static const unsigned char ping[] = { 0x89, 0x80, 0, 0, 0, 0 };
+	unsigned char	 b[6 * (WS_CODEC_FRAGMENTS_MAX + 3)];
+	size_t		 n, i;
+	struct rec	 r;
+
+	CHECK_EQ(WS_CODEC_FRAGMENTS_MAX, 64);
+	memcpy(b, first, 6);
+	for (n = 6, i = 0; i < 64; i++, n += 6)
+		memcpy(b + n, i == 63 ? fin : cont, 6);
+	CHECK_EQ(run(100, b, n, &r), 0);
+	CHECK_EQ(r.n, 1);
+	CHECK_EQ(r.type[0], WS_CODEC_TEXT);
+	CHECK_EQ(r.len[0], 0);
+	/* Pings between fragments do not count. */
+	memcpy(b + 6, ping, 6);
+	CHECK_EQ(run(100, b, n, &r), 0);
+	CHECK_EQ(r.n, 2);
+	CHECK_EQ(r.type[1], WS_CODEC_TEXT);
+	/* 64 continuations, not final, then a 65th header: 1009. */
+	memcpy(b + 6, cont, 6);
+	for (n = 6, i = 0; i < 64; i++, n += 6)
+		memcpy(b + n, cont, 6);
+	CHECK_EQ(run(100, b, n, &r), 0);
+	CHECK_EQ(r.n, 0);
+	memcpy(b + n, cont, 2);
+	expect_error(100, b, n + 2 + 4, 1009);
+	/* The count starts again with each message. */
+	memcpy(b, first, 6);
+	for (n = 6, i = 0; i < 63; i++, n += 6)
+		memcpy(b + n, cont, 6);
+	memcpy(b + n, fin, 6);
+	n += 6;
+	memcpy(b + n, first, 6);
+	memcpy(b + n + 6, fin, 6);
+	CHECK_EQ(run(100, b, n + 12, &r), 0);
+	CHECK_EQ(r.n, 2);
+}
+
+/* A fragmented message is open from its first frame to its final one. */
+static void
+test_in_message(void)
+{
+	static const unsigned char first[] = { 0x01, 0x80, 0, 0, 0, 0 };
+	static const unsigned char fin[] = { 0x80, 0x80, 0, 0, 0, 0 };
+	static const unsigned char whole[] = { 0x81, 0x81, 0, 0, 0, 0, 'a' };
+	static const unsigned char part[] = { 0x01, 0x82, 0, 0, 0, 0, 'a' };
+	struct ws_codec	*wc = ws_codec_new(100);
+	struct rec	 r;
+
+	memset(&r, 0, sizeof(r));
+	CHECK_EQ(ws_codec_in_message(wc), 0);
+	CHECK_EQ(ws_codec_feed(wc, whole, sizeof(whole), rec_cb, &r), 0);
+	CHECK_EQ(ws_codec_in_message(wc), 0);
+	CHECK_EQ(ws_codec_feed(wc, part, sizeof(part), rec_cb, &r), 0);
+	CHECK_EQ(ws_codec_in_message(wc), 1);
+	CHECK_EQ(ws_codec_feed(wc, (const unsigned char *)"b", 1, rec_cb, &r),
+	    0);
+	CHECK_EQ(ws_codec_in_message(wc), 1);
+	CHECK_EQ(ws_codec_feed(wc, fin, sizeof(fin), rec_cb, &r), 0);
+	CHECK_EQ(ws_codec_in_message(wc), 0);
+	CHECK_EQ(ws_codec_feed(wc, first, sizeof(first), rec_cb, &r), 0);
+	CHECK_EQ(ws_codec_in_message(wc), 1);
+	CHECK_EQ(r.n, 2);
+	CHECK_MEM(r.data[1], "ab", 2);
+	ws_codec_free(wc);
+}
+
 /* Invalid UTF-8 in text closes with 1007; binary is not checked. */
 static void
 test_bad_utf8(void)
@@ -459,6 +536,8 @@ main(void)
 	RUN(test_long_lengths);
 	RUN(test_protocol_errors);
 	RUN(test_too_big);
+	RUN(test_too_many_fragments);
+	RUN(test_in_message);
 	RUN(test_bad_utf8);
 	RUN(test_close);
 	RUN(test_done_after_error);
