@@ -38,6 +38,18 @@ def hold(site, n, source="127.0.0.1"):
     return socks
 
 
+def settled(pid):
+    """The daemon's sockets once two readings 0.2 s apart agree (the
+    fixture's readiness probe may still be closing)."""
+    last = held(pid)
+    while True:
+        time.sleep(0.2)
+        now = held(pid)
+        if now == last:
+            return now
+        last = now
+
+
 def answered(s, wait):
     """The status of the answer on s within wait seconds, or None."""
     s.settimeout(wait)
@@ -58,7 +70,7 @@ def test_held_request_of_a_client_gone_is_released_at_once(daemons, tmp):
     # 10 s per failure: the held ones would stay held for 10 s and more.
     site = Site(daemons, tmp, "--max-pending-per-addr", "300", delay=10000)
     pid = site.httpd.proc.pid
-    base = held(pid)
+    base = settled(pid)
     socks = []
     for src in SOURCES:
         fail_once(site, src)
