@@ -8,7 +8,9 @@
 #ifndef CAMPIPE_DOC_TEST_H
 #define CAMPIPE_DOC_TEST_H
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -51,6 +53,33 @@ doc_block(const char *path, const char *marker, char *out, size_t outsize)
 	fprintf(stderr, "doc_block: no block after \"%s\" in %s\n", marker,
 	    path);
 	return (-1);
+}
+
+/*
+ * Reads the hex pairs at the start of each line, one space apart; two
+ * spaces or more begin the comment column.
+ */
+static inline size_t
+doc_hex(const char *s, unsigned char *out, size_t outsize)
+{
+	size_t	 n = 0;
+
+	while (*s != '\0') {
+		while (isxdigit((unsigned char)s[0]) &&
+		    isxdigit((unsigned char)s[1]) &&
+		    (s[2] == ' ' || s[2] == '\n') && n < outsize) {
+			out[n++] = (unsigned char)strtoul((char[]){ s[0], s[1],
+			    '\0' }, NULL, 16);
+			s += 2;
+			if (s[0] != ' ' || s[1] == ' ')
+				break;
+			s++;
+		}
+		s += strcspn(s, "\n");	/* the comment column */
+		if (*s == '\n')
+			s++;
+	}
+	return (n);
 }
 
 #endif

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
 /* test_frames_doc.c: docs/frames.md's examples are what the code writes. */
-#include <ctype.h>
 #include <stdlib.h>
 
 #include "annexb.h"
@@ -48,33 +47,6 @@ test_part_example(void)
 	CHECK_EQ(in.ts.tv_usec, 123456);
 }
 
-/*
- * Reads the hex pairs at the start of each line, one space apart; two
- * spaces or more begin the comment column.
- */
-static size_t
-hex_bytes(const char *s, unsigned char *out, size_t outsize)
-{
-	size_t	 n = 0;
-
-	while (*s != '\0') {
-		while (isxdigit((unsigned char)s[0]) &&
-		    isxdigit((unsigned char)s[1]) &&
-		    (s[2] == ' ' || s[2] == '\n') && n < outsize) {
-			out[n++] = (unsigned char)strtoul((char[]){ s[0], s[1],
-			    '\0' }, NULL, 16);
-			s += 2;
-			if (s[0] != ' ' || s[1] == ' ')
-				break;
-			s++;
-		}
-		s += strcspn(s, "\n");	/* the comment column */
-		if (*s == '\n')
-			s++;
-	}
-	return (n);
-}
-
 /* The COM segment example is jpeg_com_insert's, and parses back. */
 static void
 test_com_example(void)
@@ -91,7 +63,7 @@ test_com_example(void)
 		CHECK(!"the COM example in " FRAMES_DOC);
 		return;
 	}
-	n = hex_bytes(doc, want, sizeof(want));
+	n = doc_hex(doc, want, sizeof(want));
 	CHECK_EQ(n, 2 + 4 + 34);
 	len = jpeg_com_insert(out, sizeof(out), tiny, sizeof(tiny), 42, &tv);
 	CHECK_EQ(len, n + 2);
@@ -119,7 +91,7 @@ test_sei_example(void)
 		CHECK(!"the SEI example in " FRAMES_DOC);
 		return;
 	}
-	n = hex_bytes(doc, want, sizeof(want));
+	n = doc_hex(doc, want, sizeof(want));
 	CHECK_EQ(n, 7 + 16 + 34 + 1);
 	CHECK_EQ(annexb_sei_build(out, sizeof(out), 42, &tv), n);
 	CHECK_MEM(out, want, n);
