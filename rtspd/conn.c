@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -474,14 +475,17 @@ conn_auth(struct conn *c, const struct rtsp_request *req)
 {
 	static struct log_rate	 lr = LOG_RATE_INIT("RTSP login failures");
 	char			 user[AUTH_BASIC_MAX_USER + 1], cause[256];
+	char			 challenge[256];
 	struct timeval		 tv;
 	unsigned		 wait_ms = 0;
+	int			 stale = 0;
 
 	if (!auth_enabled(c->st->auth) || req->method == RTSP_OPTIONS)
 		return (1);
-	switch (auth_check_basic(c->st->auth, req->authorization[0] != '\0' ?
-	    req->authorization : NULL, (struct sockaddr *)&c->peer,
-	    mono_ms(), user, &wait_ms, cause, sizeof(cause))) {
+	switch (auth_check_rtsp(c->st->auth, req->authorization[0] != '\0' ?
+	    req->authorization : NULL, req->method_name,
+	    (struct sockaddr *)&c->peer, mono_ms(), (int64_t)time(NULL), user,
+	    &wait_ms, &stale, cause, sizeof(cause))) {
 	case AUTH_OK:
 		return (1);
 	case AUTH_WAIT:
@@ -501,8 +505,10 @@ conn_auth(struct conn *c, const struct rtsp_request *req)
 		c->st->stats.auth_failures++;
 		log_rate_warnx(&lr, "%s: %s", c->addr, cause);
 	}
-	conn_reply(c, 401, req->cseq, NULL, "WWW-Authenticate: "
-	    AUTH_CHALLENGE "\r\n");
+	if (auth_challenge_rtsp(c->st->auth, (int64_t)time(NULL), stale,
+	    challenge, sizeof(challenge)) == -1)
+		challenge[0] = '\0';
+	conn_reply(c, 401, req->cseq, NULL, challenge);
 	return (0);
 }
 

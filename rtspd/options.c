@@ -44,6 +44,7 @@ static const struct option options_long[] = {
 	{ "head-timeout",	required_argument,	NULL, 'H' },
 	{ "write-timeout",	required_argument,	NULL, 'w' },
 	{ "htpasswd",		required_argument,	NULL, 'A' },
+	{ "nvr-credentials",	required_argument,	NULL, 'N' },
 	{ "auth-delay",		required_argument,	NULL, 'D' },
 	{ "user",		required_argument,	NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
@@ -88,6 +89,9 @@ options_usage(FILE *f)
 "  --write-timeout SEC   drop a client that reads nothing this long (30)\n"
 "  --htpasswd FILE       require HTTP Basic users from FILE, as httpd\n"
 "                        (docs/auth.md; re-read on SIGHUP)\n"
+"  --nvr-credentials FILE  also NVR users and passwords from FILE, for\n"
+"                        Digest and Basic (docs/auth.md; made by\n"
+"                        campipe-passwd --nvr; re-read on SIGHUP)\n"
 "  --auth-delay MS       hold a client's next try this long per failed\n"
 "                        login, up to 15 times (default 2000)\n"
 "  --user USER           when started as root, run as USER once listening\n"
@@ -204,6 +208,9 @@ options_parse(struct options *o, int argc, char *argv[])
 			break;
 		case 'A':
 			d->auth.htpasswd = optarg;
+			break;
+		case 'N':
+			d->auth.nvr_credentials = optarg;
 			break;
 		case 'D':
 			d->auth.fail_step_ms = options_number("--auth-delay",

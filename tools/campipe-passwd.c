@@ -3,10 +3,13 @@
  * campipe-passwd: prints a "user:hash" line for campipe's --htpasswd file.
  *
  *   campipe-passwd [-m yescrypt|bcrypt|sha512] [-r cost] USER >> htpasswd
+ *   campipe-passwd --nvr USER >> nvr-credentials
  *   campipe-passwd --help | --version
  *
  * The password is asked twice on the terminal, or read as one line from
- * standard input when that is not a terminal.
+ * standard input when that is not a terminal.  With --nvr it makes a
+ * random password for an NVR's Digest or ONVIF login instead, and prints
+ * the "user:password" line of the NVR credentials file (nvrcred.h).
  */
 #include <crypt.h>
 #include <errno.h>
@@ -19,8 +22,10 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #include "htpasswd.h"
+#include "nvrcred.h"
 #include "log.h"
 #include "opt.h"
 #include "version.h"
@@ -43,6 +48,7 @@ passwd_usage(void)
 {
 	printf(
 "usage: campipe-passwd [-m METHOD] [-r COST] USER >> htpasswd\n"
+"       campipe-passwd --nvr USER >> nvr-credentials\n"
 "Prints a USER:HASH line for the daemons' --htpasswd file; the password is\n"
 "asked twice on a terminal, or read as one line from standard input.\n"
 "\n"
@@ -50,6 +56,10 @@ passwd_usage(void)
 "  -r, --rounds COST     the method's cost: yescrypt 1-11 (default 5),\n"
 "                        bcrypt 4-31 (default 5), sha512 1000-999999999\n"
 "                        (default 5000)\n"
+"  --nvr                 make a random password for an NVR (RTSP Digest,\n"
+"                        ONVIF) and print the USER:PASSWORD line of the\n"
+"                        --nvr-credentials file; the password is also\n"
+"                        shown on standard error, to give to the NVR\n"
 "  -h, --help            this text\n"
 "  --version             print the version\n");
 }
@@ -105,12 +115,53 @@ passwd_get(char *pass, size_t size)
 	return (r);
 }
 
+/* Makes and prints an NVR credentials line for user. */
+static int
+passwd_nvr(const char *user)
+{
+	/* No 0/O, 1/l/I: the password is read off a screen and typed. */
+	static const char	 abc[] = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+				    "abcdefghijkmnopqrstuvwxyz23456789";
+	unsigned char		 rnd[64];
+	char			 line[NVRCRED_MAX_USER + 40], cause[256];
+	char			 pass[21];
+	struct nvrcred		*t;
+	size_t			 i, j = 0;
+
+	while (j < sizeof(pass) - 1) {
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+			fprintf(stderr, "campipe-passwd: no random bytes\n");
+			return (1);
+		}
+		/* Rejection sampling keeps every character equally likely. */
+		for (i = 0; i < sizeof(rnd) && j < sizeof(pass) - 1; i++)
+			if (rnd[i] < 256 - 256 % (sizeof(abc) - 1))
+				pass[j++] = abc[rnd[i] % (sizeof(abc) - 1)];
+	}
+	pass[j] = '\0';
+	snprintf(line, sizeof(line), "%s:%s\n", user, pass);
+	if ((t = nvrcred_parse(line, strlen(line), cause,
+	    sizeof(cause))) == NULL) {
+		fprintf(stderr, "campipe-passwd: %s\n", cause);
+		return (1);
+	}
+	nvrcred_free(t);
+	fputs(line, stdout);
+	if (!isatty(STDOUT_FILENO))
+		fprintf(stderr, "campipe-passwd: %s's NVR password is %s\n",
+		    user, pass);
+	OPENSSL_cleanse(pass, sizeof(pass));
+	OPENSSL_cleanse(line, sizeof(line));
+	return (fflush(stdout) == 0 ? 0 : 1);
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "method",	required_argument,	NULL, 'm' },
 		{ "rounds",	required_argument,	NULL, 'r' },
+		{ "nvr",	no_argument,		NULL, 'N' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'R' },
 		{ NULL,		0,			NULL, 0 }
@@ -125,7 +176,7 @@ main(int argc, char **argv)
 	char			 line[HTPASSWD_MAX_LINE + 2], cause[256];
 	long long		 cost = 0;
 	size_t			 i;
-	int			 c, r;
+	int			 c, r, nvr = 0;
 
 	log_init("campipe-passwd", 0);
 	opterr = 0;
@@ -142,6 +193,9 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			rounds = optarg;
+			break;
+		case 'N':
+			nvr = 1;
 			break;
 		case 'h':
 			passwd_usage();
@@ -170,6 +224,8 @@ main(int argc, char **argv)
 	if (user[i] != '\0' || i == 0 || i > HTPASSWD_MAX_USER)
 		log_usage("USER: a user name is 1 to %d characters without "
 		    "spaces or ':'", HTPASSWD_MAX_USER);
+	if (nvr)
+		return (passwd_nvr(user));
 	if ((r = passwd_get(pass, sizeof(pass))) != 0) {
 		fprintf(stderr, "campipe-passwd: %s\n", r == -2 ?
 		    "passwords differ" : "no password read");

@@ -6,15 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
 #include "auth.h"
 #include "htpasswd.h"
+#include "nvrcred.h"
 
 struct auth {
 	struct auth_conf	 conf;		/* with defaults filled */
 	struct htpasswd		*pw;		/* NULL: authentication off */
+	struct nvrcred		*nvr;		/* NULL: no Digest */
 	struct auth_basic_cache	*cache;
 	struct auth_basic_fail	*fail;
 	unsigned char		 key[AUTH_TOKEN_KEY_LEN];
@@ -49,6 +52,9 @@ auth_new(const struct auth_conf *conf, char *cause, size_t causelen)
 	if (conf->htpasswd != NULL &&
 	    (a->pw = htpasswd_load(conf->htpasswd, cause, causelen)) == NULL)
 		goto fail;
+	if (conf->nvr_credentials != NULL && (a->nvr = nvrcred_load(
+	    conf->nvr_credentials, cause, causelen)) == NULL)
+		goto fail;
 	if (conf->token_key != NULL) {
 		if (auth_token_key_load(conf->token_key, 1, a->key, cause,
 		    causelen) == -1)
@@ -68,6 +74,7 @@ auth_free(struct auth *a)
 	if (a == NULL)
 		return;
 	htpasswd_free(a->pw);
+	nvrcred_free(a->nvr);
 	auth_basic_cache_free(a->cache);
 	auth_basic_fail_free(a->fail);
 	OPENSSL_cleanse(a->key, sizeof(a->key));
@@ -78,21 +85,32 @@ auth_free(struct auth *a)
 int
 auth_enabled(const struct auth *a)
 {
-	return (a->pw != NULL);
+	return (a->pw != NULL || a->nvr != NULL);
 }
 
 /* Re-reads the password file, keeping the old one on error. */
 int
 auth_reload(struct auth *a, char *cause, size_t causelen)
 {
-	struct htpasswd	*pw;
+	struct htpasswd	*pw = NULL;
+	struct nvrcred	*nvr = NULL;
 
-	if (a->conf.htpasswd == NULL)
-		return (0);
-	if ((pw = htpasswd_load(a->conf.htpasswd, cause, causelen)) == NULL)
+	if (a->conf.htpasswd != NULL &&
+	    (pw = htpasswd_load(a->conf.htpasswd, cause, causelen)) == NULL)
 		return (-1);
-	htpasswd_free(a->pw);
-	a->pw = pw;
+	if (a->conf.nvr_credentials != NULL && (nvr = nvrcred_load(
+	    a->conf.nvr_credentials, cause, causelen)) == NULL) {
+		htpasswd_free(pw);
+		return (-1);
+	}
+	if (pw != NULL) {
+		htpasswd_free(a->pw);
+		a->pw = pw;
+	}
+	if (nvr != NULL) {
+		nvrcred_free(a->nvr);
+		a->nvr = nvr;
+	}
 	auth_basic_cache_flush(a->cache);
 	return (0);
 }
@@ -133,6 +151,116 @@ auth_check_basic(struct auth *a, const char *authorization,
 	}
 	OPENSSL_cleanse(pass, sizeof(pass));
 	return (v);
+}
+
+/* Decides on RTSP Digest credentials against the NVR file. */
+static enum auth_verdict
+auth_check_digest(struct auth *a, const char *authorization,
+    const char *method, const struct sockaddr *sa, uint64_t now_ms,
+    int64_t now, char *user, unsigned *wait_ms, int *stale, char *cause,
+    size_t causelen)
+{
+	struct auth_digest	 d;
+	const char		*pass;
+
+	if ((*wait_ms = auth_basic_fail_delay(a->fail, sa, now_ms)) > 0)
+		return (AUTH_WAIT);
+	if (a->nvr == NULL)
+		snprintf(cause, causelen, "Digest credentials, but no NVR "
+		    "credentials file");
+	else if (auth_digest_parse(authorization, strlen(authorization), &d,
+	    cause, causelen) == 0) {
+		snprintf(user, AUTH_BASIC_MAX_USER + 1, "%s", d.username);
+		pass = nvrcred_password(a->nvr, d.username);
+		switch (pass == NULL ? AUTH_DIGEST_WRONG : auth_digest_check(&d,
+		    method, pass, a->key, now, AUTH_DIGEST_NONCE_TTL)) {
+		case AUTH_DIGEST_OK:
+			auth_basic_fail_clear(a->fail, sa);
+			return (AUTH_OK);
+		case AUTH_DIGEST_STALE:
+			*stale = 1;
+			snprintf(cause, causelen, "stale nonce");
+			return (AUTH_DENY);
+		case AUTH_DIGEST_WRONG:
+			snprintf(cause, causelen, "wrong Digest response for "
+			    "\"%s\"", user);
+			break;
+		}
+	}
+	auth_basic_fail_record(a->fail, sa, now_ms);
+	return (AUTH_DENY);
+}
+
+/* Decides on an RTSP request's credentials. */
+enum auth_verdict
+auth_check_rtsp(struct auth *a, const char *authorization, const char *method,
+    const struct sockaddr *sa, uint64_t now_ms, int64_t now, char *user,
+    unsigned *wait_ms, int *stale, char *cause, size_t causelen)
+{
+	char		 pass[AUTH_BASIC_MAX_PASS + 1];
+	const char	*want;
+	int		 ok;
+
+	*wait_ms = 0;
+	*stale = 0;
+	user[0] = '\0';
+	if (a->pw == NULL && a->nvr == NULL)
+		return (AUTH_OK);
+	if (authorization == NULL) {
+		snprintf(cause, causelen, "no credentials");
+		return (AUTH_DENY);
+	}
+	if (strncasecmp(authorization, "Digest ", 7) == 0)
+		return (auth_check_digest(a, authorization, method, sa, now_ms,
+		    now, user, wait_ms, stale, cause, causelen));
+	if (a->nvr != NULL && auth_basic_parse(authorization,
+	    strlen(authorization), user, pass, cause, causelen) == 0 &&
+	    (want = nvrcred_password(a->nvr, user)) != NULL) {
+		if ((*wait_ms = auth_basic_fail_delay(a->fail, sa,
+		    now_ms)) > 0) {
+			OPENSSL_cleanse(pass, sizeof(pass));
+			return (AUTH_WAIT);
+		}
+		ok = strlen(pass) == strlen(want) &&
+		    CRYPTO_memcmp(pass, want, strlen(want)) == 0;
+		OPENSSL_cleanse(pass, sizeof(pass));
+		if (ok) {
+			auth_basic_fail_clear(a->fail, sa);
+			return (AUTH_OK);
+		}
+	}
+	OPENSSL_cleanse(pass, sizeof(pass));
+	if (a->pw != NULL)
+		return (auth_check_basic(a, authorization, sa, now_ms, user,
+		    wait_ms, cause, causelen));
+	if ((*wait_ms = auth_basic_fail_delay(a->fail, sa, now_ms)) > 0)
+		return (AUTH_WAIT);
+	snprintf(cause, causelen, "wrong user or password");
+	auth_basic_fail_record(a->fail, sa, now_ms);
+	return (AUTH_DENY);
+}
+
+/* Writes an RTSP 401's challenges. */
+int
+auth_challenge_rtsp(struct auth *a, int64_t now, int stale, char *buf,
+    size_t len)
+{
+	char	 nonce[AUTH_DIGEST_NONCE_LEN + 1];
+	int	 n = 0, m;
+
+	if (a->nvr != NULL) {
+		auth_digest_nonce(a->key, now, nonce);
+		n = snprintf(buf, len, "WWW-Authenticate: Digest realm=\""
+		    AUTH_DIGEST_REALM "\", nonce=\"%s\"%s\r\n", nonce,
+		    stale ? ", stale=TRUE" : "");
+		if (n < 0 || (size_t)n >= len)
+			return (-1);
+	}
+	m = snprintf(buf + n, len - (size_t)n, "WWW-Authenticate: "
+	    AUTH_CHALLENGE "\r\n");
+	if (m < 0 || (size_t)m >= len - (size_t)n)
+		return (-1);
+	return (n + m);
 }
 
 /* Decides on a WebSocket handshake: a token, else Basic credentials. */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "auth_basic.h"
+#include "auth_digest.h"
 #include "auth_token.h"
 
 #define AUTH_CHALLENGE		"Basic realm=\"campipe\", charset=\"UTF-8\""
@@ -27,6 +28,7 @@
 /* Configuration; 0 means the default for each number. */
 struct auth_conf {
 	const char	*htpasswd;	/* NULL: no authentication */
+	const char	*nvr_credentials; /* NULL: no Digest (nvrcred.h) */
 	const char	*token_key;	/* NULL: a random key for this run */
 	unsigned	 token_ttl;	/* seconds a token lives */
 	unsigned	 cache_ttl_ms;
@@ -46,7 +48,7 @@ struct auth;
 struct auth	*auth_new(const struct auth_conf *conf, char *cause,
 		    size_t causelen);
 void		 auth_free(struct auth *);
-/* True when a password file is in force. */
+/* True when a password or NVR credentials file is in force. */
 int		 auth_enabled(const struct auth *);
 /*
  * Re-reads the password file (SIGHUP).  On error the old one stays in
@@ -72,6 +74,25 @@ enum auth_verdict auth_check_ws(struct auth *, const char *protocols,
 		    const struct sockaddr *sa, uint64_t now_ms, int64_t now,
 		    char *user, unsigned *wait_ms, char *cause,
 		    size_t causelen);
+
+/*
+ * Decides on an RTSP request's Authorization value (NULL if absent):
+ * Digest against the NVR credentials, Basic against them or the password
+ * file, the failures of either held per address as auth_check_basic's.
+ * A right Digest response with an old nonce is denied with *stale set, and
+ * counts as no failure.  now is wall time in seconds.
+ */
+enum auth_verdict auth_check_rtsp(struct auth *, const char *authorization,
+		    const char *method, const struct sockaddr *sa,
+		    uint64_t now_ms, int64_t now, char *user, unsigned *wait_ms,
+		    int *stale, char *cause, size_t causelen);
+/*
+ * Writes the WWW-Authenticate lines (CRLF ended) of an RTSP 401: Digest
+ * with a fresh nonce when NVR credentials are in force, then Basic.  Its
+ * length, or -1 when buf is too small.
+ */
+int		 auth_challenge_rtsp(struct auth *, int64_t now, int stale,
+		    char *buf, size_t len);
 
 /*
  * Says whether a listening address "ADDR:PORT" or "[ADDR]:PORT" stays on

@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 
 #include "htpasswd.h"
+#include "secret_file.h"
 
 struct htpasswd_entry {
 	char			 user[HTPASSWD_MAX_USER + 1];	/* zero-padded */
@@ -240,50 +241,15 @@ fail:
 struct htpasswd *
 htpasswd_load(const char *path, char *cause, size_t causelen)
 {
-	struct htpasswd	*h = NULL;
-	struct stat	 st;
-	char		*buf = NULL, why[256];
-	size_t		 len = 0;
-	ssize_t		 r;
-	int		 fd;
+	struct htpasswd	*h;
+	char		*buf, why[256];
+	size_t		 len;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		snprintf(cause, causelen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > HTPASSWD_MAX_FILE) {
-		snprintf(cause, causelen, "%s: not a regular file of at most "
-		    "%d bytes", path, HTPASSWD_MAX_FILE);
-		goto out;
-	}
-	if ((buf = malloc(HTPASSWD_MAX_FILE + 1)) == NULL) {
-		snprintf(cause, causelen, "out of memory");
-		goto out;
-	}
-	while (len <= HTPASSWD_MAX_FILE) {
-		r = read(fd, buf + len, HTPASSWD_MAX_FILE + 1 - len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			snprintf(cause, causelen, "%s: %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += r;
-	}
-	if (len > HTPASSWD_MAX_FILE) {
-		snprintf(cause, causelen, "%s: larger than %d bytes", path,
-		    HTPASSWD_MAX_FILE);
-		goto out;
-	}
+	if (secret_file_read(path, HTPASSWD_MAX_FILE, 0, &buf, &len, cause,
+	    causelen) == -1)
+		return (NULL);
 	if ((h = htpasswd_parse(buf, len, why, sizeof(why))) == NULL)
 		snprintf(cause, causelen, "%s: %s", path, why);
-out:
-	if (fd != -1)
-		close(fd);
 	free(buf);
 	return (h);
 }
