@@ -22,7 +22,7 @@ import asyncio
 
 import pytest
 
-from conftest import BUILD, free_port, unix_listening, wait_for
+from conftest import BUILD, free_port, free_udp_pair, unix_listening, wait_for
 from framesock import PART_RE, FrameReader, decodes
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -323,25 +323,6 @@ def test_installed_tree_serves_end_to_end(dest, daemons, tmp):
     needs("rtspd")
     _, rport = web(daemons, "rtspd", os.path.join(bindir, "campipe-rtspd"), frames)
     assert rtsp_size(rport) == rtsp_size(rport, "/cam/default") == ("h264", (320, 240))
-
-
-def free_udp_pair():
-    """An even UDP port on 127.0.0.1 free right now, with the odd one above."""
-    for _ in range(100):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1] & ~1
-        socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
-        try:
-            for k, s in enumerate(socks):
-                s.bind(("127.0.0.1", port + k))
-            return port
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise AssertionError("no free UDP port pair")
 
 
 @pytest.mark.parametrize("name", ["httpd", "wsd", "rtspd"])
