@@ -229,7 +229,7 @@ install: all
 	  if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; fi
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(BINDIR)/campipe-,capd httpd wsd passwd)
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(BINS) $(CMDS)))
 	rm -f $(MAN_DEST)
 	rm -rf $(DESTDIR)$(WWWDIR) $(DESTDIR)$(DOCDIR)
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))

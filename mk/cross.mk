@@ -4,7 +4,7 @@
 #   make cross ARCH=arm64|armhf        daemons, tools, unit tests and
 #                                      fakecam.so into build-ARCH/
 #   make check-cross ARCH=arm64|armhf  every unit test under qemu-user, then
-#                                      the three daemons end to end under qemu
+#                                      the daemons end to end under qemu
 #   make clean-cross                   removes build-*/ (sysroots too)
 #
 # The target's libraries come from build-ARCH/sysroot, unpacked from

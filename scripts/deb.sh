@@ -111,7 +111,8 @@ Description: camera server for the Raspberry Pi
  command such as rpicam-vid, a file or a test pattern) and publishes JPEG
  frames on a Unix socket; campipe-httpd serves stills, an MJPEG stream,
  the viewer pages, status and metrics; campipe-wsd relays frames to
- browsers over WebSocket.
+ browsers over WebSocket; campipe-rtspd serves the cameras' H.264 over
+ RTSP to NVRs and players.
  .
  The systemd units are installed but neither enabled nor started:
  set the camera in /etc/default/campipe, then

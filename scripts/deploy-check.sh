@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # make check-deploy: the amd64 package installed as a Pi owner installs it,
 # under a real systemd booted in a container (systemd-nspawn), and checked:
-# units ready, pages and streams, the frame socket's permissions, camera
+# units ready, pages, streams and RTSP, the frame socket's permissions, camera
 # instances, socket activation, restarts after a crash and a hang, the
 # fake V4L2 camera through a unit drop-in, removal and purge, and each
 # unit's systemd-analyze security exposure.  docs/deploy.md says what
@@ -31,6 +31,7 @@ fail() { echo "check-deploy: FAIL $*"; report+=("FAIL $*"); fails=$((fails + 1))
 declare -A exposure_max=(
 	[campipe-capd.service]=0.5 [campipe-capd@door.service]=0.5
 	[campipe-httpd.service]=1.1 [campipe-wsd.service]=1.2
+	[campipe-rtspd.service]=1.1
 )
 
 # The base root: systemd, the .deb's Depends, and what the checks run
@@ -147,14 +148,14 @@ note "apt install ./$debname: $(since "$s") s"
 c sh -c 'printf "CAPD_SOURCE=test\n" >>/etc/default/campipe'
 s=$(now)
 c systemctl enable --now campipe.target >/dev/null 2>&1 || fail "systemctl enable --now campipe.target"
-units="campipe-capd.service campipe-httpd.service campipe-wsd.service"
+units="campipe-capd.service campipe-httpd.service campipe-wsd.service campipe-rtspd.service"
 for u in campipe.target $units; do
 	if wait_active 30 "$u"; then :; else fail "$u is $(c systemctl is-active "$u")"; fi
 done
 for u in $units; do
 	[ "$(c systemctl show -P Type "$u")" = notify ] || fail "$u is not Type=notify"
 done
-note "campipe.target and its 3 services active (Type=notify) in $(since "$s") s"
+note "campipe.target and its $(echo $units | wc -w) services active (Type=notify) in $(since "$s") s"
 failed=$(c systemctl --failed --no-legend --plain --no-pager)
 [ -z "$failed" ] || fail "systemctl --failed: $failed"
 
@@ -165,6 +166,10 @@ check probe get /pi.jpg jpeg
 check probe get /stream.mjpg mjpeg
 check probe get /stream.mp4 mp4
 check probe ws /stream
+# RTSP on rtspd's default address, RTP over TCP interleaved.
+for _ in $(seq 50); do probe rtsp / >/dev/null 2>&1 && break; sleep 0.2; done
+check probe rtsp /
+check probe rtsp /cam/default
 
 # 3. The frame socket: group campipe only.
 c systemd-sysusers --inline 'u viewer - "campipe test viewer" - -' 'm viewer campipe' >/dev/null
@@ -207,6 +212,7 @@ outage() {
 outage campipe-capd.service KILL mjpeg 30
 outage campipe-httpd.service KILL mjpeg 30
 outage campipe-wsd.service KILL ws 30
+outage campipe-rtspd.service KILL rtsp 30
 wd=$(c systemctl show -P WatchdogUSec campipe-capd.service)
 outage campipe-capd.service STOP mjpeg 120
 res=$(c journalctl -u campipe-capd.service --no-pager -o cat | grep -o 'Watchdog timeout[^!.]*' | tail -1)
@@ -215,22 +221,32 @@ note "capd's watchdog: WatchdogSec=$wd; systemd logged \"$res\""
 failed=$(c systemctl --failed --no-legend --plain --no-pager)
 [ -z "$failed" ] || fail "systemctl --failed after the restarts: $failed"
 
-# 5. Socket activation: httpd started by its first connection.
-c systemctl stop campipe-httpd.service
-c systemctl enable --now campipe-httpd.socket >/dev/null 2>&1 || fail "enable campipe-httpd.socket"
-st=$(c systemctl is-active campipe-httpd.service || true)
-[ "$st" = inactive ] || fail "campipe-httpd.service is $st before any connection"
-s=$(now)
-check probe get /pi.jpg jpeg
-st=$(c systemctl is-active campipe-httpd.service || true)
-if [ "$st" = active ] && [ "$(c systemctl show -P TriggeredBy campipe-httpd.service)" = campipe-httpd.socket ]; then
-	note "socket activation: campipe-httpd.socket started httpd, first connection served in $(since "$s") s"
-else
-	fail "socket activation: httpd is $st"
-fi
+# 5. Socket activation: httpd, then rtspd, started by its first connection.
+# $1 daemon, then the probe that connects first.
+activated() {
+	local d=$1 st s
+	shift
+	c systemctl stop "campipe-$d.service"
+	c systemctl enable --now "campipe-$d.socket" >/dev/null 2>&1 || fail "enable campipe-$d.socket"
+	st=$(c systemctl is-active "campipe-$d.service" || true)
+	[ "$st" = inactive ] || fail "campipe-$d.service is $st before any connection"
+	s=$(now)
+	check probe "$@"
+	st=$(c systemctl is-active "campipe-$d.service" || true)
+	if [ "$st" = active ] && [ "$(c systemctl show -P TriggeredBy "campipe-$d.service")" = "campipe-$d.socket" ]; then
+		note "socket activation: campipe-$d.socket started $d, first connection ($1 $2) served in $(since "$s") s"
+	else
+		fail "socket activation: $d is $st"
+	fi
+}
+activated httpd get /pi.jpg jpeg
 check probe ws /stream
 c systemctl disable --now campipe-httpd.socket >/dev/null 2>&1
 c systemctl restart campipe-httpd.service
+# rtspd's port 8554 from systemd, its RTP over UDP beside it.
+activated rtspd rtsp /
+c systemctl disable --now campipe-rtspd.socket >/dev/null 2>&1
+c systemctl restart campipe-rtspd.service
 
 # 4. Two cameras at once: campipe-capd@door and @garden.
 c mkdir -p /etc/campipe/cameras
@@ -256,6 +272,13 @@ check probe get /pi.jpg jpeg
 c systemctl restart campipe-wsd.service
 wait_active 30 campipe-wsd.service || fail "wsd restarted with the instances running: $(c systemctl is-active campipe-wsd.service)"
 check probe ws /stream
+c sh -c 'echo "RTSPD_OPTS=\"--frames /run/campipe/frames.sock --camera door=/run/campipe/door/frames.sock --camera garden=/run/campipe/garden/frames.sock\"" >>/etc/default/campipe'
+c systemctl restart campipe-rtspd.service
+wait_active 30 campipe-rtspd.service || fail "rtspd with the cameras: $(c systemctl is-active campipe-rtspd.service)"
+for _ in $(seq 50); do probe rtsp /cam/door >/dev/null 2>&1 && break; sleep 0.2; done
+check probe rtsp /cam/door
+check probe rtsp /cam/garden
+check probe rtsp /
 
 # The fake V4L2 camera: capd@fake on v4l2:/dev/video0 through a drop-in.
 # fakecam answers for /dev/video0 (open, stat, ioctl, mmap); a file of
@@ -298,7 +321,7 @@ failed=$(c systemctl --failed --no-legend --plain --no-pager)
 [ -z "$failed" ] || fail "systemctl --failed: $failed"
 
 # 9. systemd-analyze security, each unit.
-for u in campipe-capd.service campipe-capd@door.service campipe-httpd.service campipe-wsd.service; do
+for u in campipe-capd.service campipe-capd@door.service campipe-httpd.service campipe-wsd.service campipe-rtspd.service; do
 	e=$(c systemd-analyze security --no-pager "$u" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) \(.*\)/\1 \2/p')
 	note "systemd-analyze security $u: ${e:-?}"
 	max=${exposure_max[$u]}
@@ -310,7 +333,7 @@ done
 c systemctl stop campipe-capd@fake.service 2>/dev/null || true
 s=$(now)
 c apt-get remove -y -q campipe >"$run/apt-remove.log" 2>&1 || fail "apt remove campipe"
-for u in campipe.target $units campipe-capd@door.service campipe-capd@garden.service campipe-httpd.socket; do
+for u in campipe.target $units campipe-capd@door.service campipe-capd@garden.service campipe-httpd.socket campipe-rtspd.socket; do
 	st=$(c systemctl is-active "$u" 2>/dev/null || true)
 	[ "$st" = active ] && fail "$u still active after apt remove"
 done
@@ -318,7 +341,7 @@ left=$(c sh -c 'cat /proc/[0-9]*/comm 2>/dev/null | grep "^campipe-" || true')
 [ -z "$left" ] || fail "processes left after apt remove: $left"
 note "apt remove campipe: every unit stopped ($(since "$s") s)"
 c apt-get purge -y -q campipe >"$run/apt-purge.log" 2>&1 || fail "apt purge campipe"
-for n in campipe-capd campipe-httpd campipe-wsd; do
+for n in campipe-capd campipe-httpd campipe-wsd campipe-rtspd; do
 	c getent passwd "$n" >/dev/null && fail "user $n left after purge"
 done
 for g in campipe campipe-control; do

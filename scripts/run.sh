@@ -8,11 +8,14 @@
 # of its own as well and points the page there (the two-port setup).
 # CAMERAS (1): with N > 1, N test-pattern cameras cam1..camN, each its own
 # capd, behind one httpd and one wsd: /cam/camK/ and the grid page /grid.html.
+# rtspd serves the cameras' H.264 on HOST:RTSP_PORT (8554), RTP over UDP
+# from the first free pair of ports from RTSP_UDP_PORT (8000) up.
 set -u
 build=${1:-build}
 host=${HOST:-127.0.0.1}
 port=${PORT:-8080}
 wsport=${WS_PORT:-}
+rtspport=${RTSP_PORT:-8554}
 run=$build/run
 mkdir -p "$run"
 sock=$run/frames.sock
@@ -52,6 +55,32 @@ else
 	done
 fi
 sleep 0.3
+# The first even UDP port from $1 up that, with the one above it, no
+# socket holds (/proc/net/udp*: the local port is hex after the colon).
+free_udp_pair() {
+	used=" "
+	for f in /proc/net/udp /proc/net/udp6; do
+		[ -r "$f" ] || continue
+		while read -r _ local _; do
+			case $local in
+			*:*) used="$used$((0x${local##*:})) " ;;
+			esac
+		done <"$f"
+	done
+	p=$(($1 - $1 % 2))
+	while case $used in *" $p "*|*" $((p + 1)) "*) true ;; *) false ;; esac; do
+		p=$((p + 2))
+	done
+	echo "$p"
+}
+rtsp=""
+if [ -x "$build/campipe-rtspd" ]; then
+	udp=$(free_udp_pair "${RTSP_UDP_PORT:-8000}")
+	"$build/campipe-rtspd" $camargs --listen "$host:$rtspport" --udp-port "$udp" &
+	pids="$pids $!"
+	rtsp="rtsp://$host:$rtspport/"
+	[ "$cameras" -gt 1 ] && rtsp="$rtsp (camera K: ${rtsp}cam/camK)"
+fi
 if [ -x "$build/campipe-wsd" ]; then
 	"$build/campipe-wsd" $camargs --handoff "$handoff" \
 	    ${wsport:+--listen "$host:$wsport"} &
@@ -73,4 +102,5 @@ if [ -x "$build/campipe-httpd" ]; then
 else
 	echo "campipe-capd is running: socat -u UNIX-CONNECT:$sock - | ffmpeg -f mpjpeg -i - -frames:v 1 out.jpg"
 fi
+[ -n "$rtsp" ] && echo "RTSP players open $rtsp"
 wait

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: ISC
 """The cross-built daemons end to end under qemu-user (make check-cross).
 
-capd, httpd and wsd of build-ARCH/ all run under qemu (CAMPIPE_QEMU, e.g.
-"qemu-arm -cpu cortex-a7 -L build-armhf/sysroot"); the clients are the
-host's: curl and djpeg for /pi.jpg, ffprobe for /stream.mjpg, a
-python3-websockets client for wsd, socat on the frame socket.  qemu is
-slow, so every wait is generous and nothing here measures speed.
+capd, httpd, wsd and rtspd of build-ARCH/ all run under qemu (CAMPIPE_QEMU,
+e.g. "qemu-arm -cpu cortex-a7 -L build-armhf/sysroot"); the clients are the
+host's: curl and djpeg for /pi.jpg, ffprobe for /stream.mjpg and for
+rtspd's RTSP, a python3-websockets client for wsd, socat on the frame
+socket.  qemu is slow, so every wait is generous and nothing here measures
+speed.
 """
 import asyncio
 import os
@@ -18,7 +19,7 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
-from conftest import BUILD, Daemon, binary, free_port, tcp_listening, tmp, unix_listening, wait_for  # noqa: E402,F401
+from conftest import BUILD, Daemon, binary, free_port, free_udp_pair, tcp_listening, tmp, unix_listening, wait_for  # noqa: E402,F401
 from framesock import PART_RE, com_segment, decodes  # noqa: E402
 
 import websockets  # noqa: E402
@@ -27,6 +28,7 @@ QEMU = shlex.split(os.environ.get("CAMPIPE_QEMU", ""))
 ARCH = os.environ.get("CAMPIPE_ARCH", "")
 WWW = os.path.join(os.path.dirname(__file__), "..", "..", "www")
 SLOW = 120          # seconds: any wait for a daemon under qemu
+PROGRAMS = ("capd", "httpd", "wsd", "rtspd", "passwd")
 ELF = {"arm64": "ARM aarch64", "armhf": "ARM, EABI5"}
 
 pytestmark = pytest.mark.skipif(not QEMU or ARCH not in ELF,
@@ -100,10 +102,22 @@ def check_frames(parts, tmpdir, size=(320, 240)):
 
 def test_binaries_are_the_targets():
     """What runs here is the cross build (a host binary would prove nothing)."""
-    for name in ("capd", "httpd", "wsd", "passwd"):
+    for name in PROGRAMS:
         out = subprocess.run(["file", "-L", binary(name)], capture_output=True,
                              text=True).stdout
         assert ELF[ARCH] in out, out
+
+
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_version_and_help_under_qemu(name):
+    """Each program starts on the target: --version, and --help naming it."""
+    r = subprocess.run(QEMU + [binary(name), "--version"], capture_output=True,
+                       text=True, timeout=SLOW)
+    assert r.returncode == 0 and re.fullmatch(r"campipe-%s \S+\n" % name, r.stdout), \
+        r.stdout + r.stderr
+    r = subprocess.run(QEMU + [binary(name), "--help"], capture_output=True,
+                       text=True, timeout=SLOW)
+    assert r.returncode == 0 and "campipe-%s" % name in r.stdout, r.stdout + r.stderr
 
 
 def test_three_daemons_serve_frames(qemu, tmp):
@@ -233,3 +247,28 @@ def test_h264_under_qemu(qemu, tmp):
                        capture_output=True, text=True, timeout=SLOW + 10)
     assert p.returncode == 0 and p.stdout.strip() == "h264,160,120", \
         p.stdout + p.stderr[-2000:]
+
+
+def rtsp_probe(url, transport):
+    """codec,width,height of the stream the host's ffprobe plays."""
+    p = subprocess.run(["ffprobe", "-v", "error", "-rtsp_transport", transport,
+                        "-timeout", str(SLOW * 1000000), "-show_entries",
+                        "stream=codec_name,width,height", "-of", "csv=p=0", url],
+                       capture_output=True, text=True, timeout=SLOW + 10)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return p.stdout.strip()
+
+
+def test_rtspd_under_qemu(qemu, tmp):
+    """The cross-built rtspd packetizes the cross-built capd's H.264: the
+    host's ffprobe plays it over TCP interleaved and over UDP, at / and at
+    /cam/NAME."""
+    sock = os.path.join(tmp, "frames.sock")
+    port = free_port()
+    qemu("capd", "--socket", sock, "--source", "test", "--size", "160x120",
+         "--fps", "10", "--h264-gop", "0.5", wait_log="listening on")
+    qemu("rtspd", "--listen", "127.0.0.1:%d" % port, "--camera", "door=" + sock,
+         "--udp-port", str(free_udp_pair()), wait_log="RTP over UDP")
+    for path, transport in (("/", "tcp"), ("/cam/door", "udp")):
+        assert rtsp_probe("rtsp://127.0.0.1:%d%s" % (port, path),
+                          transport) == "h264,160,120", (path, transport)

@@ -9,7 +9,12 @@ the container's python3 (standard library only).
   probe.py ws PATH              WebSocket through httpd: a 101, then a
                                 binary message
   probe.py sock PATH            read a JPEG part from a frame socket
-  probe.py watch mjpeg|ws SECS  watch frames; print "flowing" once they
+  probe.py rtsp PATH            rtsp://127.0.0.1:8554PATH: DESCRIBE (an
+                                H.264 SDP), SETUP over TCP interleaved,
+                                PLAY (200), then RTP packets of H.264
+                                starting at an IDR, a whole unit
+  probe.py watch mjpeg|ws|rtsp SECS
+                                watch frames; print "flowing" once they
                                 come; after an outage (no frame for 1 s)
                                 print "outage S" (last frame before to
                                 first after) when they come again; exit 1
@@ -24,6 +29,7 @@ import sys
 import time
 
 HOST, PORT = "127.0.0.1", 8080
+RTSP_PORT = 8554
 SOI = b"\xff\xd8\xff"
 
 
@@ -184,10 +190,125 @@ def cmd_sock(path):
     return 0
 
 
+class Rtsp:
+    """One RTSP connection: requests, their answers, and interleaved
+    packets, read strictly in order."""
+
+    def __init__(self, timeout=10):
+        self.s = socket.create_connection((HOST, RTSP_PORT), timeout=timeout)
+        self.buf = b""
+        self.cseq = 0
+
+    def need(self, n):
+        while len(self.buf) < n:
+            d = self.s.recv(65536)
+            if not d:
+                raise EOFError("rtspd closed the connection")
+            self.buf += d
+
+    def take(self, n):
+        self.need(n)
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def answer(self):
+        """Status, headers (lower-case names) and body of the next answer."""
+        while b"\r\n\r\n" not in self.buf:
+            self.need(len(self.buf) + 1)
+        head, _, self.buf = self.buf.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        hdrs = {}
+        for ln in lines[1:]:
+            k, _, v = ln.partition(":")
+            hdrs[k.strip().lower()] = v.strip()
+        body = self.take(int(hdrs.get("content-length", 0)))
+        return lines[0], hdrs, body
+
+    def request(self, method, url, *headers):
+        self.cseq += 1
+        self.s.sendall(("%s %s RTSP/1.0\r\nCSeq: %d\r\n%s\r\n" % (
+            method, url, self.cseq, "".join(h + "\r\n" for h in headers))).encode())
+        status, hdrs, body = self.answer()
+        if hdrs.get("cseq") != str(self.cseq):
+            raise OSError("%s: CSeq %s, not %d" % (method, hdrs.get("cseq"), self.cseq))
+        return status, hdrs, body
+
+    def packet(self):
+        """The next interleaved packet: (channel, payload)."""
+        self.need(4)
+        if self.buf[:1] != b"$":
+            raise OSError("not an interleaved packet: %r" % self.buf[:16])
+        n = int.from_bytes(self.buf[2:4], "big")
+        ch = self.buf[1]
+        return ch, self.take(4 + n)[4:]
+
+
+def rtsp_play(path, timeout=10):
+    """DESCRIBE, SETUP (TCP interleaved) and PLAY of PATH: the connection
+    and a line of what each answered; raises OSError on a refusal."""
+    r = Rtsp(timeout)
+    url = "rtsp://%s:%d%s" % (HOST, RTSP_PORT, path)
+    st, h, sdp = r.request("DESCRIBE", url, "Accept: application/sdp")
+    if " 200 " not in st + " " or b"H264/90000" not in sdp:
+        raise OSError("DESCRIBE %s: %s, %r" % (path, st, sdp[:200]))
+    base = h.get("content-base", url.rstrip("/") + "/")
+    st, h, _ = r.request("SETUP", base + "trackID=0",
+                         "Transport: RTP/AVP/TCP;unicast;interleaved=0-1")
+    if " 200 " not in st + " " or "interleaved=0-1" not in h.get("transport", ""):
+        raise OSError("SETUP %s: %s, Transport %s" % (path, st, h.get("transport")))
+    session = h.get("session", "").split(";")[0]
+    st, h, _ = r.request("PLAY", base, "Session: " + session, "Range: npt=0-")
+    if " 200 " not in st + " ":
+        raise OSError("PLAY %s: %s" % (path, st))
+    return r, "DESCRIBE, SETUP, PLAY: 200 (session %s, %s)" % (
+        session, h.get("rtp-info", "no RTP-Info"))
+
+
+def nal_type(rtp):
+    """The H.264 NAL unit type an RTP packet carries (the fragment's for
+    FU-A, the first's for STAP-A)."""
+    cc = rtp[0] & 0x0F
+    p = rtp[12 + 4 * cc:]
+    t = p[0] & 0x1F
+    if t == 28:
+        return p[1] & 0x1F
+    if t == 24:
+        return p[3] & 0x1F
+    return t
+
+
+def cmd_rtsp(path):
+    try:
+        r, said = rtsp_play(path)
+        types, units = [], 0
+        while units < 2:
+            ch, pkt = r.packet()
+            if ch != 0:
+                continue
+            if pkt[0] >> 6 != 2 or pkt[1] & 0x7F != 96:
+                return fail("%s: not RTP H.264 (payload type 96): %r" % (path, pkt[:12]))
+            types.append(nal_type(pkt))
+            units += pkt[1] >> 7
+    except (OSError, EOFError) as e:
+        return fail("%s: %s" % (path, e))
+    if not set(types) & {5} or types[0] not in (5, 6, 7, 8, 9):
+        return fail("%s: the first unit is no IDR: NAL types %s" % (path, types[:10]))
+    print("%s: %s; %d RTP packets of 2 units, starting with NAL type %d" %
+          (path, said, len(types), types[0]))
+    return 0
+
+
 def frames(kind, end):
     """Yields once per frame; raises OSError/EOFError when cut off.  A
     silent connection is waited on (until end), not left: a new one could
     be answered at once with the last frame httpd or wsd kept."""
+    if kind == "rtsp":
+        r, _ = rtsp_play("/", timeout=5)
+        r.s.settimeout(max(1.0, end - time.time()))
+        while True:
+            ch, pkt = r.packet()
+            if ch == 0 and pkt[1] >> 7:
+                yield
     if kind == "ws":
         s, status, rest = ws_open("/stream", timeout=5)
         if " 101 " not in status + " ":
@@ -238,7 +359,7 @@ def cmd_watch(kind, secs):
 
 def main(argv):
     cmds = {"get": cmd_get, "ws": cmd_ws, "sock": cmd_sock,
-            "watch": cmd_watch}
+            "rtsp": cmd_rtsp, "watch": cmd_watch}
     if not argv or argv[0] not in cmds:
         print(__doc__, file=sys.stderr)
         return 2

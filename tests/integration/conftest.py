@@ -34,6 +34,25 @@ def free_port():
         return s.getsockname()[1]
 
 
+def free_udp_pair():
+    """An even UDP port on 127.0.0.1 free right now, with the odd one above."""
+    for _ in range(100):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1] & ~1
+        socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
+        try:
+            for k, s in enumerate(socks):
+                s.bind(("127.0.0.1", port + k))
+            return port
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise AssertionError("no free UDP port pair")
+
+
 def wait_for(cond, timeout=10.0, step=0.02, what="condition"):
     """Polls cond() until it returns a true value, or fails the test."""
     end = time.monotonic() + timeout

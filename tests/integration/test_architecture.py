@@ -8,9 +8,9 @@ import re
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DOC = os.path.join(TOP, "docs", "architecture.md")
-PATH = re.compile(r"`((?:capd|httpd|wsd|common|tests|scripts|systemd|docs|"
+PATH = re.compile(r"`((?:capd|httpd|wsd|rtspd|common|tests|scripts|systemd|docs|"
                   r"www|tools|man|pkg|bench|mk)/[\w./-]*)`")
-FUNC = re.compile(r"`((?:capd|httpd|wsd|common)/[\w/]+\.c)`\s*"
+FUNC = re.compile(r"`((?:capd|httpd|wsd|rtspd|common)/[\w/]+\.c)`\s*"
                   r"((?:`\w+\(\)`(?:,\s*)?)+)")
 
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import binary, free_port
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PROGRAMS = {"capd": "8", "httpd": "8", "wsd": "8", "passwd": "1"}
+PROGRAMS = {"capd": "8", "httpd": "8", "wsd": "8", "rtspd": "8", "passwd": "1"}
 
 
 def run(name, *args, stdin=""):
@@ -80,6 +80,16 @@ BAD = [
      '--ping-interval: "0" is not a number of seconds from 0.001 to 86400'),
     ("wsd", ["--path", "/status"], '--path: "/status" must start with / and not be /status'),
     ("wsd", ["--frames"], "--frames: needs a value (see --help)"),
+    ("rtspd", ["--bogus"], "--bogus: unknown option (see --help)"),
+    ("rtspd", ["--listen", "8554"], '--listen: "8554" is not ADDRESS:PORT'),
+    ("rtspd", ["--udp-port", "8001"], "--udp-port: 8001 is odd: RTP takes an even port"),
+    ("rtspd", ["--udp-port", "65536"], '--udp-port: "65536" is not a number from 0 to 65534'),
+    ("rtspd", ["--mtu", "100"], '--mtu: "100" is not a number from 256 to 65535'),
+    ("rtspd", ["--session-timeout", "0"],
+     '--session-timeout: "0" is not a number of seconds from 0.001 to 86400'),
+    ("rtspd", ["--camera", "door"], '--camera: "door" is not NAME=PATH'),
+    ("rtspd", ["--default-camera", "nosuch"], '--default-camera: no camera named "nosuch"'),
+    ("rtspd", ["stray"], "stray: unexpected argument (see --help)"),
     ("passwd", ["--bogus", "alice"], "--bogus: unknown option (see --help)"),
     ("passwd", ["-m"], "-m: needs a value (see --help)"),
     ("passwd", ["-m", "md5", "alice"], '--method: "md5" is not yescrypt, bcrypt or sha512'),
@@ -119,13 +129,13 @@ def test_frames_and_socket_name_one_option(daemons, tmp):
         assert d.stop() == 0 and not os.path.exists(path)
 
 
-@pytest.mark.parametrize("name", ["httpd", "wsd"])
+@pytest.mark.parametrize("name", ["httpd", "wsd", "rtspd"])
 def test_listen_accepts_host_names_and_sizes(name, daemons, tmp):
     """The shared parser's forms reach a listening socket: a host name and
-    a size with a suffix."""
+    a size with a suffix (rtspd takes no size)."""
     port = free_port()
-    args = ["--listen", "localhost:%d" % port, "--frames", os.path.join(tmp, "none.sock"),
-            "--max-frame-size", "2M"]
+    args = ["--listen", "localhost:%d" % port, "--frames", os.path.join(tmp, "none.sock")]
+    args += ["--udp-port", "0"] if name == "rtspd" else ["--max-frame-size", "2M"]
     if name == "httpd":
         args += ["--www", os.path.join(ROOT, "www")]
     d = daemons(name, *args, wait_tcp=port)

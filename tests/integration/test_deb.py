@@ -21,7 +21,7 @@ HOST = subprocess.run(["dpkg", "--print-architecture"], capture_output=True,
                       text=True).stdout.strip()
 ARCHS = os.environ.get("CAMPIPE_DEB_ARCHS", HOST).split()
 ELF = {"amd64": "x86-64", "arm64": "ARM aarch64", "armhf": "ARM, EABI5"}
-NAMES = ["campipe-capd", "campipe-httpd", "campipe-wsd"]
+NAMES = ["campipe-capd", "campipe-httpd", "campipe-wsd", "campipe-rtspd"]
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0,
@@ -121,15 +121,15 @@ def test_control_fields_and_files(arch, tmp_path):
     want = ["usr/bin/" + n for n in NAMES + ["campipe-passwd"]]
     want += ["usr/lib/systemd/system/" + u for u in (
         "campipe.target", "campipe-capd.service", "campipe-capd@.service",
-        "campipe-httpd.service", "campipe-wsd.service", "campipe-httpd.socket",
-        "campipe-wsd.socket")]
+        "campipe-httpd.service", "campipe-wsd.service", "campipe-rtspd.service",
+        "campipe-httpd.socket", "campipe-wsd.socket", "campipe-rtspd.socket")]
     want += ["usr/lib/sysusers.d/campipe.conf", "usr/lib/tmpfiles.d/campipe.conf",
              "etc/default/campipe", "usr/share/campipe/www/index.html",
              "usr/share/doc/campipe/README.md", "usr/share/doc/campipe/frames.md",
              "usr/share/doc/campipe/copyright", "usr/share/doc/campipe/changelog.gz"]
     for p in want:
         assert p in files, "%s missing from %s" % (p, path)
-    for p in want[:4]:
+    for p in want[:len(NAMES) + 1]:
         assert files[p] == "-rwxr-xr-x", (p, files[p])
 
     x = tmp_path / "x"
@@ -235,7 +235,7 @@ def test_apt_install_run_verify_purge():
 
         # The installed units verify, and none is enabled.
         units = sorted(glob.glob("/usr/lib/systemd/system/campipe*"))
-        assert len(units) == 7, units
+        assert len(units) == 9, units
         for u in units:
             # A template verifies as one of its instances (a camera's name).
             r = run("systemd-analyze", "verify", u.replace("@.", "@door."),

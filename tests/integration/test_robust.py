@@ -167,7 +167,18 @@ def http_status(port, path):
         return None
 
 
-@pytest.mark.parametrize("name", ["httpd", "wsd", "capd"])
+def rtsp_status(port):
+    """The status of an RTSP OPTIONS, or None."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            s.sendall(b"OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n")
+            line = s.makefile("rb").readline().split()
+        return int(line[1]) if line[:1] == [b"RTSP/1.0"] else None
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+@pytest.mark.parametrize("name", ["httpd", "wsd", "rtspd", "capd"])
 def test_out_of_descriptors_pauses_accepting(daemons, tmp, name):
     d, path = capd(daemons, tmp, "--source", "test", "--size", "160x120",
                    "--max-subscribers", "1000")
@@ -185,6 +196,11 @@ def test_out_of_descriptors_pauses_accepting(daemons, tmp, name):
                     "--max-clients", "1000", "--max-pending", "1000",
                     "--max-pending-per-addr", "1000", wait_log="relaying frames")
         connect, served = tcp(port), lambda: http_status(port, "/status") == 200
+    elif name == "rtspd":
+        d = daemons("rtspd", "--listen", "127.0.0.1:%d" % port, "--frames", path,
+                    "--udp-port", "0", "--max-clients", "1000", "--max-pending", "1000",
+                    "--max-pending-per-addr", "1000", wait_log="RTP over TCP only")
+        connect, served = tcp(port), lambda: rtsp_status(port) == 200
     else:
         connect = unix(path)
         served = lambda: FrameReader(path, timeout=5).part() is not None

@@ -22,19 +22,20 @@ import asyncio
 
 import pytest
 
-from conftest import BUILD, free_port, unix_listening, wait_for
+from conftest import BUILD, free_port, free_udp_pair, unix_listening, wait_for
 from framesock import PART_RE, FrameReader, decodes
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PREFIX = "/usr/local"
-DAEMONS = [d for d in ("capd", "httpd", "wsd")
+DAEMONS = [d for d in ("capd", "httpd", "wsd", "rtspd")
            if os.path.exists(os.path.join(ROOT, d, d + ".c"))]
 UNITS = sorted(f for f in os.listdir(os.path.join(ROOT, "systemd"))
                if f.endswith((".service", ".socket", ".target")))
 # Highest `systemd-analyze security` exposure each service may have.
 EXPOSURE_MAX = {"campipe-capd.service": 4.0, "campipe-capd@door.service": 4.0,
                 "campipe-httpd.service": 2.0,
-                "campipe-wsd.service": 2.0}
+                "campipe-wsd.service": 2.0,
+                "campipe-rtspd.service": 2.0}
 
 
 def make(*args):
@@ -79,7 +80,8 @@ def units(dest):
 
 
 # The log line each daemon writes once it listens.
-READY_LOG = {"capd": "listening on", "httpd": "serving ", "wsd": "relaying frames"}
+READY_LOG = {"capd": "listening on", "httpd": "serving ", "wsd": "relaying frames",
+             "rtspd": "RTP over "}
 
 
 def capd(daemons, exe, path, *args, env=None):
@@ -89,8 +91,11 @@ def capd(daemons, exe, path, *args, env=None):
 
 
 def web(daemons, name, exe, frames, *args, env=None):
-    """Starts httpd or wsd on a free port: (daemon, port)."""
+    """Starts httpd, wsd or rtspd (RTP over TCP only) on a free port:
+    (daemon, port)."""
     port = free_port()
+    if name == "rtspd":
+        args = ("--udp-port", "0") + args
     d = daemons(name, "--frames", frames, "--listen", "127.0.0.1:%d" % port, *args,
                 env=env, exe=exe, wait_log=READY_LOG[name])
     return d, port
@@ -127,8 +132,25 @@ def ws_watch(port, stop):
     asyncio.run(watch())
 
 
+def rtsp_size(port, path="/"):
+    """Codec and size of the stream ffprobe plays from rtspd over TCP."""
+    r = subprocess.run(["ffprobe", "-v", "error", "-rtsp_transport", "tcp",
+                        "-timeout", "20000000", "-show_entries",
+                        "stream=codec_name,width,height", "-of", "csv=p=0",
+                        "rtsp://127.0.0.1:%d%s" % (port, path)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-2000:]
+    codec, w, h = r.stdout.strip().split(",")
+    return codec, (int(w), int(h))
+
+
 def one_frame(name, port, tmp):
-    """Size of a frame from httpd (/pi.jpg by curl) or wsd (a WebSocket)."""
+    """Size of a frame from httpd (/pi.jpg by curl), wsd (a WebSocket) or
+    rtspd (H.264 over RTSP, by ffprobe)."""
+    if name == "rtspd":
+        codec, size = rtsp_size(port)
+        assert codec == "h264"
+        return size
     if name == "wsd":
         return decodes(ws_frames(port, 1)[0], tmp)
     out = os.path.join(tmp, "pi.jpg")
@@ -240,7 +262,7 @@ def test_sysusers_and_tmpfiles(dest, tmp):
             name, _, gid, members = line.rstrip("\n").split(":")
             groups[name] = (int(gid), set(filter(None, members.split(","))))
     campipe = groups["campipe"][0]
-    for u in ("campipe-capd", "campipe-httpd", "campipe-wsd"):
+    for u in ("campipe-capd", "campipe-httpd", "campipe-wsd", "campipe-rtspd"):
         assert users[u][1] == campipe, u + " not in primary group campipe"
         assert users[u][0] != 0
     assert groups["video"][1] == {"campipe-capd"}
@@ -249,7 +271,7 @@ def test_sysusers_and_tmpfiles(dest, tmp):
     assert stat.S_IMODE(st.st_mode) == 0o1770
     assert (st.st_uid, st.st_gid) == (users["campipe-capd"][0], campipe)
     # The control socket's directory: setgid group campipe-control, whose
-    # members are httpd and wsd only.
+    # members are httpd and wsd only (rtspd needs H.264, not capd's status).
     assert groups["campipe-control"][1] == {"campipe-httpd", "campipe-wsd"}
     st = os.stat(os.path.join(root, "run/campipe/control"))
     assert stat.S_IMODE(st.st_mode) == 0o2750
@@ -280,7 +302,8 @@ def test_installed_capd_serves_a_frame(dest, daemons, tmp):
 
 
 def test_installed_tree_serves_end_to_end(dest, daemons, tmp):
-    """capd, httpd and wsd from the installed tree, pages from its www/."""
+    """capd, httpd, wsd and rtspd from the installed tree, pages from its
+    www/."""
     needs("httpd")
     bindir = os.path.join(dest, "usr/local/bin")
     www = os.path.join(dest, "usr/local/share/campipe/www")
@@ -297,9 +320,12 @@ def test_installed_tree_serves_end_to_end(dest, daemons, tmp):
     _, wport = web(daemons, "wsd", os.path.join(bindir, "campipe-wsd"), frames)
     for jpeg in ws_frames(wport, 3):
         assert decodes(jpeg, tmp) == (320, 240)
+    needs("rtspd")
+    _, rport = web(daemons, "rtspd", os.path.join(bindir, "campipe-rtspd"), frames)
+    assert rtsp_size(rport) == rtsp_size(rport, "/cam/default") == ("h264", (320, 240))
 
 
-@pytest.mark.parametrize("name", ["httpd", "wsd"])
+@pytest.mark.parametrize("name", ["httpd", "wsd", "rtspd"])
 def test_socket_activation_and_notify(daemons, tmp, name):
     """Started by systemd-socket-activate on its socket, as the .socket units
     do: serves on it, tells READY=1 and a status."""
@@ -308,17 +334,23 @@ def test_socket_activation_and_notify(daemons, tmp, name):
     frames = os.path.join(tmp, "frames.sock")
     capd(daemons, None, frames, "--size", "320x240")
     port = free_port()
+    # rtspd's UDP ports open on the address of systemd's socket.
+    extra = ["--udp-port", str(free_udp_pair())] if name == "rtspd" else []
     d = daemons(name, "-l", "127.0.0.1:%d" % port, "-E", "NOTIFY_SOCKET=" + n.path,
                 "--", os.path.join(BUILD, "campipe-" + name), "--frames", frames,
-                exe=shutil.which("systemd-socket-activate"), wait_tcp=port)
+                *extra, exe=shutil.which("systemd-socket-activate"), wait_tcp=port)
     assert one_frame(name, port, tmp) == (320, 240)
+    if name == "rtspd":
+        assert "RTP over UDP from ports %s-%d" % (extra[1], int(extra[1]) + 1) \
+            in d.logtext()
     n.wait(lambda m: m == "READY=1", "READY=1")
     # The camera as capd tells it (docs/control.md), then the daemon's own.
     cam = r"camera (stopped|starting|streaming, \d+x\d+, \d+ fps, \d+ viewers?|failing: .*)"
     status = {"httpd": r"STATUS=(%s; \d+ MJPEG clients?|streaming \d+ fps to \d+ "
                        r"MJPEG clients?|idle|starting|error: .*|capd unreachable: .*)" % cam,
               "wsd": r"STATUS=(%s|camera unknown); \d+ WebSocket clients?, capd link \w+"
-                     % cam}[name]
+                     % cam,
+              "rtspd": r"STATUS=\d+ clients, \d+ sessions, \d+ playing"}[name]
     n.wait(lambda m: re.fullmatch(status, m), "a status line")
     if name == "wsd":
         # Watched through wsd only, httpd's line would say the same camera.
@@ -334,7 +366,8 @@ def test_socket_activation_and_notify(daemons, tmp, name):
             t.join(30)
     assert all(re.fullmatch(status, m) for m in n.poll() if m.startswith("STATUS=")), n.got
     assert "listening on socket 3 from systemd" in d.logtext()
-    assert "listening on 127.0.0.1:" not in d.logtext(), "default address bound too"
+    assert not re.search(r"listening on (rtsp://)?127\.0\.0\.1:", d.logtext()), \
+        "default address bound too"
 
 
 def proc_ids(pid):
@@ -376,8 +409,8 @@ def test_user_nobody_drops_root_and_serves(dest, daemons, tmp):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="--user needs root")
-@pytest.mark.parametrize("name", ["httpd", "wsd"])
-def test_user_nobody_for_httpd_and_wsd(daemons, tmp, name):
+@pytest.mark.parametrize("name", ["httpd", "wsd", "rtspd"])
+def test_user_nobody_for_httpd_wsd_and_rtspd(daemons, tmp, name):
     needs(name)
     nobody = pwd.getpwnam("nobody")
     frames = os.path.join(tmp, "frames.sock")
@@ -385,6 +418,7 @@ def test_user_nobody_for_httpd_and_wsd(daemons, tmp, name):
     # What group campipe does on a Pi: nobody must reach the socket.
     os.chmod(tmp, 0o755)
     os.chmod(frames, 0o666)
+    os.chmod(os.path.join(tmp, "h264.sock"), 0o666)
     d, port = web(daemons, name, None, frames, "--user", "nobody")
     ids = proc_ids(d.proc.pid)
     assert ids["Uid"] == [nobody.pw_uid] * 4, ids
