@@ -281,9 +281,18 @@ auth_check_ws(struct auth *a, const char *protocols, const char *query,
 	    (query == NULL || auth_token_from_query(query, strlen(query),
 	    &tok, &len) == -1))
 		tok = NULL;
-	if (tok != NULL)
-		return (auth_token_verify(a->key, tok, len, now, user, NULL,
-		    cause, causelen) == 0 ? AUTH_OK : AUTH_DENY);
+	if (tok != NULL) {
+		if (auth_token_verify(a->key, tok, len, now, user, NULL, cause,
+		    causelen) == -1)
+			return (AUTH_DENY);
+		/* A user removed from the file loses access at once. */
+		if (!htpasswd_has(a->pw, user)) {
+			snprintf(cause, causelen, "token for \"%s\", who is not "
+			    "in the password file", user);
+			return (AUTH_DENY);
+		}
+		return (AUTH_OK);
+	}
 	if (authorization == NULL) {
 		snprintf(cause, causelen, "no token and no credentials");
 		return (AUTH_DENY);
@@ -298,6 +307,11 @@ auth_issue(struct auth *a, const char *user, int64_t now, char *tok,
     size_t toklen, int64_t *expiry, char *cause, size_t causelen)
 {
 	*expiry = now + a->conf.token_ttl;
+	if (a->pw != NULL && !htpasswd_has(a->pw, user)) {
+		snprintf(cause, causelen, "no token for \"%s\", who is not in "
+		    "the password file", user);
+		return (-1);
+	}
 	return (auth_token_issue(a->key, user, *expiry, tok, toklen, cause,
 	    causelen));
 }

@@ -308,3 +308,15 @@ htpasswd_check(struct htpasswd *h, const char *user, const char *pass)
 	OPENSSL_cleanse(h->cd, sizeof(*h->cd));
 	return (ok && found != -1);
 }
+
+/* Says whether the file names user. */
+int
+htpasswd_has(const struct htpasswd *h, const char *user)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->n; i++)
+		if (strcmp(h->entries[i].user, user) == 0)
+			return (1);
+	return (0);
+}

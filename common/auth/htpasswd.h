@@ -39,5 +39,7 @@ size_t		 htpasswd_count(const struct htpasswd *);
  */
 int		 htpasswd_check(struct htpasswd *, const char *user,
 		    const char *pass);
+/* Returns 1 if user has an entry (a token's user, say), 0 otherwise. */
+int		 htpasswd_has(const struct htpasswd *, const char *user);
 
 #endif

@@ -372,6 +372,27 @@ def test_websocket_token_expires(daemons, tmp):
         == b"\xff\xd8"
 
 
+def test_token_of_a_user_removed_from_the_file_is_refused(daemons, tmp):
+    site = wsd_site(daemons, tmp, "--token-ttl", "30")
+    tok = token(site)
+    assert ws_open(site, protocols=["campipe", "campipe.token." + tok])[1][:2] \
+        == b"\xff\xd8"
+    # alice leaves the file; wsd re-reads it: her unexpired token opens
+    # nothing, and httpd issues her none.
+    write(site.htpasswd, entry("bob", "new secret"))
+    site.wsd.proc.send_signal(1)
+    site.httpd.proc.send_signal(1)
+    wait_for(lambda: "re-read" in site.wsd.logtext() and
+             "re-read" in site.httpd.logtext(), what="both reloads")
+    assert ws_open(site, protocols=["campipe", "campipe.token." + tok]) == 401
+    assert 'token for "alice", who is not in the password file' in site.wsd.logtext()
+    code, _, body = site.get("/api/token", ("bob", "new secret"))
+    assert code == 200
+    bob_tok = json.loads(body)["token"]
+    assert ws_open(site, protocols=["campipe", "campipe.token." + bob_tok])[1][:2] \
+        == b"\xff\xd8"
+
+
 def test_websocket_failed_logins_are_held(daemons, tmp):
     site = wsd_site(daemons, tmp)
     wrong = {"Authorization": basic(WRONG)}
