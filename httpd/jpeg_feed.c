@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * jpeg_feed.c: httpd's subscription to capd.  Subscribes on the first user,
- * unsubscribes JPEG_FEED_LINGER_MS after the last one so capd can idle the
+ * unsubscribes FRAME_SUB_LINGER_MS after the last one so capd can idle the
  * camera, and measures what arrives for the status page.
  */
 #include <sys/time.h>
@@ -22,7 +22,6 @@
 #define JPEG_FEED_RING	32	/* arrival times kept for the fps figure */
 #define JPEG_FEED_FPS_WINDOW	2.0	/* seconds of arrivals the fps covers */
 #define JPEG_FEED_STALL	5.0	/* seconds without frames that is an error */
-#define JPEG_FEED_LINGER_MS	1000
 
 struct jpeg_feed {
 	const char		*path;		/* for the log */
@@ -193,7 +192,7 @@ jpeg_feed_want(struct jpeg_feed *fd)
 void
 jpeg_feed_unwant(struct jpeg_feed *fd)
 {
-	struct timeval	 tv = { 0, JPEG_FEED_LINGER_MS * 1000 };
+	struct timeval	 tv = { 0, FRAME_SUB_LINGER_MS * 1000 };
 
 	if (fd->wants <= 0 || --fd->wants > 0)
 		return;

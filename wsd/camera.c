@@ -191,12 +191,13 @@ camera_join(struct camera *cam, struct camera_viewer *v, char *cause,
 
 /*
  * A viewer leaves.  After the last JPEG one the link is stopped from the
- * loop, not here: a viewer may leave inside the link's own frame callback.
+ * loop, FRAME_SUB_LINGER_MS later, never here: a viewer may leave inside
+ * the link's own frame callback.
  */
 void
 camera_leave(struct camera *cam, struct camera_viewer *v)
 {
-	struct timeval	 now = { 0, 0 };
+	struct timeval	 linger = { 0, FRAME_SUB_LINGER_MS * 1000 };
 
 	if (v->h264) {
 		TAILQ_REMOVE(&cam->h264_viewers, v, entry);
@@ -208,7 +209,7 @@ camera_leave(struct camera *cam, struct camera_viewer *v)
 	TAILQ_REMOVE(&cam->viewers, v, entry);
 	if (cam->nviewers == 0 || --cam->nviewers > 0)
 		return;
-	evtimer_add(cam->ev_unsub, &now);
+	evtimer_add(cam->ev_unsub, &linger);
 }
 
 /* The latest frame, while frames are arriving. */

@@ -13,6 +13,14 @@
 
 #include <stddef.h>
 
+/*
+ * One rule for every reader of capd's sockets (httpd, wsd, rtspd; JPEG
+ * and H.264): the subscription stays this long after its last viewer
+ * leaves, so viewers that come and go, or a flood of them, do not make
+ * capd start and stop the camera each time.
+ */
+#define FRAME_SUB_LINGER_MS	1000
+
 struct event_base;
 struct frame;
 struct frame_sub;

@@ -18,13 +18,13 @@
 #include "fmp4.h"
 #include "frame.h"
 #include "frame_hello.h"
+#include "frame_sub.h"
 #include "h264_feed.h"
 #include "h264_feed_cut.h"
 #include "log.h"
 #include "unixsock.h"
 
 #define H264_FEED_AU_MAX	(4 << 20)	/* an access unit, at most */
-#define H264_FEED_LINGER_MS	1000		/* connected after the last */
 
 struct h264_feed {
 	struct event_base	*base;
@@ -244,8 +244,8 @@ h264_feed_on_linger(evutil_socket_t fd, short what, void *arg)
 void
 h264_feed_unwant(struct h264_feed *hf)
 {
-	struct timeval	 tv = { H264_FEED_LINGER_MS / 1000,
-	    (H264_FEED_LINGER_MS % 1000) * 1000 };
+	struct timeval	 tv = { FRAME_SUB_LINGER_MS / 1000,
+	    (FRAME_SUB_LINGER_MS % 1000) * 1000 };
 
 	if (hf->wanted > 0 && --hf->wanted == 0 && hf->up != NULL)
 		evtimer_add(hf->ev_linger, &tv);

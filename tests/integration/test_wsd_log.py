@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from conftest import wait_for
 from test_lockout import have_loopback
 from test_wsd import frame, open_raw, start_capd, start_wsd, upgrade_request
 
@@ -78,3 +79,25 @@ def test_websocket_flood_from_200_addresses_writes_a_few_dozen_lines(daemons, tm
     assert len(lines) <= FEW_DOZEN, "%d lines for %d WebSockets:\n%s" % (
         len(lines), opened, "\n".join(lines[:40]))
     assert wsd.alive()
+
+
+def test_viewers_coming_and_going_keep_one_capd_subscription(daemons, tmp):
+    # wsd lingers before unsubscribing, as httpd and the H.264 readers do
+    # (FRAME_SUB_LINGER_MS): 20 viewers one after another, each gone before
+    # the next comes, cost capd one subscriber, not 20.
+    path = os.path.join(tmp, "frames.sock")
+    capd = start_capd(daemons, path, "-v")
+    wsd, port = start_wsd(daemons, path)
+    accepts = lambda: capd.logtext().count("framesock_accept: subscriber fd")
+    before = accepts()
+    for _ in range(20):
+        s, _ = open_raw(port)
+        s.close()
+        time.sleep(0.05)
+    assert accepts() - before <= 2, capd.logtext()[-2000:]
+    # Positive control: the link still ends once nobody comes back, about
+    # a second after the last viewer.
+    gone = time.monotonic()
+    wait_for(lambda: "framesock_sub_free: subscriber fd" in capd.logtext(),
+             timeout=15, what="capd's subscriber from wsd gone")
+    assert time.monotonic() - gone >= 0.5
