@@ -169,8 +169,9 @@ camera_api_admin(struct web *w, struct evhttp_request *req)
 	char	 user[AUTH_BASIC_MAX_USER + 1];
 	int	 i;
 
+	/* Without passwords nobody is an admin: nothing changes state. */
 	if (!auth_gate_enabled(w->gate))
-		return (1);
+		return (0);
 	if (camera_api_user(req, user) == -1)
 		return (0);
 	for (i = 0; i < w->conf->nadmins; i++)
@@ -193,8 +194,9 @@ camera_api_got_settings(struct camera_call *c, int status, const char *body,
 		camera_api_end(c);
 		return;
 	}
-	o = json_pack("{s:O,s:o,s:b}", "status", c->status, "settings", set,
-	    "admin", camera_api_admin(c->w, c->req));
+	o = json_pack("{s:O,s:o,s:b,s:b}", "status", c->status, "settings", set,
+	    "admin", camera_api_admin(c->w, c->req), "passwords",
+	    auth_gate_enabled(c->w->gate));
 	s = o != NULL ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(9)) :
 	    NULL;
 	json_decref(o);
@@ -300,6 +302,12 @@ camera_api_patch(struct web *w, struct evhttp_request *req, const char *query)
 		    "Allow", "PATCH");
 		reply_text(req, 405, "Method Not Allowed", "use PATCH with "
 		    "a JSON body");
+		return;
+	}
+	if (!auth_gate_enabled(w->gate)) {
+		camera_api_error(req, 403, "Forbidden", "settings need an admin, "
+		    "and no password is set: campipe-passwd, then --htpasswd "
+		    "and --admin (docs/auth.md)");
 		return;
 	}
 	if (!camera_api_admin(w, req)) {

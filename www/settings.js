@@ -10,7 +10,7 @@ const POLL_EVERY = 5000;
 const SIZES = ['320x240', '640x480', '800x600', '1280x720', '1920x1080'];
 const RATES = [5, 10, 15, 20, 25, 30, 60];
 
-const state = { settings: null, busy: 0, poll: 0 };
+const state = { settings: null, busy: 0, poll: 0, admin: false };
 
 // The panel's status line: what happened to the last change.
 function say(text, bad) {
@@ -181,10 +181,20 @@ async function refresh() {
 			return;
 		const doc = await r.json();
 		if (!doc.admin) {
-			$('settings').hidden = true;
+			// Without passwords nobody may change settings: say how to set one.
+			const nopass = doc.passwords === false;
+			$('settings').hidden = !nopass;
+			$('set-nopass').hidden = !nopass;
+			$('set-form').hidden = nopass;
+			$('set-saved').hidden = nopass;
+			state.admin = false;
 			return;
 		}
+		state.admin = true;
 		$('settings').hidden = false;
+		$('set-nopass').hidden = true;
+		$('set-form').hidden = false;
+		$('set-saved').hidden = false;
 		// Never redraw under a finger: a slider being dragged keeps its place.
 		const a = document.activeElement;
 		const dragging = a && a.type === 'range' && $('set-form').contains(a) &&
@@ -201,7 +211,7 @@ async function refresh() {
 export async function startSettings() {
 	$('set-form').addEventListener('submit', (ev) => ev.preventDefault());
 	await refresh();
-	if ($('settings').hidden)
+	if (!state.admin)
 		return;
 	state.poll = setInterval(refresh, POLL_EVERY);
 	window.campipe.settings = state;

@@ -349,6 +349,14 @@ async function main() {
 		if (proxied)
 			await proxiedChecks(page);
 		else {
+			// No password file: no settings form, and the panel says how
+			// to set a password.
+			await until(page, () => !document.getElementById('settings').hidden &&
+			    !document.getElementById('set-nopass').hidden, null, 10000,
+			    'no passwords: the settings panel says how to set one');
+			check(await page.locator('#set-form').isHidden() &&
+			    await page.locator('#set-form input, #set-form select').count() === 0,
+			    'no passwords: no settings controls');
 			await liveChecks(page);
 			await outageChecks(page);
 			await mjpegChecks(page);

@@ -216,11 +216,15 @@ def test_admin_needs_htpasswd(tmp):
     assert r.returncode != 0 and b"--admin needs --htpasswd" in r.stderr
 
 
-def test_without_passwords_anyone_may_change(daemons, tmp):
+def test_without_passwords_nobody_may_change(daemons, tmp):
+    # Safe by default: with no password file nobody is an admin, and the
+    # refusal says how to set one; reading stays open.
     port, _ = start(daemons, tmp, auth=False)
-    assert camera(port, None)["admin"] is True
-    code, doc = change(port, '{"hflip":true}', cred=None)
-    assert code == 200 and doc["hflip"]["value"] is True
+    doc = camera(port, None)
+    assert doc["admin"] is False and doc["passwords"] is False
+    code, err = change(port, '{"hflip":true}', cred=None)
+    assert code == 403 and "no password is set" in err["error"], err
+    assert camera(port, None)["settings"]["hflip"]["value"] is False
 
 
 def watch_ws(port, stop, got):
