@@ -19,6 +19,7 @@
 #include "cam.h"
 #include "clients.h"
 #include "jpeg_feed.h"
+#include "auth.h"
 #include "auth_gate.h"
 #include "handoff.h"
 #include "version.h"
@@ -229,6 +230,23 @@ api_camtree(struct evhttp_request *req)
 	return (uri != NULL && strncmp(uri, "/cam/", 5) == 0);
 }
 
+/*
+ * True when other hosts may watch with no password: httpd listens beyond
+ * loopback without a password file (the page then shows a banner).
+ */
+static int
+api_open(const struct web *w)
+{
+	int	 i;
+
+	if (auth_gate_enabled(w->gate))
+		return (0);
+	for (i = 0; i < w->conf->nlisten; i++)
+		if (!auth_loopback(w->conf->listen[i]))
+			return (1);
+	return (0);
+}
+
 /* GET /api/config: at /, today's URLs; under /cam/NAME/, the camera's. */
 void
 api_config(struct cam *cam, struct evhttp_request *req, const char *query)
@@ -242,11 +260,12 @@ api_config(struct cam *cam, struct evhttp_request *req, const char *query)
 	snprintf(path, sizeof(path), "%s/stream", pre);
 	snprintf(stream, sizeof(stream), "%s/stream.mjpg", pre);
 	snprintf(still, sizeof(still), "%s/pi.jpg", pre);
-	api_send(req, json_pack("{s:{s:i,s:s},s:s,s:s,s:s,s:i,s:b,s:s}",
+	api_send(req, json_pack("{s:{s:i,s:s},s:s,s:s,s:s,s:i,s:b,s:b,s:s}",
 	    "ws", "port", w->conf->ws_port, "path", *pre != '\0' ? path :
 	    w->conf->ws_path, "stream", stream, "still", still, "camera",
 	    cam->name, "cameras", w->ncams, "auth",
-	    auth_gate_enabled(w->gate), "version", CAMPIPE_VERSION));
+	    auth_gate_enabled(w->gate), "open", api_open(w), "version",
+	    CAMPIPE_VERSION));
 }
 
 /* One camera of /api/cameras. */

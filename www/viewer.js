@@ -352,6 +352,7 @@ async function main() {
 	document.title = 'campipe · ' + location.hostname;
 	const cfg = await loadConfig();
 	cp.config = cfg;
+	$('open-banner').hidden = cfg.raw.open !== true;
 	const interval = $('interval');
 	interval.value = store.get('interval', '250');
 	if (interval.selectedIndex < 0)

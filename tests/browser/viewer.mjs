@@ -357,6 +357,8 @@ async function main() {
 			check(await page.locator('#set-form').isHidden() &&
 			    await page.locator('#set-form input, #set-form select').count() === 0,
 			    'no passwords: no settings controls');
+			check(await page.locator('#open-banner').isHidden(),
+			    'loopback: no "anyone can watch" banner');
 			await liveChecks(page);
 			await outageChecks(page);
 			await mjpegChecks(page);

@@ -168,16 +168,32 @@ def free_any_port():
         return s.getsockname()[1]
 
 
+def config(port):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/api/config")
+    r = conn.getresponse()
+    assert r.status == 200
+    return json.loads(r.read())
+
+
 def test_warns_beyond_loopback_without_auth(daemons, tmp):
+    # One warning line at start, and /api/config says "open" so that the
+    # page shows its banner; not on loopback, not with a password.
     port = free_any_port()
     d = daemons("httpd", "--listen", "0.0.0.0:%d" % port, "--frames",
                 os.path.join(tmp, "none.sock"), "--www", WWW, wait_tcp=port)
     wait_for(lambda: "0.0.0.0:%d is reachable from other hosts" % port in d.logtext(),
              what="warning")
+    assert d.logtext().count("reachable from other hosts") == 1
+    assert config(port)["open"] is True
     port = free_port()
     d = daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--frames",
                 os.path.join(tmp, "none.sock"), "--www", WWW, wait_log="serving ")
     assert "reachable from other hosts" not in d.logtext()
+    assert config(port)["open"] is False
+    site = Site(daemons, tmp, "--listen", "0.0.0.0:%d" % free_any_port())
+    code, _, body = site.get("/api/config", GOOD)
+    assert code == 200 and json.loads(body)["open"] is False
     port = free_any_port()
     d = daemons("wsd", "--listen", "0.0.0.0:%d" % port, "--frames",
                 os.path.join(tmp, "none.sock"), wait_tcp=port)
