@@ -10,6 +10,8 @@
 # capd, behind one httpd and one wsd: /cam/camK/ and the grid page /grid.html.
 # rtspd serves the cameras' H.264 on HOST:RTSP_PORT (8554), RTP over UDP
 # from the first free pair of ports from RTSP_UDP_PORT (8000) up.
+# PASSWORD=... makes a password file with one user, ADMIN (default admin),
+# who may change settings; every daemon then asks for it.
 set -u
 build=${1:-build}
 host=${HOST:-127.0.0.1}
@@ -54,6 +56,14 @@ else
 		i=$((i + 1))
 	done
 fi
+# A password for trying it out: one admin in a password file of the run.
+authargs=""
+if [ -n "${PASSWORD:-}" ]; then
+	admin=${ADMIN:-admin}
+	printf '%s\n' "$PASSWORD" | "$build/campipe-passwd" "$admin" \
+	    >"$run/htpasswd" || exit 2
+	authargs="--htpasswd $run/htpasswd"
+fi
 sleep 0.3
 # The first even UDP port from $1 up that, with the one above it, no
 # socket holds (/proc/net/udp*: the local port is hex after the colon).
@@ -76,19 +86,23 @@ free_udp_pair() {
 rtsp=""
 if [ -x "$build/campipe-rtspd" ]; then
 	udp=$(free_udp_pair "${RTSP_UDP_PORT:-8000}")
-	"$build/campipe-rtspd" $camargs --listen "$host:$rtspport" --udp-port "$udp" &
+	"$build/campipe-rtspd" $camargs $authargs --listen "$host:$rtspport" \
+	    --udp-port "$udp" &
 	pids="$pids $!"
 	rtsp="rtsp://$host:$rtspport/"
 	[ "$cameras" -gt 1 ] && rtsp="$rtsp (camera K: ${rtsp}cam/camK)"
 fi
 if [ -x "$build/campipe-wsd" ]; then
-	"$build/campipe-wsd" $camargs --handoff "$handoff" \
+	"$build/campipe-wsd" $camargs $authargs \
+	    ${authargs:+--token-key "$run/token.key"} --handoff "$handoff" \
 	    ${wsport:+--listen "$host:$wsport"} &
 	pids="$pids $!"
 fi
 if [ -x "$build/campipe-httpd" ]; then
-	"$build/campipe-httpd" $camargs --listen "$host:$port" \
-	    --www www --ws-handoff "$handoff" ${wsport:+--ws-port "$wsport"} &
+	"$build/campipe-httpd" $camargs $authargs \
+	    ${authargs:+--token-key "$run/token.key" --admin "$admin"} \
+	    --listen "$host:$port" --www www --ws-handoff "$handoff" \
+	    ${wsport:+--ws-port "$wsport"} &
 	pids="$pids $!"
 	sleep 0.5
 	for p in $pids; do
@@ -103,4 +117,5 @@ else
 	echo "campipe-capd is running: socat -u UNIX-CONNECT:$sock - | ffmpeg -f mpjpeg -i - -frames:v 1 out.jpg"
 fi
 [ -n "$rtsp" ] && echo "RTSP players open $rtsp"
+[ -n "$authargs" ] && echo "log in as $admin with your PASSWORD; $admin may change settings"
 wait
