@@ -213,8 +213,13 @@ def test_apt_install_run_verify_purge():
     env = dict(ENV, DEBIAN_FRONTEND="noninteractive")
     apt = ["apt-get", "-y", "-q", "-o", "DPkg::Lock::Timeout=600"]
     try:
-        run(*apt, "install", path, env=env, timeout=900)
+        r = run(*apt, "install", path, env=env, timeout=900)
         assert installed() == "installed"
+        # A first install says what to do next, in three lines.
+        said = [l for l in r.stdout.splitlines() if l.startswith("campipe: ")]
+        assert len(said) == 3 and "systemctl enable --now campipe.target" in said[0] \
+            and "http://localhost:8080/" in said[1] and "campipe-passwd" in said[2], \
+            r.stdout[-3000:]
         r = run("/usr/bin/campipe-capd", "--version")
         assert r.stdout.strip() or r.stderr.strip()
         run("/usr/bin/campipe-passwd", "--help", check=False)
