@@ -173,6 +173,29 @@ def test_ffmpeg_records_a_playable_file(camera, transport):
     assert_good_recording(out, 4)
 
 
+def test_ffmpeg_keeps_its_session_past_the_timeout(daemons, tmp):
+    # ffmpeg asks GET_PARAMETER every half of the Session timeout rtspd
+    # announces: both transports play on for twice that.
+    need("ffmpeg", "ffprobe")
+    camera = Camera(daemons, tmp, "--session-timeout", "3")
+    procs = {t: subprocess.Popen(
+        ["ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", t, "-i",
+         camera.url(), "-t", "8", "-c", "copy", camera.path(t + ".mp4")],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT) for t in ("tcp", "udp")}
+    try:
+        for p in procs.values():
+            log = p.communicate(timeout=CLIENT_TIMEOUT)[0].decode()
+            assert p.returncode == 0, log
+    finally:
+        for p in procs.values():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    for t in procs:
+        assert_good_recording(camera.path(t + ".mp4"), 8)
+
+
 # 3. Frigate
 
 
