@@ -11,11 +11,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 
 import pytest
 
-from conftest import BUILD, free_port, wait_for
+from conftest import free_port, wait_for
 from test_auth import entry, write
 from test_h264_status import control
 
@@ -92,8 +91,8 @@ def guarded(daemons, tmp):
 def run(args, timeout=CLIENT_TIMEOUT, env=None, user=None):
     """A client to its end; (exit status, its output as text)."""
     if user is not None:
-        args = ["setpriv", "--reuid=" + user, "--regid=" + user,
-                "--clear-groups"] + args
+        args = ["setpriv", "--reuid=%d" % user.pw_uid,
+                "--regid=%d" % user.pw_gid, "--clear-groups"] + args
     try:
         r = subprocess.run(args, stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -302,10 +301,9 @@ def vlc_record(camera, out, url, *opts):
     user = None
     if os.geteuid() == 0:
         # VLC refuses to run as root.
-        user = "nobody"
-        pw = pwd.getpwnam(user)
+        user = pwd.getpwnam("nobody")
         for d in (camera.tmp, home):
-            os.chown(d, pw.pw_uid, pw.pw_gid)
+            os.chown(d, user.pw_uid, user.pw_gid)
     env = dict(os.environ, HOME=home)
     return run(["cvlc", "--intf", "dummy", "--no-audio", "--run-time=4"] +
                list(opts) + ["--sout", "#std{access=file,mux=ts,dst=%s}" %
