@@ -638,7 +638,10 @@ conn_process(struct conn *c)
 		case RTSP_READ_ERROR:
 			c->st->stats.bad_requests++;
 			log_rate_warnx(&lr, "%s: %s", c->addr, cause);
-			conn_error(c, status, -1, cause, 1);
+			/* Every answer has a CSeq when one was read: clients
+			   match answers by it (GStreamer's rtspsrc reads
+			   one without as a parse error). */
+			conn_error(c, status, req.cseq, cause, 1);
 			return;
 		case RTSP_READ_DATA:
 			conn_data(c, &d);

@@ -328,6 +328,7 @@ rtsp_read(const unsigned char *p, size_t len, size_t max_head,
 	int			 code;
 
 	*used = 0;
+	req->cseq = -1;
 	while (i < len && (p[i] == '\r' || p[i] == '\n'))
 		i++;
 	/* Empty lines count against the head: a flood of them is refused. */

@@ -57,7 +57,9 @@ enum rtsp_read {
 	RTSP_READ_MORE,		/* not whole yet: nothing used */
 	RTSP_READ_REQUEST,	/* *req filled; *used covers head and body */
 	RTSP_READ_DATA,		/* *data filled; *used = 4 + data->len */
-	RTSP_READ_ERROR		/* *status (400, 413, 505) and cause: close */
+	RTSP_READ_ERROR		/* *status (400, 413, 505) and cause: close;
+				   req->cseq the CSeq read before the fault,
+				   else -1 */
 };
 
 /*

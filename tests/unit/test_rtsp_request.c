@@ -319,10 +319,20 @@ test_errors(void)
 	    "\r\n\r\n", 400);
 	bad("OPTIONS_OPTIONS_OPTIONS_OPTIONS_ * RTSP/1.0\r\nCSeq: 1\r\n\r\n",
 	    400);
+	/* The CSeq read before the fault is kept for the answer, as
+	   GStreamer's third login sends Authorization twice; else -1. */
+	bad("DESCRIBE * RTSP/1.0\r\nCSeq: 4\r\nAuthorization: Basic a\r\n"
+	    "Authorization: Basic a\r\n\r\n", 400);
+	CHECK_EQ(req.cseq, 4);
+	bad("OPTIONS * RTSP/1.0\r\nSession: a\r\nSession: a\r\n"
+	    "CSeq: 4\r\n\r\n", 400);
+	CHECK_EQ(req.cseq, -1);
+	req.cseq = 7;
 	/* A control byte refuses the head before it is whole. */
 	CHECK_EQ(rd("OPTIONS * RTSP/1.0\r\n\x00", 21, &used),
 	    RTSP_READ_ERROR);
 	CHECK_EQ(status, 400);
+	CHECK_EQ(req.cseq, -1);
 	/* A NUL in the head, binary garbage. */
 	CHECK_EQ(rd("OPT\0IONS", 8, &used), RTSP_READ_ERROR);
 	CHECK_EQ(status, 400);
