@@ -217,6 +217,7 @@ install: all
 	if [ -d www ]; then (cd www && find . -type f -exec install -D -m 0644 \
 	  {} $(DESTDIR)$(WWWDIR)/{} \;); fi
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -D -m 0644 examples/door.conf $(DESTDIR)$(DOCDIR)/examples/door.conf
 	for u in $(UNITS); do sed $(UNIT_SUBST) systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u \
 	  && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
 	install -m 0644 systemd/campipe.sysusers $(DESTDIR)$(SYSUSERSDIR)/campipe.conf

@@ -10,7 +10,9 @@
 # 0~gitN.gHASH, N commits to HASH; "+dirty" marks uncommitted changes.
 
 DEB_VERSION	?= $(shell scripts/deb.sh --version)
-DEB_MAINTAINER	?= $(shell git log -1 --format='%an <%ae>' 2>/dev/null)
+# As Debian's tools: DEBFULLNAME and DEBEMAIL when set, else the last
+# commit's author.
+DEB_MAINTAINER	?= $(if $(DEBEMAIL),$(DEBFULLNAME) <$(DEBEMAIL)>,$(shell git log -1 --format='%an <%ae>' 2>/dev/null))
 DEB_STAGE	 = $(abspath $(XBUILD)/deb)
 
 .PHONY: deb

@@ -126,7 +126,8 @@ def test_control_fields_and_files(arch, tmp_path):
     want += ["usr/lib/sysusers.d/campipe.conf", "usr/lib/tmpfiles.d/campipe.conf",
              "etc/default/campipe", "usr/share/campipe/www/index.html",
              "usr/share/doc/campipe/README.md", "usr/share/doc/campipe/frames.md",
-             "usr/share/doc/campipe/copyright", "usr/share/doc/campipe/changelog.gz"]
+             "usr/share/doc/campipe/copyright", "usr/share/doc/campipe/changelog.gz",
+             "usr/share/doc/campipe/examples/door.conf"]
     for p in want:
         assert p in files, "%s missing from %s" % (p, path)
     for p in want[:len(NAMES) + 1]:
