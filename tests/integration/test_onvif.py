@@ -65,7 +65,8 @@ NS_CLIENT = textwrap.dedent("""
             '<d:Probe><d:Types>dn:NetworkVideoTransmitter</d:Types></d:Probe>'
             '</s:Body></s:Envelope>' % mid)
         print(mid, flush=True)
-        s.sendto(probe.encode(), ("239.255.255.250", 3702))
+        for i in range(int(sys.argv[3]) if len(sys.argv) > 3 else 1):
+            s.sendto(probe.encode(), ("239.255.255.250", 3702))
         end = time.time() + 3
     while time.time() < end:
         s.settimeout(max(0.01, end - time.time()))
@@ -157,7 +158,7 @@ def start_all(daemons, tmp, *extra):
 
 
 def test_discovery_from_another_namespace(daemons, tmp, netns):
-    listener = in_ns("listen", "6", NS_ADDR)
+    listener = in_ns("listen", "12", NS_ADDR)
     assert listener.stdout.readline().strip() == "ready"
     hport, _, h = start_all(daemons, tmp, "--listen", HOST_ADDR + ":PORT")
     p = in_ns("probe", NS_ADDR)
@@ -183,6 +184,10 @@ def test_discovery_from_another_namespace(daemons, tmp, netns):
                                                   user=None), xaddr],
                        capture_output=True, timeout=15)
     assert b"GetSystemDateAndTimeResponse" in r.stdout, r
+    # A burst of 20 Probes gets at most 5 answers a second (2 seconds
+    # at most pass before the last is read).
+    out = in_ns("probe", NS_ADDR, "20").communicate(timeout=15)[0]
+    assert 5 <= len(out.splitlines()) - 1 <= 10, out
     h.stop()
     # The group carries our Probe too: httpd's messages only.
     lines = [l for l in listener.communicate(timeout=15)[0].splitlines()
