@@ -112,6 +112,9 @@ httpd_discovery(struct web *w, struct event_base *base)
 		log_info("ONVIF at /onvif/device_service, WS-Discovery on UDP "
 		    "%d, device urn:uuid:%s", WSDISCOVERY_PORT,
 		    onvif_uuid(w->onvif));
+	if (!auth_gate_nvr(w->gate))
+		log_warnx("ONVIF without --nvr-credentials: anyone who reaches "
+		    "httpd may use it, as its pages");
 	return (d);
 }
 

@@ -293,3 +293,35 @@ def test_refused_without_nvr_credentials_beside_htpasswd(tmp):
     p = subprocess.run([binary("httpd"), "--onvif", "--htpasswd", htp],
                        capture_output=True, text=True, timeout=10)
     assert p.returncode == 2 and "--nvr-credentials" in p.stderr
+
+
+def doc_blocks():
+    """docs/onvif.md's example: the request and the answer's body."""
+    text = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs",
+                             "onvif.md")).read()
+    ex = text.split("## An example", 1)[1]
+    blocks = re.findall(r"```\n(.*?)```", ex, re.S)
+    return blocks[0].rstrip("\n"), blocks[1]
+
+
+def test_the_documented_example(daemons, tmp):
+    hport, _, _ = start_all(daemons, tmp)
+    req, want = doc_blocks()
+    c = http.client.HTTPConnection("127.0.0.1", hport, timeout=10)
+    c.request("POST", "/onvif/device_service", req.encode(),
+              {"Content-Type": "application/soap+xml; charset=utf-8"})
+    r = c.getresponse()
+    assert r.status == 200
+    assert r.read().decode() == want.replace(":8080/", ":%d/" % hport)
+
+
+def test_other_paths_keep_their_1k_body_limit(daemons, tmp):
+    hport, _, _ = start_all(daemons, tmp)
+    c = http.client.HTTPConnection("127.0.0.1", hport, timeout=10)
+    c.request("PATCH", "/api/camera/settings", b"{" + b" " * 2000 + b"}",
+              {"Content-Type": "application/json"})
+    assert c.getresponse().status == 413
+    c = http.client.HTTPConnection("127.0.0.1", hport, timeout=10)
+    c.request("GET", "/onvif/device_service")
+    r = c.getresponse()
+    assert r.status == 405 and r.getheader("Allow") == "POST"
