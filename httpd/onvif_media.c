@@ -118,8 +118,9 @@ onvif_media_uri(struct onvif_call *c, const char *resp,
 {
 	evbuffer_add_printf(c->out, "<trt:%s><trt:MediaUri><tt:Uri>", resp);
 	if (rtsp)
-		evbuffer_add_printf(c->out, "rtsp://%s:%d%s/", c->name,
-		    c->w->conf->onvif_rtsp_port, m->prefix);
+		evbuffer_add_printf(c->out, "rtsp://%s:%d%s", c->name,
+		    c->w->conf->onvif_rtsp_port, m->prefix[0] != '\0' ?
+		    m->prefix : "/");
 	else
 		evbuffer_add_printf(c->out, "http://%s%s/pi.jpg", c->host,
 		    m->prefix);

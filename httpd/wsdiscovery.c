@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /* wsdiscovery.c: WS-Discovery's Probe, ProbeMatch, Hello and Bye. */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <errno.h>
-#include <ifaddrs.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +46,7 @@ struct wsdiscovery_src {
 struct wsdiscovery {
 	int		 fd;
 	struct event	*ev;
+	struct event	*rejoin;	/* interfaces that came up later */
 	char		 uuid[40];
 	int		 port;
 	unsigned	 instance;	/* AppSequence InstanceId */
@@ -208,28 +209,57 @@ wsdiscovery_on_read(evutil_socket_t fd, short ev, void *arg)
 	evbuffer_free(b);
 }
 
+/*
+ * The IPv4 interfaces that are up, by SIOCGIFCONF: an AF_INET socket is
+ * all it takes (getifaddrs needs netlink, which the unit does not allow).
+ * Fills ifr (at most n) and returns how many.
+ */
+static int
+wsdiscovery_ifaces(struct ifreq *ifr, int n)
+{
+	struct ifconf	 ifc;
+	struct ifreq	 fl;
+	int		 s, i, up = 0;
+
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return (0);
+	ifc.ifc_len = n * (int)sizeof(*ifr);
+	ifc.ifc_req = ifr;
+	if (ioctl(s, SIOCGIFCONF, &ifc) == -1) {
+		close(s);
+		return (0);
+	}
+	for (i = 0; i < ifc.ifc_len / (int)sizeof(*ifr); i++) {
+		fl = ifr[i];
+		if (ifr[i].ifr_addr.sa_family != AF_INET ||
+		    ioctl(s, SIOCGIFFLAGS, &fl) == -1 ||
+		    !(fl.ifr_flags & IFF_UP))
+			continue;
+		ifr[up++] = ifr[i];
+	}
+	close(s);
+	return (up);
+}
+
 /* Sends a Hello (hello) or a Bye to the group on every interface. */
 static void
 wsdiscovery_announce(struct wsdiscovery *d, int hello)
 {
-	struct ifaddrs		*ifa, *i;
+	struct ifreq		 ifr[WSDISCOVERY_IFACES];
 	struct sockaddr_in	 group;
 	struct in_addr		 a;
 	struct evbuffer		*b;
 	char			 addr[INET_ADDRSTRLEN];
+	int			 i, n = wsdiscovery_ifaces(ifr, WSDISCOVERY_IFACES);
 
-	if (getifaddrs(&ifa) == -1)
-		return;
 	memset(&group, 0, sizeof(group));
 	group.sin_family = AF_INET;
 	group.sin_port = htons(WSDISCOVERY_PORT);
 	inet_pton(AF_INET, WSDISCOVERY_GROUP, &group.sin_addr);
-	for (i = ifa; i != NULL; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
-		    !(i->ifa_flags & IFF_UP) ||
-		    (b = evbuffer_new()) == NULL)
+	for (i = 0; i < n; i++) {
+		if ((b = evbuffer_new()) == NULL)
 			continue;
-		a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		a = ((struct sockaddr_in *)&ifr[i].ifr_addr)->sin_addr;
 		inet_ntop(AF_INET, &a, addr, sizeof(addr));
 		wsdiscovery_message(d, b, hello ? "Hello" : "Bye", WSD_TO_ALL,
 		    NULL, hello ? addr : NULL);
@@ -238,32 +268,34 @@ wsdiscovery_announce(struct wsdiscovery *d, int hello)
 			wsdiscovery_send(d, b, &group);
 		evbuffer_free(b);
 	}
-	freeifaddrs(ifa);
 }
 
 /* Joins the group on every IPv4 interface: how many joined. */
 static int
 wsdiscovery_join(int fd)
 {
-	struct ifaddrs	*ifa, *i;
+	struct ifreq	 ifr[WSDISCOVERY_IFACES];
 	struct ip_mreqn	 m;
-	int		 n = 0;
+	int		 i, n = wsdiscovery_ifaces(ifr, WSDISCOVERY_IFACES), joined = 0;
 
-	if (getifaddrs(&ifa) == -1)
-		return (0);
-	for (i = ifa; i != NULL; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
-		    !(i->ifa_flags & IFF_UP))
-			continue;
+	for (i = 0; i < n; i++) {
 		memset(&m, 0, sizeof(m));
 		inet_pton(AF_INET, WSDISCOVERY_GROUP, &m.imr_multiaddr);
-		m.imr_ifindex = (int)if_nametoindex(i->ifa_name);
+		m.imr_address = ((struct sockaddr_in *)&ifr[i].ifr_addr)->sin_addr;
 		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m,
 		    sizeof(m)) == 0 || errno == EADDRINUSE)
-			n++;
+			joined++;
 	}
-	freeifaddrs(ifa);
-	return (n);
+	return (joined);
+}
+
+/* Joins the group on interfaces that came up since (a Wi-Fi at boot). */
+static void
+wsdiscovery_on_rejoin(evutil_socket_t fd, short ev, void *arg)
+{
+	struct wsdiscovery	*d = arg;
+
+	wsdiscovery_join(d->fd);
 }
 
 /* Opens the socket, joins the group, says Hello. */
@@ -273,6 +305,7 @@ wsdiscovery_new(struct event_base *base, const char *uuid, int http_port,
 {
 	struct wsdiscovery	*d;
 	struct sockaddr_in	 sin;
+	struct timeval		 rejoin = { WSDISCOVERY_REJOIN, 0 };
 	int			 one = 1;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
@@ -299,13 +332,17 @@ wsdiscovery_new(struct event_base *base, const char *uuid, int http_port,
 		goto fail;
 	}
 	if ((d->ev = event_new(base, d->fd, EV_READ | EV_PERSIST,
-	    wsdiscovery_on_read, d)) == NULL || event_add(d->ev, NULL) == -1) {
+	    wsdiscovery_on_read, d)) == NULL || event_add(d->ev, NULL) == -1 ||
+	    (d->rejoin = event_new(base, -1, EV_PERSIST, wsdiscovery_on_rejoin,
+	    d)) == NULL || event_add(d->rejoin, &rejoin) == -1) {
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
 	wsdiscovery_announce(d, 1);
 	return (d);
 fail:
+	if (d->ev != NULL)
+		event_free(d->ev);
 	if (d->fd != -1)
 		close(d->fd);
 	free(d);
@@ -321,6 +358,8 @@ wsdiscovery_free(struct wsdiscovery *d)
 	wsdiscovery_announce(d, 0);
 	if (d->ev != NULL)
 		event_free(d->ev);
+	if (d->rejoin != NULL)
+		event_free(d->rejoin);
 	close(d->fd);
 	free(d);
 }

@@ -4,7 +4,9 @@
  * socket on port 3702 in the group 239.255.255.250 on every IPv4
  * interface; a Probe for NetworkVideoTransmitter, Device or anything gets
  * a ProbeMatch sent to its sender, whose XAddrs name the address of the
- * interface that reaches it; a Hello at start, a Bye at the end.  At most
+ * interface that reaches it; a Hello at start, a Bye at the end.  The
+ * group is joined again every WSDISCOVERY_REJOIN seconds on interfaces
+ * that came up since.  At most
  * WSDISCOVERY_PER_SEC answers a second to one address.
  */
 #ifndef HTTPD_WSDISCOVERY_H
@@ -16,6 +18,8 @@
 #define WSDISCOVERY_GROUP	"239.255.255.250"
 #define WSDISCOVERY_PER_SEC	5	/* answers to one address a second */
 #define WSDISCOVERY_SOURCES	64	/* addresses whose rate is kept */
+#define WSDISCOVERY_IFACES	32	/* IPv4 addresses served */
+#define WSDISCOVERY_REJOIN	30	/* seconds between joins of new ones */
 
 struct event_base;
 struct wsdiscovery;

@@ -325,3 +325,28 @@ def test_other_paths_keep_their_1k_body_limit(daemons, tmp):
     c.request("GET", "/onvif/device_service")
     r = c.getresponse()
     assert r.status == 405 and r.getheader("Allow") == "POST"
+
+
+def test_a_profile_per_camera(daemons, tmp):
+    frames = os.path.join(tmp, "frames.sock")
+    back = os.path.join(tmp, "back.sock")
+    for path, ctl in ((frames, "control.sock"), (back, "back-control.sock")):
+        daemons("capd", "--source", "test", "--frames", path, "--control",
+                os.path.join(tmp, ctl), wait_unix=path)
+    hport = free_port()
+    daemons("httpd", "--camera", "front=" + frames, "--camera", "back=" + back,
+            "--control", os.path.join(tmp, "control.sock"), "--listen",
+            "127.0.0.1:%d" % hport, "--onvif", "--onvif-rtsp-port", "8554",
+            wait_tcp=hport)
+    st, _, r = call(hport, "media", envelope(MEDIA, "GetProfiles", user=None))
+    assert st == 200
+    assert [p.get("token") for p in r.findall(".//trt:Profiles", NS)] == \
+        ["main", "cam_back"]
+    for tok, rtsp, jpg in (("main", "/", "/pi.jpg"),
+                           ("cam_back", "/cam/back", "/cam/back/pi.jpg")):
+        _, _, r = call(hport, "media", envelope(MEDIA, "GetStreamUri",
+                                                [("ProfileToken", tok)], user=None))
+        assert r.find(".//tt:Uri", NS).text == "rtsp://127.0.0.1:8554" + rtsp
+        _, _, r = call(hport, "media", envelope(MEDIA, "GetSnapshotUri",
+                                                [("ProfileToken", tok)], user=None))
+        assert r.find(".//tt:Uri", NS).text == "http://127.0.0.1:%d%s" % (hport, jpg)
