@@ -369,9 +369,12 @@ onvif_handle(struct onvif *o, struct evhttp_request *req)
 	const char		*body;
 	int			 v = -1;
 
+	/* Over the limit, the reader refuses it on its length alone. */
 	if (len > ONVIF_REQUEST_MAX || (body = (const char *)evbuffer_pullup(
-	    in, -1)) == NULL)
+	    in, -1)) == NULL) {
 		body = "";
+		len = len > ONVIF_REQUEST_MAX ? len : 0;
+	}
 	if (onvif_request_parse(body, len, &r, cause, sizeof(cause)) == -1) {
 		onvif_fault(req, 1, "WellFormed", NULL, cause);
 		return;
