@@ -34,7 +34,7 @@ struct auth_gate_hold {
 	struct evhttp_request	*req;
 	struct event		*timer;
 	struct event		*gone;		/* the client hung up */
-	int			 metrics;
+	int			 metrics;	/* -1: ONVIF, resumed as is */
 };
 
 struct auth_gate {
@@ -76,6 +76,7 @@ auth_gate_new(struct event_base *base, const struct web_conf *conf,
 	}
 	memset(&ac, 0, sizeof(ac));
 	ac.htpasswd = conf->htpasswd;
+	ac.nvr_credentials = conf->nvr_credentials;
 	ac.token_key = conf->token_key;
 	ac.token_ttl = conf->token_ttl;
 	ac.fail_step_ms = conf->auth_delay_ms;
@@ -84,6 +85,7 @@ auth_gate_new(struct event_base *base, const struct web_conf *conf,
 		goto fail;
 	if (conf->metrics_htpasswd != NULL) {
 		ac.htpasswd = conf->metrics_htpasswd;
+		ac.nvr_credentials = NULL;
 		ac.token_key = NULL;
 		if ((g->metrics = auth_new(&ac, cause, causelen)) == NULL)
 			goto fail;
@@ -126,11 +128,18 @@ auth_gate_free(struct auth_gate *g)
 	free(g);
 }
 
-/* True when requests need credentials. */
+/* True when requests need Basic credentials. */
 int
 auth_gate_enabled(const struct auth_gate *g)
 {
-	return (auth_enabled(g->auth));
+	return (g->conf->htpasswd != NULL);
+}
+
+/* True when ONVIF requests need a WS-UsernameToken. */
+int
+auth_gate_nvr(const struct auth_gate *g)
+{
+	return (auth_nvr_enabled(g->auth));
 }
 
 /* Re-reads the password files. */
@@ -157,7 +166,7 @@ auth_gate_on_hold_timer(evutil_socket_t fd, short ev, void *arg)
 	int			 metrics = gh->metrics;
 
 	auth_gate_unhold(gh);
-	if (auth_gate_check(g, req, metrics) == 0)
+	if (metrics == -1 || auth_gate_check(g, req, metrics) == 0)
 		g->resume(req, g->arg);
 }
 
@@ -314,6 +323,41 @@ auth_gate_check(struct auth_gate *g, struct evhttp_request *req, int metrics)
 	    "WWW-Authenticate", AUTH_CHALLENGE);
 	reply_text(req, 401, "Unauthorized", "authentication required");
 	return (1);
+}
+
+/* Checks an ONVIF request's WS-UsernameToken against the NVR file. */
+int
+auth_gate_wsse(struct auth_gate *g, struct evhttp_request *req,
+    const char *user, const char *digest, const char *nonce,
+    const char *created, char *cause, size_t causelen)
+{
+	struct evhttp_connection	*evcon;
+	struct sockaddr_storage		 ss;
+	const struct sockaddr		*sa;
+	struct timeval			 now;
+	unsigned			 wait_ms;
+	char				*peer = NULL;
+	ev_uint16_t			 port = 0;
+	static struct log_rate		 lr =
+	    LOG_RATE_INIT_BURST("failed ONVIF logins", 10);
+
+	sa = xff_client(req, g->conf->proxies, g->conf->nproxies, &ss);
+	timeval_now(&now);
+	switch (auth_check_wsse(g->auth, user, digest, nonce, created, sa,
+	    mono_ms(), now.tv_sec, &wait_ms, cause, causelen)) {
+	case AUTH_OK:
+		return (0);
+	case AUTH_WAIT:
+		auth_gate_hold(g, req, sa, -1, wait_ms);
+		return (1);
+	case AUTH_DENY:
+		break;
+	}
+	if ((evcon = evhttp_request_get_connection(req)) != NULL)
+		evhttp_connection_get_peer(evcon, &peer, &port);
+	log_rate_info(&lr, "%s: %s: %s", peer != NULL ? peer : "-",
+	    evhttp_request_get_uri(req), cause);
+	return (-1);
 }
 
 /* GET /api/token. */

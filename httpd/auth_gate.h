@@ -29,6 +29,17 @@ struct auth_gate	*auth_gate_new(struct event_base *base,
 void		 auth_gate_free(struct auth_gate *g);
 /* True when a password file is in force. */
 int		 auth_gate_enabled(const struct auth_gate *g);
+/* True when NVR credentials are in force (--nvr-credentials). */
+int		 auth_gate_nvr(const struct auth_gate *g);
+/*
+ * Checks an ONVIF request's UsernameToken (user, its PasswordDigest,
+ * Nonce and Created).  Returns 0 to go on; 1 when it holds req, resumed
+ * later as is through the callback given to auth_gate_new(); -1 with
+ * cause when denied (the caller answers).
+ */
+int		 auth_gate_wsse(struct auth_gate *g, struct evhttp_request *req,
+		    const char *user, const char *digest, const char *nonce,
+		    const char *created, char *cause, size_t causelen);
 /* SIGHUP: re-reads the password files, keeping the old ones on error. */
 void		 auth_gate_reload(struct auth_gate *g);
 /*

@@ -35,6 +35,8 @@
 #include "handoff.h"
 #include "mjpeg.h"
 #include "mono.h"
+#include "onvif.h"
+#include "onvif_request.h"
 #include "prom.h"
 #include "stills.h"
 #include "camera_api.h"
@@ -175,6 +177,26 @@ dispatch_tune_connection(struct evhttp_request *req)
 	bufferevent_set_max_single_write(bev, EV_SSIZE_MAX);
 }
 
+/*
+ * An ONVIF service: POST only, the Host check, then the service itself,
+ * which authenticates with WS-Security rather than Basic.
+ */
+static void
+dispatch_onvif(struct web *w, struct evhttp_request *req,
+    enum evhttp_cmd_type cmd)
+{
+	if (cmd != EVHTTP_REQ_POST) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "POST");
+		reply_close(req, 405, "Method Not Allowed",
+		    "method not allowed");
+		return;
+	}
+	if (host_headers_check(w->headers, req) != 0)
+		return;
+	onvif_handle(w->onvif, req);
+}
+
 /* Every request comes here. */
 static void
 dispatch_on_request(struct evhttp_request *req, void *arg)
@@ -195,6 +217,16 @@ dispatch_on_request(struct evhttp_request *req, void *arg)
 	dispatch_tune_connection(req);
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	query = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	if (w->onvif != NULL && path != NULL && onvif_path(path)) {
+		dispatch_onvif(w, req, cmd);
+		return;
+	}
+	/* Bodies beyond 1 KB are for ONVIF alone. */
+	if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) >
+	    DISPATCH_MAX_BODY) {
+		reply_close(req, 413, "Payload Too Large", "body too large");
+		return;
+	}
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
 	    !(cmd == EVHTTP_REQ_PATCH && path != NULL &&
 	    camera_api_patch_path(path))) {
@@ -251,6 +283,10 @@ dispatch_route_request(struct web *w, struct evhttp_request *req)
 	struct dispatch_target		 t;
 	const char			*path, *query;
 
+	if (w->onvif != NULL && onvif_path(evhttp_uri_get_path(uri))) {
+		onvif_handle(w->onvif, req);	/* held by the auth gate */
+		return;
+	}
 	/* Any WebSocket path: wsd decides from the head. */
 	if (w->handoff != NULL && handoff_is_upgrade(req)) {
 		dispatch_handoff(w, req);
@@ -354,11 +390,16 @@ dispatch_new(struct event_base *base, const struct web_conf *conf, char *cause,
 	if ((w->pending = pending_new(base, w->http, &conf->pending,
 	    strict_bev, w->strict, cause, causelen)) == NULL)
 		goto fail;
+	if (conf->onvif && (w->onvif = onvif_new(w)) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		goto fail;
+	}
 	if (conf->ws_handoff != NULL && (w->handoff = handoff_new(base,
 	    conf->ws_handoff, cause, causelen)) == NULL)
 		goto fail;
 	evhttp_set_max_headers_size(w->http, DISPATCH_MAX_HEADERS);
-	evhttp_set_max_body_size(w->http, DISPATCH_MAX_BODY);
+	evhttp_set_max_body_size(w->http, conf->onvif ? ONVIF_REQUEST_MAX :
+	    DISPATCH_MAX_BODY);
 	web_tv(conf->idle_timeout, &idle);
 	evhttp_set_timeout_tv(w->http, &idle);
 	/* Every method reaches dispatch_on_request, which answers 405 itself. */
@@ -385,6 +426,7 @@ dispatch_free(struct web *w)
 	for (i = 0; i < w->ncams; i++)
 		dispatch_cam_free(w->cams[i]);
 	auth_gate_free(w->gate);
+	onvif_free(w->onvif);
 	handoff_free(w->handoff);
 	if (w->http != NULL)
 		evhttp_free(w->http);

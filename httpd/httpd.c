@@ -5,6 +5,8 @@
  * needs frames.  main() reads the options (options.c), makes the server
  * (dispatch.c) and runs it in the daemon skeleton (common/daemon/daemon.h).
  */
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,8 +26,10 @@
 #include "dispatch.h"
 #include "jpeg_feed.h"
 #include "options.h"
+#include "onvif.h"
 #include "pending.h"
 #include "web.h"
+#include "wsdiscovery.h"
 
 #define HTTPD_BACKLOG		1024
 #define HTTPD_ADDR_FDS		8	/* sockets for one --listen name */
@@ -70,6 +74,48 @@ httpd_listen_all(struct web *w, struct options *o, struct daemon *d)
 	}
 	evhttp_foreach_bound_socket(w->http, httpd_pause_listener, d->pause);
 	pending_set_accept_pause(w->pending, d->pause);
+}
+
+/* Keeps the port of the first listening socket. */
+static void
+httpd_first_port(struct evhttp_bound_socket *bs, void *arg)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof(ss);
+	int			*port = arg;
+
+	if (*port != 0 || getsockname(evhttp_bound_socket_get_fd(bs),
+	    (struct sockaddr *)&ss, &sl) == -1)
+		return;
+	if (ss.ss_family == AF_INET)
+		*port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	else if (ss.ss_family == AF_INET6)
+		*port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+/* With --onvif: WS-Discovery, naming the first listening port. */
+static struct wsdiscovery *
+httpd_discovery(struct web *w, struct event_base *base)
+{
+	struct wsdiscovery	*d;
+	char			 cause[256];
+	int			 port = 0;
+
+	if (w->onvif == NULL)
+		return (NULL);
+	evhttp_foreach_bound_socket(w->http, httpd_first_port, &port);
+	if ((d = wsdiscovery_new(base, onvif_uuid(w->onvif), port, cause,
+	    sizeof(cause))) == NULL)
+		log_warnx("%s: NVRs will not find the camera by themselves",
+		    cause);
+	else
+		log_info("ONVIF at /onvif/device_service, WS-Discovery on UDP "
+		    "%d, device urn:uuid:%s", WSDISCOVERY_PORT,
+		    onvif_uuid(w->onvif));
+	if (!auth_gate_nvr(w->gate))
+		log_warnx("ONVIF without --nvr-credentials: anyone who reaches "
+		    "httpd may use it, as its pages");
+	return (d);
 }
 
 /* Says where it listens, what it serves, and warns of an open door. */
@@ -146,6 +192,7 @@ main(int argc, char **argv)
 	struct daemon		 d;
 	struct httpd_status	 hs;
 	struct web		*w;
+	struct wsdiscovery	*disco;
 	char			 cause[512];
 
 	log_init("campipe-httpd", 0);
@@ -157,6 +204,7 @@ main(int argc, char **argv)
 	if ((w = dispatch_new(d.base, &o.conf, cause, sizeof(cause))) == NULL)
 		fatalx("%s", cause);
 	httpd_listen_all(w, &o, &d);
+	disco = httpd_discovery(w, d.base);
 	if (daemon_drop(&d, o.user, NULL, cause, sizeof(cause)) == -1)
 		fatalx("%s", cause);
 	httpd_log_start(w, &o.conf);
@@ -168,6 +216,7 @@ main(int argc, char **argv)
 	if (daemon_run(&d, httpd_status, &hs, cause, sizeof(cause)) == -1)
 		fatalx("%s", cause);
 	camstat_free(hs.cam);
+	wsdiscovery_free(disco);
 	dispatch_free(w);
 	daemon_destroy(&d);
 	return (0);

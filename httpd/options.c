@@ -60,6 +60,9 @@ static const struct option options_long[] = {
 	{ "user",		required_argument,	NULL, 'u' },
 	{ "server-name",	required_argument,	NULL, 'N' },
 	{ "frame-ancestors",	required_argument,	NULL, 'F' },
+	{ "onvif",		no_argument,		NULL, 'O' },
+	{ "onvif-rtsp-port",	required_argument,	NULL, 'r' },
+	{ "nvr-credentials",	required_argument,	NULL, 'n' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'R' },
@@ -134,6 +137,11 @@ options_usage(FILE *f)
 "  --frame-ancestors SRC  who may frame the pages: CSP sources, e.g.\n"
 "                         \"'self' http://homeassistant.local:8123\"\n"
 "                         (repeatable, values joined; default 'self')\n"
+"  --onvif                the ONVIF Profile S services at /onvif/ and\n"
+"                         WS-Discovery on UDP 3702 (docs/onvif.md)\n"
+"  --onvif-rtsp-port N    rtspd's port in ONVIF stream URIs (default 8554)\n"
+"  --nvr-credentials FILE  user:password lines (docs/auth.md) for ONVIF's\n"
+"                         WS-UsernameToken; re-read on SIGHUP\n"
 "  --user USER            when started as root, run as USER once listening\n"
 "  -v, --verbose          debug logging\n"
 "  -h, --help             this text\n"
@@ -198,6 +206,7 @@ options_parse(struct options *o, int argc, char **argv)
 	o->conf.max_frame = 8 << 20;
 	o->conf.ws_port = 8081;
 	o->conf.ws_path = "/stream";
+	o->conf.onvif_rtsp_port = 8554;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":vh", options_long, &opt)) != -1) {
 		switch (c) {
@@ -344,6 +353,16 @@ options_parse(struct options *o, int argc, char **argv)
 			strcat(o->ancestors, optarg);
 			o->conf.frame_ancestors = o->ancestors;
 			break;
+		case 'O':
+			o->conf.onvif = 1;
+			break;
+		case 'r':
+			o->conf.onvif_rtsp_port = options_number(
+			    "onvif-rtsp-port", optarg, 1, 65535);
+			break;
+		case 'n':
+			o->conf.nvr_credentials = optarg;
+			break;
 		case 'v':
 			o->verbose = 1;
 			break;
@@ -377,6 +396,12 @@ options_parse(struct options *o, int argc, char **argv)
 	if (o->conf.nadmins > 0 && o->conf.htpasswd == NULL)
 		log_usage("--admin needs --htpasswd (without it anyone may "
 		    "change settings)");
+	if (o->conf.onvif && o->conf.htpasswd != NULL &&
+	    o->conf.nvr_credentials == NULL)
+		log_usage("--onvif with --htpasswd needs --nvr-credentials "
+		    "(ONVIF clients prove a password with WS-UsernameToken)");
+	if (o->conf.nvr_credentials != NULL && !o->conf.onvif)
+		log_usage("--nvr-credentials is for --onvif");
 	if (o->conf.control == NULL)
 		o->conf.control = control_client_path(
 		    o->conf.cams.cams[o->conf.cams.deflt].path);

@@ -31,6 +31,8 @@ struct auth_gate;
 struct handoff;
 struct host_headers;
 struct strict;
+struct onvif;
+struct wsdiscovery;
 
 /* Command-line configuration; never changed at run time. */
 struct web_conf {
@@ -63,6 +65,9 @@ struct web_conf {
 	size_t		 nserver_names;
 	const char	*frame_ancestors; /* CSP sources; NULL: 'self' */
 	struct pending_conf pending;	/* heads: --max-pending... */
+	int		 onvif;		/* --onvif */
+	int		 onvif_rtsp_port; /* rtspd's, for stream URIs */
+	const char	*nvr_credentials; /* WS-UsernameToken; NULL: none */
 };
 
 /* Counters shown by /api/status and /metrics. */
@@ -94,6 +99,7 @@ struct web {
 	struct host_headers		*headers;	/* Host, security headers */
 	struct pending		*pending;	/* connections in a head */
 	struct connpool		*viewers;	/* stream clients per address */
+	struct onvif		*onvif;		/* --onvif, or NULL */
 	struct web_stats	 stats;
 	struct admit		 admit;		/* --max-clients */
 	double			 started;	/* monotonic seconds */

@@ -88,6 +88,53 @@ auth_enabled(const struct auth *a)
 	return (a->pw != NULL || a->nvr != NULL);
 }
 
+/* True when NVR credentials are in force. */
+int
+auth_nvr_enabled(const struct auth *a)
+{
+	return (a->nvr != NULL);
+}
+
+/* Decides on a WS-UsernameToken against the NVR credentials. */
+enum auth_verdict
+auth_check_wsse(struct auth *a, const char *user, const char *digest,
+    const char *nonce, const char *created, const struct sockaddr *sa,
+    uint64_t now_ms, int64_t now, unsigned *wait_ms, char *cause,
+    size_t causelen)
+{
+	const char	*pass;
+
+	*wait_ms = 0;
+	if (a->nvr == NULL) {
+		snprintf(cause, causelen, "no NVR credentials");
+		return (AUTH_DENY);
+	}
+	if ((*wait_ms = auth_basic_fail_delay(a->fail, sa, now_ms)) > 0)
+		return (AUTH_WAIT);
+	/* An unknown user gets a digest too, so timing tells nothing. */
+	pass = nvrcred_password(a->nvr, user);
+	switch (auth_wsse_check(digest, nonce, created, pass != NULL ? pass :
+	    "-", now, AUTH_WSSE_WINDOW)) {
+	case AUTH_WSSE_OK:
+		if (pass != NULL) {
+			auth_basic_fail_clear(a->fail, sa);
+			return (AUTH_OK);
+		}
+		break;
+	case AUTH_WSSE_TIME:
+		snprintf(cause, causelen, "Created \"%s\" is more than %d s "
+		    "from now", created, AUTH_WSSE_WINDOW);
+		if (pass != NULL)	/* the password is known: no guess */
+			return (AUTH_DENY);
+		break;
+	case AUTH_WSSE_WRONG:
+		break;
+	}
+	snprintf(cause, causelen, "wrong user or password for \"%s\"", user);
+	auth_basic_fail_record(a->fail, sa, now_ms);
+	return (AUTH_DENY);
+}
+
 /* Re-reads the password file, keeping the old one on error. */
 int
 auth_reload(struct auth *a, char *cause, size_t causelen)

@@ -16,6 +16,7 @@
 #include "auth_basic.h"
 #include "auth_digest.h"
 #include "auth_token.h"
+#include "auth_wsse.h"
 
 #define AUTH_CHALLENGE		"Basic realm=\"campipe\", charset=\"UTF-8\""
 #define AUTH_CACHE_SLOTS	256
@@ -86,6 +87,18 @@ enum auth_verdict auth_check_rtsp(struct auth *, const char *authorization,
 		    const char *method, const struct sockaddr *sa,
 		    uint64_t now_ms, int64_t now, char *user, unsigned *wait_ms,
 		    int *stale, char *cause, size_t causelen);
+/* True when NVR credentials are in force. */
+int		 auth_nvr_enabled(const struct auth *);
+/*
+ * Decides on an ONVIF request's WS-UsernameToken (auth_wsse.h): user,
+ * its PasswordDigest, Nonce and Created, against the NVR credentials at
+ * wall time now, the failures held per address as auth_check_basic's.
+ * Denied without NVR credentials.
+ */
+enum auth_verdict auth_check_wsse(struct auth *, const char *user,
+		    const char *digest, const char *nonce, const char *created,
+		    const struct sockaddr *sa, uint64_t now_ms, int64_t now,
+		    unsigned *wait_ms, char *cause, size_t causelen);
 /*
  * Writes the WWW-Authenticate lines (CRLF ended) of an RTSP 401: Digest
  * with a fresh nonce when NVR credentials are in force, then Basic.  Its

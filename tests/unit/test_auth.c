@@ -190,6 +190,54 @@ test_loopback(void)
 	CHECK_EQ(auth_loopback(""), 0);
 }
 
+/* zeep's UsernameToken (test_onvif_request.c) against the NVR file:
+ * right, wrong (held per address), too old, and without the file. */
+static void
+test_wsse(void)
+{
+	static const char d[] = "fLK7+haVVKvJYzv9RCS2qEfQbJQ=";
+	static const char n[] = "MDEyMzQ1Njc4OWFiY2RlZg==";
+	static const char c[] = "2026-12-07T06:13:53+00:00";
+	struct auth_conf	 conf = { 0 };
+	struct auth		*a;
+	char			 nvr[160];
+	struct sockaddr		*s1 = (struct sockaddr *)&sa1;
+	struct sockaddr		*s2 = (struct sockaddr *)&sa2;
+	int64_t			 t = 1796624033;
+
+	snprintf(nvr, sizeof(nvr), "%s/nvr", dir);
+	put(nvr, "nvr:hfSMj3CSXqdtZwCCh8wc\n");
+	chmod(nvr, 0600);
+	a = auth_new(&conf, cause, sizeof(cause));
+	CHECK(a != NULL && !auth_nvr_enabled(a));
+	CHECK_EQ(auth_check_wsse(a, "nvr", d, n, c, s1, 0, t, &wait_ms, cause,
+	    sizeof(cause)), AUTH_DENY);
+	auth_free(a);
+	conf.nvr_credentials = nvr;
+	conf.fail_step_ms = 100;
+	a = auth_new(&conf, cause, sizeof(cause));
+	CHECK(a != NULL && auth_nvr_enabled(a));
+	CHECK_EQ(auth_check_wsse(a, "nvr", d, n, c, s1, 0, t, &wait_ms, cause,
+	    sizeof(cause)), AUTH_OK);
+	CHECK_EQ(auth_check_wsse(a, "other", d, n, c, s1, 0, t, &wait_ms, cause,
+	    sizeof(cause)), AUTH_DENY);
+	/* That address waits; another does not. */
+	CHECK_EQ(auth_check_wsse(a, "nvr", d, n, c, s1, 10, t, &wait_ms, cause,
+	    sizeof(cause)), AUTH_WAIT);
+	CHECK(wait_ms > 0 && wait_ms <= 100);
+	CHECK_EQ(auth_check_wsse(a, "nvr", d, n, c, s2, 10, t, &wait_ms, cause,
+	    sizeof(cause)), AUTH_OK);
+	CHECK_EQ(auth_check_wsse(a, "nvr", d, n, c, s1, 200, t, &wait_ms, cause,
+	    sizeof(cause)), AUTH_OK);
+	/* Six minutes late: denied, but not counted against the address. */
+	CHECK_EQ(auth_check_wsse(a, "nvr", d, n, c, s1, 300, t + 360, &wait_ms,
+	    cause, sizeof(cause)), AUTH_DENY);
+	CHECK_EQ(auth_check_wsse(a, "nvr", d, n, c, s1, 301, t, &wait_ms, cause,
+	    sizeof(cause)), AUTH_OK);
+	auth_free(a);
+	unlink(nvr);
+}
+
 int
 main(void)
 {
@@ -205,6 +253,7 @@ main(void)
 	RUN(test_reload);
 	RUN(test_tokens);
 	RUN(test_loopback);
+	RUN(test_wsse);
 	unlink(pwpath);
 	unlink(keypath);
 	rmdir(dir);
