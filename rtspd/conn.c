@@ -572,8 +572,18 @@ conn_admit(struct conn *c, int64_t cseq)
 	static struct log_rate	 lr = LOG_RATE_INIT("refused RTSP clients");
 	struct state		*st = c->st;
 
+	struct connpool_entry	*e;
+
 	if (c->admitted)
 		return (1);
+	/* Full: the heaviest address's oldest goes for a quieter newcomer. */
+	if (st->nconns >= st->conf->max_clients &&
+	    (e = connpool_evictee(st->pool, &c->pool)) != NULL) {
+		st->stats.evicted++;
+		log_rate_warnx(&lr, "%s: closed for %s, whose address holds "
+		    "fewer clients", conn_of_pool(e)->addr, c->addr);
+		conn_free(conn_of_pool(e));
+	}
 	if (st->nconns >= st->conf->max_clients) {
 		st->stats.refused++;
 		log_rate_warnx(&lr, "%s: refused: %zu clients already",

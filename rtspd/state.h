@@ -37,7 +37,8 @@ struct state_conf {
 };
 
 struct state_stats {
-	uint64_t		 accepted, refused, requests, bad_requests;
+	uint64_t		 accepted, refused, evicted, requests;
+	uint64_t		 bad_requests;
 	uint64_t		 auth_failures, sessions, plays, expired;
 	uint64_t		 rtcp_reports;
 };

@@ -21,6 +21,7 @@ struct connpool_peer {
 	LIST_ENTRY(connpool_peer) entry;
 	uint8_t			 key[16];
 	struct connpool_list	 pending;
+	struct connpool_list	 viewers;	/* oldest first */
 	size_t			 npending;
 	size_t			 nviewers;
 };
@@ -132,6 +133,7 @@ connpool_get(struct connpool *p, struct connpool_entry *e)
 			return (NULL);
 		memcpy(peer->key, e->key, 16);
 		TAILQ_INIT(&peer->pending);
+		TAILQ_INIT(&peer->viewers);
 		LIST_INSERT_HEAD(&p->buckets[connpool_hash(e->key)], peer,
 		    entry);
 		p->naddrs++;
@@ -208,9 +210,29 @@ connpool_view(struct connpool *p, struct connpool_entry *e)
 	connpool_remove(p, e);
 	if ((peer = connpool_get(p, e)) == NULL)
 		return (-1);
+	TAILQ_INSERT_TAIL(&peer->viewers, e, peer_age);
 	peer->nviewers++;
 	e->state = CONNPOOL_VIEWER;
 	return (0);
+}
+
+/* The viewer to close for e in a full viewer pool, or NULL. */
+struct connpool_entry *
+connpool_evictee(const struct connpool *p, const struct connpool_entry *e)
+{
+	const struct connpool_peer	*peer, *mine, *heavy = NULL;
+	size_t				 i, have;
+
+	mine = e->peer != NULL ? e->peer : connpool_find(p, e->key);
+	have = mine != NULL ? mine->nviewers : 0;
+	for (i = 0; i < CONNPOOL_BUCKETS; i++)
+		LIST_FOREACH(peer, &p->buckets[i], entry)
+			if (heavy == NULL || peer->nviewers > heavy->nviewers)
+				heavy = peer;
+	/* Only an address that would still hold more than e's goes. */
+	if (heavy == NULL || heavy == mine || heavy->nviewers <= have + 1)
+		return (NULL);
+	return (TAILQ_FIRST(&heavy->viewers));
 }
 
 /* e leaves whatever it was counted in. */
@@ -227,6 +249,7 @@ connpool_remove(struct connpool *p, struct connpool_entry *e)
 		peer->npending--;
 		break;
 	case CONNPOOL_VIEWER:
+		TAILQ_REMOVE(&peer->viewers, e, peer_age);
 		peer->nviewers--;
 		break;
 	case CONNPOOL_NONE:

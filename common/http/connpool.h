@@ -5,7 +5,9 @@
  * pool where, when it is full, the oldest pending connection goes to make
  * room for the newcomer, and where one address may hold only a share (its
  * own oldest goes first).  Connections past their head may be "viewers",
- * a bounded share per address too; a viewer is never evicted.
+ * a bounded share per address too; when the daemon's viewer pool is full,
+ * the oldest viewer of the address holding the most goes for a newcomer
+ * from an address holding fewer (docs/fairness.md), never the newcomer.
  *
  * No I/O and no clock: a daemon embeds a connpool_entry in each connection,
  * asks connpool_victim() whom to close before a connection may be pending,
@@ -68,6 +70,13 @@ int		 connpool_pend(struct connpool *p, struct connpool_entry *e);
  * connection still pending can be evicted while its answer goes out).
  */
 int		 connpool_view(struct connpool *p, struct connpool_entry *e);
+/*
+ * When the daemon's viewer pool is full and e asks to join: the viewer to
+ * close first, the oldest of the address holding the most viewers, if
+ * that address holds more than e's would with e; else NULL (refuse e).
+ */
+struct connpool_entry *connpool_evictee(const struct connpool *p,
+		    const struct connpool_entry *e);
 /* e leaves whatever it was counted in. */
 void		 connpool_remove(struct connpool *p, struct connpool_entry *e);
 

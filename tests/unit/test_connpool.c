@@ -186,6 +186,48 @@ test_viewers(void)
 	connpool_free(p);
 }
 
+/* A full viewer pool: the heaviest address's oldest goes, never a quiet one's. */
+static void
+test_evictee(void)
+{
+	struct connpool_conf	 conf = { 8, 8, 8 };
+	struct connpool		*p = connpool_new(&conf);
+	struct connpool_entry	 a[3], b[2], c, d, *x;
+	int			 i;
+
+	for (i = 0; i < 3; i++) {
+		v4(&a[i], "10.0.0.1", 100 + i);
+		CHECK_EQ(connpool_view(p, &a[i]), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		v4(&b[i], "10.0.0.2", 100 + i);
+		CHECK_EQ(connpool_view(p, &b[i]), 0);
+	}
+	/* The pool (of 5, say) is full: a newcomer from a quiet address. */
+	v4(&c, "10.0.0.3", 1);
+	CHECK(connpool_evictee(p, &c) == &a[0]);
+	connpool_remove(p, &a[0]);
+	CHECK_EQ(connpool_view(p, &c), 0);
+	/* Now 10.0.0.1 and .2 hold 2, .3 holds 1: .3 again evicts nobody
+	   who would then hold fewer than it. */
+	v4(&d, "10.0.0.3", 2);
+	CHECK(connpool_evictee(p, &d) == NULL);
+	/* A newcomer from the heaviest address itself: refused. */
+	v4(&d, "10.0.0.1", 9);
+	CHECK(connpool_evictee(p, &d) == NULL);
+	/* A quiet IPv6 address: the oldest of a heaviest one goes. */
+	v6(&d, "2001:db8::1");
+	x = connpool_evictee(p, &d);
+	CHECK(x == &a[1] || x == &b[0]);
+	connpool_remove(p, &a[1]);
+	connpool_remove(p, &a[2]);
+	connpool_remove(p, &b[0]);
+	connpool_remove(p, &b[1]);
+	connpool_remove(p, &c);
+	CHECK_EQ(connpool_addrs(p), 0);
+	connpool_free(p);
+}
+
 /* A keep-alive connection pends again after its answer. */
 static void
 test_again(void)
@@ -216,6 +258,7 @@ main(void)
 	RUN(test_per_addr);
 	RUN(test_full);
 	RUN(test_viewers);
+	RUN(test_evictee);
 	RUN(test_again);
 	return (TEST_DONE("connpool"));
 }

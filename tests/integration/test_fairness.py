@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: ISC
+"""docs/fairness.md's rule for the viewer pools: when a pool is full
+because some addresses hold their whole share, a newcomer from a quieter
+address is served and the heaviest address's oldest client goes; a
+newcomer from a heavy address is refused."""
+import os
+import socket
+
+import pytest
+
+from conftest import free_port, wait_for
+from test_lockout import have_loopback
+
+SOURCES = ["127.0.0.%d" % i for i in (2, 3, 4)]
+
+pytestmark = pytest.mark.skipif(not all(have_loopback(a) for a in SOURCES),
+                                reason="no 127.0.0.2 to 127.0.0.4")
+
+
+def rtsp_options(src, port, cseq=1):
+    s = socket.socket()
+    s.settimeout(10)
+    s.bind((src, 0))
+    s.connect(("127.0.0.1", port))
+    s.sendall(("OPTIONS rtsp://127.0.0.1:%d/ RTSP/1.0\r\nCSeq: %d\r\n\r\n"
+               % (port, cseq)).encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        d = s.recv(4096)
+        if not d:
+            break
+        head += d
+    return s, head.decode("latin1")
+
+
+def closed(s):
+    s.settimeout(5)
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                return True
+    except (socket.timeout, ConnectionResetError):
+        return False
+
+
+def test_rtspd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
+    frames = os.path.join(tmp, "frames.sock")
+    daemons("capd", "--source", "test", "--frames", frames, "--control",
+            os.path.join(tmp, "ctl.sock"), wait_unix=frames)
+    port = free_port()
+    rtspd = daemons("rtspd", "--frames", frames, "--listen", "127.0.0.1:%d" % port,
+                    "--udp-port", "0", "--max-clients", "8",
+                    "--max-clients-per-addr", "4", wait_tcp=port)
+    held = {}
+    for src in SOURCES[:2]:
+        held[src] = []
+        for i in range(4):
+            s, head = rtsp_options(src, port)
+            assert head.startswith("RTSP/1.0 200 "), head
+            held[src].append(s)
+    # Full (8 of 8). A newcomer from a third address is served...
+    s, head = rtsp_options(SOURCES[2], port)
+    assert head.startswith("RTSP/1.0 200 "), head
+    # ...and the oldest client of a heaviest address is gone for it.
+    assert closed(held[SOURCES[0]][0]) or closed(held[SOURCES[1]][0])
+    wait_for(lambda: "whose address holds fewer clients" in rtspd.logtext(),
+             what="the eviction's log line")
+    # Full again, every address at most one client apart: a newcomer from
+    # an address holding its whole share is refused, nobody else goes.
+    x, head = rtsp_options(SOURCES[1], port)
+    assert head.startswith("RTSP/1.0 503 "), head
+
