@@ -354,8 +354,20 @@ connset_camera(void *arg, const char *path, int *h264)
 static const char *
 connset_join(void *arg, struct client *c)
 {
-	struct connset	*r = arg;
+	static struct log_rate	 lr = LOG_RATE_INIT("evicted viewers");
+	struct connset		*r = arg;
+	struct connpool_entry	*e;
+	struct client		*v;
 
+	/* Full: the heaviest address's oldest goes for a quieter newcomer. */
+	if (r->nviewers >= r->conf.max_clients &&
+	    (e = connpool_evictee(r->pool, &c->pool)) != NULL) {
+		v = (struct client *)((char *)e - offsetof(struct client, pool));
+		log_rate_info(&lr, "%s: closed for %s, whose address holds "
+		    "fewer clients", v->addr, c->addr);
+		r->stats.evicted++;
+		client_free(v);
+	}
 	if (r->nviewers >= r->conf.max_clients || camera_full(c->cam))
 		return ("too many clients");
 	if (connpool_view(r->pool, &c->pool) == -1)

@@ -5,6 +5,7 @@ address is served and the heaviest address's oldest client goes; a
 newcomer from a heavy address is refused."""
 import os
 import socket
+import time
 
 import pytest
 
@@ -33,15 +34,20 @@ def rtsp_options(src, port, cseq=1):
     return s, head.decode("latin1")
 
 
-def closed(s):
-    s.settimeout(5)
-    try:
-        while True:
-            d = s.recv(65536)
-            if not d:
+def closed(s, within=5.0):
+    """True if the peer closes s within the time given (frames it sends
+    meanwhile are read and dropped)."""
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        s.settimeout(max(0.01, end - time.monotonic()))
+        try:
+            if not s.recv(65536):
                 return True
-    except (socket.timeout, ConnectionResetError):
-        return False
+        except socket.timeout:
+            return False
+        except ConnectionResetError:
+            return True
+    return False
 
 
 def test_rtspd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
@@ -63,7 +69,7 @@ def test_rtspd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
     s, head = rtsp_options(SOURCES[2], port)
     assert head.startswith("RTSP/1.0 200 "), head
     # ...and the oldest client of a heaviest address is gone for it.
-    assert closed(held[SOURCES[0]][0]) or closed(held[SOURCES[1]][0])
+    assert closed(held[SOURCES[0]][0], 2) or closed(held[SOURCES[1]][0], 2)
     wait_for(lambda: "whose address holds fewer clients" in rtspd.logtext(),
              what="the eviction's log line")
     # Full again, every address at most one client apart: a newcomer from
@@ -71,3 +77,41 @@ def test_rtspd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
     x, head = rtsp_options(SOURCES[1], port)
     assert head.startswith("RTSP/1.0 503 "), head
 
+
+
+def ws_open(src, port):
+    from test_wsd import upgrade_request
+    s = socket.socket()
+    s.settimeout(10)
+    s.bind((src, 0))
+    s.connect(("127.0.0.1", port))
+    s.sendall(upgrade_request(port))
+    head = b""
+    while b"\r\n\r\n" not in head:
+        d = s.recv(4096)
+        if not d:
+            break
+        head += d
+    return s, head.decode("latin1")
+
+
+def test_wsd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
+    from test_wsd import start_capd, start_wsd
+    path = os.path.join(tmp, "frames.sock")
+    start_capd(daemons, path)
+    wsd, port = start_wsd(daemons, path, "--max-clients", "8",
+                          "--max-clients-per-addr", "4")
+    held = {}
+    for src in SOURCES[:2]:
+        held[src] = []
+        for _ in range(4):
+            s, head = ws_open(src, port)
+            assert head.startswith("HTTP/1.1 101 "), head
+            held[src].append(s)
+    s, head = ws_open(SOURCES[2], port)
+    assert head.startswith("HTTP/1.1 101 "), head
+    assert closed(held[SOURCES[0]][0], 2) or closed(held[SOURCES[1]][0], 2)
+    wait_for(lambda: "whose address holds fewer clients" in wsd.logtext(),
+             what="the eviction's log line")
+    x, head = ws_open(SOURCES[1], port)
+    assert head.startswith("HTTP/1.1 503 "), head
