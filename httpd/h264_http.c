@@ -132,6 +132,7 @@ h264_http_start(struct cam *cam, struct evhttp_request *req, int mp4)
 		evhttp_send_reply(req, 200, "OK", NULL);
 		return;
 	}
+	viewer_make_room(cam->w, req);
 	if (cam_admit(cam, req) == -1)
 		return;
 	if (h264_feed_want(hh->feed, cause, sizeof(cause)) == -1) {

@@ -162,6 +162,7 @@ mjpeg_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 		evhttp_send_reply(req, 200, "OK", NULL);
 		return;
 	}
+	viewer_make_room(cam->w, req);
 	if (cam_admit(cam, req) == -1)
 		return;
 	if ((v = viewer_new(&m->viewers, req)) == NULL) {

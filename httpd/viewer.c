@@ -8,6 +8,7 @@
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,36 @@ viewer_admit_addr(struct viewer_set *s, struct viewer *v,
 	    "too many clients from this address");
 	s->w->stats.refused_addr++;
 	return (-1);
+}
+
+/*
+ * When the daemon holds --max-clients: closes the oldest viewer of the
+ * address holding the most, if req's address holds fewer (docs/
+ * fairness.md).  1 if one went, making room.
+ */
+int
+viewer_make_room(struct web *w, struct evhttp_request *req)
+{
+	static struct log_rate	 lr = LOG_RATE_INIT("evicted viewers");
+	struct sockaddr_storage	 ss;
+	const struct sockaddr	*sa;
+	struct connpool_entry	 me, *e;
+	struct viewer		*v;
+
+	if (w->admit.n < w->admit.max || (sa = xff_client(req,
+	    w->conf->proxies, w->conf->nproxies, &ss)) == NULL)
+		return (0);
+	connpool_entry_init(&me, sa, sa->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+	if ((e = connpool_evictee(w->viewers, &me)) == NULL)
+		return (0);
+	v = (struct viewer *)((char *)e - offsetof(struct viewer, addr));
+	log_rate_info(&lr, "a %s viewer closed for a newcomer whose address "
+	    "holds fewer clients", v->set->what);
+	w->stats.evicted++;
+	/* Calls viewer_on_close, which frees v and releases its place. */
+	evhttp_connection_free(v->evcon);
+	return (1);
 }
 
 /* A new viewer for req, not yet started. */

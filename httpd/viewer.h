@@ -65,6 +65,11 @@ void		 viewer_set_init(struct viewer_set *s, struct web *w,
 		    const char *what, int count_parts, viewer_leave_cb leave,
 		    void *arg);
 /*
+ * With --max-clients reached: closes the heaviest address's oldest viewer
+ * if req's address holds fewer; 1 if one went.
+ */
+int		 viewer_make_room(struct web *w, struct evhttp_request *req);
+/*
  * A viewer for req, counted against its address's share, not started.
  * NULL after answering req itself (503 beyond the share, 500).
  */

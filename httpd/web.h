@@ -75,6 +75,7 @@ struct web_stats {
 	uint64_t	 requests;
 	uint64_t	 refused;	/* 503 for --max-clients */
 	uint64_t	 refused_addr;	/* 503 for --max-clients-per-addr */
+	uint64_t	 evicted;	/* viewers closed for a quieter one */
 	uint64_t	 stills_served;
 	uint64_t	 stills_failed;
 	uint64_t	 stream_frames;	/* parts queued to stream clients */

@@ -115,3 +115,43 @@ def test_wsd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
              what="the eviction's log line")
     x, head = ws_open(SOURCES[1], port)
     assert head.startswith("HTTP/1.1 503 "), head
+
+
+def mjpeg_open(src, port):
+    s = socket.socket()
+    s.settimeout(10)
+    s.bind((src, 0))
+    s.connect(("127.0.0.1", port))
+    s.sendall(("GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+               % port).encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        d = s.recv(4096)
+        if not d:
+            break
+        head += d
+    return s, head.decode("latin1")
+
+
+def test_httpd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
+    frames = os.path.join(tmp, "frames.sock")
+    daemons("capd", "--socket", frames, "--source", "test", "--size", "160x120",
+            "--fps", "10", wait_log="listening on")
+    port = free_port()
+    httpd = daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--frames", frames,
+                    "--max-clients", "8", "--max-clients-per-addr", "4",
+                    wait_tcp=port)
+    held = {}
+    for src in SOURCES[:2]:
+        held[src] = []
+        for _ in range(4):
+            s, head = mjpeg_open(src, port)
+            assert head.startswith("HTTP/1.1 200 "), head
+            held[src].append(s)
+    s, head = mjpeg_open(SOURCES[2], port)
+    assert head.startswith("HTTP/1.1 200 "), head
+    assert closed(held[SOURCES[0]][0], 2) or closed(held[SOURCES[1]][0], 2)
+    wait_for(lambda: "whose address holds fewer clients" in httpd.logtext(),
+             what="the eviction's log line")
+    x, head = mjpeg_open(SOURCES[1], port)
+    assert head.startswith("HTTP/1.1 503 "), head

@@ -174,6 +174,8 @@ def test_install_tree(dest, tmp):
     }
     expect |= {"usr/local/share/doc/campipe/" + f
                for f in os.listdir(os.path.join(ROOT, "docs")) if f.endswith(".md")}
+    expect |= {"usr/local/share/doc/campipe/examples/" + f
+               for f in os.listdir(os.path.join(ROOT, "examples"))}
     expect |= {"usr/local/bin/campipe-" + d for d in DAEMONS + ["passwd"]}
     expect |= {"usr/local/share/man/man%s/%s" % (f[-1], f)
                for f in os.listdir(os.path.join(ROOT, "man"))}
