@@ -18,13 +18,14 @@ pytestmark = pytest.mark.skipif(not all(have_loopback(a) for a in SOURCES),
                                 reason="no 127.0.0.2 to 127.0.0.4")
 
 
-def rtsp_options(src, port, cseq=1):
+def open_from(src, port, request):
+    """A connection from src to port that sends request; the socket and
+    the head of the answer."""
     s = socket.socket()
     s.settimeout(10)
     s.bind((src, 0))
     s.connect(("127.0.0.1", port))
-    s.sendall(("OPTIONS rtsp://127.0.0.1:%d/ RTSP/1.0\r\nCSeq: %d\r\n\r\n"
-               % (port, cseq)).encode())
+    s.sendall(request)
     head = b""
     while b"\r\n\r\n" not in head:
         d = s.recv(4096)
@@ -50,6 +51,30 @@ def closed(s, within=5.0):
     return False
 
 
+def check_pool(daemon, port, request, ok, refused):
+    """Fills a pool of 8 (4 per address) from two addresses; a third
+    address's newcomer is answered ok and one heaviest address's oldest
+    goes; then a newcomer from a full address is answered refused."""
+    held = {}
+    for src in SOURCES[:2]:
+        held[src] = []
+        for _ in range(4):
+            s, head = open_from(src, port, request)
+            assert head.startswith(ok), head
+            held[src].append(s)
+    # Full (8 of 8). A newcomer from a third address is served...
+    s, head = open_from(SOURCES[2], port, request)
+    assert head.startswith(ok), head
+    # ...and the oldest client of a heaviest address is gone for it.
+    assert closed(held[SOURCES[0]][0], 2) or closed(held[SOURCES[1]][0], 2)
+    wait_for(lambda: "whose address holds fewer clients" in daemon.logtext(),
+             what="the eviction's log line")
+    # Full again, every address at most one client apart: a newcomer from
+    # an address holding its whole share is refused, nobody else goes.
+    x, head = open_from(SOURCES[1], port, request)
+    assert head.startswith(refused), head
+
+
 def test_rtspd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
     frames = os.path.join(tmp, "frames.sock")
     daemons("capd", "--source", "test", "--frames", frames, "--control",
@@ -58,79 +83,19 @@ def test_rtspd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
     rtspd = daemons("rtspd", "--frames", frames, "--listen", "127.0.0.1:%d" % port,
                     "--udp-port", "0", "--max-clients", "8",
                     "--max-clients-per-addr", "4", wait_tcp=port)
-    held = {}
-    for src in SOURCES[:2]:
-        held[src] = []
-        for i in range(4):
-            s, head = rtsp_options(src, port)
-            assert head.startswith("RTSP/1.0 200 "), head
-            held[src].append(s)
-    # Full (8 of 8). A newcomer from a third address is served...
-    s, head = rtsp_options(SOURCES[2], port)
-    assert head.startswith("RTSP/1.0 200 "), head
-    # ...and the oldest client of a heaviest address is gone for it.
-    assert closed(held[SOURCES[0]][0], 2) or closed(held[SOURCES[1]][0], 2)
-    wait_for(lambda: "whose address holds fewer clients" in rtspd.logtext(),
-             what="the eviction's log line")
-    # Full again, every address at most one client apart: a newcomer from
-    # an address holding its whole share is refused, nobody else goes.
-    x, head = rtsp_options(SOURCES[1], port)
-    assert head.startswith("RTSP/1.0 503 "), head
-
-
-
-def ws_open(src, port):
-    from test_wsd import upgrade_request
-    s = socket.socket()
-    s.settimeout(10)
-    s.bind((src, 0))
-    s.connect(("127.0.0.1", port))
-    s.sendall(upgrade_request(port))
-    head = b""
-    while b"\r\n\r\n" not in head:
-        d = s.recv(4096)
-        if not d:
-            break
-        head += d
-    return s, head.decode("latin1")
+    req = ("OPTIONS rtsp://127.0.0.1:%d/ RTSP/1.0\r\nCSeq: 1\r\n\r\n"
+           % port).encode()
+    check_pool(rtspd, port, req, "RTSP/1.0 200 ", "RTSP/1.0 503 ")
 
 
 def test_wsd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
-    from test_wsd import start_capd, start_wsd
+    from test_wsd import start_capd, start_wsd, upgrade_request
     path = os.path.join(tmp, "frames.sock")
     start_capd(daemons, path)
     wsd, port = start_wsd(daemons, path, "--max-clients", "8",
                           "--max-clients-per-addr", "4")
-    held = {}
-    for src in SOURCES[:2]:
-        held[src] = []
-        for _ in range(4):
-            s, head = ws_open(src, port)
-            assert head.startswith("HTTP/1.1 101 "), head
-            held[src].append(s)
-    s, head = ws_open(SOURCES[2], port)
-    assert head.startswith("HTTP/1.1 101 "), head
-    assert closed(held[SOURCES[0]][0], 2) or closed(held[SOURCES[1]][0], 2)
-    wait_for(lambda: "whose address holds fewer clients" in wsd.logtext(),
-             what="the eviction's log line")
-    x, head = ws_open(SOURCES[1], port)
-    assert head.startswith("HTTP/1.1 503 "), head
-
-
-def mjpeg_open(src, port):
-    s = socket.socket()
-    s.settimeout(10)
-    s.bind((src, 0))
-    s.connect(("127.0.0.1", port))
-    s.sendall(("GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
-               % port).encode())
-    head = b""
-    while b"\r\n\r\n" not in head:
-        d = s.recv(4096)
-        if not d:
-            break
-        head += d
-    return s, head.decode("latin1")
+    check_pool(wsd, port, upgrade_request(port), "HTTP/1.1 101 ",
+               "HTTP/1.1 503 ")
 
 
 def test_httpd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
@@ -141,17 +106,6 @@ def test_httpd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
     httpd = daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--frames", frames,
                     "--max-clients", "8", "--max-clients-per-addr", "4",
                     wait_tcp=port)
-    held = {}
-    for src in SOURCES[:2]:
-        held[src] = []
-        for _ in range(4):
-            s, head = mjpeg_open(src, port)
-            assert head.startswith("HTTP/1.1 200 "), head
-            held[src].append(s)
-    s, head = mjpeg_open(SOURCES[2], port)
-    assert head.startswith("HTTP/1.1 200 "), head
-    assert closed(held[SOURCES[0]][0], 2) or closed(held[SOURCES[1]][0], 2)
-    wait_for(lambda: "whose address holds fewer clients" in httpd.logtext(),
-             what="the eviction's log line")
-    x, head = mjpeg_open(SOURCES[1], port)
-    assert head.startswith("HTTP/1.1 503 "), head
+    req = ("GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+           % port).encode()
+    check_pool(httpd, port, req, "HTTP/1.1 200 ", "HTTP/1.1 503 ")
