@@ -408,8 +408,8 @@ conn_setup(struct conn *c, const struct rtsp_request *req, struct stream *s)
 		conn_error(c, 454, req->cseq, "no such session", 0);
 		return;
 	}
-	if (rtsp_transport_pick(req->transport, &tr, cause,
-	    sizeof(cause)) == -1) {
+	if (rtsp_transport_pick(req->transport, c->st->conf->udp_port != 0,
+	    &tr, cause, sizeof(cause)) == -1) {
 		conn_error(c, 461, req->cseq, cause, 0);
 		return;
 	}

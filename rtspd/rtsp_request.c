@@ -513,8 +513,8 @@ rtsp_choice(struct rtsp_span c, struct rtsp_transport *t)
 
 /* Picks the first transport served out of a Transport header. */
 int
-rtsp_transport_pick(const char *hdr, struct rtsp_transport *t, char *cause,
-    size_t causelen)
+rtsp_transport_pick(const char *hdr, int udp, struct rtsp_transport *t,
+    char *cause, size_t causelen)
 {
 	struct rtsp_span	 c;
 	const char		*why = "no transport";
@@ -528,7 +528,10 @@ rtsp_transport_pick(const char *hdr, struct rtsp_transport *t, char *cause,
 		if (*hdr == ',')
 			hdr++;
 		rtsp_trim(&c);
-		if ((why = rtsp_choice(c, t)) == NULL)
+		if ((why = rtsp_choice(c, t)) == NULL && !udp &&
+		    t->lower == RTSP_LOWER_UDP)
+			why = "RTP over UDP is off: use RTP/AVP/TCP";
+		if (why == NULL)
 			return (0);
 	}
 	snprintf(cause, causelen, "transport not served: %s", why);

@@ -93,11 +93,11 @@ struct rtsp_transport {
  * Picks the first transport of a Transport header (comma-separated
  * choices) that is served: unicast RTP/AVP over TCP interleaved (channels
  * 0-1 when not given; a lone channel n means n and n+1) or over UDP with
- * client_port (a lone port n means n and n+1).  Multicast and other
- * profiles are skipped.  0, or -1 with cause when none is served (the
- * caller answers 461).
+ * client_port (a lone port n means n and n+1), UDP only when udp is
+ * set.  Multicast and other profiles are skipped.  0, or -1 with cause
+ * when none is served (the caller answers 461).
  */
-int		 rtsp_transport_pick(const char *hdr, struct rtsp_transport *t,
-		    char *cause, size_t causelen);
+int		 rtsp_transport_pick(const char *hdr, int udp,
+		    struct rtsp_transport *t, char *cause, size_t causelen);
 
 #endif

@@ -28,7 +28,7 @@ fuzz_pick(const char *hdr)
 	char			 cause[128];
 
 	cause[0] = '\0';
-	if (rtsp_transport_pick(hdr, &t, cause, sizeof(cause)) == -1) {
+	if (rtsp_transport_pick(hdr, 1, &t, cause, sizeof(cause)) == -1) {
 		if (cause[0] == '\0')
 			__builtin_trap();
 		return;

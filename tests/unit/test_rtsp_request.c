@@ -409,7 +409,7 @@ static int
 pick(const char *hdr, struct rtsp_transport *t)
 {
 	cause[0] = '\0';
-	if (rtsp_transport_pick(hdr, t, cause, sizeof(cause)) == 0)
+	if (rtsp_transport_pick(hdr, 1, t, cause, sizeof(cause)) == 0)
 		return (0);
 	CHECK(cause[0] != '\0');
 	return (-1);
@@ -476,6 +476,15 @@ test_transport(void)
 	CHECK_EQ(pick("RTP/AVP;client_port=+5000", &t), -1);
 	CHECK_EQ(pick("RTP/AVP;client_port=0000005000", &t), -1);
 	CHECK_EQ(pick("RAW/RAW/UDP;unicast;client_port=5000", &t), -1);
+	/* UDP off: a UDP choice is passed over for the next. */
+	CHECK_EQ(rtsp_transport_pick("RTP/AVP;unicast;client_port=7000-7001,"
+	    "RTP/AVP/TCP;unicast;interleaved=2-3", 0, &t, cause,
+	    sizeof(cause)), 0);
+	CHECK_EQ(t.lower, RTSP_LOWER_TCP);
+	CHECK_EQ(t.channel[0], 2);
+	CHECK_EQ(rtsp_transport_pick("RTP/AVP;unicast;client_port=7000-7001", 0,
+	    &t, cause, sizeof(cause)), -1);
+	CHECK(strstr(cause, "UDP is off") != NULL);
 }
 
 int
