@@ -78,6 +78,9 @@ int		 camname_default(struct camname_list *l, const char *name,
  * when it does not fit in len bytes.
  */
 int		 camname_h264_path(const char *frames, char *buf, size_t len);
+/* The same for the H.264 sub-stream: h264-sub.sock, NAME-h264-sub.sock. */
+int		 camname_h264_sub_path(const char *frames, char *buf,
+		    size_t len);
 
 /* camname_opt.c */
 /*
