@@ -39,6 +39,8 @@ struct camname_list {
 		char		 name[CAMNAME_MAX + 1];
 		const char	*path;
 		char		 h264[CAMNAME_SOCK_MAX]; /* "": no H.264 */
+		char		 h264_sub[CAMNAME_SOCK_MAX]; /* its sub-stream,
+							   as capd derives it */
 	}		 cams[CAMNAME_CAMERAS];
 	int		 n;
 	int		 deflt;		/* index of the default camera */
