@@ -55,7 +55,7 @@ capd_socket_dir(const char *path)
  */
 static void
 capd_drop(struct daemon *d, const char *user, const char *path,
-    const char *path2, int made_dir)
+    const char *path2, const char *path3, int made_dir)
 {
 	char	 cause[256], dir[PATH_MAX];
 	uid_t	 uid;
@@ -67,6 +67,7 @@ capd_drop(struct daemon *d, const char *user, const char *path,
 		snprintf(dir, sizeof(dir), "%s", path);
 		if (chown(path, uid, gid) == -1 ||
 		    (path2 != NULL && chown(path2, uid, gid) == -1) ||
+		    (path3 != NULL && chown(path3, uid, gid) == -1) ||
 		    (made_dir && chown(dirname(dir), uid, gid) == -1))
 			fatal("--user: chown");
 	}
@@ -102,6 +103,7 @@ static void
 capd_free(struct capd *c)
 {
 	control_free(c->ctl);
+	h264_free(c->out.h264_sub);
 	h264_free(c->out.h264);
 	framesock_free(c->srv);
 	source_free(c->src);
@@ -135,6 +137,19 @@ capd_h264(struct capd *c, struct options *o)
 	o->h264.path = NULL;
 }
 
+/* The H.264 sub-stream's socket, when asked for: needed if so. */
+static void
+capd_h264_sub(struct capd *c, struct options *o)
+{
+	char	 cause[512];
+
+	if (o->h264_sub.enc.width == 0)
+		return;
+	if ((c->out.h264_sub = h264_new(c->d.base, &o->h264_sub, c->srv,
+	    cause, sizeof(cause))) == NULL)
+		capd_fatal(c, cause);
+}
+
 /* The source, wired to its outputs. */
 static void
 capd_source(struct capd *c, struct options *o)
@@ -147,7 +162,7 @@ capd_source(struct capd *c, struct options *o)
 	    outputs_source_error, &c->out, cause, sizeof(cause))) == NULL)
 		capd_fatal(c, cause);
 	framesock_set_source(c->srv, c->src);
-	if (c->out.h264 != NULL)
+	if (c->out.h264 != NULL || c->out.h264_sub != NULL)
 		source_set_raw(c->src, outputs_wants, outputs_raw);
 	if (o->h264.passthru) {
 		c->src->au_cb = outputs_au;
@@ -185,15 +200,17 @@ main(int argc, char *argv[])
 		fatalx("%s", cause);
 	c.out.srv = c.srv;
 	capd_h264(&c, &o);
+	capd_h264_sub(&c, &o);
 	capd_source(&c, &o);
 	if ((c.ctl = control_new(c.d.base, &o.control, c.srv, c.src, c.cc,
 	    cause, sizeof(cause))) == NULL)
 		capd_fatal(&c, cause);
-	control_set_h264(c.ctl, c.out.h264);
+	control_set_h264(c.ctl, c.out.h264, c.out.h264_sub);
 	c.out.ctl = c.ctl;
 	if (o.user != NULL) {
 		capd_drop_control(o.user, o.control.path, made_cdir);
-		capd_drop(&c.d, o.user, o.frames.path, o.h264.path, made_dir);
+		capd_drop(&c.d, o.user, o.frames.path, o.h264.path,
+		    o.h264_sub.enc.width > 0 ? o.h264_sub.path : NULL, made_dir);
 	}
 	settings_state_start(c.cc, c.src, c.srv);
 

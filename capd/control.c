@@ -44,6 +44,7 @@ struct control {
 	struct source		*src;
 	struct settings_state		*cc;
 	struct h264		*h264;		/* NULL with --h264 off */
+	struct h264		*h264_sub;	/* NULL without --h264-sub */
 	double			 started;	/* monotonic seconds */
 	double			 fps_t[CONTROL_FPS_SAMPLES];
 	unsigned long long	 fps_n;
@@ -59,32 +60,33 @@ control_secs(const struct timeval *tv)
 
 /* The H.264 socket /status reports on. */
 void
-control_set_h264(struct control *ctl, struct h264 *h)
+control_set_h264(struct control *ctl, struct h264 *h, struct h264 *sub)
 {
 	ctl->h264 = h;
+	ctl->h264_sub = sub;
 }
 
 /* Tells whether the H.264 encoder has encoded since it started. */
 static int
-control_h264_encoding(const struct control *ctl)
+control_h264_encoding(const struct h264 *h)
 {
 	struct h264_stats	 st;
 
-	if (ctl->h264 == NULL)
+	if (h == NULL)
 		return (0);
-	h264_stats(ctl->h264, &st);
+	h264_stats(h, &st);
 	return (st.input != NULL);
 }
 
-/* The H.264 socket's part of /status (null with --h264 off). */
+/* An H.264 socket's part of /status (null when there is none). */
 static json_t *
-control_h264(const struct control *ctl)
+control_h264(const struct h264 *h)
 {
 	struct h264_stats	 st;
 
-	if (ctl->h264 == NULL)
+	if (h == NULL)
 		return (json_null());
-	h264_stats(ctl->h264, &st);
+	h264_stats(h, &st);
 	return (json_pack("{s:i,s:o,s:I,s:I}", "subscribers", st.subscribers,
 	    "input", st.input != NULL ? json_string(st.input) : json_null(),
 	    "from_jpeg", (json_int_t)st.from_jpeg,
@@ -202,7 +204,7 @@ static const char *
 control_state(const struct control *ctl, const char **cause)
 {
 	int	 subs = framesock_subscribers(ctl->srv) +
-	    h264_subscribers(ctl->h264);
+	    h264_subscribers(ctl->h264) + h264_subscribers(ctl->h264_sub);
 
 	*cause = framesock_problem(ctl->srv);
 	if (ctl->src->conf->format == SOURCE_H264) {
@@ -220,7 +222,8 @@ control_state(const struct control *ctl, const char **cause)
 	*cause = NULL;
 	if (!ctl->src->running)
 		return (subs > 0 ? "starting" : "stopped");
-	if (framesock_latest(ctl->srv) == NULL && !control_h264_encoding(ctl))
+	if (framesock_latest(ctl->srv) == NULL && !control_h264_encoding(ctl->h264) &&
+	    !control_h264_encoding(ctl->h264_sub))
 		return ("starting");
 	return ("streaming");
 }
@@ -256,7 +259,7 @@ control_status(struct control *ctl, struct evhttp_request *req)
 	subs = json_array();
 	framesock_each_subscriber(ctl->srv, control_sub, subs);
 	o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:f,s:i,s:I,s:I,s:I,s:o,s:f,s:o,"
-	    "s:o,s:o}", "source", ctl->src->conf->spec,
+	    "s:o,s:o,s:o}", "source", ctl->src->conf->spec,
 	    "gives", ctl->src->conf->format == SOURCE_H264 ? "h264" : "jpeg",
 	    "state", state,
 	    "cause", cause != NULL ? json_string(cause) : json_null(),
@@ -265,12 +268,13 @@ control_status(struct control *ctl, struct evhttp_request *req)
 	    "frames", (json_int_t)framesock_frames(ctl->srv),
 	    "dropped", (json_int_t)framesock_dropped(ctl->srv),
 	    "viewers", (json_int_t)(control_viewers(subs) +
-	    h264_viewers(ctl->h264)),
+	    h264_viewers(ctl->h264) + h264_viewers(ctl->h264_sub)),
 	    "subscribers", subs,
 	    "uptime", mono_sec() - ctl->started,
 	    "last_error", err != NULL ? json_string(err) : json_null(),
 	    "last_error_time", err != NULL ? json_real(control_secs(&when)) :
-	    json_null(), "h264", control_h264(ctl));
+	    json_null(), "h264", control_h264(ctl->h264),
+	    "h264_sub", control_h264(ctl->h264_sub));
 	control_reply(req, 200, "OK", control_dumps(o));
 }
 

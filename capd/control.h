@@ -32,7 +32,8 @@ struct control	*control_new(struct event_base *base,
 /* Closes every connection and removes the socket file. */
 void		 control_free(struct control *ctl);
 /* The H.264 socket /status reports on (NULL: none). */
-void		 control_set_h264(struct control *ctl, struct h264 *h);
+void		 control_set_h264(struct control *ctl, struct h264 *h,
+	    struct h264 *sub);
 /* Each published frame, for the measured frame rate. */
 void		 control_on_frame(struct control *ctl);
 /* The measured frame rate over the last frames (0 if none lately). */

@@ -63,6 +63,8 @@ struct h264 {
 	struct event		*ev_idle;	/* stops it */
 	struct event		*ev_refused;	/* ends a refusal episode */
 	uint64_t		 fed;		/* last seq handed to it */
+	int64_t			 next_us;	/* conf->max_fps: the next
+						   capture time taken */
 	unsigned long long	 from_jpeg;	/* access units encoded */
 	unsigned long long	 from_raw;
 	int			 lastraw;	/* the last one's input */
@@ -92,7 +94,8 @@ h264_enc_end(struct h264 *h, const char *why)
 		return;
 	event_free(h->ev_enc);
 	h->ev_enc = NULL;
-	log_info("h264: encoder stopped: %s (%llu frames skipped)", why,
+	log_info("%s: encoder stopped: %s (%llu frames skipped)",
+	    h->conf->enc.name, why,
 	    h264_enc_skipped(h->enc));
 	h264_enc_stop(h->enc);
 	h->enc = NULL;
@@ -234,7 +237,7 @@ h264_enc_ready(evutil_socket_t fd, short what, void *arg)
 			 * Subscribers see end-of-file; the encoder goes, so
 			 * the next subscriber tries again from the start.
 			 */
-			log_rate_warnx(&lr, "h264: %s", au.cause);
+			log_rate_warnx(&lr, "%s: %s", h->conf->enc.name, au.cause);
 			while ((s = TAILQ_FIRST(&h->subs)) != NULL)
 				h264_sub_free(s, "encoder failed");
 			h264_enc_end(h, "failed");
@@ -284,8 +287,9 @@ h264_enc_begin(struct h264 *h)
 		return (-1);
 	}
 	h->fed = 0;
+	h->next_us = 0;
 	h->lastraw = -1;
-	log_info("h264: encoder started");
+	log_info("%s: encoder started", h->conf->enc.name);
 	return (0);
 }
 
@@ -367,6 +371,32 @@ h264_accept(struct evconnlistener *l, evutil_socket_t fd,
 	    h->nsubs);
 }
 
+/*
+ * With conf->max_fps: whether a frame captured at ts is taken, at most
+ * max_fps a second by capture time; the rest are dropped before any
+ * decoding.
+ */
+static int
+h264_rate_take(struct h264 *h, const struct timeval *ts)
+{
+	int64_t	 t, step;
+
+	if (h->conf->max_fps <= 0)
+		return (1);
+	step = 1000000 / h->conf->max_fps;
+	t = (int64_t)ts->tv_sec * 1000000 + ts->tv_usec;
+	/* A tenth of a step early still counts: the source's jitter. */
+	if (h->next_us != 0 && t < h->next_us - step / 10 &&
+	    t > h->next_us - 2 * step)
+		return (0);
+	if (h->next_us == 0 || t >= h->next_us + step ||
+	    t <= h->next_us - 2 * step)
+		h->next_us = t + step;
+	else
+		h->next_us += step;
+	return (1);
+}
+
 /* Hands a newly published frame to the encoder. */
 void
 h264_feed(struct h264 *h, const struct frame *f)
@@ -375,6 +405,8 @@ h264_feed(struct h264 *h, const struct frame *f)
 	    f->seq == h->fed)
 		return;
 	h->fed = f->seq;
+	if (!h264_rate_take(h, &f->ts))
+		return;
 	h264_enc_put(h->enc, f->buf + f->jpeg_off, f->jpeg_len, f->seq,
 	    &f->ts);
 }
@@ -490,6 +522,13 @@ h264_free(struct h264 *h)
 	free(h);
 }
 
+/* Tells whether it has subscribers, and takes JPEGs for them. */
+int
+h264_wants_jpeg(const struct h264 *h)
+{
+	return (h != NULL && h->nsubs > 0 && !h264_wants_raw(h));
+}
+
 /* Subscribers connected. */
 int
 h264_subscribers(const struct h264 *h)
@@ -515,7 +554,8 @@ h264_viewers(const struct h264 *h)
 int
 h264_wants_raw(const struct h264 *h)
 {
-	return (h != NULL && h->enc != NULL && h->nsubs > 0);
+	return (h != NULL && h->enc != NULL && h->nsubs > 0 &&
+	    h->conf->enc.width == 0);
 }
 
 /* Hands a raw camera picture, numbered seq by the frame socket. */

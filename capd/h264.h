@@ -29,6 +29,8 @@ struct h264_conf {
 	double			 write_timeout;	/* --write-timeout, seconds */
 	int			 max_subscribers;
 	int			 passthru;	/* the source gives H.264 */
+	int			 max_fps;	/* 0: every frame; else at most
+						   this many a second */
 	struct h264_enc_conf	 enc;
 };
 
@@ -42,6 +44,8 @@ void		 h264_free(struct h264 *h);
 void		 h264_feed(struct h264 *h, const struct frame *f);
 /* Tells whether a raw picture would be encoded now (else only JPEGs). */
 int		 h264_wants_raw(const struct h264 *h);
+/* Tells whether JPEGs would be encoded now (a sub-stream takes no raw). */
+int		 h264_wants_jpeg(const struct h264 *h);
 /* A raw camera picture numbered seq by the frame socket (see h264_feed). */
 void		 h264_feed_raw(struct h264 *h, const struct yuyv_pic *raw,
 		    uint64_t seq, const struct timeval *ts);

@@ -230,25 +230,86 @@ h264_enc_open(struct h264_enc *e, int w, int h)
 	if (e->ctx->extradata != NULL)
 		h264_enc_keep_ps(e, e->ctx->extradata, e->ctx->extradata_size);
 	e->failed = 0;
-	log_info("h264: encoding %dx%d with %s", w, h, e->ctx->codec->name);
+	log_info("%s: encoding %dx%d with %s", e->conf.name, w, h,
+	    e->ctx->codec->name);
 	return (0);
+}
+
+/*
+ * The size a JPEG of w x h is decoded at: itself, or with conf's size the
+ * largest TurboJPEG scaling factor (at most 1) whose picture fits in it,
+ * else the smallest factor.
+ */
+static void
+h264_enc_scaled(const struct h264_enc *e, int w, int h, int *sw, int *sh)
+{
+	tjscalingfactor	*sf;
+	int		 i, n, x, y, small = -1;
+
+	*sw = w;
+	*sh = h;
+	if (e->conf.width <= 0 || (w <= e->conf.width && h <= e->conf.height) ||
+	    (sf = tjGetScalingFactors(&n)) == NULL)
+		return;
+	*sw = 0;
+	for (i = 0; i < n; i++) {
+		if (sf[i].num > sf[i].denom)
+			continue;
+		x = TJSCALED(w, sf[i]);
+		y = TJSCALED(h, sf[i]);
+		if (x <= e->conf.width && y <= e->conf.height && x > *sw) {
+			*sw = x;
+			*sh = y;
+		}
+		if (small == -1 || x < TJSCALED(w, sf[small]))
+			small = i;
+	}
+	if (*sw == 0) {
+		*sw = small != -1 ? TJSCALED(w, sf[small]) : w;
+		*sh = small != -1 ? TJSCALED(h, sf[small]) : h;
+	}
+}
+
+/*
+ * One plane of sw x sh (stride sstride) into one of dw x dh: cropped when
+ * at most a column and a row larger (an odd size), else the nearest
+ * sample.
+ */
+static void
+h264_enc_plane(unsigned char *d, int dstride, int dw, int dh,
+    const unsigned char *src, int sstride, int sw, int sh)
+{
+	const unsigned char	*row;
+	int			 x, y;
+
+	for (y = 0; y < dh; y++, d += dstride) {
+		if (sw - dw >= 0 && sw - dw <= 1 && sh - dh >= 0 &&
+		    sh - dh <= 1) {
+			memcpy(d, src + (size_t)y * sstride, dw);
+			continue;
+		}
+		row = src + (size_t)(y * sh / dh) * sstride;
+		for (x = 0; x < dw; x++)
+			d[x] = row[x * sw / dw];
+	}
 }
 
 /* Decodes the JPEG into the encoder's YUV 4:2:0 frame.  0 or -1. */
 static int
 h264_enc_decode(struct h264_enc *e, size_t len)
 {
-	int		 w, h, ss, cs, i, x, y, cw, ch, dw, dh;
+	int		 w, h, ss, cs, i, y, sw, sh;
 	size_t		 need[3], total;
-	unsigned char	*d;
 
 	if (tjDecompressHeader3(e->tj, e->work, len, &w, &h, &ss, &cs) != 0)
 		return (-1);
-	if (h264_enc_open(e, w, h) == -1)
+	h264_enc_scaled(e, w, h, &sw, &sh);
+	if (h264_enc_open(e, e->conf.width > 0 ? e->conf.width : w,
+	    e->conf.height > 0 ? e->conf.height : h) == -1)
 		return (-1);
 	for (i = 0, total = 0; i < 3; i++) {
 		need[i] = ss == TJSAMP_GRAY && i > 0 ? 0 :
-		    tjPlaneSizeYUV(i, w, 0, h, ss);
+		    tjPlaneSizeYUV(i, sw, 0, sh, ss);
 		total += need[i];
 	}
 	if (total > e->planesize) {
@@ -261,31 +322,25 @@ h264_enc_decode(struct h264_enc *e, size_t len)
 	}
 	e->planes[1] = e->planes[0] + need[0];
 	e->planes[2] = e->planes[1] + need[1];
-	if (tjDecompressToYUVPlanes(e->tj, e->work, len, e->planes, w, NULL,
-	    h, 0) != 0)
+	if (tjDecompressToYUVPlanes(e->tj, e->work, len, e->planes, sw, NULL,
+	    sh, 0) != 0)
 		return (-1);
 	if (av_frame_make_writable(e->frame) < 0)
 		return (-1);
-	for (y = 0; y < e->height; y++)
-		memcpy(e->frame->data[0] + (size_t)y * e->frame->linesize[0],
-		    e->planes[0] + (size_t)y * tjPlaneWidth(0, w, ss),
-		    e->width);
+	h264_enc_plane(e->frame->data[0], e->frame->linesize[0], e->width,
+	    e->height, e->planes[0], tjPlaneWidth(0, sw, ss), sw, sh);
 	/* Chroma: sampled to half size whatever the JPEG's subsampling. */
-	dw = e->width / 2;
-	dh = e->height / 2;
 	for (i = 1; i < 3; i++) {
-		for (y = 0; y < dh; y++) {
-			d = e->frame->data[i] + (size_t)y * e->frame->linesize[i];
-			if (ss == TJSAMP_GRAY) {
-				memset(d, 128, dw);
-				continue;
-			}
-			cw = tjPlaneWidth(i, w, ss);
-			ch = tjPlaneHeight(i, h, ss);
-			for (x = 0; x < dw; x++)
-				d[x] = e->planes[i][(size_t)(y * ch / dh) * cw +
-				    x * cw / dw];
+		if (ss == TJSAMP_GRAY) {
+			for (y = 0; y < e->height / 2; y++)
+				memset(e->frame->data[i] + (size_t)y *
+				    e->frame->linesize[i], 128, e->width / 2);
+			continue;
 		}
+		h264_enc_plane(e->frame->data[i], e->frame->linesize[i],
+		    e->width / 2, e->height / 2, e->planes[i],
+		    tjPlaneWidth(i, sw, ss), tjPlaneWidth(i, sw, ss),
+		    tjPlaneHeight(i, sh, ss));
 	}
 	return (0);
 }
@@ -364,7 +419,7 @@ h264_enc_one(struct h264_enc *e, size_t len, struct yuyv_pic *raw,
 		return;
 	if ((raw->data != NULL) != e->lastraw || e->pts == 0) {
 		e->lastraw = raw->data != NULL;
-		log_info("h264: input: %s", !e->lastraw ? "JPEG, decoded" :
+		log_info("%s: input: %s", e->conf.name, !e->lastraw ? "JPEG, decoded" :
 		    raw->uyvy ? "raw UYVY from the camera" :
 		    "raw YUYV from the camera");
 	}
@@ -455,7 +510,8 @@ h264_enc_start(const struct h264_enc_conf *conf, char *cause,
 		pthread_cond_destroy(&e->cond);
 		goto fail;
 	}
-	pthread_setname_np(e->thread, "capd-h264");
+	pthread_setname_np(e->thread, conf->width > 0 ? "capd-h264-sub" :
+	    "capd-h264");
 	return (e);
 fail:
 	if (e->pipe[0] != -1) {

@@ -23,6 +23,9 @@ struct h264_enc_conf {
 	int		 fps;		/* the source's nominal rate */
 	int		 gop_ms;	/* IDR at least this often */
 	int		 verbose;	/* libav's messages too */
+	const char	*name;		/* in the log: "h264", "h264-sub" */
+	int		 width, height;	/* 0: the picture's; else JPEGs are
+					   decoded scaled down to this */
 };
 
 /* One access unit; buf NULL: the encoder failed (cause says why). */

@@ -56,6 +56,8 @@ static const struct option options_long[] = {
 	{ "h264-profile",	required_argument,	NULL, '5' },
 	{ "h264-gop",		required_argument,	NULL, '6' },
 	{ "source-format",	required_argument,	NULL, '7' },
+	{ "h264-sub",		required_argument,	NULL, '8' },
+	{ "h264-sub-socket",	required_argument,	NULL, '9' },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -87,6 +89,11 @@ options_usage(FILE *f)
 "  --h264-profile NAME   baseline (default), main or high\n"
 "  --h264-gop SECONDS    an IDR at least this often (default 1; fractions\n"
 "                        allowed)\n"
+"  --h264-sub WxH@FPS    also a small H.264 sub-stream (e.g. 640x360@5),\n"
+"                        at most FPS frames a second, encoded while\n"
+"                        subscribed from JPEGs decoded scaled down\n"
+"  --h264-sub-socket PATH  its socket (default h264-sub.sock beside the\n"
+"                        frame socket, NAME-h264-sub.sock beside NAME.sock)\n"
 "  --control PATH        control socket (docs/control.md; default\n"
 "                        control.sock beside frames.sock, else\n"
 "                        NAME-control.sock beside NAME.sock)\n"
@@ -341,10 +348,59 @@ options_one(struct options *o, int ch, char *argv[], int *nctrls)
 			log_usage("--source-format: \"%s\" is not jpeg "
 			    "or h264", optarg);
 		break;
+	case '8':
+		if (sscanf(optarg, "%5dx%5d@%3d%c", &o->h264_sub.enc.width,
+		    &o->h264_sub.enc.height, &o->h264_sub.max_fps,
+		    &junk) != 3 || o->h264_sub.enc.width < 16 ||
+		    o->h264_sub.enc.height < 16 || o->h264_sub.max_fps < 1 ||
+		    o->h264_sub.max_fps > 240)
+			log_usage("--h264-sub: \"%s\" is not WIDTHxHEIGHT@FPS "
+			    "(at least 16x16, 1 to 240 fps)", optarg);
+		o->h264_sub.enc.width &= ~1;
+		o->h264_sub.enc.height &= ~1;
+		break;
+	case '9':
+		o->h264_sub.path = optarg;
+		break;
 	default:
 		opt_complaint(ch, argv, cause, sizeof(cause));
 		log_usage("%s", cause);
 	}
+}
+
+/* The sub-stream: its socket, and the main one's settings but its size. */
+static void
+options_sub(struct options *o)
+{
+	struct h264_conf	*sub = &o->h264_sub;
+
+	if (sub->enc.width == 0) {
+		if (sub->path != NULL)
+			log_usage("--h264-sub-socket: needs --h264-sub");
+		return;
+	}
+	if (o->source.format == SOURCE_H264)
+		log_usage("--h264-sub: needs JPEG to scale, not "
+		    "--source-format h264");
+	if (sub->path == NULL) {
+		if (camname_h264_sub_path(o->frames.path, o->h264_sub_path,
+		    sizeof(o->h264_sub_path)) == -1)
+			log_usage("--socket: \"%s\" is too long",
+			    o->frames.path);
+		sub->path = o->h264_sub_path;
+	}
+	sub->mode = o->frames.mode;
+	sub->idle_stop_ms = o->frames.idle_stop_ms;
+	sub->write_timeout = o->frames.write_timeout;
+	sub->max_subscribers = o->frames.max_subscribers;
+	sub->enc.encoder = o->h264.enc.encoder;
+	sub->enc.profile = o->h264.enc.profile;
+	sub->enc.gop_ms = o->h264.enc.gop_ms;
+	sub->enc.bitrate = 0;
+	sub->enc.fps = sub->max_fps < o->source.fps ? sub->max_fps :
+	    o->source.fps;
+	sub->enc.verbose = o->verbose;
+	sub->enc.name = "h264-sub";
 }
 
 /* The defaults that depend on other options, and what options exclude. */
@@ -391,12 +447,14 @@ options_finish(struct options *o)
 			    "through as it comes: flips and rotation are the "
 			    "camera's or the command's own");
 	}
+	options_sub(o);
 	o->h264.mode = o->frames.mode;
 	o->h264.idle_stop_ms = o->frames.idle_stop_ms;
 	o->h264.write_timeout = o->frames.write_timeout;
 	o->h264.max_subscribers = o->frames.max_subscribers;
 	o->h264.enc.fps = sc->fps;
 	o->h264.enc.verbose = o->verbose;
+	o->h264.enc.name = "h264";
 	if (o->list_controls && strncmp(sc->spec, "v4l2:", 5) != 0)
 		log_usage("--list-controls: needs --source v4l2:DEVICE");
 }

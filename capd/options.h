@@ -20,6 +20,7 @@ struct options {
 	struct source_conf	 source;
 	struct framesock_conf	 frames;
 	struct h264_conf	 h264;		/* path NULL: --h264 off */
+	struct h264_conf	 h264_sub;	/* enc.width 0: no --h264-sub */
 	struct control_conf	 control;
 	const char		*state;		/* --state, or NULL */
 	const char		*user;		/* --user, or NULL */
@@ -27,6 +28,7 @@ struct options {
 	int			 list_controls;	/* --list-controls */
 	int			 h264_default;	/* --h264 not given */
 	char			 h264_path[PATH_MAX];
+	char			 h264_sub_path[PATH_MAX];
 	char			*ctrls[OPTIONS_MAX_CTRLS + 1];
 };
 

@@ -27,6 +27,7 @@ outputs_frame(const unsigned char *jpeg, size_t len, const struct timeval *ts,
 
 	framesock_publish(out->srv, jpeg, len, ts);
 	h264_feed(out->h264, framesock_latest(out->srv));
+	h264_feed(out->h264_sub, framesock_latest(out->srv));
 	if (framesock_frames(out->srv) == n)
 		return;
 	out->pictures++;
@@ -46,8 +47,8 @@ outputs_wants(void *arg)
 
 	if (!h264_wants_raw(out->h264))
 		return (SOURCE_WANT_JPEG);
-	return (SOURCE_WANT_RAW |
-	    (framesock_subscribers(out->srv) > 0 ? SOURCE_WANT_JPEG : 0));
+	return (SOURCE_WANT_RAW | (framesock_subscribers(out->srv) > 0 ||
+	    h264_wants_jpeg(out->h264_sub) ? SOURCE_WANT_JPEG : 0));
 }
 
 /* A raw picture from the source, with its JPEG or none. */
@@ -61,8 +62,10 @@ outputs_raw(const struct yuyv_pic *raw, const unsigned char *jpeg, size_t len,
 
 	if (jpeg != NULL) {
 		framesock_publish(out->srv, jpeg, len, ts);
-		if (framesock_frames(out->srv) != n)
+		if (framesock_frames(out->srv) != n) {
 			seq = framesock_latest(out->srv)->seq;
+			h264_feed(out->h264_sub, framesock_latest(out->srv));
+		}
 	} else
 		seq = framesock_count(out->srv);
 	if (seq == 0)
@@ -114,7 +117,8 @@ outputs_status(char *buf, size_t len, void *arg)
 	double			 now = mono_sec();
 	unsigned long long	 frames = st->out->pictures;
 	int			 subs = framesock_subscribers(st->srv) +
-				    h264_subscribers(st->out->h264);
+				    h264_subscribers(st->out->h264) +
+				    h264_subscribers(st->out->h264_sub);
 	const char		*problem = framesock_problem(st->srv);
 	double			 fps = 0;
 

@@ -21,6 +21,7 @@ struct outputs {
 	struct framesock	*srv;
 	struct control	*ctl;
 	struct h264	*h264;		/* NULL with --h264 off */
+	struct h264	*h264_sub;	/* NULL without --h264-sub */
 	unsigned long long pictures;	/* JPEG, raw or H.264: for the status */
 };
 

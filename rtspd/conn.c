@@ -239,11 +239,11 @@ conn_session(struct conn *c, const char *id)
 }
 
 /*
- * The stream a path names: "/" the default camera, "/cam/NAME" a
- * camera, each optionally with "/trackID=0"; NULL when none.
+ * The camera a path names: "/" the default camera, "/cam/NAME" a camera,
+ * each optionally with "/trackID=0"; -1 when none.
  */
-static struct stream *
-conn_route(struct conn *c, const char *path)
+static int
+conn_camera(struct conn *c, const char *path)
 {
 	const struct camname_list	*cams = &c->st->conf->cams;
 	char				 p[RTSP_URI_MAX], name[CAMNAME_MAX + 1];
@@ -259,13 +259,37 @@ conn_route(struct conn *c, const char *path)
 	while (len > 0 && p[len - 1] == '/')
 		p[--len] = '\0';
 	if (len == 0)
-		return (c->st->streams[cams->deflt]);
+		return (cams->deflt);
 	if (len + 1 < sizeof(p)) {
 		p[len] = '/';
 		p[len + 1] = '\0';
 	}
 	if (camname_path(p, name, &rest) == -1 || strcmp(rest, "/") != 0 ||
 	    (i = camname_find(cams, name)) == -1)
+		return (-1);
+	return (i);
+}
+
+/*
+ * The stream a path names: a camera's (conn_camera), or its sub-stream
+ * with "/sub" after it ("/sub", "/cam/NAME/sub"); NULL when none.
+ */
+static struct stream *
+conn_route(struct conn *c, const char *path)
+{
+	char	 p[RTSP_URI_MAX], *t;
+	int	 i;
+
+	snprintf(p, sizeof(p), "%s", path);
+	if ((t = strrchr(p, '/')) != NULL && strcmp(t, "/trackID=0") == 0)
+		*t = '\0';
+	if ((t = strrchr(p, '/')) != NULL && strcmp(t, "/sub") == 0 &&
+	    t[4] == '\0') {
+		*t = '\0';
+		if ((i = conn_camera(c, p)) != -1)
+			return (c->st->sub_streams[i]);
+	}
+	if ((i = conn_camera(c, path)) == -1)
 		return (NULL);
 	return (c->st->streams[i]);
 }

@@ -52,6 +52,12 @@ server_init(struct server *s, struct event_base *base,
 		    conf->cams.cams[i].name, conf->cams.cams[i].h264,
 		    conf->mtu, cause, causelen)) == NULL)
 			return (-1);
+		/* Its sub-stream: connected only when someone asks. */
+		if (conf->cams.cams[i].h264_sub[0] != '\0' &&
+		    (st->sub_streams[i] = stream_new(base,
+		    conf->cams.cams[i].name, conf->cams.cams[i].h264_sub,
+		    conf->mtu, cause, causelen)) == NULL)
+			return (-1);
 	}
 	return (0);
 }
@@ -70,8 +76,10 @@ server_destroy(struct server *s)
 		evconnlistener_free(s->listeners[i]);
 	for (i = 0; i < STATE_LISTEN_MAX; i++)
 		udp_pair_close(st->udp[i]);
-	for (i = 0; i < CAMNAME_CAMERAS; i++)
+	for (i = 0; i < CAMNAME_CAMERAS; i++) {
 		stream_free(st->streams[i]);
+		stream_free(st->sub_streams[i]);
+	}
 	if (st->pool != NULL)
 		connpool_free(st->pool);
 	auth_free(st->auth);

@@ -49,6 +49,7 @@ struct state {
 	struct auth		*auth;
 	struct connpool		*pool;
 	struct stream		*streams[CAMNAME_CAMERAS];
+	struct stream		*sub_streams[CAMNAME_CAMERAS]; /* or NULL */
 	struct udp_pair		*udp[STATE_LISTEN_MAX];	/* per listener */
 	TAILQ_HEAD(, conn)	 conns;
 	size_t			 nconns;		/* past their head */

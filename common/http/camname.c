@@ -201,9 +201,10 @@ camname_default(struct camname_list *l, const char *deflt, char *cause,
 	return (-1);
 }
 
-/* The H.264 socket capd derives from a frame socket. */
-int
-camname_h264_path(const char *frames, char *buf, size_t len)
+/* A socket capd derives from a frame socket: WHAT.sock or NAME-WHAT.sock. */
+static int
+camname_sock_path(const char *frames, const char *what, char *buf,
+    size_t len)
 {
 	const char	*base = strrchr(frames, '/');
 	size_t		 n = strlen(frames);
@@ -211,11 +212,26 @@ camname_h264_path(const char *frames, char *buf, size_t len)
 
 	base = base != NULL ? base + 1 : frames;
 	if (strcmp(base, "frames.sock") == 0)
-		r = snprintf(buf, len, "%.*sh264.sock", (int)(base - frames),
-		    frames);
+		r = snprintf(buf, len, "%.*s%s.sock", (int)(base - frames),
+		    frames, what);
 	else if (n > 5 && strcmp(frames + n - 5, ".sock") == 0)
-		r = snprintf(buf, len, "%.*s-h264.sock", (int)(n - 5), frames);
+		r = snprintf(buf, len, "%.*s-%s.sock", (int)(n - 5), frames,
+		    what);
 	else
-		r = snprintf(buf, len, "%s-h264.sock", frames);
+		r = snprintf(buf, len, "%s-%s.sock", frames, what);
 	return (r < 0 || (size_t)r >= len ? -1 : 0);
+}
+
+/* The H.264 socket capd derives from a frame socket. */
+int
+camname_h264_path(const char *frames, char *buf, size_t len)
+{
+	return (camname_sock_path(frames, "h264", buf, len));
+}
+
+/* The H.264 sub-stream's socket beside a frame socket. */
+int
+camname_h264_sub_path(const char *frames, char *buf, size_t len)
+{
+	return (camname_sock_path(frames, "h264-sub", buf, len));
 }

@@ -39,6 +39,8 @@ struct camname_list {
 		char		 name[CAMNAME_MAX + 1];
 		const char	*path;
 		char		 h264[CAMNAME_SOCK_MAX]; /* "": no H.264 */
+		char		 h264_sub[CAMNAME_SOCK_MAX]; /* its sub-stream,
+							   as capd derives it */
 	}		 cams[CAMNAME_CAMERAS];
 	int		 n;
 	int		 deflt;		/* index of the default camera */
@@ -78,6 +80,9 @@ int		 camname_default(struct camname_list *l, const char *name,
  * when it does not fit in len bytes.
  */
 int		 camname_h264_path(const char *frames, char *buf, size_t len);
+/* The same for the H.264 sub-stream: h264-sub.sock, NAME-h264-sub.sock. */
+int		 camname_h264_sub_path(const char *frames, char *buf,
+		    size_t len);
 
 /* camname_opt.c */
 /*

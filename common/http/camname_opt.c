@@ -87,6 +87,10 @@ camname_opt_done(struct camname_list *l, char *cause, size_t causelen)
 		if (camname_h264_path(l->cams[i].path, l->cams[i].h264,
 		    sizeof(l->cams[i].h264)) == -1)
 			l->cams[i].h264[0] = '\0';
+	for (i = 0; i < l->n; i++)
+		if (camname_h264_sub_path(l->cams[i].path, l->cams[i].h264_sub,
+		    sizeof(l->cams[i].h264_sub)) == -1)
+			l->cams[i].h264_sub[0] = '\0';
 	if (l->h264 != NULL && camname_opt_h264(&l->cams[l->deflt], "h264",
 	    l->h264, cause, causelen) == -1)
 		return (-1);
