@@ -13,7 +13,8 @@ runs, each one loadgen (build/bench/loadgen) on loopback:
 - httpd, 2N /stream.h264 viewers: the same number of viewers on one
   daemon as the run before;
 - rtspd, N RTSP/TCP viewers alone; rtspd, N RTSP/UDP viewers alone;
-  httpd, N /stream.h264 viewers: each transport against httpd at N.
+  httpd, N /stream.h264 viewers: each transport against httpd at N;
+- rtspd, one viewer of each transport: the latency with no fan-out.
 
 10% of each kind's viewers are stalled (RTSP: they stop reading once PLAY
 is answered; UDP ones then never read their port, 4 KB receive buffer);
@@ -222,6 +223,7 @@ def plan(n):
         ("rtspd, %d TCP" % n, "rtspd", [("rtsp", n)]),
         ("rtspd, %d UDP" % n, "rtspd", [("rtspu", n)]),
         ("httpd, %d /stream.h264" % n, "httpd", [("h264", n)]),
+        ("rtspd, 1 TCP + 1 UDP", "rtspd", [("rtsp", 1), ("rtspu", 1)]),
     ]
 
 
@@ -323,7 +325,9 @@ def run(build, out, smoke=False, viewers=None, window=None, gop=1):
         "their port); /stream.h264 viewers as in the H.264 fan-out above. "
         "Warm-up %g s after all are up, then a %g s window. Equal N: the "
         "first two runs put %d viewers on one daemon (RTSP: %d TCP and %d "
-        "UDP at once), the last three %d. µs CPU per viewer-second = the "
+        "UDP at once), the next three %d, the last one of each transport "
+        "(the latency without a fan-out; %d%% of one is no stalled viewer). "
+        "µs CPU per viewer-second = the "
         "serving daemon's CPU-s/s ÷ the viewers it serves (reading and "
         "stalled); RSS at the window's end; kB/s per reading viewer = RTP "
         "packets with their 12-byte headers (RTSP) or the Annex-B bytes "
@@ -333,7 +337,7 @@ def run(build, out, smoke=False, viewers=None, window=None, gop=1):
         "unit's delimiter (the direct subscriber of capd's H.264 socket "
         "that each loadgen runs beside its viewers). Commands:"
         % (SIZE, FPS, gop, round(100 * STALL), warm, window, 2 * n, n, n,
-           n))
+           n, round(100 * STALL)))
     out()
     figs = []
     try:
