@@ -10,6 +10,9 @@
  *                                    (raw H.264 or fragmented MP4)
  *           wsh264:N:HOST:PORT/PATH  WebSocket viewers whose binary
  *                                    messages carry it (fragmented MP4)
+ *           h264unix:N:PATH          capd H.264 socket subscribers
+ *           rtsp:N:HOST:PORT/PATH    RTSP viewers, RTP interleaved on TCP
+ *           rtspu:N:HOST:PORT/PATH   RTSP viewers, RTP over UDP unicast
  *
  * A fraction of each kind's clients is stalled: connected with a small
  * receive buffer, request sent, never read.  After all clients connect and
@@ -29,6 +32,17 @@
  * JSON line lists every gap, so that a driver can tell units a viewer lost
  * from seqs never published (an encoder that skips a frame skips its seq
  * for every viewer).
+ *
+ * The RTSP kinds send OPTIONS, DESCRIBE, SETUP and PLAY on one connection,
+ * then read RTP: '$' frames on that connection (channel 0; RTCP on channel
+ * 1 is skipped), or datagrams on a UDP port pair each viewer binds on the
+ * connection's local address (its RTSP connection stays open, unread).
+ * Each RTP packet's sequence number must follow the last one: a jump is a
+ * packet gap.  The campipe SEI is looked for in the NAL units the packets
+ * carry (single NAL unit packets, and FU-A fragments' bytes joined), and
+ * the unit's latency is taken when its marker-bit packet arrives; on
+ * capd's H.264 socket, when the next unit's delimiter arrives.  A stalled
+ * RTSP viewer stops reading once PLAY is answered.
  *
  * One epoll thread.  Prints a human table on stderr and one JSON line on
  * stdout, preceded by "#window start" and "#window end" lines on stdout so
@@ -77,8 +91,18 @@
 #define LG_SEI_TAIL	64	/* bytes kept between reads: a whole SEI text */
 #define LG_SEI_TAG	"campipe seq="
 #define LG_MAXGAPS	(1 << 18)	/* gaps listed in the report, at most */
+#define LG_RTP_MAX	65536	/* an interleaved packet, at most */
+#define LG_UDP_BATCH	64	/* datagrams per recvmmsg */
+#define LG_UDP_MAX	2048	/* a datagram, at most */
+#define LG_AUD		"\0\0\0\1\x09"	/* an access unit delimiter */
 
-enum lg_type { LG_WS, LG_MJPEG, LG_UNIX, LG_HTTP };
+enum lg_type { LG_WS, LG_MJPEG, LG_UNIX, LG_HTTP, LG_RTSP, LG_RTSPU };
+
+/* When an access unit with a campipe SEI counts as arrived. */
+enum lg_end { LG_AT_TEXT, LG_AT_AUD, LG_AT_MARKER };
+
+/* The RTSP requests, in order; then RTP. */
+enum lg_step { RS_OPTIONS, RS_DESCRIBE, RS_SETUP, RS_PLAY, RS_RTP };
 
 enum lg_state {
 	ST_IDLE,	/* not started */
@@ -95,6 +119,7 @@ struct lg_kind {
 	const char	*name;
 	int		 n;
 	int		 sei;		/* payload scanned for the campipe SEI */
+	enum lg_end	 end_at;	/* SEI kinds: when a unit arrived */
 	char		 host[256];
 	char		 port[16];
 	char		 path[512];	/* URL path or socket path */
@@ -106,6 +131,7 @@ struct lg_kind {
 	uint64_t	 lat_max;
 	uint64_t	 frames;	/* by non-stalled clients, in window */
 	uint64_t	 bytes;
+	uint64_t	 sei_single, sei_fu;	/* SEI texts by packet type */
 };
 
 struct lg_gap {
@@ -143,6 +169,21 @@ struct lg_client {
 	uint64_t	 units, seq_last, gaps, gaps_win, missing, repeats;
 	struct lg_gap	*gap;		/* each gap, for the report */
 	size_t		 ngap, gapcap;
+	/* a unit's SEI seen, its arrival not yet (LG_AT_AUD, LG_AT_MARKER) */
+	int		 pend, pend_aud;
+	uint64_t	 pend_seq;
+	struct timeval	 pend_ts;
+	/* RTSP */
+	enum lg_step	 step;
+	char		 session[128];
+	int		 ufd[2];	/* RTP and RTCP over UDP */
+	unsigned short	 uport;
+	unsigned char	*pkt;		/* the interleaved packet being read */
+	size_t		 plen;
+	int		 chan;
+	int		 nal_fu;	/* the scanned bytes are FU-A's */
+	uint64_t	 rtp_pkts, rtp_gaps, rtp_gaps_win, rtp_lost, rtp_back;
+	uint16_t	 rtp_seq;
 };
 
 static struct lg_kind	 lg_kinds[LG_MAXKINDS];
@@ -163,7 +204,9 @@ lg_usage(void)
 	    "[-o ORIGIN] [-W] SPEC...\n"
 	    "  SPEC: ws:N:HOST:PORT/PATH | mjpeg:N:HOST:PORT/PATH | "
 	    "unix:N:PATH |\n"
-	    "        h264:N:HOST:PORT/PATH | wsh264:N:HOST:PORT/PATH\n");
+	    "        h264:N:HOST:PORT/PATH | wsh264:N:HOST:PORT/PATH |\n"
+	    "        h264unix:N:PATH | rtsp:N:HOST:PORT/PATH | "
+	    "rtspu:N:HOST:PORT/PATH\n");
 	exit(2);
 }
 
@@ -258,6 +301,15 @@ lg_parse_spec(const char *spec)
 		k->type = LG_HTTP, k->name = "h264", k->sei = 1;
 	else if (strcmp(buf, "wsh264") == 0)
 		k->type = LG_WS, k->name = "wsh264", k->sei = 1;
+	else if (strcmp(buf, "h264unix") == 0)
+		k->type = LG_UNIX, k->name = "h264unix", k->sei = 1,
+		    k->end_at = LG_AT_AUD;
+	else if (strcmp(buf, "rtsp") == 0)
+		k->type = LG_RTSP, k->name = "rtsp", k->sei = 1,
+		    k->end_at = LG_AT_MARKER;
+	else if (strcmp(buf, "rtspu") == 0)
+		k->type = LG_RTSPU, k->name = "rtspu", k->sei = 1,
+		    k->end_at = LG_AT_MARKER;
 	else
 		lg_usage();
 	k->n = (int)strtol(p, &q, 10);
@@ -308,6 +360,11 @@ lg_close(struct lg_client *c, const char *why)
 		fprintf(stderr, "loadgen: %s client: %s\n", c->k->name, why);
 	close(c->fd);
 	c->fd = -1;
+	if (c->ufd[0] != -1)
+		close(c->ufd[0]);
+	if (c->ufd[1] != -1)
+		close(c->ufd[1]);
+	c->ufd[0] = c->ufd[1] = -1;
 	c->st = ST_DEAD;
 }
 
@@ -388,8 +445,28 @@ lg_sei_unit(struct lg_client *c, uint64_t seq, const struct timeval *ts)
 	if (c->units == 0 || seq > c->seq_last)
 		c->seq_last = seq;
 	c->units++;
-	if (lg_inwindow)
+	if (c->k->type == LG_RTSP || c->k->type == LG_RTSPU) {
+		if (c->nal_fu)
+			c->k->sei_fu++;
+		else
+			c->k->sei_single++;
+	}
+	if (c->k->end_at != LG_AT_TEXT) {
+		c->pend = 1;
+		c->pend_aud = 0;
+		c->pend_seq = seq;
+		c->pend_ts = *ts;
+	} else if (lg_inwindow)
 		lg_record(c, seq, ts);
+}
+
+/* The pending unit arrived whole: its latency, if in the window. */
+static void
+lg_unit_arrived(struct lg_client *c)
+{
+	if (c->pend && lg_inwindow)
+		lg_record(c, c->pend_seq, &c->pend_ts);
+	c->pend = c->pend_aud = 0;
 }
 
 /*
@@ -443,12 +520,24 @@ lg_sei_scan(struct lg_client *c, const unsigned char *p, size_t n)
 		memcpy(buf + c->tlen, p, len);
 		b = buf;
 		end = buf + c->tlen + len;
+		/* a unit whose SEI came before: its end may be here */
+		if (c->pend_aud && memmem(c->tlen >= 4 ? buf + c->tlen - 4 :
+		    buf, end - buf - (c->tlen >= 4 ? c->tlen - 4 : 0), LG_AUD,
+		    sizeof(LG_AUD) - 1) != NULL)
+			lg_unit_arrived(c);
 		while ((m = memmem(b, end - b, LG_SEI_TAG,
 		    sizeof(LG_SEI_TAG) - 1)) != NULL) {
 			if ((r = lg_sei_text(m, end - m, &seq, &ts)) == 0)
 				break;		/* kept below: 60 bytes at most */
-			if (r > 0 && m + r > buf + c->tlen)
+			if (r > 0 && m + r > buf + c->tlen) {
 				lg_sei_unit(c, seq, &ts);
+				if (c->k->end_at == LG_AT_AUD) {
+					c->pend_aud = 1;
+					if (memmem(m + r, end - m - r, LG_AUD,
+					    sizeof(LG_AUD) - 1) != NULL)
+						lg_unit_arrived(c);
+				}
+			}
 			b = m + (r > 0 ? r : 1);
 		}
 		keep = end - buf > LG_SEI_TAIL ? end - LG_SEI_TAIL : buf;
@@ -459,12 +548,63 @@ lg_sei_scan(struct lg_client *c, const unsigned char *p, size_t n)
 	}
 }
 
+/* One RTP packet: its sequence number, SEI text and marker bit. */
+static void
+lg_rtp_packet(struct lg_client *c, const unsigned char *p, size_t n)
+{
+	size_t		 h, pad = 0;
+	uint16_t	 seq, d;
+	int		 type;
+
+	if (n < 12 || (p[0] >> 6) != 2)
+		return;
+	h = 12 + 4 * (size_t)(p[0] & 0x0f);
+	if ((p[0] & 0x10) && n >= h + 4)
+		h += 4 + 4 * ((size_t)p[h + 2] << 8 | p[h + 3]);
+	if (p[0] & 0x20)
+		pad = p[n - 1];
+	if (h + pad >= n)
+		return;
+	seq = (uint16_t)(p[2] << 8 | p[3]);
+	if (c->rtp_pkts > 0 && seq != (uint16_t)(c->rtp_seq + 1)) {
+		d = (uint16_t)(seq - c->rtp_seq - 1);
+		if (d < 0x8000) {
+			c->rtp_gaps++;
+			c->rtp_lost += d;
+			if (lg_inwindow)
+				c->rtp_gaps_win++;
+		} else
+			c->rtp_back++;		/* late or repeated */
+	}
+	if (c->rtp_pkts == 0 || (uint16_t)(seq - c->rtp_seq) < 0x8000)
+		c->rtp_seq = seq;
+	c->rtp_pkts++;
+	if (lg_inwindow)
+		c->k->bytes += n;
+	/* FU-A: the fragments' bytes after their two header bytes, joined,
+	 * are the NAL unit's (the scan keeps its tail between calls). */
+	type = p[h] & 0x1f;
+	c->nal_fu = type == 28;
+	if (type == 28 && n - pad - h > 2)
+		lg_sei_scan(c, p + h + 2, n - pad - h - 2);
+	else if (type != 28)
+		lg_sei_scan(c, p + h, n - pad - h);
+	if (p[1] & 0x80)
+		lg_unit_arrived(c);
+}
+
 /* Payload bytes consumed (data may be NULL when the kernel discarded them). */
 static void
 lg_body(struct lg_client *c, const unsigned char *data, size_t n)
 {
 	size_t	 keep;
 
+	if (c->k->type == LG_RTSP) {		/* kept whole, then read */
+		memcpy(c->pkt + c->plen, data, n);
+		c->plen += n;
+		c->body_left -= n;
+		return;
+	}
 	if (c->is_jpeg && c->jlen < LG_JHEAD && data != NULL) {
 		keep = LG_JHEAD - c->jlen < n ? LG_JHEAD - c->jlen : n;
 		memcpy(c->jhead + c->jlen, data, keep);
@@ -509,6 +649,9 @@ lg_body_end(struct lg_client *c)
 	}
 	if (c->is_jpeg && (c->k->type != LG_WS || c->ws_fin))
 		lg_frame_done(c);
+	if (c->k->type == LG_RTSP && c->chan == 0)
+		lg_rtp_packet(c, c->pkt, c->plen);
+	c->plen = 0;
 	c->hlen = 0;
 	c->st = ST_HDR;
 }
@@ -621,6 +764,150 @@ lg_response(struct lg_client *c)
 	return (n);
 }
 
+/*
+ * Parses an interleaved frame's header ('$', channel, length) and starts
+ * its packet.  Returns 4, 0 if more bytes are needed, -1 if it is not one
+ * (nothing but RTP is expected once PLAY is answered).
+ */
+static int
+lg_interleave_header(struct lg_client *c)
+{
+	if (c->hlen < 4)
+		return (0);
+	if (c->head[0] != '$')
+		return (-1);
+	c->chan = c->head[1];
+	c->plen = 0;
+	lg_body_start(c, (uint64_t)c->head[2] << 8 | c->head[3], 0);
+	return (4);
+}
+
+/* The value of an RTSP header in a NUL-terminated head, or NULL. */
+static const char *
+lg_rtsp_header(const char *head, const char *name)
+{
+	const char	*p = head;
+	size_t		 n = strlen(name);
+
+	while ((p = strstr(p, "\r\n")) != NULL) {
+		p += 2;
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			for (p += n + 1; *p == ' ' || *p == '\t'; p++)
+				;
+			return (p);
+		}
+	}
+	return (NULL);
+}
+
+/* Sends the RTSP request of the client's step. */
+static int
+lg_rtsp_send(struct lg_client *c)
+{
+	static const char *method[] = { "OPTIONS", "DESCRIBE", "SETUP", "PLAY" };
+	struct lg_kind	*k = c->k;
+	char		 req[1536], url[800], extra[400];
+	size_t		 ul;
+	int		 n;
+
+	ul = (size_t)snprintf(url, sizeof(url), "rtsp://%s:%s%s", k->host,
+	    k->port, k->path);
+	extra[0] = '\0';
+	if (c->step == RS_DESCRIBE)
+		snprintf(extra, sizeof(extra), "Accept: application/sdp\r\n");
+	else if (c->step == RS_SETUP) {
+		if (ul > 0 && url[ul - 1] == '/')
+			url[--ul] = '\0';
+		snprintf(url + ul, sizeof(url) - ul, "/trackID=0");
+		if (k->type == LG_RTSP)
+			snprintf(extra, sizeof(extra), "Transport: RTP/AVP/TCP;"
+			    "unicast;interleaved=0-1\r\n");
+		else
+			snprintf(extra, sizeof(extra), "Transport: RTP/AVP;"
+			    "unicast;client_port=%u-%u\r\n", c->uport,
+			    c->uport + 1);
+	} else if (c->step == RS_PLAY)
+		snprintf(extra, sizeof(extra), "Session: %s\r\n"
+		    "Range: npt=0.000-\r\n", c->session);
+	n = snprintf(req, sizeof(req), "%s %s RTSP/1.0\r\nCSeq: %d\r\n"
+	    "User-Agent: campipe-loadgen\r\n%s\r\n", method[c->step], url,
+	    (int)c->step + 1, extra);
+	return (send(c->fd, req, n, MSG_NOSIGNAL) == n ? 0 : -1);
+}
+
+/* PLAY was answered: reads RTP from now on, or stalls; -1 without memory. */
+static int
+lg_rtsp_playing(struct lg_client *c)
+{
+	struct epoll_event	 ev = { .events = EPOLLIN, .data.ptr = c };
+
+	c->step = RS_RTP;
+	c->st = ST_HDR;
+	if (c->stall) {
+		epoll_ctl(lg_ep, EPOLL_CTL_DEL, c->fd, NULL);
+		c->st = ST_STALLED;
+		c->k->stalled++;
+		return (0);
+	}
+	c->k->connected++;
+	c->up = 1;
+	if (c->k->type == LG_RTSPU) {
+		/* the RTSP connection stays open, unread: RTP comes by UDP */
+		epoll_ctl(lg_ep, EPOLL_CTL_DEL, c->fd, NULL);
+		epoll_ctl(lg_ep, EPOLL_CTL_ADD, c->ufd[0], &ev);
+	} else if ((c->pkt = malloc(LG_RTP_MAX)) == NULL)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Checks an RTSP answer (head and body) and sends the next request.
+ * Returns its length, 0 if more bytes are needed, -1 if it is bad or not
+ * 200.
+ */
+static int
+lg_rtsp_response(struct lg_client *c)
+{
+	unsigned char	*end;
+	const char	*v;
+	size_t		 body = 0, n, i;
+	int		 status;
+
+	if ((end = memmem(c->head, c->hlen, "\r\n\r\n", 4)) == NULL)
+		return (c->hlen == sizeof(c->head) ? -1 : 0);
+	if (c->hlen < 12 || memcmp(c->head, "RTSP/1.", 7) != 0)
+		return (-1);
+	status = atoi((char *)c->head + 9);
+	*end = '\0';
+	if ((v = lg_rtsp_header((char *)c->head, "Content-Length")) != NULL)
+		body = strtoul(v, NULL, 10);
+	n = end + 4 - c->head + body;
+	if (n > sizeof(c->head)) {
+		*end = '\r';
+		return (-1);
+	}
+	if (c->hlen < n) {
+		*end = '\r';
+		return (c->hlen == sizeof(c->head) ? -1 : 0);
+	}
+	if (status != 200) {
+		*end = '\r';
+		return (-1);
+	}
+	if (c->step == RS_SETUP) {
+		if ((v = lg_rtsp_header((char *)c->head, "Session")) == NULL)
+			return (-1);
+		for (i = 0; i < sizeof(c->session) - 1 && v[i] != ';' &&
+		    v[i] != '\r' && v[i] != '\0'; i++)
+			c->session[i] = v[i];
+		c->session[i] = '\0';
+	}
+	if (c->step == RS_PLAY)
+		return (lg_rtsp_playing(c) == -1 ? -1 : (int)n);
+	c->step++;
+	return (lg_rtsp_send(c) == -1 ? -1 : (int)n);
+}
+
 /* Feeds header bytes: appends what fits and parses; returns bytes used. */
 static ssize_t
 lg_feed_head(struct lg_client *c, const unsigned char *p, size_t n)
@@ -631,8 +918,12 @@ lg_feed_head(struct lg_client *c, const unsigned char *p, size_t n)
 	add = sizeof(c->head) - c->hlen < n ? sizeof(c->head) - c->hlen : n;
 	memcpy(c->head + c->hlen, p, add);
 	c->hlen += add;
-	if (c->st == ST_RESPONSE)
+	if (c->st == ST_RESPONSE && c->k->type >= LG_RTSP)
+		rc = lg_rtsp_response(c);
+	else if (c->st == ST_RESPONSE)
 		rc = lg_response(c);
+	else if (c->k->type == LG_RTSP)
+		rc = lg_interleave_header(c);
 	else if (c->k->type == LG_WS)
 		rc = lg_ws_header(c);
 	else
@@ -651,7 +942,9 @@ lg_feed(struct lg_client *c, const unsigned char *p, size_t n)
 	ssize_t	 used;
 	size_t	 m;
 
-	while (n > 0 && c->st != ST_DEAD) {
+	while (n > 0 && c->st != ST_DEAD && c->st != ST_STALLED) {
+		if (c->k->type == LG_RTSPU && c->step == RS_RTP)
+			return (0);	/* RTP comes by UDP */
 		if (c->st == ST_BODY) {
 			m = c->body_left < n ? c->body_left : n;
 			lg_body(c, p, m);
@@ -677,7 +970,7 @@ lg_input(struct lg_client *c, const unsigned char *p, size_t n)
 
 	ssize_t	 used;
 
-	while (n > 0 && c->st != ST_DEAD) {
+	while (n > 0 && c->st != ST_DEAD && c->st != ST_STALLED) {
 		if (c->st == ST_RESPONSE) {
 			if ((used = lg_feed_head(c, p, n)) == -1)
 				return (-1);
@@ -729,7 +1022,8 @@ lg_why(const struct lg_client *c)
 	size_t			 n, i;
 
 	if (c->st != ST_RESPONSE || c->hlen < 12 ||
-	    memcmp(c->head, "HTTP/1.", 7) != 0)
+	    (memcmp(c->head, "HTTP/1.", 7) != 0 &&
+	    memcmp(c->head, "RTSP/1.", 7) != 0))
 		return ("malformed stream");
 	n = (size_t)snprintf(why, sizeof(why), "answered %.3s",
 	    (const char *)c->head + 9);
@@ -760,6 +1054,35 @@ lg_skippable(const struct lg_client *c)
 	return (n < LG_SCRATCH ? n : LG_SCRATCH);
 }
 
+/* Reads the RTP datagrams that are there, in a few calls at most. */
+static void
+lg_udp_readable(struct lg_client *c)
+{
+	struct mmsghdr	 msg[LG_UDP_BATCH];
+	struct iovec	 iov[LG_UDP_BATCH];
+	int		 i, j, n;
+
+	for (j = 0; j < 4; j++) {
+		memset(msg, 0, sizeof(msg));
+		for (i = 0; i < LG_UDP_BATCH; i++) {
+			iov[i].iov_base = lg_scratch + i * LG_UDP_MAX;
+			iov[i].iov_len = LG_UDP_MAX;
+			msg[i].msg_hdr.msg_iov = &iov[i];
+			msg[i].msg_hdr.msg_iovlen = 1;
+		}
+		if ((n = recvmmsg(c->ufd[0], msg, LG_UDP_BATCH, MSG_DONTWAIT,
+		    NULL)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				lg_close(c, strerror(errno));
+			return;
+		}
+		for (i = 0; i < n; i++)
+			lg_rtp_packet(c, iov[i].iov_base, msg[i].msg_len);
+		if (n < LG_UDP_BATCH)
+			return;
+	}
+}
+
 /* Reads what is there, in a few calls at most. */
 static void
 lg_readable(struct lg_client *c)
@@ -769,6 +1092,12 @@ lg_readable(struct lg_client *c)
 	int	 i;
 
 	for (i = 0; i < 16 && c->st != ST_DEAD; i++) {
+		if (c->st == ST_STALLED)
+			return;
+		if (c->k->type == LG_RTSPU && c->step == RS_RTP) {
+			lg_udp_readable(c);
+			return;
+		}
 		skip = lg_skippable(c);
 		if (skip > 0 && c->k->type != LG_UNIX) {
 			n = recv(c->fd, lg_scratch, skip, MSG_TRUNC |
@@ -812,6 +1141,8 @@ lg_request(struct lg_client *c)
 
 	if (k->type == LG_UNIX)
 		return (0);
+	if (k->type == LG_RTSP || k->type == LG_RTSPU)
+		return (lg_rtsp_send(c));
 	if (k->type == LG_MJPEG || k->type == LG_HTTP)
 		n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\n"
 		    "Host: %s:%s\r\nUser-Agent: campipe-loadgen\r\n\r\n",
@@ -833,6 +1164,51 @@ lg_request(struct lg_client *c)
 	return (send(c->fd, req, n, MSG_NOSIGNAL) == n ? 0 : -1);
 }
 
+/*
+ * Binds a UDP port pair, RTP on an even port and RTCP on the next, on the
+ * address a UDP viewer's RTSP connection goes from (IPv4 loopback here).
+ */
+static int
+lg_udp_open(struct lg_client *c)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len;
+	int			 i, j, rcv = LG_STALL_RCVBUF;
+
+	for (i = 0; i < 32; i++) {
+		for (j = 0; j < 2; j++) {
+			c->ufd[j] = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK |
+			    SOCK_CLOEXEC, 0);
+			memset(&sin, 0, sizeof(sin));
+			sin.sin_family = AF_INET;
+			sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			sin.sin_port = htons(j == 0 ? 0 : c->uport + 1);
+			if (c->ufd[j] == -1 || bind(c->ufd[j],
+			    (struct sockaddr *)&sin, sizeof(sin)) == -1)
+				break;
+			len = sizeof(sin);
+			if (j == 0 && (getsockname(c->ufd[0],
+			    (struct sockaddr *)&sin, &len) == -1 ||
+			    (ntohs(sin.sin_port) & 1) != 0 ||
+			    ntohs(sin.sin_port) == 65534))
+				break;
+			if (j == 0)
+				c->uport = ntohs(sin.sin_port);
+		}
+		if (j == 2) {
+			if (c->stall)
+				setsockopt(c->ufd[0], SOL_SOCKET, SO_RCVBUF,
+				    &rcv, sizeof(rcv));
+			return (0);
+		}
+		for (j = 0; j < 2; j++)
+			if (c->ufd[j] != -1)
+				close(c->ufd[j]);
+		c->ufd[0] = c->ufd[1] = -1;
+	}
+	return (-1);
+}
+
 /* Starts connecting a client. */
 static void
 lg_connect(struct lg_client *c)
@@ -846,6 +1222,10 @@ lg_connect(struct lg_client *c)
 	c->st = ST_CONNECTING;
 	if (c->fd == -1) {
 		lg_close(c, strerror(errno));
+		return;
+	}
+	if (k->type == LG_RTSPU && lg_udp_open(c) == -1) {
+		lg_close(c, "cannot bind a UDP port pair");
 		return;
 	}
 	if (c->stall)
@@ -884,7 +1264,7 @@ lg_connected(struct lg_client *c)
 		lg_close(c, "cannot send the request");
 		return;
 	}
-	if (c->stall) {
+	if (c->stall && c->k->type != LG_RTSP && c->k->type != LG_RTSPU) {
 		epoll_ctl(lg_ep, EPOLL_CTL_DEL, c->fd, NULL);
 		c->st = ST_STALLED;
 		c->k->stalled++;
@@ -894,6 +1274,10 @@ lg_connected(struct lg_client *c)
 	c->st = c->k->type == LG_UNIX ? ST_HDR : ST_RESPONSE;
 	if (c->k->type == LG_UNIX)
 		c->k->connected++;
+	if (c->k->type == LG_UNIX && c->k->sei) {
+		c->up = 1;
+		lg_body_start(c, UINT64_MAX, 0);	/* Annex B, endless */
+	}
 }
 
 /* Clients still connecting or waiting for their response head. */
@@ -957,8 +1341,9 @@ lg_report(double dur, double cpu)
 {
 	struct lg_kind		*k;
 	struct lg_client	*c;
-	uint64_t		*fr, published, missing, repeats;
+	uint64_t		*fr, published, missing, repeats, pkts, lost, back;
 	int			 i, j, m, live, nport, units, gap, gapw, none;
+	int			 rgap, rgapw;
 	size_t			 g, listed;
 	double			 share, fmin, fmed;
 
@@ -1018,9 +1403,38 @@ lg_report(double dur, double cpu)
 			    (unsigned long long)repeats, none);
 		printf(",\"sei\":%d,\"with_units\":%d,\"no_units\":%d,"
 		    "\"gap_viewers\":%d,\"gap_viewers_window\":%d,"
-		    "\"missing\":%llu,\"repeats\":%llu,\"stalled_ports\":[",
+		    "\"missing\":%llu,\"repeats\":%llu,",
 		    k->sei, units, none, gap, gapw,
 		    (unsigned long long)missing, (unsigned long long)repeats);
+		/* RTP sequence numbers of the reading viewers (RTSP kinds) */
+		pkts = lost = back = 0;
+		rgap = rgapw = 0;
+		for (i = 0; i < lg_nclients; i++) {
+			c = &lg_clients[i];
+			if (c->k != k || c->stall)
+				continue;
+			pkts += c->rtp_pkts;
+			lost += c->rtp_lost;
+			back += c->rtp_back;
+			rgap += c->rtp_gaps > 0;
+			rgapw += c->rtp_gaps_win > 0;
+		}
+		if (k->type == LG_RTSP || k->type == LG_RTSPU)
+			fprintf(stderr, "%-6s %llu RTP packets, %d viewers saw "
+			    "sequence gaps (%d in the window), %llu packets "
+			    "missing, %llu late; SEI in %llu single NAL unit "
+			    "packets, %llu FU-A\n", k->name,
+			    (unsigned long long)pkts, rgap, rgapw,
+			    (unsigned long long)lost, (unsigned long long)back,
+			    (unsigned long long)k->sei_single,
+			    (unsigned long long)k->sei_fu);
+		printf("\"rtp_packets\":%llu,\"rtp_gap_viewers\":%d,"
+		    "\"rtp_gap_viewers_window\":%d,\"rtp_lost\":%llu,"
+		    "\"rtp_late\":%llu,\"sei_single\":%llu,\"sei_fu\":%llu,"
+		    "\"stalled_ports\":[", (unsigned long long)pkts, rgap, rgapw,
+		    (unsigned long long)lost, (unsigned long long)back,
+		    (unsigned long long)k->sei_single,
+		    (unsigned long long)k->sei_fu);
 		for (i = 0, nport = 0; i < lg_nclients; i++)
 			if (lg_clients[i].k == k && lg_clients[i].stall &&
 			    lg_clients[i].st == ST_STALLED)
@@ -1098,6 +1512,8 @@ main(int argc, char **argv)
 			nstall = (int)(lg_kinds[j].n * stall + 0.5);
 			lg_clients[lg_nclients].k = &lg_kinds[j];
 			lg_clients[lg_nclients].fd = -1;
+			lg_clients[lg_nclients].ufd[0] = -1;
+			lg_clients[lg_nclients].ufd[1] = -1;
 			/* spread the stalled ones over the order */
 			lg_clients[lg_nclients].stall = nstall > 0 &&
 			    (long)(i + 1) * nstall / lg_kinds[j].n !=

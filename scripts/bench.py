@@ -7,7 +7,8 @@ process from /proc over exactly the measured window, and prints Markdown
 tables: fan-out, stalled clients, the bare broadcaster floor, stills against
 nginx, encoding against tjbench, idle cost, copies and syscalls per frame;
 then the other bench_*.py modules' tables (H.264 against MJPEG, latency,
-delivery, H.264 fan-out against MJPEG at 1000 viewers).
+delivery, H.264 fan-out against MJPEG at 1000 viewers, RTSP against
+/stream.h264 at 400 and 200 viewers).
 
 usage: bench.py BUILD [--smoke] [--fanout]
 
@@ -1133,6 +1134,8 @@ def main():
     results["delivery"] = bench_delivery.run(BUILD, out, SMOKE)
     import bench_fanout
     results["fanout_h264"] = bench_fanout.run(BUILD, out, SMOKE)
+    import bench_rtsp
+    results["rtsp"] = bench_rtsp.run(BUILD, out, SMOKE)
     out(COPIES)
     summary()
     fanout_summary()

@@ -183,7 +183,44 @@ class Published(threading.Thread):
         self.s.close()
 
 
-class Trio:
+class Daemons:
+    """Daemons started in turn, each waited for (bench_rtsp.py's too)."""
+
+    def start(self, argvs, log, note, who):
+        """Starts each (name, argv, up()) once the one before is up."""
+        self.procs = {}
+        self.log = log
+        try:
+            for name, argv, up in argvs:
+                note(argv)
+                p = self.procs[name] = subprocess.Popen(
+                    argv, stdout=subprocess.DEVNULL, stderr=log)
+                if not wait_for(lambda: up() or p.poll() is not None) or \
+                        p.poll() is not None:
+                    log.flush()
+                    with open(log.name) as f:
+                        tail = f.read()[-2000:]
+                    raise SystemExit("%s: %s did not start; the daemons' "
+                                     "log ends:\n%s" % (who, name, tail))
+        except BaseException:
+            self.stop()
+            raise
+
+    def pids(self):
+        return {k: p.pid for k, p in self.procs.items()}
+
+    def stop(self):
+        for p in reversed(list(self.procs.values())):
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+
+
+class Trio(Daemons):
     """capd, wsd and httpd on private sockets and a free port."""
 
     def __init__(self, build, tmp, gop, log, note):
@@ -192,8 +229,6 @@ class Trio:
         h264 = self.h264 = os.path.join(self.dir, "h264.sock")
         handoff = os.path.join(self.dir, "wsd.sock")
         self.port = free_port()
-        self.procs = {}
-        self.log = log
         argvs = [
             ("capd", [os.path.join(build, "campipe-capd"), "--frames", frames,
                       "--h264", h264, "--source", "test", "--size", SIZE,
@@ -216,54 +251,23 @@ class Trio:
                        "120"],
              lambda: tcp_up(self.port)),
         ]
-        try:
-            for name, argv, up in argvs:
-                note(argv)
-                self.procs[name] = subprocess.Popen(
-                    argv, stdout=subprocess.DEVNULL, stderr=log)
-                if not wait_for(lambda: up() or
-                                self.procs[name].poll() is not None) or \
-                        self.procs[name].poll() is not None:
-                    log.flush()
-                    with open(log.name) as f:
-                        tail = f.read()[-2000:]
-                    raise SystemExit("bench_fanout: %s did not start; the "
-                                     "daemons' log ends:\n%s" % (name, tail))
-        except BaseException:
-            self.stop()
-            raise
-
-    def pids(self):
-        return {k: p.pid for k, p in self.procs.items()}
-
-    def stop(self):
-        for p in reversed(list(self.procs.values())):
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        self.start(argvs, log, note, "bench_fanout")
 
 
-def measure(build, trio, kind, path, n, warm, window, note, h264):
-    """loadgen's viewers on one route; CPU and RSS over its window, the
-    send queues at its end, while every viewer is still connected; for
-    H.264, what capd published beside."""
+def sample(argv, d, h264, who, on_start=None, on_result=None):
+    """Runs loadgen (argv, with -W) on daemons d: their CPU and RSS over
+    its window, the send queues on d.port at its end, while every viewer
+    is still connected; with h264, what capd published beside.  on_start()
+    runs as the window starts, on_result(res) before the viewers close."""
     pub = None
-    if h264 and wait_for(lambda: unix_up(trio.h264)):
-        pub = Published(trio.h264)
+    if h264 and wait_for(lambda: unix_up(d.h264)):
+        pub = Published(d.h264)
         pub.start()
         time.sleep(0.5)                 # the encoder's first unit
-    argv = [os.path.join(build, "bench", "loadgen"), "-d", str(window),
-            "-w", str(warm), "-W", "-s", str(STALL),
-            "%s:%d:127.0.0.1:%d%s" % (kind, n, trio.port, path)]
-    note(argv)
-    err = tempfile.TemporaryFile("w+", dir=trio.dir)
+    err = tempfile.TemporaryFile("w+", dir=d.dir)
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stdin=subprocess.PIPE,
                          stderr=err, text=True)
-    pids = dict(trio.pids(), loadgen=p.pid)
+    pids = dict(d.pids(), loadgen=p.pid)
     c0 = c1 = r1 = {}
     t0 = t1 = 0
     res, queues = None, {}
@@ -272,13 +276,17 @@ def measure(build, trio, kind, path, n, warm, window, note, h264):
             if line.startswith("#window start"):
                 t0, c0 = time.monotonic(), {k: cpu_s(v)
                                             for k, v in pids.items()}
+                if on_start is not None:
+                    on_start()
             elif line.startswith("#window end"):
                 t1, c1 = time.monotonic(), {k: cpu_s(v)
                                             for k, v in pids.items()}
                 r1 = {k: rss_mb(v) for k, v in pids.items()}
-                queues = send_queues(trio.port)
+                queues = send_queues(d.port)
             elif line.startswith("{"):
                 res = json.loads(line)
+                if on_result is not None:
+                    on_result(res)
                 p.stdin.close()         # loadgen may now close its viewers
     finally:
         if p.poll() is None and not p.stdin.closed:
@@ -290,10 +298,10 @@ def measure(build, trio, kind, path, n, warm, window, note, h264):
         err.seek(0)
         why = err.read()
         err.close()
-        trio.log.write(why)
+        d.log.write(why)
     if res is None or t1 <= t0:
-        raise SystemExit("bench_fanout: loadgen failed: %s\n%s" % (
-            shlex.join(argv), why[-2000:]))
+        raise SystemExit("%s: loadgen failed: %s\n%s" % (
+            who, shlex.join(argv), why[-2000:]))
     # loadgen names the first three viewers it lost, and why
     res["lost_why"] = sorted(set(re.findall(r"^loadgen: \S+ client: (.*)$",
                                             why, re.M)))
@@ -301,10 +309,23 @@ def measure(build, trio, kind, path, n, warm, window, note, h264):
                   if c1.get(k) is not None and c0.get(k) is not None
                   else None for k in pids}
     res["rss"] = r1
-    k = res["kinds"][0]
-    res["stalled_queues"] = [queues[port] for port in k["stalled_ports"]
-                             if port in queues]
+    for k in res["kinds"]:
+        k["queues"] = [queues[port] for port in k["stalled_ports"]
+                       if port in queues]
     res["capd_seqs"] = sorted(pub.seqs) if pub is not None else None
+    return res
+
+
+def measure(build, trio, kind, path, n, warm, window, note, h264):
+    """loadgen's viewers on one route; CPU and RSS over its window, the
+    send queues at its end, while every viewer is still connected; for
+    H.264, what capd published beside."""
+    argv = [os.path.join(build, "bench", "loadgen"), "-d", str(window),
+            "-w", str(warm), "-W", "-s", str(STALL),
+            "%s:%d:127.0.0.1:%d%s" % (kind, n, trio.port, path)]
+    note(argv)
+    res = sample(argv, trio, h264, "bench_fanout")
+    res["stalled_queues"] = res["kinds"][0]["queues"]
     return res
 
 
@@ -452,31 +473,45 @@ def targets(out, figs, gop):
     return rows
 
 
+def nofile(out, fds, n):
+    """Raises the open files limit to its hard one (loadgen and the
+    daemons inherit it); says when fds will not fit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if hard < fds:
+        out("(RLIMIT_NOFILE is %d: %d viewers may be refused)" % (hard, n))
+
+
+def noter(tmp, build, commands, prefix, subs=()):
+    """note(argv): keeps each distinct command line for the report, with
+    the run's temporary paths and ports as names (and subs' (re, text))."""
+    def note(argv):
+        s = shlex.join(argv).replace(tmp, "$TMP")
+        s = s.replace(build + "/", "build/").replace(ROOT + "/", "")
+        s = re.sub(r"\$TMP/%s-\w+/" % prefix, "$TMP/", s)
+        s = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:$PORT", s)
+        for a, b in subs:
+            s = re.sub(a, b, s)
+        if s not in commands:
+            commands.append(s)
+    return note
+
+
 def run(build, out, smoke=False, viewers=None, window=None, gop=1):
     """bench.py's entry: the tables, written through out; returns the
     figures."""
     n = viewers or (50 if smoke else 1000)
     window = window or (2 if smoke else 8)
     warm = 1 if smoke else 3
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    if hard < 2 * n + 200:
-        out("(RLIMIT_NOFILE is %d: %d viewers may be refused)" % (hard, n))
+    nofile(out, 2 * n + 200, n)
     if not os.access(os.path.join(build, "bench", "loadgen"), os.X_OK):
         raise SystemExit("bench_fanout: %s/bench/loadgen missing (make bench "
                          "builds it)" % build)
     tmp = tempfile.mkdtemp(prefix="campipe-fanout-")
     log = open(os.path.join(tmp, "daemons.log"), "a")
     commands = []
-
-    def note(argv):
-        s = shlex.join(argv).replace(tmp, "$TMP")
-        s = s.replace(build + "/", "build/").replace(ROOT + "/", "")
-        s = re.sub(r"\$TMP/fanout-\w+/", "$TMP/", s)
-        s = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:$PORT", s)
-        if s not in commands:
-            commands.append(s)
+    note = noter(tmp, build, commands, "fanout")
 
     out("### H.264 fan-out against MJPEG, %d viewers each (%d%% stalled)"
         % (n, round(100 * STALL)))
@@ -543,15 +578,18 @@ def run(build, out, smoke=False, viewers=None, window=None, gop=1):
             "targets": tg, "commands": commands}
 
 
-def main():
-    ap = argparse.ArgumentParser(description="H.264 fan-out against MJPEG")
+def cli(run, description, viewers, n, n_smoke, window, window_smoke):
+    """Runs run() from the command line (this module's, bench_rtsp.py's):
+    BUILD [--smoke] [--viewers N] [--window SEC] [--gop SEC]."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("build", nargs="?", default="build")
     ap.add_argument("--smoke", action="store_true",
-                    help="50 viewers, 2 s windows: checks that it works")
-    ap.add_argument("--viewers", type=int, help="viewers per route "
-                    "(default 1000, 50 with --smoke)")
+                    help="%d %s, %g s windows: checks that it works"
+                    % (n_smoke, viewers, window_smoke))
+    ap.add_argument("--viewers", type=int, help="%s (default %d, %d with "
+                    "--smoke)" % (viewers, n, n_smoke))
     ap.add_argument("--window", type=float, help="measured seconds "
-                    "(default 8, 2 with --smoke)")
+                    "(default %g, %g with --smoke)" % (window, window_smoke))
     ap.add_argument("--gop", type=float, default=1,
                     help="capd's --h264-gop in seconds (default 1)")
     a = ap.parse_args()
@@ -562,4 +600,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    cli(run, "H.264 fan-out against MJPEG", "viewers per route", 1000, 50, 8,
+        2)
