@@ -89,7 +89,7 @@ test_requests(void)
 		CHECK(strcmp(req.path, ex[i].path) == 0);
 		CHECK(strcmp(req.user_agent, "Lavf59.27.100") == 0);
 		if (req.method == RTSP_SETUP) {
-			CHECK_EQ(rtsp_transport_pick(req.transport, &tr,
+			CHECK_EQ(rtsp_transport_pick(req.transport, 1, &tr,
 			    cause, sizeof(cause)), 0);
 			CHECK_EQ(tr.lower, RTSP_LOWER_TCP);
 			CHECK_EQ(tr.channel[0], 0);
