@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth_dir.h"
 #include "camname.h"
 #include "control_client.h"
 #include "listen_addr.h"
@@ -38,6 +39,7 @@ static const struct option options_long[] = {
 	{ "max-clients-per-addr", required_argument,	NULL, 'Y' },
 	{ "control",		required_argument,	NULL, 'c' },
 	{ "admin",		required_argument,	NULL, 'a' },
+	{ "auth-dir",		required_argument,	NULL, 0x100 },
 	{ "www",		required_argument,	NULL, 'w' },
 	{ "max-clients",	required_argument,	NULL, 'm' },
 	{ "allow-origin",	required_argument,	NULL, 'o' },
@@ -94,7 +96,11 @@ options_usage(FILE *f)
 "  --control PATH         capd's control socket (default: as capd's,\n"
 "                         control.sock beside frames.sock)\n"
 "  --admin USER           USER of --htpasswd may change camera settings\n"
-"                         (repeatable; without --htpasswd anyone may)\n"
+"                         (repeatable; without --htpasswd nobody may)\n"
+"  --auth-dir DIR         read DIR/htpasswd, DIR/token.key, DIR/admins and,\n"
+"                         with --onvif, DIR/nvr-credentials where they\n"
+"                         exist and no option names another (the units:\n"
+"                         /etc/campipe, which campipe-passwd --admin fills)\n"
 "  --www DIR              static files (default: www/ of the source tree)\n"
 "  --max-clients N        stream clients plus waiting stills (default 100)\n"
 "  --max-camera-clients N  the same for each camera (default: --max-clients)\n"
@@ -148,6 +154,25 @@ options_usage(FILE *f)
 "  --version              print the version\n");
 }
 
+/* Takes what the options leave unset from the files in dir. */
+static void
+options_auth_dir(struct options *o, const char *dir)
+{
+	char	 cause[512];
+	int	 n;
+
+	if (auth_dir_apply(dir, &o->conf.htpasswd, &o->conf.token_key,
+	    o->conf.onvif ? &o->conf.nvr_credentials : NULL, cause,
+	    sizeof(cause)) == -1)
+		log_usage("--auth-dir: %s", cause);
+	if (o->conf.htpasswd == NULL || o->conf.nadmins > 0)
+		return;
+	if ((n = auth_dir_admins(dir, o->conf.admins, WEB_ADMINS_MAX, cause,
+	    sizeof(cause))) == -1)
+		log_usage("--auth-dir: %s", cause);
+	o->conf.nadmins = n;
+}
+
 /* Parses a whole number in [min, max] or exits 2 with a one-line error. */
 static long
 options_number(const char *opt, const char *s, long min, long max)
@@ -191,6 +216,7 @@ options_parse(struct options *o, int argc, char **argv)
 	double		 secs;
 	size_t		 maxframe;
 	char		 cause[512];
+	const char	*auth_dir = NULL;
 	int		 c, opt, ws_port_set = 0;
 
 	memset(o, 0, sizeof(*o));
@@ -238,6 +264,9 @@ options_parse(struct options *o, int argc, char **argv)
 			break;
 		case 'c':
 			o->conf.control = optarg;
+			break;
+		case 0x100:
+			auth_dir = optarg;
 			break;
 		case 'a':
 			if (o->conf.nadmins == WEB_ADMINS_MAX)
@@ -393,6 +422,8 @@ options_parse(struct options *o, int argc, char **argv)
 	/* With the handoff the page's own origin serves the WebSocket. */
 	if (o->conf.ws_handoff != NULL && !ws_port_set)
 		o->conf.ws_port = 0;
+	if (auth_dir != NULL)
+		options_auth_dir(o, auth_dir);
 	if (o->conf.nadmins > 0 && o->conf.htpasswd == NULL)
 		log_usage("--admin needs --htpasswd (without it anyone may "
 		    "change settings)");

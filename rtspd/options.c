@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth_dir.h"
 #include "camname.h"
 #include "listen_addr.h"
 #include "log.h"
@@ -15,6 +16,7 @@
 /* Long options without a letter. */
 enum {
 	OPTIONS_PER_ADDR = 256,		/* --max-clients-per-addr */
+	OPTIONS_AUTH_DIR,		/* --auth-dir */
 	OPTIONS_PENDING,		/* --max-pending */
 	OPTIONS_PENDING_PER_ADDR,	/* --max-pending-per-addr */
 	OPTIONS_SESSION_TIMEOUT,	/* --session-timeout */
@@ -44,6 +46,7 @@ static const struct option options_long[] = {
 	{ "head-timeout",	required_argument,	NULL, 'H' },
 	{ "write-timeout",	required_argument,	NULL, 'w' },
 	{ "htpasswd",		required_argument,	NULL, 'A' },
+	{ "auth-dir",		required_argument,	NULL, OPTIONS_AUTH_DIR },
 	{ "nvr-credentials",	required_argument,	NULL, 'N' },
 	{ "auth-delay",		required_argument,	NULL, 'D' },
 	{ "user",		required_argument,	NULL, 'u' },
@@ -87,6 +90,9 @@ options_usage(FILE *f)
 "                        ends (default 60)\n"
 "  --head-timeout SEC    time to send a whole request (default 10)\n"
 "  --write-timeout SEC   drop a client that reads nothing this long (30)\n"
+"  --auth-dir DIR        read DIR/htpasswd and DIR/nvr-credentials where\n"
+"                        they exist and no option names another (the\n"
+"                        units: /etc/campipe)\n"
 "  --htpasswd FILE       require HTTP Basic users from FILE, as httpd\n"
 "                        (docs/auth.md; re-read on SIGHUP)\n"
 "  --nvr-credentials FILE  also NVR users and passwords from FILE, for\n"
@@ -146,6 +152,7 @@ void
 options_parse(struct options *o, int argc, char *argv[])
 {
 	struct state_conf	*d = &o->conf;
+	const char		*auth_dir = NULL;
 	char			 cause[512];
 	int			 ch, i;
 
@@ -206,6 +213,9 @@ options_parse(struct options *o, int argc, char *argv[])
 			d->write_timeout = options_seconds("--write-timeout",
 			    optarg);
 			break;
+		case OPTIONS_AUTH_DIR:
+			auth_dir = optarg;
+			break;
 		case 'A':
 			d->auth.htpasswd = optarg;
 			break;
@@ -239,6 +249,9 @@ options_parse(struct options *o, int argc, char *argv[])
 		    argv[optind]);
 	if (camname_opt_done(&d->cams, cause, sizeof(cause)) == -1)
 		log_usage("%s", cause);
+	if (auth_dir != NULL && auth_dir_apply(auth_dir, &d->auth.htpasswd,
+	    NULL, &d->auth.nvr_credentials, cause, sizeof(cause)) == -1)
+		log_usage("--auth-dir: %s", cause);
 	if (d->udp_port % 2 != 0)
 		log_usage("--udp-port: %u is odd: RTP takes an even port",
 		    d->udp_port);

@@ -320,6 +320,26 @@ fi
 failed=$(c systemctl --failed --no-legend --plain --no-pager)
 [ -z "$failed" ] || fail "systemctl --failed: $failed"
 
+# 10. One step to an admin: campipe-passwd --admin, then a restart, and
+# every daemon asks for the password it wrote; the admin may change settings.
+s=$(now)
+c sh -c 'echo "owner pass 1" | campipe-passwd --admin owner' >"$run/passwd.log" 2>&1 ||
+    fail "campipe-passwd --admin owner: $(tail -1 "$run/passwd.log")"
+c systemctl restart campipe-httpd.service campipe-wsd.service campipe-rtspd.service
+for u in campipe-httpd.service campipe-wsd.service campipe-rtspd.service; do
+	wait_active 30 "$u" || fail "$u after campipe-passwd: $(c systemctl is-active "$u")"
+done
+code() { c curl -s -o /dev/null -w '%{http_code}' "$@" http://127.0.0.1:8080/pi.jpg; }
+for _ in $(seq 50); do [ "$(code)" = 401 ] && break; sleep 0.2; done
+[ "$(code)" = 401 ] || fail "/pi.jpg without a password after campipe-passwd: $(code)"
+[ "$(code -u 'owner:owner pass 1')" = 200 ] || fail "/pi.jpg as owner: $(code -u 'owner:owner pass 1')"
+c curl -s -u 'owner:owner pass 1' http://127.0.0.1:8080/api/camera | grep -q '"admin": *true' ||
+    fail "owner is not an admin after campipe-passwd --admin"
+rtsp=$(c sh -c 'printf "DESCRIBE rtsp://127.0.0.1:8554/ RTSP/1.0\r\nCSeq: 1\r\n\r\n" |
+    timeout 10 socat -t 5 - TCP:127.0.0.1:8554' | head -1 | tr -d '\r')
+case $rtsp in "RTSP/1.0 401 "*) ;; *) fail "rtspd without a password after campipe-passwd: $rtsp" ;; esac
+note "campipe-passwd --admin: $(c stat -c '%A %U:%G' /etc/campipe/htpasswd) htpasswd; httpd, wsd and rtspd ask for it after a restart ($(since "$s") s)"
+
 # 9. systemd-analyze security, each unit.
 for u in campipe-capd.service campipe-capd@door.service campipe-httpd.service campipe-wsd.service campipe-rtspd.service; do
 	e=$(c systemd-analyze security --no-pager "$u" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) \(.*\)/\1 \2/p')

@@ -83,6 +83,18 @@ free_udp_pair() {
 	done
 	echo "$p"
 }
+# True when a socket listens on TCP port $1 (/proc/net/tcp*: state 0A).
+listening() {
+	for f in /proc/net/tcp /proc/net/tcp6; do
+		[ -r "$f" ] || continue
+		while read -r _ local _ st _; do
+			case $local in
+			*:*) [ "$st" = 0A ] && [ "$((0x${local##*:}))" = "$1" ] && return 0 ;;
+			esac
+		done <"$f"
+	done
+	return 1
+}
 rtsp=""
 if [ -x "$build/campipe-rtspd" ]; then
 	udp=$(free_udp_pair "${RTSP_UDP_PORT:-8000}")
@@ -104,7 +116,13 @@ if [ -x "$build/campipe-httpd" ]; then
 	    --listen "$host:$port" --www www --ws-handoff "$handoff" \
 	    ${wsport:+--ws-port "$wsport"} &
 	pids="$pids $!"
-	sleep 0.5
+	# Up to 10 s for the ports to answer (a loaded machine is slow).
+	n=0
+	while [ $n -lt 100 ] && ! { listening "$port" &&
+	    { [ -z "$rtsp" ] || listening "$rtspport"; }; }; do
+		sleep 0.1
+		n=$((n + 1))
+	done
 	for p in $pids; do
 		kill -0 "$p" 2>/dev/null || { echo "campipe: a daemon failed to start (see above)" >&2; exit 1; }
 	done

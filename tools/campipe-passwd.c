@@ -4,17 +4,23 @@
  *
  *   campipe-passwd [-m yescrypt|bcrypt|sha512] [-r cost] USER >> htpasswd
  *   campipe-passwd --nvr USER >> nvr-credentials
+ *   campipe-passwd --admin [--dir DIR] [--group GROUP] USER
  *   campipe-passwd --help | --version
  *
  * The password is asked twice on the terminal, or read as one line from
  * standard input when that is not a terminal.  With --nvr it makes a
  * random password for an NVR's Digest or ONVIF login instead, and prints
  * the "user:password" line of the NVR credentials file (nvrcred.h).
+ * With --admin (or --dir) it writes the directory the installed daemons
+ * read by default (auth_dir.h) instead of printing: the user's password,
+ * the token key if missing and, with --admin, the user among the admins.
  */
 #include <crypt.h>
+#include <grp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +30,8 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "auth_dir.h"
+#include "auth_dir_write.h"
 #include "htpasswd.h"
 #include "nvrcred.h"
 #include "log.h"
@@ -49,6 +57,7 @@ passwd_usage(void)
 	printf(
 "usage: campipe-passwd [-m METHOD] [-r COST] USER >> htpasswd\n"
 "       campipe-passwd --nvr USER >> nvr-credentials\n"
+"       campipe-passwd --admin [--dir DIR] [--group GROUP] USER\n"
 "Prints a USER:HASH line for the daemons' --htpasswd file; the password is\n"
 "asked twice on a terminal, or read as one line from standard input.\n"
 "\n"
@@ -60,6 +69,13 @@ passwd_usage(void)
 "                        ONVIF) and print the USER:PASSWORD line of the\n"
 "                        --nvr-credentials file; the password is also\n"
 "                        shown on standard error, to give to the NVR\n"
+"  --admin               make USER an admin of an installed system in one\n"
+"                        step: write its password to DIR/htpasswd, make\n"
+"                        DIR/token.key if missing, add USER to DIR/admins;\n"
+"                        the daemons read them at their next start\n"
+"  --dir DIR             the directory of --admin (default " AUTH_DIR_DEFAULT ");\n"
+"                        alone, writes the password there, not as admin\n"
+"  --group GROUP         the group that may read DIR (default campipe)\n"
 "  -h, --help            this text\n"
 "  --version             print the version\n");
 }
@@ -155,6 +171,61 @@ passwd_nvr(const char *user)
 	return (fflush(stdout) == 0 ? 0 : 1);
 }
 
+/* One line saying what changed, if it did. */
+static void
+passwd_said(int changed, const char *what)
+{
+	if (changed > 0)
+		fprintf(stderr, "campipe-passwd: %s\n", what);
+}
+
+/* Writes user's line (no line end) into the directory of credentials. */
+static int
+passwd_dir(const char *dir, const char *group, const char *user,
+    const char *line, int admin)
+{
+	struct group	*gr;
+	char		 cause[512], what[PATH_MAX + 128];
+	int		 r;
+
+	if ((gr = getgrnam(group)) == NULL) {
+		fprintf(stderr, "campipe-passwd: group %s does not exist: "
+		    "install the package (or make install) first, or name "
+		    "another with --group\n", group);
+		return (1);
+	}
+	if ((r = auth_dir_make(dir, gr->gr_gid, cause, sizeof(cause))) == -1)
+		goto fail;
+	snprintf(what, sizeof(what), "%s: %s, group %s may read it", dir,
+	    r == 1 ? "made" : "changed", group);
+	passwd_said(r, what);
+	if ((r = auth_dir_set_password(dir, gr->gr_gid, user, line, cause,
+	    sizeof(cause))) == -1)
+		goto fail;
+	snprintf(what, sizeof(what), "%s/htpasswd: %s %s", dir,
+	    r ? "added" : "new password for", user);
+	passwd_said(1, what);
+	if ((r = auth_dir_make_key(dir, gr->gr_gid, cause,
+	    sizeof(cause))) == -1)
+		goto fail;
+	snprintf(what, sizeof(what), "%s/token.key: made", dir);
+	passwd_said(r, what);
+	if (admin) {
+		if ((r = auth_dir_add_admin(dir, gr->gr_gid, user, cause,
+		    sizeof(cause))) == -1)
+			goto fail;
+		snprintf(what, sizeof(what), "%s/admins: %s %s", dir,
+		    r ? "added" : "already holds", user);
+		passwd_said(1, what);
+	}
+	fprintf(stderr, "campipe-passwd: to apply: sudo systemctl restart "
+	    "campipe.target (nothing was restarted)\n");
+	return (0);
+fail:
+	fprintf(stderr, "campipe-passwd: %s\n", cause);
+	return (1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -162,12 +233,16 @@ main(int argc, char **argv)
 		{ "method",	required_argument,	NULL, 'm' },
 		{ "rounds",	required_argument,	NULL, 'r' },
 		{ "nvr",	no_argument,		NULL, 'N' },
+		{ "admin",	no_argument,		NULL, 'a' },
+		{ "dir",	required_argument,	NULL, 'd' },
+		{ "group",	required_argument,	NULL, 'g' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'R' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	const struct passwd_method *method = &passwd_methods[0];
-	const char		*hash, *user, *rounds = NULL;
+	const char		*hash, *user, *rounds = NULL, *dir = NULL;
+	const char		*group = "campipe";
 	const size_t		 nmethods = sizeof(passwd_methods) /
 				    sizeof(*passwd_methods);
 	struct crypt_data	*cd;
@@ -176,7 +251,7 @@ main(int argc, char **argv)
 	char			 line[HTPASSWD_MAX_LINE + 2], cause[256];
 	long long		 cost = 0;
 	size_t			 i;
-	int			 c, r, nvr = 0;
+	int			 c, r, nvr = 0, admin = 0;
 
 	log_init("campipe-passwd", 0);
 	opterr = 0;
@@ -196,6 +271,15 @@ main(int argc, char **argv)
 			break;
 		case 'N':
 			nvr = 1;
+			break;
+		case 'a':
+			admin = 1;
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 'g':
+			group = optarg;
 			break;
 		case 'h':
 			passwd_usage();
@@ -224,6 +308,10 @@ main(int argc, char **argv)
 	if (user[i] != '\0' || i == 0 || i > HTPASSWD_MAX_USER)
 		log_usage("USER: a user name is 1 to %d characters without "
 		    "spaces or ':'", HTPASSWD_MAX_USER);
+	if (nvr && (admin || dir != NULL))
+		log_usage("--nvr: not with --admin or --dir");
+	if (admin && dir == NULL)
+		dir = AUTH_DIR_DEFAULT;
 	if (nvr)
 		return (passwd_nvr(user));
 	if ((r = passwd_get(pass, sizeof(pass))) != 0) {
@@ -250,6 +338,10 @@ main(int argc, char **argv)
 	}
 	htpasswd_free(h);
 	free(cd);
+	if (dir != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		return (passwd_dir(dir, group, user, line, admin));
+	}
 	fputs(line, stdout);
 	return (fflush(stdout) == 0 ? 0 : 1);
 }

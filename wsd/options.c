@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth_dir.h"
 #include "camname.h"
 #include "connset.h"
 #include "listen_addr.h"
@@ -19,6 +20,7 @@
 /* Long options without a letter. */
 enum {
 	OPTIONS_PER_ADDR = 256,		/* --max-clients-per-addr */
+	OPTIONS_AUTH_DIR,		/* --auth-dir */
 	OPTIONS_PENDING,		/* --max-pending */
 	OPTIONS_PENDING_PER_ADDR	/* --max-pending-per-addr */
 };
@@ -50,6 +52,7 @@ static const struct option options_long[] = {
 	{ "max-message",	required_argument,	NULL, 'm' },
 	{ "max-frame-size",	required_argument,	NULL, 'M' },
 	{ "htpasswd",		required_argument,	NULL, 'A' },
+	{ "auth-dir",		required_argument,	NULL, OPTIONS_AUTH_DIR },
 	{ "token-key",		required_argument,	NULL, 'K' },
 	{ "auth-delay",		required_argument,	NULL, 'D' },
 	{ "user",		required_argument,	NULL, 'u' },
@@ -110,6 +113,9 @@ options_usage(FILE *f)
 "                        suffixes (default 4K)\n"
 "  --max-frame-size N    longest frame accepted from capd; K and M\n"
 "                        suffixes (default 8M)\n"
+"  --auth-dir DIR        read DIR/htpasswd and DIR/token.key where they\n"
+"                        exist and no option names another (the units:\n"
+"                        /etc/campipe, which campipe-passwd --admin fills)\n"
 "  --htpasswd FILE       require a token from httpd or HTTP Basic users\n"
 "                        from FILE (docs/auth.md; re-read on SIGHUP)\n"
 "  --token-key FILE      the token key shared with httpd (created if\n"
@@ -201,6 +207,7 @@ options_parse(struct options *o, int argc, char *argv[])
 {
 	struct connset_conf	*d = &o->conf;
 	struct client_conf	*c = &o->conf.client;
+	const char		*auth_dir = NULL;
 	char			 cause[512];
 	int			 ch, i;
 
@@ -291,6 +298,9 @@ options_parse(struct options *o, int argc, char *argv[])
 			d->max_frame = options_size("--max-frame-size", optarg,
 			    1024, 256 * 1024 * 1024);
 			break;
+		case OPTIONS_AUTH_DIR:
+			auth_dir = optarg;
+			break;
 		case 'A':
 			d->auth.htpasswd = optarg;
 			break;
@@ -330,6 +340,9 @@ options_parse(struct options *o, int argc, char *argv[])
 		    argv[optind]);
 	if (camname_opt_done(&d->cams, cause, sizeof(cause)) == -1)
 		log_usage("%s", cause);
+	if (auth_dir != NULL && auth_dir_apply(auth_dir, &d->auth.htpasswd,
+	    &d->auth.token_key, NULL, cause, sizeof(cause)) == -1)
+		log_usage("--auth-dir: %s", cause);
 	if (d->max_camera_clients == 0)
 		d->max_camera_clients = d->max_clients;
 }

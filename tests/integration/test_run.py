@@ -59,7 +59,12 @@ def get(port, path, cred=None):
 
 
 def describe(port):
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    """The head of rtspd's answer to a DESCRIBE, or "" while it does not
+    listen yet."""
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    except ConnectionRefusedError:
+        return ""
     s.sendall(("DESCRIBE rtsp://127.0.0.1:%d/ RTSP/1.0\r\nCSeq: 1\r\n\r\n"
                % port).encode())
     head = s.recv(4096).decode()
