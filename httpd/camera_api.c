@@ -306,8 +306,8 @@ camera_api_patch(struct web *w, struct evhttp_request *req, const char *query)
 	}
 	if (!auth_gate_enabled(w->gate)) {
 		camera_api_error(req, 403, "Forbidden", "settings need an admin, "
-		    "and no password is set: campipe-passwd, then --htpasswd "
-		    "and --admin (docs/auth.md)");
+		    "and no password is set: sudo campipe-passwd --admin USER, "
+		    "then restart campipe.target (docs/auth.md)");
 		return;
 	}
 	if (!camera_api_admin(w, req)) {
