@@ -260,12 +260,13 @@ api_config(struct cam *cam, struct evhttp_request *req, const char *query)
 	snprintf(path, sizeof(path), "%s/stream", pre);
 	snprintf(stream, sizeof(stream), "%s/stream.mjpg", pre);
 	snprintf(still, sizeof(still), "%s/pi.jpg", pre);
-	api_send(req, json_pack("{s:{s:i,s:s},s:s,s:s,s:s,s:i,s:b,s:b,s:s}",
-	    "ws", "port", w->conf->ws_port, "path", *pre != '\0' ? path :
-	    w->conf->ws_path, "stream", stream, "still", still, "camera",
-	    cam->name, "cameras", w->ncams, "auth",
+	api_send(req, json_pack("{s:{s:i,s:s},s:s,s:s,s:s,s:i,s:b,s:b,s:s,"
+	    "s:b,s:i}", "ws", "port", w->conf->ws_port, "path", *pre != '\0' ?
+	    path : w->conf->ws_path, "stream", stream, "still", still,
+	    "camera", cam->name, "cameras", w->ncams, "auth",
 	    auth_gate_enabled(w->gate), "open", api_open(w), "version",
-	    CAMPIPE_VERSION));
+	    CAMPIPE_VERSION, "h264", cam->h264path != NULL, "rtsp_port",
+	    w->conf->onvif_rtsp_port));
 }
 
 /* One camera of /api/cameras. */

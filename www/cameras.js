@@ -88,9 +88,6 @@ async function main() {
 	const bar = document.querySelector('header.bar');
 	bar.insertBefore(grid, bar.lastElementChild);
 	bar.insertBefore(label, grid);
-	// "Use elsewhere" shows this camera's addresses.
-	for (const a of document.querySelectorAll('.links a'))
-		a.textContent = new URL(a.href).pathname;
 	document.body.dataset.camera = current;
 	document.title = 'campipe · ' + current + ' · ' + location.hostname;
 }

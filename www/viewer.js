@@ -6,6 +6,7 @@ import { loadConfig, latencyOf, Meter } from './campipe.js';
 import { liveMode, mjpegMode, stillsMode } from './modes.js';
 import { h264Mode } from './h264.js';
 import { startSettings } from './settings.js';
+import { showLinks } from './links.js';
 import { JPEG_MODES, REASON, gives, isRefusal } from './h264only.js';
 
 const $ = (id) => document.getElementById(id);
@@ -353,6 +354,7 @@ async function main() {
 	const cfg = await loadConfig();
 	cp.config = cfg;
 	$('open-banner').hidden = cfg.raw.open !== true;
+	showLinks($('links'), cfg);
 	const interval = $('interval');
 	interval.value = store.get('interval', '250');
 	if (interval.selectedIndex < 0)

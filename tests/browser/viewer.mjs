@@ -316,6 +316,32 @@ async function proxiedChecks(page) {
 	}
 }
 
+// "Use elsewhere": absolute addresses with this page's host, each HTTP one
+// answering, RTSP on rtspd's port, and the snippets filled in.
+async function linksChecks(page) {
+	const origin = new URL(base).origin;
+	const host = new URL(base).hostname;
+	const links = await page.$$eval('#links a', (as) => as.map((a) => a.textContent));
+	check(links.includes(origin + '/pi.jpg') && links.includes(origin + '/stream.mjpg') &&
+	    links.includes(origin + '/stream.mp4') &&
+	    links.includes('rtsp://' + host + ':8554/'),
+	    'use elsewhere: absolute addresses with the host', links.join(' '));
+	for (const u of links.filter((l) => /\/(pi\.jpg|api\/status|stream\.html)$/.test(l))) {
+		// From outside the page, not to count as the page's stills.
+		const code = (await fetch(u)).status;
+		check(code === 200, 'use elsewhere: ' + u + ' answers', String(code));
+	}
+	const names = await page.$$eval('#snippets summary', (s) => s.map((e) => e.textContent));
+	check(names.join(',') === 'Home Assistant (Generic Camera),Frigate,OctoPrint,VLC,ffmpeg',
+	    'use elsewhere: snippets for HA, Frigate, OctoPrint, VLC, ffmpeg', names.join(','));
+	await page.locator('#snippets details').nth(1).locator('summary').click();
+	const frigate = await page.locator('#snippets pre').nth(1).textContent();
+	check(frigate.includes('path: rtsp://' + host + ':8554/\n'),
+	    'use elsewhere: the Frigate snippet names this host', frigate);
+	await page.locator('#h-links').scrollIntoViewIfNeeded();
+	await shot(page, 'use-elsewhere');
+}
+
 async function main() {
 	fs.mkdirSync(artifacts, { recursive: true });
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'campipe-chromium-'));
@@ -359,6 +385,7 @@ async function main() {
 			    'no passwords: no settings controls');
 			check(await page.locator('#open-banner').isHidden(),
 			    'loopback: no "anyone can watch" banner');
+			await linksChecks(page);
 			await liveChecks(page);
 			await outageChecks(page);
 			await mjpegChecks(page);

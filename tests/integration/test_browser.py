@@ -44,7 +44,8 @@ def stop(d):
 def test_page_helpers_in_node():
     """COM reader, WebSocket address and config reading, on exact inputs."""
     r = subprocess.run(["node", "--test", os.path.join(BROWSER, "campipe.test.mjs"),
-                        os.path.join(BROWSER, "cameras.test.mjs")],
+                        os.path.join(BROWSER, "cameras.test.mjs"),
+                        os.path.join(BROWSER, "links.test.mjs")],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
 
