@@ -20,6 +20,7 @@
 #include "clients.h"
 #include "jpeg_feed.h"
 #include "auth.h"
+#include "auth_basic.h"
 #include "auth_gate.h"
 #include "handoff.h"
 #include "version.h"
@@ -254,6 +255,8 @@ api_config(struct cam *cam, struct evhttp_request *req, const char *query)
 	struct web	*w = cam->w;
 	char		 pre[CAMNAME_MAX + 8] = "", path[CAMNAME_MAX + 16];
 	char		 stream[CAMNAME_MAX + 24], still[CAMNAME_MAX + 24];
+	char		 user[AUTH_BASIC_MAX_USER + 1];
+	int		 who = auth_gate_user(w->gate, req, user) == 0;
 
 	if (api_camtree(req))
 		snprintf(pre, sizeof(pre), "/cam/%s", cam->name);
@@ -261,12 +264,12 @@ api_config(struct cam *cam, struct evhttp_request *req, const char *query)
 	snprintf(stream, sizeof(stream), "%s/stream.mjpg", pre);
 	snprintf(still, sizeof(still), "%s/pi.jpg", pre);
 	api_send(req, json_pack("{s:{s:i,s:s},s:s,s:s,s:s,s:i,s:b,s:b,s:s,"
-	    "s:b,s:i}", "ws", "port", w->conf->ws_port, "path", *pre != '\0' ?
+	    "s:b,s:i,s:s?}", "ws", "port", w->conf->ws_port, "path", *pre != '\0' ?
 	    path : w->conf->ws_path, "stream", stream, "still", still,
 	    "camera", cam->name, "cameras", w->ncams, "auth",
 	    auth_gate_enabled(w->gate), "open", api_open(w), "version",
 	    CAMPIPE_VERSION, "h264", cam->h264path != NULL, "rtsp_port",
-	    w->conf->onvif_rtsp_port));
+	    w->conf->onvif_rtsp_port, "user", who ? user : NULL));
 }
 
 /* One camera of /api/cameras. */

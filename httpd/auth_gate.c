@@ -14,6 +14,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 
 #include "auth.h"
 #include "connpool.h"
@@ -277,9 +278,74 @@ auth_gate_hold(struct auth_gate *g, struct evhttp_request *req,
 	evhttp_connection_set_closecb(evcon, auth_gate_on_hold_close, gh);
 }
 
+/*
+ * The login page's address relative to the request's path, so that a
+ * proxy's prefix is kept: "login.html" at /, "../../login.html" at
+ * /cam/door/, with ?next= the path back (relative to the login page).
+ */
+static void
+auth_gate_to_login(struct evhttp_request *req)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*path = uri != NULL ? evhttp_uri_get_path(uri) :
+				    NULL, *p;
+	char			 loc[1024], *next = NULL;
+	size_t			 n = 0;
+	int			 len = 0;
+
+	if (path == NULL || *path != '/')
+		path = "/";
+	for (p = path + 1; *p != '\0'; p++)
+		if (*p == '/')
+			n++;
+	while (n-- > 0 && len < 256)
+		len += snprintf(loc + len, sizeof(loc) - len, "../");
+	len += snprintf(loc + len, sizeof(loc) - len, "login.html");
+	if (path[1] != '\0' && strlen(path) < 512 &&
+	    (next = evhttp_encode_uri(path + 1)) != NULL)
+		snprintf(loc + len, sizeof(loc) - len, "?next=%s", next);
+	free(next);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Location",
+	    loc);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Cache-Control", "no-store");
+	reply_text(req, 303, "See Other", "log in first");
+}
+
+/*
+ * True for a browser going to a page in its window: GET, Sec-Fetch-Mode
+ * navigate and Sec-Fetch-Dest document.  A frame on a dashboard (dest
+ * iframe), where this site's SameSite=Strict cookie is not sent, keeps the
+ * Basic challenge.
+ */
+static int
+auth_gate_navigation(struct evhttp_request *req)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	const char		*mode = evhttp_find_header(in, "Sec-Fetch-Mode");
+	const char		*dest = evhttp_find_header(in, "Sec-Fetch-Dest");
+
+	return (evhttp_request_get_command(req) == EVHTTP_REQ_GET &&
+	    mode != NULL && strcmp(mode, "navigate") == 0 &&
+	    dest != NULL && strcmp(dest, "document") == 0);
+}
+
+/* The login cookie's user, if the request carries a valid one. */
+static int
+auth_gate_cookie(struct auth_gate *g, struct evhttp_request *req,
+    char *user, char *cause, size_t causelen)
+{
+	struct timeval	 now;
+
+	timeval_now(&now);
+	return (auth_check_cookie(g->auth, evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Cookie"), now.tv_sec, user,
+	    cause, causelen) == AUTH_OK ? 0 : -1);
+}
+
 /* Checks a request's credentials. */
 int
-auth_gate_check(struct auth_gate *g, struct evhttp_request *req, int metrics)
+auth_gate_check(struct auth_gate *g, struct evhttp_request *req, int kind)
 {
 	struct auth			*a = g->auth;
 	struct evhttp_connection	*evcon;
@@ -290,7 +356,7 @@ auth_gate_check(struct auth_gate *g, struct evhttp_request *req, int metrics)
 	char				 cause[256];
 	unsigned			 wait_ms;
 
-	if (metrics && g->metrics != NULL)
+	if (kind == AUTH_GATE_METRICS && g->metrics != NULL)
 		a = g->metrics;
 	if (!auth_enabled(a))
 		return (0);
@@ -298,12 +364,16 @@ auth_gate_check(struct auth_gate *g, struct evhttp_request *req, int metrics)
 	sa = xff_client(req, g->conf->proxies, g->conf->nproxies, &ss);
 	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
+	/* A logged-in browser: the cookie, where no header says otherwise. */
+	if (hdr == NULL && a == g->auth && kind != AUTH_GATE_LOGIN &&
+	    auth_gate_cookie(g, req, user, cause, sizeof(cause)) == 0)
+		return (0);
 	switch (auth_check_basic(a, hdr, sa, mono_ms(), user, &wait_ms,
 	    cause, sizeof(cause))) {
 	case AUTH_OK:
 		return (0);
 	case AUTH_WAIT:
-		auth_gate_hold(g, req, sa, metrics, wait_ms);
+		auth_gate_hold(g, req, sa, kind, wait_ms);
 		return (1);
 	case AUTH_DENY:
 		break;
@@ -319,10 +389,44 @@ auth_gate_check(struct auth_gate *g, struct evhttp_request *req, int metrics)
 		log_rate_info(&lr, "%s: %s: %s", peer != NULL ? peer : "-",
 		    evhttp_request_get_uri(req), cause);
 	}
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "WWW-Authenticate", AUTH_CHALLENGE);
+	/* A browser going to a page is sent to the login page... */
+	if (kind == AUTH_GATE_PAGE && hdr == NULL && auth_gate_navigation(req)) {
+		auth_gate_to_login(req);
+		return (1);
+	}
+	/* ...and the login form's own try gets no challenge (no dialog). */
+	if (kind != AUTH_GATE_LOGIN)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "WWW-Authenticate", AUTH_CHALLENGE);
 	reply_text(req, 401, "Unauthorized", "authentication required");
 	return (1);
+}
+
+/* The password file's authenticator, to issue tokens with. */
+struct auth *
+auth_gate_auth(struct auth_gate *g)
+{
+	return (g->auth);
+}
+
+/* The user the request was let in as: its Basic header's, or its cookie's. */
+int
+auth_gate_user(struct auth_gate *g, struct evhttp_request *req, char *user)
+{
+	char		 pass[AUTH_BASIC_MAX_PASS + 1], cause[256];
+	const char	*hdr;
+	int		 r;
+
+	if (!auth_enabled(g->auth))
+		return (-1);
+	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (hdr == NULL)
+		return (auth_gate_cookie(g, req, user, cause, sizeof(cause)));
+	r = auth_basic_parse(hdr, strlen(hdr), user, pass, cause,
+	    sizeof(cause));
+	explicit_bzero(pass, sizeof(pass));
+	return (r);
 }
 
 /* Checks an ONVIF request's WS-UsernameToken against the NVR file. */
@@ -365,9 +469,7 @@ void
 auth_gate_token(struct web *w, struct evhttp_request *req, const char *query)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	const char		*hdr;
 	char			 user[AUTH_BASIC_MAX_USER + 1];
-	char			 pass[AUTH_BASIC_MAX_PASS + 1];
 	char			 tok[AUTH_TOKEN_MAX], cause[256];
 	struct evbuffer		*b;
 	struct timeval		 now;
@@ -381,12 +483,10 @@ auth_gate_token(struct web *w, struct evhttp_request *req, const char *query)
 	/* auth_gate_check() verified these credentials already.  time(NULL)
 	 * reads the coarse clock, a tick behind: take the precise one. */
 	timeval_now(&now);
-	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Authorization");
-	if (hdr == NULL || auth_basic_parse(hdr, strlen(hdr), user, pass,
-	    cause, sizeof(cause)) == -1 || auth_issue(w->gate->auth, user,
-	    now.tv_sec, tok, sizeof(tok), &expiry, cause,
-	    sizeof(cause)) == -1 || (b = evbuffer_new()) == NULL) {
+	if (auth_gate_user(w->gate, req, user) == -1 ||
+	    auth_issue(w->gate->auth, user, now.tv_sec, 0, tok, sizeof(tok),
+	    &expiry, cause, sizeof(cause)) == -1 ||
+	    (b = evbuffer_new()) == NULL) {
 		reply_text(req, 500, "Internal Server Error",
 		    "cannot issue a token");
 		return;

@@ -11,9 +11,19 @@
 
 struct event_base;
 struct evhttp_request;
+struct auth;
 struct auth_gate;
 struct web;
 struct web_conf;
+
+/* What a request is, to auth_gate_check(). */
+enum {
+	AUTH_GATE_PAGE,		/* anything: a browser's navigation goes to
+				 * the login page */
+	AUTH_GATE_METRICS,	/* /metrics: --metrics-htpasswd's users */
+	AUTH_GATE_LOGIN		/* POST /api/login: Basic only, a 401
+				 * without a challenge */
+};
 
 #define AUTH_GATE_HOLD_MAX	256	/* requests held at once */
 #define AUTH_GATE_HOLD_PER_ADDR	(AUTH_GATE_HOLD_MAX / 4) /* from one address */
@@ -43,12 +53,18 @@ int		 auth_gate_wsse(struct auth_gate *g, struct evhttp_request *req,
 /* SIGHUP: re-reads the password files, keeping the old ones on error. */
 void		 auth_gate_reload(struct auth_gate *g);
 /*
- * Checks a request before its handler.  Returns 0 to go on; otherwise it
- * has answered req (401, 429) or holds it and resumes it later through
- * the callback given to auth_gate_new().
+ * Checks a request (kind: AUTH_GATE_*) before its handler: Basic
+ * credentials, else the login cookie.  Returns 0 to go on; otherwise it
+ * has answered req (401, 303 to the login page, 429) or holds it and
+ * resumes it later through the callback given to auth_gate_new().
  */
 int		 auth_gate_check(struct auth_gate *g, struct evhttp_request *req,
-		    int metrics);
+		    int kind);
+/* The authenticator of the password file, to issue tokens with. */
+struct auth	*auth_gate_auth(struct auth_gate *g);
+/* The user a checked request came in as (Basic or cookie): 0, or -1. */
+int		 auth_gate_user(struct auth_gate *g, struct evhttp_request *req,
+		    char *user);
 /* GET /api/token: a token for the authenticated user, as JSON. */
 void		 auth_gate_token(struct web *w, struct evhttp_request *req,
 		    const char *query);

@@ -149,19 +149,6 @@ camera_api_json(const char *body, size_t len)
 	return (o);
 }
 
-/* The authenticated user's name, from the header auth_gate_check verified. */
-static int
-camera_api_user(struct evhttp_request *req, char *user)
-{
-	char		 pass[AUTH_BASIC_MAX_PASS + 1], cause[128];
-	const char	*hdr;
-
-	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Authorization");
-	return (hdr == NULL ? -1 : auth_basic_parse(hdr, strlen(hdr), user,
-	    pass, cause, sizeof(cause)));
-}
-
 /* True if the request's user may change settings. */
 int
 camera_api_admin(struct web *w, struct evhttp_request *req)
@@ -172,7 +159,7 @@ camera_api_admin(struct web *w, struct evhttp_request *req)
 	/* Without passwords nobody is an admin: nothing changes state. */
 	if (!auth_gate_enabled(w->gate))
 		return (0);
-	if (camera_api_user(req, user) == -1)
+	if (auth_gate_user(w->gate, req, user) == -1)
 		return (0);
 	for (i = 0; i < w->conf->nadmins; i++)
 		if (strcmp(w->conf->admins[i], user) == 0)
@@ -273,7 +260,7 @@ camera_api_patched(struct camera_call *c, int status, const char *body,
  * PATCH) and says Sec-Fetch-Site; both must agree with this server.  Tools
  * such as curl send neither.
  */
-static int
+int
 camera_api_same_origin(struct evhttp_request *req)
 {
 	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);

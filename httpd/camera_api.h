@@ -24,5 +24,7 @@ void	camera_api_status(struct web *w, struct evhttp_request *req,
 int	camera_api_patch_path(const char *path);
 /* True if the request's user may change settings. */
 int	camera_api_admin(struct web *w, struct evhttp_request *req);
+/* True if a browser's request comes from this server's own pages. */
+int	camera_api_same_origin(struct evhttp_request *req);
 
 #endif

@@ -33,6 +33,7 @@
 #include "auth_gate.h"
 #include "h264_http.h"
 #include "handoff.h"
+#include "login.h"
 #include "mjpeg.h"
 #include "mono.h"
 #include "onvif.h"
@@ -75,6 +76,8 @@ static const struct dispatch_route {
 	{ "/api/camera/settings", NULL, camera_api_patch, NULL },
 	{ "/api/config", NULL, NULL, api_config },
 	{ "/api/token", NULL, auth_gate_token, NULL },
+	{ "/api/login", NULL, login_handle, NULL },
+	{ "/api/logout", NULL, login_logout, NULL },
 	{ "/metrics", NULL, prom_handle, NULL },
 };
 
@@ -106,10 +109,17 @@ dispatch_cam_free(struct cam *c)
  */
 static int
 dispatch_authorize(struct web *w, struct evhttp_request *req,
-    const struct dispatch_route *r)
+    const struct dispatch_target *t)
 {
-	return (auth_gate_check(w->gate, req,
-	    r != NULL && r->fn == prom_handle));
+	const struct dispatch_route	*r = t->r;
+
+	/* The login page and logging out are for anyone. */
+	if ((r == NULL && login_public(t->path)) ||
+	    (r != NULL && r->fn == login_logout))
+		return (0);
+	return (auth_gate_check(w->gate, req, r != NULL && r->fn ==
+	    prom_handle ? AUTH_GATE_METRICS : r != NULL && r->fn ==
+	    login_handle ? AUTH_GATE_LOGIN : AUTH_GATE_PAGE));
 }
 
 /* The camera named name, or NULL. */
@@ -197,6 +207,14 @@ dispatch_onvif(struct web *w, struct evhttp_request *req,
 	onvif_handle(w->onvif, req);
 }
 
+/* True for the paths that take POST: logging in and out. */
+static int
+dispatch_post_path(const char *path)
+{
+	return (path != NULL && (strcmp(path, "/api/login") == 0 ||
+	    strcmp(path, "/api/logout") == 0));
+}
+
 /* Every request comes here. */
 static void
 dispatch_on_request(struct evhttp_request *req, void *arg)
@@ -229,9 +247,11 @@ dispatch_on_request(struct evhttp_request *req, void *arg)
 	}
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
 	    !(cmd == EVHTTP_REQ_PATCH && path != NULL &&
-	    camera_api_patch_path(path))) {
+	    camera_api_patch_path(path)) &&
+	    !(cmd == EVHTTP_REQ_POST && dispatch_post_path(path))) {
 		evhttp_add_header(h, "Allow", path != NULL &&
-		    camera_api_patch_path(path) ? "PATCH" : "GET, HEAD");
+		    camera_api_patch_path(path) ? "PATCH" :
+		    dispatch_post_path(path) ? "POST" : "GET, HEAD");
 		reply_close(req, 405, "Method Not Allowed",
 		    "method not allowed");
 		return;
@@ -246,7 +266,7 @@ dispatch_on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	dispatch_route(w, path, query, &t);
-	if (dispatch_authorize(w, req, t.r) != 0)
+	if (dispatch_authorize(w, req, &t) != 0)
 		return;
 	dispatch_route_request(w, req);
 }
@@ -257,21 +277,12 @@ dispatch_handoff(struct web *w, struct evhttp_request *req)
 {
 	struct sockaddr_storage		 ss;
 	const struct sockaddr		*sa;
-	const char			*hdr;
 	char				 user[AUTH_BASIC_MAX_USER + 1];
-	char				 pass[AUTH_BASIC_MAX_PASS + 1];
-	char				 cause[128];
-	int				 have_user = 0;
+	int				 have_user;
 
 	sa = xff_client(req, w->conf->proxies, w->conf->nproxies, &ss);
-	/* The auth gate verified these credentials: the user is known. */
-	hdr = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Authorization");
-	if (auth_gate_enabled(w->gate) && hdr != NULL &&
-	    auth_basic_parse(hdr, strlen(hdr), user, pass, cause,
-	    sizeof(cause)) == 0)
-		have_user = 1;
-	explicit_bzero(pass, sizeof(pass));
+	/* The auth gate verified the credentials: the user is known. */
+	have_user = auth_gate_user(w->gate, req, user) == 0;
 	handoff_request(w->handoff, req, sa, have_user ? user : NULL);
 }
 

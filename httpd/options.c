@@ -58,6 +58,7 @@ static const struct option options_long[] = {
 	{ "metrics-htpasswd",	required_argument,	NULL, 'B' },
 	{ "token-key",		required_argument,	NULL, 'K' },
 	{ "token-ttl",		required_argument,	NULL, 'T' },
+	{ "login-ttl",		required_argument,	NULL, 0x101 },
 	{ "auth-delay",		required_argument,	NULL, 'D' },
 	{ "user",		required_argument,	NULL, 'u' },
 	{ "server-name",	required_argument,	NULL, 'N' },
@@ -135,6 +136,8 @@ options_usage(FILE *f)
 "  --token-key FILE       WebSocket token key shared with wsd (created if\n"
 "                         missing; default: a new key per start)\n"
 "  --token-ttl SEC        lifetime of /api/token tokens (default 60)\n"
+"  --login-ttl SEC        lifetime of the login page's cookie (default\n"
+"                         604800, a week)\n"
 "  --auth-delay MS        hold a client's next try this long per failed\n"
 "                         login, up to 15 times (default 2000)\n"
 "  --server-name NAME     also answer to Host NAME (repeatable; IP literals,\n"
@@ -268,6 +271,10 @@ options_parse(struct options *o, int argc, char **argv)
 			break;
 		case 0x100:
 			auth_dir = optarg;
+			break;
+		case 0x101:
+			o->conf.login_ttl = options_number("login-ttl", optarg,
+			    60, 31 * 86400);
 			break;
 		case 'a':
 			if (o->conf.nadmins == WEB_ADMINS_MAX)

@@ -60,6 +60,7 @@ struct web_conf {
 	const char	*metrics_htpasswd; /* NULL: as for other paths */
 	const char	*token_key;	/* NULL: a random key per run */
 	unsigned	 token_ttl;	/* seconds; 0: the default */
+	unsigned	 login_ttl;	/* --login-ttl, seconds; 0: the default */
 	unsigned	 auth_delay_ms;	/* after a failure; 0: the default */
 	char		*server_names[WEB_NAMES_MAX];	/* --server-name */
 	size_t		 nserver_names;

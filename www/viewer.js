@@ -7,6 +7,7 @@ import { liveMode, mjpegMode, stillsMode } from './modes.js';
 import { h264Mode } from './h264.js';
 import { startSettings } from './settings.js';
 import { showLinks } from './links.js';
+import { rootOf } from './cameras.js';
 import { JPEG_MODES, REASON, gives, isRefusal } from './h264only.js';
 
 const $ = (id) => document.getElementById(id);
@@ -348,6 +349,22 @@ function onVisibility() {
 	}
 }
 
+// Who is signed in, and signing out (the login cookie; Basic credentials
+// stay with the browser until it is closed).
+function showUser(cfg) {
+	const user = cfg.raw.user;
+	$('who').hidden = typeof user !== 'string';
+	if ($('who').hidden)
+		return;
+	$('who-name').textContent = 'Signed in as ' + user;
+	const root = rootOf(location.pathname);
+	$('logout').onclick = async () => {
+		await fetch(root + 'api/logout', { method: 'POST', headers: {
+		    'Content-Type': 'application/json' }, body: '{}' });
+		location.assign(root + 'login.html');
+	};
+}
+
 async function main() {
 	$('host').textContent = location.hostname;
 	document.title = 'campipe · ' + location.hostname;
@@ -355,6 +372,7 @@ async function main() {
 	cp.config = cfg;
 	$('open-banner').hidden = cfg.raw.open !== true;
 	showLinks($('links'), cfg);
+	showUser(cfg);
 	const interval = $('interval');
 	interval.value = store.get('interval', '250');
 	if (interval.selectedIndex < 0)

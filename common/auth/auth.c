@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "auth.h"
+#include "auth_cookie.h"
 #include "htpasswd.h"
 #include "nvrcred.h"
 
@@ -348,12 +349,42 @@ auth_check_ws(struct auth *a, const char *protocols, const char *query,
 	    cause, causelen));
 }
 
+/* Decides on the login cookie. */
+enum auth_verdict
+auth_check_cookie(struct auth *a, const char *cookie, int64_t now,
+    char *user, char *cause, size_t causelen)
+{
+	const char	*tok;
+	size_t		 len;
+
+	user[0] = '\0';
+	if (a->pw == NULL) {
+		snprintf(cause, causelen, "no password file");
+		return (AUTH_DENY);
+	}
+	if (cookie == NULL || auth_cookie_find(cookie, strlen(cookie), &tok,
+	    &len) == -1) {
+		snprintf(cause, causelen, "no login cookie");
+		return (AUTH_DENY);
+	}
+	if (auth_token_verify(a->key, tok, len, now, user, NULL, cause,
+	    causelen) == -1)
+		return (AUTH_DENY);
+	if (!htpasswd_has(a->pw, user)) {
+		snprintf(cause, causelen, "login of \"%s\", who is not in the "
+		    "password file", user);
+		user[0] = '\0';
+		return (AUTH_DENY);
+	}
+	return (AUTH_OK);
+}
+
 /* Issues a token. */
 int
-auth_issue(struct auth *a, const char *user, int64_t now, char *tok,
-    size_t toklen, int64_t *expiry, char *cause, size_t causelen)
+auth_issue(struct auth *a, const char *user, int64_t now, unsigned ttl,
+    char *tok, size_t toklen, int64_t *expiry, char *cause, size_t causelen)
 {
-	*expiry = now + a->conf.token_ttl;
+	*expiry = now + (ttl != 0 ? ttl : a->conf.token_ttl);
 	if (a->pw != NULL && !htpasswd_has(a->pw, user)) {
 		snprintf(cause, causelen, "no token for \"%s\", who is not in "
 		    "the password file", user);

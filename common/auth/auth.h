@@ -114,9 +114,19 @@ int		 auth_challenge_rtsp(struct auth *, int64_t now, int stale,
  */
 int		 auth_loopback(const char *spec);
 
-/* Issues a token for user valid conf->token_ttl seconds from wall time now. */
+/*
+ * Issues a token for user valid ttl seconds from wall time now (0:
+ * conf->token_ttl).
+ */
 int		 auth_issue(struct auth *, const char *user, int64_t now,
-		    char *tok, size_t toklen, int64_t *expiry, char *cause,
-		    size_t causelen);
+		    unsigned ttl, char *tok, size_t toklen, int64_t *expiry,
+		    char *cause, size_t causelen);
+/*
+ * Decides on a Cookie header value (NULL if absent): the login cookie's
+ * token (auth_cookie.h), verified at wall time now, of a user still in
+ * the password file.  OK with user filled, or DENY with cause.
+ */
+enum auth_verdict auth_check_cookie(struct auth *, const char *cookie,
+		    int64_t now, char *user, char *cause, size_t causelen);
 
 #endif

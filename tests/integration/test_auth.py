@@ -441,8 +441,10 @@ def test_stream_page_in_chromium_with_passwords(daemons, tmp):
                          os.path.join(tmp, "frames.sock"), "--www", WWW,
                          "--htpasswd", site.htpasswd, "--token-key", site.key,
                          "--ws-port", str(site.wsport), wait_tcp=site.port)
+    artifacts = os.path.join(BUILD, "artifacts")
+    os.makedirs(artifacts, exist_ok=True)
     r = subprocess.run(["node", os.path.join(BROWSER, "auth.mjs"),
-                        "http://127.0.0.1:%d/" % site.port] + list(GOOD),
+                        "http://127.0.0.1:%d/" % site.port] + list(GOOD) + [artifacts],
                        cwd=BROWSER, capture_output=True, text=True, timeout=120,
                        env=dict(os.environ, CHROMIUM=CHROMIUM))
     assert r.returncode == 0 and "all checks passed" in r.stdout, r.stdout + r.stderr

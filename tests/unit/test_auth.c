@@ -143,7 +143,7 @@ test_tokens(void)
 	CHECK(h != NULL && w != NULL && other != NULL);
 	if (h == NULL || w == NULL || other == NULL)
 		return;
-	CHECK_EQ(auth_issue(h, "alice", 1000, tok, sizeof(tok), &exp, cause,
+	CHECK_EQ(auth_issue(h, "alice", 1000, 0, tok, sizeof(tok), &exp, cause,
 	    sizeof(cause)), 0);
 	CHECK_EQ(exp, 1005);
 	snprintf(proto, sizeof(proto), "campipe, campipe.token.%s", tok);
@@ -164,6 +164,24 @@ test_tokens(void)
 	/* A bad token is refused even with good credentials beside it. */
 	CHECK_EQ(WS(other, proto, NULL, BOB, 1004), AUTH_DENY);
 #undef WS
+	/* The login cookie: a longer token, the same key, the same checks. */
+	CHECK_EQ(auth_issue(h, "alice", 1000, 3600, tok, sizeof(tok), &exp,
+	    cause, sizeof(cause)), 0);
+	CHECK_EQ(exp, 4600);
+	snprintf(proto, sizeof(proto), "theme=dark; campipe_login=%s", tok);
+	CHECK_EQ(auth_check_cookie(w, proto, 4599, user, cause,
+	    sizeof(cause)), AUTH_OK);
+	CHECK(strcmp(user, "alice") == 0);
+	CHECK_EQ(auth_check_cookie(w, proto, 4600, user, cause,
+	    sizeof(cause)), AUTH_DENY);
+	CHECK(strcmp(cause, "token expired") == 0);
+	CHECK_EQ(auth_check_cookie(other, proto, 1001, user, cause,
+	    sizeof(cause)), AUTH_DENY);
+	CHECK_EQ(auth_check_cookie(w, "theme=dark", 1001, user, cause,
+	    sizeof(cause)), AUTH_DENY);
+	CHECK(strcmp(cause, "no login cookie") == 0);
+	CHECK_EQ(auth_check_cookie(w, NULL, 1001, user, cause,
+	    sizeof(cause)), AUTH_DENY);
 	auth_free(h);
 	auth_free(w);
 	auth_free(other);
