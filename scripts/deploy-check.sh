@@ -340,6 +340,34 @@ rtsp=$(c sh -c 'printf "DESCRIBE rtsp://127.0.0.1:8554/ RTSP/1.0\r\nCSeq: 1\r\n\
 case $rtsp in "RTSP/1.0 401 "*) ;; *) fail "rtspd without a password after campipe-passwd: $rtsp" ;; esac
 note "campipe-passwd --admin: $(c stat -c '%A %U:%G' /etc/campipe/htpasswd) htpasswd; httpd, wsd and rtspd ask for it after a restart ($(since "$s") s)"
 
+# 11. journald: a flood of wrong passwords and garbage, from outside, writes
+# at most the rate-limited lines, and the owner sees them with journalctl -u.
+s=$(now)
+sleep 1	# journalctl --since counts whole seconds: none of step 10's lines
+since_ts=$(c date '+%Y-%m-%d %H:%M:%S')
+sleep 1
+c python3 - <<'PY' >"$run/flood.log" 2>&1 || fail "the flood: $(tail -1 "$run/flood.log")"
+import base64, socket
+bad = base64.b64encode(b"owner:wrong").decode()
+n = 0
+for i in range(600):
+    s = socket.create_connection(("127.0.0.1", 8080), timeout=5)
+    if i % 2:
+        s.sendall(("GET /pi.jpg HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   "Authorization: Basic %s\r\n\r\n" % bad).encode())
+    else:
+        s.sendall(b"\x16\x03\x01 garbage \xff\r\n\r\n")
+    s.close()
+    n += 1
+print(n)
+PY
+sleep 2
+lines=$(c journalctl -u campipe-httpd.service --since "$since_ts" --no-pager -o cat | wc -l)
+c journalctl -u campipe-httpd.service --since "$since_ts" --no-pager -o cat | tail -4 | sed 's/^/    /'
+[ "$lines" -ge 1 ] || fail "journald: the flood left no line at all (is httpd logging?)"
+[ "$lines" -le 30 ] || fail "journald: $lines lines from a flood of 600 requests"
+note "journald: 600 bad requests (300 wrong passwords, 300 garbage heads) wrote $lines lines to journalctl -u campipe-httpd ($(since "$s") s)"
+
 # 9. systemd-analyze security, each unit.
 for u in campipe-capd.service campipe-capd@door.service campipe-httpd.service campipe-wsd.service campipe-rtspd.service; do
 	e=$(c systemd-analyze security --no-pager "$u" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) \(.*\)/\1 \2/p')
