@@ -61,13 +61,18 @@ async function brightnessWhere(page, cond, ms) {
 	return b;
 }
 
+// Signs in on the login page as a visitor would, then is at the viewer:
+// the settings' changes then ride the login cookie.
 async function openViewer(browser, user, pass) {
-	const ctx = await browser.newContext({
-		httpCredentials: { username: user, password: pass } });
+	const ctx = await browser.newContext();
 	const violations = await csp.watch(ctx);
 	const page = await ctx.newPage();
 	page.on('pageerror', (e) => check(false, 'page error', e.message));
 	await page.goto(base);
+	await page.fill('#user', user);
+	await page.fill('#password', pass);
+	await page.click('#login button');
+	await page.waitForURL(base, { timeout: 20000 });
 	await until(page, () => window.campipe && window.campipe.mode === 'live' &&
 	    window.campipe.frames >= 3, null, 20000, user + ': live frames on the canvas');
 	return [ctx, page, violations];
