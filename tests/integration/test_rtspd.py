@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, free_port, wait_for
+from conftest import BUILD, free_port, free_udp_pair, wait_for
 from rtspclient import (Closed, Rtp, Rtsp, SenderReport, nal_units,
                         receiver_report, rtcp_packets, session_id)
 
@@ -34,33 +34,10 @@ def capd(daemons, tmp, name="frames", *args, size="160x120"):
     return d, sock
 
 
-def udp_pair():
-    """An even UDP port P on 127.0.0.1 with P + 1 free too."""
-    for _ in range(50):
-        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        a.bind(("127.0.0.1", 0))
-        p = a.getsockname()[1]
-        a.close()
-        p -= p % 2
-        socks = []
-        try:
-            for q in (p, p + 1):
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                socks.append(s)
-                s.bind(("127.0.0.1", q))
-            return p
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise AssertionError("no free UDP port pair")
-
-
 def rtspd(daemons, sock, *args, udp=False):
     """rtspd on a free port; (daemon, port, UDP port or 0)."""
     port = free_port()
-    uport = udp_pair() if udp else 0
+    uport = free_udp_pair() if udp else 0
     d = daemons("rtspd", "--frames", sock, "--listen", "127.0.0.1:%d" % port,
                 "--udp-port", str(uport), "-v", *args, wait_tcp=port)
     return d, port, uport
@@ -302,7 +279,7 @@ def test_play_twice_and_pause(served):
 
 def test_udp_play_reports_and_keepalive(served):
     _, port, uport = served
-    a = udp_pair()
+    a = free_udp_pair()
     rtp_s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rtcp_s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rtp_s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)

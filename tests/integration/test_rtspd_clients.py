@@ -8,14 +8,13 @@ import json
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 
 import pytest
 
-from conftest import free_port, wait_for
+from conftest import free_port, free_udp_pair, wait_for
 from test_auth import entry, write
 from test_h264_status import control
 
@@ -30,25 +29,6 @@ def need(*programs):
     missing = [p for p in programs if shutil.which(p) is None]
     if missing:
         pytest.skip("not installed: " + ", ".join(missing))
-
-
-def free_udp_pair():
-    """N such that UDP ports N and N + 1 on 127.0.0.1 are free now."""
-    for _ in range(50):
-        n = free_port() & ~1
-        socks = []
-        try:
-            for p in (n, n + 1):
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return n
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise AssertionError("no free UDP port pair")
 
 
 class Camera:
