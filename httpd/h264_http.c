@@ -86,14 +86,17 @@ h264_http_free(struct h264_http *hh)
 	free(hh);
 }
 
-/* The feed ended: so does every reply. */
+/* The feed broke: viewers wait on their connections for it to go on. */
 static void
 h264_http_on_end(const char *cause, void *arg)
 {
+	static struct log_rate	 lr = LOG_RATE_INIT("H.264 stream breaks");
 	struct h264_http	*hh = arg;
 
-	log_debug("%s: H.264 viewers end: %s", __func__, cause);
-	viewer_end_all(&hh->viewers);
+	if (viewer_count(&hh->viewers) > 0)
+		log_rate_info(&lr, "camera %s: H.264 stream ended (%s): %d "
+		    "viewers wait for it", hh->cam->name, cause,
+		    viewer_count(&hh->viewers));
 }
 
 /* One access unit for every viewer: each gets its form of it, in order. */
@@ -108,7 +111,9 @@ h264_http_on_unit(const struct h264_unit *u, void *arg)
 	units[1] = u->frag;
 	heads[0] = h264_feed_aud(hh->feed);
 	heads[1] = h264_feed_init(hh->feed);
-	viewer_offer_unit(&hh->viewers, units, heads, u->idr);
+	/* After a break with new parameters, MP4 viewers get the new init. */
+	viewer_offer_unit(&hh->viewers, units, heads, u->idr,
+	    u->newinit ? 1u << 1 : 0);
 }
 
 /* Starts a stream for the request: raw H.264, or fragmented MP4. */

@@ -74,7 +74,7 @@ viewer_free(struct viewer *v)
 	s->leave(s->arg);
 }
 
-/* Ends every viewer's answer. */
+/* Ends every viewer's answer, and its connection with it. */
 void
 viewer_end_all(struct viewer_set *s)
 {
@@ -83,6 +83,9 @@ viewer_end_all(struct viewer_set *s)
 
 	while ((v = TAILQ_FIRST(&s->list)) != NULL) {
 		req = v->req;
+		/* Read when the reply ends: the connection closes then. */
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
 		evhttp_connection_set_closecb(v->evcon, NULL, NULL);
 		viewer_free(v);
 		evhttp_send_reply_end(req);
@@ -305,7 +308,7 @@ viewer_offer(struct viewer_set *s, struct frame *f)
 /* ORDERED: one access unit to every viewer, each in its form. */
 void
 viewer_offer_unit(struct viewer_set *s, struct frame **units,
-    struct frame **heads, int idr)
+    struct frame **heads, int idr, unsigned newhead)
 {
 	struct viewer	*v, *next;
 	uint64_t	 now = mono_ns(), skipped;
@@ -317,6 +320,8 @@ viewer_offer_unit(struct viewer_set *s, struct frame **units,
 		/* A viewer's first unit: its head (an init segment...). */
 		if (idr && v->fan.sent == 0 && !v->fan.synced)
 			fanout_set_head(&v->fan, heads[v->form]);
+		else if (newhead & (1u << v->form))
+			fanout_restart(&v->fan, heads[v->form]);
 		skipped = v->fan.skipped;
 		viewer_after(v, fanout_offer_unit(&v->fan, units[v->form], idr,
 		    now));

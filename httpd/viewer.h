@@ -87,10 +87,12 @@ void		 viewer_offer(struct viewer_set *s, struct frame *f);
 void		 viewer_offer_one(struct viewer *v, struct frame *f);
 /*
  * ORDERED: the next access unit to every viewer, units[v->form]; a viewer
- * not yet started gets heads[v->form] first, at an IDR.
+ * not yet started gets heads[v->form] first, at an IDR.  Bit f of newhead
+ * set: form f's head changed with this unit (an IDR after a break, with
+ * new parameters): what waits is dropped and the new head goes first.
  */
 void		 viewer_offer_unit(struct viewer_set *s, struct frame **units,
-		    struct frame **heads, int idr);
+		    struct frame **heads, int idr, unsigned newhead);
 /* Ends every viewer's answer and frees them. */
 void		 viewer_end_all(struct viewer_set *s);
 /* Viewers in the set. */

@@ -17,7 +17,6 @@
 #include "stream.h"
 
 #define STREAM_PT		96
-#define STREAM_RETRY_MS		500	/* after capd went away */
 
 /* Drops the interleaved variants of the last unit. */
 static void
@@ -117,38 +116,19 @@ stream_on_unit(const struct h264_unit *hu, void *arg)
 	frame_unref(u.f);
 }
 
-/* Connects again while someone wants the stream. */
-static void
-stream_on_retry(evutil_socket_t fd, short what, void *arg)
-{
-	struct stream	*s = arg;
-	struct timeval	 tv = { 1, 0 };
-	char		 cause[256];
-
-	if (h264_feed_wanted(s->feed) == 0 || h264_feed_connected(s->feed))
-		return;
-	if (h264_feed_reconnect(s->feed, cause, sizeof(cause)) == -1) {
-		log_debug("camera %s: %s", s->name, cause);
-		evtimer_add(s->ev_retry, &tv);
-	} else
-		log_info("camera %s: H.264 stream connected again", s->name);
-}
-
 /* capd's stream ended: viewers wait for it to come back. */
 static void
 stream_on_end(const char *cause, void *arg)
 {
-	struct stream	*s = arg;
-	struct timeval	 tv = { 0, STREAM_RETRY_MS * 1000 };
+	static struct log_rate	 lr = LOG_RATE_INIT("H.264 stream breaks");
+	struct stream		*s = arg;
 
 	s->have_params = 0;
 	s->ends++;
 	stream_drop_variants(s);
-	if (h264_feed_wanted(s->feed) > 0) {
-		log_info("camera %s: H.264 stream ended (%s): waiting for it",
-		    s->name, cause);
-		evtimer_add(s->ev_retry, &tv);
-	}
+	if (h264_feed_wanted(s->feed) > 0)
+		log_rate_info(&lr, "camera %s: H.264 stream ended (%s): "
+		    "waiting for it", s->name, cause);
 }
 
 /* Creates a stream, not connected. */
@@ -172,8 +152,7 @@ stream_new(struct event_base *base, const char *name, const char *path,
 	s->ts_offset = arc4random();
 	rtp_h264_init(&s->rtp, ssrc, (uint16_t)seq, STREAM_PT, mtu);
 	if ((s->feed = h264_feed_new(base, path, stream_on_unit,
-	    stream_on_end, s)) == NULL ||
-	    (s->ev_retry = evtimer_new(base, stream_on_retry, s)) == NULL) {
+	    stream_on_end, s)) == NULL) {
 		stream_free(s);
 		snprintf(cause, causelen, "out of memory");
 		return (NULL);
@@ -189,8 +168,6 @@ stream_free(struct stream *s)
 	if (s == NULL)
 		return;
 	h264_feed_free(s->feed);
-	if (s->ev_retry != NULL)
-		event_free(s->ev_retry);
 	stream_drop_variants(s);
 	rtp_out_free(&s->out);
 	free(s);

@@ -56,7 +56,6 @@ struct stream_waiter {
 struct stream {
 	char			 name[CAMNAME_MAX + 1];
 	struct h264_feed	*feed;
-	struct event		*ev_retry;	/* connects again */
 	struct rtp_h264		 rtp;
 	struct rtp_out		 out;
 	uint32_t		 ts_offset;

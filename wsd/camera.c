@@ -53,19 +53,22 @@ camera_h264_unit(const struct h264_unit *u, void *arg)
 
 	for (v = TAILQ_FIRST(&cam->h264_viewers); v != NULL; v = next) {
 		next = TAILQ_NEXT(v, entry);
-		v->on_unit(u->frag, u->idr, h264_feed_init(cam->h264feed),
+		v->on_unit(u->frag, u->idr, u->newinit,
+		    h264_feed_init(cam->h264feed),
 		    v->arg);
 	}
 }
 
-/* The camera's H.264 stream ended: so does every H.264 viewer's. */
+/* The camera's H.264 stream broke: viewers wait for it to go on. */
 static void
 camera_h264_end(const char *cause, void *arg)
 {
-	struct camera	*cam = arg;
+	static struct log_rate	 lr = LOG_RATE_INIT("H.264 stream breaks");
+	struct camera		*cam = arg;
 
-	log_info("camera %s: H.264 stream ended: %s", cam->name, cause);
-	camera_end(&cam->h264_viewers, "H.264 stream ended");
+	if (cam->nh264 > 0)
+		log_rate_info(&lr, "camera %s: H.264 stream ended (%s): %zu "
+		    "viewers wait for it", cam->name, cause, cam->nh264);
 }
 
 /* The link to capd changed state. */

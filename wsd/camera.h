@@ -29,8 +29,11 @@ struct camera_viewer {
 	int		 h264;		/* on the H.264 feed, not JPEG */
 	/* A new JPEG frame (JPEG viewers). */
 	void		(*on_frame)(struct frame *f, void *arg);
-	/* The next access unit's fragment; init: the init segment. */
-	void		(*on_unit)(struct frame *frag, int idr,
+	/*
+	 * The next access unit's fragment; init: the init segment, new with
+	 * this unit when newinit (after a break, other parameters).
+	 */
+	void		(*on_unit)(struct frame *frag, int idr, int newinit,
 			    struct frame *init, void *arg);
 	/* No more frames will come: reason, for the close frame. */
 	void		(*on_end)(const char *reason, void *arg);

@@ -179,7 +179,8 @@ session_frame(struct frame *f, void *arg)
 
 /* The next H.264 unit: whole units in order, from an IDR on. */
 static void
-session_unit(struct frame *f, int idr, struct frame *init, void *arg)
+session_unit(struct frame *f, int idr, int newinit, struct frame *init,
+    void *arg)
 {
 	struct session	*s = arg;
 
@@ -187,6 +188,8 @@ session_unit(struct frame *f, int idr, struct frame *init, void *arg)
 		return;
 	if (idr && s->fan.sent == 0 && !s->fan.synced)
 		fanout_set_head(&s->fan, init);
+	else if (newinit)
+		fanout_restart(&s->fan, init);	/* the page reconfigures */
 	session_after(s, fanout_offer_unit(&s->fan, f, idr, mono_ns()));
 }
 

@@ -110,6 +110,15 @@ fanout_lost(struct fanout *v)
 	v->synced = 0;
 }
 
+/* The stream starts anew: what waits goes, and head comes first. */
+void
+fanout_restart(struct fanout *v, struct frame *head)
+{
+	fanout_drop_queue(v);
+	fanout_set_head(v, head);
+	v->synced = 0;
+}
+
 /* Frames waiting to be sent. */
 unsigned
 fanout_waiting(const struct fanout *v)

@@ -84,6 +84,12 @@ void		fanout_set_head(struct fanout *v, struct frame *f);
 void		fanout_set_max_bytes(struct fanout *v, size_t max);
 /* ORDERED: a unit was lost before the fan-out: wait for the next IDR. */
 void		fanout_lost(struct fanout *v);
+/*
+ * ORDERED: the stream starts anew with a new head (an init segment for
+ * other parameters): what waits is dropped, and head (referenced; NULL for
+ * none) goes before the next IDR.  The unit in flight still finishes.
+ */
+void		fanout_restart(struct fanout *v, struct frame *head);
 /* Drops every frame the viewer holds and frees its queue. */
 void		fanout_clear(struct fanout *v);
 /* Frames waiting to be sent (not counting the one in flight). */

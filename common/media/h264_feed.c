@@ -25,23 +25,28 @@
 #include "unixsock.h"
 
 #define H264_FEED_AU_MAX	(4 << 20)	/* an access unit, at most */
+#define H264_FEED_RETRY_MS	250		/* the first retry after a break */
+#define H264_FEED_RETRY_MAX_MS	1000		/* and the later ones */
 
 struct h264_feed {
 	struct event_base	*base;
 	char			*path;
 	struct bufferevent	*up;		/* capd's H.264 socket */
 	struct event		*ev_linger;
+	struct event		*ev_retry;	/* after a break */
 	struct h264_feed_cut	 cut;
 	int			 wanted;
 	long			 told;		/* viewers last told to capd */
 	char			 name[FRAME_HELLO_NAME_MAX + 1];
 	uint64_t		 connects;
+	uint64_t		 breaks;
 	h264_feed_unit_cb	 ucb;
 	h264_feed_end_cb	 ecb;
 	void			*arg;
 };
 
 static void	h264_feed_on_linger(evutil_socket_t, short, void *);
+static void	h264_feed_on_retry(evutil_socket_t, short, void *);
 
 /* Creates a feed, not connected. */
 struct h264_feed *
@@ -59,6 +64,8 @@ h264_feed_new(struct event_base *base, const char *path,
 	if ((hf->path = strdup(path)) == NULL ||
 	    h264_feed_cut_init(&hf->cut, H264_FEED_AU_MAX) == -1 ||
 	    (hf->ev_linger = evtimer_new(base, h264_feed_on_linger,
+	    hf)) == NULL ||
+	    (hf->ev_retry = evtimer_new(base, h264_feed_on_retry,
 	    hf)) == NULL) {
 		h264_feed_free(hf);
 		return (NULL);
@@ -66,16 +73,34 @@ h264_feed_new(struct event_base *base, const char *path,
 	return (hf);
 }
 
-/* Drops the connection and the muxer; the next unit starts anew. */
+/* Drops the connection only: the stream goes on after it. */
 static void
-h264_feed_close(struct h264_feed *hf)
+h264_feed_drop(struct h264_feed *hf)
 {
 	if (hf->up != NULL) {
 		bufferevent_free(hf->up);
 		hf->up = NULL;
 	}
+}
+
+/* Drops the connection and the muxer; the next unit starts anew. */
+static void
+h264_feed_close(struct h264_feed *hf)
+{
+	h264_feed_drop(hf);
 	evtimer_del(hf->ev_linger);
+	if (hf->ev_retry != NULL)
+		evtimer_del(hf->ev_retry);
 	h264_feed_cut_reset(&hf->cut);
+}
+
+/* Arms the next retry, ms from now. */
+static void
+h264_feed_retry_in(struct h264_feed *hf, int ms)
+{
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	evtimer_add(hf->ev_retry, &tv);
 }
 
 /* Closes and frees. */
@@ -87,17 +112,28 @@ h264_feed_free(struct h264_feed *hf)
 	h264_feed_close(hf);
 	if (hf->ev_linger != NULL)
 		event_free(hf->ev_linger);
+	if (hf->ev_retry != NULL)
+		event_free(hf->ev_retry);
 	h264_feed_cut_destroy(&hf->cut);
 	free(hf->path);
 	free(hf);
 }
 
-/* The stream ended: closed, and every viewer told. */
+/*
+ * The stream broke: with viewers, the feed connects again and goes on at
+ * the next IDR (the muxer kept if nothing changed); without, it closes.
+ */
 static void
 h264_feed_end(struct h264_feed *hf, const char *cause)
 {
 	log_debug("%s: %s: %s", __func__, hf->path, cause);
-	h264_feed_close(hf);
+	hf->breaks++;
+	if (hf->wanted > 0) {
+		h264_feed_drop(hf);
+		h264_feed_cut_resume(&hf->cut);
+		h264_feed_retry_in(hf, H264_FEED_RETRY_MS);
+	} else
+		h264_feed_close(hf);
 	hf->ecb(cause, hf->arg);
 }
 
@@ -206,28 +242,36 @@ h264_feed_connect(struct h264_feed *hf, char *cause, size_t causelen)
 	return (0);
 }
 
-/* One more viewer: connects if not connected. */
+/*
+ * One more viewer: connects if not connected.  While a break is waited
+ * out (others want it already) the newcomer waits too.
+ */
 int
 h264_feed_want(struct h264_feed *hf, char *cause, size_t causelen)
 {
 	evtimer_del(hf->ev_linger);
-	if (h264_feed_connect(hf, cause, causelen) == -1)
+	if (h264_feed_connect(hf, cause, causelen) == -1 && hf->wanted == 0)
 		return (-1);
 	hf->wanted++;
 	h264_feed_tell(hf);
 	return (0);
 }
 
-/* Connects again after the stream ended, while someone still wants it. */
-int
-h264_feed_reconnect(struct h264_feed *hf, char *cause, size_t causelen)
+/* Connects again after a break, while someone still wants the stream. */
+static void
+h264_feed_on_retry(evutil_socket_t fd, short what, void *arg)
 {
+	struct h264_feed	*hf = arg;
+	char			 cause[256];
+
 	if (hf->wanted == 0 || hf->up != NULL)
-		return (0);
-	if (h264_feed_connect(hf, cause, causelen) == -1)
-		return (-1);
+		return;
+	if (h264_feed_connect(hf, cause, sizeof(cause)) == -1) {
+		log_debug("%s: %s", __func__, cause);
+		h264_feed_retry_in(hf, H264_FEED_RETRY_MAX_MS);
+		return;
+	}
 	h264_feed_tell(hf);
-	return (0);
 }
 
 /* The linger after the last viewer has passed. */
@@ -247,8 +291,12 @@ h264_feed_unwant(struct h264_feed *hf)
 	struct timeval	 tv = { FRAME_SUB_LINGER_MS / 1000,
 	    (FRAME_SUB_LINGER_MS % 1000) * 1000 };
 
-	if (hf->wanted > 0 && --hf->wanted == 0 && hf->up != NULL)
-		evtimer_add(hf->ev_linger, &tv);
+	if (hf->wanted > 0 && --hf->wanted == 0) {
+		if (hf->up != NULL)
+			evtimer_add(hf->ev_linger, &tv);
+		else
+			h264_feed_close(hf);	/* nobody waits out a break */
+	}
 	h264_feed_tell(hf);
 }
 
@@ -292,4 +340,11 @@ uint64_t
 h264_feed_connects(const struct h264_feed *hf)
 {
 	return (hf->connects);
+}
+
+/* Breaks: the stream ended or failed. */
+uint64_t
+h264_feed_breaks(const struct h264_feed *hf)
+{
+	return (hf->breaks);
 }

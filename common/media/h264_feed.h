@@ -32,11 +32,17 @@ struct h264_unit {
 	struct frame	*frag;		/* fMP4 fragment */
 	int		 idr;		/* holds an IDR picture (and SPS, PPS) */
 	uint64_t	 seq;		/* campipe SEI sequence number, or 0 */
+	int		 newinit;	/* after a break, an init segment for
+					   new parameters: sent before this */
 };
 
 /* Each unit; the callee takes references to keep its frames. */
 typedef void	(*h264_feed_unit_cb)(const struct h264_unit *u, void *arg);
-/* The stream ended (capd closed, bad input); viewers should end. */
+/*
+ * The stream broke (capd closed or restarted, bad input).  While anyone
+ * wants it the feed connects again by itself (after 250 ms, then every
+ * second) and the stream goes on at the next IDR: viewers keep waiting.
+ */
 typedef void	(*h264_feed_end_cb)(const char *cause, void *arg);
 
 /* A feed of the socket at path; NULL when out of memory. */
@@ -51,16 +57,9 @@ void		 h264_feed_free(struct h264_feed *hf);
 int		 h264_feed_set_name(struct h264_feed *hf, const char *name);
 /*
  * One more viewer: connects now if not connected.  0, or -1 with cause
- * when capd's socket cannot be reached.
+ * when capd's socket cannot be reached and nobody waits out a break.
  */
 int		 h264_feed_want(struct h264_feed *hf, char *cause,
-		    size_t causelen);
-/*
- * After the stream ended, while viewers still want it: connects again
- * (they go on from the next IDR).  0 (also when nobody wants it or it is
- * connected), or -1 with cause.
- */
-int		 h264_feed_reconnect(struct h264_feed *hf, char *cause,
 		    size_t causelen);
 /* One viewer less: disconnects a second after the last leaves. */
 void		 h264_feed_unwant(struct h264_feed *hf);
@@ -72,8 +71,9 @@ struct frame	*h264_feed_aud(const struct h264_feed *hf);
 int		 h264_feed_wanted(const struct h264_feed *hf);
 /* 1 while connected to capd. */
 int		 h264_feed_connected(const struct h264_feed *hf);
-/* Access units received, and connections made, since it was created. */
+/* Access units received, connections made and breaks, since created. */
 uint64_t	 h264_feed_units(const struct h264_feed *hf);
 uint64_t	 h264_feed_connects(const struct h264_feed *hf);
+uint64_t	 h264_feed_breaks(const struct h264_feed *hf);
 
 #endif

@@ -65,6 +65,53 @@ h264_feed_cut_reset(struct h264_feed_cut *c)
 	c->mux = NULL;
 	frame_unref(c->init);
 	c->init = NULL;
+	c->resuming = 0;
+}
+
+/* The stream goes on after a break, from its next IDR. */
+void
+h264_feed_cut_resume(struct h264_feed_cut *c)
+{
+	if (c->mux != NULL)
+		c->resuming = 1;
+}
+
+/*
+ * At the first IDR after a break: a muxer for it, kept only if its init
+ * segment differs from the one viewers have.  0, or -1 with cause.
+ */
+static int
+h264_feed_cut_recheck(struct h264_feed_cut *c, const unsigned char *au,
+    size_t len, const struct timeval *ts, int *newinit, char *cause,
+    size_t causelen)
+{
+	struct fmp4		*m;
+	struct frame		*init;
+	const unsigned char	*o;
+	size_t			 olen;
+
+	*newinit = 0;
+	c->resuming = 0;
+	if ((m = fmp4_new(au, len, cause, causelen)) == NULL)
+		return (-1);
+	fmp4_take(m, &o, &olen);
+	if (c->init != NULL && c->init->len == olen &&
+	    memcmp(c->init->buf, o, olen) == 0) {
+		fmp4_free(m);
+		return (0);
+	}
+	if ((init = h264_feed_cut_frame(o, olen, NULL, 0, 0, ts)) == NULL) {
+		fmp4_free(m);
+		snprintf(cause, causelen, "out of memory");
+		return (-1);
+	}
+	fmp4_free(c->mux);
+	frame_unref(c->init);
+	c->mux = m;
+	c->init = init;
+	c->newinits++;
+	*newinit = 1;
+	return (0);
 }
 
 /* Makes one unit's frames and hands them out.  0, or -1 with cause. */
@@ -78,12 +125,16 @@ h264_feed_cut_unit(struct h264_feed_cut *c, const unsigned char *au,
 	const unsigned char	*o;
 	size_t			 olen, skip = 0;
 	uint64_t		 us;
+	int			 newinit = 0;
 
 	annexb_scan(au, len, &info);
-	if (c->mux == NULL && !info.idr) {
+	if ((c->mux == NULL || c->resuming) && !info.idr) {
 		c->skipped++;
 		return (0);
 	}
+	if (c->resuming && h264_feed_cut_recheck(c, au, len, &info.ts,
+	    &newinit, cause, causelen) == -1)
+		return (-1);
 	if (c->mux == NULL) {
 		if ((c->mux = fmp4_new(au, len, cause, causelen)) == NULL)
 			return (-1);
@@ -98,6 +149,7 @@ h264_feed_cut_unit(struct h264_feed_cut *c, const unsigned char *au,
 	fmp4_take(c->mux, &o, &olen);
 	memset(&u, 0, sizeof(u));
 	u.idr = info.idr;
+	u.newinit = newinit;
 	u.seq = info.sei ? info.seq : 0;
 	if (len >= ANNEXB_AUD_LEN &&
 	    memcmp(au, h264_feed_cut_aud, ANNEXB_AUD_LEN) == 0)

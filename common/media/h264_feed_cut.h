@@ -24,6 +24,8 @@ struct h264_feed_cut {
 	struct frame	*aud;		/* a lone delimiter */
 	uint64_t	 units;		/* handed out */
 	uint64_t	 skipped;	/* before the first IDR */
+	int		 resuming;	/* after a break: up to the next IDR */
+	uint64_t	 newinits;	/* resumed with other parameters */
 };
 
 /* Sets up a cutter for units of at most max_au bytes.  0, or -1 (ENOMEM). */
@@ -31,6 +33,12 @@ int		 h264_feed_cut_init(struct h264_feed_cut *c, size_t max_au);
 void		 h264_feed_cut_destroy(struct h264_feed_cut *c);
 /* A new stream follows: the muxer and its init segment go. */
 void		 h264_feed_cut_reset(struct h264_feed_cut *c);
+/*
+ * The same stream goes on after a break (capd restarted): units up to the
+ * next IDR are dropped; at it, the muxer goes on if its init segment is
+ * the same, else a new one starts and that unit says newinit.
+ */
+void		 h264_feed_cut_resume(struct h264_feed_cut *c);
 /*
  * Cuts the whole units at the front of p (len bytes: a unit is whole when
  * the next one's delimiter has arrived), hands each to cb and sets *used

@@ -2,10 +2,12 @@
 /*
  * fuzz_h264_feed_cut.c: arbitrary bytes read as capd's H.264 stream by the
  * cutter every H.264 viewer of httpd and wsd shares, fed in two pieces
- * split where the first byte says.  Either it fails with a cause, or every
- * unit handed out has a raw part ending with a delimiter and a fragment
- * that starts with a moof box; what it took never exceeds what it got,
- * and nothing is left alive once it is freed.
+ * split where the first byte says; when its low bit is set, the second
+ * piece comes after a break (capd restarted: what was left is lost and the
+ * cutter resumes).  Either it fails with a cause, or every unit handed out
+ * has a raw part ending with a delimiter and a fragment that starts with a
+ * moof box, and only an IDR says newinit; what it took never exceeds what
+ * it got, and nothing is left alive once it is freed.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +29,8 @@ check_unit(const struct h264_unit *u, void *arg)
 		abort();
 	if (u->frag->len < 8 || memcmp(u->frag->buf + 4, "moof", 4) != 0)
 		abort();
+	if (u->newinit && !u->idr)
+		abort();
 }
 
 int
@@ -36,10 +40,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char		*buf;
 	char			 cause[256];
 	size_t			 cut, used, have;
+	int			 brk;
 
 	if (size < 1 || size > 4 * FUZZ_AU_MAX)
 		return (0);
 	cut = data[0] * (size - 1) / 255;
+	brk = data[0] & 1;
 	data++;
 	size--;
 	if (h264_feed_cut_init(&c, FUZZ_AU_MAX) == -1)
@@ -54,6 +60,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		memmove(buf, buf + used, have - used);
 		have -= used;
+		if (brk) {
+			h264_feed_cut_resume(&c);
+			have = 0;
+		}
 		memcpy(buf + have, data + cut, size - cut);
 		have += size - cut;
 		if (h264_feed_cut_input(&c, buf, have, &used, check_unit, NULL,

@@ -340,6 +340,47 @@ test_ordered_lost_upstream(void)
 	CHECK_EQ(frame_count_alive(), 0);
 }
 
+/*
+ * A restart (new parameters): what waits is dropped, the unit in flight
+ * finishes, then the new head goes before the next IDR.
+ */
+static void
+test_ordered_restart_with_a_new_head(void)
+{
+	struct sink	 k = { .answer = 0 };
+	struct fanout	 s;
+	struct frame	*h1 = mkframe(100), *h2 = mkframe(200);
+
+	fanout_init(&s, FANOUT_ORDERED, 0, sink_send, &k);
+	fanout_set_head(&s, h1);
+	CHECK_EQ(unit(&s, 1, 1), 0);	/* head 100 in flight, 1 waits */
+	CHECK_EQ(unit(&s, 2, 0), 0);
+	CHECK_EQ(fanout_waiting(&s), 2);
+	fanout_restart(&s, h2);
+	CHECK_EQ(s.skipped, 2);
+	CHECK_EQ(fanout_waiting(&s), 0);
+	CHECK_EQ(unit(&s, 3, 0), 0);	/* not an IDR: not sent */
+	CHECK_EQ(unit(&s, 4, 1), 0);
+	k.answer = 1;
+	CHECK_EQ(fanout_drained(&s, 0), 0);
+	CHECK_EQ(unit(&s, 5, 0), 0);
+	CHECK_EQ(k.n, 4);
+	CHECK_EQ(k.seqs[0], 100);
+	CHECK_EQ(k.seqs[1], 200);
+	CHECK_EQ(k.seqs[2], 4);
+	CHECK_EQ(k.seqs[3], 5);
+	/* A restart with no head: the next IDR only. */
+	fanout_restart(&s, NULL);
+	CHECK_EQ(unit(&s, 6, 0), 0);
+	CHECK_EQ(unit(&s, 7, 1), 0);
+	CHECK_EQ(k.n, 5);
+	CHECK_EQ(k.seqs[4], 7);
+	frame_unref(h1);
+	frame_unref(h2);
+	fanout_clear(&s);
+	CHECK_EQ(frame_count_alive(), 0);
+}
+
 /* A failed send ends the viewer; later offers are refused. */
 static void
 test_ordered_failure(void)
@@ -396,6 +437,7 @@ main(void)
 	RUN(test_ordered_skips_to_idr);
 	RUN(test_ordered_byte_bound);
 	RUN(test_ordered_lost_upstream);
+	RUN(test_ordered_restart_with_a_new_head);
 	RUN(test_ordered_failure);
 	RUN(test_ordered_ring_wraps);
 	return (TEST_DONE("fanout"));

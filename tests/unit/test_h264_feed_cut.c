@@ -4,7 +4,9 @@
  * fed the seven access units of tests/unit/data/h264sock-64x48.bin (IDRs
  * at the first, fourth and seventh) whole and split at every byte: the
  * same units, raw bytes that put back together are the stream as capd
- * wrote it, one init segment, fragments identical at every split.
+ * wrote it, one init segment, fragments identical at every split; and
+ * resumed after a break, with tests/unit/data/h264sock-96x64.bin (the same
+ * from a 96x64 camera) as a camera come back with other parameters.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,15 +19,17 @@
 #include "test.h"
 
 #define VECTOR		"tests/unit/data/h264sock-64x48.bin"
+#define VECTOR96	"tests/unit/data/h264sock-96x64.bin"
 #define MAXU		16
 
-static unsigned char	*vec;
-static size_t		 veclen;
+static unsigned char	*vec, *vec96;
+static size_t		 veclen, vec96len;
 
 /* What the callback saw. */
 struct got {
 	int		 n;
 	int		 idr[MAXU];
+	int		 newinit[MAXU];
 	uint64_t	 seq[MAXU];
 	unsigned char	 raw[1 << 16];
 	size_t		 rawlen;
@@ -41,6 +45,7 @@ got_unit(const struct h264_unit *u, void *arg)
 	if (g->n >= MAXU || g->rawlen + u->raw->len > sizeof(g->raw))
 		return;
 	g->idr[g->n] = u->idr;
+	g->newinit[g->n] = u->newinit;
 	g->seq[g->n] = u->seq;
 	memcpy(g->raw + g->rawlen, u->raw->buf, u->raw->len);
 	g->rawlen += u->raw->len;
@@ -60,24 +65,28 @@ got_free(struct got *g)
 	free(g);
 }
 
-/* Reads the vector. */
-static int
-load(void)
+/* Reads a vector. */
+static unsigned char *
+load(const char *path, size_t *lenp)
 {
-	FILE	*f;
-	long	 n;
+	FILE		*f;
+	long		 n;
+	unsigned char	*p = NULL;
 
-	if ((f = fopen(VECTOR, "rb")) == NULL ||
+	if ((f = fopen(path, "rb")) == NULL ||
 	    fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) <= 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || (vec = malloc(n)) == NULL ||
-	    fread(vec, 1, n, f) != (size_t)n) {
+	    fseek(f, 0, SEEK_SET) != 0 || (p = malloc(n)) == NULL ||
+	    fread(p, 1, n, f) != (size_t)n) {
 		fprintf(stderr, "test_h264_feed_cut: cannot read %s (run "
-		    "from the source tree)\n", VECTOR);
-		return (-1);
+		    "from the source tree)\n", path);
+		if (f != NULL)
+			fclose(f);
+		free(p);
+		return (NULL);
 	}
 	fclose(f);
-	veclen = n;
-	return (0);
+	*lenp = n;
+	return (p);
 }
 
 /*
@@ -202,6 +211,61 @@ test_starts_at_idr(void)
 	CHECK_EQ(frame_count_alive(), 0);
 }
 
+/*
+ * Resumed after a break, mid-GOP, with the same parameters: units up to
+ * the next IDR are dropped, the same muxer goes on (no new init segment,
+ * fragments numbered on); with other parameters, a new init segment.
+ */
+static void
+test_resume(void)
+{
+	struct h264_feed_cut	 c;
+	struct got		*g = calloc(1, sizeof(*g));
+	struct frame		*init;
+	size_t			 off;
+	int			 rc, i;
+
+	CHECK_EQ(h264_feed_cut_init(&c, 1 << 20), 0);
+	/* Resuming a cutter that has no stream yet changes nothing. */
+	h264_feed_cut_resume(&c);
+	CHECK_EQ(c.resuming, 0);
+	feed(&c, vec, veclen, 0, g, &rc);
+	CHECK_EQ(g->n, 6);
+	init = frame_ref(c.init);
+	h264_feed_cut_resume(&c);
+	off = annexb_au_end(vec, veclen);	/* the second unit */
+	feed(&c, vec + off, veclen - off, 0, g, &rc);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(c.skipped, 2);
+	CHECK_EQ(g->n, 9);
+	CHECK_EQ(g->idr[6], 1);
+	for (i = 0; i < g->n; i++)
+		CHECK_EQ(g->newinit[i], 0);
+	CHECK(c.init == init);
+	CHECK_EQ(c.newinits, 0);
+	/* mfhd's sequence_number goes on: 7 after the first six. */
+	CHECK_EQ(g->frag[6][20], 0);
+	CHECK_EQ(g->frag[6][23], 7);
+	/* A camera back at 96x64: a new init segment, said on its IDR. */
+	h264_feed_cut_resume(&c);
+	feed(&c, vec96, vec96len, 0, g, &rc);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(g->n, 16);
+	CHECK_EQ(g->idr[9], 1);
+	CHECK_EQ(g->newinit[9], 1);
+	for (i = 10; i < g->n; i++)
+		CHECK_EQ(g->newinit[i], 0);
+	CHECK(c.init != init);
+	CHECK_EQ(c.newinits, 1);
+	CHECK(c.init->len != init->len ||
+	    memcmp(c.init->buf, init->buf, init->len) != 0);
+	CHECK_MEM(c.init->buf + 4, "ftyp", 4);
+	frame_unref(init);
+	got_free(g);
+	h264_feed_cut_destroy(&c);
+	CHECK_EQ(frame_count_alive(), 0);
+}
+
 /* A unit over the bound fails with a cause, whole or still coming. */
 static void
 test_oversize(void)
@@ -229,12 +293,15 @@ test_oversize(void)
 int
 main(void)
 {
-	if (load() == -1)
+	if ((vec = load(VECTOR, &veclen)) == NULL ||
+	    (vec96 = load(VECTOR96, &vec96len)) == NULL)
 		return (1);
 	RUN(test_whole);
 	RUN(test_every_split);
 	RUN(test_starts_at_idr);
 	RUN(test_oversize);
+	RUN(test_resume);
 	free(vec);
+	free(vec96);
 	return (TEST_DONE("h264_feed_cut"));
 }
