@@ -186,7 +186,7 @@ fi
 
 # 6. Restart=on-failure: each daemon killed, the outage a viewer sees.
 # 7. The watchdog: capd hung (SIGSTOP) until systemd restarts it.
-# $1 unit, $2 signal, $3 viewer (mjpeg|ws), $4 bound in seconds.
+# $1 unit, $2 signal, $3 viewer (mjpeg|mp4|ws|rtsp), $4 bound in seconds.
 outage() {
 	local unit=$1 sig=$2 kind=$3 bound=$4 pid out s
 	c sh -c "python3 /srv/deploy/probe.py watch $kind $bound >/run/watch.out 2>&1 &"
@@ -204,12 +204,15 @@ outage() {
 	if [ "$(c systemctl show -P MainPID "$unit")" = "$pid" ]; then
 		fail "$unit: the same process $pid"
 	fi
-	case $out in
-	outage*) note "kill -$sig $unit: new pid after $(c systemctl show -P NRestarts "$unit") restarts; $kind viewer's outage ${out#outage } s (kill to frames: $(since "$s") s)" ;;
+	case $unit:$out in
+	campipe-capd*:*reconnects*)
+		fail "kill -$sig $unit: the $kind viewer had to reconnect: $out" ;;
+	*:outage*) note "kill -$sig $unit: new pid after $(c systemctl show -P NRestarts "$unit") restarts; $kind viewer's outage ${out#outage } (kill to frames: $(since "$s") s)" ;;
 	*) fail "kill -$sig $unit: $kind viewer: $out" ;;
 	esac
 }
 outage campipe-capd.service KILL mjpeg 30
+outage campipe-capd.service KILL mp4 30
 outage campipe-httpd.service KILL mjpeg 30
 outage campipe-wsd.service KILL ws 30
 outage campipe-rtspd.service KILL rtsp 30

@@ -318,25 +318,29 @@ def frames(kind, end):
             if op == 2:
                 yield
         return
+    # mjpeg: a JPEG part each; mp4: a fragment (moof) each.
+    path, mark = ("/stream.mp4", b"moof") if kind == "mp4" else \
+        ("/stream.mjpg", SOI)
     s = connect(5)
     s.settimeout(max(1.0, end - time.time()))
-    s.sendall(("GET /stream.mjpg HTTP/1.1\r\nHost: %s:%d\r\n\r\n"
-               % (HOST, PORT)).encode())
+    s.sendall(("GET %s HTTP/1.1\r\nHost: %s:%d\r\n\r\n"
+               % (path, HOST, PORT)).encode())
     tail = b""
     while True:
         d = s.recv(65536)
         if not d:
             raise EOFError
         data = tail + d
-        for _ in range(data.count(SOI)):
+        for _ in range(data.count(mark)):
             yield
-        tail = data[-2:]
+        tail = data[-(len(mark) - 1):]
 
 
 def cmd_watch(kind, secs):
     end = time.time() + float(secs)
     last = None
     out = None
+    cuts = 0
     while time.time() < end:
         try:
             for _ in frames(kind, end):
@@ -346,12 +350,15 @@ def cmd_watch(kind, secs):
                 elif out is None and now - last >= 1.0:
                     out = now - last
                 if out is not None:
-                    print("outage %.2f" % out, flush=True)
+                    print("outage %.2f s %s" % (out, "on the same connection"
+                          if cuts == 0 else "after %d reconnects" % cuts),
+                          flush=True)
                     return 0
                 last = now
                 if now > end:
                     break
         except (OSError, EOFError):
+            cuts += 1
             time.sleep(0.1)
     print("FAIL no outage and recovery seen in %s s" % secs, flush=True)
     return 1

@@ -15,6 +15,23 @@ BUILD = os.path.abspath(BUILD)
 # RSS says nothing about leaks there.
 SANITIZED = (os.environ.get("CAMPIPE_SANITIZE", "0") == "1" or
              os.environ.get("CAMPIPE_VALGRIND", "0") == "1")
+# Tests marked nodaemon run none of campipe's programs (package lists,
+# licences, the tree's layout, a build): a sanitized run skips them.
+NODAEMON_REASON = "runs no campipe program: nothing for the sanitizers to check"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "nodaemon: " + NODAEMON_REASON)
+
+
+def pytest_collection_modifyitems(config, items):
+    if not SANITIZED:
+        return
+    for item in items:
+        if item.get_closest_marker("nodaemon"):
+            item.add_marker(pytest.mark.skip(reason=NODAEMON_REASON))
+
+
 # `make valgrind`: every daemon runs under memcheck; an error or a definite
 # leak makes its exit status 99, which the daemons fixture reports.
 VALGRIND = (["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",

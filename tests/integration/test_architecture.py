@@ -6,6 +6,10 @@ import glob
 import os
 import re
 
+import pytest
+
+pytestmark = pytest.mark.nodaemon
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DOC = os.path.join(TOP, "docs", "architecture.md")
 PATH = re.compile(r"`((?:capd|httpd|wsd|rtspd|common|tests|scripts|systemd|docs|"

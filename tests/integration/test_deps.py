@@ -8,6 +8,8 @@ import subprocess
 
 import pytest
 
+pytestmark = pytest.mark.nodaemon
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DEPS = os.path.join(TOP, "scripts", "deps.sh")
 DEPCHECK = [os.path.join(TOP, "scripts", "depcheck.py")]

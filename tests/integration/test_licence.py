@@ -4,6 +4,10 @@ import os
 import shutil
 import subprocess
 
+import pytest
+
+pytestmark = pytest.mark.nodaemon
+
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SPDX = os.path.join(TOP, "scripts", "spdx.sh")
 

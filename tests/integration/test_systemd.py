@@ -501,6 +501,7 @@ def test_notify_status_says_why_the_source_fails(daemons, tmp):
     s.close()
 
 
+@pytest.mark.nodaemon
 def test_build_without_systemd(tmp, daemons):
     """WITH_SYSTEMD=0: no libsystemd linked, and nothing is ever notified."""
     build = os.path.join(tmp, "build")
