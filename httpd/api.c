@@ -306,8 +306,10 @@ api_cameras(struct web *w, struct evhttp_request *req, const char *query)
 		reply_text(req, 500, "Internal Server Error", "no memory");
 		return;
 	}
+	/* Only the cameras this user may watch (--camera-users). */
 	for (i = 0; i < w->ncams; i++)
-		json_array_append_new(list, api_camera(w->cams[i]));
+		if (auth_gate_may_watch(w->gate, req, w->cams[i]->name))
+			json_array_append_new(list, api_camera(w->cams[i]));
 	o = json_pack("{s:s,s:o}", "default", w->cam->name, "cameras", list);
 	api_send(req, o);
 }

@@ -75,7 +75,7 @@ auth_gate_new(struct event_base *base, const struct web_conf *conf,
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
 	}
-	memset(&ac, 0, sizeof(ac));
+	ac = conf->access;	/* the camera rules */
 	ac.htpasswd = conf->htpasswd;
 	ac.nvr_credentials = conf->nvr_credentials;
 	ac.token_key = conf->token_key;
@@ -88,6 +88,8 @@ auth_gate_new(struct event_base *base, const struct web_conf *conf,
 		ac.htpasswd = conf->metrics_htpasswd;
 		ac.nvr_credentials = NULL;
 		ac.token_key = NULL;
+		ac.ncamera_users = 0;
+		ac.camera_users_file = NULL;
 		if ((g->metrics = auth_new(&ac, cause, causelen)) == NULL)
 			goto fail;
 	}
@@ -462,6 +464,19 @@ auth_gate_wsse(struct auth_gate *g, struct evhttp_request *req,
 	log_rate_info(&lr, "%s: %s: %s", peer != NULL ? peer : "-",
 	    evhttp_request_get_uri(req), cause);
 	return (-1);
+}
+
+/* Whether the request's user may watch the camera. */
+int
+auth_gate_may_watch(struct auth_gate *g, struct evhttp_request *req,
+    const char *camera)
+{
+	char	 user[AUTH_BASIC_MAX_USER + 1];
+
+	if (g->auth == NULL || !auth_enabled(g->auth))
+		return (1);
+	return (auth_allowed(g->auth, camera, auth_gate_user(g, req,
+	    user) == 0 ? user : NULL));
 }
 
 /* GET /api/token. */

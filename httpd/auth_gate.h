@@ -65,6 +65,12 @@ struct auth	*auth_gate_auth(struct auth_gate *g);
 /* The user a checked request came in as (Basic or cookie): 0, or -1. */
 int		 auth_gate_user(struct auth_gate *g, struct evhttp_request *req,
 		    char *user);
+/*
+ * Whether a checked request's user (or nobody) may watch the camera named
+ * camera, by --camera-users and DIR/camera-users (auth.h): 1 or 0.
+ */
+int		 auth_gate_may_watch(struct auth_gate *g,
+		    struct evhttp_request *req, const char *camera);
 /* GET /api/token: a token for the authenticated user, as JSON. */
 void		 auth_gate_token(struct web *w, struct evhttp_request *req,
 		    const char *query);

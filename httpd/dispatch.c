@@ -62,23 +62,24 @@ static const struct dispatch_route {
 	const char	*action;	/* "/?action=..." (mjpg-streamer) */
 	dispatch_handler fn;
 	dispatch_cam_handler cfn;
+	int		 cam;	/* about the default camera (also with fn) */
 } dispatch_routes[] = {
-	{ "/pi.jpg", "snapshot", NULL, stills_handle },
-	{ "/snapshot.jpg", NULL, NULL, stills_handle },
-	{ "/stream.mjpg", "stream", NULL, mjpeg_handle },
+	{ "/pi.jpg", "snapshot", NULL, stills_handle, 0 },
+	{ "/snapshot.jpg", NULL, NULL, stills_handle, 0 },
+	{ "/stream.mjpg", "stream", NULL, mjpeg_handle, 0 },
 	/* H.264 (h264_http.h). */
-	{ "/stream.h264", NULL, NULL, h264_http_raw },
-	{ "/stream.mp4", NULL, NULL, h264_http_mp4 },
+	{ "/stream.h264", NULL, NULL, h264_http_raw, 0 },
+	{ "/stream.mp4", NULL, NULL, h264_http_mp4, 0 },
 	/* With capd's status at /, the camera's own under /cam/NAME/. */
-	{ "/api/status", NULL, camera_api_status, api_status },
-	{ "/api/cameras", NULL, api_cameras, NULL },
-	{ "/api/camera", NULL, camera_api_get, NULL },
-	{ "/api/camera/settings", NULL, camera_api_patch, NULL },
-	{ "/api/config", NULL, NULL, api_config },
-	{ "/api/token", NULL, auth_gate_token, NULL },
-	{ "/api/login", NULL, login_handle, NULL },
-	{ "/api/logout", NULL, login_logout, NULL },
-	{ "/metrics", NULL, prom_handle, NULL },
+	{ "/api/status", NULL, camera_api_status, api_status, 1 },
+	{ "/api/cameras", NULL, api_cameras, NULL, 0 },
+	{ "/api/camera", NULL, camera_api_get, NULL, 1 },
+	{ "/api/camera/settings", NULL, camera_api_patch, NULL, 1 },
+	{ "/api/config", NULL, NULL, api_config, 0 },
+	{ "/api/token", NULL, auth_gate_token, NULL, 0 },
+	{ "/api/login", NULL, login_handle, NULL, 0 },
+	{ "/api/logout", NULL, login_logout, NULL, 0 },
+	{ "/metrics", NULL, prom_handle, NULL, 0 },
 };
 
 /* Where a request goes. */
@@ -308,6 +309,11 @@ dispatch_route_request(struct web *w, struct evhttp_request *req)
 	dispatch_route(w, path, query, &t);
 	if (t.cam == NULL)
 		reply_text(req, 404, "Not Found", "no such camera");
+	else if ((t.path != path || (t.r != NULL && (t.r->cfn != NULL ||
+	    t.r->cam))) &&
+	    !auth_gate_may_watch(w->gate, req, t.cam->name))
+		reply_text(req, 403, "Forbidden", "this camera is not for "
+		    "this user");
 	else if (t.r != NULL && t.r->cfn != NULL &&
 	    (t.r->fn == NULL || t.path != path)) {
 		/* A stream to HEAD: the headers GET gets, chunked in 1.1. */
@@ -357,6 +363,7 @@ struct web *
 dispatch_new(struct event_base *base, const struct web_conf *conf, char *cause,
     size_t causelen)
 {
+	const char		*names[CAMNAME_CAMERAS], *bad;
 	struct connpool_conf	 pc;
 	struct timeval		 idle;
 	struct web		*w;
@@ -393,6 +400,11 @@ dispatch_new(struct event_base *base, const struct web_conf *conf, char *cause,
 	    causelen)) == NULL ||
 	    (w->headers = host_headers_new(conf, cause, causelen)) == NULL)
 		goto fail;
+	if ((bad = auth_unknown_camera(auth_gate_auth(w->gate), names,
+	    camname_names(&conf->cams, names))) != NULL) {
+		snprintf(cause, causelen, "camera users: no camera %s", bad);
+		goto fail;
+	}
 	if ((w->strict = strict_new(w->http, DISPATCH_MAX_HEADERS)) == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		goto fail;

@@ -40,6 +40,7 @@ static const struct option options_long[] = {
 	{ "control",		required_argument,	NULL, 'c' },
 	{ "admin",		required_argument,	NULL, 'a' },
 	{ "auth-dir",		required_argument,	NULL, 0x100 },
+	{ "camera-users",	required_argument,	NULL, 0x102 },
 	{ "www",		required_argument,	NULL, 'w' },
 	{ "max-clients",	required_argument,	NULL, 'm' },
 	{ "allow-origin",	required_argument,	NULL, 'o' },
@@ -102,6 +103,9 @@ options_usage(FILE *f)
 "                         with --onvif, DIR/nvr-credentials where they\n"
 "                         exist and no option names another (the units:\n"
 "                         /etc/campipe, which campipe-passwd --admin fills)\n"
+"                         and its camera-users file (re-read on SIGHUP)\n"
+"  --camera-users NAME=USER[,USER...]  camera NAME is for these users only,\n"
+"                         on every route (repeatable; needs --htpasswd)\n"
 "  --www DIR              static files (default: www/ of the source tree)\n"
 "  --max-clients N        stream clients plus waiting stills (default 100)\n"
 "  --max-camera-clients N  the same for each camera (default: --max-clients)\n"
@@ -167,7 +171,8 @@ options_auth_dir(struct options *o, const char *dir)
 
 	if (auth_dir_apply(dir, &o->conf.htpasswd, &o->conf.token_key,
 	    o->conf.onvif ? &o->conf.nvr_credentials : NULL, cause,
-	    sizeof(cause)) == -1)
+	    sizeof(cause)) == -1 || auth_dir_camera_users(dir,
+	    &o->conf.access.camera_users_file, cause, sizeof(cause)) == -1)
 		log_usage("--auth-dir: %s", cause);
 	if (o->conf.htpasswd == NULL || o->conf.nadmins > 0)
 		return;
@@ -271,6 +276,11 @@ options_parse(struct options *o, int argc, char **argv)
 			break;
 		case 0x100:
 			auth_dir = optarg;
+			break;
+		case 0x102:
+			if (auth_conf_camera_users(&o->conf.access, optarg,
+			    cause, sizeof(cause)) == -1)
+				log_usage("--camera-users: %s", cause);
 			break;
 		case 0x101:
 			o->conf.login_ttl = options_number("login-ttl", optarg,

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "admit.h"
+#include "auth.h"
 #include "camname.h"
 #include "mono.h"
 #include "pending.h"
@@ -57,6 +58,7 @@ struct web_conf {
 	size_t		 nproxies;
 	const char	*ws_path;
 	const char	*htpasswd;	/* NULL: no authentication */
+	struct auth_conf access;	/* --camera-users and its file only */
 	const char	*metrics_htpasswd; /* NULL: as for other paths */
 	const char	*token_key;	/* NULL: a random key per run */
 	unsigned	 token_ttl;	/* seconds; 0: the default */

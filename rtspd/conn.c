@@ -511,6 +511,7 @@ conn_auth(struct conn *c, const struct rtsp_request *req)
 	    (struct sockaddr *)&c->peer, mono_ms(), (int64_t)time(NULL), user,
 	    &wait_ms, &stale, cause, sizeof(cause))) {
 	case AUTH_OK:
+		snprintf(c->user, sizeof(c->user), "%s", user);
 		return (1);
 	case AUTH_WAIT:
 		c->held = *req;
@@ -563,6 +564,11 @@ conn_request(struct conn *c, const struct rtsp_request *req)
 	case RTSP_SETUP:
 		if ((s = conn_route(c, req->path)) == NULL) {
 			conn_error(c, 404, req->cseq, "no such camera", 0);
+			return;
+		}
+		if (!auth_allowed(c->st->auth, s->name, c->user)) {
+			conn_error(c, 403, req->cseq, "this camera is not for "
+			    "this user", 0);
 			return;
 		}
 		if (req->method == RTSP_DESCRIBE)

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <stddef.h>
 
+#include "auth_access.h"
 #include "connpool.h"
 #include "rtsp_request.h"
 #include "stream.h"
@@ -29,6 +30,7 @@ struct conn {
 	struct sockaddr_storage	 peer, local;
 	socklen_t		 peerlen;
 	char			 addr[64];	/* the peer, for the log */
+	char			 user[AUTH_ACCESS_NAME_MAX + 1]; /* signed in as */
 	struct connpool_entry	 pool;
 	int			 admitted;	/* past its first request */
 	struct evbuffer		*in;

@@ -17,6 +17,7 @@
 enum {
 	OPTIONS_PER_ADDR = 256,		/* --max-clients-per-addr */
 	OPTIONS_AUTH_DIR,		/* --auth-dir */
+	OPTIONS_CAMERA_USERS,		/* --camera-users */
 	OPTIONS_PENDING,		/* --max-pending */
 	OPTIONS_PENDING_PER_ADDR,	/* --max-pending-per-addr */
 	OPTIONS_SESSION_TIMEOUT,	/* --session-timeout */
@@ -47,6 +48,7 @@ static const struct option options_long[] = {
 	{ "write-timeout",	required_argument,	NULL, 'w' },
 	{ "htpasswd",		required_argument,	NULL, 'A' },
 	{ "auth-dir",		required_argument,	NULL, OPTIONS_AUTH_DIR },
+	{ "camera-users",	required_argument,	NULL, OPTIONS_CAMERA_USERS },
 	{ "nvr-credentials",	required_argument,	NULL, 'N' },
 	{ "auth-delay",		required_argument,	NULL, 'D' },
 	{ "user",		required_argument,	NULL, 'u' },
@@ -92,7 +94,9 @@ options_usage(FILE *f)
 "  --write-timeout SEC   drop a client that reads nothing this long (30)\n"
 "  --auth-dir DIR        read DIR/htpasswd and DIR/nvr-credentials where\n"
 "                        they exist and no option names another (the\n"
-"                        units: /etc/campipe)\n"
+"                        units: /etc/campipe) and its camera-users file\n"
+"  --camera-users NAME=USER[,USER...]  camera NAME is for these users only\n"
+"                        (repeatable; needs --htpasswd)\n"
 "  --htpasswd FILE       require HTTP Basic users from FILE, as httpd\n"
 "                        (docs/auth.md; re-read on SIGHUP)\n"
 "  --nvr-credentials FILE  also NVR users and passwords from FILE, for\n"
@@ -216,6 +220,11 @@ options_parse(struct options *o, int argc, char *argv[])
 		case OPTIONS_AUTH_DIR:
 			auth_dir = optarg;
 			break;
+		case OPTIONS_CAMERA_USERS:
+			if (auth_conf_camera_users(&d->auth, optarg, cause,
+			    sizeof(cause)) == -1)
+				log_usage("--camera-users: %s", cause);
+			break;
 		case 'A':
 			d->auth.htpasswd = optarg;
 			break;
@@ -249,8 +258,10 @@ options_parse(struct options *o, int argc, char *argv[])
 		    argv[optind]);
 	if (camname_opt_done(&d->cams, cause, sizeof(cause)) == -1)
 		log_usage("%s", cause);
-	if (auth_dir != NULL && auth_dir_apply(auth_dir, &d->auth.htpasswd,
-	    NULL, &d->auth.nvr_credentials, cause, sizeof(cause)) == -1)
+	if (auth_dir != NULL && (auth_dir_apply(auth_dir, &d->auth.htpasswd,
+	    NULL, &d->auth.nvr_credentials, cause, sizeof(cause)) == -1 ||
+	    auth_dir_camera_users(auth_dir, &d->auth.camera_users_file, cause,
+	    sizeof(cause)) == -1))
 		log_usage("--auth-dir: %s", cause);
 	if (d->udp_port % 2 != 0)
 		log_usage("--udp-port: %u is odd: RTP takes an even port",

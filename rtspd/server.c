@@ -28,6 +28,7 @@ server_init(struct server *s, struct event_base *base,
     size_t causelen)
 {
 	struct state	*st = &s->st;
+	const char	*names[CAMNAME_CAMERAS], *bad;
 	int		 i;
 
 	memset(s, 0, sizeof(*s));
@@ -38,6 +39,11 @@ server_init(struct server *s, struct event_base *base,
 	TAILQ_INIT(&st->udp_sessions);
 	if ((st->auth = auth_new(&conf->auth, cause, causelen)) == NULL)
 		return (-1);
+	if ((bad = auth_unknown_camera(st->auth, names,
+	    camname_names(&conf->cams, names))) != NULL) {
+		snprintf(cause, causelen, "camera users: no camera %s", bad);
+		return (-1);
+	}
 	if ((st->pool = connpool_new(&conf->pool)) == NULL) {
 		snprintf(cause, causelen, "out of memory");
 		return (-1);

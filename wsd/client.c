@@ -21,6 +21,7 @@
 #include <event2/event.h>
 
 #include "auth.h"
+#include "camera.h"
 #include "client.h"
 #include "log.h"
 #include "mono.h"
@@ -231,6 +232,7 @@ client_authorize(struct client *c, const struct ws_request *req)
 	    (struct sockaddr *)&c->sa, mono_ms(), now.tv_sec, user, &wait_ms,
 	    cause, sizeof(cause))) {
 	case AUTH_OK:
+		snprintf(c->user, sizeof(c->user), "%s", user);
 		return (0);
 	case AUTH_DENY:
 		client_refuse(c, 401, cause);
@@ -370,6 +372,11 @@ client_read_head(struct client *c)
 	if (client_authorize(c, &req) == -1)
 		return;
 	evbuffer_drain(in, req.head_len);
+	if (c->cam != NULL && !auth_allowed(c->owner->auth, c->cam->name,
+	    c->user)) {
+		client_refuse(c, 403, "this camera is not for this user");
+		return;
+	}
 	client_upgrade(c, &res);
 	if (c->state == CLIENT_OPEN)
 		session_read(&c->ses);

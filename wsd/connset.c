@@ -74,6 +74,7 @@ struct connset *
 connset_new(struct event_base *base, struct accept_pause *ap,
     const struct connset_conf *conf, char *cause, size_t causelen)
 {
+	const char	*names[CAMNAME_CAMERAS], *bad;
 	struct connset	*r;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
@@ -106,6 +107,12 @@ connset_new(struct event_base *base, struct accept_pause *ap,
 		return (NULL);
 	}
 	if ((r->auth = auth_new(&conf->auth, cause, causelen)) == NULL) {
+		connset_free(r);
+		return (NULL);
+	}
+	if ((bad = auth_unknown_camera(r->auth, names,
+	    camname_names(&conf->cams, names))) != NULL) {
+		snprintf(cause, causelen, "camera users: no camera %s", bad);
 		connset_free(r);
 		return (NULL);
 	}

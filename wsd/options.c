@@ -21,6 +21,7 @@
 enum {
 	OPTIONS_PER_ADDR = 256,		/* --max-clients-per-addr */
 	OPTIONS_AUTH_DIR,		/* --auth-dir */
+	OPTIONS_CAMERA_USERS,		/* --camera-users */
 	OPTIONS_PENDING,		/* --max-pending */
 	OPTIONS_PENDING_PER_ADDR	/* --max-pending-per-addr */
 };
@@ -53,6 +54,7 @@ static const struct option options_long[] = {
 	{ "max-frame-size",	required_argument,	NULL, 'M' },
 	{ "htpasswd",		required_argument,	NULL, 'A' },
 	{ "auth-dir",		required_argument,	NULL, OPTIONS_AUTH_DIR },
+	{ "camera-users",	required_argument,	NULL, OPTIONS_CAMERA_USERS },
 	{ "token-key",		required_argument,	NULL, 'K' },
 	{ "auth-delay",		required_argument,	NULL, 'D' },
 	{ "user",		required_argument,	NULL, 'u' },
@@ -116,6 +118,9 @@ options_usage(FILE *f)
 "  --auth-dir DIR        read DIR/htpasswd and DIR/token.key where they\n"
 "                        exist and no option names another (the units:\n"
 "                        /etc/campipe, which campipe-passwd --admin fills)\n"
+"                        and its camera-users file (re-read on SIGHUP)\n"
+"  --camera-users NAME=USER[,USER...]  camera NAME is for these users only\n"
+"                        (repeatable; needs --htpasswd)\n"
 "  --htpasswd FILE       require a token from httpd or HTTP Basic users\n"
 "                        from FILE (docs/auth.md; re-read on SIGHUP)\n"
 "  --token-key FILE      the token key shared with httpd (created if\n"
@@ -301,6 +306,11 @@ options_parse(struct options *o, int argc, char *argv[])
 		case OPTIONS_AUTH_DIR:
 			auth_dir = optarg;
 			break;
+		case OPTIONS_CAMERA_USERS:
+			if (auth_conf_camera_users(&d->auth, optarg, cause,
+			    sizeof(cause)) == -1)
+				log_usage("--camera-users: %s", cause);
+			break;
 		case 'A':
 			d->auth.htpasswd = optarg;
 			break;
@@ -340,8 +350,10 @@ options_parse(struct options *o, int argc, char *argv[])
 		    argv[optind]);
 	if (camname_opt_done(&d->cams, cause, sizeof(cause)) == -1)
 		log_usage("%s", cause);
-	if (auth_dir != NULL && auth_dir_apply(auth_dir, &d->auth.htpasswd,
-	    &d->auth.token_key, NULL, cause, sizeof(cause)) == -1)
+	if (auth_dir != NULL && (auth_dir_apply(auth_dir, &d->auth.htpasswd,
+	    &d->auth.token_key, NULL, cause, sizeof(cause)) == -1 ||
+	    auth_dir_camera_users(auth_dir, &d->auth.camera_users_file, cause,
+	    sizeof(cause)) == -1))
 		log_usage("--auth-dir: %s", cause);
 	if (d->max_camera_clients == 0)
 		d->max_camera_clients = d->max_clients;

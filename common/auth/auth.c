@@ -22,7 +22,44 @@ struct auth {
 	struct auth_basic_cache	*cache;
 	struct auth_basic_fail	*fail;
 	unsigned char		 key[AUTH_TOKEN_KEY_LEN];
+	struct auth_access	 access;
 };
+
+/* Builds the camera rules of conf into t.  0, or -1 with cause. */
+static int
+auth_access_build(const struct auth_conf *conf, struct auth_access *t,
+    char *cause, size_t causelen)
+{
+	char	 why[256];
+	int	 i;
+
+	auth_access_init(t);
+	for (i = 0; i < conf->ncamera_users; i++)
+		if (auth_access_add(t, conf->camera_users[i],
+		    strlen(conf->camera_users[i]), why, sizeof(why)) == -1) {
+			snprintf(cause, causelen, "--camera-users %s: %s",
+			    conf->camera_users[i], why);
+			return (-1);
+		}
+	if (conf->camera_users_file != NULL &&
+	    auth_access_load(t, conf->camera_users_file, cause,
+	    causelen) == -1)
+		return (-1);
+	return (0);
+}
+
+/* Adds a --camera-users rule to conf. */
+int
+auth_conf_camera_users(struct auth_conf *conf, const char *spec,
+    char *cause, size_t causelen)
+{
+	if (conf->ncamera_users == AUTH_ACCESS_CAMERAS) {
+		snprintf(cause, causelen, "at most %d", AUTH_ACCESS_CAMERAS);
+		return (-1);
+	}
+	conf->camera_users[conf->ncamera_users++] = spec;
+	return (0);
+}
 
 /* Loads the password file and the token key. */
 struct auth *
@@ -62,6 +99,13 @@ auth_new(const struct auth_conf *conf, char *cause, size_t causelen)
 			goto fail;
 	} else if (auth_token_key_random(a->key, cause, causelen) == -1)
 		goto fail;
+	if (auth_access_build(conf, &a->access, cause, causelen) == -1)
+		goto fail;
+	if (a->access.n > 0 && !auth_enabled(a)) {
+		snprintf(cause, causelen, "cameras for some users (%s) need a "
+		    "password file", a->access.rules[0].camera);
+		goto fail;
+	}
 	return (a);
 fail:
 	auth_free(a);
@@ -87,6 +131,20 @@ int
 auth_enabled(const struct auth *a)
 {
 	return (a->pw != NULL || a->nvr != NULL);
+}
+
+/* Whether user may watch camera. */
+int
+auth_allowed(const struct auth *a, const char *camera, const char *user)
+{
+	return (auth_access_allowed(&a->access, camera, user));
+}
+
+/* The first camera of a rule not among names. */
+const char *
+auth_unknown_camera(const struct auth *a, const char *const *names, int n)
+{
+	return (auth_access_unknown(&a->access, names, n));
 }
 
 /* True when NVR credentials are in force. */
@@ -140,9 +198,12 @@ auth_check_wsse(struct auth *a, const char *user, const char *digest,
 int
 auth_reload(struct auth *a, char *cause, size_t causelen)
 {
-	struct htpasswd	*pw = NULL;
-	struct nvrcred	*nvr = NULL;
+	static struct auth_access	 access;	/* one thread */
+	struct htpasswd			*pw = NULL;
+	struct nvrcred			*nvr = NULL;
 
+	if (auth_access_build(&a->conf, &access, cause, causelen) == -1)
+		return (-1);
 	if (a->conf.htpasswd != NULL &&
 	    (pw = htpasswd_load(a->conf.htpasswd, cause, causelen)) == NULL)
 		return (-1);
@@ -159,6 +220,7 @@ auth_reload(struct auth *a, char *cause, size_t causelen)
 		nvrcred_free(a->nvr);
 		a->nvr = nvr;
 	}
+	a->access = access;
 	auth_basic_cache_flush(a->cache);
 	return (0);
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth_access.h"
 #include "auth_basic.h"
 #include "auth_digest.h"
 #include "auth_token.h"
@@ -35,6 +36,10 @@ struct auth_conf {
 	unsigned	 cache_ttl_ms;
 	unsigned	 fail_step_ms;
 	unsigned	 fail_max_ms;
+	/* Cameras for some users only (auth_access.h): rules, a file. */
+	const char	*camera_users[AUTH_ACCESS_CAMERAS];
+	int		 ncamera_users;
+	const char	*camera_users_file;	/* NULL: none; may not exist */
 };
 
 enum auth_verdict {
@@ -45,6 +50,10 @@ enum auth_verdict {
 
 struct auth;
 
+/* Adds a --camera-users rule (kept, not copied) to conf: 0, or -1. */
+int		 auth_conf_camera_users(struct auth_conf *conf,
+		    const char *spec, char *cause, size_t causelen);
+
 /* Loads the password file and the token key; NULL with cause. */
 struct auth	*auth_new(const struct auth_conf *conf, char *cause,
 		    size_t causelen);
@@ -52,8 +61,18 @@ void		 auth_free(struct auth *);
 /* True when a password or NVR credentials file is in force. */
 int		 auth_enabled(const struct auth *);
 /*
- * Re-reads the password file (SIGHUP).  On error the old one stays in
- * force and -1 comes back with cause.  Cached successes are forgotten.
+ * Whether user (NULL: nobody signed in) may watch camera, by the rules
+ * of --camera-users and the file (auth_access.h): 1 or 0.
+ */
+int		 auth_allowed(const struct auth *, const char *camera,
+		    const char *user);
+/* The first camera of a rule not among names (n of them), or NULL. */
+const char	*auth_unknown_camera(const struct auth *,
+		    const char *const *names, int n);
+/*
+ * Re-reads the password file and the camera users file (SIGHUP).  On
+ * error the old ones stay in force and -1 comes back with cause.  Cached
+ * successes are forgotten.
  */
 int		 auth_reload(struct auth *, char *cause, size_t causelen);
 

@@ -10,7 +10,7 @@
 #include "secret_file.h"
 
 /* The paths and the admins' names, kept for the process's life. */
-static char	auth_dir_paths[3][PATH_MAX];
+static char	auth_dir_paths[4][PATH_MAX];
 static char	auth_dir_admins_buf[AUTH_DIR_MAX_FILE + 1];
 
 /* Points *slot to dir/name in buf if *slot is unset and the file exists. */
@@ -58,6 +58,24 @@ auth_dir_valid_user(const char *s)
 		if ((unsigned char)s[i] <= ' ' || s[i] == ':' || s[i] == 0x7f)
 			return (0);
 	return (i > 0 && i <= HTPASSWD_MAX_USER);
+}
+
+/* Points *path to dir/camera-users. */
+int
+auth_dir_camera_users(const char *dir, const char **path, char *cause,
+    size_t causelen)
+{
+	int	 n;
+
+	if (*path != NULL)
+		return (0);
+	n = snprintf(auth_dir_paths[3], PATH_MAX, "%s/camera-users", dir);
+	if (n < 0 || n >= PATH_MAX) {
+		snprintf(cause, causelen, "%s: path too long", dir);
+		return (-1);
+	}
+	*path = auth_dir_paths[3];
+	return (0);
 }
 
 /* Parses an admins file's text in place. */

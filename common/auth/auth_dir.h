@@ -24,6 +24,12 @@ int	auth_dir_apply(const char *dir, const char **htpasswd,
 	    const char **token_key, const char **nvr, char *cause,
 	    size_t causelen);
 /*
+ * Points *path, if NULL, to DIR/camera-users (auth_access.h), whether it
+ * exists yet or not: a SIGHUP reads it.  0, or -1 with cause.
+ */
+int	auth_dir_camera_users(const char *dir, const char **path, char *cause,
+	    size_t causelen);
+/*
  * Parses an admins file held in buf (len bytes, changed in place): one
  * user name per line as in the password file, '#' comments and empty
  * lines skipped, CRLF accepted, each name once, at most max.  names point

@@ -184,6 +184,17 @@ camname_find(const struct camname_list *l, const char *name)
 	return (-1);
 }
 
+/* Each camera's name. */
+int
+camname_names(const struct camname_list *l, const char **names)
+{
+	int	 i;
+
+	for (i = 0; i < l->n; i++)
+		names[i] = l->cams[i].name;
+	return (l->n);
+}
+
 /* Makes the camera named name the default. */
 int
 camname_default(struct camname_list *l, const char *deflt, char *cause,

@@ -70,6 +70,9 @@ int		 camname_finish(struct camname_list *l, const char *frames,
  * camera set, for /cam/NAME/ in httpd and wsd alike.
  */
 int		 camname_find(const struct camname_list *l, const char *name);
+/* Points names (CAMNAME_CAMERAS of them) at each camera's name: n. */
+int		 camname_names(const struct camname_list *l,
+		    const char **names);
 /* Makes the camera named name the default: 0, or -1 with a cause. */
 int		 camname_default(struct camname_list *l, const char *name,
 		    char *cause, size_t causelen);
