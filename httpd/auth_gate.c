@@ -486,6 +486,9 @@ auth_gate_token(struct web *w, struct evhttp_request *req, const char *query)
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
 	char			 user[AUTH_BASIC_MAX_USER + 1];
 	char			 tok[AUTH_TOKEN_MAX], cause[256];
+	char			 cambuf[AUTH_TOKEN_MAX_CAMERA + 1];
+	const char		*camera = NULL, *v;
+	struct evkeyvalq	 q;
 	struct evbuffer		*b;
 	struct timeval		 now;
 	int64_t			 expiry;
@@ -495,12 +498,33 @@ auth_gate_token(struct web *w, struct evhttp_request *req, const char *query)
 		    "no tokens: authentication is off (--htpasswd)");
 		return;
 	}
+	/* ?camera=NAME: a token for that camera only. */
+	TAILQ_INIT(&q);
+	if (query != NULL && evhttp_parse_query_str(query, &q) == 0 &&
+	    (v = evhttp_find_header(&q, "camera")) != NULL) {
+		/* A name too long for one is no camera's. */
+		if (strlen(v) < sizeof(cambuf))
+			snprintf(cambuf, sizeof(cambuf), "%s", v);
+		else
+			cambuf[0] = '\0';
+		camera = cambuf;
+	}
+	evhttp_clear_headers(&q);
+	if (camera != NULL && camname_find(&w->conf->cams, camera) == -1) {
+		reply_text(req, 404, "Not Found", "no such camera");
+		return;
+	}
+	if (camera != NULL && !auth_gate_may_watch(w->gate, req, camera)) {
+		reply_text(req, 403, "Forbidden", "this camera is not for "
+		    "this user");
+		return;
+	}
 	/* auth_gate_check() verified these credentials already.  time(NULL)
 	 * reads the coarse clock, a tick behind: take the precise one. */
 	timeval_now(&now);
 	if (auth_gate_user(w->gate, req, user) == -1 ||
-	    auth_issue(w->gate->auth, user, now.tv_sec, 0, tok, sizeof(tok),
-	    &expiry, cause, sizeof(cause)) == -1 ||
+	    auth_issue(w->gate->auth, user, now.tv_sec, 0, camera, tok,
+	    sizeof(tok), &expiry, cause, sizeof(cause)) == -1 ||
 	    (b = evbuffer_new()) == NULL) {
 		reply_text(req, 500, "Internal Server Error",
 		    "cannot issue a token");

@@ -109,7 +109,7 @@ login_handle(struct web *w, struct evhttp_request *req, const char *query)
 	}
 	timeval_now(&now);
 	if (auth_gate_user(w->gate, req, user) == -1 ||
-	    auth_issue(auth_gate_auth(w->gate), user, now.tv_sec, ttl, tok,
+	    auth_issue(auth_gate_auth(w->gate), user, now.tv_sec, ttl, NULL, tok,
 	    sizeof(tok), &expiry, cause, sizeof(cause)) == -1) {
 		reply_text(req, 500, "Internal Server Error",
 		    "cannot log in");

@@ -229,8 +229,8 @@ client_authorize(struct client *c, const struct ws_request *req)
 	switch (auth_check_ws(c->owner->auth,
 	    ws_request_header(req, "Sec-WebSocket-Protocol", 0), req->query,
 	    ws_request_header(req, "Authorization", 0),
-	    (struct sockaddr *)&c->sa, mono_ms(), now.tv_sec, user, &wait_ms,
-	    cause, sizeof(cause))) {
+	    (struct sockaddr *)&c->sa, mono_ms(), now.tv_sec, user, c->scope,
+	    &wait_ms, cause, sizeof(cause))) {
 	case AUTH_OK:
 		snprintf(c->user, sizeof(c->user), "%s", user);
 		return (0);
@@ -375,6 +375,11 @@ client_read_head(struct client *c)
 	if (c->cam != NULL && !auth_allowed(c->owner->auth, c->cam->name,
 	    c->user)) {
 		client_refuse(c, 403, "this camera is not for this user");
+		return;
+	}
+	if (c->cam != NULL && c->scope[0] != '\0' &&
+	    strcmp(c->scope, c->cam->name) != 0) {
+		client_refuse(c, 403, "this token is for another camera");
 		return;
 	}
 	client_upgrade(c, &res);

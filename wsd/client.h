@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth_token.h"
 #include "connpool.h"
 #include "session.h"
 
@@ -87,6 +88,7 @@ struct client {
 	struct event		*ev_timer;	/* head deadline */
 	enum client_state	 state;
 	char			 user[65];	/* authenticated by httpd */
+	char			 scope[AUTH_TOKEN_MAX_CAMERA + 1]; /* a token's camera */
 	int			 joined;	/* counted as a viewer */
 	struct connpool_entry	 pool;		/* pending, then a viewer */
 	struct client_counts	 counts;

@@ -377,13 +377,15 @@ auth_challenge_rtsp(struct auth *a, int64_t now, int stale, char *buf,
 enum auth_verdict
 auth_check_ws(struct auth *a, const char *protocols, const char *query,
     const char *authorization, const struct sockaddr *sa, uint64_t now_ms,
-    int64_t now, char *user, unsigned *wait_ms, char *cause, size_t causelen)
+    int64_t now, char *user, char *camera, unsigned *wait_ms, char *cause,
+    size_t causelen)
 {
 	const char	*tok = NULL;
 	size_t		 len = 0;
 
 	*wait_ms = 0;
 	user[0] = '\0';
+	camera[0] = '\0';
 	if (a->pw == NULL)
 		return (AUTH_OK);
 	if ((protocols == NULL || auth_token_from_protocols(protocols,
@@ -392,8 +394,8 @@ auth_check_ws(struct auth *a, const char *protocols, const char *query,
 	    &tok, &len) == -1))
 		tok = NULL;
 	if (tok != NULL) {
-		if (auth_token_verify(a->key, tok, len, now, user, NULL, cause,
-		    causelen) == -1)
+		if (auth_token_verify(a->key, tok, len, now, user, NULL, camera,
+		    cause, causelen) == -1)
 			return (AUTH_DENY);
 		/* A user removed from the file loses access at once. */
 		if (!htpasswd_has(a->pw, user)) {
@@ -417,6 +419,7 @@ auth_check_cookie(struct auth *a, const char *cookie, int64_t now,
     char *user, char *cause, size_t causelen)
 {
 	const char	*tok;
+	char		 camera[AUTH_TOKEN_MAX_CAMERA + 1];
 	size_t		 len;
 
 	user[0] = '\0';
@@ -429,9 +432,15 @@ auth_check_cookie(struct auth *a, const char *cookie, int64_t now,
 		snprintf(cause, causelen, "no login cookie");
 		return (AUTH_DENY);
 	}
-	if (auth_token_verify(a->key, tok, len, now, user, NULL, cause,
-	    causelen) == -1)
+	if (auth_token_verify(a->key, tok, len, now, user, NULL, camera,
+	    cause, causelen) == -1)
 		return (AUTH_DENY);
+	if (camera[0] != '\0') {
+		snprintf(cause, causelen, "a token for camera %s is no login",
+		    camera);
+		user[0] = '\0';
+		return (AUTH_DENY);
+	}
 	if (!htpasswd_has(a->pw, user)) {
 		snprintf(cause, causelen, "login of \"%s\", who is not in the "
 		    "password file", user);
@@ -444,7 +453,8 @@ auth_check_cookie(struct auth *a, const char *cookie, int64_t now,
 /* Issues a token. */
 int
 auth_issue(struct auth *a, const char *user, int64_t now, unsigned ttl,
-    char *tok, size_t toklen, int64_t *expiry, char *cause, size_t causelen)
+    const char *camera, char *tok, size_t toklen, int64_t *expiry,
+    char *cause, size_t causelen)
 {
 	*expiry = now + (ttl != 0 ? ttl : a->conf.token_ttl);
 	if (a->pw != NULL && !htpasswd_has(a->pw, user)) {
@@ -452,8 +462,8 @@ auth_issue(struct auth *a, const char *user, int64_t now, unsigned ttl,
 		    "the password file", user);
 		return (-1);
 	}
-	return (auth_token_issue(a->key, user, *expiry, tok, toklen, cause,
-	    causelen));
+	return (auth_token_issue(a->key, user, *expiry, camera, tok, toklen,
+	    cause, causelen));
 }
 
 /* Says whether a listening address is a loopback one. */

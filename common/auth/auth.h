@@ -87,12 +87,14 @@ enum auth_verdict auth_check_basic(struct auth *, const char *authorization,
 /*
  * Decides on a WebSocket handshake: a token in the Sec-WebSocket-Protocol
  * value or the query (either may be NULL) verified at wall time now, or
- * else Basic credentials as auth_check_basic.
+ * else Basic credentials as auth_check_basic.  On OK camera
+ * (AUTH_TOKEN_MAX_CAMERA + 1 bytes) is the one camera a token is for, or
+ * "" for any the user may watch.
  */
 enum auth_verdict auth_check_ws(struct auth *, const char *protocols,
 		    const char *query, const char *authorization,
 		    const struct sockaddr *sa, uint64_t now_ms, int64_t now,
-		    char *user, unsigned *wait_ms, char *cause,
+		    char *user, char *camera, unsigned *wait_ms, char *cause,
 		    size_t causelen);
 
 /*
@@ -135,15 +137,16 @@ int		 auth_loopback(const char *spec);
 
 /*
  * Issues a token for user valid ttl seconds from wall time now (0:
- * conf->token_ttl).
+ * conf->token_ttl), for the camera named camera only (NULL: any the user
+ * may watch).
  */
 int		 auth_issue(struct auth *, const char *user, int64_t now,
-		    unsigned ttl, char *tok, size_t toklen, int64_t *expiry,
-		    char *cause, size_t causelen);
+		    unsigned ttl, const char *camera, char *tok, size_t toklen,
+		    int64_t *expiry, char *cause, size_t causelen);
 /*
  * Decides on a Cookie header value (NULL if absent): the login cookie's
  * token (auth_cookie.h), verified at wall time now, of a user still in
- * the password file.  OK with user filled, or DENY with cause.
+ * the password file, for no one camera.  OK with user filled, or DENY with cause.
  */
 enum auth_verdict auth_check_cookie(struct auth *, const char *cookie,
 		    int64_t now, char *user, char *cause, size_t causelen);

@@ -9,7 +9,6 @@
 #include "auth_access.h"
 #include "secret_file.h"
 
-#define AUTH_ACCESS_CAMERA_MAX	32	/* as camname.h's CAMNAME_MAX */
 
 /* Empties the table. */
 void
@@ -19,7 +18,7 @@ auth_access_init(struct auth_access *t)
 }
 
 /* True if p (len bytes) is a camera name: letters, digits, '-', '_'. */
-static int
+int
 auth_access_camera_ok(const char *p, size_t len)
 {
 	size_t	 i;

@@ -15,10 +15,12 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "auth_access.h"
 #include "auth_token.h"
 
 #define AUTH_TOKEN_MAC_LEN	32
-#define AUTH_TOKEN_PAYLOAD_MAX	(AUTH_TOKEN_MAX_USER + 1 + 20)
+#define AUTH_TOKEN_PAYLOAD_MAX	(AUTH_TOKEN_MAX_USER + 1 + 18 + 1 + \
+				    AUTH_TOKEN_MAX_CAMERA)
 
 static const char auth_token_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -196,7 +198,8 @@ auth_token_user_ok(const unsigned char *u, size_t len)
 /* Issues a token. */
 int
 auth_token_issue(const unsigned char *key, const char *user, int64_t expiry,
-    char *out, size_t outlen, char *cause, size_t causelen)
+    const char *camera, char *out, size_t outlen, char *cause,
+    size_t causelen)
 {
 	char		 payload[AUTH_TOKEN_PAYLOAD_MAX + 1];
 	char		 buf[AUTH_TOKEN_MAX];
@@ -211,8 +214,14 @@ auth_token_issue(const unsigned char *key, const char *user, int64_t expiry,
 		    "a token");
 		return (-1);
 	}
-	len = snprintf(payload, sizeof(payload), "%s|%lld", user,
-	    (long long)expiry);
+	if (camera != NULL && !auth_access_camera_ok(camera,
+	    strlen(camera))) {
+		snprintf(cause, causelen, "camera name not allowed in a token");
+		return (-1);
+	}
+	len = snprintf(payload, sizeof(payload), "%s|%lld%s%s", user,
+	    (long long)expiry, camera != NULL ? "|" : "",
+	    camera != NULL ? camera : "");
 	if (auth_token_mac(key, payload, len, mac) == -1) {
 		snprintf(cause, causelen, "HMAC failed");
 		return (-1);
@@ -228,18 +237,27 @@ auth_token_issue(const unsigned char *key, const char *user, int64_t expiry,
 	return (0);
 }
 
-/* Parses "user|expiry" of a verified payload. */
+/* Parses "user|expiry[|camera]" of a verified payload. */
 static int
 auth_token_payload(const unsigned char *p, size_t len, char *user,
-    int64_t *expiry)
+    int64_t *expiry, char *camera)
 {
-	const unsigned char	*bar;
+	const unsigned char	*bar, *bar2;
 	size_t			 ulen, i;
 	int64_t			 v = 0;
 
 	if ((bar = memchr(p, '|', len)) == NULL)
 		return (-1);
 	ulen = bar - p;
+	camera[0] = '\0';
+	if ((bar2 = memchr(bar + 1, '|', len - ulen - 1)) != NULL) {
+		if (!auth_access_camera_ok((const char *)bar2 + 1,
+		    p + len - bar2 - 1))
+			return (-1);
+		memcpy(camera, bar2 + 1, p + len - bar2 - 1);
+		camera[p + len - bar2 - 1] = '\0';
+		len = bar2 - p;
+	}
 	if (!auth_token_user_ok(p, ulen) || len - ulen - 1 == 0 ||
 	    len - ulen - 1 > 18)
 		return (-1);
@@ -257,7 +275,8 @@ auth_token_payload(const unsigned char *p, size_t len, char *user,
 /* Verifies a token's form, signature and expiry. */
 int
 auth_token_verify(const unsigned char *key, const char *tok, size_t len,
-    int64_t now, char *user, int64_t *expiry, char *cause, size_t causelen)
+    int64_t now, char *user, int64_t *expiry, char *camera, char *cause,
+    size_t causelen)
 {
 	unsigned char	 payload[AUTH_TOKEN_PAYLOAD_MAX];
 	unsigned char	 mac[AUTH_TOKEN_MAC_LEN], want[AUTH_TOKEN_MAC_LEN];
@@ -278,7 +297,7 @@ auth_token_verify(const unsigned char *key, const char *tok, size_t len,
 		snprintf(cause, causelen, "token signature does not match");
 		return (-1);
 	}
-	if (auth_token_payload(payload, plen, user, &exp) == -1) {
+	if (auth_token_payload(payload, plen, user, &exp, camera) == -1) {
 		snprintf(cause, causelen, "malformed token payload");
 		return (-1);
 	}

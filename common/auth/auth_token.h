@@ -5,9 +5,11 @@
  * WebSocket upgrades) and wsd verifies it with no round trip.  Format, as
  * in docs/auth.md:
  *
- *   token = B64URL(user "|" expiry) "." B64URL(HMAC-SHA256(key, user "|" expiry))
+ *   token = B64URL(payload) "." B64URL(HMAC-SHA256(key, payload))
+ *   payload = user "|" expiry [ "|" camera ]
  *
- * with unpadded base64url and expiry in decimal Unix seconds.  The key is
+ * with unpadded base64url and expiry in decimal Unix seconds; a token with
+ * a camera opens that camera only.  The key is
  * AUTH_TOKEN_KEY_LEN random bytes, made at start or kept in a file both
  * daemons read.  A token travels as the WebSocket subprotocol
  * "campipe.token.<token>" or as the query parameter "token=<token>".
@@ -20,7 +22,8 @@
 
 #define AUTH_TOKEN_KEY_LEN	32
 #define AUTH_TOKEN_MAX_USER	64
-#define AUTH_TOKEN_MAX		192	/* longest token, NUL included */
+#define AUTH_TOKEN_MAX_CAMERA	32	/* as auth_access.h's */
+#define AUTH_TOKEN_MAX		256	/* longest token, NUL included */
 #define AUTH_TOKEN_PROTOCOL	"campipe.token."
 
 /* Fills key with fresh random bytes; -1 with cause if that fails. */
@@ -34,18 +37,23 @@ int	auth_token_key_random(unsigned char *key, char *cause,
 int	auth_token_key_load(const char *path, int create, unsigned char *key,
 	    char *cause, size_t causelen);
 
-/* Writes a token for user valid until expiry into out (AUTH_TOKEN_MAX). */
+/*
+ * Writes a token for user valid until expiry into out (AUTH_TOKEN_MAX),
+ * for the camera named camera only, or (NULL) for any the user may watch.
+ */
 int	auth_token_issue(const unsigned char *key, const char *user,
-	    int64_t expiry, char *out, size_t outlen, char *cause,
-	    size_t causelen);
+	    int64_t expiry, const char *camera, char *out, size_t outlen,
+	    char *cause, size_t causelen);
 /*
  * Verifies a token of len bytes at time now: well formed, signed with key
  * (compared in constant time) and not expired.  Returns 0 with the user
- * (AUTH_TOKEN_MAX_USER + 1 bytes) and expiry filled, or -1 with cause.
+ * (AUTH_TOKEN_MAX_USER + 1 bytes), expiry (if not NULL) and camera
+ * (AUTH_TOKEN_MAX_CAMERA + 1 bytes: "" for a token of no one camera)
+ * filled, or -1 with cause.
  */
 int	auth_token_verify(const unsigned char *key, const char *tok,
-	    size_t len, int64_t now, char *user, int64_t *expiry, char *cause,
-	    size_t causelen);
+	    size_t len, int64_t now, char *user, int64_t *expiry, char *camera,
+	    char *cause, size_t causelen);
 
 /*
  * Finds a "campipe.token.<token>" entry in a Sec-WebSocket-Protocol value

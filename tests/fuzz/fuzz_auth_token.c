@@ -25,12 +25,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char	*in = (const char *)data, *tok;
 	char		 user[AUTH_TOKEN_MAX_USER + 1], u[AUTH_TOKEN_MAX_USER + 1];
 	char		 cause[128], t[AUTH_TOKEN_MAX];
+	char		 camera[AUTH_TOKEN_MAX_CAMERA + 1];
 	int64_t		 exp;
 	size_t		 len, n;
 	int		 r;
 
 	/* Forging a MAC by chance is out of reach: nothing verifies. */
-	if (auth_token_verify(key, in, size, 0, user, &exp, cause,
+	if (auth_token_verify(key, in, size, 0, user, &exp, camera, cause,
 	    sizeof(cause)) == 0)
 		__builtin_trap();
 	r = auth_token_from_protocols(in, size, &tok, &len);
@@ -41,10 +42,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = size < AUTH_TOKEN_MAX_USER ? size : AUTH_TOKEN_MAX_USER;
 	memcpy(u, data, n);
 	u[n] = '\0';
-	if (auth_token_issue(key, u, 2000000000, t, sizeof(t), cause,
+	if (auth_token_issue(key, u, 2000000000, NULL, t, sizeof(t), cause,
 	    sizeof(cause)) == 0 && (auth_token_verify(key, t, strlen(t),
-	    1999999999, user, &exp, cause, sizeof(cause)) != 0 ||
-	    strcmp(user, u) != 0 || exp != 2000000000))
+	    1999999999, user, &exp, camera, cause, sizeof(cause)) != 0 ||
+	    strcmp(user, u) != 0 || exp != 2000000000 || camera[0] != '\0'))
+		__builtin_trap();
+	/* The same bytes as a camera: a token for it says it back. */
+	n = size < AUTH_TOKEN_MAX_CAMERA ? size : AUTH_TOKEN_MAX_CAMERA;
+	if (auth_token_issue(key, "alice", 2000000000, u, t, sizeof(t), cause,
+	    sizeof(cause)) == 0 && (auth_token_verify(key, t, strlen(t),
+	    1999999999, user, &exp, camera, cause, sizeof(cause)) != 0 ||
+	    strcmp(camera, u) != 0 || strlen(u) > AUTH_TOKEN_MAX_CAMERA))
 		__builtin_trap();
 	return (0);
 }

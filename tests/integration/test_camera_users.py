@@ -198,3 +198,28 @@ def test_bad_rules_stop_the_daemon_at_start(tmp):
             err = p.stderr.decode()
             assert p.returncode != 0 and said in err, (name, args, err)
             assert len(err.strip().splitlines()) == 1, (name, err)
+
+
+def test_a_token_for_one_camera_opens_that_camera_only(daemons, tmp):
+    s = site(daemons, tmp, "--camera-users", "door=alice")
+    h, w = s["http"], s["ws"]
+    code, body = get(h, "/api/token?camera=garden", ALICE, 4096)
+    assert code == 200
+    tok = json.loads(body)["token"]
+    payload = base64.urlsafe_b64decode(tok.split(".")[0] + "==").decode()
+    assert payload.startswith("alice|") and payload.endswith("|garden")
+    assert ws_status(w, "/cam/garden/stream?token=" + tok) == 101
+    assert ws_status(w, "/cam/garden/stream.h264", protocols=[
+        "campipe", "campipe.token." + tok]) == 101
+    assert ws_status(w, "/cam/door/stream?token=" + tok) == 403
+    assert ws_status(w, "/stream?token=" + tok) == 403      # door, the default
+    # Only for a camera the user may watch, and one that exists.
+    assert get(h, "/api/token?camera=door", BOB)[0] == 403
+    assert get(h, "/api/token?camera=door", ALICE)[0] == 200
+    assert get(h, "/api/token?camera=nope", ALICE)[0] == 404
+    assert get(h, "/api/token?camera=" + "d" * 40, ALICE)[0] == 404
+    # It is no login: as a cookie, httpd wants credentials.
+    c = http.client.HTTPConnection("127.0.0.1", h, timeout=10)
+    c.request("GET", "/cam/garden/pi.jpg",
+              headers={"Cookie": "campipe_login=" + tok})
+    assert c.getresponse().status == 401

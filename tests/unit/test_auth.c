@@ -21,6 +21,7 @@ static const char pwfile[] =
 
 static char	 dir[] = "/tmp/campipe-auth-XXXXXX", pwpath[128], keypath[128];
 static char	 user[AUTH_BASIC_MAX_USER + 1], cause[256];
+static char	 camera[AUTH_TOKEN_MAX_CAMERA + 1];
 static unsigned	 wait_ms;
 static struct sockaddr_in sa1, sa2;
 
@@ -52,8 +53,8 @@ test_disabled(void)
 	a = auth_new(&conf, cause, sizeof(cause));
 	CHECK(a != NULL && !auth_enabled(a));
 	CHECK_EQ(basic(a, NULL, &sa1, 0), AUTH_OK);
-	CHECK_EQ(auth_check_ws(a, NULL, NULL, NULL, NULL, 0, 0, user, &wait_ms,
-	    cause, sizeof(cause)), AUTH_OK);
+	CHECK_EQ(auth_check_ws(a, NULL, NULL, NULL, NULL, 0, 0, user, camera,
+	    &wait_ms, cause, sizeof(cause)), AUTH_OK);
 	CHECK_EQ(auth_reload(a, cause, sizeof(cause)), 0);
 	auth_free(a);
 }
@@ -133,7 +134,7 @@ test_tokens(void)
 	struct auth_conf	 conf = { .htpasswd = pwpath, .token_key = keypath,
 				    .token_ttl = 5 };
 	struct auth		*h, *w, *other;
-	char			 tok[AUTH_TOKEN_MAX], proto[256], query[256];
+	char			 tok[AUTH_TOKEN_MAX], proto[512], query[512];
 	int64_t			 exp;
 
 	h = auth_new(&conf, cause, sizeof(cause));
@@ -143,15 +144,15 @@ test_tokens(void)
 	CHECK(h != NULL && w != NULL && other != NULL);
 	if (h == NULL || w == NULL || other == NULL)
 		return;
-	CHECK_EQ(auth_issue(h, "alice", 1000, 0, tok, sizeof(tok), &exp, cause,
-	    sizeof(cause)), 0);
+	CHECK_EQ(auth_issue(h, "alice", 1000, 0, NULL, tok, sizeof(tok), &exp,
+	    cause, sizeof(cause)), 0);
 	CHECK_EQ(exp, 1005);
 	snprintf(proto, sizeof(proto), "campipe, campipe.token.%s", tok);
 	snprintf(query, sizeof(query), "fps=2&token=%s", tok);
 #define WS(a, p, q, b, t) auth_check_ws(a, p, q, b, (struct sockaddr *)&sa1, \
-	0, t, user, &wait_ms, cause, sizeof(cause))
+	0, t, user, camera, &wait_ms, cause, sizeof(cause))
 	CHECK_EQ(WS(w, proto, NULL, NULL, 1004), AUTH_OK);
-	CHECK(strcmp(user, "alice") == 0);
+	CHECK(strcmp(user, "alice") == 0 && camera[0] == '\0');
 	CHECK_EQ(WS(w, NULL, query, NULL, 1004), AUTH_OK);
 	CHECK_EQ(WS(w, proto, NULL, NULL, 1005), AUTH_DENY);
 	CHECK(strcmp(cause, "token expired") == 0);
@@ -161,12 +162,26 @@ test_tokens(void)
 	CHECK(strcmp(cause, "no token and no credentials") == 0);
 	/* Without a token, Basic credentials do. */
 	CHECK_EQ(WS(w, "campipe", NULL, BOB, 1004), AUTH_OK);
+	CHECK(camera[0] == '\0');
 	/* A bad token is refused even with good credentials beside it. */
 	CHECK_EQ(WS(other, proto, NULL, BOB, 1004), AUTH_DENY);
+	/* A token for one camera says which. */
+	CHECK_EQ(auth_issue(h, "alice", 1000, 0, "door", tok, sizeof(tok),
+	    &exp, cause, sizeof(cause)), 0);
+	snprintf(query, sizeof(query), "token=%s", tok);
+	CHECK_EQ(WS(w, NULL, query, NULL, 1004), AUTH_OK);
+	CHECK(strcmp(user, "alice") == 0 && strcmp(camera, "door") == 0);
+	/* It is no login cookie. */
+	snprintf(proto, sizeof(proto), "campipe_login=%s", tok);
+	CHECK_EQ(auth_check_cookie(w, proto, 1004, user, cause,
+	    sizeof(cause)), AUTH_DENY);
+	CHECK(strcmp(cause, "a token for camera door is no login") == 0);
+	CHECK_EQ(auth_issue(h, "alice", 1000, 0, "do or", tok, sizeof(tok),
+	    &exp, cause, sizeof(cause)), -1);
 #undef WS
 	/* The login cookie: a longer token, the same key, the same checks. */
-	CHECK_EQ(auth_issue(h, "alice", 1000, 3600, tok, sizeof(tok), &exp,
-	    cause, sizeof(cause)), 0);
+	CHECK_EQ(auth_issue(h, "alice", 1000, 3600, NULL, tok, sizeof(tok),
+	    &exp, cause, sizeof(cause)), 0);
 	CHECK_EQ(exp, 4600);
 	snprintf(proto, sizeof(proto), "theme=dark; campipe_login=%s", tok);
 	CHECK_EQ(auth_check_cookie(w, proto, 4599, user, cause,

@@ -16,7 +16,10 @@
 static unsigned char	 key[AUTH_TOKEN_KEY_LEN];
 static const char	 alice[] =
     "YWxpY2V8MTc2NDA1NzYwMA.nPsbs7AYrLMB6NtiaMZxOZ1Nk7VmN8zMCf0znWLDjMo";
+static const char	 alice_door[] =
+    "YWxpY2V8MTc2NDA1NzYwMHxkb29y.CpBNzUs3iqed8v4eTZIRRQCO7hzoG_fn2womZ53Wsio";
 static char		 user[AUTH_TOKEN_MAX_USER + 1], cause[128];
+static char		 camera[AUTH_TOKEN_MAX_CAMERA + 1];
 
 /* Verifies a token string at time now; returns 0 or -1. */
 static int
@@ -26,7 +29,7 @@ verify(const char *tok, int64_t now)
 
 	cause[0] = '\0';
 	return (auth_token_verify(key, tok, strlen(tok), now, user, &exp,
-	    cause, sizeof(cause)));
+	    camera, cause, sizeof(cause)));
 }
 
 /* The exact token for a known key, user and expiry. */
@@ -36,23 +39,59 @@ test_issue_exact(void)
 	char	 tok[AUTH_TOKEN_MAX];
 	int64_t	 exp = 0;
 
-	CHECK_EQ(auth_token_issue(key, "alice", 1764057600, tok, sizeof(tok),
+	CHECK_EQ(auth_token_issue(key, "alice", 1764057600, NULL, tok, sizeof(tok),
 	    cause, sizeof(cause)), 0);
 	CHECK(strcmp(tok, alice) == 0);
 	CHECK_EQ(auth_token_verify(key, tok, strlen(tok), 1764057599, user,
-	    &exp, cause, sizeof(cause)), 0);
-	CHECK(strcmp(user, "alice") == 0);
+	    &exp, camera, cause, sizeof(cause)), 0);
+	CHECK(strcmp(user, "alice") == 0 && camera[0] == '\0');
 	CHECK_EQ(exp, 1764057600);
 	/* Too small a buffer, and names or times a token cannot carry. */
-	CHECK_EQ(auth_token_issue(key, "alice", 1, tok, 20, cause,
+	CHECK_EQ(auth_token_issue(key, "alice", 1, NULL, tok, 20, cause,
 	    sizeof(cause)), -1);
-	CHECK_EQ(auth_token_issue(key, "a|b", 1, tok, sizeof(tok), cause,
+	CHECK_EQ(auth_token_issue(key, "a|b", 1, NULL, tok, sizeof(tok), cause,
 	    sizeof(cause)), -1);
-	CHECK_EQ(auth_token_issue(key, "", 1, tok, sizeof(tok), cause,
+	CHECK_EQ(auth_token_issue(key, "", 1, NULL, tok, sizeof(tok), cause,
 	    sizeof(cause)), -1);
-	CHECK_EQ(auth_token_issue(key, "a\nb", 1, tok, sizeof(tok), cause,
+	CHECK_EQ(auth_token_issue(key, "a\nb", 1, NULL, tok, sizeof(tok), cause,
 	    sizeof(cause)), -1);
-	CHECK_EQ(auth_token_issue(key, "a", -1, tok, sizeof(tok), cause,
+	CHECK_EQ(auth_token_issue(key, "a", -1, NULL, tok, sizeof(tok), cause,
+	    sizeof(cause)), -1);
+}
+
+/* A token for one camera: exact bytes; it says which camera. */
+static void
+test_issue_camera(void)
+{
+	char	 tok[AUTH_TOKEN_MAX], c[AUTH_TOKEN_MAX_CAMERA + 2];
+	int64_t	 exp = 0;
+
+	CHECK_EQ(auth_token_issue(key, "alice", 1764057600, "door", tok,
+	    sizeof(tok), cause, sizeof(cause)), 0);
+	CHECK(strcmp(tok, alice_door) == 0);
+	CHECK_EQ(auth_token_verify(key, tok, strlen(tok), 1764057599, user,
+	    &exp, camera, cause, sizeof(cause)), 0);
+	CHECK(strcmp(user, "alice") == 0 && strcmp(camera, "door") == 0);
+	CHECK_EQ(exp, 1764057600);
+	/* Names a camera cannot have; the longest one. */
+	CHECK_EQ(auth_token_issue(key, "alice", 1, "", tok, sizeof(tok),
+	    cause, sizeof(cause)), -1);
+	CHECK_EQ(auth_token_issue(key, "alice", 1, "a|b", tok, sizeof(tok),
+	    cause, sizeof(cause)), -1);
+	CHECK_EQ(auth_token_issue(key, "alice", 1, "do or", tok, sizeof(tok),
+	    cause, sizeof(cause)), -1);
+	memset(c, 'c', sizeof(c));
+	c[AUTH_TOKEN_MAX_CAMERA] = '\0';
+	memset(user, 'u', AUTH_TOKEN_MAX_USER);
+	user[AUTH_TOKEN_MAX_USER] = '\0';
+	CHECK_EQ(auth_token_issue(key, user, 999999999999999999LL, c, tok,
+	    sizeof(tok), cause, sizeof(cause)), 0);
+	CHECK(strlen(tok) < AUTH_TOKEN_MAX);
+	CHECK_EQ(verify(tok, 1), 0);
+	CHECK(strcmp(camera, c) == 0);
+	c[AUTH_TOKEN_MAX_CAMERA] = 'c';
+	c[AUTH_TOKEN_MAX_CAMERA + 1] = '\0';
+	CHECK_EQ(auth_token_issue(key, "alice", 1, c, tok, sizeof(tok), cause,
 	    sizeof(cause)), -1);
 }
 
@@ -67,6 +106,10 @@ test_doc_example(void)
 	CHECK(strlen(doc) == sizeof(alice) &&
 	    strncmp(doc, alice, sizeof(alice) - 1) == 0 &&
 	    doc[sizeof(alice) - 1] == '\n');
+	CHECK(doc_block("docs/auth.md", "The same token for the camera door",
+	    doc, sizeof(doc)) > 0);
+	CHECK(strlen(doc) == sizeof(alice_door) &&
+	    strncmp(doc, alice_door, sizeof(alice_door) - 1) == 0);
 }
 
 /* The longest user and expiry fit and verify. */
@@ -77,13 +120,13 @@ test_issue_longest(void)
 
 	memset(u, 'u', sizeof(u));
 	u[AUTH_TOKEN_MAX_USER] = '\0';
-	CHECK_EQ(auth_token_issue(key, u, 999999999999999999LL, tok,
+	CHECK_EQ(auth_token_issue(key, u, 999999999999999999LL, NULL, tok,
 	    sizeof(tok), cause, sizeof(cause)), 0);
 	CHECK_EQ(verify(tok, 1764057600), 0);
 	CHECK(strcmp(user, u) == 0);
 	u[AUTH_TOKEN_MAX_USER] = 'u';
 	u[AUTH_TOKEN_MAX_USER + 1] = '\0';
-	CHECK_EQ(auth_token_issue(key, u, 1, tok, sizeof(tok), cause,
+	CHECK_EQ(auth_token_issue(key, u, 1, NULL, tok, sizeof(tok), cause,
 	    sizeof(cause)), -1);
 }
 
@@ -106,7 +149,7 @@ test_wrong_key(void)
 	memcpy(k, key, sizeof(k));
 	k[31] ^= 1;
 	CHECK_EQ(auth_token_verify(k, alice, strlen(alice), 1, user, NULL,
-	    cause, sizeof(cause)), -1);
+	    camera, cause, sizeof(cause)), -1);
 	CHECK(strcmp(cause, "token signature does not match") == 0);
 }
 
@@ -169,12 +212,14 @@ test_malformed(void)
 	}
 }
 
-/* A validly signed payload that is not "user|digits" is refused. */
+/* A validly signed payload not "user|digits[|camera]" is refused. */
 static void
 test_bad_payload(void)
 {
 	static const char *p[] = { "alice", "alice|", "|1", "alice|12x",
-	    "alice|1|2", "al\x01ice|1", "alice|1234567890123456789" };
+	    "alice|1|", "alice|1|a|b", "alice|1|do or", "alice||door",
+	    "al\x01ice|1", "alice|1234567890123456789",
+	    "alice|1|abcdefghijklmnopqrstuvwxyz0123456" };
 	char		 tok[AUTH_TOKEN_MAX];
 	unsigned char	 mac[32];
 	unsigned int	 mlen = 32;
@@ -287,6 +332,7 @@ main(void)
 	for (i = 0; i < sizeof(key); i++)
 		key[i] = i;
 	RUN(test_issue_exact);
+	RUN(test_issue_camera);
 	RUN(test_doc_example);
 	RUN(test_issue_longest);
 	RUN(test_expired);
