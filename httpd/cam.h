@@ -14,6 +14,7 @@
 #include "admit.h"
 #include "camname.h"
 
+struct viewer_set;
 struct evhttp_request;
 struct jpeg_feed;
 struct jpeg_feed_info;
@@ -50,6 +51,8 @@ struct cam {
 	struct mjpeg	*mjpeg;
 	struct h264_http *h264;		/* its H.264 viewers */
 	struct admit	 admit;		/* --max-camera-clients */
+	struct viewer_set *sets[2];	/* its viewers: MJPEG, H.264 */
+	int		 nsets;
 	/* capd's refusal (it gives no JPEG) until a frame comes, or "". */
 	char		 refusal[300];
 	/* The socket file seen when capd was last unreachable. */

@@ -65,6 +65,7 @@ h264_http_new(struct cam *cam)
 	}
 	if (hh->feed != NULL)
 		h264_feed_set_name(hh->feed, "httpd");
+	cam->sets[cam->nsets++] = &hh->viewers;
 	return (hh);
 }
 
@@ -138,6 +139,8 @@ h264_http_start(struct cam *cam, struct evhttp_request *req, int mp4)
 		return;
 	}
 	viewer_make_room(cam->w, req);
+	viewer_make_room_in(cam->w, cam->sets, cam->nsets,
+	    cam->admit.n >= cam->admit.max, req);
 	if (cam_admit(cam, req) == -1)
 		return;
 	if (h264_feed_want(hh->feed, cause, sizeof(cause)) == -1) {

@@ -60,6 +60,7 @@ mjpeg_new(struct cam *cam)
 		free(m);
 		return (NULL);
 	}
+	cam->sets[cam->nsets++] = &m->viewers;
 	return (m);
 }
 
@@ -163,6 +164,8 @@ mjpeg_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 		return;
 	}
 	viewer_make_room(cam->w, req);
+	viewer_make_room_in(cam->w, cam->sets, cam->nsets,
+	    cam->admit.n >= cam->admit.max, req);
 	if (cam_admit(cam, req) == -1)
 		return;
 	if ((v = viewer_new(&m->viewers, req)) == NULL) {

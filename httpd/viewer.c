@@ -221,6 +221,64 @@ viewer_make_room(struct web *w, struct evhttp_request *req)
 	return (1);
 }
 
+/* Viewers of sets (not failed) from e's address. */
+static int
+viewer_count_addr(struct viewer_set *const *sets, int nsets,
+    const struct connpool_entry *e)
+{
+	struct viewer	*v;
+	int		 i, n = 0;
+
+	for (i = 0; i < nsets; i++)
+		TAILQ_FOREACH(v, &sets[i]->list, entry)
+			n += !v->failed && memcmp(v->addr.key, e->key,
+			    sizeof(e->key)) == 0;
+	return (n);
+}
+
+/*
+ * When a camera is full: closes the oldest viewer of the address holding
+ * the most of its viewers, if req's address would still hold fewer.
+ */
+int
+viewer_make_room_in(struct web *w, struct viewer_set *const *sets,
+    int nsets, int full, struct evhttp_request *req)
+{
+	static struct log_rate	 lr = LOG_RATE_INIT("evicted camera viewers");
+	struct sockaddr_storage	 ss;
+	const struct sockaddr	*sa;
+	struct connpool_entry	 me;
+	struct viewer		*v, *heavy = NULL;
+	int			 i, n, have, most = 0;
+
+	if (!full || (sa = xff_client(req, w->conf->proxies,
+	    w->conf->nproxies, &ss)) == NULL)
+		return (0);
+	connpool_entry_init(&me, sa, sa->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+	have = viewer_count_addr(sets, nsets, &me);
+	for (i = 0; i < nsets; i++)
+		TAILQ_FOREACH(v, &sets[i]->list, entry) {
+			if (v->failed)
+				continue;
+			n = viewer_count_addr(sets, nsets, &v->addr);
+			if (n > most || (n == most && v->since < heavy->since)) {
+				heavy = v;
+				most = n;
+			}
+		}
+	/* As connpool_evictee: only an address still holding more goes. */
+	if (heavy == NULL || most <= have + 1)
+		return (0);
+	log_rate_info(&lr, "a %s viewer of a full camera closed for a "
+	    "newcomer whose address holds fewer of its clients",
+	    heavy->set->what);
+	w->stats.evicted++;
+	/* Calls viewer_on_close, which frees it and releases its place. */
+	evhttp_connection_free(heavy->evcon);
+	return (1);
+}
+
 /* A new viewer for req, not yet started. */
 struct viewer *
 viewer_new(struct viewer_set *s, struct evhttp_request *req)
@@ -266,6 +324,7 @@ viewer_start(struct viewer *v, enum fanout_policy policy, unsigned fps,
 	const char		*te;
 
 	v->form = form;
+	v->since = mono_ns();
 	fanout_init(&v->fan, policy, fps, viewer_send, v);
 	TAILQ_INSERT_TAIL(&s->list, v, entry);
 	s->n++;

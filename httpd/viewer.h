@@ -42,6 +42,7 @@ struct viewer {
 	int				 chunked;
 	int				 failed;	/* a write failed */
 	int				 form;	/* which frames it takes */
+	uint64_t			 since;	/* when it started (mono_ns) */
 };
 
 /* Told after a viewer of the set left (its admission ends). */
@@ -69,6 +70,14 @@ void		 viewer_set_init(struct viewer_set *s, struct web *w,
  * if req's address holds fewer; 1 if one went.
  */
 int		 viewer_make_room(struct web *w, struct evhttp_request *req);
+/*
+ * The same for one camera's --max-camera-clients (full when it holds its
+ * limit): among the viewers of its sets (nsets), the oldest of the
+ * address holding the most goes if req's address holds fewer; 1 if one
+ * went.
+ */
+int		 viewer_make_room_in(struct web *w, struct viewer_set *const *sets,
+		    int nsets, int full, struct evhttp_request *req);
 /*
  * A viewer for req, counted against its address's share, not started.
  * NULL after answering req itself (503 beyond the share, 500).

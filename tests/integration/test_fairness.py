@@ -109,3 +109,38 @@ def test_httpd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
     req = ("GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
            % port).encode()
     check_pool(httpd, port, req, "HTTP/1.1 200 ", "HTTP/1.1 503 ")
+
+
+def test_httpd_full_camera_makes_room_for_a_quiet_address(daemons, tmp):
+    # --max-camera-clients 8 with room in the daemon: the camera's own pool,
+    # MJPEG and MP4 viewers alike.
+    frames = os.path.join(tmp, "frames.sock")
+    daemons("capd", "--socket", frames, "--source", "test", "--size", "160x120",
+            "--fps", "10", "--h264-gop", "0.5", wait_log="listening on")
+    port = free_port()
+    httpd = daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--frames", frames,
+                    "--max-clients", "100", "--max-camera-clients", "8",
+                    "--max-clients-per-addr", "5", wait_tcp=port)
+    mjpeg = ("GET /stream.mjpg HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+             % port).encode()
+    mp4 = ("GET /stream.mp4 HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+           % port).encode()
+    held = {}
+    for src in SOURCES[:2]:
+        held[src] = []
+        for req in (mp4, mjpeg, mjpeg, mjpeg):
+            s, head = open_from(src, port, req)
+            assert head.startswith("HTTP/1.1 200 "), head
+            held[src].append(s)
+    s, head = open_from(SOURCES[2], port, mjpeg)
+    assert head.startswith("HTTP/1.1 200 "), head
+    # The oldest of the first address (its MP4 viewer) went.
+    assert closed(held[SOURCES[0]][0], 2)
+    assert not closed(held[SOURCES[1]][0], 0.5)
+    wait_for(lambda: "viewer of a full camera closed" in httpd.logtext(),
+             what="the eviction's log line")
+    # Full again, 3, 4 and 1: a newcomer from the address of 4 (its share
+    # is 5) is refused, and nobody goes.
+    x, head = open_from(SOURCES[1], port, mp4)
+    assert head.startswith("HTTP/1.1 503 "), head
+    assert not closed(held[SOURCES[0]][1], 0.5)
