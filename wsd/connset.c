@@ -354,6 +354,43 @@ connset_camera(void *arg, const char *path, int *h264)
 	return (cam);
 }
 
+/* Viewers of cam from the address of e. */
+static int
+connset_camera_addr(struct connset *r, const struct camera *cam,
+    const struct connpool_entry *e)
+{
+	struct client	*v;
+	int		 n = 0;
+
+	TAILQ_FOREACH(v, &r->conns, entry)
+		n += v->joined && v->cam == cam && memcmp(v->pool.key, e->key,
+		    sizeof(e->key)) == 0;
+	return (n);
+}
+
+/*
+ * c->cam is full: its oldest viewer of the address holding the most of
+ * them, if c's address would still hold fewer; NULL otherwise.
+ */
+static struct client *
+connset_camera_evictee(struct connset *r, const struct client *c)
+{
+	struct client	*v, *heavy = NULL;
+	int		 n, most = 0, have;
+
+	have = connset_camera_addr(r, c->cam, &c->pool);
+	/* The list is in the order they came: the first of the most wins. */
+	TAILQ_FOREACH(v, &r->conns, entry) {
+		if (!v->joined || v->cam != c->cam)
+			continue;
+		if ((n = connset_camera_addr(r, c->cam, &v->pool)) > most) {
+			heavy = v;
+			most = n;
+		}
+	}
+	return (heavy != NULL && most > have + 1 ? heavy : NULL);
+}
+
 /*
  * Counts a new viewer of c->cam, within --max-clients, its address's share
  * and --max-camera-clients.
@@ -372,6 +409,14 @@ connset_join(void *arg, struct client *c)
 		v = (struct client *)((char *)e - offsetof(struct client, pool));
 		log_rate_info(&lr, "%s: closed for %s, whose address holds "
 		    "fewer clients", v->addr, c->addr);
+		r->stats.evicted++;
+		client_free(v);
+	}
+	/* The same within the camera's own limit. */
+	if (camera_full(c->cam) && (v = connset_camera_evictee(r, c)) != NULL) {
+		log_rate_info(&lr, "%s: a viewer of a full camera closed for "
+		    "%s, whose address holds fewer of its clients", v->addr,
+		    c->addr);
 		r->stats.evicted++;
 		client_free(v);
 	}

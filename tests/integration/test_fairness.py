@@ -111,6 +111,19 @@ def test_httpd_full_pool_makes_room_for_a_quiet_address(daemons, tmp):
     check_pool(httpd, port, req, "HTTP/1.1 200 ", "HTTP/1.1 503 ")
 
 
+def fill(port, requests, ok):
+    """From each of the first two addresses, one connection per request,
+    each answered ok: {address: [sockets, oldest first]}."""
+    held = {}
+    for src in SOURCES[:2]:
+        held[src] = []
+        for req in requests:
+            s, head = open_from(src, port, req)
+            assert head.startswith(ok), head
+            held[src].append(s)
+    return held
+
+
 def test_httpd_full_camera_makes_room_for_a_quiet_address(daemons, tmp):
     # --max-camera-clients 8 with room in the daemon: the camera's own pool,
     # MJPEG and MP4 viewers alike.
@@ -125,13 +138,7 @@ def test_httpd_full_camera_makes_room_for_a_quiet_address(daemons, tmp):
              % port).encode()
     mp4 = ("GET /stream.mp4 HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
            % port).encode()
-    held = {}
-    for src in SOURCES[:2]:
-        held[src] = []
-        for req in (mp4, mjpeg, mjpeg, mjpeg):
-            s, head = open_from(src, port, req)
-            assert head.startswith("HTTP/1.1 200 "), head
-            held[src].append(s)
+    held = fill(port, (mp4, mjpeg, mjpeg, mjpeg), "HTTP/1.1 200 ")
     s, head = open_from(SOURCES[2], port, mjpeg)
     assert head.startswith("HTTP/1.1 200 "), head
     # The oldest of the first address (its MP4 viewer) went.
@@ -142,5 +149,24 @@ def test_httpd_full_camera_makes_room_for_a_quiet_address(daemons, tmp):
     # Full again, 3, 4 and 1: a newcomer from the address of 4 (its share
     # is 5) is refused, and nobody goes.
     x, head = open_from(SOURCES[1], port, mp4)
+    assert head.startswith("HTTP/1.1 503 "), head
+    assert not closed(held[SOURCES[0]][1], 0.5)
+
+
+def test_wsd_full_camera_makes_room_for_a_quiet_address(daemons, tmp):
+    from test_wsd import start_capd, start_wsd, upgrade_request
+    path = os.path.join(tmp, "frames.sock")
+    start_capd(daemons, path)
+    wsd, port = start_wsd(daemons, path, "--max-clients", "100",
+                          "--max-camera-clients", "8",
+                          "--max-clients-per-addr", "5")
+    req = upgrade_request(port)
+    held = fill(port, (req,) * 4, "HTTP/1.1 101 ")
+    s, head = open_from(SOURCES[2], port, req)
+    assert head.startswith("HTTP/1.1 101 "), head
+    assert closed(held[SOURCES[0]][0], 2)
+    wait_for(lambda: "a viewer of a full camera closed" in wsd.logtext(),
+             what="the eviction's log line")
+    x, head = open_from(SOURCES[1], port, req)
     assert head.startswith("HTTP/1.1 503 "), head
     assert not closed(held[SOURCES[0]][1], 0.5)
