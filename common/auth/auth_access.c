@@ -7,8 +7,9 @@
 #include <unistd.h>
 
 #include "auth_access.h"
+#include "camname.h"
+#include "htpasswd.h"
 #include "secret_file.h"
-
 
 /* Empties the table. */
 void
@@ -17,36 +18,11 @@ auth_access_init(struct auth_access *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* True if p (len bytes) is a camera name: letters, digits, '-', '_'. */
-int
-auth_access_camera_ok(const char *p, size_t len)
-{
-	size_t	 i;
-
-	if (len == 0 || len > AUTH_ACCESS_CAMERA_MAX)
-		return (0);
-	for (i = 0; i < len; i++)
-		if (!((p[i] >= 'a' && p[i] <= 'z') ||
-		    (p[i] >= 'A' && p[i] <= 'Z') ||
-		    (p[i] >= '0' && p[i] <= '9') || p[i] == '-' ||
-		    p[i] == '_'))
-			return (0);
-	return (1);
-}
-
-/* True if p (len bytes) is a user name as the password file takes them. */
+/* True if p (len bytes) is a user name of the password file, no ','. */
 static int
 auth_access_user_ok(const char *p, size_t len)
 {
-	size_t	 i;
-
-	if (len == 0 || len > AUTH_ACCESS_NAME_MAX)
-		return (0);
-	for (i = 0; i < len; i++)
-		if ((unsigned char)p[i] <= ' ' || p[i] == ':' ||
-		    p[i] == ',' || p[i] == 0x7f)
-			return (0);
-	return (1);
+	return (htpasswd_user_ok(p, len) && memchr(p, ',', len) == NULL);
 }
 
 /* The rule for camera, or NULL. */
@@ -74,9 +50,9 @@ auth_access_add(struct auth_access *t, const char *spec, size_t len,
 	int			 i;
 
 	if ((eq = memchr(spec, '=', len)) == NULL ||
-	    !auth_access_camera_ok(spec, eq - spec)) {
+	    camname_check_len(spec, eq - spec) == -1) {
 		snprintf(cause, causelen, "not NAME=USER[,USER...]: NAME is 1 "
-		    "to %d letters, digits, '-' or '_'", AUTH_ACCESS_CAMERA_MAX);
+		    "to %d letters, digits, '-' or '_'", CAMNAME_MAX);
 		return (-1);
 	}
 	if (auth_access_find(t, spec, eq - spec) != NULL) {

@@ -15,14 +15,15 @@
 
 #include <stddef.h>
 
+#include "camname.h"
+
 #define AUTH_ACCESS_CAMERAS	32	/* cameras with rules, at most */
 #define AUTH_ACCESS_USERS	16	/* users per camera, at most */
-#define AUTH_ACCESS_NAME_MAX	64	/* a user's name */
-#define AUTH_ACCESS_CAMERA_MAX	32	/* a camera's, as camname.h's */
+#define AUTH_ACCESS_NAME_MAX	64	/* a user's name, as htpasswd.h's */
 #define AUTH_ACCESS_FILE_MAX	8192
 
 struct auth_access_rule {
-	char	 camera[AUTH_ACCESS_NAME_MAX + 1];
+	char	 camera[CAMNAME_MAX + 1];
 	char	 users[AUTH_ACCESS_USERS][AUTH_ACCESS_NAME_MAX + 1];
 	int	 nusers;
 };
@@ -32,8 +33,6 @@ struct auth_access {
 	int			 n;
 };
 
-/* Whether p (len bytes) is a camera name: 1 to 32 of [A-Za-z0-9_-]. */
-int	auth_access_camera_ok(const char *p, size_t len);
 /* Empties the table. */
 void	auth_access_init(struct auth_access *t);
 /*

@@ -48,18 +48,6 @@ auth_dir_apply(const char *dir, const char **htpasswd, const char **token_key,
 	    cause, causelen));
 }
 
-/* True if s is a user name as the password file takes them. */
-static int
-auth_dir_valid_user(const char *s)
-{
-	size_t	 i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == ':' || s[i] == 0x7f)
-			return (0);
-	return (i > 0 && i <= HTPASSWD_MAX_USER);
-}
-
 /* Points *path to dir/camera-users. */
 int
 auth_dir_camera_users(const char *dir, const char **path, char *cause,
@@ -98,7 +86,7 @@ auth_dir_admins_parse(char *buf, size_t len, const char **names, int max,
 		if (nl > p && nl[-1] == '\r')
 			nl[-1] = '\0';
 		if (*p != '\0' && *p != '#') {
-			if (!auth_dir_valid_user(p)) {
+			if (!htpasswd_user_ok(p, strlen(p))) {
 				snprintf(cause, causelen, "line %d: not a user "
 				    "name (1 to %d characters without spaces "
 				    "or ':')", line, HTPASSWD_MAX_USER);

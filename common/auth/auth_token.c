@@ -15,8 +15,8 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#include "auth_access.h"
 #include "auth_token.h"
+#include "camname.h"
 
 #define AUTH_TOKEN_MAC_LEN	32
 #define AUTH_TOKEN_PAYLOAD_MAX	(AUTH_TOKEN_MAX_USER + 1 + 18 + 1 + \
@@ -214,8 +214,7 @@ auth_token_issue(const unsigned char *key, const char *user, int64_t expiry,
 		    "a token");
 		return (-1);
 	}
-	if (camera != NULL && !auth_access_camera_ok(camera,
-	    strlen(camera))) {
+	if (camera != NULL && camname_check_len(camera, strlen(camera)) == -1) {
 		snprintf(cause, causelen, "camera name not allowed in a token");
 		return (-1);
 	}
@@ -251,8 +250,8 @@ auth_token_payload(const unsigned char *p, size_t len, char *user,
 	ulen = bar - p;
 	camera[0] = '\0';
 	if ((bar2 = memchr(bar + 1, '|', len - ulen - 1)) != NULL) {
-		if (!auth_access_camera_ok((const char *)bar2 + 1,
-		    p + len - bar2 - 1))
+		if (camname_check_len((const char *)bar2 + 1,
+		    p + len - bar2 - 1) == -1)
 			return (-1);
 		memcpy(camera, bar2 + 1, p + len - bar2 - 1);
 		camera[p + len - bar2 - 1] = '\0';

@@ -20,9 +20,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "camname.h"
+
 #define AUTH_TOKEN_KEY_LEN	32
 #define AUTH_TOKEN_MAX_USER	64
-#define AUTH_TOKEN_MAX_CAMERA	32	/* as auth_access.h's */
+#define AUTH_TOKEN_MAX_CAMERA	CAMNAME_MAX	/* camname.h */
 #define AUTH_TOKEN_MAX		256	/* longest token, NUL included */
 #define AUTH_TOKEN_PROTOCOL	"campipe.token."
 

@@ -132,6 +132,14 @@ htpasswd_user_problem(const char *u, size_t len)
 	return (NULL);
 }
 
+/* True if the len bytes at u are a user name the file may hold. */
+int
+htpasswd_user_ok(const char *u, size_t len)
+{
+	return (htpasswd_user_problem(u, len) == NULL &&
+	    memchr(u, ':', len) == NULL);
+}
+
 /* Adds the entry of one non-comment line; -1 with cause on error. */
 static int
 htpasswd_add(struct htpasswd *h, const char *line, size_t len, size_t lineno,

@@ -41,5 +41,10 @@ int		 htpasswd_check(struct htpasswd *, const char *user,
 		    const char *pass);
 /* Returns 1 if user has an entry (a token's user, say), 0 otherwise. */
 int		 htpasswd_has(const struct htpasswd *, const char *user);
+/*
+ * Whether the len bytes at u are a user name a password file may hold:
+ * 1 to HTPASSWD_MAX_USER bytes, no space, control byte or ':'.
+ */
+int		 htpasswd_user_ok(const char *u, size_t len);
 
 #endif

@@ -28,7 +28,7 @@ camname_quote(const char *s, char *buf, size_t size)
 }
 
 /* Checks the len bytes at s as a name; 0 or -1. */
-static int
+int
 camname_check_len(const char *s, size_t len)
 {
 	size_t	 i;

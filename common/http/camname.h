@@ -13,6 +13,8 @@
 #define CAMNAME_CAMERAS	16	/* cameras per daemon */
 #define CAMNAME_SOCK_MAX 108	/* a Unix socket's path, NUL included */
 
+/* Checks the len bytes at s (no NUL needed) as a name: 0, or -1. */
+int		 camname_check_len(const char *s, size_t len);
 /* Checks a name.  Returns 0, or -1 with a one-line cause. */
 int		 camname_check(const char *name, char *cause, size_t causelen);
 

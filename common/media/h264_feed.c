@@ -39,7 +39,6 @@ struct h264_feed {
 	long			 told;		/* viewers last told to capd */
 	char			 name[FRAME_HELLO_NAME_MAX + 1];
 	uint64_t		 connects;
-	uint64_t		 breaks;
 	h264_feed_unit_cb	 ucb;
 	h264_feed_end_cb	 ecb;
 	void			*arg;
@@ -127,7 +126,6 @@ static void
 h264_feed_end(struct h264_feed *hf, const char *cause)
 {
 	log_debug("%s: %s: %s", __func__, hf->path, cause);
-	hf->breaks++;
 	if (hf->wanted > 0) {
 		h264_feed_drop(hf);
 		h264_feed_cut_resume(&hf->cut);
@@ -342,9 +340,3 @@ h264_feed_connects(const struct h264_feed *hf)
 	return (hf->connects);
 }
 
-/* Breaks: the stream ended or failed. */
-uint64_t
-h264_feed_breaks(const struct h264_feed *hf)
-{
-	return (hf->breaks);
-}

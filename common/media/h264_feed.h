@@ -71,9 +71,8 @@ struct frame	*h264_feed_aud(const struct h264_feed *hf);
 int		 h264_feed_wanted(const struct h264_feed *hf);
 /* 1 while connected to capd. */
 int		 h264_feed_connected(const struct h264_feed *hf);
-/* Access units received, connections made and breaks, since created. */
+/* Access units received, and connections made, since it was created. */
 uint64_t	 h264_feed_units(const struct h264_feed *hf);
 uint64_t	 h264_feed_connects(const struct h264_feed *hf);
-uint64_t	 h264_feed_breaks(const struct h264_feed *hf);
 
 #endif
