@@ -21,6 +21,8 @@ WITH_SYSTEMD	?= 1
 SANITIZE	?= 0
 FUZZ_TIME	?= 60
 FUZZ_SMOKE_TIME	?= 5
+# Fuzz targets and integration test files run this many at a time.
+JOBS		?= 2
 PREFIX		?= /usr/local
 
 CFLAGS		?= -O2 -g
@@ -151,17 +153,14 @@ fuzz: deps-check $(FUZZ_BINS)
 	  grep -h 'stat::number_of_executed_units' $(BUILD)/fuzz/$$n.log; done
 
 fuzz-smoke: $(FUZZ_BINS)
-	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p tests/fuzz/corpus/$$n $(BUILD)/fuzz/smoke/$$n; \
-	  $$f -max_total_time=$(FUZZ_SMOKE_TIME) -print_final_stats=1 $(BUILD)/fuzz/smoke/$$n tests/fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.smoke.log 2>&1 \
-	    || { tail -40 $(BUILD)/fuzz/$$n.smoke.log; echo "fuzz-smoke: $$n FAILED"; exit 1; }; \
-	  echo "fuzz-smoke: $$n ok ($$(grep -o 'stat::number_of_executed_units: [0-9]*' \
-	    $(BUILD)/fuzz/$$n.smoke.log | grep -o '[0-9]*$$' || echo '?') runs)"; done
+	@sh scripts/fuzz-smoke.sh $(BUILD) $(FUZZ_SMOKE_TIME) $(JOBS) $(FUZZ_BINS)
 
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do $$t || fail=1; done; exit $$fail
 
 integration: all
-	CAMPIPE_SANITIZE=$(SANITIZE) CAMPIPE_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+	CAMPIPE_SANITIZE=$(SANITIZE) CAMPIPE_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider \
+	  -n $(JOBS) --dist loadfile tests/integration
 
 check: deps-check
 	$(MAKE) all

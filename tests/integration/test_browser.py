@@ -7,6 +7,7 @@ with npm ci when missing); this file runs the daemons, stops and restarts wsd
 when the script asks, and fails with the script's output.  Screenshots go to
 BUILD/artifacts/.
 """
+import fcntl
 import os
 import shutil
 import subprocess
@@ -25,14 +26,17 @@ MISSING = [n for n in ("capd", "httpd", "wsd") if not os.path.exists(binary(n))]
 
 
 def npm_ci():
-    """Installs the pinned playwright-core into tests/browser/node_modules."""
-    if os.path.exists(os.path.join(BROWSER, "node_modules", "playwright-core",
-                                   "package.json")):
-        return
-    assert shutil.which("npm"), "npm missing: run scripts/deps.sh check as root"
-    r = subprocess.run(["npm", "ci", "--prefix", BROWSER, "--no-audit", "--no-fund"],
-                       capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, "npm ci failed:\n" + r.stdout + r.stderr
+    """Installs the pinned playwright-core into tests/browser/node_modules,
+    once even when several test workers ask at the same time."""
+    done = os.path.join(BROWSER, "node_modules", "playwright-core", "package.json")
+    with open(os.path.join(BROWSER, ".npm-ci.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.exists(done):
+            return
+        assert shutil.which("npm"), "npm missing: run scripts/deps.sh check as root"
+        r = subprocess.run(["npm", "ci", "--prefix", BROWSER, "--no-audit", "--no-fund"],
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, "npm ci failed:\n" + r.stdout + r.stderr
 
 
 def stop(d):

@@ -327,7 +327,8 @@ def close_frame(code, reason):
     (frame(0x81, b"a" * 5000), 1009, b"message too big"),
     (frame(0x01, b"a" * 3000) + frame(0x80, b"a" * 3000), 1009, b"message too big"),
     (frame(0x81, b"ok \xc0\xaf"), 1007, b"invalid UTF-8 in text message"),
-])
+], ids=lambda v: v.decode() if isinstance(v, bytes) and v.isascii() and len(v) < 64
+    else str(v) if isinstance(v, int) else "frame")
 def test_protocol_errors_close_with_code(daemons, tmp, sent, code, reason):
     wsd, port = start_wsd(daemons, os.path.join(tmp, "none.sock"))
     s, rest = open_raw(port)
