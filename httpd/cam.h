@@ -42,6 +42,7 @@ struct cam {
 	char		 name[CAMNAME_MAX + 1];
 	const char	*path;		/* capd's frame socket */
 	const char	*h264path;	/* capd's H.264 socket, or NULL */
+	const char	*h264subpath;	/* its sub-stream's socket, or NULL */
 	struct web	*w;
 	struct jpeg_feed	*feed;
 	struct cam_listener listeners[CAM_LISTENERS];
@@ -50,8 +51,9 @@ struct cam {
 	struct stills	*stills;
 	struct mjpeg	*mjpeg;
 	struct h264_http *h264;		/* its H.264 viewers */
+	struct h264_http *h264sub;	/* its sub-stream's viewers */
 	struct admit	 admit;		/* --max-camera-clients */
-	struct viewer_set *sets[2];	/* its viewers: MJPEG, H.264 */
+	struct viewer_set *sets[3];	/* its viewers: MJPEG, H.264, sub */
 	int		 nsets;
 	/* capd's refusal (it gives no JPEG) until a frame comes, or "". */
 	char		 refusal[300];

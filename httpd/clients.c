@@ -14,14 +14,15 @@
 int
 clients_streams(const struct cam *c)
 {
-	return (mjpeg_clients(c->mjpeg) + h264_http_clients(c->h264));
+	return (mjpeg_clients(c->mjpeg) + h264_http_clients(c->h264) +
+	    h264_http_clients(c->h264sub));
 }
 
 /* H.264 stream clients of one camera. */
 int
 clients_h264(const struct cam *c)
 {
-	return (h264_http_clients(c->h264));
+	return (h264_http_clients(c->h264) + h264_http_clients(c->h264sub));
 }
 
 /* Stills waiting on one camera. */

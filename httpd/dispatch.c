@@ -70,6 +70,8 @@ static const struct dispatch_route {
 	/* H.264 (h264_http.h). */
 	{ "/stream.h264", NULL, NULL, h264_http_raw, 0 },
 	{ "/stream.mp4", NULL, NULL, h264_http_mp4, 0 },
+	{ "/sub.h264", NULL, NULL, h264_http_sub_raw, 0 },
+	{ "/sub.mp4", NULL, NULL, h264_http_sub_mp4, 0 },
 	/* With capd's status at /, the camera's own under /cam/NAME/. */
 	{ "/api/status", NULL, camera_api_status, api_status, 1 },
 	{ "/api/cameras", NULL, api_cameras, NULL, 0 },
@@ -99,6 +101,7 @@ dispatch_cam_free(struct cam *c)
 		return;
 	mjpeg_free(c->mjpeg);
 	h264_http_free(c->h264);
+	h264_http_free(c->h264sub);
 	if (c->stills != NULL)
 		stills_free(c->stills);
 	cam_free(c);
@@ -350,8 +353,12 @@ dispatch_cam_new(struct web *w, const struct camname_cam *cn)
 		return (NULL);
 	c->stills = stills_new(c);
 	c->mjpeg = mjpeg_new(c);
-	c->h264 = h264_http_new(c);
-	if (c->stills == NULL || c->mjpeg == NULL || c->h264 == NULL) {
+	if (cn->h264[0] != '\0' && cn->h264_sub[0] != '\0')
+		c->h264subpath = cn->h264_sub;
+	c->h264 = h264_http_new(c, c->h264path);
+	c->h264sub = h264_http_new(c, c->h264subpath);
+	if (c->stills == NULL || c->mjpeg == NULL || c->h264 == NULL ||
+	    c->h264sub == NULL) {
 		dispatch_cam_free(c);
 		return (NULL);
 	}

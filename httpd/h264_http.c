@@ -7,9 +7,12 @@
  * (viewer.c).  A viewer starts at an IDR, after the init segment (MP4) or a
  * delimiter (raw); one that falls behind skips to a later IDR, and one
  * that takes nothing for --stream-timeout seconds is dropped by the
- * connection's write timeout.  Nobody waits for anybody else.
+ * connection's write timeout.  Nobody waits for anybody else.  The
+ * sub-stream (/sub.h264, /sub.mp4) is a second such handler on capd's
+ * sub-stream socket.
  */
 #include <sys/queue.h>
+#include <sys/stat.h>
 
 #include <stdlib.h>
 
@@ -29,6 +32,7 @@
 
 struct h264_http {
 	struct cam			*cam;
+	const char			*path;	/* capd's socket, or NULL */
 	struct h264_feed		*feed;
 	struct viewer_set		 viewers;	/* form 1: MP4 */
 };
@@ -48,18 +52,18 @@ h264_http_on_leave(void *arg)
 
 /* Creates the camera's handler state and its (unconnected) feed. */
 struct h264_http *
-h264_http_new(struct cam *cam)
+h264_http_new(struct cam *cam, const char *path)
 {
 	struct h264_http	*hh;
 
 	if ((hh = calloc(1, sizeof(*hh))) == NULL)
 		return (NULL);
 	hh->cam = cam;
+	hh->path = path;
 	viewer_set_init(&hh->viewers, cam->w, "H.264 viewer", 0,
 	    h264_http_on_leave, hh);
-	if (cam->h264path != NULL && (hh->feed = h264_feed_new(cam->w->base,
-	    cam->h264path, h264_http_on_unit, h264_http_on_end,
-	    hh)) == NULL) {
+	if (path != NULL && (hh->feed = h264_feed_new(cam->w->base, path,
+	    h264_http_on_unit, h264_http_on_end, hh)) == NULL) {
 		free(hh);
 		return (NULL);
 	}
@@ -95,8 +99,9 @@ h264_http_on_end(const char *cause, void *arg)
 	struct h264_http	*hh = arg;
 
 	if (viewer_count(&hh->viewers) > 0)
-		log_rate_info(&lr, "camera %s: H.264 stream ended (%s): %d "
-		    "viewers wait for it", hh->cam->name, cause,
+		log_rate_info(&lr, "camera %s: H.264 %sstream ended (%s): %d "
+		    "viewers wait for it", hh->cam->name,
+		    hh == hh->cam->h264sub ? "sub-" : "", cause,
 		    viewer_count(&hh->viewers));
 }
 
@@ -117,11 +122,25 @@ h264_http_on_unit(const struct h264_unit *u, void *arg)
 	    u->newinit ? 1u << 1 : 0);
 }
 
-/* Starts a stream for the request: raw H.264, or fragmented MP4. */
-static void
-h264_http_start(struct cam *cam, struct evhttp_request *req, int mp4)
+/*
+ * Whether capd gives this camera no sub-stream: its H.264 socket is there
+ * but the sub-stream's is not (capd runs without --h264-sub).
+ */
+static int
+h264_http_no_sub(const struct cam *cam)
 {
-	struct h264_http		*hh = cam->h264;
+	struct stat	 sb;
+
+	return (cam->h264path == NULL || cam->h264subpath == NULL ||
+	    (stat(cam->h264subpath, &sb) == -1 &&
+	    stat(cam->h264path, &sb) == 0));
+}
+
+/* Starts a stream of hh for the request: raw H.264, or fragmented MP4. */
+static void
+h264_http_start(struct cam *cam, struct h264_http *hh,
+    struct evhttp_request *req, int mp4)
+{
 	struct evkeyvalq		*h = evhttp_request_get_output_headers(req);
 	struct viewer			*v;
 	char				 cause[256];
@@ -129,6 +148,11 @@ h264_http_start(struct cam *cam, struct evhttp_request *req, int mp4)
 	if (cam->h264path == NULL || hh == NULL || hh->feed == NULL) {
 		reply_text(req, 404, "Not Found",
 		    "no H.264 for this camera");
+		return;
+	}
+	if (hh == cam->h264sub && h264_http_no_sub(cam)) {
+		reply_text(req, 404, "Not Found", "no sub-stream for this "
+		    "camera (capd --h264-sub gives one)");
 		return;
 	}
 	evhttp_add_header(h, "Content-Type", mp4 ? "video/mp4" :
@@ -162,12 +186,28 @@ h264_http_start(struct cam *cam, struct evhttp_request *req, int mp4)
 void
 h264_http_raw(struct cam *cam, struct evhttp_request *req, const char *query)
 {
-	h264_http_start(cam, req, 0);
+	h264_http_start(cam, cam->h264, req, 0);
 }
 
 /* GET /stream.mp4. */
 void
 h264_http_mp4(struct cam *cam, struct evhttp_request *req, const char *query)
 {
-	h264_http_start(cam, req, 1);
+	h264_http_start(cam, cam->h264, req, 1);
+}
+
+/* GET /sub.h264. */
+void
+h264_http_sub_raw(struct cam *cam, struct evhttp_request *req,
+    const char *query)
+{
+	h264_http_start(cam, cam->h264sub, req, 0);
+}
+
+/* GET /sub.mp4. */
+void
+h264_http_sub_mp4(struct cam *cam, struct evhttp_request *req,
+    const char *query)
+{
+	h264_http_start(cam, cam->h264sub, req, 1);
 }

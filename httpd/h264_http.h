@@ -5,6 +5,7 @@
  * camera (/cam/NAME/stream.h264).  One subscription to capd and one muxer
  * per camera, whatever the number of viewers; each viewer starts at an IDR
  * and, when it falls behind, goes on from a later one (common/frame/fanout.h).
+ * /sub.h264 and /sub.mp4 do the same for capd's sub-stream (--h264-sub).
  */
 #ifndef HTTPD_H264_HTTP_H
 #define HTTPD_H264_HTTP_H
@@ -13,8 +14,9 @@ struct cam;
 struct evhttp_request;
 struct h264_http;
 
-/* The H.264 streams of one camera (cam->h264path). */
-struct h264_http *h264_http_new(struct cam *cam);
+/* The H.264 streams of one camera from capd's socket path (cam->h264path,
+ * or cam->h264subpath), which may be NULL: it has none. */
+struct h264_http *h264_http_new(struct cam *cam, const char *path);
 /* Ends every stream and frees. */
 void		 h264_http_free(struct h264_http *hh);
 /* GET /stream.h264: raw Annex-B. */
@@ -22,6 +24,11 @@ void		 h264_http_raw(struct cam *cam, struct evhttp_request *req,
 		    const char *query);
 /* GET /stream.mp4: fragmented MP4, one fragment per frame. */
 void		 h264_http_mp4(struct cam *cam, struct evhttp_request *req,
+		    const char *query);
+/* GET /sub.h264 and /sub.mp4: the same for the sub-stream. */
+void		 h264_http_sub_raw(struct cam *cam, struct evhttp_request *req,
+		    const char *query);
+void		 h264_http_sub_mp4(struct cam *cam, struct evhttp_request *req,
 		    const char *query);
 /* Viewers connected. */
 int		 h264_http_clients(const struct h264_http *hh);

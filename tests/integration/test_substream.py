@@ -3,11 +3,13 @@
 URLs (docs/rtspd.md): a small stream at a low rate beside the full one,
 encoded only while subscribed, as Frigate's detect role wants it."""
 import os
+import socket
 import threading
 
 from conftest import wait_for
 from h264sock import H264Reader
 from test_h264_status import control
+from test_httpd import WWW, curl, status as api_status
 from test_rtspd_clients import ffprobe_json, free_port, free_udp_pair, need
 
 MAIN = (1280, 720)
@@ -101,3 +103,53 @@ def test_frigate_both_at_once(daemons, tmp):
     assert_sub(*got["detect"])
     _, st = control(tmp)
     assert st["h264"]["from_jpeg"] > st["h264_sub"]["from_jpeg"] > 0, st
+
+
+def http_probe(url):
+    """(width, height, frames read in SECONDS) of an HTTP H.264 stream."""
+    st = ffprobe_json("-read_intervals", "%%+%d" % SECONDS, "-count_frames",
+                      "-select_streams", "v:0", "-show_entries",
+                      "stream=codec_name,width,height,nb_read_frames", url)
+    s = st["streams"][0]
+    assert s["codec_name"] == "h264", s
+    return s["width"], s["height"], int(s["nb_read_frames"])
+
+
+def test_httpd_sub_mp4_and_h264(daemons, tmp):
+    """httpd's /sub.mp4 and /sub.h264 (and under /cam/NAME/) are the
+    sub-stream; /stream.mp4 stays the full one; counted as H.264 viewers."""
+    need("ffprobe")
+    start(daemons, tmp)
+    port = free_port()
+    daemons("httpd", "--frames", os.path.join(tmp, "frames.sock"), "--listen",
+            "127.0.0.1:%d" % port, "--www", WWW, wait_tcp=port)
+    base = "http://127.0.0.1:%d" % port
+    assert_sub(*http_probe(base + "/sub.mp4"))
+    assert_sub(*http_probe(base + "/cam/default/sub.mp4"))
+    # Raw Annex-B has no timestamps: ten packets, at the sub-stream's size.
+    st = ffprobe_json("-f", "h264", "-read_intervals", "%+#10", "-select_streams",
+                      "v:0", "-show_entries", "stream=codec_name,width,height",
+                      base + "/sub.h264")
+    assert (st["streams"][0]["width"], st["streams"][0]["height"]) == SUB, st
+    w, h, _ = http_probe(base + "/stream.mp4")
+    assert (w, h) == MAIN, (w, h)
+    # A viewer of the sub-stream is an H.264 viewer in /api/status.
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /sub.mp4 HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port)
+    assert s.recv(4096).startswith(b"HTTP/1.1 200 ")
+    wait_for(lambda: api_status(port)["clients"]["h264"] == 1, what="one H.264 viewer")
+    s.close()
+
+
+def test_httpd_sub_without_capd_sub(daemons, tmp):
+    """A camera whose capd has no --h264-sub: 404 with the reason."""
+    frames = os.path.join(tmp, "frames.sock")
+    daemons("capd", "--source", "test", "--socket", frames, "--size",
+            "320x240", wait_log="listening on")
+    port = free_port()
+    daemons("httpd", "--frames", frames, "--listen", "127.0.0.1:%d" % port,
+            "--www", WWW, wait_tcp=port)
+    for path in ("/sub.mp4", "/sub.h264", "/cam/default/sub.mp4"):
+        code, _, body = curl(port, path)
+        assert code == 404, (path, code, body)
+        assert b"no sub-stream for this camera (capd --h264-sub gives one)" in body, body
