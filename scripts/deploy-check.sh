@@ -8,7 +8,9 @@
 # unit's systemd-analyze security exposure.  docs/deploy.md says what
 # each step promises.
 #
-# Usage: scripts/deploy-check.sh DEB FAKECAM_SO WORKDIR   (as root)
+# Usage: scripts/deploy-check.sh DEB FAKECAM_SO WORKDIR [PREV_DEB]   (as root)
+# PREV_DEB, the package of an earlier commit, is installed and started
+# first, then upgraded to DEB with viewers watching.
 # The base root (systemd, the package's Depends, curl, socat, python3) is
 # made once by mmdebstrap into WORKDIR/root-HASH, HASH of its package
 # list (Depends' versions too) and mirrors; every run boots a throw-away
@@ -16,6 +18,7 @@
 set -eu
 
 deb=$(readlink -f "$1") fakecam=$(readlink -f "$2") work=$3
+prevdeb=${4:+$(readlink -f "$4")}
 here=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "check-deploy: run as root" >&2; exit 2; }
 t0=$(date +%s.%N)
@@ -70,6 +73,7 @@ run=$(mktemp -d "$work/run.XXXXXX")
 share="$run/share"
 mkdir -p "$share"
 cp "$deb" "$share/"
+[ -n "$prevdeb" ] && cp "$prevdeb" "$share/prev.deb"
 cp "$fakecam" "$share/fakecam.so"
 cp "$here/tests/deploy/probe.py" "$share/probe.py"
 debname=$(basename "$deb")
@@ -138,17 +142,25 @@ check() {
 	if out=$("$@" 2>&1); then echo "  $out"; else fail "$out"; fi
 }
 
-# 1. Install, enable, every unit ready.
+# 1. Install (the previous commit's package first, when given), enable,
+# every unit ready.
+units="campipe-capd.service campipe-httpd.service campipe-wsd.service campipe-rtspd.service"
+# $1: the package's path in the container.
+install_deb() {
+	c env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$1"
+}
+first=/srv/deploy/$debname
+[ -n "$prevdeb" ] && first=/srv/deploy/prev.deb
 s=$(now)
-if ! c apt-get install -y -q --no-install-recommends "/srv/deploy/$debname" >"$run/apt.log" 2>&1; then
+if ! install_deb "$first" >"$run/apt.log" 2>&1; then
 	cat "$run/apt.log"; echo "check-deploy: apt install failed" >&2; exit 1
 fi
 grep -q 'Need to get [1-9]' "$run/apt.log" && note "apt downloaded packages: $(grep 'Need to get' "$run/apt.log")"
-note "apt install ./$debname: $(since "$s") s"
+note "apt install ${first#/srv/deploy/} ($(c dpkg-query -W -f '${Version}' campipe)): $(since "$s") s"
 c sh -c 'printf "CAPD_SOURCE=test\n" >>/etc/default/campipe'
 s=$(now)
 c systemctl enable --now campipe.target >/dev/null 2>&1 || fail "systemctl enable --now campipe.target"
-units="campipe-capd.service campipe-httpd.service campipe-wsd.service campipe-rtspd.service"
 for u in campipe.target $units; do
 	if wait_active 30 "$u"; then :; else fail "$u is $(c systemctl is-active "$u")"; fi
 done
@@ -156,6 +168,63 @@ for u in $units; do
 	[ "$(c systemctl show -P Type "$u")" = notify ] || fail "$u is not Type=notify"
 done
 note "campipe.target and its $(echo $units | wc -w) services active (Type=notify) in $(since "$s") s"
+
+# 12. The upgrade to this package, with a viewer of each kind watching:
+# the owner's /etc/default/campipe is kept, every daemon restarts into the
+# new binaries, and each viewer comes back by itself.
+if [ -n "$prevdeb" ]; then
+	from=$(c dpkg-query -W -f '${Version}' campipe)
+	# A camera instance runs too: the upgrade restarts it as well.
+	c mkdir -p /etc/campipe/cameras
+	c sh -c 'echo "CAPD_SOURCE=test" >/etc/campipe/cameras/door.conf'
+	c systemctl start campipe-capd@door.service
+	wait_active 30 campipe-capd@door.service || fail "upgrade: campipe-capd@door is $(c systemctl is-active campipe-capd@door.service)"
+	declare -A pids=()
+	for u in $units campipe-capd@door.service; do pids[$u]=$(c systemctl show -P MainPID "$u"); done
+	for _ in $(seq 50); do probe get /pi.jpg jpeg >/dev/null 2>&1 && break; sleep 0.2; done
+	for _ in $(seq 50); do probe rtsp / >/dev/null 2>&1 && break; sleep 0.2; done
+	kinds="mjpeg mp4 ws rtsp"
+	for k in $kinds; do
+		c sh -c "python3 /srv/deploy/probe.py watch $k 90 >/run/upgrade-$k.out 2>&1 &"
+	done
+	for k in $kinds; do
+		for _ in $(seq 100); do
+			c grep -q flowing "/run/upgrade-$k.out" 2>/dev/null && break; sleep 0.1
+		done
+	done
+	s=$(now)
+	if install_deb "/srv/deploy/$debname" >"$run/apt-upgrade.log" 2>&1; then
+		note "upgrade $from to $(c dpkg-query -W -f '${Version}' campipe) (apt install ./$debname): $(since "$s") s"
+	else
+		fail "upgrade: apt install ./$debname: $(tail -1 "$run/apt-upgrade.log")"
+	fi
+	if c grep -qx CAPD_SOURCE=test /etc/default/campipe && ! c sh -c 'ls /etc/default/campipe.dpkg-* 2>/dev/null | grep -q .'; then
+		note "upgrade: the owner's /etc/default/campipe kept (conffile), no .dpkg-dist or .dpkg-old beside it"
+	else
+		fail "upgrade: /etc/default/campipe lost the owner's CAPD_SOURCE=test: $(c ls /etc/default/)"
+	fi
+	for u in $units campipe-capd@door.service; do
+		wait_active 30 "$u" || fail "upgrade: $u is $(c systemctl is-active "$u")"
+		p=$(c systemctl show -P MainPID "$u")
+		exe=$(c readlink "/proc/$p/exe")
+		if [ "$p" = "${pids[$u]}" ]; then
+			fail "upgrade: $u not restarted (pid $p)"
+		elif [ "${exe% (deleted)}" != "$exe" ]; then
+			fail "upgrade: $u runs a deleted binary ($exe)"
+		fi
+	done
+	for k in $kinds; do
+		for _ in $(seq 300); do
+			c grep -q 'outage\|FAIL' "/run/upgrade-$k.out" 2>/dev/null && break; sleep 0.2
+		done
+		out=$(c tail -1 "/run/upgrade-$k.out")
+		case $out in
+		outage*) note "upgrade: the $k viewer's outage ${out#outage }" ;;
+		*) fail "upgrade: the $k viewer: $out" ;;
+		esac
+	done
+	note "upgrade: $(echo $units | wc -w) daemons and campipe-capd@door restarted into the new binaries"
+fi
 failed=$(c systemctl --failed --no-legend --plain --no-pager)
 [ -z "$failed" ] || fail "systemctl --failed: $failed"
 

@@ -13,11 +13,12 @@ the container's python3 (standard library only).
                                 H.264 SDP), SETUP over TCP interleaved,
                                 PLAY (200), then RTP packets of H.264
                                 starting at an IDR, a whole unit
-  probe.py watch mjpeg|ws|rtsp SECS
+  probe.py watch mjpeg|mp4|ws|rtsp SECS
                                 watch frames; print "flowing" once they
-                                come; after an outage (no frame for 1 s)
-                                print "outage S" (last frame before to
-                                first after) when they come again; exit 1
+                                come; after an outage (no frame for 1 s,
+                                or a connection cut however short) print
+                                "outage S" (last frame before to first
+                                after) when they come again; exit 1
                                 after SECS without that
 
 Each prints one line and exits 0 when the promise holds.
@@ -347,7 +348,7 @@ def cmd_watch(kind, secs):
                 now = time.time()
                 if last is None:
                     print("flowing", flush=True)
-                elif out is None and now - last >= 1.0:
+                elif out is None and (now - last >= 1.0 or cuts > 0):
                     out = now - last
                 if out is not None:
                     print("outage %.2f s %s" % (out, "on the same connection"
