@@ -276,7 +276,7 @@ outage() {
 	case $unit:$out in
 	campipe-capd*:*reconnects*)
 		fail "kill -$sig $unit: the $kind viewer had to reconnect: $out" ;;
-	*:outage*) note "kill -$sig $unit: new pid after $(c systemctl show -P NRestarts "$unit") restarts; $kind viewer's outage ${out#outage } (kill to frames: $(since "$s") s)" ;;
+	*:outage*) note "kill -$sig $unit: new pid after $(c systemctl show -P NRestarts "$unit") restarts; $kind viewer's outage ${out#outage } (kill to its report, a second of frames after: $(since "$s") s)" ;;
 	*) fail "kill -$sig $unit: $kind viewer: $out" ;;
 	esac
 }

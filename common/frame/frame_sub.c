@@ -20,7 +20,7 @@
 #include "unixsock.h"
 
 #define FRAME_SUB_BACKOFF_MIN	100	/* ms */
-#define FRAME_SUB_BACKOFF_MAX	2000	/* ms */
+#define FRAME_SUB_BACKOFF_MAX	250	/* ms: a restarted capd is seen soon */
 #define FRAME_SUB_HEAD_READ	4096	/* bytes read while expecting a header */
 #define FRAME_SUB_READS		16	/* reads per wake-up, for fairness */
 

@@ -26,7 +26,7 @@
 
 #define H264_FEED_AU_MAX	(4 << 20)	/* an access unit, at most */
 #define H264_FEED_RETRY_MS	250		/* the first retry after a break */
-#define H264_FEED_RETRY_MAX_MS	1000		/* and the later ones */
+#define H264_FEED_RETRY_MAX_MS	250		/* and the later ones */
 
 struct h264_feed {
 	struct event_base	*base;

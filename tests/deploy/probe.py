@@ -15,11 +15,11 @@ the container's python3 (standard library only).
                                 starting at an IDR, a whole unit
   probe.py watch mjpeg|mp4|ws|rtsp SECS
                                 watch frames; print "flowing" once they
-                                come; after an outage (no frame for 1 s,
-                                or a connection cut however short) print
-                                "outage S" (last frame before to first
-                                after) when they come again; exit 1
-                                after SECS without that
+                                come; after an outage (no frame for
+                                GAP s, or a connection cut however short)
+                                and a second of frames again, print
+                                "outage S" (the longest wait between two
+                                frames); exit 1 after SECS without that
 
 Each prints one line and exits 0 when the promise holds.
 """
@@ -32,6 +32,7 @@ import time
 HOST, PORT = "127.0.0.1", 8080
 RTSP_PORT = 8554
 SOI = b"\xff\xd8\xff"
+GAP = 0.3             # seconds without a frame that make an outage (30 fps: 33 ms)
 
 
 def connect(timeout=10):
@@ -340,7 +341,8 @@ def frames(kind, end):
 def cmd_watch(kind, secs):
     end = time.time() + float(secs)
     last = None
-    out = None
+    gap = 0.0           # the longest wait between two frames
+    back = None         # when frames came back after a gap or a cut
     cuts = 0
     while time.time() < end:
         try:
@@ -348,14 +350,16 @@ def cmd_watch(kind, secs):
                 now = time.time()
                 if last is None:
                     print("flowing", flush=True)
-                elif out is None and (now - last >= 1.0 or cuts > 0):
-                    out = now - last
-                if out is not None:
-                    print("outage %.2f s %s" % (out, "on the same connection"
+                elif back is None and (now - last >= GAP or cuts > 0):
+                    back = now
+                gap = max(gap, now - last) if last is not None else 0.0
+                last = now
+                # A second of steady frames after the gap: it is over.
+                if back is not None and now - back >= 1.0:
+                    print("outage %.2f s %s" % (gap, "on the same connection"
                           if cuts == 0 else "after %d reconnects" % cuts),
                           flush=True)
                     return 0
-                last = now
                 if now > end:
                     break
         except (OSError, EOFError):
