@@ -57,6 +57,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <arpa/inet.h>
 
 #include <ctype.h>
@@ -92,8 +93,15 @@
 #define LG_SEI_TAG	"campipe seq="
 #define LG_MAXGAPS	(1 << 18)	/* gaps listed in the report, at most */
 #define LG_RTP_MAX	65536	/* an interleaved packet, at most */
-#define LG_UDP_BATCH	64	/* datagrams per recvmmsg */
-#define LG_UDP_MAX	2048	/* a datagram, at most */
+#define LG_UDP_BATCH	4	/* datagrams per recvmmsg */
+/*
+ * A datagram, at most: with UDP_GRO, the kernel hands over a segmented
+ * message as the sender made it, whole, with its segment size.
+ */
+#define LG_UDP_MAX	65536
+#ifndef UDP_GRO
+#define UDP_GRO		104	/* linux/udp.h, since Linux 5.0 */
+#endif
 #define LG_AUD		"\0\0\0\1\x09"	/* an access unit delimiter */
 
 enum lg_type { LG_WS, LG_MJPEG, LG_UNIX, LG_HTTP, LG_RTSP, LG_RTSPU };
@@ -1060,15 +1068,24 @@ lg_udp_readable(struct lg_client *c)
 {
 	struct mmsghdr	 msg[LG_UDP_BATCH];
 	struct iovec	 iov[LG_UDP_BATCH];
-	int		 i, j, n;
+	union {
+		struct cmsghdr	 h;
+		char		 b[CMSG_SPACE(sizeof(int))];
+	}		 ctl[LG_UDP_BATCH];
+	struct cmsghdr	*cm;
+	unsigned char	*p;
+	size_t		 len, seg;
+	int		 i, j, n, gso;
 
-	for (j = 0; j < 4; j++) {
+	for (j = 0; j < 64; j++) {
 		memset(msg, 0, sizeof(msg));
 		for (i = 0; i < LG_UDP_BATCH; i++) {
 			iov[i].iov_base = lg_scratch + i * LG_UDP_MAX;
 			iov[i].iov_len = LG_UDP_MAX;
 			msg[i].msg_hdr.msg_iov = &iov[i];
 			msg[i].msg_hdr.msg_iovlen = 1;
+			msg[i].msg_hdr.msg_control = ctl[i].b;
+			msg[i].msg_hdr.msg_controllen = sizeof(ctl[i].b);
 		}
 		if ((n = recvmmsg(c->ufd[0], msg, LG_UDP_BATCH, MSG_DONTWAIT,
 		    NULL)) == -1) {
@@ -1076,8 +1093,25 @@ lg_udp_readable(struct lg_client *c)
 				lg_close(c, strerror(errno));
 			return;
 		}
-		for (i = 0; i < n; i++)
-			lg_rtp_packet(c, iov[i].iov_base, msg[i].msg_len);
+		for (i = 0; i < n; i++) {
+			/* A coalesced message: its packets, seg bytes each. */
+			p = iov[i].iov_base;
+			len = msg[i].msg_len;
+			seg = len;
+			for (cm = CMSG_FIRSTHDR(&msg[i].msg_hdr); cm != NULL;
+			    cm = CMSG_NXTHDR(&msg[i].msg_hdr, cm))
+				if (cm->cmsg_level == SOL_UDP &&
+				    cm->cmsg_type == UDP_GRO) {
+					memcpy(&gso, CMSG_DATA(cm), sizeof(gso));
+					if (gso > 0)
+						seg = (size_t)gso;
+				}
+			for (; len > 0; p += seg, len -= seg) {
+				if (seg > len)
+					seg = len;
+				lg_rtp_packet(c, p, seg);
+			}
+		}
 		if (n < LG_UDP_BATCH)
 			return;
 	}
@@ -1173,7 +1207,7 @@ lg_udp_open(struct lg_client *c)
 {
 	struct sockaddr_in	 sin;
 	socklen_t		 len;
-	int			 i, j, rcv = LG_STALL_RCVBUF;
+	int			 i, j, rcv = LG_STALL_RCVBUF, one = 1;
 
 	for (i = 0; i < 32; i++) {
 		for (j = 0; j < 2; j++) {
@@ -1196,6 +1230,14 @@ lg_udp_open(struct lg_client *c)
 				c->uport = ntohs(sin.sin_port);
 		}
 		if (j == 2) {
+			/*
+			 * Segmented messages arrive whole: on loopback the
+			 * receivers' kernel work is charged to the sender, and
+			 * this keeps it per message, as TCP's is (on a network
+			 * it is the NVR's, not the Pi's).
+			 */
+			setsockopt(c->ufd[0], SOL_UDP, UDP_GRO, &one,
+			    sizeof(one));
 			if (c->stall)
 				setsockopt(c->ufd[0], SOL_SOCKET, SO_RCVBUF,
 				    &rcv, sizeof(rcv));

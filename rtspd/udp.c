@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * udp.c: RTP and RTCP over UDP, one socket pair per listening address.
+ * A unit's packets go out with sendmmsg, each run of packets of one size
+ * (an FU-A's fragments) as one message with UDP_SEGMENT (generic
+ * segmentation offload), so the stack is crossed once per run rather than
+ * once per packet; where the kernel or the device refuses that, the pair
+ * sends a packet per message from then on.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,6 +24,11 @@
 #include "udp.h"
 
 #define UDP_BATCH	64		/* packets per sendmmsg */
+#define UDP_GSO_SEGS	64		/* packets per message, at most */
+#define UDP_GSO_BYTES	60000		/* and bytes */
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT	103		/* linux/udp.h, since Linux 4.18 */
+#endif
 #define UDP_READ_MAX	1500		/* an RTCP packet from a receiver */
 #define UDP_SNDBUF	(1 << 20)
 
@@ -175,14 +186,42 @@ udp_same_addr(const struct sockaddr *a, const struct sockaddr *b)
 	return (udp_cmp(a, b, 1));
 }
 
-/* Sends a unit's packets in batches. */
+/*
+ * How many of the n packets at pkts go in one segmented message: the
+ * first, those after it of its length, then one shorter (the kernel cuts
+ * a message into segments of the first's length, the last may be short),
+ * at most UDP_GSO_SEGS packets and UDP_GSO_BYTES bytes.  At least 1.
+ */
 size_t
-udp_send_unit(struct udp_pair *u, const struct sockaddr *to, socklen_t tolen,
-    const struct stream_unit *unit)
+udp_gso_run(const struct rtp_pkt *pkts, size_t n)
+{
+	size_t	 k, len, bytes;
+
+	if (n == 0)
+		return (0);
+	len = pkts[0].len;
+	bytes = len;
+	for (k = 1; k < n && k < UDP_GSO_SEGS; k++) {
+		if (pkts[k].len > len || bytes + pkts[k].len > UDP_GSO_BYTES)
+			break;
+		bytes += pkts[k].len;
+		if (pkts[k].len < len)
+			return (k + 1);
+	}
+	return (k);
+}
+
+/*
+ * Sends packets one per message, from i on: the count sent.  A full
+ * socket buffer loses the rest: that is UDP.
+ */
+static size_t
+udp_send_each(struct udp_pair *u, const struct sockaddr *to, socklen_t tolen,
+    const struct stream_unit *unit, size_t i)
 {
 	struct mmsghdr	 msg[UDP_BATCH];
 	struct iovec	 iov[UDP_BATCH];
-	size_t		 i = 0, n, k, sent = 0;
+	size_t		 n, k, sent = 0;
 	int		 rc;
 
 	while (i < unit->npkts) {
@@ -199,13 +238,82 @@ udp_send_unit(struct udp_pair *u, const struct sockaddr *to, socklen_t tolen,
 			msg[k].msg_hdr.msg_iovlen = 1;
 		}
 		if ((rc = sendmmsg(u->fd[0], msg, n, 0)) <= 0) {
-			/* A full socket buffer loses the rest: that is UDP. */
 			u->send_errors++;
 			break;
 		}
 		sent += rc;
 		i += rc;
 	}
+	return (sent);
+}
+
+/* Sends a unit's packets, runs of one size as segmented messages. */
+size_t
+udp_send_unit(struct udp_pair *u, const struct sockaddr *to, socklen_t tolen,
+    const struct stream_unit *unit)
+{
+	struct mmsghdr	 msg[UDP_BATCH];
+	struct iovec	 iov[UDP_BATCH];
+	union {
+		struct cmsghdr	 h;
+		char		 b[CMSG_SPACE(sizeof(uint16_t))];
+	}		 ctl[UDP_BATCH];
+	size_t		 runs[UDP_BATCH];
+	size_t		 i = 0, p, n, k, m, r, sent = 0;
+	uint16_t	 seg;
+	int		 rc;
+
+	while (i < unit->npkts && !u->no_gso) {
+		/* Up to UDP_BATCH messages, each a run; the iovecs in order. */
+		memset(msg, 0, sizeof(msg));
+		for (n = 0, p = i, k = 0; n < UDP_BATCH && p < unit->npkts;
+		    n++) {
+			r = udp_gso_run(unit->pkts + p, unit->npkts - p);
+			if (r > UDP_BATCH - k)
+				break;
+			runs[n] = r;
+			msg[n].msg_hdr.msg_name = (void *)to;
+			msg[n].msg_hdr.msg_namelen = tolen;
+			msg[n].msg_hdr.msg_iov = &iov[k];
+			msg[n].msg_hdr.msg_iovlen = r;
+			if (r > 1) {
+				memset(&ctl[n], 0, sizeof(ctl[n]));
+				msg[n].msg_hdr.msg_control = ctl[n].b;
+				msg[n].msg_hdr.msg_controllen = sizeof(ctl[n].b);
+				ctl[n].h.cmsg_level = SOL_UDP;
+				ctl[n].h.cmsg_type = UDP_SEGMENT;
+				ctl[n].h.cmsg_len = CMSG_LEN(sizeof(seg));
+				seg = (uint16_t)unit->pkts[p].len;
+				memcpy(CMSG_DATA(&ctl[n].h), &seg, sizeof(seg));
+			}
+			for (m = 0; m < r; m++, p++, k++) {
+				iov[k].iov_base = unit->f->buf + unit->pkts[p].off;
+				iov[k].iov_len = unit->pkts[p].len;
+			}
+		}
+		if ((rc = sendmmsg(u->fd[0], msg, n, 0)) <= 0) {
+			/* Segmentation refused here: one packet a message. */
+			if (rc == -1 && (errno == EIO || errno == EINVAL ||
+			    errno == ENOPROTOOPT || errno == EOPNOTSUPP)) {
+				u->no_gso = 1;
+				break;
+			}
+			u->send_errors++;
+			u->sent += sent;
+			return (sent);
+		}
+		for (k = 0; k < (size_t)rc; k++) {
+			sent += runs[k];
+			i += runs[k];
+		}
+		if ((size_t)rc < n) {
+			/* A full socket buffer loses the rest: that is UDP. */
+			u->send_errors++;
+			u->sent += sent;
+			return (sent);
+		}
+	}
+	sent += udp_send_each(u, to, tolen, unit, i);
 	u->sent += sent;
 	return (sent);
 }

@@ -29,6 +29,7 @@ struct udp_pair {
 	udp_rtcp_cb		 cb;
 	void			*arg;
 	uint64_t		 sent, send_errors;
+	int			 no_gso;	/* UDP_SEGMENT refused here */
 };
 
 /*
@@ -46,6 +47,8 @@ int		 udp_pair_is(const struct udp_pair *u,
 /* Sends the unit's RTP packets to to.  Packets sent; errors are counted. */
 size_t		 udp_send_unit(struct udp_pair *u, const struct sockaddr *to,
 		    socklen_t tolen, const struct stream_unit *unit);
+/* The packets at pkts (n of them) that go in one segmented message. */
+size_t		 udp_gso_run(const struct rtp_pkt *pkts, size_t n);
 /* Sends one RTCP packet from the RTCP socket.  0, or -1. */
 int		 udp_send_rtcp(struct udp_pair *u, const struct sockaddr *to,
 		    socklen_t tolen, const unsigned char *p, size_t len);
