@@ -229,7 +229,11 @@ async function main() {
 	const tiles = list.cameras.map((c) => makeTile(cfg, c));
 	for (const t of tiles)
 		$('grid').append(t.el);
-	$('grid-msg').textContent = tiles.length ? '' : 'no cameras';
+	// Why tiles start in stills: one small request a second per tile is
+	// the lightest load on the Pi and the network when many are open.
+	$('grid-msg').textContent = tiles.length ? 'Tiles show a still each ' +
+	    'second, the lightest load on the camera and the network; Live ' +
+	    'streams a tile (remembered in this browser).' : 'no cameras';
 	document.body.dataset.state = 'ready';
 	document.body.dataset.tiles = tiles.length;
 	for (const t of tiles)

@@ -28,15 +28,29 @@ MISSING = [n for n in ("capd", "httpd", "wsd") if not os.path.exists(binary(n))]
 def npm_ci():
     """Installs the pinned playwright-core into tests/browser/node_modules,
     once even when several test workers ask at the same time."""
-    done = os.path.join(BROWSER, "node_modules", "playwright-core", "package.json")
+    done = [os.path.join(BROWSER, "node_modules", m, "package.json")
+            for m in ("playwright-core", "axe-core")]
     with open(os.path.join(BROWSER, ".npm-ci.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if os.path.exists(done):
+        if all(os.path.exists(d) for d in done):
             return
         assert shutil.which("npm"), "npm missing: run scripts/deps.sh check as root"
         r = subprocess.run(["npm", "ci", "--prefix", BROWSER, "--no-audit", "--no-fund"],
                            capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, "npm ci failed:\n" + r.stdout + r.stderr
+
+
+def three_cameras(daemons, tmp):
+    """Chromium and node ready, three cameras (tests/integration/test_cameras.py)
+    behind wsd and httpd; the Setup and the artifacts folder."""
+    from test_cameras import CAMS, Setup
+    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
+    npm_ci()
+    setup = Setup(daemons, tmp)
+    for c in CAMS:
+        setup.capd(c)
+    setup.web()
+    return setup, os.path.join(BUILD, "artifacts")
 
 
 def stop(d):
@@ -112,14 +126,8 @@ def test_grid_and_switcher_in_chromium(daemons, tmp):
     """Three cameras (tests/integration/test_cameras.py): the grid paints
     each in its own tile, stills and live, on a desktop and a phone; the
     viewer's switcher opens a camera and remembers it."""
-    from test_cameras import CAMS, Setup
-    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
-    npm_ci()
-    setup = Setup(daemons, tmp)
-    for c in CAMS:
-        setup.capd(c)
-    setup.web()
-    artifacts = os.path.join(BUILD, "artifacts")
+    setup, artifacts = three_cameras(daemons, tmp)
+    from test_cameras import CAMS
     colours = {"pattern": "grey", "replay": "red", "fake": "purple"}
     r = subprocess.run(
         ["node", os.path.join(BROWSER, "grid.mjs"), "http://127.0.0.1:%d/" % setup.port,
@@ -130,3 +138,22 @@ def test_grid_and_switcher_in_chromium(daemons, tmp):
     assert r.returncode == 0 and "all checks passed" in r.stdout, r.stdout + r.stderr
     for name in ("grid-stills", "grid-live", "grid-phone", "viewer-camera"):
         assert os.path.getsize(os.path.join(artifacts, name + ".png")) > 1000
+
+
+@pytest.mark.skipif(bool(MISSING), reason="daemons not built: %s" % ", ".join(MISSING))
+def test_layout_and_accessibility_in_chromium(daemons, tmp):
+    """The viewer and the grid of three cameras at 1280x800, 390x844 and
+    844x390, light and dark (tests/browser/layout.mjs): nothing runs past
+    the screen or is cut by its box, the picture fits the viewport, and
+    axe-core finds no serious or critical violation."""
+    setup, artifacts = three_cameras(daemons, tmp)
+    r = subprocess.run(
+        ["node", os.path.join(BROWSER, "layout.mjs"), "http://127.0.0.1:%d/" % setup.port,
+         artifacts], cwd=BROWSER, capture_output=True, text=True, timeout=TIMEOUT,
+        env=dict(os.environ, CHROMIUM=CHROMIUM))
+    print(r.stdout + r.stderr)
+    assert r.returncode == 0 and "all checks passed" in r.stdout, r.stdout + r.stderr
+    for page in ("viewer", "grid"):
+        for size in ("desktop", "phone", "phone-landscape", "phone-dark"):
+            name = "layout-%s-%s.png" % (page, size)
+            assert os.path.getsize(os.path.join(artifacts, name)) > 1000
