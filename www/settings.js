@@ -13,10 +13,22 @@ const RATES = [5, 10, 15, 20, 25, 30, 60];
 const state = { settings: null, busy: 0, poll: 0, admin: false };
 
 // The panel's status line: what happened to the last change.
-function say(text, bad) {
+function say(text, bad, ok) {
 	const p = $('set-msg');
 	p.textContent = text;
 	p.classList.toggle('bad', !!bad);
+	p.classList.toggle('ok', !!ok);
+}
+
+// What a saved change means, in words: a restart is said, not hinted.
+function savedText(change) {
+	const t = new Date().toLocaleTimeString([], { hour12: false });
+	const s = state.settings;
+	const key = Object.keys(change)[0];
+	if (s && s[key] && s[key].apply === 'restart')
+		return 'Saved at ' + t + ': the camera restarts with it, the ' +
+		    'picture comes back in a few seconds.';
+	return 'Saved at ' + t + ' for every viewer.';
 }
 
 // Sends one change; the answer (the new settings) redraws the panel.
@@ -40,7 +52,7 @@ async function send(change) {
 			await refresh();
 			return;
 		}
-		say('saved');
+		say(savedText(change), false, true);
 		if (doc)
 			draw(doc);
 	} catch (e) {
@@ -50,16 +62,23 @@ async function send(change) {
 	}
 }
 
-// A labelled row with a control element and an optional value readout.
+// A labelled row with a control element, an optional value readout and
+// the hint of a setting that restarts the camera, shown in words.
 function row(label, el, out) {
 	const div = document.createElement('div');
-	div.className = 'set-row';
+	div.className = 'set-row' + (el.type === 'checkbox' ? ' set-toggle' : '');
 	const l = document.createElement('label');
 	l.textContent = label;
 	l.htmlFor = el.id;
 	div.append(l, el);
 	if (out)
 		div.append(out);
+	if (el.dataset.hint) {
+		const h = document.createElement('span');
+		h.className = 'set-hint';
+		h.textContent = el.dataset.hint;
+		div.append(h);
+	}
 	return div;
 }
 
@@ -111,10 +130,12 @@ function toggle(id, value, onset) {
 function fixed(el, s) {
 	if (s.apply === 'fixed') {
 		el.disabled = true;
-		el.title = 'set in the camera command itself';
+		el.dataset.hint = 'set in the camera command itself';
 	} else if (s.apply === 'restart') {
-		el.title = 'changing it restarts the camera';
+		el.dataset.hint = 'changing it restarts the camera';
 	}
+	if (el.dataset.hint)
+		el.title = el.dataset.hint;
 	return el;
 }
 
@@ -128,7 +149,7 @@ function draw(doc) {
 
 	const size = fixed(select('set-size', SIZES, doc.size.value), doc.size);
 	size.addEventListener('change', () => send({ size: size.value }));
-	form.append(row('Size', size));
+	form.append(row('Picture size', size));
 
 	const fps = fixed(select('set-fps', RATES, doc.fps.value, (v) => v + ' fps'),
 	    doc.fps);
@@ -142,10 +163,10 @@ function draw(doc) {
 	const rot = select('set-rotate', doc.rotate.choices, doc.rotate.value,
 	    (v) => v + '°');
 	rot.addEventListener('change', () => send({ rotate: Number(rot.value) }));
-	form.append(row('Camera rotation', rot));
-	form.append(row('Camera mirror', toggle('set-hflip', doc.hflip.value,
+	form.append(row('Image rotation', rot));
+	form.append(row('Horizontal flip', toggle('set-hflip', doc.hflip.value,
 	    (v) => send({ hflip: v }))));
-	form.append(row('Camera flip', toggle('set-vflip', doc.vflip.value,
+	form.append(row('Vertical flip', toggle('set-vflip', doc.vflip.value,
 	    (v) => send({ vflip: v }))));
 
 	for (const c of doc.controls || []) {

@@ -315,7 +315,8 @@ async function pollStatus() {
 	    'As the web server sees it; live viewers go through wsd. ' :
 	    'As the camera daemon sees it, for viewers by every route. ';
 	$('c-uptime').textContent = st && st.uptime !== undefined ? fmtUptime(st.uptime) : '–';
-	$('c-version').textContent = st && st.version ? 'campipe ' + st.version : '';
+	$('c-version').textContent = st && st.version ? 'Version: campipe ' +
+	    st.version : '';
 	setTimeout(pollStatus, STATUS_EVERY);
 }
 

@@ -3,7 +3,8 @@
 // (390x844) and the phone turned (844x390), measured in the DOM: no
 // horizontal scrolling, no visible element running past the viewport's
 // sides, no control whose text is cut by its own box, the picture and the
-// view controls inside the first screen; and axe-core's accessibility
+// view controls inside the first screen, where Stills' interval moves
+// nothing; and axe-core's accessibility
 // rules with no serious or critical violation, the phone in the dark
 // scheme too.  Screenshots of
 // each go to ARTIFACT_DIR.
@@ -121,6 +122,18 @@ try {
 				    JSON.stringify(m.controls));
 			await page.screenshot({ path: path.join(artifacts,
 			    'layout-' + page_ + '-' + size + '.png') });
+			if (page_ === 'viewer') {
+				// Stills adds its interval: the toolbar must not move.
+				await page.keyboard.press('3');
+				await page.waitForFunction(() => window.campipe.mode ===
+				    'stills' && !document.getElementById('interval-box').hidden);
+				const n = await page.evaluate(measure, picture);
+				check(JSON.stringify(n.controls) === JSON.stringify(m.controls) &&
+				    n.cut.length === 0 && n.sides.length === 0,
+				    at + ': Stills and its interval move no control',
+				    JSON.stringify(m.controls) + ' -> ' + JSON.stringify(n.controls) +
+				    ' ' + n.cut.concat(n.sides).join(', '));
+			}
 			// axe-core, evaluated outside the page's CSP.
 			await page.evaluate(axeSource);
 			const res = await page.evaluate(() => window.axe.run(document,

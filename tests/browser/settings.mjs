@@ -4,7 +4,10 @@
 // Usage: node settings.mjs BASE_URL ADMIN PASSWORD READER PASSWORD
 // An admin moves the brightness slider: the live canvas brightens, and a
 // reload shows the saved value; a change made elsewhere appears; the camera
-// panel says "streaming" while only the live (wsd) view watches; a reader
+// panel says "streaming" while only the live (wsd) view watches; every
+// label on one line, no select cut, the panel inside the window; a size
+// change says in words that the camera restarts, and the picture comes
+// back at the new size; a reader
 // sees no settings panel; nothing breaks the Content-Security-Policy.  Exits 0
 // when every check holds; each failed check prints "FAIL ...".
 import { chromium } from 'playwright-core';
@@ -107,8 +110,9 @@ async function main() {
 		// Moving the slider as a person would: focus, then keys to the end.
 		await slider.focus();
 		await page.keyboard.press('End');
-		await until(page, () => document.getElementById('set-msg').textContent ===
-		    'saved', null, 10000, 'change saved');
+		await until(page, () => /^Saved at .* for every viewer\.$/.test(
+		    document.getElementById('set-msg').textContent), null, 10000,
+		    'change saved, said in words');
 		const after = await brightnessWhere(page, (b) => b > before + 30, 10000);
 		check(after > before + 30, 'canvas brightens',
 		    before.toFixed(1) + ' -> ' + after.toFixed(1));
@@ -139,12 +143,54 @@ async function main() {
 		await until(page, () => document.getElementById('set-c-contrast') !== null &&
 		    document.getElementById('set-c-contrast').value === '77', null, 15000,
 		    'the panel reflects a change made elsewhere');
+		const fit = await page.evaluate(() => {
+			const bad = [];
+			for (const l of document.querySelectorAll('#set-form label')) {
+				const r = document.createRange();
+				r.selectNodeContents(l);
+				const lines = new Set([...r.getClientRects()]
+				    .map((x) => Math.round(x.top)));
+				if (lines.size !== 1)
+					bad.push('"' + l.textContent + '" on ' + lines.size + ' lines');
+			}
+			const c = document.createElement('canvas').getContext('2d');
+			for (const el of document.querySelectorAll('#set-form select')) {
+				c.font = getComputedStyle(el).font;
+				const t = el.options[el.selectedIndex].text;
+				if (c.measureText(t).width + 20 > el.clientWidth + 1)
+					bad.push('select "' + t + '" cut');
+			}
+			const p = document.querySelector('.panel').getBoundingClientRect();
+			if (p.bottom > window.innerHeight + 1)
+				bad.push('panel ends at ' + Math.round(p.bottom) + ' below ' +
+				    window.innerHeight);
+			const size = document.getElementById('set-size');
+			const hint = size.closest('.set-row').querySelector('.set-hint');
+			return { bad, restart: size.dataset.hint || '',
+				hint: hint ? hint.textContent : '' };
+		});
+		check(fit.bad.length === 0, 'settings: every label on one line, ' +
+		    'no select cut, the panel inside the window', fit.bad.join(', '));
+		check(fit.restart === '' || fit.hint === fit.restart,
+		    'settings: a size change says in words that it restarts the camera',
+		    fit.restart + ' / ' + fit.hint);
 		await page.locator('#settings').screenshot({
 		    path: process.env.ARTIFACTS + '/viewer-settings.png' });
 		check(violations.length === 0, 'no Content-Security-Policy violation',
 		    violations.join('; '));
 		check(await csp.control(page, violations),
 		    'a violation made on purpose is seen (control)');
+		// A size change restarts the camera: the panel says so, the
+		// picture comes back at the new size.
+		await page.selectOption('#set-size', '320x240');
+		await until(page, () => /^Saved at .*: the camera restarts with it/.test(
+		    document.getElementById('set-msg').textContent), null, 10000,
+		    'a size change says the camera restarts');
+		await until(page, () => document.getElementById('c-size').textContent ===
+		    '320×240' && window.campipe.width === 320, null, 20000,
+		    'the picture comes back at the new size');
+		await page.screenshot({ path: process.env.ARTIFACTS +
+		    '/viewer-settings-page.png', fullPage: true });
 		await ctx.close();
 
 		const [rctx, rpage] = await openViewer(browser, reader, readerPass);
