@@ -75,7 +75,7 @@ BENCH_SRCS	:= $(wildcard bench/*.c)
 BENCH_BINS	 = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 .PHONY: FORCE all deps deps-check run check unit fuzz fuzz-smoke integration bench valgrind \
-	bench-smoke install uninstall clean
+	bench-smoke install uninstall clean screenshot
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -171,6 +171,14 @@ check: deps-check
 run: deps
 	$(MAKE) all
 	@scripts/run.sh $(BUILD)
+
+# The README's picture of the viewer, from the real page (scripts/screenshot.sh).
+screenshot:
+	@scripts/deps.sh check
+	$(MAKE) all
+	@[ -f tests/browser/node_modules/playwright-core/package.json ] || \
+	    npm ci --prefix tests/browser --no-audit --no-fund
+	scripts/screenshot.sh $(BUILD) docs/viewer.png
 
 bench: 
 	@scripts/deps.sh bench

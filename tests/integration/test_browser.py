@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from conftest import BUILD, binary, free_port
+from conftest import BUILD, binary, free_port, free_udp_pair
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BROWSER = os.path.join(ROOT, "tests", "browser")
@@ -157,3 +157,24 @@ def test_layout_and_accessibility_in_chromium(daemons, tmp):
         for size in ("desktop", "phone", "phone-landscape", "phone-dark"):
             name = "layout-%s-%s.png" % (page, size)
             assert os.path.getsize(os.path.join(artifacts, name)) > 1000
+
+
+def test_readme_screenshot_script(tmp):
+    """make screenshot's script photographs the real page: a 1280x800 PNG,
+    with frames shown; the README shows the picture it made."""
+    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
+    npm_ci()
+    out = os.path.join(tmp, "viewer.png")
+    r = subprocess.run([os.path.join(ROOT, "scripts", "screenshot.sh"), BUILD, out],
+                       cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT,
+                       env=dict(os.environ, CHROMIUM=CHROMIUM, PORT=str(free_port()),
+                                RTSP_PORT=str(free_port()),
+                                RTSP_UDP_PORT=str(free_udp_pair())))
+    assert r.returncode == 0 and "frames shown" in r.stdout, r.stdout + r.stderr
+    for path in (out, os.path.join(ROOT, "docs", "viewer.png")):
+        with open(path, "rb") as f:
+            head = f.read(24)
+        assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[16:24] == \
+            (1280).to_bytes(4, "big") + (800).to_bytes(4, "big"), path
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        assert "](docs/viewer.png)" in f.read()
