@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 
+#include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
@@ -35,10 +36,20 @@ struct h264_http {
 	const char			*path;	/* capd's socket, or NULL */
 	struct h264_feed		*feed;
 	struct viewer_set		 viewers;	/* form 1: MP4 */
+	/* The picture its SPS last gave (width 0: none), and the socket's
+	 * file then: capd's stream keeps its size while that stays. */
+	int				 width, height, fps;
+	dev_t				 dev;
+	ino_t				 ino;
+	struct timespec			 ctime;
+	int				 learning;	/* wants the feed for it */
+	struct event			*ev_learn;	/* its deadline */
 };
 
 static void	h264_http_on_unit(const struct h264_unit *, void *);
 static void	h264_http_on_end(const char *, void *);
+static void	h264_http_on_learn(evutil_socket_t, short, void *);
+static void	h264_http_learnt(struct h264_http *);
 
 /* A viewer left: its camera's admission and its want of units end. */
 static void
@@ -62,8 +73,11 @@ h264_http_new(struct cam *cam, const char *path)
 	hh->path = path;
 	viewer_set_init(&hh->viewers, cam->w, "H.264 viewer", 0,
 	    h264_http_on_leave, hh);
-	if (path != NULL && (hh->feed = h264_feed_new(cam->w->base, path,
-	    h264_http_on_unit, h264_http_on_end, hh)) == NULL) {
+	if (path != NULL && ((hh->feed = h264_feed_new(cam->w->base, path,
+	    h264_http_on_unit, h264_http_on_end, hh)) == NULL ||
+	    (hh->ev_learn = evtimer_new(cam->w->base, h264_http_on_learn,
+	    hh)) == NULL)) {
+		h264_feed_free(hh->feed);
 		free(hh);
 		return (NULL);
 	}
@@ -86,7 +100,10 @@ h264_http_free(struct h264_http *hh)
 {
 	if (hh == NULL)
 		return;
+	h264_http_learnt(hh);
 	viewer_end_all(&hh->viewers);
+	if (hh->ev_learn != NULL)
+		event_free(hh->ev_learn);
 	h264_feed_free(hh->feed);
 	free(hh);
 }
@@ -105,12 +122,94 @@ h264_http_on_end(const char *cause, void *arg)
 		    viewer_count(&hh->viewers));
 }
 
+/* Keeps the picture of the feed's stream, if it has one. */
+static void
+h264_http_keep(struct h264_http *hh)
+{
+	struct stat	 sb;
+	int		 w, h, fps;
+
+	if (h264_feed_picture(hh->feed, &w, &h, &fps) == -1 ||
+	    stat(hh->path, &sb) == -1)
+		return;
+	hh->width = w;
+	hh->height = h;
+	hh->fps = fps;
+	hh->dev = sb.st_dev;
+	hh->ino = sb.st_ino;
+	hh->ctime = sb.st_ctim;
+}
+
+/* Learning ends: the feed is no longer wanted for it. */
+static void
+h264_http_learnt(struct h264_http *hh)
+{
+	if (!hh->learning)
+		return;
+	hh->learning = 0;
+	evtimer_del(hh->ev_learn);
+	h264_feed_unwant(hh->feed);
+}
+
+/* No IDR came in time: the picture stays unknown. */
+static void
+h264_http_on_learn(evutil_socket_t fd, short what, void *arg)
+{
+	h264_http_learnt(arg);
+}
+
+/* The stream's picture: 1, 0 while learning it, -1 if unknown. */
+int
+h264_http_picture(struct h264_http *hh, int *width, int *height, int *fps)
+{
+	struct stat	 sb;
+
+	if (hh == NULL || hh->feed == NULL)
+		return (-1);
+	h264_http_keep(hh);
+	if (hh->width > 0 && stat(hh->path, &sb) == 0 &&
+	    sb.st_dev == hh->dev && sb.st_ino == hh->ino &&
+	    sb.st_ctim.tv_sec == hh->ctime.tv_sec &&
+	    sb.st_ctim.tv_nsec == hh->ctime.tv_nsec) {
+		*width = hh->width;
+		*height = hh->height;
+		*fps = hh->fps;
+		return (1);
+	}
+	return (hh->learning ? 0 : -1);
+}
+
+/* Wants the feed up to its first IDR, unless the picture is known. */
+void
+h264_http_learn(struct h264_http *hh)
+{
+	struct timeval	 tv = { H264_HTTP_LEARN_MS / 1000,
+	    (H264_HTTP_LEARN_MS % 1000) * 1000 };
+	char		 cause[256];
+	int		 w, h, fps;
+
+	if (hh == NULL || hh->feed == NULL || hh->learning ||
+	    h264_http_picture(hh, &w, &h, &fps) == 1)
+		return;
+	if (h264_feed_want(hh->feed, cause, sizeof(cause)) == -1) {
+		log_debug("%s: %s", __func__, cause);
+		return;
+	}
+	hh->learning = 1;
+	evtimer_add(hh->ev_learn, &tv);
+}
+
 /* One access unit for every viewer: each gets its form of it, in order. */
 static void
 h264_http_on_unit(const struct h264_unit *u, void *arg)
 {
 	struct h264_http	*hh = arg;
 	struct frame		*units[2], *heads[2];
+
+	if (hh->learning && u->idr) {
+		h264_http_keep(hh);
+		h264_http_learnt(hh);
+	}
 
 	/* Raw from a delimiter; MP4 fragments after the init segment. */
 	units[0] = u->raw;

@@ -4,8 +4,11 @@
  * a POSTed SOAP request (onvif_request.c), checks its WS-UsernameToken
  * with the auth gate (held on failures like a wrong Basic password),
  * answers a device action here or a media one (onvif_media.c), and
- * answers anything else with a SOAP fault.
+ * answers anything else with a SOAP fault.  A media answer that describes
+ * a sub-stream whose picture is being learned waits for it, looked at
+ * every ONVIF_WAIT_STEP_MS.
  */
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <netdb.h>
@@ -17,12 +20,15 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/event.h>
 #include <event2/http.h>
 
 #include <openssl/sha.h>
 
 #include "auth_gate.h"
+#include "h264_http.h"
 #include "http_host.h"
+#include "mono.h"
 #include "onvif.h"
 #include "onvif_request.h"
 #include "reply.h"
@@ -36,8 +42,23 @@
 	"xmlns:ter=\"http://www.onvif.org/ver10/error\"><s:Body>"
 #define ONVIF_ENV_TAIL	"</s:Body></s:Envelope>\n"
 
+#define ONVIF_WAIT_STEP_MS	20
+/* Beyond the learning's own deadline, which ends it first. */
+#define ONVIF_WAIT_MS		(H264_HTTP_LEARN_MS + 500)
+
+/* A request whose answer waits for a sub-stream's picture. */
+struct onvif_wait {
+	TAILQ_ENTRY(onvif_wait)	 entry;
+	struct onvif		*o;
+	struct evhttp_request	*req;
+	struct onvif_request	 r;
+	struct event		*ev;
+	double			 until;
+};
+
 struct onvif {
 	struct web	*w;
+	TAILQ_HEAD(, onvif_wait) waits;
 	char		 uuid[37];	/* stable across restarts */
 	char		 serial[17];
 	char		 hardware[65];
@@ -81,16 +102,35 @@ onvif_new(struct web *w)
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return (NULL);
 	o->w = w;
+	TAILQ_INIT(&o->waits);
 	onvif_make_id(o);
 	snprintf(o->hardware, sizeof(o->hardware), "%s",
 	    uname(&u) == 0 ? u.machine : "unknown");
 	return (o);
 }
 
-/* Frees the services. */
+/* Ends a wait, its request left to its connection. */
+static void
+onvif_wait_end(struct onvif_wait *ow)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(
+	    ow->req);
+
+	if (evcon != NULL)
+		evhttp_connection_set_closecb(evcon, NULL, NULL);
+	TAILQ_REMOVE(&ow->o->waits, ow, entry);
+	event_free(ow->ev);
+	free(ow);
+}
+
+/* Frees the services; waiting requests go unanswered. */
 void
 onvif_free(struct onvif *o)
 {
+	if (o == NULL)
+		return;
+	while (!TAILQ_EMPTY(&o->waits))
+		onvif_wait_end(TAILQ_FIRST(&o->waits));
 	free(o);
 }
 
@@ -357,33 +397,17 @@ onvif_authorize(struct onvif *o, struct evhttp_request *req,
 	return (1);
 }
 
-/* A POST to a service. */
-void
-onvif_handle(struct onvif *o, struct evhttp_request *req)
+/* Answers a parsed, authorized request. */
+static void
+onvif_answer(struct onvif *o, struct evhttp_request *req,
+    const struct onvif_request *r)
 {
-	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
-	struct onvif_request	 r;
 	struct onvif_call	 c;
-	char			 cause[256];
-	size_t			 len = evbuffer_get_length(in);
-	const char		*body;
 	int			 v = -1;
 
-	/* Over the limit, the reader refuses it on its length alone. */
-	if (len > ONVIF_REQUEST_MAX || (body = (const char *)evbuffer_pullup(
-	    in, -1)) == NULL) {
-		body = "";
-		len = len > ONVIF_REQUEST_MAX ? len : 0;
-	}
-	if (onvif_request_parse(body, len, &r, cause, sizeof(cause)) == -1) {
-		onvif_fault(req, 1, "WellFormed", NULL, cause);
-		return;
-	}
-	if (onvif_authorize(o, req, &r) != 0)
-		return;
 	memset(&c, 0, sizeof(c));
 	c.w = o->w;
-	c.r = &r;
+	c.r = r;
 	if (onvif_host(req, &c) == -1) {
 		onvif_fault(req, 1, "InvalidArgVal", NULL, "no usable Host");
 		return;
@@ -401,4 +425,82 @@ onvif_handle(struct onvif *o, struct evhttp_request *req)
 		onvif_fault(req, 0, "ActionNotSupported", NULL,
 		    "action not supported");
 	evbuffer_free(c.out);
+}
+
+/* The client left while its answer waited. */
+static void
+onvif_wait_on_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct onvif_wait	*ow = arg;
+	struct evhttp_request	*req = ow->req;
+
+	onvif_wait_end(ow);
+	reply_release(req);
+}
+
+/* Looks again: answers once nothing is learned any more, or at the end. */
+static void
+onvif_wait_on_step(evutil_socket_t fd, short what, void *arg)
+{
+	struct onvif_wait	*ow = arg;
+	struct onvif		*o = ow->o;
+	struct evhttp_request	*req = ow->req;
+	struct onvif_request	 r = ow->r;
+
+	if (onvif_media_learn(o->w, &r, 0) == 1 && mono_sec() < ow->until)
+		return;
+	onvif_wait_end(ow);
+	onvif_answer(o, req, &r);
+}
+
+/* Holds the request until its answer can be given: 0, or -1 (ENOMEM). */
+static int
+onvif_wait(struct onvif *o, struct evhttp_request *req,
+    const struct onvif_request *r)
+{
+	struct timeval		 tv = { 0, ONVIF_WAIT_STEP_MS * 1000 };
+	struct onvif_wait	*ow;
+
+	if ((ow = calloc(1, sizeof(*ow))) == NULL)
+		return (-1);
+	if ((ow->ev = event_new(o->w->base, -1, EV_PERSIST,
+	    onvif_wait_on_step, ow)) == NULL) {
+		free(ow);
+		return (-1);
+	}
+	ow->o = o;
+	ow->req = req;
+	ow->r = *r;
+	ow->until = mono_sec() + ONVIF_WAIT_MS / 1000.0;
+	TAILQ_INSERT_TAIL(&o->waits, ow, entry);
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    onvif_wait_on_close, ow);
+	evtimer_add(ow->ev, &tv);
+	return (0);
+}
+
+/* A POST to a service. */
+void
+onvif_handle(struct onvif *o, struct evhttp_request *req)
+{
+	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
+	struct onvif_request	 r;
+	char			 cause[256];
+	size_t			 len = evbuffer_get_length(in);
+	const char		*body;
+
+	/* Over the limit, the reader refuses it on its length alone. */
+	if (len > ONVIF_REQUEST_MAX || (body = (const char *)evbuffer_pullup(
+	    in, -1)) == NULL) {
+		body = "";
+		len = len > ONVIF_REQUEST_MAX ? len : 0;
+	}
+	if (onvif_request_parse(body, len, &r, cause, sizeof(cause)) == -1) {
+		onvif_fault(req, 1, "WellFormed", NULL, cause);
+		return;
+	}
+	if (onvif_authorize(o, req, &r) != 0)
+		return;
+	if (onvif_media_learn(o->w, &r, 1) == 0 || onvif_wait(o, req, &r) == -1)
+		onvif_answer(o, req, &r);
 }

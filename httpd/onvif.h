@@ -5,6 +5,8 @@
  * /onvif/media_service, WS-UsernameToken against the NVR credentials,
  * answers from hand-written templates.  The media calls are in
  * onvif_media.c; both write into one call's answer (struct onvif_call).
+ * An answer that describes a sub-stream whose picture is not known yet
+ * waits for it (at most H264_HTTP_LEARN_MS).
  */
 #ifndef HTTPD_ONVIF_H
 #define HTTPD_ONVIF_H
@@ -49,5 +51,12 @@ void		 onvif_esc(struct evbuffer *b, const char *s);
  * token names no camera; -1 when the action is not a media one.
  */
 int		 onvif_media_call(struct onvif_call *c);
+/*
+ * Whether the answer to r waits for a sub-stream's picture (onvif_media.c):
+ * with start, learning begins where needed; 1 while one is learned, else
+ * 0.
+ */
+int		 onvif_media_learn(const struct web *w,
+		    const struct onvif_request *r, int start);
 
 #endif

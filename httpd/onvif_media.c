@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * onvif_media.c: ONVIF's media service (ver10): one profile per camera,
- * "main" for the default camera and "cam_NAME" for the others, each with
- * one video source and one H.264 encoder configuration of the camera's
- * size (the latest frame's, 640x480 before any), and the camera's RTSP
- * (rtspd) and snapshot (/pi.jpg) URIs.
+ * onvif_media.c: ONVIF's media service (ver10): a profile per camera,
+ * "main" for the default camera and "cam_NAME" for the others, and a
+ * second one for a camera whose capd gives a sub-stream (--h264-sub),
+ * "sub" and "sub_NAME".  Both of a camera's profiles share its one video
+ * source, of the camera's size (the latest frame's, 640x480 before any);
+ * each has its H.264 encoder configuration, the sub-stream's of the size
+ * and rate its SPS says (h264_http_picture), and its RTSP URI (rtspd's
+ * /, /cam/NAME, /sub, /cam/NAME/sub).  The snapshot is the camera's
+ * /pi.jpg for both.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +16,7 @@
 #include <event2/buffer.h>
 
 #include "cam.h"
+#include "h264_http.h"
 #include "jpeg_feed.h"
 #include "onvif.h"
 #include "onvif_request.h"
@@ -21,47 +26,93 @@
 #define ONVIF_MEDIA_H	480
 #define ONVIF_MEDIA_FPS	30
 
-/* A camera as the media service describes it. */
+/* A profile as the media service describes it. */
 struct onvif_media_cam {
 	struct cam	*cam;
-	char		 token[CAMNAME_MAX + 5];	/* main, cam_NAME */
+	int		 sub;		/* the sub-stream's profile */
+	int		 uses;		/* profiles of the camera's source */
+	char		 token[CAMNAME_MAX + 5];	/* main, cam_NAME, ... */
+	char		 source[CAMNAME_MAX + 5];	/* main, cam_NAME */
 	char		 prefix[CAMNAME_MAX + 6];	/* "", /cam/NAME */
-	int		 width, height, fps;
+	int		 srcw, srch, srcfps;	/* the camera's */
+	int		 width, height, fps;	/* the encoder's */
 };
 
-/* Fills m for camera c. */
-static void
-onvif_media_cam(const struct web *w, struct cam *c, struct onvif_media_cam *m)
+/* Fills m for camera c's main or sub profile: 0, or -1 when it has none. */
+static int
+onvif_media_cam(const struct web *w, struct cam *c, int sub,
+    struct onvif_media_cam *m)
 {
 	struct jpeg_feed_info	 fi;
+	int			 sw, sh, sfps, has;
 
 	m->cam = c;
+	m->sub = sub;
 	if (c == w->cam) {
-		snprintf(m->token, sizeof(m->token), "main");
+		snprintf(m->source, sizeof(m->source), "main");
+		snprintf(m->token, sizeof(m->token), sub ? "sub" : "main");
 		m->prefix[0] = '\0';
 	} else {
-		snprintf(m->token, sizeof(m->token), "cam_%s", c->name);
+		snprintf(m->source, sizeof(m->source), "cam_%s", c->name);
+		snprintf(m->token, sizeof(m->token), "%s_%s", sub ? "sub" :
+		    "cam", c->name);
 		snprintf(m->prefix, sizeof(m->prefix), "/cam/%s", c->name);
 	}
 	jpeg_feed_info(c->feed, &fi);
-	m->width = fi.width > 0 ? fi.width : ONVIF_MEDIA_W;
-	m->height = fi.height > 0 ? fi.height : ONVIF_MEDIA_H;
-	m->fps = fi.fps >= 1 ? (int)(fi.fps + 0.5) : ONVIF_MEDIA_FPS;
+	m->srcw = fi.width > 0 ? fi.width : ONVIF_MEDIA_W;
+	m->srch = fi.height > 0 ? fi.height : ONVIF_MEDIA_H;
+	m->srcfps = fi.fps >= 1 ? (int)(fi.fps + 0.5) : ONVIF_MEDIA_FPS;
+	has = h264_http_picture(c->h264sub, &sw, &sh, &sfps) == 1;
+	m->uses = 1 + has;
+	m->width = sub ? sw : m->srcw;
+	m->height = sub ? sh : m->srch;
+	m->fps = sub && sfps > 0 ? sfps : m->srcfps;
+	return (sub && !has ? -1 : 0);
 }
 
-/* The camera a profile (or configuration) token names: 0, or -1. */
+/* The profile a token names: 0, or -1. */
 static int
 onvif_media_find(const struct web *w, const char *token,
     struct onvif_media_cam *m)
 {
-	int	 i;
+	int	 i, sub;
 
-	for (i = 0; i < w->ncams; i++) {
-		onvif_media_cam(w, w->cams[i], m);
-		if (strcmp(token, m->token) == 0)
-			return (0);
-	}
+	for (i = 0; i < w->ncams; i++)
+		for (sub = 0; sub < 2; sub++)
+			if (onvif_media_cam(w, w->cams[i], sub, m) == 0 &&
+			    strcmp(token, m->token) == 0)
+				return (0);
 	return (-1);
+}
+
+/*
+ * Learns the sub-streams an answer to r describes (all of them for a
+ * list, the one its token names), starting when start is set: 1 while
+ * one is still being learned, else 0.
+ */
+int
+onvif_media_learn(const struct web *w, const struct onvif_request *r,
+    int start)
+{
+	struct onvif_media_cam	 m;
+	const char		*a = r->action;
+	int			 i, all, busy = 0, x, y, fps;
+
+	all = strcmp(a, "GetProfiles") == 0 ||
+	    strcmp(a, "GetVideoEncoderConfigurations") == 0;
+	if (!all && strcmp(a, "GetProfile") != 0 &&
+	    strcmp(a, "GetStreamUri") != 0 && strcmp(a, "GetSnapshotUri") != 0)
+		return (0);
+	for (i = 0; i < w->ncams; i++) {
+		onvif_media_cam(w, w->cams[i], 1, &m);
+		if (!all && strcmp(r->profile, m.token) != 0)
+			continue;
+		if (start)
+			h264_http_learn(w->cams[i]->h264sub);
+		if (h264_http_picture(w->cams[i]->h264sub, &x, &y, &fps) == 0)
+			busy = 1;
+	}
+	return (busy);
 }
 
 /* A video source configuration. */
@@ -69,11 +120,11 @@ static void
 onvif_media_vsc(struct evbuffer *b, const struct onvif_media_cam *m)
 {
 	evbuffer_add_printf(b, "<tt:VideoSourceConfiguration token=\"vsc_%s\">"
-	    "<tt:Name>%s</tt:Name><tt:UseCount>1</tt:UseCount>"
+	    "<tt:Name>%s</tt:Name><tt:UseCount>%d</tt:UseCount>"
 	    "<tt:SourceToken>vs_%s</tt:SourceToken>"
 	    "<tt:Bounds x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/>"
-	    "</tt:VideoSourceConfiguration>", m->token, m->token, m->token,
-	    m->width, m->height);
+	    "</tt:VideoSourceConfiguration>", m->source, m->source, m->uses,
+	    m->source, m->srcw, m->srch);
 }
 
 /* A video encoder configuration named el (with its namespace prefix). */
@@ -118,9 +169,9 @@ onvif_media_uri(struct onvif_call *c, const char *resp,
 {
 	evbuffer_add_printf(c->out, "<trt:%s><trt:MediaUri><tt:Uri>", resp);
 	if (rtsp)
-		evbuffer_add_printf(c->out, "rtsp://%s:%d%s", c->name,
-		    c->w->conf->onvif_rtsp_port, m->prefix[0] != '\0' ?
-		    m->prefix : "/");
+		evbuffer_add_printf(c->out, "rtsp://%s:%d%s%s", c->name,
+		    c->w->conf->onvif_rtsp_port, m->prefix, m->sub ? "/sub" :
+		    m->prefix[0] == '\0' ? "/" : "");
 	else
 		evbuffer_add_printf(c->out, "http://%s%s/pi.jpg", c->host,
 		    m->prefix);
@@ -130,16 +181,20 @@ onvif_media_uri(struct onvif_call *c, const char *resp,
 	    "<tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:%s>", resp);
 }
 
-/* Every camera's item: profiles, sources or encoder configurations. */
+/* Every profile's item: profiles, sources (a camera's once) or encoder
+ * configurations. */
 static void
 onvif_media_all(struct onvif_call *c, const char *resp, int what)
 {
 	struct onvif_media_cam	 m;
-	int			 i;
+	int			 i, sub;
 
 	evbuffer_add_printf(c->out, "<trt:%s>", resp);
-	for (i = 0; i < c->w->ncams; i++) {
-		onvif_media_cam(c->w, c->w->cams[i], &m);
+	for (i = 0; i < c->w->ncams * 2; i++) {
+		sub = i % 2;
+		if (onvif_media_cam(c->w, c->w->cams[i / 2], sub, &m) == -1 ||
+		    (what == 1 && sub))
+			continue;
 		if (what == 0)
 			onvif_media_profile(c->out, "trt:Profiles", &m);
 		else if (what == 1)
@@ -147,8 +202,8 @@ onvif_media_all(struct onvif_call *c, const char *resp, int what)
 			    "token=\"vs_%s\"><tt:Framerate>%d</tt:Framerate>"
 			    "<tt:Resolution><tt:Width>%d</tt:Width>"
 			    "<tt:Height>%d</tt:Height></tt:Resolution>"
-			    "</trt:VideoSources>", m.token, m.fps, m.width,
-			    m.height);
+			    "</trt:VideoSources>", m.source, m.srcfps, m.srcw,
+			    m.srch);
 		else
 			onvif_media_vec(c->out, "trt:Configurations", &m);
 	}

@@ -32,6 +32,8 @@ struct fmp4 {
 	uint64_t	 first_us;	/* the first unit's capture time */
 	int64_t		 last_dts;	/* 90 kHz, from first_us */
 	int		 frames;
+	int		 width, height;	/* from the SPS */
+	int		 fps;		/* its timing, rounded; 0 if none */
 };
 
 /* libavformat's write callback: appends to out. */
@@ -63,16 +65,19 @@ fmp4_write(void *arg, uint8_t *buf, int n)
 	return (n);
 }
 
-/* The picture size from the SPS, through libavcodec's parser. */
+/*
+ * The picture size and frame rate from the SPS (its VUI timing, when it
+ * has one), through libavcodec's parser.
+ */
 static int
-fmp4_size(const unsigned char *au, size_t len, int *w, int *h)
+fmp4_size(struct fmp4 *m, const unsigned char *au, size_t len)
 {
 	AVCodecParserContext	*pc;
 	AVCodecContext		*ctx;
 	uint8_t			*data;
 	int			 size;
+	long			 den;
 
-	*w = *h = 0;
 	if ((pc = av_parser_init(AV_CODEC_ID_H264)) == NULL)
 		return (-1);
 	if ((ctx = avcodec_alloc_context3(NULL)) == NULL) {
@@ -82,11 +87,22 @@ fmp4_size(const unsigned char *au, size_t len, int *w, int *h)
 	pc->flags |= PARSER_FLAG_COMPLETE_FRAMES;
 	av_parser_parse2(pc, ctx, &data, &size, au, (int)len, AV_NOPTS_VALUE,
 	    AV_NOPTS_VALUE, 0);
-	*w = pc->width;
-	*h = pc->height;
+	m->width = pc->width;
+	m->height = pc->height;
+	/*
+	 * Parsers from before ticks_per_frame's deprecation give the field
+	 * rate here (ticks_per_frame being 1 in a context of no codec);
+	 * since, the frame rate.
+	 */
+	den = ctx->framerate.den;
+#ifndef FF_API_TICKS_PER_FRAME
+	den *= 2;
+#endif
+	if (ctx->framerate.num > 0 && den > 0)
+		m->fps = (int)((double)ctx->framerate.num / den + 0.5);
 	av_parser_close(pc);
 	avcodec_free_context(&ctx);
-	return (*w > 0 && *h > 0 ? 0 : -1);
+	return (m->width > 0 && m->height > 0 ? 0 : -1);
 }
 
 /* Copies the SPS and PPS of an access unit (Annex-B) as extradata. */
@@ -119,7 +135,7 @@ fmp4_new(const unsigned char *idr, size_t len, char *cause, size_t causelen)
 	struct fmp4	*m;
 	AVDictionary	*opts = NULL;
 	unsigned char	*iobuf = NULL;
-	int		 w, h, r;
+	int		 r;
 
 	/*
 	 * The muxer logs each guessed duration it corrects, up to one line a
@@ -130,7 +146,7 @@ fmp4_new(const unsigned char *idr, size_t len, char *cause, size_t causelen)
 		snprintf(cause, causelen, "out of memory");
 		return (NULL);
 	}
-	if (fmp4_size(idr, len, &w, &h) == -1) {
+	if (fmp4_size(m, idr, len) == -1) {
 		snprintf(cause, causelen, "no SPS with a picture size");
 		goto fail;
 	}
@@ -146,8 +162,8 @@ fmp4_new(const unsigned char *idr, size_t len, char *cause, size_t causelen)
 	}
 	m->st->codecpar->codec_type = AVMEDIA_TYPE_VIDEO;
 	m->st->codecpar->codec_id = AV_CODEC_ID_H264;
-	m->st->codecpar->width = w;
-	m->st->codecpar->height = h;
+	m->st->codecpar->width = m->width;
+	m->st->codecpar->height = m->height;
 	m->st->time_base = (AVRational){ 1, 90000 };
 	if (fmp4_extradata(m->st->codecpar, idr, len) == -1) {
 		snprintf(cause, causelen, "no SPS and PPS");
@@ -304,4 +320,13 @@ fmp4_feed(struct fmp4 **m, struct evbuffer *in, size_t max_au,
 			return (-1);
 		}
 	}
+}
+
+/* The stream's picture, as its SPS says. */
+void
+fmp4_picture(const struct fmp4 *m, int *width, int *height, int *fps)
+{
+	*width = m->width;
+	*height = m->height;
+	*fps = m->fps;
 }

@@ -21,6 +21,12 @@ struct fmp4	*fmp4_new(const unsigned char *idr, size_t len, char *cause,
 		    size_t causelen);
 void		 fmp4_free(struct fmp4 *m);
 /*
+ * The picture size the first IDR's SPS gave, and its frame rate (its VUI
+ * timing, rounded), or 0 when it has none.
+ */
+void		 fmp4_picture(const struct fmp4 *m, int *width, int *height,
+		    int *fps);
+/*
  * Adds one access unit, captured at ts_us (microseconds, increasing), as
  * one fragment.  0, or -1 and cause.
  */

@@ -305,6 +305,14 @@ h264_feed_init(const struct h264_feed *hf)
 	return (hf->cut.init);
 }
 
+/* The current stream's picture size and frame rate. */
+int
+h264_feed_picture(const struct h264_feed *hf, int *width, int *height,
+    int *fps)
+{
+	return (h264_feed_cut_picture(&hf->cut, width, height, fps));
+}
+
 /* A lone access unit delimiter. */
 struct frame *
 h264_feed_aud(const struct h264_feed *hf)

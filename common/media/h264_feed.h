@@ -65,6 +65,12 @@ int		 h264_feed_want(struct h264_feed *hf, char *cause,
 void		 h264_feed_unwant(struct h264_feed *hf);
 /* The current init segment (after the first IDR), or NULL. */
 struct frame	*h264_feed_init(const struct h264_feed *hf);
+/*
+ * The current stream's picture size and frame rate (0 when its SPS has no
+ * timing), from its SPS: 0, or -1 before its first IDR (and once closed).
+ */
+int		 h264_feed_picture(const struct h264_feed *hf, int *width,
+		    int *height, int *fps);
 /* A lone access unit delimiter: a raw viewer's first bytes. */
 struct frame	*h264_feed_aud(const struct h264_feed *hf);
 /* Viewers wanting it now. */

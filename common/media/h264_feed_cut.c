@@ -68,6 +68,17 @@ h264_feed_cut_reset(struct h264_feed_cut *c)
 	c->resuming = 0;
 }
 
+/* The picture of the stream's current muxer: 0, or -1 before its IDR. */
+int
+h264_feed_cut_picture(const struct h264_feed_cut *c, int *width,
+    int *height, int *fps)
+{
+	if (c->mux == NULL)
+		return (-1);
+	fmp4_picture(c->mux, width, height, fps);
+	return (0);
+}
+
 /* The stream goes on after a break, from its next IDR. */
 void
 h264_feed_cut_resume(struct h264_feed_cut *c)

@@ -34,6 +34,12 @@ void		 h264_feed_cut_destroy(struct h264_feed_cut *c);
 /* A new stream follows: the muxer and its init segment go. */
 void		 h264_feed_cut_reset(struct h264_feed_cut *c);
 /*
+ * The picture size and frame rate (0 if unknown) of the current muxer's
+ * SPS (fmp4_picture): 0, or -1 before the stream's first IDR.
+ */
+int		 h264_feed_cut_picture(const struct h264_feed_cut *c,
+		    int *width, int *height, int *fps);
+/*
  * The same stream goes on after a break (capd restarted): units up to the
  * next IDR are dropped; at it, the muxer goes on if its init segment is
  * the same, else a new one starts and that unit says newinit.

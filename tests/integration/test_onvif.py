@@ -5,7 +5,9 @@ from another network namespace over a veth pair (a Probe to
 and the Bye at the end), then SOAP calls with python3-zeep's
 WS-UsernameToken (its own digest code) sent with http.client and read with
 xml.etree: an independent client.  The stream URI plays in ffprobe through
-rtspd, the snapshot URI gives a JPEG; a wrong token gets a fault."""
+rtspd, the snapshot URI gives a JPEG; a wrong token gets a fault.  A camera
+whose capd has --h264-sub gets a second profile at the sub-stream's size,
+whose URI plays at that size."""
 import datetime
 import http.client
 import os
@@ -136,10 +138,18 @@ def call(port, service, body, host="127.0.0.1"):
     return r.status, r.getheader("Content-Type"), ET.fromstring(data)
 
 
-def start_all(daemons, tmp, *extra):
+SUB = (320, 180)
+SUB_FPS = 5
+
+
+def field(e, path):
+    return e.find(path, NS).text
+
+
+def start_all(daemons, tmp, *extra, capd=()):
     frames = os.path.join(tmp, "frames.sock")
     daemons("capd", "--source", "test", "--frames", frames, "--control",
-            os.path.join(tmp, "control.sock"), wait_unix=frames)
+            os.path.join(tmp, "control.sock"), *capd, wait_unix=frames)
     rport = free_port()
     daemons("rtspd", "--frames", frames, "--listen", "127.0.0.1:%d" % rport,
             "--udp-port", "0", wait_tcp=rport)
@@ -295,24 +305,26 @@ def test_refused_without_nvr_credentials_beside_htpasswd(tmp):
     assert p.returncode == 2 and "--nvr-credentials" in p.stderr
 
 
-def doc_blocks():
-    """docs/onvif.md's example: the request and the answer's body."""
+def doc_example(section, hport, service):
+    """Posts the request of docs/onvif.md's example under section: the
+    answer's body and the one documented."""
     text = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs",
                              "onvif.md")).read()
-    ex = text.split("## An example", 1)[1]
+    ex = text.split("## " + section, 1)[1]
     blocks = re.findall(r"```\n(.*?)```", ex, re.S)
-    return blocks[0].rstrip("\n"), blocks[1]
+    c = http.client.HTTPConnection("127.0.0.1", hport, timeout=10)
+    c.request("POST", "/onvif/%s_service" % service,
+              blocks[0].rstrip("\n").encode(),
+              {"Content-Type": "application/soap+xml; charset=utf-8"})
+    r = c.getresponse()
+    assert r.status == 200
+    return r.read().decode(), blocks[1]
 
 
 def test_the_documented_example(daemons, tmp):
     hport, _, _ = start_all(daemons, tmp)
-    req, want = doc_blocks()
-    c = http.client.HTTPConnection("127.0.0.1", hport, timeout=10)
-    c.request("POST", "/onvif/device_service", req.encode(),
-              {"Content-Type": "application/soap+xml; charset=utf-8"})
-    r = c.getresponse()
-    assert r.status == 200
-    assert r.read().decode() == want.replace(":8080/", ":%d/" % hport)
+    got, want = doc_example("An example", hport, "device")
+    assert got == want.replace(":8080/", ":%d/" % hport)
 
 
 def test_other_paths_keep_their_1k_body_limit(daemons, tmp):
@@ -330,9 +342,10 @@ def test_other_paths_keep_their_1k_body_limit(daemons, tmp):
 def test_a_profile_per_camera(daemons, tmp):
     frames = os.path.join(tmp, "frames.sock")
     back = os.path.join(tmp, "back.sock")
-    for path, ctl in ((frames, "control.sock"), (back, "back-control.sock")):
+    for path, ctl, sub in ((frames, "control.sock", ()),
+                           (back, "back-control.sock", ("--h264-sub", "160x120@5"))):
         daemons("capd", "--source", "test", "--frames", path, "--control",
-                os.path.join(tmp, ctl), wait_unix=path)
+                os.path.join(tmp, ctl), *sub, wait_unix=path)
     hport = free_port()
     daemons("httpd", "--camera", "front=" + frames, "--camera", "back=" + back,
             "--control", os.path.join(tmp, "control.sock"), "--listen",
@@ -340,13 +353,97 @@ def test_a_profile_per_camera(daemons, tmp):
             wait_tcp=hport)
     st, _, r = call(hport, "media", envelope(MEDIA, "GetProfiles", user=None))
     assert st == 200
+    # Only back's capd gives a sub-stream: its second profile.
     assert [p.get("token") for p in r.findall(".//trt:Profiles", NS)] == \
-        ["main", "cam_back"]
+        ["main", "cam_back", "sub_back"]
+    vec = r.findall(".//trt:Profiles", NS)[2].find("tt:VideoEncoderConfiguration", NS)
+    assert vec.get("token") == "vec_sub_back"
+    assert (field(vec, "tt:Resolution/tt:Width"),
+            field(vec, "tt:Resolution/tt:Height")) == ("160", "120")
     for tok, rtsp, jpg in (("main", "/", "/pi.jpg"),
-                           ("cam_back", "/cam/back", "/cam/back/pi.jpg")):
+                           ("cam_back", "/cam/back", "/cam/back/pi.jpg"),
+                           ("sub_back", "/cam/back/sub", "/cam/back/pi.jpg")):
         _, _, r = call(hport, "media", envelope(MEDIA, "GetStreamUri",
                                                 [("ProfileToken", tok)], user=None))
         assert r.find(".//tt:Uri", NS).text == "rtsp://127.0.0.1:8554" + rtsp
         _, _, r = call(hport, "media", envelope(MEDIA, "GetSnapshotUri",
                                                 [("ProfileToken", tok)], user=None))
         assert r.find(".//tt:Uri", NS).text == "http://127.0.0.1:%d%s" % (hport, jpg)
+
+
+def test_a_sub_stream_is_a_second_profile(daemons, tmp):
+    """capd --h264-sub: GetProfiles lists main and sub, the sub's encoder
+    at the sub-stream's size and rate from its SPS; GetStreamUri gives
+    rtspd's /sub, which ffprobe plays at that size."""
+    hport, rport, h = start_all(daemons, tmp, capd=(
+        "--h264-sub", "%dx%d@%d" % (SUB + (SUB_FPS,))))
+    st, _, r = call(hport, "media", envelope(MEDIA, "GetProfiles"))
+    assert st == 200, ET.tostring(r)
+    profiles = r.findall(".//trt:Profiles", NS)
+    assert [p.get("token") for p in profiles] == ["main", "sub"]
+    main, sub = profiles
+    for p in profiles:
+        assert p.find("tt:VideoSourceConfiguration", NS).get("token") == "vsc_main"
+        assert field(p, "tt:VideoSourceConfiguration/tt:UseCount") == "2"
+    assert (field(main, ".//tt:Resolution/tt:Width"),
+            field(main, ".//tt:Resolution/tt:Height")) == ("640", "480")
+    vec = sub.find("tt:VideoEncoderConfiguration", NS)
+    assert vec.get("token") == "vec_sub"
+    assert (int(field(vec, "tt:Resolution/tt:Width")),
+            int(field(vec, "tt:Resolution/tt:Height"))) == SUB
+    assert int(field(vec, "tt:RateControl/tt:FrameRateLimit")) == SUB_FPS
+    # GetProfile answers either; the encoder configurations are both.
+    for tok in ("main", "sub"):
+        st, _, r = call(hport, "media", envelope(MEDIA, "GetProfile",
+                                                 [("ProfileToken", tok)]))
+        assert st == 200 and r.find(".//trt:Profile", NS).get("token") == tok
+    st, _, r = call(hport, "media", envelope(MEDIA, "GetVideoEncoderConfigurations"))
+    assert [c.get("token") for c in r.findall(".//trt:Configurations", NS)] == \
+        ["vec_main", "vec_sub"]
+    st, _, r = call(hport, "media", envelope(MEDIA, "GetVideoSources"))
+    assert [s.get("token") for s in r.findall(".//trt:VideoSources", NS)] == ["vs_main"]
+    uris = {}
+    for tok in ("main", "sub"):
+        st, _, r = call(hport, "media", envelope(MEDIA, "GetStreamUri",
+                                                 [("ProfileToken", tok)]))
+        assert st == 200
+        uris[tok] = field(r, ".//trt:MediaUri/tt:Uri")
+        st, _, r = call(hport, "media", envelope(MEDIA, "GetSnapshotUri",
+                                                 [("ProfileToken", tok)]))
+        assert field(r, ".//trt:MediaUri/tt:Uri") == "http://127.0.0.1:%d/pi.jpg" % hport
+    assert uris == {"main": "rtsp://127.0.0.1:%d/" % rport,
+                    "sub": "rtsp://127.0.0.1:%d/sub" % rport}
+    p = subprocess.run(["ffprobe", "-v", "error", "-rtsp_transport", "tcp",
+                        "-read_intervals", "%+2", "-count_frames",
+                        "-show_entries", "stream=codec_name,width,height,nb_read_frames",
+                        "-of", "csv=p=0", uris["sub"]], capture_output=True,
+                       text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    codec, w, hgt, n = p.stdout.strip().split(",")
+    assert (codec, int(w), int(hgt)) == ("h264", ) + SUB and int(n) > 0, p.stdout
+
+
+def test_no_sub_stream_one_profile(daemons, tmp):
+    """Without --h264-sub a camera keeps its one profile; "sub" names none."""
+    hport, _, _ = start_all(daemons, tmp)
+    st, _, r = call(hport, "media", envelope(MEDIA, "GetProfiles"))
+    assert [p.get("token") for p in r.findall(".//trt:Profiles", NS)] == ["main"]
+    assert field(r, ".//tt:VideoSourceConfiguration/tt:UseCount") == "1"
+    st, _, r = call(hport, "media", envelope(MEDIA, "GetStreamUri",
+                                             [("ProfileToken", "sub")]))
+    assert st == 400
+    assert [v.text for v in r.iter("{%s}Value" % NS["s"])] == \
+        ["s:Sender", "ter:InvalidArgVal", "ter:NoProfile"]
+
+
+def test_the_documented_sub_stream_example(daemons, tmp):
+    frames = os.path.join(tmp, "frames.sock")
+    daemons("capd", "--source", "test", "--frames", frames, "--control",
+            os.path.join(tmp, "control.sock"), "--h264-sub", "320x180@5",
+            wait_unix=frames)
+    hport = free_port()
+    daemons("httpd", "--frames", frames, "--control",
+            os.path.join(tmp, "control.sock"), "--listen",
+            "127.0.0.1:%d" % hport, "--onvif", wait_tcp=hport)
+    got, want = doc_example("A camera with a sub-stream", hport, "media")
+    assert got == want

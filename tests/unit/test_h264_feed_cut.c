@@ -266,6 +266,35 @@ test_resume(void)
 	CHECK_EQ(frame_count_alive(), 0);
 }
 
+/* The picture from each stream's SPS: none before its IDR. */
+static void
+test_picture(void)
+{
+	struct h264_feed_cut	 c;
+	struct got		*g = calloc(1, sizeof(*g));
+	int			 rc, w = -1, h = -1, fps = -1;
+
+	CHECK_EQ(h264_feed_cut_init(&c, 1 << 20), 0);
+	CHECK_EQ(h264_feed_cut_picture(&c, &w, &h, &fps), -1);
+	CHECK_EQ(w, -1);
+	feed(&c, vec, veclen, 0, g, &rc);
+	CHECK_EQ(h264_feed_cut_picture(&c, &w, &h, &fps), 0);
+	CHECK_EQ(w, 64);
+	CHECK_EQ(h, 48);
+	CHECK_EQ(fps, 30);
+	/* Back with other parameters: the new stream's. */
+	h264_feed_cut_resume(&c);
+	feed(&c, vec96, vec96len, 0, g, &rc);
+	CHECK_EQ(h264_feed_cut_picture(&c, &w, &h, &fps), 0);
+	CHECK_EQ(w, 96);
+	CHECK_EQ(h, 64);
+	h264_feed_cut_reset(&c);
+	CHECK_EQ(h264_feed_cut_picture(&c, &w, &h, &fps), -1);
+	got_free(g);
+	h264_feed_cut_destroy(&c);
+	CHECK_EQ(frame_count_alive(), 0);
+}
+
 /* A unit over the bound fails with a cause, whole or still coming. */
 static void
 test_oversize(void)
@@ -301,6 +330,7 @@ main(void)
 	RUN(test_starts_at_idr);
 	RUN(test_oversize);
 	RUN(test_resume);
+	RUN(test_picture);
 	free(vec);
 	free(vec96);
 	return (TEST_DONE("h264_feed_cut"));
