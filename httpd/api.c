@@ -22,6 +22,7 @@
 #include "auth.h"
 #include "auth_basic.h"
 #include "auth_gate.h"
+#include "camera_api.h"
 #include "handoff.h"
 #include "version.h"
 #include "reply.h"
@@ -112,7 +113,7 @@ api_send(struct evhttp_request *req, json_t *o)
 void
 api_status(struct cam *cam, struct evhttp_request *req, const char *query)
 {
-	api_status_with(cam, req, NULL);
+	api_status_with(cam, req, NULL, NULL);
 }
 
 /*
@@ -168,10 +169,10 @@ api_status_counters(struct web *w, json_t *o)
 	const struct web_stats	*s = &w->stats;
 	unsigned long long	 sent, refused;
 
-	json_object_set_new(o, "clients", json_pack("{s:i,s:i,s:i,s:i}",
+	json_object_set_new(o, "clients", json_pack("{s:i,s:i,s:i,s:i,s:i}",
 	    "stream", clients_streams_all(w), "h264", clients_h264_all(w),
-	    "stills_waiting", clients_stills_all(w), "max",
-	    w->conf->max_clients));
+	    "stills_waiting", clients_stills_all(w), "stills_watchers",
+	    clients_watchers_all(w), "max", w->conf->max_clients));
 	json_object_set_new(o, "stills", json_pack("{s:I,s:I}", "served",
 	    (json_int_t)s->stills_served, "failed",
 	    (json_int_t)s->stills_failed));
@@ -201,9 +202,24 @@ api_status_counters(struct web *w, json_t *o)
 	    (json_int_t)pending_timeouts(w->pending)));
 }
 
+/*
+ * capd_unreachable: null while capd answers, else since when (Unix time)
+ * it has not, why, and when it last did (or null).
+ */
+static json_t *
+api_capd_unreachable(const struct web_capd *seen)
+{
+	if (seen->lost == 0)
+		return (json_null());
+	return (json_pack("{s:o,s:s,s:o}", "since", api_real(seen->lost, 3),
+	    "cause", seen->cause, "last_seen", seen->seen > 0 ?
+	    api_real(seen->seen, 3) : json_null()));
+}
+
 /* GET /api/status, with capd's GET /status document or NULL. */
 void
-api_status_with(struct cam *cam, struct evhttp_request *req, json_t *capd)
+api_status_with(struct cam *cam, struct evhttp_request *req, json_t *capd,
+    const struct web_capd *seen)
 {
 	struct web		*w = cam->w;
 	struct jpeg_feed_info	 fi;
@@ -217,6 +233,9 @@ api_status_with(struct cam *cam, struct evhttp_request *req, json_t *capd)
 	json_object_set_new(o, "camera", api_status_camera(cam, &fi, capd));
 	api_status_counters(w, o);
 	json_object_set_new(o, "capd", api_capd_copy(capd));
+	if (seen != NULL)
+		json_object_set_new(o, "capd_unreachable",
+		    api_capd_unreachable(seen));
 	json_object_set_new(o, "uptime", api_real(web_uptime(w), 3));
 	json_object_set_new(o, "version", json_string(CAMPIPE_VERSION));
 	api_send(req, o);
@@ -264,12 +283,13 @@ api_config(struct cam *cam, struct evhttp_request *req, const char *query)
 	snprintf(stream, sizeof(stream), "%s/stream.mjpg", pre);
 	snprintf(still, sizeof(still), "%s/pi.jpg", pre);
 	api_send(req, json_pack("{s:{s:i,s:s},s:s,s:s,s:s,s:i,s:b,s:b,s:s,"
-	    "s:b,s:i,s:s?}", "ws", "port", w->conf->ws_port, "path", *pre != '\0' ?
+	    "s:b,s:i,s:s?,s:b}", "ws", "port", w->conf->ws_port, "path", *pre != '\0' ?
 	    path : w->conf->ws_path, "stream", stream, "still", still,
 	    "camera", cam->name, "cameras", w->ncams, "auth",
 	    auth_gate_enabled(w->gate), "open", api_open(w), "version",
 	    CAMPIPE_VERSION, "h264", cam->h264path != NULL, "rtsp_port",
-	    w->conf->onvif_rtsp_port, "user", who ? user : NULL));
+	    w->conf->onvif_rtsp_port, "user", who ? user : NULL, "admin",
+	    camera_api_admin(w, req)));
 }
 
 /* One camera of /api/cameras. */

@@ -7,14 +7,16 @@ struct cam;
 struct evhttp_request;
 struct json_t;
 struct web;
+struct web_capd;
 
 /* The camera's state and frames; the daemon's clients, bytes, uptime,
  * version. */
 void	api_status(struct cam *cam, struct evhttp_request *req,
 	    const char *query);
-/* The same, with capd's GET /status document (or NULL). */
+/* The same, with capd's GET /status document (or NULL) and, when capd
+ * was asked, what the asking found (capd_unreachable). */
 void	api_status_with(struct cam *cam, struct evhttp_request *req,
-	    struct json_t *capd);
+	    struct json_t *capd, const struct web_capd *seen);
 /* Every camera: name, state, clients, URLs. */
 void	api_cameras(struct web *w, struct evhttp_request *req,
 	    const char *query);

@@ -15,7 +15,9 @@
 
 #include "cam.h"
 #include "jpeg_feed.h"
+#include "mjpeg.h"
 #include "reply.h"
+#include "stills.h"
 #include "web.h"
 
 /* A frame from this camera's capd: to each listener in turn. */
@@ -78,6 +80,17 @@ cam_on_fail(const char *cause, void *arg)
 			    c->listeners[i].arg);
 }
 
+/* The people its JPEG serves, told to capd: MJPEG streams and watchers
+ * of its stills. */
+static long
+cam_viewers(void *arg)
+{
+	struct cam	*c = arg;
+
+	return ((c->mjpeg != NULL ? mjpeg_clients(c->mjpeg) : 0) +
+	    stills_watchers(c->stills));
+}
+
 /* Creates a camera. */
 struct cam *
 cam_new(struct web *w, const char *name, const char *path,
@@ -98,6 +111,7 @@ cam_new(struct web *w, const char *name, const char *path,
 		cam_free(c);
 		return (NULL);
 	}
+	jpeg_feed_set_viewers(c->feed, cam_viewers, c);
 	return (c);
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -83,6 +84,25 @@ camera_api_call(struct web *w, struct evhttp_request *req)
 	return (c);
 }
 
+/* Notes whether capd answered: since when it has not, and why. */
+static void
+camera_api_seen(struct web_capd *wc, int status, const char *cause)
+{
+	struct timespec	 ts;
+	double		 now;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = ts.tv_sec + ts.tv_nsec / 1e9;
+	if (status != -1) {
+		wc->seen = now;
+		wc->lost = 0;
+		return;
+	}
+	if (wc->lost == 0)
+		wc->lost = now;
+	snprintf(wc->cause, sizeof(wc->cause), "%s", cause);
+}
+
 /* capd answered (or failed): detach from the connection, go on. */
 static void
 camera_api_answered(int status, const char *body, size_t len,
@@ -92,6 +112,7 @@ camera_api_answered(int status, const char *body, size_t len,
 	struct evhttp_connection *evcon;
 
 	c->cc = NULL;
+	camera_api_seen(&c->w->capd, status, cause);
 	if ((evcon = evhttp_request_get_connection(c->req)) != NULL)
 		evhttp_connection_set_closecb(evcon, NULL, NULL);
 	c->done(c, status, body, len, cause);
@@ -339,7 +360,7 @@ camera_api_status_done(struct camera_call *c, int status, const char *body,
 {
 	json_t	*capd = status == 200 ? camera_api_json(body, len) : NULL;
 
-	api_status_with(c->w->cam, c->req, capd);
+	api_status_with(c->w->cam, c->req, capd, &c->w->capd);
 	json_decref(capd);
 	camera_api_end(c);
 }
@@ -355,7 +376,7 @@ camera_api_status(struct web *w, struct evhttp_request *req,
 		return;
 	if (camera_api_ask(c, "GET", "/status", NULL, 0,
 	    camera_api_status_done) == -1) {
-		api_status_with(w->cam, req, NULL);
+		api_status_with(w->cam, req, NULL, NULL);
 		camera_api_end(c);
 	}
 }

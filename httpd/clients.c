@@ -32,6 +32,13 @@ clients_stills(const struct cam *c)
 	return (stills_waiting(c->stills));
 }
 
+/* Watchers of one camera's stills (watchers.h). */
+int
+clients_watchers(const struct cam *c)
+{
+	return (stills_watchers(c->stills));
+}
+
 /* The sum of count over every camera. */
 static int
 clients_sum(const struct web *w, int (*count)(const struct cam *))
@@ -62,4 +69,11 @@ int
 clients_stills_all(const struct web *w)
 {
 	return (clients_sum(w, clients_stills));
+}
+
+/* Watchers of every camera's stills. */
+int
+clients_watchers_all(const struct web *w)
+{
+	return (clients_sum(w, clients_watchers));
 }

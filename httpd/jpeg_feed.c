@@ -30,6 +30,8 @@ struct jpeg_feed {
 	jpeg_feed_frame_cb		 fcb;
 	jpeg_feed_fail_cb		 failcb;
 	void			*arg;
+	long			(*viewers)(void *);	/* told to capd */
+	void			*viewers_arg;
 	int			 wants;
 	int			 fresh;		/* latest came on this connection */
 	int			 unreachable;
@@ -124,11 +126,23 @@ jpeg_feed_on_linger(evutil_socket_t s, short ev, void *arg)
 	fd->since = mono_sec();
 }
 
-/* The viewers told to capd: streams and waiting stills. */
+/* The viewers told to capd: the owner's count, else every user. */
 static long
 jpeg_feed_viewers(void *arg)
 {
-	return (((struct jpeg_feed *)arg)->wants);
+	struct jpeg_feed	*fd = arg;
+
+	if (fd->viewers != NULL)
+		return (fd->viewers(fd->viewers_arg));
+	return (fd->wants);
+}
+
+/* Who says how many people this subscription serves. */
+void
+jpeg_feed_set_viewers(struct jpeg_feed *fd, long (*cb)(void *), void *arg)
+{
+	fd->viewers = cb;
+	fd->viewers_arg = arg;
 }
 
 /* Creates a feed for the socket at path; not subscribed yet. */

@@ -39,6 +39,10 @@ struct jpeg_feed	*jpeg_feed_new(struct event_base *base, const char *path,
 		    size_t max_frame, jpeg_feed_frame_cb fcb, jpeg_feed_fail_cb failcb,
 		    void *arg);
 void		 jpeg_feed_free(struct jpeg_feed *fd);
+/* The viewers capd is told of (docs/frames.md): cb(arg) when set, else
+ * the users. */
+void		 jpeg_feed_set_viewers(struct jpeg_feed *fd, long (*cb)(void *),
+		    void *arg);
 /* One more user needs frames: subscribes on the first. */
 void		 jpeg_feed_want(struct jpeg_feed *fd);
 /* One user less: unsubscribes shortly after the last leaves. */

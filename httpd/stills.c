@@ -2,7 +2,9 @@
 /*
  * stills.c: GET /pi.jpg, /snapshot.jpg and /?action=snapshot.  Requests that
  * arrive while no frame flows wait for the first frame of one shared
- * subscription: fifty requests, one camera start.
+ * subscription: fifty requests, one camera start.  Whoever fetched a still
+ * lately is a watcher (watchers.h): the subscription is held while anyone
+ * watches, so that capd counts them between their stills.
  */
 #include <sys/queue.h>
 #include <inttypes.h>
@@ -15,12 +17,15 @@
 
 #include "frame.h"
 #include "log.h"
+#include "mono.h"
 
 #include "cam.h"
 #include "jpeg_feed.h"
 #include "stills.h"
 #include "reply.h"
+#include "watchers.h"
 #include "web.h"
+#include "xff.h"
 
 struct stills_wait {
 	TAILQ_ENTRY(stills_wait)	 entry;
@@ -34,11 +39,15 @@ struct stills {
 	struct cam			*cam;
 	TAILQ_HEAD(, stills_wait)	 waits;
 	int				 nwait;
+	struct watchers			 watchers;
+	struct event			*expire;	/* while anyone watches */
+	int				 holding;	/* the feed, for them */
 };
 
 static void	stills_fail(struct stills *, const char *);
 static void	stills_on_frame(struct frame *, void *);
 static void	stills_on_fail(const char *, int, void *);
+static void	stills_on_expire(evutil_socket_t, short, void *);
 
 /* Creates the stills handler state, listening to the camera. */
 struct stills *
@@ -53,7 +62,11 @@ stills_new(struct cam *cam)
 	s->cam = cam;
 	TAILQ_INIT(&s->waits);
 	l.arg = s;
-	if (cam_listen(cam, &l) == -1) {
+	s->expire = event_new(cam->w->base, -1, EV_PERSIST, stills_on_expire,
+	    s);
+	if (s->expire == NULL || cam_listen(cam, &l) == -1) {
+		if (s->expire != NULL)
+			event_free(s->expire);
 		free(s);
 		return (NULL);
 	}
@@ -67,6 +80,9 @@ stills_free(struct stills *s)
 	if (s == NULL)
 		return;
 	stills_fail(s, "httpd is shutting down");
+	if (s->holding)
+		jpeg_feed_unwant(s->cam->feed);
+	event_free(s->expire);
 	free(s);
 }
 
@@ -75,6 +91,45 @@ int
 stills_waiting(const struct stills *s)
 {
 	return (s->nwait);
+}
+
+/* Addresses that fetched a still within WATCHERS_WINDOW seconds. */
+int
+stills_watchers(const struct stills *s)
+{
+	return (s != NULL ? s->watchers.n : 0);
+}
+
+/* Counts req's client as watching; the first holds the subscription. */
+static void
+stills_watch(struct stills *s, struct evhttp_request *req)
+{
+	struct sockaddr_storage	 ss;
+	const struct sockaddr	*sa;
+	struct timeval		 tv = { 1, 0 };
+
+	if ((sa = xff_client(req, s->w->conf->proxies, s->w->conf->nproxies,
+	    &ss)) == NULL)
+		return;
+	watchers_seen(&s->watchers, sa, mono_sec());
+	if (s->holding)
+		return;
+	s->holding = 1;
+	evtimer_add(s->expire, &tv);
+	jpeg_feed_want(s->cam->feed);
+}
+
+/* Every second while anyone watches: the last one gone lets go. */
+static void
+stills_on_expire(evutil_socket_t fd, short ev, void *arg)
+{
+	struct stills	*s = arg;
+
+	if (watchers_expire(&s->watchers, mono_sec()) > 0)
+		return;
+	s->holding = 0;
+	event_del(s->expire);
+	jpeg_feed_unwant(s->cam->feed);
 }
 
 /* Sends f as image/jpeg; the body is the frame's JPEG by reference. */
@@ -168,6 +223,7 @@ stills_handle(struct cam *cam, struct evhttp_request *req, const char *query)
 	struct jpeg_feed_info	 fi;
 	char			 msg[300];
 
+	stills_watch(s, req);
 	if ((f = jpeg_feed_fresh(cam->feed)) != NULL) {
 		stills_send(s, req, f);
 		return;

@@ -20,5 +20,7 @@ void		 stills_handle(struct cam *cam, struct evhttp_request *req,
 		    const char *query);
 /* Requests waiting for a frame. */
 int		 stills_waiting(const struct stills *s);
+/* Watchers: addresses that fetched a still lately (watchers.h). */
+int		 stills_watchers(const struct stills *s);
 
 #endif

@@ -89,6 +89,13 @@ struct web_stats {
 	uint64_t	 bytes_files;
 };
 
+/* What httpd's requests to capd's control socket found, wall-clock. */
+struct web_capd {
+	double		 seen;		/* its latest answer, 0: never */
+	double		 lost;		/* unreachable since, 0: it answers */
+	char		 cause[128];	/* why, while lost */
+};
+
 struct web {
 	const struct web_conf	*conf;
 	struct event_base	*base;
@@ -107,6 +114,7 @@ struct web {
 	struct web_stats	 stats;
 	struct admit		 admit;		/* --max-clients */
 	double			 started;	/* monotonic seconds */
+	struct web_capd		 capd;		/* the default camera's capd */
 };
 
 /* Seconds (fractions allowed, as the options take them) as a timeval. */

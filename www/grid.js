@@ -10,6 +10,7 @@
 import { Backoff, LiveFeed, loadConfig, paint } from './campipe.js';
 import { h264Mode } from './h264.js';
 import { REASON, isRefusal } from './h264only.js';
+import { listedState, viewState } from './states.js';
 
 const STILL_EVERY = 1000;
 const LIST_EVERY = 3000;
@@ -97,7 +98,7 @@ function makeTile(cfg, cam) {
 	const vcanvas = el.querySelector('.tile-h264c');
 	const t = { name: cam.name, mode: store.get(cam.name, 'stills'),
 	    frames: 0, width: 0, height: 0, seq: null, path: '', gives: '',
-	    state: 'idle', detail: '',
+	    state: 'idle', detail: '', says: '',
 	    camera: cam.state };
 	grid.tiles[cam.name] = t;
 	el.dataset.camera = cam.name;
@@ -145,16 +146,15 @@ function makeTile(cfg, cam) {
 	let running = null;
 
 	function render() {
-		const offline = t.camera === 'offline';
-		const s = offline && t.state !== 'live' ? 'offline' : t.state;
-		el.dataset.state = s;
+		const v = viewState(t.state === 'idle' ? 'connecting' : t.state,
+		    t.detail, listedState({ state: t.camera }));
+		el.dataset.state = t.camera === 'offline' && t.state !== 'live' ?
+		    'offline' : t.state;
+		el.dataset.says = v.key;
 		el.dataset.mode = t.mode;
-		el.querySelector('.tile-text').textContent =
-		    { live: { live: 'live', h264: 'H.264' }[t.mode] || 'stills',
-		    waiting: 'waiting', connecting: 'connecting',
-		    reconnecting: 'reconnecting', error: 'no picture',
-		    offline: 'offline', stopped: 'paused',
-		    unsupported: 'cannot play', idle: '–' }[s] || s;
+		t.says = v.text;
+		el.querySelector('.tile-text').textContent = v.key === 'live' ?
+		    { live: 'Live', h264: 'H.264' }[t.mode] || 'Stills' : v.text;
 		el.querySelector('.tile-state').title = t.detail;
 		const b = el.querySelector('.tile-mode');
 		b.textContent = { live: 'Stills', stills: 'Live', h264: 'H.264 only' }[t.mode];

@@ -9,6 +9,7 @@ import { startSettings } from './settings.js';
 import { showLinks } from './links.js';
 import { rootOf } from './cameras.js';
 import { JPEG_MODES, REASON, gives, isRefusal } from './h264only.js';
+import { figures, serverState, viewState } from './states.js';
 
 const $ = (id) => document.getElementById(id);
 const MODES = ['live', 'mjpeg', 'stills', 'h264'];
@@ -37,7 +38,7 @@ const store = {
 const cp = window.campipe = {
 	mode: '', state: 'connecting', detail: '', frames: 0, fps: 0,
 	latencyMs: null, dropped: 0, width: 0, height: 0, seq: null, path: '',
-	untimed: 0, gives: '',
+	untimed: 0, gives: '', says: '', camera: null,
 	stills: null, status: null, config: null,
 };
 const view = {
@@ -96,20 +97,39 @@ const hooks = {
 		// finished reporting (it may be scheduling its retry)
 		if (!h264Only && JPEG_MODES.includes(cp.mode) && isRefusal(detail))
 			setTimeout(onlyH264, 0);
+		const was = cp.state;
 		cp.state = state;
 		cp.detail = detail;
 		document.body.dataset.state = state;
-		const text = { live: 'live', waiting: 'waiting for frames',
-		    connecting: 'connecting', reconnecting: 'reconnecting',
-		    stopped: 'stopped', paused: 'paused while hidden',
-		    unsupported: 'not supported here' }[state] || state;
-		$('conn-text').textContent = text;
-		$('conn').title = detail;
-		const ov = $('overlay');
-		ov.hidden = state === 'live' || state === 'stopped';
-		ov.textContent = text + (detail ? ' — ' + detail : '');
+		showState();
+		// the connection broke: ask httpd at once what the camera does
+		if (was === 'live' && state !== 'live' && state !== 'stopped' &&
+		    state !== 'paused')
+			pollSoon();
 	},
 };
+
+// Whether this user is an admin (the hint for admins).
+const isAdmin = () => cp.config !== null && cp.config.raw.admin === true;
+
+// The state line and the overlay: this view's connection with what httpd
+// says of the camera (www/states.js); the technical detail in the tooltip.
+function showState() {
+	const s = viewState(cp.state, cp.detail, cp.camera);
+	cp.says = s.text;
+	document.body.dataset.says = s.key;
+	$('conn-text').textContent = s.text;
+	$('conn').title = cp.detail;
+	const ov = $('overlay');
+	ov.hidden = s.key === 'live' || s.key === 'stopped';
+	const own = ['connecting', 'reconnecting', 'unsupported', 'error', 'waiting'];
+	$('overlay-text').textContent = s.text + (own.includes(s.key) &&
+	    cp.detail ? ' — ' + cp.detail : '');
+	ov.title = cp.detail;
+	const hint = s.hint && isAdmin() ? s.hint : '';
+	$('overlay-hint').hidden = hint === '';
+	$('overlay-hint').textContent = hint;
+}
 
 // Shows the counters, a few times a second.
 function render() {
@@ -280,13 +300,24 @@ function fmtUptime(s) {
 	return (s / 86400).toFixed(1) + ' days';
 }
 
+// Asks /api/status now rather than at the next poll (one at a time).
+let pollTimer = 0, polling = false;
+function pollSoon() {
+	if (polling)
+		return;
+	clearTimeout(pollTimer);
+	pollTimer = setTimeout(pollStatus, 200);
+}
+
 // Polls /api/status and fills the camera panel, while the page is seen.
 async function pollStatus() {
 	let st = null;
+	clearTimeout(pollTimer);
 	if (document.hidden) {
-		setTimeout(pollStatus, STATUS_EVERY);
+		pollTimer = setTimeout(pollStatus, STATUS_EVERY);
 		return;
 	}
+	polling = true;
 	try {
 		const r = await fetch('api/status', { cache: 'no-store' });
 		if (r.ok)
@@ -294,6 +325,7 @@ async function pollStatus() {
 	} catch (e) {
 		// shown below as unreachable
 	}
+	polling = false;
 	cp.status = st;
 	const g = gives(st);
 	if (g === 'h264')
@@ -301,23 +333,30 @@ async function pollStatus() {
 	else if (g === 'jpeg')
 		jpegAgain();
 	const cam = (st && st.camera) || {};
-	const state = st ? (cam.state || '?') + (cam.cause ? ' (' + cam.cause + ')' : '') :
-	    'web server unreachable';
-	$('c-state').textContent = state + (h264Only ? ', H.264 only' : '');
-	$('camera').dataset.state = st ? cam.state : 'unreachable';
-	$('c-size').textContent = cam.size ? cam.size.width + '×' + cam.size.height : '–';
-	$('c-fps').textContent = cam.state === 'streaming' && cam.fps ?
-	    cam.fps.toFixed(1) + ' fps' : '–';
-	const cl = (st && st.clients) || {};
-	// capd's viewers by every route; httpd's own streams if capd is away.
-	$('c-viewers').textContent = !st ? '–' : String(cam.viewers ?? cl.stream ?? 0);
-	$('c-note').firstChild.textContent = cam.viewers === null || cam.viewers === undefined ?
-	    'As the web server sees it; live viewers go through wsd. ' :
-	    'As the camera daemon sees it, for viewers by every route. ';
-	$('c-uptime').textContent = st && st.uptime !== undefined ? fmtUptime(st.uptime) : '–';
+	const said = cp.camera = serverState(st);
+	showState();
+	$('c-state').textContent = said.text + (h264Only ? ', H.264 only' : '');
+	$('camera').dataset.state = said.key;
+	const hint = said.hint && isAdmin() ? said.hint : '';
+	$('c-hint').hidden = hint === '';
+	$('c-hint').textContent = hint;
+	const c = (st && st.capd) || cam;
+	const live = said.key === 'streaming';
+	$('c-size').textContent = live && c.size ? c.size.width + '×' + c.size.height : '–';
+	$('c-fps').textContent = live && c.fps ? c.fps.toFixed(1) + ' fps' : '–';
+	const f = figures(st);
+	$('c-viewers').textContent = f.viewers === null ? '–' : String(f.viewers);
+	$('c-note').firstChild.textContent = f.viewersBy === 'capd' ?
+	    'Viewers as the camera service counts them, by every route: live, ' +
+	    'MJPEG, H.264, RTSP, and stills fetched in the last 10 s. ' :
+	    f.viewersBy === 'httpd' ? 'Viewers as this web server serves them ' +
+	    '(MJPEG, H.264, stills); live viewers go through wsd. ' :
+	    'Viewers unknown while the camera service does not answer. ';
+	$('c-uptime-label').textContent = f.uptimeOf || 'Up';
+	$('c-uptime').textContent = f.uptime === null ? '–' : fmtUptime(f.uptime);
 	$('c-version').textContent = st && st.version ? 'Version: campipe ' +
 	    st.version : '';
-	setTimeout(pollStatus, STATUS_EVERY);
+	pollTimer = setTimeout(pollStatus, STATUS_EVERY);
 }
 
 function onKey(ev) {

@@ -91,7 +91,10 @@ async function main() {
 		    adminPass);
 		// Only the live view watches, through wsd: capd says streaming.
 		await until(page, () => document.getElementById('c-state').textContent ===
-		    'streaming', null, 15000, 'camera panel says streaming (live view only)');
+		    'Streaming', null, 15000, 'camera panel says streaming (live view only)');
+		// The page knows its admin, for the hints that only admins get.
+		check(await page.evaluate(() => window.campipe.config.raw.admin) === true,
+		    'admin: /api/config says admin');
 		const viewers = await page.textContent('#c-viewers');
 		check(viewers === '1', 'camera panel counts the live viewer', viewers);
 		const size = await page.textContent('#c-size');
@@ -197,6 +200,8 @@ async function main() {
 		await rpage.waitForTimeout(1500);
 		check(await rpage.locator('#settings').isHidden(),
 		    'reader: no settings panel');
+		check(await rpage.evaluate(() => window.campipe.config.raw.admin) === false,
+		    'reader: /api/config says not an admin');
 		await rctx.close();
 	} finally {
 		await browser.close();

@@ -6,50 +6,17 @@
 // (the page behind a TLS proxy with a self-signed certificate) it checks
 // that each mode paints and live shows latency, and nothing else.  Exits 0 when every check
 // holds; each failed check prints "FAIL ...".
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import * as csp from './csp.mjs';
+import { check, control, launch, run, until as untilIn } from './harness.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
-	'--disable-background-networking', '--disable-quic', '--no-first-run',
-	'--disable-component-update', '--disable-sync'];
 const proxied = process.env.CAMPIPE_PROXIED === '1';
-if (proxied)
-	CHROMIUM_ARGS.push('--ignore-certificate-errors');
-const failures = [];
-const lines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
-function check(ok, what, detail = '') {
-	console.log((ok ? 'ok   ' : 'FAIL ') + what + (detail ? ': ' + detail : ''));
-	if (!ok)
-		failures.push(what);
-	return ok;
-}
-
-// Asks the test harness to do something and waits until it is done.
-async function control(what) {
-	console.log('CTL ' + what);
-	const r = await lines.next();
-	if (r.done || r.value.trim() !== 'ok')
-		throw new Error('harness did not do ' + what);
-}
-
-// Polls fn in the page until it returns a true value or time runs out.
-async function until(page, fn, arg, ms, what) {
-	try {
-		const r = await page.waitForFunction(fn, arg, { timeout: ms, polling: 100 });
-		check(true, what);
-		return r;
-	} catch (e) {
-		check(false, what, 'timed out after ' + ms + ' ms; campipe=' +
-		    JSON.stringify(await counters(page)));
-		return null;
-	}
-}
+// Polls fn in the page; a failure shows the page's counters.
+const until = (page, fn, arg, ms, what) => untilIn(page, fn, arg, ms, what,
+    async (p) => 'campipe=' + JSON.stringify(await counters(p)));
 
 async function counters(page) {
 	return page.evaluate(() => {
@@ -344,12 +311,9 @@ async function linksChecks(page) {
 
 async function main() {
 	fs.mkdirSync(artifacts, { recursive: true });
-	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'campipe-chromium-'));
-	const ctx = await chromium.launchPersistentContext(profile, {
-		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-		headless: true, args: CHROMIUM_ARGS,
-		viewport: { width: 1280, height: 800 }, colorScheme: 'dark',
-	});
+	// Behind the proxy the certificate is self-signed.
+	const browser = await launch(proxied ? ['--ignore-certificate-errors'] : []);
+	const ctx = browser.ctx;
 	const violations = await csp.watch(ctx);
 	try {
 		const page = await ctx.newPage();
@@ -406,14 +370,8 @@ async function main() {
 		check(await csp.control(page, violations),
 		    'a violation made on purpose is seen (control)');
 	} finally {
-		await ctx.close();
-		fs.rmSync(profile, { recursive: true, force: true });
+		await browser.close();
 	}
-	console.log(failures.length ? failures.length + ' checks failed' : 'all checks passed');
-	process.exit(failures.length ? 1 : 0);
 }
 
-main().catch((e) => {
-	console.log('FAIL ' + (e.stack || e));
-	process.exit(1);
-});
+run(main);

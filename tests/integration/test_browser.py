@@ -2,14 +2,16 @@
 """The viewer pages: their helpers under node, and the pages themselves in
 headless Chromium against the real capd, httpd and wsd.
 
-tests/browser/viewer.mjs does the browsing (playwright-core, installed here
-with npm ci when missing); this file runs the daemons, stops and restarts wsd
-when the script asks, and fails with the script's output.  Screenshots go to
+tests/browser/viewer.mjs and states.mjs do the browsing (playwright-core,
+installed here with npm ci when missing); this file runs the daemons, stops,
+kills, pauses and restarts them when a script asks, and fails with the
+script's output.  Screenshots go to
 BUILD/artifacts/.
 """
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import threading
 
@@ -63,29 +65,62 @@ def test_page_helpers_in_node():
     """COM reader, WebSocket address and config reading, on exact inputs."""
     r = subprocess.run(["node", "--test", os.path.join(BROWSER, "campipe.test.mjs"),
                         os.path.join(BROWSER, "cameras.test.mjs"),
-                        os.path.join(BROWSER, "links.test.mjs")],
+                        os.path.join(BROWSER, "links.test.mjs"),
+                        os.path.join(BROWSER, "states.test.mjs")],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-@pytest.mark.skipif(bool(MISSING), reason="daemons not built: %s" % ", ".join(MISSING))
-def test_viewer_in_chromium(daemons, tmp):
-    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
-    npm_ci()
-    sock = os.path.join(tmp, "frames.sock")
-    wsport, port = free_port(), free_port()
-    capd_args = ("--socket", sock, "--source", "test", "--size", "640x480",
-                 "--fps", "30")
-    capd = daemons("capd", *capd_args, wait_log="listening on")
-    wsd_args = ("--frames", sock, "--listen", "127.0.0.1:%d" % wsport)
-    wsd = daemons("wsd", *wsd_args, wait_tcp=wsport)
-    daemons("httpd", "--frames", sock, "--listen", "127.0.0.1:%d" % port,
-            "--www", os.path.join(ROOT, "www"), "--ws-port", str(wsport),
-            wait_tcp=port)
-    artifacts = os.path.join(BUILD, "artifacts")
+class Trio:
+    """capd, wsd and httpd for one page, which a script may stop, kill,
+    pause and start again."""
+
+    def __init__(self, daemons, tmp):
+        self.daemons = daemons
+        sock = os.path.join(tmp, "frames.sock")
+        self.wsport, self.port = free_port(), free_port()
+        self.capd_args = ("--socket", sock, "--source", "test", "--size", "640x480",
+                          "--fps", "30")
+        self.wsd_args = ("--frames", sock, "--listen", "127.0.0.1:%d" % self.wsport)
+        self.capd = daemons("capd", *self.capd_args, wait_log="listening on")
+        self.wsd = daemons("wsd", *self.wsd_args, wait_tcp=self.wsport)
+        daemons("httpd", "--frames", sock, "--listen", "127.0.0.1:%d" % self.port,
+                "--www", os.path.join(ROOT, "www"), "--ws-port", str(self.wsport),
+                wait_tcp=self.port)
+
+    def do(self, what):
+        """What a script's "CTL what" line asks; False if unknown."""
+        if what == "stop-wsd":
+            stop(self.wsd)
+        elif what == "start-wsd":
+            self.wsd = self.daemons("wsd", *self.wsd_args, wait_tcp=self.wsport)
+        elif what == "stop-capd":
+            stop(self.capd)
+        elif what == "kill-capd":
+            assert self.capd.kill() == -signal.SIGKILL
+        elif what == "pause-capd":
+            self.capd.proc.send_signal(signal.SIGSTOP)
+        elif what == "resume-capd":
+            self.capd.proc.send_signal(signal.SIGCONT)
+        elif what == "start-capd":
+            self.capd = self.daemons("capd", *self.capd_args, wait_log="listening on")
+        else:
+            return False
+        return True
+
+    def drive(self, script):
+        """Runs a browser script against the page, doing what it asks."""
+        artifacts = os.path.join(BUILD, "artifacts")
+        drive([script, "http://127.0.0.1:%d/" % self.port, artifacts], self.do)
+        return artifacts
+
+
+def drive(argv, do):
+    """Runs node BROWSER/argv..., calling do(what) for each "CTL what" line
+    (False: not a request) and answering "ok"; returns the script's output
+    once it passed."""
     proc = subprocess.Popen(
-        ["node", os.path.join(BROWSER, "viewer.mjs"),
-         "http://127.0.0.1:%d/" % port, artifacts],
+        ["node", os.path.join(BROWSER, argv[0])] + list(argv[1:]),
         cwd=BROWSER, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, env=dict(os.environ, CHROMIUM=CHROMIUM))
     out = []
@@ -95,15 +130,7 @@ def test_viewer_in_chromium(daemons, tmp):
     try:
         for line in proc.stdout:
             out.append(line)
-            if line.startswith("CTL stop-wsd"):
-                stop(wsd)
-            elif line.startswith("CTL start-wsd"):
-                wsd = daemons("wsd", *wsd_args, wait_tcp=wsport)
-            elif line.startswith("CTL stop-capd"):
-                stop(capd)
-            elif line.startswith("CTL start-capd"):
-                capd = daemons("capd", *capd_args, wait_log="listening on")
-            else:
+            if not line.startswith("CTL ") or not do(line[4:].strip()):
                 continue
             proc.stdin.write("ok\n")
             proc.stdin.flush()
@@ -116,8 +143,29 @@ def test_viewer_in_chromium(daemons, tmp):
     text = "".join(out)
     print(text)
     assert rc == 0 and "all checks passed" in text, text
+    return text
+
+
+@pytest.mark.skipif(bool(MISSING), reason="daemons not built: %s" % ", ".join(MISSING))
+def test_viewer_in_chromium(daemons, tmp):
+    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
+    npm_ci()
+    artifacts = Trio(daemons, tmp).drive("viewer.mjs")
     for name in ("viewer-live", "viewer-mjpeg", "viewer-stills", "viewer-outage",
                  "viewer-camera-outage", "stream"):
+        assert os.path.getsize(os.path.join(artifacts, name + ".png")) > 1000
+
+
+@pytest.mark.skipif(bool(MISSING), reason="daemons not built: %s" % ", ".join(MISSING))
+def test_states_and_figures_in_chromium(daemons, tmp):
+    """tests/browser/states.mjs: capd killed, paused and started again under
+    the open page, which names the camera service as the cause in its state
+    line, its Camera panel and its H.264 mode, and recovers; the Viewers
+    figure after capd's restart, stills watchers counted, uptimes named."""
+    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
+    npm_ci()
+    artifacts = Trio(daemons, tmp).drive("states.mjs")
+    for name in ("states-service-stopped", "states-h264-service-stopped"):
         assert os.path.getsize(os.path.join(artifacts, name + ".png")) > 1000
 
 

@@ -8,12 +8,11 @@ pattern and on the fake V4L2 camera in MJPEG: frames presented in each of
 a clear message with neither.  Screenshots go to BUILD/artifacts/."""
 import os
 import subprocess
-import threading
 
 import pytest
 
 from conftest import BUILD, free_port
-from test_browser import BROWSER, CHROMIUM, MISSING, ROOT, TIMEOUT, npm_ci, stop
+from test_browser import BROWSER, CHROMIUM, MISSING, ROOT, drive, npm_ci, stop
 from test_v4l2 import fake_env
 
 NAME = "campipe.test"       # not loopback by name: not a secure context
@@ -41,34 +40,16 @@ class Stack:
 
     def browse(self, host, name, path, size, *opts):
         """Runs h264.mjs, stopping and starting wsd when it asks."""
-        proc = subprocess.Popen(
-            ["node", os.path.join(BROWSER, "h264.mjs"), self.url(host),
-             os.path.join(BUILD, "artifacts"), name, path, size, *opts],
-            cwd=BROWSER, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, env=dict(os.environ, CHROMIUM=CHROMIUM))
-        out = []
-        watchdog = threading.Timer(TIMEOUT, proc.kill)
-        watchdog.start()
-        try:
-            for line in proc.stdout:
-                out.append(line)
-                if line.startswith("CTL stop-wsd"):
-                    stop(self.wsd)
-                elif line.startswith("CTL start-wsd"):
-                    self.wsd = self.daemons("wsd", *self.wsd_args, wait_tcp=self.wsport)
-                else:
-                    continue
-                proc.stdin.write("ok\n")
-                proc.stdin.flush()
-            rc = proc.wait()
-        finally:
-            watchdog.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        text = "".join(out)
-        print(text)
-        assert rc == 0 and "all checks passed" in text, text
+        def do(what):
+            if what == "stop-wsd":
+                stop(self.wsd)
+            elif what == "start-wsd":
+                self.wsd = self.daemons("wsd", *self.wsd_args, wait_tcp=self.wsport)
+            else:
+                return False
+            return True
+        drive(["h264.mjs", self.url(host), os.path.join(BUILD, "artifacts"), name, path,
+               size, *opts], do)
         shot = os.path.join(BUILD, "artifacts", "viewer-h264-%s.png" % name)
         assert os.path.getsize(shot) > 1000
 

@@ -8,6 +8,7 @@ import json
 import os
 import socket
 import threading
+import time
 
 import websockets
 
@@ -278,3 +279,72 @@ def test_status_says_streaming_while_only_wsd_watches(daemons, tmp):
         stop.set()
         t.join(30)
     wait_for(lambda: cam()["state"] == "stopped", what="stopped after the viewer left")
+
+
+def doc_example(name):
+    """The member name's example in docs/httpd.md, parsed."""
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "docs",
+                           "httpd.md")) as f:
+        line = next(l for l in f if l.startswith('"%s":' % name))
+    return json.loads("{" + line.strip() + "}")[name]
+
+
+def test_status_says_since_when_capd_is_unreachable(daemons, tmp):
+    """capd_unreachable as docs/httpd.md shows it: null while capd answers,
+    since when and why once it does not, null again when it is back."""
+    frames = os.path.join(tmp, "frames.sock")
+    capd_args = ("--socket", frames, "--source", "test", "--size", "320x240",
+                 "--fps", "20")
+    capd = daemons("capd", *capd_args, wait_log="listening on")
+    port = free_port()
+    daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--frames", frames,
+            "--www", WWW, wait_tcp=port)
+    code, st = request(port, "GET", "/api/status")
+    assert code == 200 and st["capd_unreachable"] is None and st["capd"], st
+    seen = time.time()
+    assert capd.kill() == -9
+    before = time.time()
+    code, st = request(port, "GET", "/api/status")
+    after = time.time()
+    u, example = st["capd_unreachable"], doc_example("capd_unreachable")
+    assert st["capd"] is None and list(u) == list(example), (u, example)
+    assert before - 0.01 <= u["since"] <= after + 0.01, (before, u, after)
+    assert seen - 5 <= u["last_seen"] <= before, (seen, u)
+    sock = os.path.join(tmp, "control.sock")
+    assert u["cause"] == example["cause"].replace(
+        "/run/campipe/control/control.sock", sock), u
+    # Asked again: since stays the first failure.
+    time.sleep(0.2)
+    code, again = request(port, "GET", "/api/status")
+    assert again["capd_unreachable"]["since"] == u["since"], again
+    # Under /cam/NAME/ httpd does not ask capd: no such member.
+    code, cam = request(port, "GET", "/cam/default/api/status")
+    assert code == 200 and "capd_unreachable" not in cam, cam
+    daemons("capd", *capd_args, wait_log="listening on")
+    code, st = request(port, "GET", "/api/status")
+    assert st["capd_unreachable"] is None and st["capd"]["uptime"] < st["uptime"], st
+
+
+def test_stills_watchers_count_at_httpd_and_capd(daemons, tmp):
+    """A client fetching stills is one watcher and one capd viewer for 10 s
+    after its latest still, however rarely it fetches; then none."""
+    port, frames = start(daemons, tmp, auth=False)
+    for _ in range(3):
+        code, body = request(port, "GET", "/pi.jpg")
+        assert code == 200 and body[:2] == b"\xff\xd8"
+    st = wait_for(lambda: (lambda s: s if s["capd"]["viewers"] == 1 else None)(
+        request(port, "GET", "/api/status")[1]), what="capd counts the watcher")
+    assert st["clients"]["stills_watchers"] == 1 and st["clients"]["stills_waiting"] == 0
+    last = time.monotonic()
+    # Between stills, 4 s apart: still one, at httpd and at capd.
+    time.sleep(4)
+    code, st = request(port, "GET", "/api/status")
+    assert st["clients"]["stills_watchers"] == 1 and st["capd"]["viewers"] == 1, st
+    code, _ = request(port, "GET", "/pi.jpg")
+    last = time.monotonic()
+    st = wait_for(lambda: (lambda s: s if s["clients"]["stills_watchers"] == 0
+                           else None)(request(port, "GET", "/api/status")[1]),
+                  timeout=20, what="the watcher forgotten")
+    assert time.monotonic() - last >= 9.5
+    wait_for(lambda: request(port, "GET", "/api/status")[1]["capd"]["viewers"] == 0,
+             what="capd counts nobody")
