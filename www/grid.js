@@ -111,6 +111,7 @@ function makeTile(cfg, cam) {
 
 	const shown = (w, h) => {
 		t.frames++;
+		t.lastFrame = new Date();
 		t.width = w;
 		t.height = h;
 		el.dataset.frames = t.frames;
@@ -152,9 +153,14 @@ function makeTile(cfg, cam) {
 		    'offline' : t.state;
 		el.dataset.says = v.key;
 		el.dataset.mode = t.mode;
-		t.says = v.text;
+		// A tile without pictures now keeps its last one, dimmed, and says
+		// when it came.
+		const stale = v.key !== 'live' && t.lastFrame !== undefined;
+		el.toggleAttribute('data-stale', stale);
+		t.says = v.text + (stale ? ', last frame ' +
+		    t.lastFrame.toLocaleTimeString([], { hour12: false }) : '');
 		el.querySelector('.tile-text').textContent = v.key === 'live' ?
-		    { live: 'Live', h264: 'H.264' }[t.mode] || 'Stills' : v.text;
+		    { live: 'Live', h264: 'H.264' }[t.mode] || 'Stills' : t.says;
 		el.querySelector('.tile-state').title = t.detail;
 		const b = el.querySelector('.tile-mode');
 		b.textContent = { live: 'Stills', stills: 'Live', h264: 'H.264 only' }[t.mode];

@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { check, finish } from './checks.mjs';
+import { check, run } from './harness.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
 const axeSource = fs.readFileSync(createRequire(import.meta.url)
@@ -79,76 +79,79 @@ function measure(pictureSel) {
 	return out;
 }
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-	    '--disable-background-networking', '--disable-component-update'] });
-try {
-	for (const [size, w, h] of SIZES) {
-		const ctx = await browser.newContext({ viewport: { width: w, height: h },
-		    isMobile: size !== 'desktop', hasTouch: size !== 'desktop',
-		    colorScheme: size.endsWith('-dark') ? 'dark' : 'light',
-		    deviceScaleFactor: 1 });
-		for (const [page_, url, picture] of PAGES) {
-			const page = await ctx.newPage();
-			page.on('pageerror', (e) => check(false, page_ + ' page error',
-			    e.message));
-			await page.goto(base + url);
-			// Frames on screen (the viewer's live picture, the grid's tiles).
-			await page.waitForFunction(() => [...document.querySelectorAll(
-			    'img, canvas, video')].some((e) => (e.naturalWidth ||
-			    e.videoWidth || e.width) > 0 && e.getBoundingClientRect()
-			    .width > 0), null, { timeout: 20000 }).catch(() =>
-			    check(false, page_ + ' at ' + size + ': a picture shows'));
-			await page.waitForTimeout(800);
-			const m = await page.evaluate(measure, picture);
-			const at = page_ + ' at ' + size + ' (' + w + 'x' + h + ')';
-			check(m.scroll <= 0, at + ': no horizontal scrolling',
-			    m.scroll + ' px too wide');
-			check(m.sides.length === 0, at + ': nothing past the sides',
-			    m.sides.slice(0, 6).join(', '));
-			check(m.cut.length === 0, at + ': no control cut by its box',
-			    m.cut.slice(0, 6).join(', '));
-			if (page_ === 'viewer')
-				check(m.picture !== null && m.picture[0] >= 0 &&
-				    m.picture[1] >= 0 &&
-				    m.picture[2] <= m.picture[4] + 1 &&
-				    m.picture[3] <= m.picture[5] + 1,
-				    at + ': the picture fits the viewport',
-				    JSON.stringify(m.picture));
-			if (page_ === 'viewer')
-				check(m.controls && m.controls[0] >= 0 &&
-				    m.controls[1] <= m.controls[2] + 1,
-				    at + ': the view controls show beside the picture',
-				    JSON.stringify(m.controls));
-			await page.screenshot({ path: path.join(artifacts,
-			    'layout-' + page_ + '-' + size + '.png') });
-			if (page_ === 'viewer') {
-				// Stills adds its interval: the toolbar must not move.
-				await page.keyboard.press('3');
-				await page.waitForFunction(() => window.campipe.mode ===
-				    'stills' && !document.getElementById('interval-box').hidden);
-				const n = await page.evaluate(measure, picture);
-				check(JSON.stringify(n.controls) === JSON.stringify(m.controls) &&
-				    n.cut.length === 0 && n.sides.length === 0,
-				    at + ': Stills and its interval move no control',
-				    JSON.stringify(m.controls) + ' -> ' + JSON.stringify(n.controls) +
-				    ' ' + n.cut.concat(n.sides).join(', '));
+async function main() {
+	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+		    '--disable-background-networking', '--disable-component-update'] });
+	try {
+		for (const [size, w, h] of SIZES) {
+			const ctx = await browser.newContext({ viewport: { width: w, height: h },
+			    isMobile: size !== 'desktop', hasTouch: size !== 'desktop',
+			    colorScheme: size.endsWith('-dark') ? 'dark' : 'light',
+			    deviceScaleFactor: 1 });
+			for (const [page_, url, picture] of PAGES) {
+				const page = await ctx.newPage();
+				page.on('pageerror', (e) => check(false, page_ + ' page error',
+				    e.message));
+				await page.goto(base + url);
+				// Frames on screen (the viewer's live picture, the grid's tiles).
+				await page.waitForFunction(() => [...document.querySelectorAll(
+				    'img, canvas, video')].some((e) => (e.naturalWidth ||
+				    e.videoWidth || e.width) > 0 && e.getBoundingClientRect()
+				    .width > 0), null, { timeout: 20000 }).catch(() =>
+				    check(false, page_ + ' at ' + size + ': a picture shows'));
+				await page.waitForTimeout(800);
+				const m = await page.evaluate(measure, picture);
+				const at = page_ + ' at ' + size + ' (' + w + 'x' + h + ')';
+				check(m.scroll <= 0, at + ': no horizontal scrolling',
+				    m.scroll + ' px too wide');
+				check(m.sides.length === 0, at + ': nothing past the sides',
+				    m.sides.slice(0, 6).join(', '));
+				check(m.cut.length === 0, at + ': no control cut by its box',
+				    m.cut.slice(0, 6).join(', '));
+				if (page_ === 'viewer')
+					check(m.picture !== null && m.picture[0] >= 0 &&
+					    m.picture[1] >= 0 &&
+					    m.picture[2] <= m.picture[4] + 1 &&
+					    m.picture[3] <= m.picture[5] + 1,
+					    at + ': the picture fits the viewport',
+					    JSON.stringify(m.picture));
+				if (page_ === 'viewer')
+					check(m.controls && m.controls[0] >= 0 &&
+					    m.controls[1] <= m.controls[2] + 1,
+					    at + ': the view controls show beside the picture',
+					    JSON.stringify(m.controls));
+				await page.screenshot({ path: path.join(artifacts,
+				    'layout-' + page_ + '-' + size + '.png') });
+				if (page_ === 'viewer') {
+					// Stills adds its interval: the toolbar must not move.
+					await page.keyboard.press('3');
+					await page.waitForFunction(() => window.campipe.mode ===
+					    'stills' && !document.getElementById('interval-box').hidden);
+					const n = await page.evaluate(measure, picture);
+					check(JSON.stringify(n.controls) === JSON.stringify(m.controls) &&
+					    n.cut.length === 0 && n.sides.length === 0,
+					    at + ': Stills and its interval move no control',
+					    JSON.stringify(m.controls) + ' -> ' + JSON.stringify(n.controls) +
+					    ' ' + n.cut.concat(n.sides).join(', '));
+				}
+				// axe-core, evaluated outside the page's CSP.
+				await page.evaluate(axeSource);
+				const res = await page.evaluate(() => window.axe.run(document,
+				    { resultTypes: ['violations'] }));
+				const bad = res.violations.filter((v) => v.impact === 'serious' ||
+				    v.impact === 'critical');
+				check(bad.length === 0, at + ': axe-core, no serious or ' +
+				    'critical violation', bad.map((v) => v.id + ' (' + v.impact +
+				    ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' '))
+				    .join('; ') + ')').join(', '));
+				await page.close();
 			}
-			// axe-core, evaluated outside the page's CSP.
-			await page.evaluate(axeSource);
-			const res = await page.evaluate(() => window.axe.run(document,
-			    { resultTypes: ['violations'] }));
-			const bad = res.violations.filter((v) => v.impact === 'serious' ||
-			    v.impact === 'critical');
-			check(bad.length === 0, at + ': axe-core, no serious or ' +
-			    'critical violation', bad.map((v) => v.id + ' (' + v.impact +
-			    ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' '))
-			    .join('; ') + ')').join(', '));
-			await page.close();
+			await ctx.close();
 		}
-		await ctx.close();
+	} finally {
+		await browser.close();
 	}
-} finally {
-	await browser.close();
 }
-finish();
+
+run(main);

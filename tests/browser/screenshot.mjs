@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: ISC
 // screenshot.mjs: the README's picture of the viewer, taken from the real
 // page: Chromium at 1280x800 on BASE_URL in Live mode, once frames flow,
-// the latency shows and the camera panel counts this viewer.  Usage: node screenshot.mjs BASE_URL OUT.png
+// the latency shows and the camera panel counts this viewer and its rate.
+// Usage: node screenshot.mjs BASE_URL OUT.png
 import { chromium } from 'playwright-core';
 
 const [base, out] = process.argv.slice(2);
@@ -16,7 +17,8 @@ try {
 	await page.waitForFunction(() => window.campipe && window.campipe.mode ===
 	    'live' && window.campipe.frames >= 30 &&
 	    window.campipe.latencyMs !== null &&
-	    parseInt(document.getElementById('c-viewers').textContent, 10) >= 1,
+	    parseInt(document.getElementById('c-viewers').textContent, 10) >= 1 &&
+	    document.getElementById('c-fps').textContent !== '–',
 	    null, { timeout: 30000 });
 	await page.screenshot({ path: out });
 	const frames = await page.evaluate(() => window.campipe.frames);

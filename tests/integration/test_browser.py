@@ -226,3 +226,23 @@ def test_readme_screenshot_script(tmp):
             (1280).to_bytes(4, "big") + (800).to_bytes(4, "big"), path
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
         assert "](docs/viewer.png)" in f.read()
+
+
+@pytest.mark.skipif(bool(MISSING), reason="daemons not built: %s" % ", ".join(MISSING))
+def test_grid_offline_tile_in_chromium(daemons, tmp):
+    """The grid of three cameras shares the width; one camera's capd killed
+    under the page leaves its tile dimmed, saying when its last frame came
+    (tests/browser/grid_offline.mjs)."""
+    from test_cameras import CAMS
+    setup, artifacts = three_cameras(daemons, tmp)
+
+    def do(what):
+        verb, _, name = what.partition(" ")
+        if verb != "kill-capd":
+            return False
+        assert setup.capds[name].kill() == -signal.SIGKILL
+        return True
+
+    drive(["grid_offline.mjs", "http://127.0.0.1:%d/" % setup.port, artifacts,
+           CAMS[1]] + list(CAMS), do)
+    assert os.path.getsize(os.path.join(artifacts, "grid-offline.png")) > 1000
