@@ -11,14 +11,15 @@
 # rtspd serves the cameras' H.264 on HOST:RTSP_PORT (8554), RTP over UDP
 # from the first free pair of ports from RTSP_UDP_PORT (8000) up.
 # PASSWORD=... makes a password file with one user, ADMIN (default admin),
-# who may change settings; every daemon then asks for it.
+# who may change settings; every daemon then asks for it.  RUN_DIR
+# (BUILD/run) holds the sockets and the password file.
 set -u
 build=${1:-build}
 host=${HOST:-127.0.0.1}
 port=${PORT:-8080}
 wsport=${WS_PORT:-}
 rtspport=${RTSP_PORT:-8554}
-run=$build/run
+run=${RUN_DIR:-$build/run}
 mkdir -p "$run"
 sock=$run/frames.sock
 handoff=$run/wsd.sock

@@ -1,19 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # Takes the README's screenshot of the viewer from the real page: starts
-# the system from BUILD on the test pattern (scripts/run.sh) on ports of
-# its own, and has Chromium photograph the page once frames flow
-# (tests/browser/screenshot.mjs).  Usage: scripts/screenshot.sh BUILD OUT.png
+# the system from BUILD on the test pattern (scripts/run.sh) on ports and
+# in a folder of its own, and has Chromium photograph the page once frames
+# flow (tests/browser/screenshot.mjs).  Usage: scripts/screenshot.sh BUILD OUT.png
 # Environment: PORT (18480), RTSP_PORT (18554), RTSP_UDP_PORT (18600).
 set -eu
 build=${1:?usage: scripts/screenshot.sh BUILD OUT.png}
 out=${2:?usage: scripts/screenshot.sh BUILD OUT.png}
 port=${PORT:-18480}
-log=$build/screenshot-run.log
-PORT=$port RTSP_PORT=${RTSP_PORT:-18554} RTSP_UDP_PORT=${RTSP_UDP_PORT:-18600} \
-    SIZE=640x480 scripts/run.sh "$build" >"$log" 2>&1 &
+dir=$(mktemp -d "${TMPDIR:-/tmp}/campipe-screenshot.XXXXXX")
+log=$dir/run.log
+RUN_DIR=$dir PORT=$port RTSP_PORT=${RTSP_PORT:-18554} \
+    RTSP_UDP_PORT=${RTSP_UDP_PORT:-18600} SIZE=640x480 \
+    scripts/run.sh "$build" >"$log" 2>&1 &
 run=$!
-trap 'kill $run 2>/dev/null; wait $run 2>/dev/null || true' EXIT
+trap 'kill $run 2>/dev/null; wait $run 2>/dev/null || true; rm -rf "$dir"' EXIT
 n=0
 until grep -q 'campipe is running' "$log"; do
 	if ! kill -0 $run 2>/dev/null || [ $n -ge 200 ]; then
