@@ -41,7 +41,7 @@ class Camera:
                             "--size", "%dx%d" % SIZE, "--fps", str(FPS),
                             "--idle-stop", "0.3", wait_log="listening on")
         self.port = free_port()
-        self.rtspd = daemons("rtspd", "--frames", frames, "--listen",
+        self.rtspd = daemons("rtspd", "-v", "--frames", frames, "--listen",
                              "127.0.0.1:%d" % self.port, "--udp-port",
                              str(free_udp_pair()), *rtspd_args,
                              wait_tcp=self.port)
@@ -345,7 +345,7 @@ def test_clients_at_once_share_one_subscription_then_camera_off(camera):
         assert max(n for n, _ in seen) == 1, seen
         for p in procs:
             log = p.communicate(timeout=CLIENT_TIMEOUT)[0].decode()
-            assert p.returncode == 0, log
+            assert p.returncode == 0, log + "\nRTSPD:\n" + camera.rtspd.logtext()
     finally:
         for p in procs:
             if p.poll() is None:
