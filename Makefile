@@ -28,8 +28,9 @@ PREFIX		?= /usr/local
 CFLAGS		?= -O2 -g
 WARN		 = -Wall -Wextra -Werror -Wno-unused-parameter
 # common/ in rooms: frame/ (capd's sockets as readers see them, and the
-# fan-out), media/ (JPEG, H.264, fMP4), http/, auth/, daemon/ (start-up,
-# log, options, Unix sockets).  Each room is on the include path.
+# fan-out), media/ (JPEG, H.264, fMP4), http/, auth/, webrtc/ (STUN,
+# ICE-lite), daemon/ (start-up, log, options, Unix sockets).  Each room is
+# on the include path.
 COMMON_ROOMS	:= $(sort $(notdir $(patsubst %/,%,$(wildcard common/*/))))
 CPPFLAGS	+= -D_GNU_SOURCE $(patsubst %,-Icommon/%,$(COMMON_ROOMS)) -I$(BUILD)
 LDLIBS		+= -levent -ljansson -lturbojpeg -lssl -lcrypto -lcrypt -lm
