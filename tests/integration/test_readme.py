@@ -18,7 +18,7 @@ import pytest
 
 from conftest import BUILD, binary, free_port, free_udp_pair, tcp_listening, wait_for
 from rtspclient import Rtsp
-from test_auth import entry, write
+from test_auth import entry, free_any_port, write
 from test_rtspd_clients import FRIGATE_INPUT, ffprobe_json, need, recorded
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -320,7 +320,7 @@ def test_network_lines(daemons, tmp):
     text = block('CAPD_SOURCE="exec:rpicam-vid -t 0 --codec mjpeg --width 1280 '
                  '--height 720 --framerate 30 -o -"')
     conf = os.path.join(tmp, "default")
-    port = free_port()
+    port = free_any_port()
     with open(conf, "w") as f:
         f.write(text.replace(":8080", ":%d" % port))
     sock = os.path.join(tmp, "frames.sock")
@@ -405,7 +405,7 @@ def test_onvif_block(daemons, tmp):
                        env=env, capture_output=True, timeout=30)
     assert r.returncode == 0 and oct(os.stat(cred).st_mode & 0o777) == "0o640", r.stderr
     conf = os.path.join(tmp, "default")
-    hport, rport = free_port(), free_port()
+    hport, rport = free_any_port(), free_any_port()
     with open(conf, "w") as f:
         f.write(at("\n".join(lines[2:]) + "\n", tmp, **{
             ":8080": ":%d" % hport, ":8554": ":%d" % rport}))
