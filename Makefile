@@ -29,11 +29,12 @@ CFLAGS		?= -O2 -g
 WARN		 = -Wall -Wextra -Werror -Wno-unused-parameter
 # common/ in rooms: frame/ (capd's sockets as readers see them, and the
 # fan-out), media/ (JPEG, H.264, fMP4), http/, auth/, webrtc/ (STUN,
-# ICE-lite), daemon/ (start-up, log, options, Unix sockets).  Each room is
+# ICE-lite, DTLS-SRTP), daemon/ (start-up, log, options, Unix sockets).  Each room is
 # on the include path.
 COMMON_ROOMS	:= $(sort $(notdir $(patsubst %/,%,$(wildcard common/*/))))
 CPPFLAGS	+= -D_GNU_SOURCE $(patsubst %,-Icommon/%,$(COMMON_ROOMS)) -I$(BUILD)
-LDLIBS		+= -levent -ljansson -lturbojpeg -lssl -lcrypto -lcrypt -lm
+# common/webrtc/srtp_session.c: SRTP (libsrtp2).
+LDLIBS		+= -levent -ljansson -lturbojpeg -lsrtp2 -lssl -lcrypto -lcrypt -lm
 # capd/h264*.c, common/media/fmp4.c: H.264 encoding and MP4 muxing.
 LDLIBS		+= -lavformat -lavcodec -lavutil -lpthread
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)

@@ -15,14 +15,16 @@ set -eu
 arch=${1:?usage: $0 ARCH DIR}
 root=${2:?usage: $0 ARCH DIR}
 
-# What campipe links (libevent, TurboJPEG, OpenSSL, libsystemd, libxcrypt,
-# jansson), the C library and kernel headers, and the libraries these pull
-# in at link time (libsystemd0's compressors and libgcrypt).
+# What campipe links (libevent, TurboJPEG, OpenSSL, libsrtp2, libsystemd,
+# libxcrypt, jansson), the C library and kernel headers, and the libraries these pull
+# in at link time (libsystemd0's compressors and libgcrypt; Debian builds
+# libsrtp2 on NSS, whose soft token loads SQLite when SRTP starts).
 pkgs="libc6 libc6-dev linux-libc-dev libgcc-s1 libcrypt1 libcrypt-dev
 libevent-2.1-7 libevent-core-2.1-7 libevent-extra-2.1-7 libevent-openssl-2.1-7
 libevent-pthreads-2.1-7 libevent-dev libturbojpeg0 libturbojpeg0-dev
 libssl3 libssl-dev libsystemd0 libsystemd-dev libcap2 libgcrypt20
-libgpg-error0 liblz4-1 liblzma5 libzstd1 libjansson4 libjansson-dev"
+libgpg-error0 liblz4-1 liblzma5 libzstd1 libjansson4 libjansson-dev
+libsrtp2-1 libsrtp2-dev libnss3 libnspr4 libsqlite3-0"
 # capd's H.264 encoder and the MP4 muxer of httpd and wsd: these with their
 # whole dependency closure (some 140 packages), as apt resolves it, since
 # the linker and qemu-user both need every library they pull in.

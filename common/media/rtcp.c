@@ -115,20 +115,21 @@ rtcp_fail(const char *why, char *cause, size_t causelen)
 /*
  * Walks a compound packet (RFC 3550 section 6.4 and A.2): version 2
  * throughout, lengths that add up to len, padding only in the last
- * packet, the first an SR or RR without padding.  Calls back per packet.
+ * packet, the first an SR or RR without padding unless rsize (RFC 5506).
+ * Calls back per packet.
  */
-static int
-rtcp_walk(const unsigned char *p, size_t len,
-    int (*fn)(const unsigned char *, size_t, void *), void *arg,
-    char *cause, size_t causelen)
+int
+rtcp_walk(const unsigned char *p, size_t len, int rsize, rtcp_walk_fn fn,
+    void *arg, char *cause, size_t causelen)
 {
-	size_t	 off, plen, body;
-	int	 r;
+	const char	*why;
+	size_t		 off, plen, body;
+	int		 r;
 
 	if (len < 4 || len % 4 != 0)
 		return (rtcp_fail("length not a multiple of 4", cause,
 		    causelen));
-	if ((p[0] & 0x20) || (p[1] != RTCP_SR && p[1] != RTCP_RR))
+	if (!rsize && ((p[0] & 0x20) || (p[1] != RTCP_SR && p[1] != RTCP_RR)))
 		return (rtcp_fail("first packet not SR or RR", cause,
 		    causelen));
 	for (off = 0; off < len; off += plen) {
@@ -137,6 +138,9 @@ rtcp_walk(const unsigned char *p, size_t len,
 			    causelen));
 		if ((p[off] & 0xc0) != 0x80)
 			return (rtcp_fail("not version 2", cause, causelen));
+		if (p[off + 1] < 192 || p[off + 1] > 223)
+			return (rtcp_fail("not an RTCP packet type", cause,
+			    causelen));
 		plen = ((size_t)p[off + 2] << 8 | p[off + 3]) * 4 + 4;
 		if (plen > len - off)
 			return (rtcp_fail("packet longer than the datagram",
@@ -152,27 +156,22 @@ rtcp_walk(const unsigned char *p, size_t len,
 				    causelen));
 			body = plen - p[off + plen - 1];
 		}
-		if ((r = fn(p + off, body, arg)) != 0)
-			return (r == -1 ? rtcp_fail("report blocks overrun "
-			    "the packet", cause, causelen) : r);
+		why = "report blocks overrun the packet";
+		if ((r = fn(p + off, body, arg, &why)) != 0)
+			return (r == -1 ? rtcp_fail(why, cause, causelen) : r);
 	}
 	return (0);
 }
 
-/* What rtcp_parse's callback fills. */
-struct rtcp_fill {
-	struct rtcp_report	*out;
-	int			 max, n;
-};
-
 /* Reads the report blocks of one SR or RR packet. */
-static int
-rtcp_blocks(const unsigned char *p, size_t len, void *arg)
+int
+rtcp_blocks(const unsigned char *p, size_t len, struct rtcp_report *out,
+    int max, int *n)
 {
-	struct rtcp_fill	*f = arg;
 	struct rtcp_report	*r;
 	size_t			 off, count = p[0] & 0x1f, i;
 	uint32_t		 lost;
+	int			 left = 0;
 
 	if (p[1] == RTCP_SR)
 		off = RTCP_SR_LEN;
@@ -183,9 +182,11 @@ rtcp_blocks(const unsigned char *p, size_t len, void *arg)
 	if (len < off || (len - off) / RTCP_BLOCK_LEN < count)
 		return (-1);
 	for (i = 0; i < count; i++, off += RTCP_BLOCK_LEN) {
-		if (f->n >= f->max)
+		if (*n >= max) {
+			left++;
 			continue;
-		r = &f->out[f->n++];
+		}
+		r = &out[(*n)++];
 		r->reporter = rtcp_get32(p + 4);
 		r->source = rtcp_get32(p + off);
 		r->fraction = p[off + 4];
@@ -195,8 +196,26 @@ rtcp_blocks(const unsigned char *p, size_t len, void *arg)
 		    (int32_t)lost;
 		r->highest = rtcp_get32(p + off + 8);
 		r->jitter = rtcp_get32(p + off + 12);
+		r->lsr = rtcp_get32(p + off + 16);
+		r->dlsr = rtcp_get32(p + off + 20);
 	}
-	return (0);
+	return (left);
+}
+
+/* What rtcp_parse's callback fills. */
+struct rtcp_fill {
+	struct rtcp_report	*out;
+	int			 max, n;
+};
+
+/* rtcp_parse's callback: the blocks of an SR or RR. */
+static int
+rtcp_fill_blocks(const unsigned char *p, size_t len, void *arg,
+    const char **why)
+{
+	struct rtcp_fill	*f = arg;
+
+	return (rtcp_blocks(p, len, f->out, f->max, &f->n) == -1 ? -1 : 0);
 }
 
 /* Reads the report blocks of a compound packet. */
@@ -206,14 +225,14 @@ rtcp_parse(const unsigned char *p, size_t len, struct rtcp_report *out,
 {
 	struct rtcp_fill	 f = { out, max < 0 ? 0 : max, 0 };
 
-	if (rtcp_walk(p, len, rtcp_blocks, &f, cause, causelen) == -1)
+	if (rtcp_walk(p, len, 0, rtcp_fill_blocks, &f, cause, causelen) == -1)
 		return (-1);
 	return (f.n);
 }
 
 /* Stops the walk at a BYE. */
 static int
-rtcp_is_bye(const unsigned char *p, size_t len, void *arg)
+rtcp_is_bye(const unsigned char *p, size_t len, void *arg, const char **why)
 {
 	return (p[1] == RTCP_BYE ? 1 : 0);
 }
@@ -224,6 +243,6 @@ rtcp_has_bye(const unsigned char *p, size_t len)
 {
 	char	 cause[64];
 
-	return (rtcp_walk(p, len, rtcp_is_bye, NULL, cause,
+	return (rtcp_walk(p, len, 0, rtcp_is_bye, NULL, cause,
 	    sizeof(cause)) == 1);
 }

@@ -32,7 +32,16 @@ struct rtcp_report {
 	int32_t		 lost;		/* cumulative, 24 bits signed */
 	uint32_t	 highest;	/* extended highest sequence */
 	uint32_t	 jitter;
+	uint32_t	 lsr;		/* middle of the last SR's NTP time */
+	uint32_t	 dlsr;		/* since then, 1/65536 s */
 };
+
+/*
+ * A packet of a compound packet (its length less padding); returns 0 to go
+ * on, -1 (with *why) for a malformed packet, anything else to stop.
+ */
+typedef int (*rtcp_walk_fn)(const unsigned char *p, size_t len, void *arg,
+    const char **why);
 
 /* NTP time (32.32) of a Unix time in microseconds. */
 uint64_t rtcp_ntp(uint64_t unix_us);
@@ -52,6 +61,21 @@ int	rtcp_bye(const struct rtcp_sender *s, unsigned char *buf, size_t len);
  */
 int	rtcp_parse(const unsigned char *p, size_t len,
 	    struct rtcp_report *out, int max, char *cause, size_t causelen);
+/*
+ * Calls fn for each packet of a compound packet: version 2 throughout, a
+ * type 192 to 223, lengths that add up to len, padding only last; the
+ * first packet an SR or RR unless rsize (reduced-size RTCP, RFC 5506).
+ * 0, what fn stopped with, or -1 with cause.
+ */
+int	rtcp_walk(const unsigned char *p, size_t len, int rsize,
+	    rtcp_walk_fn fn, void *arg, char *cause, size_t causelen);
+/*
+ * Reads the report blocks of one SR or RR packet p (len bytes) into
+ * out[*n] up to out[max - 1], advancing *n.  How many did not fit, or -1
+ * when they overrun the packet; 0 for a packet of another type.
+ */
+int	rtcp_blocks(const unsigned char *p, size_t len, struct rtcp_report *out,
+	    int max, int *n);
 /* 1 if the compound packet p holds a BYE. */
 int	rtcp_has_bye(const unsigned char *p, size_t len);
 
