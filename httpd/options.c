@@ -201,18 +201,19 @@ options_default_www(void)
 {
 	static char	 dir[PATH_MAX];
 	static const char *up[] = { "/../www", "/../../www" };
-	char		 exe[PATH_MAX];
+	char		 exe[PATH_MAX], *bin;
 	struct stat	 st;
 	ssize_t		 n;
 	size_t		 i;
 
 	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
 		exe[n] = '\0';
+		/* dirname() cuts exe in place: once, for every candidate. */
+		bin = dirname(exe);
 		for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
-			snprintf(dir, sizeof(dir), "%s%s", dirname(exe), up[i]);
+			snprintf(dir, sizeof(dir), "%s%s", bin, up[i]);
 			if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
 				return (dir);
-			exe[n] = '\0';
 		}
 	}
 	return ("www");

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, binary, free_port, free_udp_pair, tcp_listening, wait_for
+from conftest import binary, free_port, free_udp_pair, tcp_listening, wait_for
 from rtspclient import Rtsp
 from test_auth import entry, free_any_port, write
 from test_rtspd_clients import FRIGATE_INPUT, ffprobe_json, need, recorded
@@ -275,7 +275,9 @@ def test_fakecam_line(tmp):
     line = block("LD_PRELOAD=build/fakecam.so campipe-capd --source "
                  "v4l2:/dev/video0 --frames /tmp/f.sock").strip()
     sock = os.path.join(tmp, "f.sock")
-    line = line.replace("build/fakecam.so", os.path.join(BUILD, "fakecam.so"))
+    # The build's fake camera (after the ASan runtime in a sanitized build).
+    from test_v4l2 import preload
+    line = line.replace("build/fakecam.so", preload())
     sh = Shell("cd %s && %s" % (ROOT, line.replace("/tmp/f.sock", sock)),
                tmp, env)
     try:
