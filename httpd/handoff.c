@@ -411,7 +411,7 @@ handoff_request(struct handoff *h, struct evhttp_request *req,
 		return;
 	}
 	len = handoff_rec_build(j->rec, sizeof(j->rec), client, user, head,
-	    hlen, cause, sizeof(cause));
+	    hlen, NULL, 0, cause, sizeof(cause));
 	if (len == -1) {
 		free(j);
 		reply_text(req, 400, "Bad Request", cause);
