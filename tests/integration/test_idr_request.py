@@ -67,9 +67,11 @@ def capd(daemons, tmp, *args):
 
 
 def started(rec):
-    """Waits for a recorder's first unit, an IDR, as every start is."""
-    wait_for(lambda: rec.count() > 0 or rec.error, timeout=20,
-             what="the first access unit")
+    """Waits for a recorder's first unit, an IDR, as every start is, and a
+    few more (an encoder that starts on a loaded machine may make its
+    second picture an IDR too)."""
+    wait_for(lambda: rec.count() > 5 or rec.error, timeout=20,
+             what="the first access units")
     assert rec.error is None, rec.error
     assert rec.units[0][1], "the first unit is not an IDR"
 
@@ -205,8 +207,10 @@ def test_doc_socat_example(daemons, tmp):
     data = open(os.path.join(tmp, "clip.h264"), "rb").read()
     units = [AUD + u for u in data.split(AUD)[1:] if u]
     idr = [i for i, u in enumerate(units) if b"\x00\x00\x00\x01\x65" in u]
-    # The start's and the asked one, about five seconds in.
-    assert len(idr) == 2 and idr[0] == 0, idr
-    assert 60 <= idr[1] <= 200, (idr, len(units))
+    # The start's (an encoder starting on a loaded machine may make its
+    # second picture an IDR too) and the asked one, about five seconds in.
+    assert idr[0] == 0, idr
+    asked = [i for i in idr if i > 2]
+    assert len(asked) == 1 and 60 <= asked[0] <= 200, (idr, len(units))
     st = control(tmp)[1]["h264"]
     assert (st["idr_requests"], st["idr_forced"]) == (1, 1), st
