@@ -467,8 +467,10 @@ handoff_request(struct handoff *h, struct evhttp_request *req,
 	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Connection", "close");
-		reply_text(req, 400, "Bad Request",
-		    "data after the request");
+		reply_text(req, 400, "Bad Request", evbuffer_get_length(
+		    evhttp_request_get_input_buffer(req)) > 0 ?
+		    "data after the request body" :
+		    "data after the request head");
 		return;
 	}
 	if ((j = malloc(sizeof(*j))) == NULL) {
