@@ -15,6 +15,7 @@ import pytest
 
 from conftest import free_port, wait_for
 from test_auth import CAROL, GOOD, basic, entry, write
+from test_handoff import read_reply
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 WWW = os.path.join(ROOT, "www")
@@ -98,25 +99,6 @@ class FakeRtcd:
         return self.records[n - 1]
 
 
-def reply(s):
-    """One whole reply: (status, head text, body)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    code = int(head.split()[1])
-    m = re.search(rb"(?im)^content-length:\s*(\d+)", head)
-    while m and len(body) < int(m.group(1)):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        body += chunk
-    return code, head.decode(), body
-
-
 def raw(port, method, path, body=None, headers=(), length=True, tail=b""):
     """Sends one request on a new connection: (status, head, body, the
     client's port)."""
@@ -127,7 +109,7 @@ def raw(port, method, path, body=None, headers=(), length=True, tail=b""):
     req = ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"") + tail
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         s.sendall(req)
-        code, head, rbody = reply(s)
+        code, head, rbody = read_reply(s)
         return code, head, rbody, s.getsockname()[1], req
 
 
