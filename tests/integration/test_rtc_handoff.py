@@ -11,10 +11,9 @@ import socket
 import struct
 import threading
 
-import pytest
-
 from conftest import free_port, wait_for
 from test_auth import CAROL, GOOD, basic, entry, write
+from test_camera_api import doc_example
 from test_handoff import read_reply
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -254,7 +253,9 @@ def test_503_when_rtcd_is_away(daemons, tmp):
     code, _, body, _, _ = raw(port, "GET", "/api/config")
     assert code == 200 and json.loads(body)["webrtc"] is True
     assert "ice_servers" not in json.loads(body)
-    assert status(port)["rtc_handoff"] == {"sent": 0, "refused": 2}
+    st = status(port)["rtc_handoff"]
+    assert st == {"sent": 0, "refused": 2}
+    assert list(st) == list(doc_example("rtc_handoff"))    # docs/httpd.md
     # rtcd comes: the next one is handed over.
     rtcd = FakeRtcd(os.path.join(tmp, "rtcd.sock"))
     try:
