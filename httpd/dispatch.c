@@ -240,7 +240,7 @@ dispatch_rtc_kind(const struct web *w, const char *path)
  * routes take their own methods (rtc_route.h).
  */
 static int
-dispatch_method(struct web *w, struct evhttp_request *req, const char *path,
+dispatch_method(struct evhttp_request *req, const char *path,
     enum rtc_route_kind rk)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
@@ -299,7 +299,7 @@ dispatch_on_request(struct evhttp_request *req, void *arg)
 		reply_close(req, 413, "Payload Too Large", "body too large");
 		return;
 	}
-	if (dispatch_method(w, req, path, rk) != 0)
+	if (dispatch_method(req, path, rk) != 0)
 		return;
 	if (host_headers_check(w->headers, req) != 0)
 		return;

@@ -28,13 +28,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	user[ulen] = '\0';
 	n = turn_rest_secret((const char *)data + 1 + ulen, size - 1 - ulen,
 	    cause, sizeof(cause));
-	if (n == 0 || n > TURN_REST_SECRET_MAX || (size_t)n > size - 1 - ulen)
-		abort();
-	for (i = 0; n > 0 && i < (size_t)n; i++)
-		if (data[1 + ulen + i] < 0x20 || data[1 + ulen + i] == 0x7f)
-			abort();
 	if (n == -1)
 		return (0);
+	if (n == 0 || n > TURN_REST_SECRET_MAX || (size_t)n > size - 1 - ulen)
+		abort();
+	for (i = 0; i < (size_t)n; i++)
+		if (data[1 + ulen + i] < 0x20 || data[1 + ulen + i] == 0x7f)
+			abort();
 	for (i = 0; i < strlen(user); i++)
 		if ((unsigned char)user[i] < 0x20 || user[i] == 0x7f ||
 		    user[i] == ':')
