@@ -25,6 +25,7 @@
 #include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 
+#include "connpool.h"
 #include "handoff.h"
 #include "handoff_rec.h"
 #include "log.h"
@@ -45,6 +46,7 @@ struct handoff_job {
 	TAILQ_ENTRY(handoff_job) entry;
 	int			 fd;		/* the client */
 	uint64_t		 deadline;	/* monotonic ms */
+	struct connpool_entry	 addr;		/* its address, as pools count */
 	size_t			 len;
 	uint8_t			 rec[HANDOFF_REC_MAX];
 };
@@ -413,6 +415,19 @@ handoff_take(struct handoff *h, struct evhttp_connection *evcon,
 	return (own);
 }
 
+/* How many waiting jobs come from e's address (an IPv6 /64 as one). */
+static size_t
+handoff_waiting(const struct handoff *h, const struct connpool_entry *e)
+{
+	const struct handoff_job	*j;
+	size_t				 n = 0;
+
+	TAILQ_FOREACH(j, &h->jobs, entry)
+		if (memcmp(j->addr.key, e->key, sizeof(e->key)) == 0)
+			n++;
+	return (n);
+}
+
 /*
  * Builds j's record of req: its head written again and the body evhttp
  * read.  0, or -1 when req has been answered.
@@ -481,11 +496,14 @@ handoff_request(struct handoff *h, struct evhttp_request *req,
 		free(j);
 		return;
 	}
+	connpool_entry_init(&j->addr, client, sizeof(struct sockaddr_storage));
 	if (handoff_connect(h, cause, sizeof(cause)) == -1 ||
-	    h->njobs >= HANDOFF_QUEUE_MAX) {
+	    h->njobs >= HANDOFF_QUEUE_MAX ||
+	    handoff_waiting(h, &j->addr) >= HANDOFF_QUEUE_PER_ADDR) {
 		if (h->link != -1)
-			snprintf(cause, sizeof(cause), "%zu handoffs waiting",
-			    h->njobs);
+			snprintf(cause, sizeof(cause), "%zu handoffs waiting, "
+			    "%zu from this address", h->njobs,
+			    handoff_waiting(h, &j->addr));
 		log_rate_warnx(&lr, "%s refused: %s", h->kind->what, cause);
 		free(j);
 		h->refused++;

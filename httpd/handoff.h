@@ -16,6 +16,7 @@ struct handoff;
 
 #define HANDOFF_QUEUE_MAX	64	/* handoffs waiting for the socket */
 #define HANDOFF_QUEUE_MS	2000	/* longest wait, then 503 */
+#define HANDOFF_QUEUE_PER_ADDR	(HANDOFF_QUEUE_MAX / 4)	/* one address's */
 
 /* What one handoff target is called in messages and answers. */
 struct handoff_kind {

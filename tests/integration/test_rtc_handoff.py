@@ -11,6 +11,8 @@ import socket
 import struct
 import threading
 
+import pytest
+
 from conftest import free_port, wait_for
 from test_auth import CAROL, GOOD, basic, entry, write
 from test_camera_api import doc_example
@@ -53,8 +55,9 @@ class FakeRtcd:
     """Listens on a SOCK_SEQPACKET socket as rtcd does; keeps every record
     with its descriptors and answers each handed client 201 and closes."""
 
-    def __init__(self, path):
+    def __init__(self, path, go=None):
         self.path = path
+        self.go = go    # an Event: reads nothing before it is set
         self.records = []
         self.fds = []
         self.lock = threading.Lock()
@@ -69,6 +72,8 @@ class FakeRtcd:
             conn, _ = self.sock.accept()
         except OSError:
             return
+        if self.go is not None:
+            self.go.wait(30)
         with conn:
             while True:
                 fds = array.array("i")
@@ -98,14 +103,19 @@ class FakeRtcd:
         return self.records[n - 1]
 
 
-def raw(port, method, path, body=None, headers=(), length=True, tail=b""):
-    """Sends one request on a new connection: (status, head, body, the
-    client's port)."""
+def request(port, method, path, body=None, headers=(), length=True, tail=b""):
+    """One request's bytes."""
     lines = ["%s %s HTTP/1.1" % (method, path), "Host: 127.0.0.1:%d" % port]
     lines += list(headers)
     if body is not None and length:
         lines.append("Content-Length: %d" % len(body))
-    req = ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"") + tail
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"") + tail
+
+
+def raw(port, method, path, body=None, headers=(), length=True, tail=b""):
+    """Sends one request on a new connection: (status, head, body, the
+    client's port, the bytes sent)."""
+    req = request(port, method, path, body, headers, length, tail)
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         s.sendall(req)
         code, head, rbody = read_reply(s)
@@ -276,3 +286,42 @@ def test_without_rtc_handoff_the_routes_are_not_there(daemons, tmp):
     code, head, _, _, _ = raw(port, "POST", "/whep", OFFER)
     assert code == 405 and "Allow: GET, HEAD" in head
     assert "rtc_handoff" not in status(port)
+
+
+def test_one_address_holds_a_share_of_the_queue(daemons, tmp):
+    """rtcd reading nothing: one address's handoffs fill the socket, then
+    their share of the queue, then get 503 at once; another address's
+    still wait in the queue and are handed over once rtcd reads."""
+    go = threading.Event()
+    rtcd = FakeRtcd(os.path.join(tmp, "rtcd.sock"), go)
+    conns = []
+    try:
+        _, port = start_httpd(daemons, tmp)
+        offer = request(port, "POST", "/whep", OFFER * 300,
+                        ["Content-Type: application/sdp"])
+        for _ in range(40):
+            c = socket.create_connection(("127.0.0.1", port), timeout=10)
+            c.sendall(offer)
+            conns.append(c)
+        # The last ones were refused at once: the address's share is full.
+        code, _, body = read_reply(conns[-1])
+        assert (code, body) == (503, b"WebRTC service unavailable\n")
+        refused = status(port)["rtc_handoff"]["refused"]
+        assert 40 - 16 - 4 <= refused < 40 - 16, refused
+        other = socket.create_connection(("127.0.0.1", port), timeout=10,
+                                         source_address=("127.0.0.2", 0))
+        conns.append(other)
+        other.sendall(offer)
+        other.settimeout(0.3)
+        with pytest.raises(socket.timeout):
+            other.recv(1)       # waiting in the queue, not refused
+        go.set()
+        other.settimeout(10)
+        assert read_reply(other)[:3:2] == (201, b"ok\n")
+        st = status(port)["rtc_handoff"]
+        assert st["sent"] + st["refused"] == 41 and st["refused"] >= refused, st
+    finally:
+        go.set()
+        for c in conns:
+            c.close()
+        rtcd.close()
