@@ -138,7 +138,7 @@ options_addr_port(const char *spec, char *host, size_t hostlen,
 	if (colon != NULL) {
 		*port = strtol(colon + 1, &ep, 10);
 		if (colon[1] < '0' || colon[1] > '9' || *ep != '\0' ||
-		    *port < 1 || *port > 65535)
+		    *port < 0 || *port > 65535)
 			goto bad;
 	}
 	return (0);
