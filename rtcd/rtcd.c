@@ -20,7 +20,7 @@
 #include "net.h"
 #include "options.h"
 #include "peer.h"
-#include "reply.h"
+#include "whep_reply.h"
 #include "srtp_session.h"
 #include "state.h"
 #include "status.h"
@@ -77,7 +77,7 @@ static void
 rtcd_destroy(struct state *st)
 {
 	peer_end_all(st, "shutdown");
-	reply_free_all(st);
+	whep_reply_free_all(st);
 	if (st->tick != NULL)
 		event_free(st->tick);
 	net_free(st->net);

@@ -23,7 +23,7 @@ struct event_base;
 struct media_cam;
 struct net;
 struct peer;
-struct reply;
+struct whep_reply;
 
 #define STATE_LISTEN_MAX	8	/* --webrtc-listen */
 #define STATE_ADDR_MAX		SDP_ANSWER_CANDS /* candidates */
@@ -71,7 +71,7 @@ struct state {
 	struct event		*tick;		/* the sessions' timers */
 	TAILQ_HEAD(, peer)	 peers;
 	size_t			 npeers;
-	TAILQ_HEAD(, reply)	 replies;	/* answers being written */
+	TAILQ_HEAD(, whep_reply) replies;	/* answers being written */
 	size_t			 nreplies;
 	/* The host candidates of every answer. */
 	char			 cand_addr[STATE_ADDR_MAX][INET6_ADDRSTRLEN];

@@ -12,7 +12,7 @@
 #include "log.h"
 #include "media.h"
 #include "peer.h"
-#include "reply.h"
+#include "whep_reply.h"
 #include "sdp_offer.h"
 #include "state.h"
 #include "status.h"
@@ -28,7 +28,7 @@ whep_refuse(struct state *st, int fd, int status, const char *what,
 
 	st->stats.refused++;
 	log_rate_info(&lr, "%s: %d %s", what, status, msg);
-	reply_text(st, fd, status, msg);
+	whep_reply_text(st, fd, status, msg);
 }
 
 /* The camera an offer names, or NULL. */
@@ -98,7 +98,7 @@ whep_offer(struct state *st, int fd, const struct whep_request *r,
 	st->stats.answered++;
 	snprintf(hdrs, sizeof(hdrs), "Location: /whep/%s\r\n"
 	    "ETag: \"%s\"\r\n", p->id, p->ice.local_ufrag);
-	reply_send(st, fd, 201, hdrs, "application/sdp", answer, (size_t)n);
+	whep_reply_send(st, fd, 201, hdrs, "application/sdp", answer, (size_t)n);
 }
 
 /* PATCH, DELETE or OPTIONS of /whep/ID. */
@@ -109,14 +109,14 @@ whep_session(struct state *st, int fd, const struct whep_request *r,
 	struct peer	*p;
 
 	if (strcmp(r->method, "OPTIONS") == 0) {
-		reply_send(st, fd, 204, "Allow: PATCH, DELETE, OPTIONS\r\n",
+		whep_reply_send(st, fd, 204, "Allow: PATCH, DELETE, OPTIONS\r\n",
 		    NULL, NULL, 0);
 		return;
 	}
 	if (strcmp(r->method, "PATCH") != 0 &&
 	    strcmp(r->method, "DELETE") != 0) {
 		st->stats.refused++;
-		reply_send(st, fd, 405, "Allow: PATCH, DELETE, OPTIONS\r\n",
+		whep_reply_send(st, fd, 405, "Allow: PATCH, DELETE, OPTIONS\r\n",
 		    "text/plain; charset=utf-8", "method not allowed\n", 19);
 		return;
 	}
@@ -130,7 +130,7 @@ whep_session(struct state *st, int fd, const struct whep_request *r,
 	}
 	if (strcmp(r->method, "DELETE") == 0) {
 		peer_end(p, "DELETE");
-		reply_send(st, fd, 200, NULL, NULL, NULL, 0);
+		whep_reply_send(st, fd, 200, NULL, NULL, NULL, 0);
 		return;
 	}
 	/* ICE-lite learns the viewer's candidates from its checks. */
@@ -139,7 +139,7 @@ whep_session(struct state *st, int fd, const struct whep_request *r,
 		    "a PATCH must be application/trickle-ice-sdpfrag");
 		return;
 	}
-	reply_send(st, fd, 204, NULL, NULL, NULL, 0);
+	whep_reply_send(st, fd, 204, NULL, NULL, NULL, 0);
 }
 
 /* GET /api/webrtc. */
@@ -150,15 +150,15 @@ whep_status(struct state *st, int fd, const struct whep_request *r)
 
 	if (strcmp(r->method, "GET") != 0) {
 		st->stats.refused++;
-		reply_send(st, fd, 405, "Allow: GET\r\n",
+		whep_reply_send(st, fd, 405, "Allow: GET\r\n",
 		    "text/plain; charset=utf-8", "method not allowed\n", 19);
 		return;
 	}
 	if ((json = status_json(st)) == NULL) {
-		reply_text(st, fd, 503, "out of memory");
+		whep_reply_text(st, fd, 503, "out of memory");
 		return;
 	}
-	reply_send(st, fd, 200, NULL, "application/json", json, strlen(json));
+	whep_reply_send(st, fd, 200, NULL, "application/json", json, strlen(json));
 	free(json);
 }
 
@@ -186,11 +186,11 @@ whep_take(int fd, const struct handoff_rec *rec, void *arg)
 	switch (r.route) {
 	case WHEP_ROUTE_OFFER:
 		if (strcmp(r.method, "OPTIONS") == 0)
-			reply_send(st, fd, 204, "Allow: POST, OPTIONS\r\n",
+			whep_reply_send(st, fd, 204, "Allow: POST, OPTIONS\r\n",
 			    NULL, NULL, 0);
 		else if (strcmp(r.method, "POST") != 0) {
 			st->stats.refused++;
-			reply_send(st, fd, 405, "Allow: POST, OPTIONS\r\n",
+			whep_reply_send(st, fd, 405, "Allow: POST, OPTIONS\r\n",
 			    "text/plain; charset=utf-8",
 			    "method not allowed\n", 19);
 		} else

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* reply.c: HTTP answers written without blocking, then the close. */
+/* whep_reply.c: HTTP answers written without blocking, then the close. */
 #include <sys/socket.h>
 #include <errno.h>
 #include <stdio.h>
@@ -10,12 +10,12 @@
 #include <event2/event.h>
 
 #include "log.h"
-#include "reply.h"
+#include "whep_reply.h"
 #include "state.h"
 
 /* The reason phrase of status. */
 const char *
-reply_reason(int status)
+whep_reply_reason(int status)
 {
 	switch (status) {
 	case 200: return ("OK");
@@ -38,7 +38,7 @@ reply_reason(int status)
 
 /* Ends an answer: its socket closed. */
 static void
-reply_end(struct reply *r)
+whep_reply_end(struct whep_reply *r)
 {
 	TAILQ_REMOVE(&r->st->replies, r, entry);
 	r->st->nreplies--;
@@ -51,7 +51,7 @@ reply_end(struct reply *r)
 
 /* Writes what it can: 1 when all is written, 0 to wait, -1 on error. */
 static int
-reply_write(int fd, const char *buf, size_t len, size_t *off)
+whep_reply_write(int fd, const char *buf, size_t len, size_t *off)
 {
 	ssize_t	 n;
 
@@ -70,30 +70,30 @@ reply_write(int fd, const char *buf, size_t len, size_t *off)
 
 /* The socket can take more, or the time is up. */
 static void
-reply_on_event(evutil_socket_t fd, short what, void *arg)
+whep_reply_on_event(evutil_socket_t fd, short what, void *arg)
 {
 	static struct log_rate	 lr = LOG_RATE_INIT("slow HTTP readers");
-	struct reply		*r = arg;
+	struct whep_reply		*r = arg;
 
 	if (what & EV_TIMEOUT) {
 		log_rate_info(&lr, "an HTTP answer not read in %d s: closed",
-		    REPLY_TIMEOUT_SEC);
-		reply_end(r);
+		    WHEP_REPLY_TIMEOUT_SEC);
+		whep_reply_end(r);
 		return;
 	}
-	if (reply_write(r->fd, r->buf, r->len, &r->off) != 0)
-		reply_end(r);
+	if (whep_reply_write(r->fd, r->buf, r->len, &r->off) != 0)
+		whep_reply_end(r);
 }
 
 /* Answers and closes. */
 void
-reply_send(struct state *st, int fd, int status, const char *headers,
+whep_reply_send(struct state *st, int fd, int status, const char *headers,
     const char *ctype, const char *body, size_t bodylen)
 {
 	static struct log_rate	 lr = LOG_RATE_INIT("HTTP answers dropped");
-	struct timeval		 tv = { REPLY_TIMEOUT_SEC, 0 };
-	struct reply		*r;
-	char			 head[REPLY_HEAD_MAX], ct[128] = "";
+	struct timeval		 tv = { WHEP_REPLY_TIMEOUT_SEC, 0 };
+	struct whep_reply		*r;
+	char			 head[WHEP_REPLY_HEAD_MAX], ct[128] = "";
 	size_t			 off = 0, hl, total;
 	char			*buf;
 	int			 n;
@@ -102,7 +102,7 @@ reply_send(struct state *st, int fd, int status, const char *headers,
 		snprintf(ct, sizeof(ct), "Content-Type: %s\r\n", ctype);
 	n = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\n%s"
 	    "Content-Length: %zu\r\nCache-Control: no-store\r\n%s"
-	    "Connection: close\r\n\r\n", status, reply_reason(status), ct,
+	    "Connection: close\r\n\r\n", status, whep_reply_reason(status), ct,
 	    body != NULL ? bodylen : 0, headers != NULL ? headers : "");
 	if (n < 0 || (size_t)n >= sizeof(head))
 		fatalx("%s: head too long", __func__);
@@ -117,7 +117,7 @@ reply_send(struct state *st, int fd, int status, const char *headers,
 	memcpy(buf, head, hl);
 	if (bodylen != 0)
 		memcpy(buf + hl, body, bodylen);
-	if (reply_write(fd, buf, total, &off) != 0 ||
+	if (whep_reply_write(fd, buf, total, &off) != 0 ||
 	    st->nreplies >= STATE_REPLIES_MAX ||
 	    (r = calloc(1, sizeof(*r))) == NULL) {
 		if (off < total && st->nreplies >= STATE_REPLIES_MAX)
@@ -134,7 +134,7 @@ reply_send(struct state *st, int fd, int status, const char *headers,
 	r->len = total;
 	r->off = off;
 	if ((r->ev = event_new(st->base, fd, EV_WRITE | EV_PERSIST,
-	    reply_on_event, r)) == NULL || event_add(r->ev, &tv) == -1) {
+	    whep_reply_on_event, r)) == NULL || event_add(r->ev, &tv) == -1) {
 		if (r->ev != NULL)
 			event_free(r->ev);
 		close(fd);
@@ -148,7 +148,7 @@ reply_send(struct state *st, int fd, int status, const char *headers,
 
 /* A one-line text answer. */
 void
-reply_text(struct state *st, int fd, int status, const char *msg)
+whep_reply_text(struct state *st, int fd, int status, const char *msg)
 {
 	char	 body[512];
 	int	 n;
@@ -156,16 +156,16 @@ reply_text(struct state *st, int fd, int status, const char *msg)
 	n = snprintf(body, sizeof(body), "%s\n", msg);
 	if (n < 0 || (size_t)n >= sizeof(body))
 		n = (int)sizeof(body) - 1;
-	reply_send(st, fd, status, NULL, "text/plain; charset=utf-8", body,
+	whep_reply_send(st, fd, status, NULL, "text/plain; charset=utf-8", body,
 	    (size_t)n);
 }
 
 /* Closes every answer still being written. */
 void
-reply_free_all(struct state *st)
+whep_reply_free_all(struct state *st)
 {
-	struct reply	*r;
+	struct whep_reply	*r;
 
 	while ((r = TAILQ_FIRST(&st->replies)) != NULL)
-		reply_end(r);
+		whep_reply_end(r);
 }
