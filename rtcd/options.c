@@ -112,7 +112,7 @@ static int
 options_addr_port(const char *spec, char *host, size_t hostlen,
     long *port, char *cause, size_t causelen)
 {
-	const char	*colon, *end;
+	const char	*colon, *end, *orig = spec;
 	char		*ep;
 	size_t		 n;
 
@@ -143,7 +143,7 @@ options_addr_port(const char *spec, char *host, size_t hostlen,
 	}
 	return (0);
 bad:
-	snprintf(cause, causelen, "%s: not ADDR:PORT", spec);
+	snprintf(cause, causelen, "\"%s\" is not ADDR:PORT", orig);
 	return (-1);
 }
 
@@ -162,7 +162,7 @@ options_listen(const char *spec, struct state_listen *l, char *cause,
 	    causelen) == -1)
 		return (-1);
 	if (port == -1) {
-		snprintf(cause, causelen, "%s: no port", spec);
+		snprintf(cause, causelen, "\"%s\" is not ADDR:PORT", spec);
 		return (-1);
 	}
 	if (strcmp(host, "*") == 0 || strcmp(host, "0.0.0.0") == 0) {
@@ -179,7 +179,8 @@ options_listen(const char *spec, struct state_listen *l, char *cause,
 		l->sslen = sizeof(*sin6);
 		l->any = IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr);
 	} else {
-		snprintf(cause, causelen, "%s: not an IP address", host);
+		snprintf(cause, causelen, "\"%s\": %s is not an IP address",
+		    spec, host);
 		return (-1);
 	}
 	return (0);
@@ -193,7 +194,7 @@ options_candidate(const char *opt, const char *addr)
 
 	if (inet_pton(AF_INET, addr, b) != 1 &&
 	    inet_pton(AF_INET6, addr, b) != 1)
-		log_usage("%s: %s: not an IP address", opt, addr);
+		log_usage("%s: %s is not an IP address", opt, addr);
 }
 
 /* Reads --webrtc-public-address ADDR[:PORT]. */

@@ -174,8 +174,9 @@ def test_status_is_the_documented_example(daemons, tmp, cam):
 
 def stun_flood(port, ufrag, count=20000, socks=200):
     """count Binding requests from socks random ports, half to the
-    session's ufrag with a wrong MESSAGE-INTEGRITY, half to no session;
-    the number of answers any socket got."""
+    session's ufrag with a wrong MESSAGE-INTEGRITY, half to no session,
+    and a DTLS ClientHello's first bytes after every hundredth; the number
+    of answers any socket got."""
     ss = []
     for _ in range(socks):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -192,6 +193,9 @@ def stun_flood(port, ufrag, count=20000, socks=200):
             pkt = struct.pack(">HHI", 0x0001, len(attrs), 0x2112A442)
             pkt += os.urandom(12) + attrs
             ss[i % socks].sendto(pkt, ("127.0.0.1", port))
+            if i % 100 == 0:
+                ss[i % socks].sendto(b"\x16\xfe\xfd\0\0" + os.urandom(60),
+                                     ("127.0.0.1", port))
         answers = 0
         r, _, _ = select.select(ss, [], [], 1.0)
         for s in r:
@@ -224,6 +228,7 @@ def test_chromium_plays_over_webrtc(daemons, tmp):
                 return True
             if what.startswith("flood "):
                 state["answers"] = stun_flood(uport, what.split()[1])
+                state["status"] = json.loads(ask(path, "GET", "/api/webrtc").body)
                 return True
             return False
 
@@ -232,6 +237,9 @@ def test_chromium_plays_over_webrtc(daemons, tmp):
         relay.kill()
         relay.wait()
     assert state["answers"] == 0, state
+    c = state["status"]["counters"]
+    assert c["stun_unknown"] >= 10000 and c["stun_dropped"] >= 10000, c
+    assert c["dtls_dropped"] >= 200, c
     log = d.logtext()
     assert "DTLS done" in log and "ended (DELETE)" in log, log
     # The flood cost a bounded number of log lines.
