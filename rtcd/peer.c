@@ -316,13 +316,11 @@ peer_keyed(struct peer *p, uint64_t now)
 {
 	struct dtls_srtp_keys	 k;
 	const char		*cause;
-	char			 msg[256];
 
 	if (dtls_srtp_keys(p->dtls, &k, &cause) == -1 ||
 	    srtp_session_init(&p->srtp, &k, &cause) == -1) {
 		explicit_bzero(&k, sizeof(k));
-		snprintf(msg, sizeof(msg), "SRTP: %s", cause);
-		peer_end(p, msg);
+		peer_end(p, cause);
 		return (-1);
 	}
 	explicit_bzero(&k, sizeof(k));
@@ -342,7 +340,6 @@ peer_on_dtls(struct peer *p, const unsigned char *pkt, size_t len,
     uint64_t now)
 {
 	const char	*cause;
-	char		 msg[256];
 	int		 rc;
 
 	if (p->phase == PEER_ICE)
@@ -351,8 +348,7 @@ peer_on_dtls(struct peer *p, const unsigned char *pkt, size_t len,
 	peer_dtls_flush(p, now);
 	if (rc == -1) {
 		p->st->stats.dtls_failed++;
-		snprintf(msg, sizeof(msg), "DTLS: %s", cause);
-		peer_end(p, msg);
+		peer_end(p, cause);
 	} else if (rc == DTLS_SRTP_CLOSED)
 		peer_end(p, "the viewer closed DTLS");
 	else if (rc == DTLS_SRTP_DONE && !p->keyed)
@@ -426,8 +422,7 @@ peer_tick_one(struct peer *p, uint64_t now)
 	if ((t = dtls_srtp_timeout(p->dtls)) == 0) {
 		if (dtls_srtp_on_timeout(p->dtls, now, &cause) == -1) {
 			p->st->stats.dtls_failed++;
-			snprintf(msg, sizeof(msg), "DTLS: %s", cause);
-			peer_end(p, msg);
+			peer_end(p, cause);
 			return (1);
 		}
 		peer_dtls_flush(p, now);

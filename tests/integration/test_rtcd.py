@@ -244,3 +244,60 @@ def test_chromium_plays_over_webrtc(daemons, tmp):
     assert "DTLS done" in log and "ended (DELETE)" in log, log
     # The flood cost a bounded number of log lines.
     assert log.count("STUN") < 100, log
+
+
+def binding_request(local_ufrag, remote_ufrag, pwd):
+    """A check as a controlling viewer nominating: USERNAME, PRIORITY,
+    ICE-CONTROLLING, USE-CANDIDATE, MESSAGE-INTEGRITY, FINGERPRINT."""
+    import binascii
+    import hashlib
+    import hmac
+
+    def attr(t, v):
+        return struct.pack(">HH", t, len(v)) + v + b"\0" * (-len(v) % 4)
+    body = attr(0x0006, ("%s:%s" % (local_ufrag, remote_ufrag)).encode())
+    body += attr(0x0024, struct.pack(">I", 0x6E7F1EFF))
+    body += attr(0x802A, os.urandom(8)) + attr(0x0025, b"")
+    tid = os.urandom(12)
+    head = struct.pack(">HHI", 0x0001, len(body) + 24, 0x2112A442) + tid
+    mi = hmac.new(pwd.encode(), head + body, hashlib.sha1).digest()
+    body += attr(0x0008, mi)
+    head = struct.pack(">HHI", 0x0001, len(body) + 8, 0x2112A442) + tid
+    crc = (binascii.crc32(head + body) ^ 0x5354554E) & 0xFFFFFFFF
+    return head + body + attr(0x8028, struct.pack(">I", crc)), tid
+
+
+def test_dtls_garbage_from_the_proven_address_ends_the_session(daemons, tmp, cam):
+    d, path, uport = rtcd(daemons, tmp, cam)
+    o = offer()
+    r = ask(path, "POST", "/whep", o)
+    assert r.status == 201, r.text
+    ufrag = re.search(r"^a=ice-ufrag:(\S+)\r$", r.text, re.M).group(1)
+    pwd = re.search(r"^a=ice-pwd:(\S+)\r$", r.text, re.M).group(1)
+    remote = re.search(rb"^a=ice-ufrag:(\S+)\r?$", o, re.M).group(1).decode()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u, \
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as stranger:
+        u.settimeout(5)
+        req, tid = binding_request(ufrag, remote, pwd)
+        u.sendto(req, ("127.0.0.1", uport))
+        resp = u.recv(2048)
+        assert resp[:2] == b"\x01\x01" and resp[8:20] == tid, resp
+        # The same check with a password one character off: no answer.
+        bad, _ = binding_request(ufrag, remote, pwd[:-1] + ("A" if pwd[-1] != "A" else "B"))
+        u.sendto(bad, ("127.0.0.1", uport))
+        u.settimeout(0.5)
+        with pytest.raises(socket.timeout):
+            u.recv(2048)
+        st = json.loads(ask(path, "GET", "/api/webrtc").body)
+        assert st["peers"][0]["state"] == "dtls", st
+        # Garbage DTLS from a stranger is dropped; the session goes on.
+        for _ in range(100):
+            stranger.sendto(b"\x16\xfe\xfd" + os.urandom(40), ("127.0.0.1", uport))
+        st = json.loads(ask(path, "GET", "/api/webrtc").body)
+        assert st["sessions"] == 1 and st["counters"]["dtls_dropped"] >= 100, st
+        # From the proven address it counts against the handshake.
+        for _ in range(70):
+            u.sendto(b"\x16\xfe\xfd" + os.urandom(40), ("127.0.0.1", uport))
+    wait_for(lambda: "ended (dtls: too many datagrams" in d.logtext(), what="the DTLS failure")
+    st = json.loads(ask(path, "GET", "/api/webrtc").body)
+    assert st["sessions"] == 0 and st["counters"]["dtls_failed"] == 1, st
