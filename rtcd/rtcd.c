@@ -25,6 +25,7 @@
 #include "state.h"
 #include "status.h"
 #include "whep.h"
+#include "whep_wait.h"
 
 #define RTCD_TICK_MS		20	/* the sessions' timers */
 
@@ -55,6 +56,7 @@ rtcd_init(struct state *st, struct event_base *base,
 	st->start_ms = mono_ms();
 	TAILQ_INIT(&st->peers);
 	TAILQ_INIT(&st->replies);
+	TAILQ_INIT(&st->waits);
 	if (srtp_session_lib_init(&why) == -1 ||
 	    dtls_srtp_cert_init(&st->cert, &why) == -1)
 		fatalx("%s", why);
@@ -76,6 +78,7 @@ rtcd_init(struct state *st, struct event_base *base,
 static void
 rtcd_destroy(struct state *st)
 {
+	whep_wait_free_all(st);
 	peer_end_all(st, "shutdown");
 	whep_reply_free_all(st);
 	if (st->tick != NULL)

@@ -24,10 +24,12 @@ struct media_cam;
 struct net;
 struct peer;
 struct whep_reply;
+struct whep_wait;
 
 #define STATE_LISTEN_MAX	8	/* --webrtc-listen */
 #define STATE_ADDR_MAX		SDP_ANSWER_CANDS /* candidates */
 #define STATE_REPLIES_MAX	64	/* HTTP answers being written */
+#define STATE_WAITS_MAX		16	/* offers waiting for an SPS */
 
 /* One --webrtc-listen: an address and a port, or the wildcard. */
 struct state_listen {
@@ -73,6 +75,8 @@ struct state {
 	size_t			 npeers;
 	TAILQ_HEAD(, whep_reply) replies;	/* answers being written */
 	size_t			 nreplies;
+	TAILQ_HEAD(, whep_wait)	 waits;		/* offers waiting for an SPS */
+	size_t			 nwaits;
 	/* The host candidates of every answer. */
 	char			 cand_addr[STATE_ADDR_MAX][INET6_ADDRSTRLEN];
 	struct sdp_answer_cand	 cands[STATE_ADDR_MAX];

@@ -18,6 +18,7 @@
 #include "status.h"
 #include "whep.h"
 #include "whep_request.h"
+#include "whep_wait.h"
 
 /* Refuses a request: the status with a one-line cause, logged. */
 static void
@@ -42,50 +43,35 @@ whep_camera(struct state *st, const char *name)
 	return (i < 0 ? NULL : st->cams[i]);
 }
 
-/* POST /whep, /cam/NAME/whep: an offer. */
+/* 1 if a new session would be beyond the limits. */
+static int
+whep_full(struct state *st, const struct handoff_rec *rec)
+{
+	return (st->npeers + st->nwaits >= st->conf->max_sessions ||
+	    peer_count_addr(st, &rec->sa) >= st->conf->max_per_addr);
+}
+
+/* Answers a parsed offer for camera mc with a session (o is freed). */
 static void
-whep_offer(struct state *st, int fd, const struct whep_request *r,
-    const struct handoff_rec *rec)
+whep_answer(struct state *st, int fd, struct media_cam *mc,
+    struct sdp_offer *o, const struct handoff_rec *rec)
 {
 	static char		 answer[PEER_ANSWER_MAX];
-	struct sdp_offer	*o;
 	struct sdp_offer_choice	 c;
-	struct media_cam	*mc;
 	struct peer		*p;
 	uint8_t			 plid[3];
 	char			 cause[512], hdrs[512];
 	const char		*why;
 	int			 n;
 
-	st->stats.offers++;
-	if ((mc = whep_camera(st, r->camera)) == NULL) {
-		snprintf(cause, sizeof(cause), "no camera %s", r->camera);
-		whep_refuse(st, fd, 404, "WHEP offer", cause);
-		return;
-	}
-	if (strcmp(r->ctype, "application/sdp") != 0) {
-		whep_refuse(st, fd, 415, "WHEP offer",
-		    "the offer must be application/sdp");
-		return;
-	}
-	if (st->npeers >= st->conf->max_sessions ||
-	    peer_count_addr(st, &rec->sa) >= st->conf->max_per_addr) {
-		whep_refuse(st, fd, 503, "WHEP offer", "too many sessions");
-		return;
-	}
-	if ((o = malloc(sizeof(*o))) == NULL) {
-		whep_refuse(st, fd, 503, "WHEP offer", "out of memory");
-		return;
-	}
 	media_profile(mc, plid);
-	if (sdp_offer_parse(o, (const char *)rec->body, rec->bodylen,
-	    &why) == -1) {
-		whep_refuse(st, fd, 400, "WHEP offer", why);
+	if (sdp_offer_choose(o, plid, &c, &why) == -1) {
+		whep_refuse(st, fd, 406, "WHEP offer", why);
 		free(o);
 		return;
 	}
-	if (sdp_offer_choose(o, plid, &c, &why) == -1) {
-		whep_refuse(st, fd, 406, "WHEP offer", why);
+	if (whep_full(st, rec)) {
+		whep_refuse(st, fd, 503, "WHEP offer", "too many sessions");
 		free(o);
 		return;
 	}
@@ -98,7 +84,53 @@ whep_offer(struct state *st, int fd, const struct whep_request *r,
 	st->stats.answered++;
 	snprintf(hdrs, sizeof(hdrs), "Location: /whep/%s\r\n"
 	    "ETag: \"%s\"\r\n", p->id, p->ice.local_ufrag);
-	whep_reply_send(st, fd, 201, hdrs, "application/sdp", answer, (size_t)n);
+	whep_reply_send(st, fd, 201, hdrs, "application/sdp", answer,
+	    (size_t)n);
+}
+
+/*
+ * POST /whep, /cam/NAME/whep: an offer, answered now, or once the
+ * camera's SPS is known (whep_wait.h).
+ */
+static void
+whep_offer(struct state *st, int fd, const struct whep_request *r,
+    const struct handoff_rec *rec)
+{
+	struct sdp_offer	*o;
+	struct media_cam	*mc;
+	uint8_t			 plid[3];
+	char			 cause[512];
+	const char		*why;
+
+	st->stats.offers++;
+	if ((mc = whep_camera(st, r->camera)) == NULL) {
+		snprintf(cause, sizeof(cause), "no camera %s", r->camera);
+		whep_refuse(st, fd, 404, "WHEP offer", cause);
+		return;
+	}
+	if (strcmp(r->ctype, "application/sdp") != 0) {
+		whep_refuse(st, fd, 415, "WHEP offer",
+		    "the offer must be application/sdp");
+		return;
+	}
+	if (whep_full(st, rec)) {
+		whep_refuse(st, fd, 503, "WHEP offer", "too many sessions");
+		return;
+	}
+	if ((o = malloc(sizeof(*o))) == NULL) {
+		whep_refuse(st, fd, 503, "WHEP offer", "out of memory");
+		return;
+	}
+	if (sdp_offer_parse(o, (const char *)rec->body, rec->bodylen,
+	    &why) == -1) {
+		whep_refuse(st, fd, 400, "WHEP offer", why);
+		free(o);
+		return;
+	}
+	if (media_profile(mc, plid) == 0 &&
+	    whep_wait_start(st, fd, mc, o, rec, whep_answer) == 0)
+		return;
+	whep_answer(st, fd, mc, o, rec);
 }
 
 /* PATCH, DELETE or OPTIONS of /whep/ID. */

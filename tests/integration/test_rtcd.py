@@ -16,6 +16,7 @@ import socket
 import struct
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -31,12 +32,12 @@ OFFER = os.path.join(ROOT, "tests", "unit", "data", "chromium-recvonly.sdp")
 DOC = os.path.join(ROOT, "docs", "webrtc.md")
 
 
-def capd(daemons, tmp):
+def capd(daemons, tmp, *args):
     sock = os.path.join(tmp, "frames.sock")
     d = daemons("capd", "--source", "test", "--frames", sock, "--control",
                 os.path.join(tmp, "control.sock"), "--size", "320x240",
                 "--fps", "20", "--warmup", "0", "--h264-gop", "1",
-                "--idle-stop", "2", wait_log="listening on")
+                "--idle-stop", "2", *args, wait_log="listening on")
     return d, sock
 
 
@@ -154,6 +155,26 @@ def test_ice_timeout_ends_a_session(daemons, tmp, cam):
              what="the ICE timeout")
     st = json.loads(ask(path, "GET", "/api/webrtc").body)
     assert st["sessions"] == 0, st
+
+
+def test_the_answer_has_the_streams_profile(daemons, tmp):
+    """A camera nobody watches: the first offer waits for its SPS (main
+    here), and is answered with the offer's main payload type."""
+    _, sock = capd(daemons, tmp, "--h264-profile", "main")
+    _, path, _ = rtcd(daemons, tmp, sock)
+    t = time.monotonic()
+    r = ask(path, "POST", "/whep", offer())
+    assert r.status == 201, r.text
+    assert time.monotonic() - t < 3
+    assert re.search(r"^m=video \d+ UDP/TLS/RTP/SAVPF 116\r$", r.text, re.M), r.text
+    assert re.search(r"^a=fmtp:116 .*profile-level-id=4d", r.text, re.M), r.text
+
+
+def test_an_unreachable_camera_is_503(daemons, tmp):
+    """No capd behind the camera's socket: 503 with the cause, at once."""
+    _, path, _ = rtcd(daemons, tmp, os.path.join(tmp, "nosuch.sock"))
+    r = ask(path, "POST", "/whep", offer())
+    assert r.status == 503, r.text
 
 
 def doc_example():
