@@ -322,3 +322,17 @@ def test_dtls_garbage_from_the_proven_address_ends_the_session(daemons, tmp, cam
     wait_for(lambda: "ended (dtls: too many datagrams" in d.logtext(), what="the DTLS failure")
     st = json.loads(ask(path, "GET", "/api/webrtc").body)
     assert st["sessions"] == 0 and st["counters"]["dtls_failed"] == 1, st
+
+
+def test_help_names_every_option():
+    r = subprocess.run([os.path.join(BUILD, "campipe-rtcd"), "--help"],
+                       capture_output=True, text=True, timeout=10)
+    assert r.returncode == 0 and r.stderr == ""
+    for opt in ("--camera NAME=PATH", "--frames PATH", "--h264 PATH",
+                "--camera-h264 NAME=PATH", "--default-camera NAME",
+                "--handoff PATH", "--handoff-user USER",
+                "--webrtc-listen ADDR:PORT", "--webrtc-address ADDR",
+                "--webrtc-public-address ADDR[:PORT]", "--max-sessions N",
+                "--max-sessions-per-addr N", "--mtu N", "--ice-timeout SEC",
+                "--user USER", "-v, --verbose", "-h, --help", "--version"):
+        assert "  " + opt in r.stdout, opt
