@@ -21,7 +21,8 @@ HOST = subprocess.run(["dpkg", "--print-architecture"], capture_output=True,
                       text=True).stdout.strip()
 ARCHS = os.environ.get("CAMPIPE_DEB_ARCHS", HOST).split()
 ELF = {"amd64": "x86-64", "arm64": "ARM aarch64", "armhf": "ARM, EABI5"}
-NAMES = ["campipe-capd", "campipe-httpd", "campipe-wsd", "campipe-rtspd"]
+NAMES = ["campipe-capd", "campipe-httpd", "campipe-wsd", "campipe-rtspd",
+         "campipe-rtcd"]
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0,
@@ -122,7 +123,7 @@ def test_control_fields_and_files(arch, tmp_path):
     want += ["usr/lib/systemd/system/" + u for u in (
         "campipe.target", "campipe-capd.service", "campipe-capd@.service",
         "campipe-httpd.service", "campipe-wsd.service", "campipe-rtspd.service",
-        "campipe-httpd.socket", "campipe-wsd.socket", "campipe-rtspd.socket")]
+        "campipe-rtcd.service", "campipe-httpd.socket", "campipe-wsd.socket", "campipe-rtspd.socket")]
     want += ["usr/lib/sysusers.d/campipe.conf", "usr/lib/tmpfiles.d/campipe.conf",
              "etc/default/campipe", "usr/share/campipe/www/index.html",
              "usr/share/doc/campipe/README.md", "usr/share/doc/campipe/frames.md",
