@@ -231,7 +231,7 @@ def test_apt_install_run_verify_purge():
             assert pwd.getpwnam(n).pw_gid == grp.getgrnam("campipe").gr_gid
         assert "campipe-capd" in grp.getgrnam("video").gr_mem
         st = os.stat("/run/campipe")
-        # Sticky and group-writable: wsd makes its handoff socket there.
+        # Sticky and group-writable: wsd and rtcd make their handoff sockets there.
         assert (st.st_mode & 0o7777, pwd.getpwuid(st.st_uid).pw_name,
                 grp.getgrgid(st.st_gid).gr_name) == (0o1770, "campipe-capd", "campipe")
         st = os.stat("/run/campipe/control")
@@ -242,7 +242,7 @@ def test_apt_install_run_verify_purge():
 
         # The installed units verify, and none is enabled.
         units = sorted(glob.glob("/usr/lib/systemd/system/campipe*"))
-        assert len(units) == 9, units
+        assert len(units) == 10, units
         for u in units:
             # A template verifies as one of its instances (a camera's name).
             r = run("systemd-analyze", "verify", u.replace("@.", "@door."),
