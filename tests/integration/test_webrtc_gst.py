@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import binary, free_port, wait_for
+from conftest import binary, free_port, veth_netns, wait_for
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYER = os.path.join(ROOT, "tests", "integration", "whep_gst.py")
@@ -22,10 +22,6 @@ NET = "10.78.%d." % (os.getpid() % 250)
 HOST_ADDR, NS_ADDR = NET + "1", NET + "2"
 
 gi = pytest.importorskip("gi")
-
-
-def sh(*args):
-    subprocess.run(args, check=True, capture_output=True, timeout=10)
 
 
 def have_webrtcbin():
@@ -45,23 +41,8 @@ def netns():
     """A namespace joined to this one by a veth pair."""
     assert have_webrtcbin(), "GStreamer's webrtcbin or libnice missing " \
         "(scripts/deps.sh installs them)"
-    try:
-        sh("ip", "netns", "add", NETNS)
-    except (subprocess.CalledProcessError, FileNotFoundError) as e:
-        pytest.skip("no network namespaces here: %s" % e)
-    try:
-        sh("ip", "link", "add", VETH + "a", "type", "veth", "peer", "name", VETH + "b")
-        sh("ip", "link", "set", VETH + "b", "netns", NETNS)
-        sh("ip", "addr", "add", HOST_ADDR + "/24", "dev", VETH + "a")
-        sh("ip", "link", "set", VETH + "a", "up")
-        sh("ip", "netns", "exec", NETNS, "ip", "addr", "add", NS_ADDR + "/24",
-           "dev", VETH + "b")
-        sh("ip", "netns", "exec", NETNS, "ip", "link", "set", VETH + "b", "up")
-        sh("ip", "netns", "exec", NETNS, "ip", "link", "set", "lo", "up")
-        yield NETNS
-    finally:
-        subprocess.run(["ip", "link", "del", VETH + "a"], capture_output=True)
-        subprocess.run(["ip", "netns", "del", NETNS], capture_output=True)
+    with veth_netns(NETNS, VETH, HOST_ADDR, NS_ADDR) as ns:
+        yield ns
 
 
 def site(daemons, tmp, *httpd_args):
