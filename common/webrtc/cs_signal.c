@@ -82,9 +82,17 @@ cs_signal_request(const json_t *root)
 	    json_array_size(v) > CS_SIGNAL_SERVERS))
 		return ("cs signal: \"iceServers\" is not null or an array "
 		    "of at most 16");
+	v = json_object_get(root, "ice_servers");
+	if (v != NULL && !json_is_null(v) && (!json_is_array(v) ||
+	    json_array_size(v) > CS_SIGNAL_SERVERS))
+		return ("cs signal: \"ice_servers\" is not null or an array "
+		    "of at most 16");
 	if (!cs_signal_opt_string(json_object_get(root, "res"), 64))
 		return ("cs signal: \"res\" is not a string of at most 64 "
 		    "bytes");
+	v = json_object_get(root, "keepAlive");
+	if (v != NULL && !json_is_null(v) && !json_is_boolean(v))
+		return ("cs signal: \"keepAlive\" is not a boolean");
 	return (NULL);
 }
 

@@ -58,20 +58,21 @@ cuts_refused(const char *s)
 	return (bad);
 }
 
-/* The three documented requests. */
+/* The documented requests. */
 static void
 test_doc_requests(void)
 {
 	static const char *const markers[] = {
-		"Example request, Mainsail's",
-		"Example request, Fluidd's",
+		"Example request, Mainsail's and Fluidd's of today",
+		"Example request, Mainsail's before",
+		"Example request, Fluidd's before",
 		"Example request, camera-streamer's page",
 	};
 	char		 buf[1024];
 	const char	*cause;
 	size_t		 i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
 		CHECK(doc_line(markers[i], buf, sizeof(buf)) > 0);
 		CHECK_EQ(parse(buf, &cause), 0);
 		CHECK_EQ(m->type, CS_SIGNAL_REQUEST);
@@ -227,6 +228,10 @@ test_refused(void)
 		    "\"iceServers\" is not null or an array of at most 16" },
 		{ "{\"type\":\"request\",\"res\":720}",
 		    "\"res\" is not a string of at most 64 bytes" },
+		{ "{\"type\":\"request\",\"ice_servers\":{}}",
+		    "\"ice_servers\" is not null or an array of at most 16" },
+		{ "{\"type\":\"request\",\"keepAlive\":1}",
+		    "\"keepAlive\" is not a boolean" },
 		{ "{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}", "no \"id\" of "
 		    "1 to 64 letters, digits, '-' or '_'" },
 		{ "{\"type\":\"answer\",\"id\":\"\",\"sdp\":\"v=0\\r\\n\"}",
