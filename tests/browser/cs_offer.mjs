@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: ISC
 // cs_offer.mjs: campipe's offer in camera-streamer's signalling
 // (build/tools/cs_offer, common/webrtc/cs_offer.c) given to Chromium the
-// way Mainsail, Fluidd and camera-streamer's page give it: a receive-only
+// way Mainsail, Fluidd, OctoPrint and camera-streamer's page give it: a receive-only
 // video transceiver added first, then setRemoteDescription(offer),
 // createAnswer() and setLocalDescription(answer).  Chromium must take the
 // offer, receive the video as H.264 on our payload type, and its answer
@@ -23,6 +23,9 @@ const CASES = [
 	{ name: 'clients', transceiver: true },
 	// A page that only takes the offer.
 	{ name: 'bare', transceiver: false },
+	// OctoPrint's CameraStreamer-Control: the answer sent once gathering
+	// is complete, its candidates in the SDP.
+	{ name: 'octoprint', transceiver: true, gather: true },
 ];
 
 // Takes the offer in the page and answers it; what the page then sees.
@@ -40,6 +43,14 @@ async function answer(page, c, sdp) {
 		}
 		const a = await pc.createAnswer();
 		await pc.setLocalDescription(a);
+		if (c.gather && pc.iceGatheringState !== 'complete')
+			await new Promise((resolve) => {
+				pc.addEventListener('icegatheringstatechange', () => {
+					if (pc.iceGatheringState === 'complete')
+						resolve();
+				});
+				setTimeout(resolve, 10000);
+			});
 		const r = {
 			sdp: pc.localDescription.sdp,
 			signaling: pc.signalingState,
@@ -69,6 +80,9 @@ run(async () => {
 		if (save)
 			fs.writeFileSync(path.join(save, c.name + '.answer.sdp'), s.sdp);
 		check(s.signaling === 'stable', c.name + ': signalling is stable', s.signaling);
+		if (c.gather)
+			check(/^a=candidate:/m.test(s.sdp), c.name +
+			    ': the answer carries its candidates');
 		check(s.tracks.includes('video'), c.name + ': a video track arrives',
 		    JSON.stringify(s.tracks));
 		const v = s.transceivers.find((t) => t.mid === '0');

@@ -41,7 +41,7 @@ def test_chromium_takes_the_answer(tmp_path):
 def test_chromium_answers_our_offer(tmp_path):
     run_script("cs_offer.mjs", CS_TOOL, tmp_path)
     # What Chromium answered: the DTLS client, receiving our one payload type.
-    for name in ("clients", "bare"):
+    for name in ("clients", "bare", "octoprint"):
         with open(tmp_path / (name + ".answer.sdp"), newline="") as f:
             answer = f.read()
         for line in ("a=setup:active", "a=recvonly", "m=video 9 UDP/TLS/RTP/SAVPF 96"):

@@ -220,6 +220,12 @@ test_refused(void)
 	CHECK_EQ(edited("a=rtcp-fb:96 ccm fir", "a=rtcp-fb:96 goog-remb\r\n",
 	    &r, &cause), 0);
 	CHECK_EQ(r.fb, SDP_FB_NACK | SDP_FB_PLI);
+	/* OctoPrint's way: the candidates in the answer, skipped. */
+	CHECK_EQ(edited("a=rtcp-mux", "a=rtcp-mux\r\na=candidate:2833896476 1 "
+	    "udp 2113937151 2130f87f-62c1-4606-9bca-a88c4d62f39c.local 55456 "
+	    "typ host generation 0 network-cost 999\r\na=end-of-candidates\r\n",
+	    &r, &cause), 0);
+	CHECK_EQ(r.role, SDP_SETUP_PASSIVE);
 }
 
 /* Every cut of Chromium's answer at a line end: refused or complete. */
