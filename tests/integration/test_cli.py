@@ -9,7 +9,8 @@ import pytest
 from conftest import binary, free_port
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PROGRAMS = {"capd": "8", "httpd": "8", "wsd": "8", "rtspd": "8", "passwd": "1"}
+PROGRAMS = {"capd": "8", "httpd": "8", "wsd": "8", "rtspd": "8", "rtcd": "8",
+            "passwd": "1"}
 
 
 def run(name, *args, stdin=""):
@@ -92,6 +93,20 @@ BAD = [
     ("rtspd", ["stray"], "stray: unexpected argument (see --help)"),
     ("passwd", ["--bogus", "alice"], "--bogus: unknown option (see --help)"),
     ("passwd", ["-m"], "-m: needs a value (see --help)"),
+    ("rtcd", ["--bogus"], "--bogus: unknown option (see --help)"),
+    ("rtcd", ["--webrtc-listen", "8555"], '--webrtc-listen: "8555" is not ADDR:PORT'),
+    ("rtcd", ["--webrtc-listen", "cam:8555"],
+     '--webrtc-listen: "cam:8555": cam is not an IP address'),
+    ("rtcd", ["--webrtc-address", "cam.local"],
+     "--webrtc-address: cam.local is not an IP address"),
+    ("rtcd", ["--webrtc-public-address", "[2001:db8::1]:x"],
+     '--webrtc-public-address: "[2001:db8::1]:x" is not ADDR:PORT'),
+    ("rtcd", ["--max-sessions", "0"], '--max-sessions: "0" is not a number from 1 to 4096'),
+    ("rtcd", ["--mtu", "100"], '--mtu: "100" is not a number from 256 to 1400'),
+    ("rtcd", ["--ice-timeout", "0"],
+     '--ice-timeout: "0" is not a number of seconds from 0.1 to 3600'),
+    ("rtcd", ["--camera", "door"], '--camera: "door" is not NAME=PATH'),
+    ("rtcd", ["stray"], "stray: unexpected argument (see --help)"),
     ("passwd", ["-m", "md5", "alice"], '--method: "md5" is not yescrypt, bcrypt or sha512'),
     ("passwd", ["-m", "bcrypt", "-r", "3", "alice"],
      '--rounds: "3" is not a number from 4 to 31 (for bcrypt)'),
