@@ -231,32 +231,38 @@ def stun_flood(port, ufrag, count=20000, socks=200):
             s.close()
 
 
+def relayed(path, script, do):
+    """Runs the browser script against tests/tools/tcp_handoff.py handing
+    to rtcd's handoff socket path, doing what it asks."""
+    relay = subprocess.Popen([sys.executable, RELAY, path], stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        port = int(relay.stdout.readline().split()[1])
+        drive([script, str(port)], do)
+    finally:
+        relay.kill()
+        relay.wait()
+
+
 def test_chromium_plays_over_webrtc(daemons, tmp):
     assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
     npm_ci()
     capd_d, sock = capd(daemons, tmp)
     d, path, uport = rtcd(daemons, tmp, sock)
-    relay = subprocess.Popen([sys.executable, RELAY, path], stdout=subprocess.PIPE,
-                             text=True)
-    try:
-        port = int(relay.stdout.readline().split()[1])
-        state = {"capd": capd_d, "answers": None}
+    state = {"capd": capd_d, "answers": None}
 
-        def do(what):
-            if what == "restart capd":
-                state["capd"].kill()
-                state["capd"], _ = capd(daemons, tmp)
-                return True
-            if what.startswith("flood "):
-                state["answers"] = stun_flood(uport, what.split()[1])
-                state["status"] = json.loads(ask(path, "GET", "/api/webrtc").body)
-                return True
-            return False
+    def do(what):
+        if what == "restart capd":
+            state["capd"].kill()
+            state["capd"], _ = capd(daemons, tmp)
+            return True
+        if what.startswith("flood "):
+            state["answers"] = stun_flood(uport, what.split()[1])
+            state["status"] = json.loads(ask(path, "GET", "/api/webrtc").body)
+            return True
+        return False
 
-        drive(["rtcd_whep.mjs", str(port)], do)
-    finally:
-        relay.kill()
-        relay.wait()
+    relayed(path, "rtcd_whep.mjs", do)
     assert state["answers"] == 0, state
     c = state["status"]["counters"]
     assert c["stun_unknown"] >= 10000 and c["stun_dropped"] >= 10000, c
