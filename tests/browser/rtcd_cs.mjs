@@ -7,19 +7,26 @@
 // the video must play.  Then what rtcd refuses: a second answer, another
 // session's id, an unknown type, a body that is not JSON.  The requests go
 // through the test's handoff relay (tests/tools/tcp_handoff.py), which
-// plays httpd's part.
-// Usage: node rtcd_cs.mjs PORT
+// plays httpd's part; with "page", through a real httpd whose page the
+// browser has loaded, each request made by the page itself on its own
+// origin, as camera-streamer's page posts to its own URL.
+// Usage: node rtcd_cs.mjs PORT [page]
 import { check, launch, run, until } from './harness.mjs';
 
-const [port] = process.argv.slice(2);
-const url = 'http://127.0.0.1:' + port + '/webrtc';
+const [port, mode] = process.argv.slice(2);
+const base = 'http://127.0.0.1:' + port;
+let page = null;
 
 // One signalling POST: the status, the content type and the body.
 async function post(body, json = true) {
-	const r = await fetch(url, { method: 'POST', body,
-	    headers: json ? { 'Content-Type': 'application/json' } : {} });
-	return { status: r.status, ctype: r.headers.get('content-type'),
-	    text: await r.text() };
+	const send = async ([url, body, json]) => {
+		const r = await fetch(url, { method: 'POST', body,
+		    headers: json ? { 'Content-Type': 'application/json' } : {} });
+		return { status: r.status, ctype: r.headers.get('content-type'),
+		    text: await r.text() };
+	};
+	const arg = [base + '/webrtc', body, json];
+	return mode === 'page' ? page.evaluate(send, arg) : send(arg);
 }
 
 // The page takes the offer as the clients do and answers it.
@@ -60,9 +67,14 @@ async function answer(page, offer) {
 
 run(async () => {
 	const b = await launch(['--allow-loopback-in-peer-connection']);
-	const page = await b.ctx.newPage();
-	const req = await post(JSON.stringify({ type: 'request', iceServers:
-	    [{ urls: ['stun:stun.l.google.com:19302'] }], keepAlive: true }), false);
+	page = await b.ctx.newPage();
+	if (mode === 'page')
+		await page.goto(base + '/');
+	// Mainsail's request; camera-streamer's page's, through httpd.
+	const req = await post(JSON.stringify(mode === 'page' ? { type: 'request',
+	    iceServers: [[{ urls: ['stun:stun.l.google.com:19302'] }]] } :
+	    { type: 'request', iceServers: [{ urls: ['stun:stun.l.google.com:19302'] }],
+	    keepAlive: true }), mode === 'page');
 	check(req.status === 200, 'request answers 200', req.status + ' ' + req.text);
 	check(req.ctype === 'application/json', 'as application/json', req.ctype);
 	const offer = JSON.parse(req.text);

@@ -4,14 +4,18 @@
 httpd hands them: the offer of a "request", an unanswered session's end,
 another user's or camera's session refused, a bad answer; and Chromium
 playing the camera the way Mainsail and Fluidd run the exchange
-(tests/browser/rtcd_cs.mjs)."""
+(tests/browser/rtcd_cs.mjs), and as camera-streamer's own page does,
+the page's requests on its own origin through a real httpd."""
 import json
 import os
 import re
 
-from conftest import wait_for
-from test_browser import CHROMIUM, npm_ci
+from conftest import free_port, wait_for
+from test_browser import CHROMIUM, drive, npm_ci
+from test_rtc_handoff import status
 from test_rtcd import ask, capd, offer, relayed, rtcd
+
+WWW = os.path.join(os.path.dirname(__file__), "..", "..", "www")
 
 REQUEST = b'{"type":"request"}'
 
@@ -92,3 +96,17 @@ def test_chromium_plays_camera_streamer_way(daemons, tmp):
     relayed(path, "rtcd_cs.mjs", lambda what: False)
     log = d.logtext()
     assert "offered" in log and "answered" in log and "DTLS done" in log, log
+
+
+def test_chromium_plays_through_httpd_as_the_page_does(daemons, tmp):
+    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
+    npm_ci()
+    _, sock = capd(daemons, tmp)
+    d, path, _ = rtcd(daemons, tmp, sock)
+    port = free_port()
+    daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--www", WWW,
+                "--frames", sock, "--rtc-handoff", path, wait_tcp=port)
+    drive(["rtcd_cs.mjs", str(port), "page"], lambda what: False)
+    assert "DTLS done" in d.logtext(), d.logtext()
+    # Every request went through httpd: request, answer, candidates, refusals.
+    assert status(port)["rtc_handoff"]["sent"] >= 7, status(port)
