@@ -6,11 +6,11 @@
 // answer POSTed, each gathered candidate POSTed as "remote_candidate";
 // the video must play.  Then what rtcd refuses: a second answer, another
 // session's id, an unknown type, a body that is not JSON.  The requests go
-// through the test's handoff relay (tests/tools/tcp_handoff.py), which
-// plays httpd's part; with "page", through a real httpd whose page the
-// browser has loaded, each request made by the page itself on its own
-// origin, as camera-streamer's page posts to its own URL.
-// Usage: node rtcd_cs.mjs PORT [page]
+// to a real httpd, which hands them to rtcd: with "mainsail" made here as
+// Mainsail makes them, with "page" made by the page the browser loaded
+// from httpd, on its own origin, as camera-streamer's page posts to its
+// own URL.
+// Usage: node rtcd_cs.mjs PORT mainsail|page
 import { check, launch, run, until } from './harness.mjs';
 
 const [port, mode] = process.argv.slice(2);

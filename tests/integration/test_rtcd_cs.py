@@ -3,19 +3,19 @@
 (docs/webrtc.md, "camera-streamer's signalling"), requests handed over as
 httpd hands them: the offer of a "request", an unanswered session's end,
 another user's or camera's session refused, a bad answer; and Chromium
-playing the camera the way Mainsail and Fluidd run the exchange
-(tests/browser/rtcd_cs.mjs), and as camera-streamer's own page does,
-the page's requests on its own origin through a real httpd."""
+playing the camera through the real httpd the way Mainsail and Fluidd run
+the exchange (tests/browser/rtcd_cs.mjs), and as camera-streamer's own
+page does, the page's requests on its own origin."""
 import json
 import os
 import re
 
+import pytest
+
 from conftest import free_port, wait_for
 from test_browser import CHROMIUM, drive, npm_ci
 from test_rtc_handoff import status
-from test_rtcd import ask, capd, offer, relayed, rtcd
-
-WWW = os.path.join(os.path.dirname(__file__), "..", "..", "www")
+from test_rtcd import WWW, ask, capd, offer, rtcd
 
 REQUEST = b'{"type":"request"}'
 
@@ -88,25 +88,19 @@ def test_an_offer_is_answered_in_json(daemons, tmp):
     assert r.status == 400, r.text
 
 
-def test_chromium_plays_camera_streamer_way(daemons, tmp):
-    assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
-    npm_ci()
-    _, sock = capd(daemons, tmp)
-    d, path, _ = rtcd(daemons, tmp, sock)
-    relayed(path, "rtcd_cs.mjs", lambda what: False)
-    log = d.logtext()
-    assert "offered" in log and "answered" in log and "DTLS done" in log, log
-
-
-def test_chromium_plays_through_httpd_as_the_page_does(daemons, tmp):
+@pytest.mark.parametrize("mode", ["mainsail", "page"])
+def test_chromium_plays_camera_streamer_way(daemons, tmp, mode):
+    """Through the real httpd: Mainsail's requests, or camera-streamer's
+    own page's, made by the page on its own origin."""
     assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
     npm_ci()
     _, sock = capd(daemons, tmp)
     d, path, _ = rtcd(daemons, tmp, sock)
     port = free_port()
     daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--www", WWW,
-                "--frames", sock, "--rtc-handoff", path, wait_tcp=port)
-    drive(["rtcd_cs.mjs", str(port), "page"], lambda what: False)
-    assert "DTLS done" in d.logtext(), d.logtext()
+            "--frames", sock, "--rtc-handoff", path, wait_tcp=port)
+    drive(["rtcd_cs.mjs", str(port), mode], lambda what: False)
+    log = d.logtext()
+    assert "offered" in log and "answered" in log and "DTLS done" in log, log
     # Every request went through httpd: request, answer, candidates, refusals.
     assert status(port)["rtc_handoff"]["sent"] >= 7, status(port)

@@ -78,24 +78,34 @@ class Player:
         rtc.emit("create-offer", None, p)
 
     def on_offer(self, promise, rtc, _):
-        """Sets the offer, posts it, sets the answer."""
+        """Sets the offer; the exchange goes on in the main loop."""
         promise.wait()
-        offer = promise.get_reply().get_value("offer")
+        reply = promise.get_reply()     # held: the offer lives in it
+        offer = reply.get_value("offer")
+        text = offer.sdp.as_text()      # before webrtcbin takes the offer
         rtc.emit("set-local-description", offer, Gst.Promise.new())
-        text = offer.sdp.as_text()
+        GLib.idle_add(self.exchange, text)
+
+    def exchange(self, text):
+        """Posts the offer, sets the answer."""
         code, headers, body = self.request("POST", self.url, text.encode(),
                                            "application/sdp")
         self.codes["POST"] = code
         if code != 201:
             self.error = "POST %d: %s" % (code, body[:200])
-            GLib.idle_add(self.loop.quit)
-            return
+            self.loop.quit()
+            return False
         self.location = urllib.parse.urljoin(self.url,
                                              headers.get("Location", ""))
-        _, sdp = GstSdp.SDPMessage.new_from_text(body.decode())
+        res, sdp = GstSdp.SDPMessage.new_from_text(body.decode())
+        if res != GstSdp.SDPResult.OK:
+            self.error = "the answer does not parse: %r" % res
+            self.loop.quit()
+            return False
         answer = GstWebRTC.WebRTCSessionDescription.new(
             GstWebRTC.WebRTCSDPType.ANSWER, sdp)
-        rtc.emit("set-remote-description", answer, Gst.Promise.new())
+        self.rtc.emit("set-remote-description", answer, Gst.Promise.new())
+        return False
 
     def on_pad(self, rtc, pad):
         """The video arrives: depayload, decode, count."""
