@@ -177,12 +177,10 @@ whep_session(struct state *st, int fd, const struct whep_request *r,
 		whep_not_allowed(st, fd, "PATCH, DELETE, OPTIONS");
 		return;
 	}
-	if ((p = peer_by_id(st, r->id)) == NULL) {
+	/* Another user's session is not told apart from none. */
+	if ((p = peer_by_id(st, r->id)) == NULL ||
+	    strcmp(p->user, rec->user) != 0) {
 		whep_refuse(st, fd, 404, r->method, "no such session");
-		return;
-	}
-	if (strcmp(p->user, rec->user) != 0) {
-		whep_refuse(st, fd, 403, r->method, "not your session");
 		return;
 	}
 	if (strcmp(r->method, "DELETE") == 0) {
