@@ -58,6 +58,7 @@ handoff_recv_new(struct event_base *base, const char *path,
 {
 	struct handoff_recv	*a;
 	struct group		*gr;
+	struct stat		 sb;
 	char			 why[256];
 	int			 fd;
 
@@ -79,7 +80,12 @@ handoff_recv_new(struct event_base *base, const char *path,
 		free(a);
 		return (NULL);
 	}
+	/*
+	 * Already the group under the units (campipe-wsd's and campipe-rtcd's
+	 * own): then no chown, which their system call filter refuses.
+	 */
 	if ((gr = getgrnam(HANDOFF_RECV_GROUP)) != NULL &&
+	    (stat(path, &sb) == -1 || sb.st_gid != gr->gr_gid) &&
 	    chown(path, (uid_t)-1, gr->gr_gid) == -1)
 		log_warn("%s: group %s", path, HANDOFF_RECV_GROUP);
 	a->listener = evconnlistener_new(base, handoff_recv_accept, a,
