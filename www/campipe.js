@@ -57,20 +57,25 @@ export function wsUrl(cfg, loc = window.location) {
 	return proto + '//' + loc.hostname + ':' + cfg.wsPort + path;
 }
 
-// Subprotocols for wsd: with auth on, "campipe" (which wsd answers with)
-// and "campipe.token.<token>" with a fresh token from httpd's /api/token,
-// which answers {"token": ...} (or the bare token) and 404 when auth is off.
-export async function wsProtocols(cfg) {
+// A fresh token from httpd's /api/token, which answers {"token": ...} (or
+// the bare token) and 404 when auth is off; null when none is needed.
+export async function authToken(cfg) {
 	if (cfg.auth === false)
-		return [];
+		return null;
 	const r = await fetch('api/token', { cache: 'no-store' });
 	if (r.status === 404 && cfg.auth === null)
-		return [];
+		return null;
 	if (!r.ok)
 		throw new Error('token: HTTP ' + r.status);
 	const body = (await r.text()).trim();
-	const t = body.startsWith('{') ? JSON.parse(body).token : body;
-	return ['campipe', 'campipe.token.' + t];
+	return body.startsWith('{') ? JSON.parse(body).token : body;
+}
+
+// Subprotocols for wsd: with auth on, "campipe" (which wsd answers with)
+// and "campipe.token.<token>" with a fresh token (authToken).
+export async function wsProtocols(cfg) {
+	const t = await authToken(cfg);
+	return t === null ? [] : ['campipe', 'campipe.token.' + t];
 }
 
 // Reads "campipe seq=S t=SEC.USEC" from the COM segment right after SOI:
@@ -107,6 +112,18 @@ export function paint(canvas, ctx, bmp) {
 	}
 	ctx.drawImage(bmp, 0, 0);
 	bmp.close();
+}
+
+// The picture an image or video element shows (w by h), drawn again as
+// a JPEG Blob; null before the first.
+export function snapshotOf(el, w, h) {
+	if (!w || !h)
+		return Promise.resolve(null);
+	const c = document.createElement('canvas');
+	c.width = w;
+	c.height = h;
+	c.getContext('2d').drawImage(el, 0, 0);
+	return new Promise((res) => c.toBlob(res, 'image/jpeg', 0.92));
 }
 
 // Counts frames and gives the rate over the last two seconds, or over a
