@@ -57,25 +57,20 @@ export function wsUrl(cfg, loc = window.location) {
 	return proto + '//' + loc.hostname + ':' + cfg.wsPort + path;
 }
 
-// A fresh token from httpd's /api/token, which answers {"token": ...} (or
-// the bare token) and 404 when auth is off; null when none is needed.
-export async function authToken(cfg) {
+// Subprotocols for wsd: with auth on, "campipe" (which wsd answers with)
+// and "campipe.token.<token>" with a fresh token from httpd's /api/token,
+// which answers {"token": ...} (or the bare token) and 404 when auth is off.
+export async function wsProtocols(cfg) {
 	if (cfg.auth === false)
-		return null;
+		return [];
 	const r = await fetch('api/token', { cache: 'no-store' });
 	if (r.status === 404 && cfg.auth === null)
-		return null;
+		return [];
 	if (!r.ok)
 		throw new Error('token: HTTP ' + r.status);
 	const body = (await r.text()).trim();
-	return body.startsWith('{') ? JSON.parse(body).token : body;
-}
-
-// Subprotocols for wsd: with auth on, "campipe" (which wsd answers with)
-// and "campipe.token.<token>" with a fresh token (authToken).
-export async function wsProtocols(cfg) {
-	const t = await authToken(cfg);
-	return t === null ? [] : ['campipe', 'campipe.token.' + t];
+	const t = body.startsWith('{') ? JSON.parse(body).token : body;
+	return ['campipe', 'campipe.token.' + t];
 }
 
 // Reads "campipe seq=S t=SEC.USEC" from the COM segment right after SOI:

@@ -117,7 +117,8 @@ const hooks = {
 		const to = h264Only ? 'h264' : 'live';
 		$('rtc-note').hidden = false;
 		$('rtc-note').textContent = 'WebRTC did not play here (' + why +
-		    '); showing ' + MODE_NAMES[to] + '. Choose WebRTC to try again.';
+		    '); showing ' + (to === 'h264' ? 'H.264' : 'Live') +
+		    '. Choose WebRTC to try again.';
 		setMode(to, false);
 	},
 };
@@ -485,7 +486,7 @@ async function main() {
 		mjpeg: mjpegMode($('mjpeg'), hooks),
 		stills: stillsMode($('still'), hooks, () => Number(interval.value)),
 		h264: h264Mode(cfg, $('h264'), $('h264c'), hooks),
-		webrtc: webrtcMode(cfg, $('webrtc'), hooks),
+		webrtc: webrtcMode($('webrtc'), hooks),
 	};
 	rtcOn = cfg.raw.webrtc === true;
 	$('mode-webrtc').hidden = !rtcOn;

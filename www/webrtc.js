@@ -9,7 +9,7 @@
 // time comes from the abs-capture-time extension where the receiver's
 // synchronization sources give it.  The helpers above the mode are pure,
 // so node tests them.
-import { Backoff, authToken, snapshotOf } from './campipe.js';
+import { Backoff, snapshotOf } from './campipe.js';
 
 export const CONNECT_MS = 5000;	// ICE and DTLS, from the answer
 export const FIRST_FRAME_MS = 5000;	// the first frame, from connected
@@ -133,7 +133,7 @@ export function refusal(status, text) {
 // The mode.  hooks as for the other modes (www/modes.js), and
 // hooks.fallback(why), called once instead of retrying when the mode was
 // chosen by the page (auto) and has shown nothing yet.
-export function webrtcMode(cfg, video, hooks) {
+export function webrtcMode(video, hooks) {
 	const backoff = new Backoff();
 	let gen = 0, pc = null, session = null, timer = 0, watch = 0, stats = 0;
 	let state = '', auto = false, played = false, opened = 0, connected = 0;
@@ -152,13 +152,11 @@ export function webrtcMode(cfg, video, hooks) {
 		hooks.state(s, d);
 	}
 
-	// Ends the session at the server; keepalive lets it outlive the page.
-	function hangUp(keepalive) {
-		if (session === null)
-			return;
-		fetch(session, { method: 'DELETE', keepalive, cache: 'no-store' })
-		    .catch(() => {});
-		session = null;
+	// Ends a session at the server; keepalive lets it outlive the page.
+	function hangUp(url, keepalive) {
+		if (url !== null)
+			fetch(url, { method: 'DELETE', keepalive, cache: 'no-store' })
+			    .then((r) => r.arrayBuffer()).catch(() => {});
 	}
 
 	function teardown(keepalive = false) {
@@ -169,7 +167,8 @@ export function webrtcMode(cfg, video, hooks) {
 			pc.close();
 			pc = null;
 		}
-		hangUp(keepalive);
+		hangUp(session, keepalive);
+		session = null;
 		video.srcObject = null;
 		prev = null;
 	}
@@ -193,13 +192,6 @@ export function webrtcMode(cfg, video, hooks) {
 		setState('reconnecting', why + '; retry in ' + (d / 1000).toFixed(1) + ' s');
 		clearTimeout(timer);
 		timer = setTimeout(() => connect(g), d);
-	}
-
-	// Where the offer goes: PATH/whep beside the page (/whep, or
-	// /cam/NAME/whep), with a token when the page needs one for wsd.
-	async function endpoint() {
-		const t = await authToken(cfg);
-		return 'whep' + (t === null ? '' : '?token=' + encodeURIComponent(t));
 	}
 
 	function makePeer(g) {
@@ -250,10 +242,9 @@ export function webrtcMode(cfg, video, hooks) {
 		let r, text;
 		try {
 			await p.setLocalDescription(await p.createOffer());
-			const url = await endpoint();
-			if (g !== gen)
-				return;
-			r = await fetch(url, { method: 'POST', cache: 'no-store',
+			// beside the page: /whep, or /cam/NAME/whep; httpd checks
+			// the page's own credentials (cookie or Basic), same origin
+			r = await fetch('whep', { method: 'POST', cache: 'no-store',
 			    headers: { 'Content-Type': 'application/sdp' },
 			    body: p.localDescription.sdp });
 			text = await r.text();
@@ -263,12 +254,12 @@ export function webrtcMode(cfg, video, hooks) {
 			return;
 		}
 		const loc = r.headers.get('Location');
-		if (r.status === 201 && loc)
-			session = new URL(loc, r.url).href;
+		const made = r.status === 201 && loc ? new URL(loc, r.url).href : null;
 		if (g !== gen) {
-			hangUp(false);
+			hangUp(made, false);
 			return;
 		}
+		session = made;
 		if (r.status !== 201) {
 			const f = refusal(r.status, text);
 			failed(f.why, f.retry);

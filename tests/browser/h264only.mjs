@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { control as cspControl, watch as cspWatch } from './csp.mjs';
+import { counters } from './harness.mjs';
 
 const [base, artifacts, h264cam, jpegcam] = process.argv.slice(2);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
@@ -28,16 +29,6 @@ function check(ok, what, detail = '') {
 	if (!ok)
 		failures.push(what);
 	return ok;
-}
-
-async function counters(page) {
-	return page.evaluate(() => {
-		const c = { ...window.campipe };
-		delete c.status;
-		delete c.config;
-		delete c.stills;
-		return c;
-	});
 }
 
 async function until(page, fn, arg, ms, what) {

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: ISC
+// webrtc.mjs: drives headless Chromium through the viewer's WebRTC mode
+// against the real capd, httpd and rtcd (WHEP handed from httpd to rtcd).
+// Usage: node webrtc.mjs BASE_URL ARTIFACT_DIR
+// The page opens by itself in WebRTC (no mode picked in this browser, and
+// /api/config says webrtc); frames are presented in each of 10 s (counted
+// in the page by requestVideoFrameCallback); the figures are shown; no CSP
+// violation; leaving the mode and closing the page each DELETE the session
+// (the harness then sees rtcd's sessions back to 0: "CTL sessions-0");
+// rtcd killed and started again ("CTL kill-rtcd", "CTL start-rtcd"): the
+// page says it reconnects and plays again; rtcd stopped before a first
+// visit ("CTL stop-rtcd"): the page falls back to Live and says why.
+import fs from 'node:fs';
+import path from 'node:path';
+import { check, control, counters, launch, run, until } from './harness.mjs';
+import { control as cspControl, watch as cspWatch } from './csp.mjs';
+
+const [base, artifacts] = process.argv.slice(2);
+
+const describe = async (page) => 'campipe=' + JSON.stringify(await counters(page));
+
+// Plays until the WebRTC mode is live with a few frames presented.
+async function live(page, what, ms = 20000) {
+	return until(page, () => window.campipe.mode === 'webrtc' &&
+	    window.campipe.state === 'live' && window.campipe.frames >= 5, null, ms,
+	    what, describe);
+}
+
+// Frames presented per second for 10 s, as requestVideoFrameCallback on
+// the mode's <video> reports them.
+async function perSecond(page) {
+	return page.evaluate(() => new Promise((done) => {
+		const v = document.getElementById('webrtc');
+		const counts = new Array(10).fill(0);
+		const t0 = performance.now();
+		function frame() {
+			const i = Math.floor((performance.now() - t0) / 1000);
+			if (i >= 10) {
+				done(counts);
+				return;
+			}
+			counts[i]++;
+			v.requestVideoFrameCallback(frame);
+		}
+		v.requestVideoFrameCallback(frame);
+		setTimeout(() => done(counts), 11000);
+	}));
+}
+
+// The WHEP requests the page makes: [{method, url, status}].
+function whepLog(page) {
+	const log = [];
+	page.on('response', (r) => {
+		const q = r.request();
+		if (/\/whep(\/|$|\?)/.test(new URL(q.url()).pathname + '/'))
+			log.push({ method: q.method(), url: q.url(), status: r.status(),
+			    location: r.headers().location || '' });
+	});
+	page.on('requestfailed', (q) => {
+		if (/\/whep/.test(q.url()))
+			log.push({ method: q.method(), url: q.url(), status: 0 });
+	});
+	return log;
+}
+
+// The figures of the panel, as shown.
+async function shown(page) {
+	const t = (id) => page.textContent('#' + id);
+	return { fps: await t('s-fps'), latLabel: await t('s-lat-label'),
+	    lat: await t('s-lat'), lost: await t('s-lost'), nack: await t('s-nack'),
+	    resent: await t('s-resent'), route: await t('s-route'),
+	    decoder: await t('s-path'), hud: await t('hud-mode'),
+	    visible: await page.isVisible('#s-route') };
+}
+
+async function main() {
+	fs.mkdirSync(artifacts, { recursive: true });
+	const b = await launch();
+	const csp = await cspWatch(b.ctx);
+	try {
+		const page = await b.ctx.newPage();
+		page.on('pageerror', (e) => check(false, 'page error', e.message));
+		const log = whepLog(page);
+		await page.goto(base);
+		check(await page.isVisible('#mode-webrtc'), 'WebRTC offered among the modes');
+		if (!await live(page, 'the page opens in WebRTC by itself and plays'))
+			return;
+		const c0 = await counters(page);
+		check(c0.auto === true && c0.fallback === '', 'chosen by the page, no fallback',
+		    JSON.stringify({ auto: c0.auto, fallback: c0.fallback }));
+		const post = log.find((x) => x.method === 'POST');
+		check(post && post.status === 201 && /^\/whep\/./.test(post.location),
+		    'POST whep: 201 with a Location', JSON.stringify(post));
+
+		const counts = await perSecond(page);
+		check(counts.every((n) => n > 0), 'frames presented in each of 10 s',
+		    counts.join(' '));
+		const c = await counters(page);
+		check(c.frames > c0.frames && c.width > 0 && c.height > 0,
+		    'frames counted, picture sized', c.frames + ' frames, ' + c.width + 'x' + c.height);
+		// the figures settle within a stats poll or two
+		await page.waitForTimeout(1500);
+		const f = await shown(page);
+		const r = (await counters(page)).rtc || {};
+		check(/^\d+(\.\d)? fps$/.test(f.fps) && r.fps > 0, 'frame rate shown',
+		    f.fps + ', inbound-rtp ' + r.fps);
+		check(/^\d+$/.test(f.lost) && /^\d+$/.test(f.nack), 'packets lost and NACKs shown',
+		    f.lost + ', ' + f.nack);
+		check(f.resent === '–' || /^\d+$/.test(f.resent), 'resent shown', f.resent);
+		check(f.route === 'host' && f.visible, 'route shown: host', f.route);
+		check(/^WebRTC/.test(f.decoder) && f.hud === 'WebRTC', 'decoder and mode named',
+		    f.decoder + ', ' + f.hud);
+		const by = (await counters(page)).latencyBy;
+		check((by === 'capture' && f.latLabel === 'Latency' ||
+		    by === 'jitter buffer' && f.latLabel === 'Jitter buffer') &&
+		    /^\d+ ms$/.test(f.lat), 'latency shown with what it measures',
+		    by + ': ' + f.latLabel + ' ' + f.lat);
+		await page.screenshot({ path: path.join(artifacts, 'viewer-webrtc.png') });
+
+		// Leaving the mode ends the session at rtcd.
+		const before = log.length;
+		await page.click('label:has(input[value=live])');
+		await until(page, () => window.campipe.mode === 'live' &&
+		    window.campipe.state === 'live', null, 15000, 'Live after WebRTC', describe);
+		await page.waitForTimeout(500);
+		const del = log.slice(before).find((x) => x.method === 'DELETE');
+		check(del && (del.status === 200 || del.status === 204) &&
+		    new URL(del.url).pathname === post.location,
+		    'DELETE of the session on leaving', JSON.stringify(log.slice(before)));
+		await control('sessions-0');
+		check(true, 'rtcd has no session left after leaving');
+
+		// Picked by hand: remembered, and rtcd killed under it recovers.
+		await page.click('label:has(input[value=webrtc])');
+		await live(page, 'WebRTC again, picked');
+		check(await page.evaluate(() => localStorage.getItem('campipe.mode')) === 'webrtc',
+		    'a mode picked is remembered');
+		await control('kill-rtcd');
+		await until(page, () => window.campipe.state === 'reconnecting' &&
+		    window.campipe.says === 'Reconnecting…', null, 20000,
+		    'rtcd killed: the page says Reconnecting…', describe);
+		await page.screenshot({ path: path.join(artifacts, 'viewer-webrtc-reconnecting.png') });
+		const n = (await counters(page)).frames;
+		await control('start-rtcd');
+		await until(page, (n) => window.campipe.mode === 'webrtc' &&
+		    window.campipe.state === 'live' && window.campipe.frames > n + 10, n, 40000,
+		    'rtcd back: WebRTC plays again', describe);
+
+		// Closing the page ends its session too (a keepalive DELETE).
+		await page.close({ runBeforeUnload: true });
+		await control('sessions-0');
+		check(true, 'rtcd has no session left after the page closed');
+
+		// rtcd down on a first visit: the page falls back to Live, says why.
+		await control('stop-rtcd');
+		const fresh = await launch();
+		const csp2 = await cspWatch(fresh.ctx);
+		try {
+			const p2 = await fresh.ctx.newPage();
+			p2.on('pageerror', (e) => check(false, 'page error', e.message));
+			await p2.goto(base);
+			await until(p2, () => window.campipe.mode === 'live' &&
+			    window.campipe.state === 'live' && window.campipe.fallback !== '',
+			    null, 20000, 'rtcd down: falls back to Live', describe);
+			const note = await p2.textContent('#rtc-note');
+			check(await p2.isVisible('#rtc-note') && /WebRTC did not play here/.test(note) &&
+			    /503/.test(note), 'the fallback says why', note);
+			check(await p2.evaluate(() => localStorage.getItem('campipe.mode')) === null,
+			    'a fallback is not remembered');
+			await p2.screenshot({ path: path.join(artifacts, 'viewer-webrtc-fallback.png') });
+			await p2.close();
+		} finally {
+			check(csp2.length === 0, 'no CSP violations on the fallback', csp2.join('; '));
+			await fresh.close();
+		}
+		await control('start-rtcd');
+
+		const probe = await b.ctx.newPage();
+		await probe.goto(base);
+		check(csp.length === 0, 'no CSP violations', csp.join('; '));
+		check(await cspControl(probe, csp), 'a CSP violation made on purpose is seen');
+		await probe.click('label:has(input[value=live])');
+		await probe.close();
+		await control('sessions-0');
+	} finally {
+		await b.close();
+	}
+}
+
+run(main);
