@@ -9,7 +9,8 @@
 // (the harness then sees rtcd's sessions back to 0: "CTL sessions-0");
 // rtcd killed and started again ("CTL kill-rtcd", "CTL start-rtcd"): the
 // page says it reconnects and plays again; rtcd stopped before a first
-// visit ("CTL stop-rtcd"): the page falls back to Live and says why.
+// visit ("CTL stop-rtcd"): the page falls back to Live and says why.  The
+// five modes fit a phone upright and on its side.
 import fs from 'node:fs';
 import path from 'node:path';
 import { check, control, counters, launch, run, until } from './harness.mjs';
@@ -82,7 +83,8 @@ async function main() {
 		page.on('pageerror', (e) => check(false, 'page error', e.message));
 		const log = whepLog(page);
 		await page.goto(base);
-		check(await page.isVisible('#mode-webrtc'), 'WebRTC offered among the modes');
+		await until(page, () => !document.getElementById('mode-webrtc').hidden, null,
+		    10000, 'WebRTC offered among the modes', describe);
 		if (!await live(page, 'the page opens in WebRTC by itself and plays'))
 			return;
 		const c0 = await counters(page);
@@ -116,6 +118,21 @@ async function main() {
 		    /^\d+ ms$/.test(f.lat), 'latency shown with what it measures',
 		    by + ': ' + f.latLabel + ' ' + f.lat);
 		await page.screenshot({ path: path.join(artifacts, 'viewer-webrtc.png') });
+		for (const [w, h] of [[390, 844], [844, 390]]) {
+			await page.setViewportSize({ width: w, height: h });
+			await page.waitForTimeout(300);
+			const fit = await page.evaluate(() => {
+				const m = document.querySelector('.modes').getBoundingClientRect();
+				const spans = [...document.querySelectorAll('.modes span')];
+				return { right: m.right, width: innerWidth,
+				    cut: spans.filter((e) => e.scrollWidth > e.clientWidth + 1 ||
+				    e.getBoundingClientRect().right > m.right + 0.5).length };
+			});
+			check(fit.right <= fit.width && fit.cut === 0, 'five modes fit at ' + w + 'x' + h,
+			    JSON.stringify(fit));
+			await page.screenshot({ path: path.join(artifacts, 'viewer-webrtc-' + w + 'x' + h + '.png') });
+		}
+		await page.setViewportSize({ width: 1280, height: 800 });
 
 		// Leaving the mode ends the session at rtcd.
 		const before = log.length;
