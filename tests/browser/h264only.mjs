@@ -81,8 +81,8 @@ async function viewerPlaysH264(page, what, tries) {
 	const modes = await page.evaluate(() => [...document.querySelectorAll(
 	    'input[name=mode]')].map((i) => [i.value, i.disabled, i.closest('label').title]));
 	for (const [m, off, title] of modes) {
-		if (m === 'h264')
-			check(!off, what + ': H.264 mode available');
+		if (m === 'h264' || m === 'webrtc')	// WebRTC carries H.264 too
+			check(!off, what + ': ' + m + ' mode available');
 		else
 			check(off && /gives H\.264 only/.test(title),
 			    what + ': ' + m + ' marked unavailable with the reason', off + ', "' + title + '"');
