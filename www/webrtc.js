@@ -23,10 +23,12 @@ const RTP_HZ = 90000;
 const FIGURES = ['fps', 'lost', 'nacks', 'resent', 'route', 'jitterMs', 'codec',
     'dropped'];
 
-// Whether this browser has WebRTC at all.
+// Whether this browser has WebRTC, and a <video> that tells each frame.
 export function webrtcSupported() {
 	return typeof RTCPeerConnection === 'function' &&
-	    typeof RTCPeerConnection.prototype.addTransceiver === 'function';
+	    typeof RTCPeerConnection.prototype.addTransceiver === 'function' &&
+	    typeof HTMLVideoElement !== 'undefined' &&
+	    'requestVideoFrameCallback' in HTMLVideoElement.prototype;
 }
 
 // The receiver's codecs in the order to offer them: H.264 with
@@ -359,7 +361,8 @@ export function webrtcMode(video, hooks) {
 			video.hidden = false;
 			clearFigures();
 			if (!webrtcSupported()) {
-				setState('unsupported', 'this browser has no WebRTC; choose Live');
+				setState('unsupported', 'this browser has no WebRTC ' +
+				    '(or no requestVideoFrameCallback); choose Live');
 				return;
 			}
 			clearInterval(watch);
