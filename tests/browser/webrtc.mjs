@@ -9,7 +9,8 @@
 // (the harness then sees rtcd's sessions back to 0: "CTL sessions-0");
 // rtcd killed and started again ("CTL kill-rtcd", "CTL start-rtcd"): the
 // page says it reconnects and plays again; rtcd stopped before a first
-// visit ("CTL stop-rtcd"): the page falls back to Live and says why.  The
+// visit ("CTL stop-rtcd"), or its UDP out of reach: the page falls back to
+// Live and says why.  The
 // five modes fit a phone upright and on its side.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -167,6 +168,33 @@ async function main() {
 		await page.close({ runBeforeUnload: true });
 		await control('sessions-0');
 		check(true, 'rtcd has no session left after the page closed');
+
+		// UDP blocked on a first visit (the answer's candidates dropped in
+		// the page): no ICE within 5 s, so Live, and the session ended.
+		const blocked = await launch();
+		try {
+			const p3 = await blocked.ctx.newPage();
+			p3.on('pageerror', (e) => check(false, 'page error', e.message));
+			await p3.addInitScript(() => {
+				const real = RTCPeerConnection.prototype.setRemoteDescription;
+				RTCPeerConnection.prototype.setRemoteDescription = function (d) {
+					return real.call(this, { type: d.type,
+					    sdp: d.sdp.replace(/^a=candidate:.*\r\n/gm, '') });
+				};
+			});
+			const t0 = Date.now();
+			await p3.goto(base);
+			await until(p3, () => window.campipe.mode === 'live' &&
+			    /did not connect within 5 s/.test(window.campipe.fallback), null, 20000,
+			    'no ICE: falls back to Live', describe);
+			const took = (Date.now() - t0) / 1000;
+			check(took < 12, 'the fallback comes within the 5 s and a little', took + ' s');
+			await p3.close();
+		} finally {
+			await blocked.close();
+		}
+		await control('sessions-0');
+		check(true, 'rtcd has no session left after the fallback');
 
 		// rtcd down on a first visit: the page falls back to Live, says why.
 		await control('stop-rtcd');
