@@ -19,6 +19,7 @@ const STALL_MS = 10000;		// no frame: reconnect
 const STATS_MS = 1000;
 const NTP_UNIX_MS = 2208988800000;	// 1900 to 1970
 const RTP_HZ = 90000;
+const ABS_CAPTURE_TIME = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time';
 // what the viewer shows, from figuresOf()
 const FIGURES = ['fps', 'lost', 'nacks', 'resent', 'route', 'jitterMs', 'codec',
     'dropped'];
@@ -208,6 +209,15 @@ export function webrtcMode(video, hooks) {
 				tr.setCodecPreferences(list);
 		} catch (e) {
 			// the browser's own order, then
+		}
+		// ask for the capture time, which browsers do not offer by default
+		try {
+			if (tr.getHeaderExtensionsToNegotiate && tr.setHeaderExtensionsToNegotiate)
+				tr.setHeaderExtensionsToNegotiate(tr.getHeaderExtensionsToNegotiate()
+				    .map((e) => e.uri === ABS_CAPTURE_TIME && e.direction === 'stopped' ?
+				    { uri: e.uri, direction: 'recvonly' } : e));
+		} catch (e) {
+			// then the jitter buffer's delay stands in for the latency
 		}
 		p.ontrack = (ev) => {
 			if (g !== gen)
