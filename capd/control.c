@@ -87,10 +87,13 @@ control_h264(const struct h264 *h)
 	if (h == NULL)
 		return (json_null());
 	h264_stats(h, &st);
-	return (json_pack("{s:i,s:o,s:I,s:I}", "subscribers", st.subscribers,
+	return (json_pack("{s:i,s:o,s:I,s:I,s:I,s:I}", "subscribers",
+	    st.subscribers,
 	    "input", st.input != NULL ? json_string(st.input) : json_null(),
 	    "from_jpeg", (json_int_t)st.from_jpeg,
-	    "from_raw", (json_int_t)st.from_raw));
+	    "from_raw", (json_int_t)st.from_raw,
+	    "idr_requests", (json_int_t)st.idr_requests,
+	    "idr_forced", (json_int_t)st.idr_forced));
 }
 
 /* Each published frame's time, monotonic. */

@@ -177,7 +177,7 @@ framesock_sub_hello(const struct frame_hello_msg *m, void *arg)
 	if (m->name != NULL) {
 		snprintf(s->name, sizeof(s->name), "%s", m->name);
 		log_debug("subscriber fd %d is %s", s->fd, s->name);
-	} else
+	} else if (!m->idr)		/* an H.264 socket's line: ignored */
 		s->viewers = m->viewers;
 }
 

@@ -20,6 +20,7 @@
 #include "frame_hello.h"
 #include "framesock.h"
 #include "h264.h"
+#include "h264_idr.h"
 #include "h264_pass.h"
 #include "log.h"
 #include "mono.h"
@@ -47,6 +48,7 @@ struct h264_sub {
 	size_t			 sndbuf;
 	struct frame_hello_reader hello;	/* what it says (frames.md) */
 	long			 viewers;	/* -1: never said */
+	int			 babbled;	/* its meaningless line logged */
 };
 TAILQ_HEAD(h264_subs, h264_sub);
 
@@ -74,16 +76,22 @@ struct h264 {
 	uint64_t		 pass_seq;
 	int			(*keyframe)(void *);
 	void			*keyframe_arg;
+	struct h264_idr		 idr;		/* subscribers' requests */
 };
 
-/* Asks for an IDR: of the encoder, or of a source giving H.264. */
-static void
-h264_want_idr(struct h264 *h)
+/* Asks for an IDR: of the encoder, or of a source giving H.264; -1: none. */
+static int
+h264_ask_idr(void *arg)
 {
-	if (h->enc != NULL)
+	struct h264	*h = arg;
+
+	if (h->enc != NULL) {
 		h264_enc_idr(h->enc);
-	else if (h->keyframe != NULL)
-		(void)h->keyframe(h->keyframe_arg);
+		return (0);
+	}
+	if (h->keyframe != NULL)
+		return (h->keyframe(h->keyframe_arg) == 0 ? 0 : -1);
+	return (-1);
 }
 
 /* Stops the encoder thread. */
@@ -157,7 +165,7 @@ h264_sub_offer(struct h264_sub *s, struct frame *f, int idr)
 		return;
 	}
 	if (s->fan.resyncs != resyncs || (synced && !s->fan.synced))
-		h264_want_idr(s->h);
+		(void)h264_ask_idr(s->h);
 }
 
 /* The subscriber's socket is writable, or stalled past the timeout. */
@@ -183,27 +191,39 @@ h264_sub_write(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* A line the subscriber wrote (docs/frames.md): how many it serves. */
+/* A line the subscriber wrote (docs/frames.md): its viewers, an IDR. */
 static void
 h264_sub_hello(const struct frame_hello_msg *m, void *arg)
 {
 	struct h264_sub	*s = arg;
 
-	if (m->name == NULL)
+	if (m->idr)
+		h264_idr_request(&s->h->idr);
+	else if (m->name == NULL)
 		s->viewers = m->viewers;
 }
 
-/* Subscribers say at most who they serve: reads notice the close. */
+/*
+ * Subscribers say who they serve and ask for IDRs; reads notice the
+ * close.  Lines meaning nothing are skipped, the first one logged.
+ */
 static void
 h264_sub_read(evutil_socket_t fd, short what, void *arg)
 {
-	struct h264_sub	*s = arg;
-	char		 buf[512];
-	ssize_t		 n;
+	static struct log_rate	 lr = LOG_RATE_INIT("h264 subscriber lines");
+	struct h264_sub		*s = arg;
+	char			 buf[512];
+	ssize_t			 n;
 
 	n = read(fd, buf, sizeof(buf));
 	if (n > 0)
 		frame_hello_feed(&s->hello, buf, n, h264_sub_hello, s);
+	if (n > 0 && s->hello.skipped > 0 && !s->babbled) {
+		s->babbled = 1;
+		log_rate_warnx(&lr, "h264 subscriber fd %d: a line meaning "
+		    "nothing skipped (docs/frames.md); more are skipped "
+		    "silently", fd);
+	}
 	if (n == 0)
 		h264_sub_free(s, "closed");
 	else if (n == -1 && errno != EAGAIN && errno != EINTR)
@@ -257,6 +277,8 @@ h264_enc_ready(evutil_socket_t fd, short what, void *arg)
 		}
 		if (f == NULL)
 			continue;
+		if (au.idr)
+			h264_idr_sent(&h->idr);
 		for (s = TAILQ_FIRST(&h->subs); s != NULL; s = next) {
 			next = TAILQ_NEXT(s, entry);
 			h264_sub_offer(s, f, au.idr);
@@ -366,7 +388,7 @@ h264_accept(struct evconnlistener *l, evutil_socket_t fd,
 	TAILQ_INSERT_TAIL(&h->subs, s, entry);
 	if (h->nsubs++ == 0)
 		framesock_hold(h->srv, 1);
-	h264_want_idr(h);
+	(void)h264_ask_idr(h);
 	log_debug("%s: h264 subscriber fd %d (%d now)", __func__, fd,
 	    h->nsubs);
 }
@@ -443,10 +465,12 @@ h264_feed_au(struct h264 *h, const unsigned char *au, size_t len, int idr,
 		    len, n < 0 ? ": no slice in it" : ": out of memory");
 		TAILQ_FOREACH(s, &h->subs, entry)
 			fanout_lost(&s->fan);
-		h264_want_idr(h);
+		(void)h264_ask_idr(h);
 		return;
 	}
 	h->pass_seq++;
+	if (idr)
+		h264_idr_sent(&h->idr);
 	for (s = TAILQ_FIRST(&h->subs); s != NULL; s = next) {
 		next = TAILQ_NEXT(s, entry);
 		h264_sub_offer(s, f, idr);
@@ -470,14 +494,21 @@ h264_new(struct event_base *base, const struct h264_conf *conf,
 	h->base = base;
 	h->srv = srv;
 	TAILQ_INIT(&h->subs);
+	if (h264_idr_init(&h->idr, base, h264_ask_idr, h, cause,
+	    causelen) == -1) {
+		free(h);
+		return (NULL);
+	}
 	if (conf->passthru && (h->pass = h264_pass_new()) == NULL) {
 		snprintf(cause, causelen, "out of memory");
+		h264_idr_destroy(&h->idr);
 		free(h);
 		return (NULL);
 	}
 	if ((fd = unixsock_listen(conf->path, conf->mode, "capd",
 	    cause, causelen)) == -1) {
 		h264_pass_free(h->pass);
+		h264_idr_destroy(&h->idr);
 		free(h);
 		return (NULL);
 	}
@@ -519,6 +550,7 @@ h264_free(struct h264 *h)
 		event_free(h->ev_refused);
 	accept_pause_free(h->ap);
 	h264_pass_free(h->pass);
+	h264_idr_destroy(&h->idr);
 	free(h);
 }
 
@@ -577,6 +609,8 @@ h264_stats(const struct h264 *h, struct h264_stats *st)
 	st->subscribers = h->nsubs;
 	st->from_jpeg = h->from_jpeg;
 	st->from_raw = h->from_raw;
+	st->idr_requests = h->idr.requests;
+	st->idr_forced = h->idr.forced;
 	if (h->conf->passthru)
 		st->input = "passthrough";
 	else if (h->enc != NULL && h->lastraw != -1)

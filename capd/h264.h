@@ -56,6 +56,8 @@ struct h264_stats {
 						   or NULL */
 	unsigned long long	 from_jpeg;	/* access units encoded, */
 	unsigned long long	 from_raw;	/* since capd started */
+	unsigned long long	 idr_requests;	/* subscribers' IDR lines */
+	unsigned long long	 idr_forced;	/* IDRs asked for by them */
 };
 /* What /status says of the H.264 socket. */
 void		 h264_stats(const struct h264 *h, struct h264_stats *st);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -24,6 +25,7 @@
 #include "auth_gate.h"
 #include "camera_api.h"
 #include "handoff.h"
+#include "turn.h"
 #include "version.h"
 #include "reply.h"
 #include "web.h"
@@ -196,6 +198,11 @@ api_status_counters(struct web *w, json_t *o)
 		json_object_set_new(o, "handoff", json_pack("{s:I,s:I}",
 		    "sent", (json_int_t)sent, "refused", (json_int_t)refused));
 	}
+	if (w->rtc != NULL) {
+		handoff_counts(w->rtc, &sent, &refused);
+		json_object_set_new(o, "rtc_handoff", json_pack("{s:I,s:I}",
+		    "sent", (json_int_t)sent, "refused", (json_int_t)refused));
+	}
 	json_object_set_new(o, "heads", json_pack("{s:I,s:I,s:I}", "pending",
 	    (json_int_t)pending_count(w->pending), "evicted",
 	    (json_int_t)pending_evicted(w->pending), "timed_out",
@@ -276,20 +283,26 @@ api_config(struct cam *cam, struct evhttp_request *req, const char *query)
 	char		 stream[CAMNAME_MAX + 24], still[CAMNAME_MAX + 24];
 	char		 user[AUTH_BASIC_MAX_USER + 1];
 	int		 who = auth_gate_user(w->gate, req, user) == 0;
+	json_t		*o;
 
 	if (api_camtree(req))
 		snprintf(pre, sizeof(pre), "/cam/%s", cam->name);
 	snprintf(path, sizeof(path), "%s/stream", pre);
 	snprintf(stream, sizeof(stream), "%s/stream.mjpg", pre);
 	snprintf(still, sizeof(still), "%s/pi.jpg", pre);
-	api_send(req, json_pack("{s:{s:i,s:s},s:s,s:s,s:s,s:i,s:b,s:b,s:s,"
-	    "s:b,s:i,s:s?,s:b}", "ws", "port", w->conf->ws_port, "path", *pre != '\0' ?
+	o = json_pack("{s:{s:i,s:s},s:s,s:s,s:s,s:i,s:b,s:b,s:s,"
+	    "s:b,s:i,s:s?,s:b,s:b}", "ws", "port", w->conf->ws_port, "path", *pre != '\0' ?
 	    path : w->conf->ws_path, "stream", stream, "still", still,
 	    "camera", cam->name, "cameras", w->ncams, "auth",
 	    auth_gate_enabled(w->gate), "open", api_open(w), "version",
 	    CAMPIPE_VERSION, "h264", cam->h264path != NULL, "rtsp_port",
 	    w->conf->onvif_rtsp_port, "user", who ? user : NULL, "admin",
-	    camera_api_admin(w, req)));
+	    camera_api_admin(w, req), "webrtc", w->rtc != NULL);
+	/* TURN credentials only to a signed-in viewer, if any must sign in. */
+	if (o != NULL && w->turn != NULL && (who || !auth_gate_enabled(w->gate)))
+		json_object_set_new(o, "ice_servers", turn_ice_servers(w->turn,
+		    who ? user : NULL, (uint64_t)time(NULL)));
+	api_send(req, o);
 }
 
 /* One camera of /api/cameras. */

@@ -39,10 +39,12 @@
 #include "onvif.h"
 #include "onvif_request.h"
 #include "prom.h"
+#include "rtc_route.h"
 #include "stills.h"
 #include "camera_api.h"
 #include "dispatch.h"
 #include "strict.h"
+#include "turn.h"
 #include "reply.h"
 #include "web.h"
 #include "xff.h"
@@ -219,6 +221,52 @@ dispatch_post_path(const char *path)
 	    strcmp(path, "/api/logout") == 0));
 }
 
+/* What path is to rtcd: RTC_ROUTE_NONE without --rtc-handoff. */
+static enum rtc_route_kind
+dispatch_rtc_kind(const struct web *w, const char *path)
+{
+	char		 name[CAMNAME_MAX + 1];
+	const char	*rest = path;
+	int		 incam;
+
+	if (w->rtc == NULL || path == NULL)
+		return (RTC_ROUTE_NONE);
+	incam = camname_path(path, name, &rest) == 0;
+	return (rtc_route_kind(rest, incam));
+}
+
+/*
+ * The method check: 0 to go on, or -1 when it answered 405.  rtcd's
+ * routes take their own methods (rtc_route.h).
+ */
+static int
+dispatch_method(struct evhttp_request *req, const char *path,
+    enum rtc_route_kind rk)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
+	char			 name[CAMNAME_MAX + 1];
+	const char		*rest = path;
+
+	if (rk != RTC_ROUTE_NONE) {
+		(void)camname_path(path, name, &rest);
+		if (rtc_route_method(rk, rest, cmd))
+			return (0);
+		evhttp_add_header(h, "Allow", rtc_route_allow(rk, rest));
+	} else {
+		if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD ||
+		    (cmd == EVHTTP_REQ_PATCH && path != NULL &&
+		    camera_api_patch_path(path)) ||
+		    (cmd == EVHTTP_REQ_POST && dispatch_post_path(path)))
+			return (0);
+		evhttp_add_header(h, "Allow", path != NULL &&
+		    camera_api_patch_path(path) ? "PATCH" :
+		    dispatch_post_path(path) ? "POST" : "GET, HEAD");
+	}
+	reply_close(req, 405, "Method Not Allowed", "method not allowed");
+	return (-1);
+}
+
 /* Every request comes here. */
 static void
 dispatch_on_request(struct evhttp_request *req, void *arg)
@@ -228,6 +276,7 @@ dispatch_on_request(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	enum evhttp_cmd_type		 cmd = evhttp_request_get_command(req);
 	struct dispatch_target		 t;
+	enum rtc_route_kind		 rk;
 	const char			*path, *query;
 
 	w->stats.requests++;
@@ -243,28 +292,22 @@ dispatch_on_request(struct evhttp_request *req, void *arg)
 		dispatch_onvif(w, req, cmd);
 		return;
 	}
-	/* Bodies beyond 1 KB are for ONVIF alone. */
+	rk = dispatch_rtc_kind(w, path);
+	/* Bodies beyond 1 KB are for ONVIF and rtcd's routes alone. */
 	if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) >
-	    DISPATCH_MAX_BODY) {
+	    (rk != RTC_ROUTE_NONE ? RTC_ROUTE_BODY_MAX : DISPATCH_MAX_BODY)) {
 		reply_close(req, 413, "Payload Too Large", "body too large");
 		return;
 	}
-	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
-	    !(cmd == EVHTTP_REQ_PATCH && path != NULL &&
-	    camera_api_patch_path(path)) &&
-	    !(cmd == EVHTTP_REQ_POST && dispatch_post_path(path))) {
-		evhttp_add_header(h, "Allow", path != NULL &&
-		    camera_api_patch_path(path) ? "PATCH" :
-		    dispatch_post_path(path) ? "POST" : "GET, HEAD");
-		reply_close(req, 405, "Method Not Allowed",
-		    "method not allowed");
+	if (dispatch_method(req, path, rk) != 0)
 		return;
-	}
 	if (host_headers_check(w->headers, req) != 0)
 		return;
 	if (w->conf->allow_origin != NULL)
 		evhttp_add_header(h, "Access-Control-Allow-Origin",
 		    w->conf->allow_origin);
+	if (rk != RTC_ROUTE_NONE && rtc_route_check(req) != 0)
+		return;
 	if (path == NULL || *path != '/') {
 		reply_text(req, 404, "Not Found", "not found");
 		return;
@@ -275,9 +318,9 @@ dispatch_on_request(struct evhttp_request *req, void *arg)
 	dispatch_route_request(w, req);
 }
 
-/* Passes a WebSocket upgrade that passed the checks to wsd. */
+/* Passes a request that passed the checks to wsd or rtcd. */
 static void
-dispatch_handoff(struct web *w, struct evhttp_request *req)
+dispatch_handoff(struct web *w, struct handoff *to, struct evhttp_request *req)
 {
 	struct sockaddr_storage		 ss;
 	const struct sockaddr		*sa;
@@ -287,7 +330,25 @@ dispatch_handoff(struct web *w, struct evhttp_request *req)
 	sa = xff_client(req, w->conf->proxies, w->conf->nproxies, &ss);
 	/* The auth gate verified the credentials: the user is known. */
 	have_user = auth_gate_user(w->gate, req, user) == 0;
-	handoff_request(w->handoff, req, sa, have_user ? user : NULL);
+	handoff_request(to, req, sa, have_user ? user : NULL);
+}
+
+/*
+ * An rtcd route that passed the checks: a camera's offer, or the status
+ * (the default camera's), for those who may watch it; then the handoff.
+ */
+static void
+dispatch_rtc(struct web *w, struct evhttp_request *req, enum rtc_route_kind rk,
+    const struct dispatch_target *t)
+{
+	if (t->cam == NULL)
+		reply_text(req, 404, "Not Found", "no such camera");
+	else if (rk != RTC_ROUTE_SESSION &&
+	    !auth_gate_may_watch(w->gate, req, t->cam->name))
+		reply_text(req, 403, "Forbidden", "this camera is not for "
+		    "this user");
+	else
+		dispatch_handoff(w, w->rtc, req);
 }
 
 /* Routes a request that passed the checks to its handler. */
@@ -296,6 +357,7 @@ dispatch_route_request(struct web *w, struct evhttp_request *req)
 {
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	struct dispatch_target		 t;
+	enum rtc_route_kind		 rk;
 	const char			*path, *query;
 
 	if (w->onvif != NULL && onvif_path(evhttp_uri_get_path(uri))) {
@@ -304,13 +366,15 @@ dispatch_route_request(struct web *w, struct evhttp_request *req)
 	}
 	/* Any WebSocket path: wsd decides from the head. */
 	if (w->handoff != NULL && handoff_is_upgrade(req)) {
-		dispatch_handoff(w, req);
+		dispatch_handoff(w, w->handoff, req);
 		return;
 	}
 	path = evhttp_uri_get_path(uri);
 	query = evhttp_uri_get_query(uri);
 	dispatch_route(w, path, query, &t);
-	if (t.cam == NULL)
+	if ((rk = dispatch_rtc_kind(w, path)) != RTC_ROUTE_NONE)
+		dispatch_rtc(w, req, rk, &t);
+	else if (t.cam == NULL)
 		reply_text(req, 404, "Not Found", "no such camera");
 	else if ((t.path != path || (t.r != NULL && (t.r->cfn != NULL ||
 	    t.r->cam))) &&
@@ -374,6 +438,7 @@ dispatch_new(struct event_base *base, const struct web_conf *conf, char *cause,
 	struct connpool_conf	 pc;
 	struct timeval		 idle;
 	struct web		*w;
+	size_t			 body;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		snprintf(cause, causelen, "out of memory");
@@ -425,11 +490,20 @@ dispatch_new(struct event_base *base, const struct web_conf *conf, char *cause,
 		goto fail;
 	}
 	if (conf->ws_handoff != NULL && (w->handoff = handoff_new(base,
-	    conf->ws_handoff, cause, causelen)) == NULL)
+	    conf->ws_handoff, &handoff_wsd, cause, causelen)) == NULL)
+		goto fail;
+	if (conf->rtc_handoff != NULL && (w->rtc = handoff_new(base,
+	    conf->rtc_handoff, &handoff_rtcd, cause, causelen)) == NULL)
+		goto fail;
+	if (conf->nturn_urls > 0 && (w->turn = turn_new(conf, cause,
+	    causelen)) == NULL)
 		goto fail;
 	evhttp_set_max_headers_size(w->http, DISPATCH_MAX_HEADERS);
-	evhttp_set_max_body_size(w->http, conf->onvif ? ONVIF_REQUEST_MAX :
-	    DISPATCH_MAX_BODY);
+	/* The largest body a route takes; each route checks its own. */
+	body = conf->onvif ? ONVIF_REQUEST_MAX : DISPATCH_MAX_BODY;
+	if (w->rtc != NULL && body < RTC_ROUTE_BODY_MAX)
+		body = RTC_ROUTE_BODY_MAX;
+	evhttp_set_max_body_size(w->http, body);
 	web_tv(conf->idle_timeout, &idle);
 	evhttp_set_timeout_tv(w->http, &idle);
 	/* Every method reaches dispatch_on_request, which answers 405 itself. */
@@ -458,6 +532,8 @@ dispatch_free(struct web *w)
 	auth_gate_free(w->gate);
 	onvif_free(w->onvif);
 	handoff_free(w->handoff);
+	handoff_free(w->rtc);
+	turn_free(w->turn);
 	if (w->http != NULL)
 		evhttp_free(w->http);
 	pending_free(w->pending);	/* after the connections closed */

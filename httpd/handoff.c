@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * handoff.c: httpd's end of the WebSocket handoff (docs/handoff.md).  The
- * client's socket is taken from evhttp without a byte or a shutdown
- * reaching the client: the descriptor is duplicated, a spare descriptor is
- * moved onto its number, and evhttp frees its connection on the spare.
+ * handoff.c: httpd's end of a handoff (docs/handoff.md), one instance per
+ * target (wsd, rtcd).  The client's socket is taken from evhttp without a
+ * byte or a shutdown reaching the client: the descriptor is duplicated, a
+ * spare descriptor is moved onto its number, and evhttp frees its
+ * connection on the spare.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -24,6 +25,7 @@
 #include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 
+#include "connpool.h"
 #include "handoff.h"
 #include "handoff_rec.h"
 #include "log.h"
@@ -31,21 +33,29 @@
 #include "mono.h"
 #include "reply.h"
 
-#define HANDOFF_503	"WebSocket relay unavailable"
 #define HANDOFF_SNDBUF	16384	/* the kernel doubles it */
+
+const struct handoff_kind handoff_wsd = {
+	"--ws-handoff", "WebSocket", "WebSocket relay unavailable"
+};
+const struct handoff_kind handoff_rtcd = {
+	"--rtc-handoff", "WebRTC", "WebRTC service unavailable"
+};
 
 struct handoff_job {
 	TAILQ_ENTRY(handoff_job) entry;
 	int			 fd;		/* the client */
 	uint64_t		 deadline;	/* monotonic ms */
+	struct connpool_entry	 addr;		/* its address, as pools count */
 	size_t			 len;
 	uint8_t			 rec[HANDOFF_REC_MAX];
 };
 
 struct handoff {
 	struct event_base	*base;
+	const struct handoff_kind *kind;
 	char			*path;
-	int			 link;		/* to wsd, or -1 */
+	int			 link;		/* to the peer, or -1 */
 	struct event		*ev_link;
 	struct event		*ev_timer;	/* the oldest job's deadline */
 	int			 spare;		/* moved onto taken numbers */
@@ -58,17 +68,18 @@ struct handoff {
 static void	handoff_on_link(evutil_socket_t, short, void *);
 static void	handoff_on_timer(evutil_socket_t, short, void *);
 
-/* Creates the handoff; wsd is connected at the first upgrade. */
+/* Creates the handoff; the peer is connected at the first handoff. */
 struct handoff *
-handoff_new(struct event_base *base, const char *path, char *cause,
-    size_t causelen)
+handoff_new(struct event_base *base, const char *path,
+    const struct handoff_kind *kind, char *cause, size_t causelen)
 {
 	struct sockaddr_un	 sun;
 	struct handoff		*h;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(cause, causelen, "--ws-handoff: path of %zu bytes too long "
-		    "(at most %zu)", strlen(path), sizeof(sun.sun_path) - 1);
+		snprintf(cause, causelen, "%s: path of %zu bytes too long "
+		    "(at most %zu)", kind->option, strlen(path),
+		    sizeof(sun.sun_path) - 1);
 		return (NULL);
 	}
 	if ((h = calloc(1, sizeof(*h))) == NULL ||
@@ -78,12 +89,14 @@ handoff_new(struct event_base *base, const char *path, char *cause,
 		return (NULL);
 	}
 	h->base = base;
+	h->kind = kind;
 	h->link = -1;
 	TAILQ_INIT(&h->jobs);
 	h->spare = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	h->ev_timer = evtimer_new(base, handoff_on_timer, h);
 	if (h->spare == -1 || h->ev_timer == NULL) {
-		snprintf(cause, causelen, "--ws-handoff: %s", strerror(errno));
+		snprintf(cause, causelen, "%s: %s", kind->option,
+		    strerror(errno));
 		handoff_free(h);
 		return (NULL);
 	}
@@ -94,15 +107,18 @@ handoff_new(struct event_base *base, const char *path, char *cause,
 static void
 handoff_refuse_fd(struct handoff *h, int fd)
 {
-	static const char	 msg[] = "HTTP/1.1 503 Service Unavailable\r\n"
-	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Length: 28\r\n"
-	    "Cache-Control: no-store\r\n"
-	    "Connection: close\r\n\r\n"
-	    HANDOFF_503 "\n";
+	char	 msg[256];
+	int	 n;
 
+	n = snprintf(msg, sizeof(msg), "HTTP/1.1 503 Service Unavailable\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Length: %zu\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "Connection: close\r\n\r\n%s\n",
+	    strlen(h->kind->unavailable) + 1, h->kind->unavailable);
 	h->refused++;
-	(void)send(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n > 0 && (size_t)n < sizeof(msg))
+		(void)send(fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 	shutdown(fd, SHUT_WR);
 	close(fd);
 }
@@ -143,7 +159,7 @@ handoff_free(struct handoff *h)
 	free(h);
 }
 
-/* Connects to wsd if not connected.  0, or -1 with cause. */
+/* Connects to the peer if not connected.  0, or -1 with cause. */
 static int
 handoff_connect(struct handoff *h, char *cause, size_t causelen)
 {
@@ -255,7 +271,7 @@ handoff_flush(struct handoff *h)
 	handoff_arm(h);
 }
 
-/* The link is writable again, or wsd closed it. */
+/* The link is writable again, or the peer closed it. */
 static void
 handoff_on_link(evutil_socket_t fd, short what, void *arg)
 {
@@ -327,15 +343,38 @@ handoff_is_upgrade(struct evhttp_request *req)
 	return (0);
 }
 
+/* The method's name as a request line spells it, or NULL. */
+static const char *
+handoff_method(enum evhttp_cmd_type cmd)
+{
+	switch (cmd) {
+	case EVHTTP_REQ_GET:
+		return ("GET");
+	case EVHTTP_REQ_POST:
+		return ("POST");
+	case EVHTTP_REQ_PATCH:
+		return ("PATCH");
+	case EVHTTP_REQ_DELETE:
+		return ("DELETE");
+	case EVHTTP_REQ_OPTIONS:
+		return ("OPTIONS");
+	default:
+		return (NULL);
+	}
+}
+
 /* Writes req's head again (docs/handoff.md).  Its length, or -1: too long. */
 static int
 handoff_head(struct evhttp_request *req, char *buf, size_t len)
 {
 	struct evkeyval	*kv;
+	const char	*method;
 	size_t		 n;
 	int		 k;
 
-	k = snprintf(buf, len, "GET %s HTTP/%d.%d\r\n",
+	if ((method = handoff_method(evhttp_request_get_command(req))) == NULL)
+		return (-1);
+	k = snprintf(buf, len, "%s %s HTTP/%d.%d\r\n", method,
 	    evhttp_request_get_uri(req), req->major, req->minor);
 	if (k < 0 || (size_t)k >= len)
 		return (-1);
@@ -376,7 +415,53 @@ handoff_take(struct handoff *h, struct evhttp_connection *evcon,
 	return (own);
 }
 
-/* Hands req's connection to wsd, or answers it. */
+/* How many waiting jobs come from e's address (an IPv6 /64 as one). */
+static size_t
+handoff_waiting(const struct handoff *h, const struct connpool_entry *e)
+{
+	const struct handoff_job	*j;
+	size_t				 n = 0;
+
+	TAILQ_FOREACH(j, &h->jobs, entry)
+		if (memcmp(j->addr.key, e->key, sizeof(e->key)) == 0)
+			n++;
+	return (n);
+}
+
+/*
+ * Builds j's record of req: its head written again and the body evhttp
+ * read.  0, or -1 when req has been answered.
+ */
+static int
+handoff_record(struct handoff_job *j, struct evhttp_request *req,
+    const struct sockaddr *client, const char *user)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
+	const uint8_t	*body = NULL;
+	char		 head[HANDOFF_REC_HEAD_MAX + 1], cause[256];
+	size_t		 blen = evbuffer_get_length(in);
+	int		 hlen, len;
+
+	if ((hlen = handoff_head(req, head, sizeof(head))) == -1) {
+		reply_text(req, 431, "Request Header Fields Too Large",
+		    "request head too large");
+		return (-1);
+	}
+	if (blen > 0 && (body = evbuffer_pullup(in, blen)) == NULL) {
+		reply_text(req, 503, "Service Unavailable", "out of memory");
+		return (-1);
+	}
+	len = handoff_rec_build(j->rec, sizeof(j->rec), client, user, head,
+	    hlen, body, blen, cause, sizeof(cause));
+	if (len == -1) {
+		reply_text(req, 400, "Bad Request", cause);
+		return (-1);
+	}
+	j->len = len;
+	return (0);
+}
+
+/* Hands req's connection over, or answers it. */
 void
 handoff_request(struct handoff *h, struct evhttp_request *req,
     const struct sockaddr *client, const char *user)
@@ -386,8 +471,8 @@ handoff_request(struct handoff *h, struct evhttp_request *req,
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	struct bufferevent	*bev;
 	struct handoff_job	*j;
-	char			 head[HANDOFF_REC_HEAD_MAX + 1], cause[256];
-	int			 hlen, len, fd, rc;
+	char			 cause[256];
+	int			 fd, rc;
 
 	if (evcon == NULL ||
 	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL) {
@@ -397,42 +482,40 @@ handoff_request(struct handoff *h, struct evhttp_request *req,
 	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Connection", "close");
-		reply_text(req, 400, "Bad Request",
+		reply_text(req, 400, "Bad Request", evbuffer_get_length(
+		    evhttp_request_get_input_buffer(req)) > 0 ?
+		    "data after the request body" :
 		    "data after the request head");
-		return;
-	}
-	if ((hlen = handoff_head(req, head, sizeof(head))) == -1) {
-		reply_text(req, 431, "Request Header Fields Too Large",
-		    "request head too large");
 		return;
 	}
 	if ((j = malloc(sizeof(*j))) == NULL) {
 		reply_text(req, 503, "Service Unavailable", "out of memory");
 		return;
 	}
-	len = handoff_rec_build(j->rec, sizeof(j->rec), client, user, head,
-	    hlen, cause, sizeof(cause));
-	if (len == -1) {
+	if (handoff_record(j, req, client, user) == -1) {
 		free(j);
-		reply_text(req, 400, "Bad Request", cause);
 		return;
 	}
-	j->len = len;
+	connpool_entry_init(&j->addr, client, sizeof(struct sockaddr_storage));
 	if (handoff_connect(h, cause, sizeof(cause)) == -1 ||
-	    h->njobs >= HANDOFF_QUEUE_MAX) {
+	    h->njobs >= HANDOFF_QUEUE_MAX ||
+	    handoff_waiting(h, &j->addr) >= HANDOFF_QUEUE_PER_ADDR) {
 		if (h->link != -1)
-			snprintf(cause, sizeof(cause), "%zu handoffs waiting",
-			    h->njobs);
-		log_rate_warnx(&lr, "WebSocket refused: %s", cause);
+			snprintf(cause, sizeof(cause), "%zu handoffs waiting, "
+			    "%zu from this address", h->njobs,
+			    handoff_waiting(h, &j->addr));
+		log_rate_warnx(&lr, "%s refused: %s", h->kind->what, cause);
 		free(j);
 		h->refused++;
-		reply_text(req, 503, "Service Unavailable", HANDOFF_503);
+		reply_text(req, 503, "Service Unavailable",
+		    h->kind->unavailable);
 		return;
 	}
 	if ((fd = handoff_take(h, evcon, bev)) == -1) {
 		log_warn("handoff: cannot take the socket");
 		free(j);
-		reply_text(req, 503, "Service Unavailable", HANDOFF_503);
+		reply_text(req, 503, "Service Unavailable",
+		    h->kind->unavailable);
 		return;
 	}
 	/* req and evcon are gone. */

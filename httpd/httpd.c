@@ -28,6 +28,7 @@
 #include "options.h"
 #include "onvif.h"
 #include "pending.h"
+#include "turn.h"
 #include "web.h"
 #include "wsdiscovery.h"
 
@@ -141,6 +142,11 @@ httpd_log_start(struct web *w, const struct web_conf *conf)
 	log_info("serving %s", w->wwwroot);
 	if (conf->ws_handoff != NULL)
 		log_info("handing WebSocket upgrades to %s", conf->ws_handoff);
+	if (conf->rtc_handoff != NULL)
+		log_info("handing WebRTC signalling to %s", conf->rtc_handoff);
+	if (conf->nturn_urls > 0)
+		log_info("TURN for viewers at %s%s", conf->turn_urls[0],
+		    conf->nturn_urls > 1 ? " and others" : "");
 }
 
 /* What the status line is made of. */
@@ -178,11 +184,14 @@ httpd_status(char *buf, size_t len, void *arg)
 		snprintf(buf, len, "%s%s", fi.state, cams);
 }
 
-/* SIGHUP: re-reads the password files. */
+/* SIGHUP: re-reads the password files and the TURN secret. */
 static void
 httpd_on_hup(void *arg)
 {
-	auth_gate_reload(arg);
+	struct web	*w = arg;
+
+	auth_gate_reload(w->gate);
+	turn_reload(w->turn);
 }
 
 int
@@ -212,7 +221,7 @@ main(int argc, char **argv)
 	if ((hs.cam = camstat_new(d.base, o.conf.control)) == NULL)
 		fatalx("out of memory");
 	d.on_hup = httpd_on_hup;
-	d.hup_arg = w->gate;
+	d.hup_arg = w;
 	if (daemon_run(&d, httpd_status, &hs, cause, sizeof(cause)) == -1)
 		fatalx("%s", cause);
 	camstat_free(hs.cam);

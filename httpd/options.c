@@ -54,6 +54,10 @@ static const struct option options_long[] = {
 	{ "ws-port",		required_argument,	NULL, 'p' },
 	{ "ws-path",		required_argument,	NULL, 'P' },
 	{ "ws-handoff",		required_argument,	NULL, 'W' },
+	{ "rtc-handoff",	required_argument,	NULL, 0x103 },
+	{ "turn-url",		required_argument,	NULL, 0x104 },
+	{ "turn-secret-file",	required_argument,	NULL, 0x105 },
+	{ "turn-ttl",		required_argument,	NULL, 0x106 },
 	{ "trusted-proxy",	required_argument,	NULL, 'X' },
 	{ "htpasswd",		required_argument,	NULL, 'A' },
 	{ "metrics-htpasswd",	required_argument,	NULL, 'B' },
@@ -129,6 +133,15 @@ options_usage(FILE *f)
 "  --ws-handoff PATH      hand WebSocket upgrades to wsd on this Unix socket\n"
 "                         (e.g. /run/campipe/wsd.sock; docs/handoff.md):\n"
 "                         one port for pages and WebSocket\n"
+"  --rtc-handoff PATH     hand WebRTC signalling (/whep, /webrtc,\n"
+"                         /api/webrtc) to rtcd on this Unix socket (e.g.\n"
+"                         /run/campipe/rtcd.sock; docs/handoff.md)\n"
+"  --turn-url URL         a TURN server for the page's ICE servers, e.g.\n"
+"                         turn:HOST:3478?transport=udp or turns:HOST:5349\n"
+"                         (repeatable; needs --turn-secret-file)\n"
+"  --turn-secret-file FILE  the TURN server's static-auth-secret, one line\n"
+"                         (private to owner and group; re-read on SIGHUP)\n"
+"  --turn-ttl SEC         lifetime of TURN credentials (default 86400)\n"
 "  --ws-port PORT         wsd's port for /api/config (default 8081, or 0\n"
 "                         with --ws-handoff; 0: the page's own origin)\n"
 "  --ws-path PATH         wsd's path for /api/config (default /stream)\n"
@@ -180,6 +193,27 @@ options_auth_dir(struct options *o, const char *dir)
 	    sizeof(cause))) == -1)
 		log_usage("--auth-dir: %s", cause);
 	o->conf.nadmins = n;
+}
+
+/* Takes a --turn-url: turn: or turns:, printable, no quote or space. */
+static void
+options_turn_url(struct options *o, const char *url)
+{
+	const char	*p;
+
+	if (o->conf.nturn_urls == WEB_TURN_MAX)
+		log_usage("--turn-url: at most %d", WEB_TURN_MAX);
+	if (strncmp(url, "turn:", 5) != 0 && strncmp(url, "turns:", 6) != 0)
+		log_usage("--turn-url: \"%s\" is not turn:HOST[:PORT] or "
+		    "turns:HOST[:PORT]", url);
+	for (p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '"' ||
+		    *p == '\\')
+			log_usage("--turn-url: a space, quote or control "
+			    "character in \"%s\"", url);
+	if (p - url > 256)
+		log_usage("--turn-url: longer than 256 bytes");
+	o->conf.turn_urls[o->conf.nturn_urls++] = url;
 }
 
 /* Parses a whole number in [min, max] or exits 2 with a one-line error. */
@@ -243,6 +277,7 @@ options_parse(struct options *o, int argc, char **argv)
 	o->conf.ws_port = 8081;
 	o->conf.ws_path = "/stream";
 	o->conf.onvif_rtsp_port = 8554;
+	o->conf.turn_ttl = 86400;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":vh", options_long, &opt)) != -1) {
 		switch (c) {
@@ -348,6 +383,19 @@ options_parse(struct options *o, int argc, char **argv)
 		case 'W':
 			o->conf.ws_handoff = optarg;
 			break;
+		case 0x103:
+			o->conf.rtc_handoff = optarg;
+			break;
+		case 0x104:
+			options_turn_url(o, optarg);
+			break;
+		case 0x105:
+			o->conf.turn_secret_file = optarg;
+			break;
+		case 0x106:
+			o->conf.turn_ttl = options_number("turn-ttl", optarg, 60,
+			    7 * 86400);
+			break;
 		case 'X':
 			if (o->conf.nproxies == WEB_PROXIES_MAX)
 				log_usage("--trusted-proxy: at most %d",
@@ -452,6 +500,9 @@ options_parse(struct options *o, int argc, char **argv)
 		    "(ONVIF clients prove a password with WS-UsernameToken)");
 	if (o->conf.nvr_credentials != NULL && !o->conf.onvif)
 		log_usage("--nvr-credentials is for --onvif");
+	if ((o->conf.nturn_urls > 0) != (o->conf.turn_secret_file != NULL))
+		log_usage("--turn-url and --turn-secret-file go together (the "
+		    "credentials are made from the TURN server's secret)");
 	if (o->conf.control == NULL)
 		o->conf.control = control_client_path(
 		    o->conf.cams.cams[o->conf.cams.deflt].path);

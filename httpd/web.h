@@ -22,6 +22,7 @@
 #define WEB_PROXIES_MAX	8
 #define WEB_ADMINS_MAX	16
 #define WEB_NAMES_MAX	32
+#define WEB_TURN_MAX	8
 
 struct event_base;
 struct evhttp;
@@ -30,6 +31,7 @@ struct cam;
 struct connpool;
 struct auth_gate;
 struct handoff;
+struct turn;
 struct host_headers;
 struct strict;
 struct onvif;
@@ -54,6 +56,11 @@ struct web_conf {
 	size_t		 max_frame;	/* largest JPEG accepted from capd */
 	int		 ws_port;	/* for /api/config */
 	const char	*ws_handoff;	/* wsd's handoff socket, or NULL */
+	const char	*rtc_handoff;	/* rtcd's handoff socket, or NULL */
+	const char	*turn_urls[WEB_TURN_MAX];	/* --turn-url */
+	size_t		 nturn_urls;
+	const char	*turn_secret_file; /* --turn-secret-file, or NULL */
+	unsigned	 turn_ttl;	/* --turn-ttl, seconds */
 	struct sockaddr_storage proxies[WEB_PROXIES_MAX]; /* --trusted-proxy */
 	size_t		 nproxies;
 	const char	*ws_path;
@@ -106,6 +113,8 @@ struct web {
 	struct cam		*cam;		/* the default camera */
 	struct auth_gate		*gate;
 	struct handoff		*handoff;	/* --ws-handoff, or NULL */
+	struct handoff		*rtc;		/* --rtc-handoff, or NULL */
+	struct turn		*turn;		/* --turn-url, or NULL */
 	struct strict		*strict;	/* raw head checks */
 	struct host_headers		*headers;	/* Host, security headers */
 	struct pending		*pending;	/* connections in a head */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -231,8 +232,15 @@ connset_adopt(int fd, const struct handoff_rec *rec, void *arg)
 	struct connset		*r = arg;
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
+	static struct log_rate	 lr = LOG_RATE_INIT_BURST("bad handoffs", 10);
 	struct client		*c;
 
+	if (rec->bodylen != 0) {
+		log_rate_warnx(&lr, "handoff dropped: a body of %zu bytes",
+		    rec->bodylen);
+		close(fd);
+		return;
+	}
 	r->stats.accepted++;
 	evutil_make_socket_nonblocking(fd);
 	if (rec->salen != 0) {

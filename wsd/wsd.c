@@ -95,8 +95,8 @@ main(int argc, char *argv[])
 		fatalx("%s", cause);
 	wsd_listen(set, &o, &d);
 	if (o.handoff != NULL) {
-		if ((hr = handoff_recv_new(d.base, o.handoff, connset_adopt,
-		    set, cause, sizeof(cause))) == NULL)
+		if ((hr = handoff_recv_new(d.base, o.handoff, "wsd",
+		    connset_adopt, set, cause, sizeof(cause))) == NULL)
 			fatalx("%s", cause);
 		log_info("taking handed-over connections on %s", o.handoff);
 	}

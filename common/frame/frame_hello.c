@@ -69,6 +69,12 @@ frame_hello_parse(const char *line, size_t len, struct frame_hello_msg *msg)
 
 	msg->name = NULL;
 	msg->viewers = -1;
+	msg->idr = 0;
+	if (len == FRAME_HELLO_IDR_LEN - 2 &&
+	    memcmp(line, FRAME_HELLO_IDR, len) == 0) {
+		msg->idr = 1;
+		return (0);
+	}
 	if (len > sl && memcmp(line, FRAME_HELLO_SUB, sl) == 0 &&
 	    frame_hello_name_ok(line + sl, len - sl)) {
 		memcpy(name, line + sl, len - sl);
@@ -113,6 +119,8 @@ frame_hello_feed(struct frame_hello_reader *r, const char *data, size_t n,
 		if (!r->overlong && r->len + 1 <= sizeof(r->line) &&
 		    frame_hello_parse(r->line, len, &msg) == 0)
 			cb(&msg, arg);
+		else
+			r->skipped++;
 		r->len = 0;
 		r->overlong = 0;
 	}

@@ -42,8 +42,8 @@ handoff_rec_head_ok(const char *h, size_t len)
 /* Writes a record. */
 int
 handoff_rec_build(uint8_t *buf, size_t len, const struct sockaddr *sa,
-    const char *user, const char *head, size_t headlen, char *cause,
-    size_t causelen)
+    const char *user, const char *head, size_t headlen, const void *body,
+    size_t bodylen, char *cause, size_t causelen)
 {
 	const struct sockaddr_in	*sin;
 	const struct sockaddr_in6	*sin6;
@@ -60,7 +60,12 @@ handoff_rec_build(uint8_t *buf, size_t len, const struct sockaddr *sa,
 		    "allowed in a record", headlen);
 		return (-1);
 	}
-	if (len < HANDOFF_REC_FIXED + ulen + headlen) {
+	if (bodylen > HANDOFF_REC_BODY_MAX) {
+		snprintf(cause, causelen, "request body of %zu bytes not "
+		    "allowed in a record", bodylen);
+		return (-1);
+	}
+	if (len < HANDOFF_REC_FIXED + ulen + headlen + bodylen) {
 		snprintf(cause, causelen, "record buffer too small");
 		return (-1);
 	}
@@ -86,7 +91,9 @@ handoff_rec_build(uint8_t *buf, size_t len, const struct sockaddr *sa,
 	if (ulen != 0)
 		memcpy(buf + HANDOFF_REC_FIXED, user, ulen);
 	memcpy(buf + HANDOFF_REC_FIXED + ulen, head, headlen);
-	return ((int)(HANDOFF_REC_FIXED + ulen + headlen));
+	if (bodylen != 0)
+		memcpy(buf + HANDOFF_REC_FIXED + ulen + headlen, body, bodylen);
+	return ((int)(HANDOFF_REC_FIXED + ulen + headlen + bodylen));
 }
 
 /* Parses one whole record. */
@@ -157,9 +164,11 @@ handoff_rec_parse(struct handoff_rec *rec, const uint8_t *buf, size_t len,
 		    ulen, hlen);
 		return (-1);
 	}
-	if (len != HANDOFF_REC_FIXED + ulen + hlen) {
-		snprintf(cause, causelen, "record of %zu bytes, fields say %zu",
-		    len, HANDOFF_REC_FIXED + ulen + hlen);
+	if (len < HANDOFF_REC_FIXED + ulen + hlen ||
+	    len - (HANDOFF_REC_FIXED + ulen + hlen) > HANDOFF_REC_BODY_MAX) {
+		snprintf(cause, causelen, "record of %zu bytes, fields say %zu "
+		    "and a body of at most %d", len, HANDOFF_REC_FIXED + ulen +
+		    hlen, HANDOFF_REC_BODY_MAX);
 		return (-1);
 	}
 	if (ulen != 0 && !handoff_rec_user_ok(buf + HANDOFF_REC_FIXED, ulen)) {
@@ -171,6 +180,8 @@ handoff_rec_parse(struct handoff_rec *rec, const uint8_t *buf, size_t len,
 	rec->user[ulen] = '\0';
 	rec->head = (const char *)buf + HANDOFF_REC_FIXED + ulen;
 	rec->headlen = hlen;
+	rec->body = buf + HANDOFF_REC_FIXED + ulen + hlen;
+	rec->bodylen = len - (HANDOFF_REC_FIXED + ulen + hlen);
 	if (!handoff_rec_head_ok(rec->head, hlen)) {
 		snprintf(cause, causelen, "head not ending at its first "
 		    "blank line");

@@ -4,6 +4,8 @@
  * access units offered once to every viewer as shared frames: raw Annex-B
  * and one fMP4 fragment each, from the camera's one muxer.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #define H264_FEED_AU_MAX	(4 << 20)	/* an access unit, at most */
 #define H264_FEED_RETRY_MS	250		/* the first retry after a break */
 #define H264_FEED_RETRY_MAX_MS	250		/* and the later ones */
+#define H264_FEED_LINES_MAX	256		/* bytes of lines waiting */
 
 struct h264_feed {
 	struct event_base	*base;
@@ -193,6 +196,14 @@ h264_feed_set_name(struct h264_feed *hf, const char *name)
 	return (0);
 }
 
+/* -1 and the cause of a failed allocation. */
+static int
+h264_feed_nomem(char *cause, size_t causelen)
+{
+	snprintf(cause, causelen, "out of memory");
+	return (-1);
+}
+
 /* Tells capd how many people watch through this feed, if it changed. */
 static void
 h264_feed_tell(struct h264_feed *hf)
@@ -205,6 +216,48 @@ h264_feed_tell(struct h264_feed *hf)
 	if ((n = frame_hello_format_viewers(hf->wanted, buf,
 	    sizeof(buf))) > 0 && bufferevent_write(hf->up, buf, n) == 0)
 		hf->told = hf->wanted;
+}
+
+/*
+ * Asks capd for an IDR now (docs/frames.md): the line goes at once, or
+ * after the few lines already waiting for the loop; if the socket cannot
+ * take it now, it is dropped.
+ */
+int
+h264_feed_want_idr(struct h264_feed *hf, char *cause, size_t causelen)
+{
+	static const char	 line[] = FRAME_HELLO_IDR;
+	struct evbuffer		*out;
+	size_t			 waiting;
+	ssize_t			 n;
+
+	if (hf->up == NULL) {
+		snprintf(cause, causelen, "%s: not connected", hf->path);
+		return (-1);
+	}
+	out = bufferevent_get_output(hf->up);
+	if ((waiting = evbuffer_get_length(out)) > 0) {
+		if (waiting + FRAME_HELLO_IDR_LEN > H264_FEED_LINES_MAX) {
+			snprintf(cause, causelen, "%s: capd reads nothing: "
+			    "IDR request dropped", hf->path);
+			return (-1);
+		}
+		return (bufferevent_write(hf->up, line, FRAME_HELLO_IDR_LEN) ==
+		    0 ? 0 : h264_feed_nomem(cause, causelen));
+	}
+	n = send(bufferevent_getfd(hf->up), line, FRAME_HELLO_IDR_LEN,
+	    MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n == -1) {
+		snprintf(cause, causelen, "%s: %s%s", hf->path,
+		    errno == EAGAIN ? "socket full" : strerror(errno),
+		    ": IDR request dropped");
+		return (-1);
+	}
+	/* A line is never cut: its rest waits for the loop. */
+	if (n < FRAME_HELLO_IDR_LEN && bufferevent_write(hf->up,
+	    line + n, FRAME_HELLO_IDR_LEN - n) == -1)
+		return (h264_feed_nomem(cause, causelen));
+	return (0);
 }
 
 /* Connects to capd's socket unless connected.  0, or -1 with cause. */

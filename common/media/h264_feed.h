@@ -61,6 +61,13 @@ int		 h264_feed_set_name(struct h264_feed *hf, const char *name);
  */
 int		 h264_feed_want(struct h264_feed *hf, char *cause,
 		    size_t causelen);
+/*
+ * Asks capd for an IDR now ("IDR\r\n", docs/frames.md); capd forces at
+ * most one per 500 ms.  Never blocks: 0, or -1 with cause when not
+ * connected or the socket cannot take it now (the request is dropped).
+ */
+int		 h264_feed_want_idr(struct h264_feed *hf, char *cause,
+		    size_t causelen);
 /* One viewer less: disconnects a second after the last leaves. */
 void		 h264_feed_unwant(struct h264_feed *hf);
 /* The current init segment (after the first IDR), or NULL. */

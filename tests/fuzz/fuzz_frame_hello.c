@@ -11,6 +11,12 @@ check(const struct frame_hello_msg *m, void *arg)
 {
 	char	 line[FRAME_HELLO_MAX];
 
+	/* An IDR request is nothing else. */
+	if (m->idr) {
+		if (m->name != NULL || m->viewers != -1)
+			__builtin_trap();
+		return;
+	}
 	/* Whatever passes formats back to a line of at most the limit. */
 	if (m->name != NULL ? frame_hello_format(m->name, line,
 	    sizeof(line)) == -1 : frame_hello_format_viewers(m->viewers, line,

@@ -22,11 +22,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rec.headlen > HANDOFF_REC_HEAD_MAX ||
 	    strlen(rec.user) > HANDOFF_REC_USER_MAX ||
 	    rec.head < (const char *)data ||
-	    rec.head + rec.headlen != (const char *)data + size)
+	    rec.bodylen > HANDOFF_REC_BODY_MAX ||
+	    (const uint8_t *)rec.head + rec.headlen != rec.body ||
+	    rec.body + rec.bodylen != data + size)
 		abort();
 	n = handoff_rec_build(out, sizeof(out),
 	    rec.salen != 0 ? (struct sockaddr *)&rec.sa : NULL, rec.user,
-	    rec.head, rec.headlen, cause, sizeof(cause));
+	    rec.head, rec.headlen, rec.body, rec.bodylen, cause,
+	    sizeof(cause));
 	if (n < 0 || (size_t)n != size || memcmp(out, data, size) != 0)
 		abort();
 	return (0);

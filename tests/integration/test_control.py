@@ -128,6 +128,8 @@ def test_doc_curl_examples_verbatim(daemons, tmp):
             # A live status: the same members, the same state.
             assert set(got) == set(want), (cmd, got)
             assert got["state"] == "streaming" and got["source"] == want["source"]
+            # The H.264 socket's object has the same members too.
+            assert set(got["h264"]) == set(want["h264"]), (cmd, got)
         else:
             assert got == want, (cmd, got)
     sub.close()

@@ -56,7 +56,8 @@ def test_sub_socket_and_status(daemons, tmp):
     # Nobody on the sub-stream: its encoder does not run.
     _, st = control(tmp)
     assert st["h264_sub"] == {"subscribers": 0, "input": None,
-                              "from_jpeg": 0, "from_raw": 0}, st
+                              "from_jpeg": 0, "from_raw": 0,
+                              "idr_requests": 0, "idr_forced": 0}, st
     assert "h264-sub: encoder started" not in capd.logtext()
     r = H264Reader(sub)
     aus = [a.check() for a in r.aus(2 * SUB_FPS)]

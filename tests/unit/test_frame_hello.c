@@ -9,6 +9,7 @@
 struct seen {
 	char	 names[256];
 	long	 viewers;
+	int	 idr;
 	int	 n;
 };
 
@@ -22,13 +23,17 @@ seen_cb(const struct frame_hello_msg *m, void *arg)
 		if (s->names[0] != '\0')
 			strcat(s->names, ",");
 		strcat(s->names, m->name);
+	} else if (m->idr) {
+		CHECK_EQ(m->viewers, -1);
+		s->idr++;
 	} else
 		s->viewers = m->viewers;
 }
 
-/* Feeds s in pieces of k bytes. */
+/* Feeds s in pieces of k bytes; the lines skipped, if skipped != NULL. */
 static void
-feed(const char *s, size_t len, size_t k, struct seen *out)
+feed_count(const char *s, size_t len, size_t k, struct seen *out,
+    unsigned long long *skipped)
 {
 	struct frame_hello_reader	 r;
 	size_t				 i;
@@ -39,6 +44,15 @@ feed(const char *s, size_t len, size_t k, struct seen *out)
 	for (i = 0; i < len; i += k)
 		frame_hello_feed(&r, s + i, len - i < k ? len - i : k, seen_cb,
 		    out);
+	if (skipped != NULL)
+		*skipped = r.skipped;
+}
+
+/* Feeds s in pieces of k bytes. */
+static void
+feed(const char *s, size_t len, size_t k, struct seen *out)
+{
+	feed_count(s, len, k, out, NULL);
 }
 
 static void
@@ -142,6 +156,76 @@ test_overlong_lines(void)
 	CHECK_EQ(out.n, 0);
 }
 
+/* The H.264 socket's IDR request, exactly, at every split point. */
+static void
+test_idr_request(void)
+{
+	const char		*s = "Viewers: 2\r\nIDR\r\nIDR\nIDR\r\n";
+	struct frame_hello_msg	 m;
+	struct seen		 out;
+	unsigned long long	 skipped;
+	size_t			 k, cut;
+
+	CHECK_EQ(strlen(FRAME_HELLO_IDR), FRAME_HELLO_IDR_LEN);
+	CHECK(memcmp(FRAME_HELLO_IDR, "\x49\x44\x52\x0d\x0a", 5) == 0);
+	CHECK_EQ(frame_hello_parse("IDR", 3, &m), 0);
+	CHECK(m.idr == 1 && m.name == NULL && m.viewers == -1);
+	CHECK_EQ(frame_hello_parse("Viewers: 1", 10, &m), 0);
+	CHECK_EQ(m.idr, 0);
+	for (k = 1; k <= strlen(s); k++) {
+		feed_count(s, strlen(s), k, &out, &skipped);
+		CHECK_EQ(out.n, 4);
+		CHECK_EQ(out.idr, 3);
+		CHECK_EQ(out.viewers, 2);
+		CHECK_EQ(skipped, 0);
+	}
+	/* One line cut in two at every point: one request. */
+	for (cut = 0; cut <= FRAME_HELLO_IDR_LEN; cut++) {
+		struct frame_hello_reader	 r;
+
+		memset(&r, 0, sizeof(r));
+		memset(&out, 0, sizeof(out));
+		frame_hello_feed(&r, FRAME_HELLO_IDR, cut, seen_cb, &out);
+		CHECK_EQ(out.idr, cut == FRAME_HELLO_IDR_LEN ? 1 : 0);
+		frame_hello_feed(&r, FRAME_HELLO_IDR + cut,
+		    FRAME_HELLO_IDR_LEN - cut, seen_cb, &out);
+		CHECK_EQ(out.idr, 1);
+		CHECK_EQ(r.skipped, 0);
+	}
+	/* No line end yet: nothing. */
+	feed("IDR", 3, 1, &out);
+	CHECK_EQ(out.n, 0);
+}
+
+/* Lines near the request are not one, and are counted as skipped. */
+static void
+test_idr_near_misses(void)
+{
+	static const char s[] =
+	    "idr\r\n"
+	    "IDR \r\n"
+	    " IDR\r\n"
+	    "IDR\r\r\n"
+	    "IDRS\r\n"
+	    "ID\r\n"
+	    "IDR:\r\n"
+	    "IDR: now\r\n"
+	    "I\0R\r\n"
+	    "IDR\0\r\n"
+	    "\r\n"
+	    "IDR\r\n";
+	struct seen		 out;
+	unsigned long long	 skipped;
+	size_t			 k;
+
+	for (k = 1; k <= sizeof(s) - 1; k++) {
+		feed_count(s, sizeof(s) - 1, k, &out, &skipped);
+		CHECK_EQ(out.n, 1);
+		CHECK_EQ(out.idr, 1);
+		CHECK_EQ(skipped, 11);
+	}
+}
+
 int
 main(void)
 {
@@ -149,5 +233,7 @@ main(void)
 	RUN(test_lines_at_every_split);
 	RUN(test_meaningless_lines_skipped);
 	RUN(test_overlong_lines);
+	RUN(test_idr_request);
+	RUN(test_idr_near_misses);
 	return (TEST_DONE("frame_hello"));
 }

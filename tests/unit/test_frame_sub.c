@@ -4,9 +4,7 @@
  * socket: whole parts, parts split at every offset, and malformed streams.
  */
 #include <sys/socket.h>
-#include <sys/un.h>
 
-#include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -17,6 +15,7 @@
 #include "frame_sub.h"
 #include "log.h"
 #include "test.h"
+#include "unix_test.h"
 
 static struct event_base	*base;
 static char			 path[108];
@@ -48,31 +47,6 @@ reset_got(void)
 		frame_unref(got[--ngot]);
 }
 
-/* Runs the loop until nothing is left to do right now. */
-static void
-pump(void)
-{
-	int	 i;
-
-	for (i = 0; i < 20; i++)
-		event_base_loop(base, EVLOOP_NONBLOCK);
-}
-
-/* Accepts the subscription's connection, waiting up to 3 s for it. */
-static int
-accept_sub(void)
-{
-	struct pollfd	 p = { lfd, POLLIN, 0 };
-	int		 i;
-
-	for (i = 0; i < 300; i++) {
-		pump();
-		if (poll(&p, 1, 10) == 1)
-			return (accept(lfd, NULL, NULL));
-	}
-	return (-1);
-}
-
 /* Builds one part with a fake JPEG body of n bytes. */
 static size_t
 make_part(unsigned char *buf, size_t size, uint64_t seq, size_t n)
@@ -100,12 +74,12 @@ test_whole_parts(void)
 
 	fs = frame_sub_new(base, path, 1 << 20, on_frame, on_state, NULL);
 	frame_sub_start(fs);
-	c = accept_sub();
+	c = unix_test_accept(lfd, base);
 	CHECK(c != -1);
 	a = make_part(buf, sizeof(buf), 7, 100);
 	b = make_part(buf + a, sizeof(buf) - a, 8, 1000);
 	CHECK_EQ(write(c, buf, a + b), (ssize_t)(a + b));
-	pump();
+	unix_test_pump(base);
 	CHECK_EQ(ngot, 2);
 	if (ngot == 2) {
 		CHECK_EQ(got[0]->seq, 7);
@@ -135,15 +109,15 @@ test_every_split(void)
 
 	fs = frame_sub_new(base, path, 1 << 20, on_frame, on_state, NULL);
 	frame_sub_start(fs);
-	c = accept_sub();
+	c = unix_test_accept(lfd, base);
 	n = make_part(buf, sizeof(buf), 1, 300);
 	for (k = 0; k <= n; k++) {
 		if (write(c, buf, k) != (ssize_t)k)
 			bad++;
-		pump();
+		unix_test_pump(base);
 		if (write(c, buf + k, n - k) != (ssize_t)(n - k))
 			bad++;
-		pump();
+		unix_test_pump(base);
 		if (ngot != 1 || got[0]->len != n ||
 		    memcmp(got[0]->buf, buf, n) != 0)
 			bad++;
@@ -171,25 +145,25 @@ test_malformed_reconnects(void)
 	fs = frame_sub_new(base, path, 1 << 20, on_frame, on_state, NULL);
 	frame_sub_start(fs);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		c = accept_sub();
+		c = unix_test_accept(lfd, base);
 		CHECK(c != -1);
 		CHECK_EQ(write(c, bad[i], strlen(bad[i])), (ssize_t)strlen(bad[i]));
-		pump();
+		unix_test_pump(base);
 		CHECK_EQ(last_state, FRAME_SUB_CONNECTING);
 		CHECK(strstr(frame_sub_cause(fs), "part") != NULL);
 		close(c);
 	}
 	/* After all that, a good part on the next connection still works. */
-	c = accept_sub();
+	c = unix_test_accept(lfd, base);
 	n = make_part(buf, sizeof(buf), 3, 10);
 	CHECK_EQ(write(c, buf, n), (ssize_t)n);
-	pump();
+	unix_test_pump(base);
 	CHECK_EQ(ngot, 1);
 	CHECK_EQ(ngot > 0 ? got[0]->seq : 0, 3);
 	reset_got();
 	/* capd going away is noticed, and stop ends the retries. */
 	close(c);
-	pump();
+	unix_test_pump(base);
 	CHECK_EQ(last_state, FRAME_SUB_CONNECTING);
 	frame_sub_stop(fs);
 	CHECK_EQ(last_state, FRAME_SUB_STOPPED);
@@ -200,19 +174,10 @@ test_malformed_reconnects(void)
 int
 main(void)
 {
-	struct sockaddr_un	 sun = { .sun_family = AF_UNIX };
-
 	log_init("test_frame_sub", 0);
 	base = event_base_new();
-	snprintf(path, sizeof(path), "/tmp/campipe-fs-test.%d", (int)getpid());
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-	unlink(path);
-	if (bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    listen(lfd, 8) == -1) {
-		perror(path);
+	if ((lfd = unix_test_listen("fs-test", path, sizeof(path))) == -1)
 		return (1);
-	}
 	RUN(test_whole_parts);
 	RUN(test_every_split);
 	RUN(test_malformed_reconnects);

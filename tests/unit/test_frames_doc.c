@@ -4,6 +4,7 @@
 
 #include "annexb.h"
 #include "doc_test.h"
+#include "frame_hello.h"
 #include "frame_part.h"
 #include "jpeg_com.h"
 #include "test.h"
@@ -100,11 +101,24 @@ test_sei_example(void)
 	CHECK_EQ(t2.tv_usec, 123456);
 }
 
+/* The IDR request's block, its "\r\n" spelled out, is FRAME_HELLO_IDR. */
+static void
+test_idr_example(void)
+{
+	char	 doc[64];
+
+	CHECK_EQ(doc_block(FRAMES_DOC, "the five bytes `49 44 52 0D 0A`:", doc,
+	    sizeof(doc)), 8);
+	CHECK(strcmp(doc, "IDR\\r\\n\n") == 0);
+	CHECK(memcmp(FRAME_HELLO_IDR, "IDR\r\n", FRAME_HELLO_IDR_LEN) == 0);
+}
+
 int
 main(void)
 {
 	RUN(test_part_example);
 	RUN(test_com_example);
 	RUN(test_sei_example);
+	RUN(test_idr_example);
 	return (TEST_DONE("frames_doc"));
 }

@@ -64,20 +64,21 @@ test_doc_example(void)
 	sin.sin_port = htons(51234);
 	inet_pton(AF_INET, "192.0.2.7", &sin.sin_addr);
 	len = handoff_rec_build(out, sizeof(out), (struct sockaddr *)&sin,
-	    "alice", HEAD, strlen(HEAD), cause, sizeof(cause));
+	    "alice", HEAD, strlen(HEAD), NULL, 0, cause, sizeof(cause));
 	CHECK_EQ(len, n);
 	CHECK_MEM(out, want, n);
 	CHECK_EQ(handoff_rec_parse(&rec, want, n, cause, sizeof(cause)), 0);
 	CHECK(strcmp(rec.user, "alice") == 0);
 	CHECK_EQ(rec.headlen, strlen(HEAD));
 	CHECK_MEM(rec.head, HEAD, rec.headlen);
+	CHECK_EQ(rec.bodylen, 0);
 	CHECK_EQ(rec.salen, sizeof(struct sockaddr_in));
 	CHECK(memcmp(&((struct sockaddr_in *)&rec.sa)->sin_addr,
 	    &sin.sin_addr, 4) == 0);
 	CHECK_EQ(ntohs(((struct sockaddr_in *)&rec.sa)->sin_port), 51234);
 }
 
-/* Every prefix, and the record with a byte more, is refused. */
+/* Every prefix is refused; a byte more is a body of one byte. */
 static void
 test_every_split(void)
 {
@@ -91,10 +92,45 @@ test_every_split(void)
 	for (i = 0; i < n; i++)
 		CHECK_EQ(handoff_rec_parse(&rec, buf, i, cause,
 		    sizeof(cause)), -1);
+	CHECK(strstr(cause, "record of 67 bytes, fields say 68") != NULL);
 	buf[n] = 'x';
 	CHECK_EQ(handoff_rec_parse(&rec, buf, n + 1, cause, sizeof(cause)),
-	    -1);
-	CHECK(strstr(cause, "record of 69 bytes, fields say 68") != NULL);
+	    0);
+	CHECK_EQ(rec.bodylen, 1);
+	CHECK_EQ(rec.body[0], 'x');
+}
+
+/* The documented record with a body: a WHEP offer handed to rtcd. */
+static void
+test_doc_body(void)
+{
+	struct sockaddr_in6	 sin6;
+	struct handoff_rec	 rec;
+	uint8_t			 want[512], out[HANDOFF_REC_MAX];
+	char			 doc[2048], cause[128];
+	const char		*head = "POST /whep HTTP/1.1\r\n"
+	    "Content-Type: application/sdp\r\nContent-Length: 10\r\n\r\n";
+	size_t			 n;
+	int			 len;
+
+	CHECK(doc_block(HANDOFF_DOC, "the record with its body in hex:", doc,
+	    sizeof(doc)) > 0);
+	n = hex_bytes(doc, want, sizeof(want));
+	CHECK_EQ(n, 28 + strlen(head) + 10);
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(50000);
+	inet_pton(AF_INET6, "2001:db8::7", &sin6.sin6_addr);
+	len = handoff_rec_build(out, sizeof(out), (struct sockaddr *)&sin6,
+	    NULL, head, strlen(head), "v=0\r\no=- 1", 10, cause,
+	    sizeof(cause));
+	CHECK_EQ(len, n);
+	CHECK_MEM(out, want, n);
+	CHECK_EQ(handoff_rec_parse(&rec, want, n, cause, sizeof(cause)), 0);
+	CHECK_EQ(rec.headlen, strlen(head));
+	CHECK_EQ(rec.bodylen, 10);
+	CHECK_MEM(rec.body, "v=0\r\no=- 1", 10);
+	CHECK_EQ(rec.salen, sizeof(struct sockaddr_in6));
 }
 
 /* One byte of the example changed: refused with a reason. */
@@ -155,11 +191,12 @@ test_build_parse(void)
 	struct handoff_rec	 rec;
 	static uint8_t		 buf[HANDOFF_REC_MAX + 8];
 	static char		 head[HANDOFF_REC_HEAD_MAX + 8];
+	static char		 body[HANDOFF_REC_BODY_MAX + 1];
 	char			 cause[128];
 	int			 len;
 
 	len = handoff_rec_build(buf, sizeof(buf), NULL, NULL, HEAD,
-	    strlen(HEAD), cause, sizeof(cause));
+	    strlen(HEAD), NULL, 0, cause, sizeof(cause));
 	CHECK_EQ(len, 28 + 35);
 	CHECK_EQ(buf[5], 0);
 	CHECK_EQ(buf[24], 0);
@@ -175,7 +212,7 @@ test_build_parse(void)
 	memcpy(head, "GET / HTTP/1.1\r\nX: ", 19);
 	memcpy(head + HANDOFF_REC_HEAD_MAX - 4, "\r\n\r\n", 4);
 	len = handoff_rec_build(buf, sizeof(buf), (struct sockaddr *)&sin6,
-	    "bob", head, HANDOFF_REC_HEAD_MAX, cause, sizeof(cause));
+	    "bob", head, HANDOFF_REC_HEAD_MAX, NULL, 0, cause, sizeof(cause));
 	CHECK_EQ(len, 28 + 3 + HANDOFF_REC_HEAD_MAX);
 	CHECK_EQ(buf[5], 6);
 	CHECK_EQ(buf[6], 0x01);
@@ -189,13 +226,27 @@ test_build_parse(void)
 	/* One byte over, a user with ':', a buffer too small. */
 	memcpy(head + HANDOFF_REC_HEAD_MAX - 3, "\r\n\r\n", 4);
 	CHECK_EQ(handoff_rec_build(buf, sizeof(buf), NULL, NULL, head,
-	    HANDOFF_REC_HEAD_MAX + 1, cause, sizeof(cause)), -1);
+	    HANDOFF_REC_HEAD_MAX + 1, NULL, 0, cause, sizeof(cause)), -1);
 	CHECK_EQ(handoff_rec_build(buf, sizeof(buf), NULL, "a:b", HEAD,
-	    strlen(HEAD), cause, sizeof(cause)), -1);
+	    strlen(HEAD), NULL, 0, cause, sizeof(cause)), -1);
 	CHECK_EQ(handoff_rec_build(buf, 28 + 34, NULL, NULL, HEAD,
-	    strlen(HEAD), cause, sizeof(cause)), -1);
+	    strlen(HEAD), NULL, 0, cause, sizeof(cause)), -1);
 	CHECK_EQ(handoff_rec_build(buf, sizeof(buf), NULL, NULL,
-	    "GET / HTTP/1.1\r\n", 16, cause, sizeof(cause)), -1);
+	    "GET / HTTP/1.1\r\n", 16, NULL, 0, cause, sizeof(cause)), -1);
+
+	/* The longest body, one byte more refused both ways. */
+	memset(body, 'b', sizeof(body));
+	len = handoff_rec_build(buf, sizeof(buf), NULL, NULL, HEAD,
+	    strlen(HEAD), body, HANDOFF_REC_BODY_MAX, cause, sizeof(cause));
+	CHECK_EQ(len, 28 + 35 + HANDOFF_REC_BODY_MAX);
+	CHECK_EQ(handoff_rec_parse(&rec, buf, len, cause, sizeof(cause)), 0);
+	CHECK_EQ(rec.bodylen, HANDOFF_REC_BODY_MAX);
+	CHECK_EQ(handoff_rec_build(buf, sizeof(buf), NULL, NULL, HEAD,
+	    strlen(HEAD), body, HANDOFF_REC_BODY_MAX + 1, cause,
+	    sizeof(cause)), -1);
+	buf[len] = 'b';
+	CHECK_EQ(handoff_rec_parse(&rec, buf, len + 1, cause, sizeof(cause)),
+	    -1);
 }
 
 int
@@ -203,6 +254,7 @@ main(void)
 {
 	RUN(test_doc_example);
 	RUN(test_every_split);
+	RUN(test_doc_body);
 	RUN(test_fields);
 	RUN(test_early_blank_line);
 	RUN(test_build_parse);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * handoff_recv.c: wsd's end of the WebSocket handoff (docs/handoff.md):
+ * handoff_recv.c: the receiving end of a handoff (docs/handoff.md):
  * accepts httpd on a SOCK_SEQPACKET Unix socket, checks its credentials,
  * and hands each record with its descriptor to the callback it was given.
  */
@@ -53,7 +53,8 @@ static void	handoff_recv_accept(struct evconnlistener *, evutil_socket_t,
 /* Listens on path. */
 struct handoff_recv *
 handoff_recv_new(struct event_base *base, const char *path,
-    handoff_recv_cb take, void *arg, char *cause, size_t causelen)
+    const char *owner, handoff_recv_cb take, void *arg, char *cause,
+    size_t causelen)
 {
 	struct handoff_recv	*a;
 	struct group		*gr;
@@ -71,7 +72,7 @@ handoff_recv_new(struct event_base *base, const char *path,
 	a->arg = arg;
 	a->uid = geteuid();
 	TAILQ_INIT(&a->links);
-	if ((fd = unixsock_listen_type(path, SOCK_SEQPACKET, 0660, "wsd", why,
+	if ((fd = unixsock_listen_type(path, SOCK_SEQPACKET, 0660, owner, why,
 	    sizeof(why))) == -1) {
 		snprintf(cause, causelen, "--handoff: %s", why);
 		free(a->path);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * handoff_recv.h: wsd's end of the WebSocket handoff (docs/handoff.md): a
+ * handoff_recv.h: the receiving end of a handoff (docs/handoff.md): a
  * Unix socket where httpd passes connected clients with their request
- * head (httpd's end is httpd/handoff.c).
+ * head (httpd's end is httpd/handoff.c); wsd and rtcd listen on one.
  */
 #ifndef CAMPIPE_HANDOFF_RECV_H
 #define CAMPIPE_HANDOFF_RECV_H
@@ -19,12 +19,14 @@ typedef void	(*handoff_recv_cb)(int fd, const struct handoff_rec *rec,
 		    void *arg);
 
 /*
- * Listens on path (a stale socket there is replaced), mode 0660, group
- * campipe when it exists.  NULL with cause on failure.
+ * Listens on path (a stale socket there is replaced, when owner's, the
+ * daemon's name), mode 0660, group campipe when it exists.  NULL with
+ * cause on failure.
  */
 struct handoff_recv	*handoff_recv_new(struct event_base *base,
-			    const char *path, handoff_recv_cb take, void *arg,
-			    char *cause, size_t causelen);
+			    const char *path, const char *owner,
+			    handoff_recv_cb take, void *arg, char *cause,
+			    size_t causelen);
 /* Closes the socket and the links, removes the socket file. */
 void			 handoff_recv_free(struct handoff_recv *a);
 /* The user besides root whose processes may hand connections over. */
