@@ -486,7 +486,7 @@ async function main() {
 		mjpeg: mjpegMode($('mjpeg'), hooks),
 		stills: stillsMode($('still'), hooks, () => Number(interval.value)),
 		h264: h264Mode(cfg, $('h264'), $('h264c'), hooks),
-		webrtc: webrtcMode($('webrtc'), hooks),
+		webrtc: webrtcMode(cfg, $('webrtc'), hooks),
 	};
 	rtcOn = cfg.raw.webrtc === true;
 	$('mode-webrtc').hidden = !rtcOn;

@@ -9,7 +9,7 @@
 // time comes from the abs-capture-time extension where the receiver's
 // synchronization sources give it.  The helpers above the mode are pure,
 // so node tests them.
-import { Backoff, snapshotOf } from './campipe.js';
+import { Backoff, loadConfig, snapshotOf } from './campipe.js';
 
 export const CONNECT_MS = 5000;	// ICE and DTLS, from the answer
 export const FIRST_FRAME_MS = 5000;	// the first frame, from connected
@@ -133,10 +133,31 @@ export function refusal(status, text) {
 	return { why, retry: status >= 500 || status === 429 };
 }
 
+// The TURN relay httpd names for this viewer (/api/config's ice_servers,
+// docs/httpd.md), read again before each connection since its
+// credentials expire; [] when httpd names none.
+async function iceServers(cfg) {
+	if (!Array.isArray(cfg.raw.ice_servers))
+		return [];
+	const c = await loadConfig();
+	return Array.isArray(c.raw.ice_servers) ? c.raw.ice_servers : [];
+}
+
+// A peer connection with those servers, without them if the browser
+// refuses them (a URL it cannot use).
+function peer(servers) {
+	const opts = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+	try {
+		return new RTCPeerConnection(Object.assign({ iceServers: servers }, opts));
+	} catch (e) {
+		return new RTCPeerConnection(opts);
+	}
+}
+
 // The mode.  hooks as for the other modes (www/modes.js), and
 // hooks.fallback(why), called once instead of retrying when the mode was
 // chosen by the page (auto) and has shown nothing yet.
-export function webrtcMode(video, hooks) {
+export function webrtcMode(cfg, video, hooks) {
 	const backoff = new Backoff();
 	let gen = 0, pc = null, session = null, timer = 0, watch = 0, stats = 0;
 	let state = '', auto = false, played = false, opened = 0, connected = 0;
@@ -197,9 +218,8 @@ export function webrtcMode(video, hooks) {
 		timer = setTimeout(() => connect(g), d);
 	}
 
-	function makePeer(g) {
-		const p = new RTCPeerConnection({ bundlePolicy: 'max-bundle',
-		    rtcpMuxPolicy: 'require' });
+	function makePeer(g, servers) {
+		const p = peer(servers);
 		const tr = p.addTransceiver('video', { direction: 'recvonly' });
 		try {
 			const caps = RTCRtpReceiver.getCapabilities &&
@@ -249,7 +269,15 @@ export function webrtcMode(video, hooks) {
 			return;
 		teardown();
 		setState('connecting', 'WebRTC: sending the offer');
-		const { p, receiver } = makePeer(g);
+		let servers = [];
+		try {
+			servers = await iceServers(cfg);
+		} catch (e) {
+			// host candidates only, then
+		}
+		if (g !== gen)
+			return;
+		const { p, receiver } = makePeer(g, servers);
 		pc = p;
 		let r, text;
 		try {

@@ -42,11 +42,11 @@ class Stack:
         return self.daemons("rtcd", *self.rtcd_args, wait_log="listening")
 
     def sessions(self):
-        """rtcd's sessions, as httpd's /api/status counts its handoffs."""
-        with urllib.request.urlopen("http://127.0.0.1:%d/api/status" % self.port,
+        """rtcd's sessions, from its status through httpd (GET /api/webrtc)."""
+        with urllib.request.urlopen("http://127.0.0.1:%d/api/webrtc" % self.port,
                                     timeout=5) as r:
             st = json.load(r)
-        return st["webrtc"]["sessions"]
+        return st["sessions"]
 
     def do(self, what):
         """What webrtc.mjs's "CTL what" lines ask; False if unknown."""
