@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: ISC
 // webrtc.mjs: drives headless Chromium through the viewer's WebRTC mode
 // against the real capd, httpd and rtcd (WHEP handed from httpd to rtcd).
-// Usage: node webrtc.mjs BASE_URL ARTIFACT_DIR
+// Usage: node webrtc.mjs BASE_URL ARTIFACT_DIR [away]
+// With "away" (httpd hands WHEP to an rtcd that is not running) only the
+// fallback and the retries below.
 // The page opens by itself in WebRTC (no mode picked in this browser, and
 // /api/config says webrtc); frames are presented in each of 10 s (counted
 // in the page by requestVideoFrameCallback); the figures are shown; no CSP
@@ -17,7 +19,7 @@ import path from 'node:path';
 import { check, control, counters, launch, run, until } from './harness.mjs';
 import { control as cspControl, watch as cspWatch } from './csp.mjs';
 
-const [base, artifacts] = process.argv.slice(2);
+const [base, artifacts, only] = process.argv.slice(2);
 
 const describe = async (page) => 'campipe=' + JSON.stringify(await counters(page));
 
@@ -75,8 +77,51 @@ async function shown(page) {
 	    visible: await page.isVisible('#s-route') };
 }
 
+// rtcd away (httpd answers 503): a first visit falls back to Live and
+// says why, not remembered; WebRTC picked by hand says "Reconnecting…"
+// and keeps trying.
+async function away() {
+	const fresh = await launch();
+	const csp = await cspWatch(fresh.ctx);
+	try {
+		const page = await fresh.ctx.newPage();
+		page.on('pageerror', (e) => check(false, 'page error', e.message));
+		await page.goto(base);
+		await until(page, () => window.campipe.mode === 'live' &&
+		    window.campipe.state === 'live' && window.campipe.fallback !== '',
+		    null, 20000, 'rtcd away: falls back to Live', describe);
+		const note = await page.textContent('#rtc-note');
+		check(await page.isVisible('#rtc-note') && /WebRTC did not play here/.test(note) &&
+		    /503/.test(note), 'the fallback says why', note);
+		check(await page.evaluate(() => localStorage.getItem('campipe.mode')) === null,
+		    'a fallback is not remembered');
+		await page.screenshot({ path: path.join(artifacts, 'viewer-webrtc-fallback.png') });
+		await page.click('label:has(input[value=webrtc])');
+		await until(page, () => window.campipe.mode === 'webrtc' &&
+		    window.campipe.says === 'Reconnecting…' &&
+		    /HTTP 503.*retry in/.test(window.campipe.detail), null, 15000,
+		    'rtcd away, WebRTC picked: Reconnecting… with the reason', describe);
+		const tries = await page.evaluate(() => performance.getEntriesByType('resource')
+		    .filter((e) => /\/whep$/.test(e.name)).length);
+		await page.waitForTimeout(3000);
+		const more = await page.evaluate(() => performance.getEntriesByType('resource')
+		    .filter((e) => /\/whep$/.test(e.name)).length);
+		check(more > tries && more - tries <= 4, 'it keeps trying, backing off',
+		    tries + ' then ' + more + ' offers');
+		await page.click('label:has(input[value=live])');
+		await page.close();
+	} finally {
+		check(csp.length === 0, 'no CSP violations with rtcd away', csp.join('; '));
+		await fresh.close();
+	}
+}
+
 async function main() {
 	fs.mkdirSync(artifacts, { recursive: true });
+	if (only === 'away') {
+		await away();
+		return;
+	}
 	const b = await launch();
 	const csp = await cspWatch(b.ctx);
 	try {
@@ -198,26 +243,7 @@ async function main() {
 
 		// rtcd down on a first visit: the page falls back to Live, says why.
 		await control('stop-rtcd');
-		const fresh = await launch();
-		const csp2 = await cspWatch(fresh.ctx);
-		try {
-			const p2 = await fresh.ctx.newPage();
-			p2.on('pageerror', (e) => check(false, 'page error', e.message));
-			await p2.goto(base);
-			await until(p2, () => window.campipe.mode === 'live' &&
-			    window.campipe.state === 'live' && window.campipe.fallback !== '',
-			    null, 20000, 'rtcd down: falls back to Live', describe);
-			const note = await p2.textContent('#rtc-note');
-			check(await p2.isVisible('#rtc-note') && /WebRTC did not play here/.test(note) &&
-			    /503/.test(note), 'the fallback says why', note);
-			check(await p2.evaluate(() => localStorage.getItem('campipe.mode')) === null,
-			    'a fallback is not remembered');
-			await p2.screenshot({ path: path.join(artifacts, 'viewer-webrtc-fallback.png') });
-			await p2.close();
-		} finally {
-			check(csp2.length === 0, 'no CSP violations on the fallback', csp2.join('; '));
-			await fresh.close();
-		}
+		await away();
 		await control('start-rtcd');
 
 		const probe = await b.ctx.newPage();
