@@ -129,7 +129,7 @@ export function figuresOf(report, prev) {
 // refusal that the same offer gets again.
 export function refusal(status, text) {
 	const said = String(text || '').trim().split('\n')[0].slice(0, 160);
-	const why = 'WebRTC offer refused: HTTP ' + status + (said ? ' ' + said : '');
+	const why = 'offer refused: HTTP ' + status + (said ? ' ' + said : '');
 	return { why, retry: status >= 500 || status === 429 };
 }
 
@@ -256,7 +256,7 @@ export function webrtcMode(cfg, video, hooks) {
 				if (state !== 'live')
 					setState('waiting', 'connected, no frames yet');
 			} else if (s === 'failed') {
-				failed('WebRTC connection failed');
+				failed('connection failed (ICE, DTLS)');
 			} else if (s === 'disconnected') {
 				broken = broken || performance.now();
 			}
@@ -290,7 +290,7 @@ export function webrtcMode(cfg, video, hooks) {
 			text = await r.text();
 		} catch (e) {
 			if (g === gen)
-				failed('WebRTC offer not sent: ' + String(e.message || e));
+				failed('offer not sent: ' + String(e.message || e));
 			return;
 		}
 		const loc = r.headers.get('Location');
@@ -309,7 +309,7 @@ export function webrtcMode(cfg, video, hooks) {
 			await p.setRemoteDescription({ type: 'answer', sdp: text });
 		} catch (e) {
 			if (g === gen)
-				failed('WebRTC answer not taken: ' + String(e.message || e), false);
+				failed('answer not taken: ' + String(e.message || e), false);
 			return;
 		}
 		if (g !== gen)
@@ -360,14 +360,14 @@ export function webrtcMode(cfg, video, hooks) {
 			return;
 		const now = performance.now();
 		if (broken && now - broken > BROKEN_MS)
-			failed('WebRTC connection lost');
+			failed('connection lost');
 		else if (!connected && opened && now - opened > CONNECT_MS)
-			failed('WebRTC did not connect within ' + CONNECT_MS / 1000 +
+			failed('did not connect within ' + CONNECT_MS / 1000 +
 			    ' s (ICE, DTLS)');
 		else if (connected && last < connected) {
 			const limit = auto && !played ? FIRST_FRAME_MS : STALL_MS;
 			if (now - connected > limit)
-				failed('WebRTC: no frame within ' + limit / 1000 + ' s');
+				failed('no frame within ' + limit / 1000 + ' s');
 		} else if (connected && now - last > STALL_MS) {
 			failed('no frames for ' + ((now - last) / 1000).toFixed(0) + ' s');
 		} else if (connected && now - last > QUIET_MS) {

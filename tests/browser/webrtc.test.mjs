@@ -97,10 +97,10 @@ test('figures: an empty report gives nulls', () => {
 
 test('refusal: 503 retried, 406 and 404 not, the reason kept on one line', () => {
 	assert.deepEqual(refusal(503, 'too many sessions\n'),
-	    { why: 'WebRTC offer refused: HTTP 503 too many sessions', retry: true });
+	    { why: 'offer refused: HTTP 503 too many sessions', retry: true });
 	assert.deepEqual(refusal(406, 'the offer has no H.264 with packetization-mode=1\nmore'),
-	    { why: 'WebRTC offer refused: HTTP 406 the offer has no H.264 with ' +
+	    { why: 'offer refused: HTTP 406 the offer has no H.264 with ' +
 	    'packetization-mode=1', retry: false });
-	assert.equal(refusal(404, '').why, 'WebRTC offer refused: HTTP 404');
+	assert.equal(refusal(404, '').why, 'offer refused: HTTP 404');
 	assert.equal(refusal(404, '').retry, false);
 });
