@@ -55,7 +55,7 @@ endif
 OBJ		 = $(BUILD)/obj
 # Header dependencies of everything compiled, objects and one-step programs.
 DEPFLAGS	 = -MMD -MP -MF $@.d -MT $@
-DAEMONS		:= $(foreach d,capd httpd wsd rtspd,$(if $(wildcard $(d)/$(d).c),$(d)))
+DAEMONS		:= $(foreach d,capd httpd wsd rtspd rtcd,$(if $(wildcard $(d)/$(d).c),$(d)))
 LIBDIRS		:= $(DAEMONS) common
 BINS		 = $(patsubst %,$(BUILD)/campipe-%,$(DAEMONS))
 lib_srcs	 = $(filter-out $(1)/$(1).c,$(wildcard $(1)/*.c $(1)/*/*.c))

@@ -29,7 +29,7 @@
 #include "sdp.h"
 #include "rtp_session.h"
 #include "state.h"
-#include "stream.h"
+#include "rtp_stream.h"
 #include "udp.h"
 
 #define CONN_HEAD_MAX		4096	/* a request's head, at most */
@@ -274,7 +274,7 @@ conn_camera(struct conn *c, const char *path)
  * The stream a path names: a camera's (conn_camera), or its sub-stream
  * with "/sub" after it ("/sub", "/cam/NAME/sub"); NULL when none.
  */
-static struct stream *
+static struct rtp_stream *
 conn_route(struct conn *c, const char *path)
 {
 	char	 p[RTSP_URI_MAX], *t;
@@ -338,7 +338,7 @@ conn_local_text(const struct conn *c, char *buf, size_t len)
 /* Answers DESCRIBE for a stream whose SPS and PPS are known. */
 static void
 conn_describe_answer(struct conn *c, const struct rtsp_request *req,
-    struct stream *s)
+    struct rtp_stream *s)
 {
 	struct sdp_h264	 d;
 	char		 body[2048], extra[RTSP_URI_MAX + 128], addr[64];
@@ -353,7 +353,7 @@ conn_describe_answer(struct conn *c, const struct rtsp_request *req,
 	d.version = s->ends + 1;
 	d.pt = s->rtp.pt;
 	d.control = "trackID=0";
-	stream_params(s, &d.sps, &d.spslen, &d.pps, &d.ppslen);
+	rtp_stream_params(s, &d.sps, &d.spslen, &d.pps, &d.ppslen);
 	if ((n = sdp_write(&d, body, sizeof(body), cause,
 	    sizeof(cause))) == -1) {
 		log_warnx("camera %s: SDP: %s", s->name, cause);
@@ -375,7 +375,7 @@ conn_on_params(void *arg)
 
 	event_del(c->ev_hold);
 	conn_describe_answer(c, &c->held, c->waiting_on);
-	stream_unwant(c->waiting_on);
+	rtp_stream_unwant(c->waiting_on);
 	c->waiting_on = NULL;
 	c->holding = 0;
 	conn_reading(c, 1);
@@ -385,19 +385,19 @@ conn_on_params(void *arg)
 /* DESCRIBE. */
 static void
 conn_describe(struct conn *c, const struct rtsp_request *req,
-    struct stream *s)
+    struct rtp_stream *s)
 {
 	const unsigned char	*a, *b;
 	size_t			 al, bl;
 	struct timeval		 tv = { CONN_DESCRIBE_SEC, 0 };
 	char			 cause[256];
 
-	if (stream_params(s, &a, &al, &b, &bl)) {
+	if (rtp_stream_params(s, &a, &al, &b, &bl)) {
 		conn_describe_answer(c, req, s);
 		return;
 	}
 	/* The camera starts for it: held until its first IDR. */
-	if (stream_want(s, cause, sizeof(cause)) == -1) {
+	if (rtp_stream_want(s, cause, sizeof(cause)) == -1) {
 		log_debug("camera %s: %s", s->name, cause);
 		conn_error(c, 503, req->cseq, "camera not available", 0);
 		return;
@@ -407,13 +407,13 @@ conn_describe(struct conn *c, const struct rtsp_request *req,
 	c->waiting_on = s;
 	c->waiter.on_params = conn_on_params;
 	c->waiter.arg = c;
-	stream_wait(s, &c->waiter);
+	rtp_stream_wait(s, &c->waiter);
 	evtimer_add(c->ev_hold, &tv);
 }
 
 /* SETUP. */
 static void
-conn_setup(struct conn *c, const struct rtsp_request *req, struct stream *s)
+conn_setup(struct conn *c, const struct rtsp_request *req, struct rtp_stream *s)
 {
 	struct rtsp_transport	 tr;
 	struct rtp_session		*se;
@@ -541,7 +541,7 @@ conn_auth(struct conn *c, const struct rtsp_request *req)
 static void
 conn_request(struct conn *c, const struct rtsp_request *req)
 {
-	struct stream	*s;
+	struct rtp_stream	*s;
 	char		 extra[RTSP_REQUIRE_MAX + 32];
 
 	c->st->stats.requests++;
@@ -730,8 +730,8 @@ conn_on_hold(evutil_socket_t fd, short what, void *arg)
 	struct conn	*c = arg;
 
 	if (c->waiting_on != NULL) {
-		stream_unwait(c->waiting_on, &c->waiter);
-		stream_unwant(c->waiting_on);
+		rtp_stream_unwait(c->waiting_on, &c->waiter);
+		rtp_stream_unwant(c->waiting_on);
 		c->waiting_on = NULL;
 		c->holding = 0;
 		conn_error(c, 503, c->held.cseq, "the camera gave no picture "
@@ -816,8 +816,8 @@ conn_free(struct conn *c)
 		rtp_session_free(se);
 	}
 	if (c->waiting_on != NULL) {
-		stream_unwait(c->waiting_on, &c->waiter);
-		stream_unwant(c->waiting_on);
+		rtp_stream_unwait(c->waiting_on, &c->waiter);
+		rtp_stream_unwant(c->waiting_on);
 	}
 	connpool_remove(c->st->pool, &c->pool);
 	TAILQ_REMOVE(&c->st->conns, c, entry);

@@ -15,7 +15,7 @@
 #include "auth_access.h"
 #include "connpool.h"
 #include "rtsp_request.h"
-#include "stream.h"
+#include "rtp_stream.h"
 #include "tcp_out.h"
 
 struct evbuffer;
@@ -44,8 +44,8 @@ struct conn {
 	/* A request held: auth delayed, or DESCRIBE awaiting the SPS. */
 	struct rtsp_request	 held;
 	int			 holding;
-	struct stream		*waiting_on;
-	struct stream_waiter	 waiter;
+	struct rtp_stream		*waiting_on;
+	struct rtp_stream_waiter	 waiter;
 };
 
 /*

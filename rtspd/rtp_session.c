@@ -22,7 +22,7 @@
 #include "reply.h"
 #include "rtp_session.h"
 #include "state.h"
-#include "stream.h"
+#include "rtp_stream.h"
 #include "tcp_out.h"
 #include "udp.h"
 
@@ -97,7 +97,7 @@ rtp_session_send_rtcp(struct rtp_session *se, unsigned char *p, int n)
 static void
 rtp_session_sender(const struct rtp_session *se, struct rtcp_sender *s)
 {
-	stream_sender(se->stream, rtp_session_now_us(), s);
+	rtp_stream_sender(se->stream, rtp_session_now_us(), s);
 	s->cname = SESSION_CNAME;
 }
 
@@ -148,7 +148,7 @@ rtp_session_play_reply(struct rtp_session *se, uint16_t seq, uint32_t ts, char *
 
 /* A unit of the stream: to the receiver over TCP (fan-out) or UDP. */
 static void
-rtp_session_on_unit(const struct stream_unit *u, void *arg)
+rtp_session_on_unit(const struct rtp_stream_unit *u, void *arg)
 {
 	struct rtp_session	*se = arg;
 	struct frame	*f, *head;
@@ -189,7 +189,7 @@ rtp_session_on_unit(const struct stream_unit *u, void *arg)
 		    se->tolen, u);
 		return;
 	}
-	if ((f = stream_channel(se->stream, u, se->tr.channel[0])) == NULL) {
+	if ((f = rtp_stream_channel(se->stream, u, se->tr.channel[0])) == NULL) {
 		fanout_lost(&se->fan);
 		return;
 	}
@@ -226,7 +226,7 @@ rtp_session_udp_to(struct rtp_session *se, int i, const struct sockaddr *peer,
 
 /* A new session. */
 struct rtp_session *
-rtp_session_new(struct state *st, struct tcp_out *out, struct stream *stream,
+rtp_session_new(struct state *st, struct tcp_out *out, struct rtp_stream *stream,
     const struct rtsp_transport *tr, const struct sockaddr *peer,
     const struct sockaddr *local, rtp_session_gone_cb gone, void *arg,
     int *status, char *cause, size_t causelen)
@@ -271,7 +271,7 @@ rtp_session_new(struct state *st, struct tcp_out *out, struct stream *stream,
 	se->ev_timeout = evtimer_new(st->base, rtp_session_on_timeout, se);
 	se->ev_gone = evtimer_new(st->base, rtp_session_on_gone, se);
 	if (se->ev_sr == NULL || se->ev_timeout == NULL ||
-	    se->ev_gone == NULL || stream_want(stream, cause,
+	    se->ev_gone == NULL || rtp_stream_want(stream, cause,
 	    causelen) == -1) {
 		se->stream = NULL;
 		rtp_session_free(se);
@@ -293,7 +293,7 @@ rtp_session_stop(struct rtp_session *se)
 {
 	if (!se->playing)
 		return;
-	stream_leave(se->stream, &se->viewer);
+	rtp_stream_leave(se->stream, &se->viewer);
 	fanout_clear(&se->fan);
 	fanout_init(&se->fan, FANOUT_ORDERED, 0, rtp_session_send, se);
 	fanout_set_max_bytes(&se->fan, SESSION_TCP_MAX_BYTES);
@@ -318,7 +318,7 @@ rtp_session_free(struct rtp_session *se)
 			    sizeof(buf)));
 		}
 		rtp_session_stop(se);
-		stream_unwant(se->stream);
+		rtp_stream_unwant(se->stream);
 		if (se->udp != NULL)
 			TAILQ_REMOVE(&se->st->udp_sessions, se, uentry);
 		se->st->nsessions--;
@@ -368,7 +368,7 @@ rtp_session_play(struct rtp_session *se, int64_t cseq, const char *url)
 	se->playing = se->play_pending = 1;
 	se->st->nplaying++;
 	se->st->stats.plays++;
-	stream_join(se->stream, &se->viewer);
+	rtp_stream_join(se->stream, &se->viewer);
 	evtimer_add(se->ev_sr, &tv);
 	return (0);
 }

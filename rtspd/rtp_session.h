@@ -21,7 +21,7 @@
 
 #include "fanout.h"
 #include "rtsp_request.h"
-#include "stream.h"
+#include "rtp_stream.h"
 
 struct event;
 struct rtp_session;
@@ -42,7 +42,7 @@ struct rtp_session {
 	struct state		*st;
 	struct tcp_out		*out;		/* its connection's */
 	char			 id[SESSION_ID_LEN + 1];
-	struct stream		*stream;
+	struct rtp_stream		*stream;
 	struct rtsp_transport	 tr;
 	struct udp_pair		*udp;		/* UDP: its socket pair */
 	struct sockaddr_storage	 to[2];		/* UDP: RTP, RTCP */
@@ -53,7 +53,7 @@ struct rtp_session {
 	char			 play_url[RTSP_URI_MAX];
 	int			 synced;	/* UDP: from an IDR on */
 	struct fanout		 fan;		/* TCP */
-	struct stream_viewer	 viewer;
+	struct rtp_stream_viewer	 viewer;
 	struct event		*ev_sr, *ev_timeout, *ev_gone;
 	const char		*gone_reason;
 	rtp_session_gone_cb		 gone;
@@ -69,7 +69,7 @@ struct rtp_session {
  * NULL with *status (461, 503) and cause.
  */
 struct rtp_session	*rtp_session_new(struct state *st, struct tcp_out *out,
-		    struct stream *stream, const struct rtsp_transport *tr,
+		    struct rtp_stream *stream, const struct rtsp_transport *tr,
 		    const struct sockaddr *peer, const struct sockaddr *local,
 		    rtp_session_gone_cb gone, void *arg, int *status, char *cause,
 		    size_t causelen);

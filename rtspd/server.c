@@ -18,7 +18,7 @@
 #include "connpool.h"
 #include "log.h"
 #include "server.h"
-#include "stream.h"
+#include "rtp_stream.h"
 #include "udp.h"
 
 /* Sets up the state. */
@@ -54,15 +54,15 @@ server_init(struct server *s, struct event_base *base,
 			    "socket", conf->cams.cams[i].name);
 			return (-1);
 		}
-		if ((st->streams[i] = stream_new(base,
+		if ((st->streams[i] = rtp_stream_new(base,
 		    conf->cams.cams[i].name, conf->cams.cams[i].h264,
-		    conf->mtu, cause, causelen)) == NULL)
+		    "rtspd", RTP_STREAM_RTSP, conf->mtu, cause, causelen)) == NULL)
 			return (-1);
 		/* Its sub-stream: connected only when someone asks. */
 		if (conf->cams.cams[i].h264_sub[0] != '\0' &&
-		    (st->sub_streams[i] = stream_new(base,
+		    (st->sub_streams[i] = rtp_stream_new(base,
 		    conf->cams.cams[i].name, conf->cams.cams[i].h264_sub,
-		    conf->mtu, cause, causelen)) == NULL)
+		    "rtspd", RTP_STREAM_RTSP, conf->mtu, cause, causelen)) == NULL)
 			return (-1);
 	}
 	return (0);
@@ -83,8 +83,8 @@ server_destroy(struct server *s)
 	for (i = 0; i < STATE_LISTEN_MAX; i++)
 		udp_pair_close(st->udp[i]);
 	for (i = 0; i < CAMNAME_CAMERAS; i++) {
-		stream_free(st->streams[i]);
-		stream_free(st->sub_streams[i]);
+		rtp_stream_free(st->streams[i]);
+		rtp_stream_free(st->sub_streams[i]);
 	}
 	if (st->pool != NULL)
 		connpool_free(st->pool);

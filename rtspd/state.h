@@ -17,7 +17,7 @@
 
 struct conn;
 struct rtp_session;
-struct stream;
+struct rtp_stream;
 struct udp_pair;
 
 #define STATE_LISTEN_MAX	16
@@ -48,8 +48,8 @@ struct state {
 	const struct state_conf	*conf;
 	struct auth		*auth;
 	struct connpool		*pool;
-	struct stream		*streams[CAMNAME_CAMERAS];
-	struct stream		*sub_streams[CAMNAME_CAMERAS]; /* or NULL */
+	struct rtp_stream		*streams[CAMNAME_CAMERAS];
+	struct rtp_stream		*sub_streams[CAMNAME_CAMERAS]; /* or NULL */
 	struct udp_pair		*udp[STATE_LISTEN_MAX];	/* per listener */
 	TAILQ_HEAD(, conn)	 conns;
 	size_t			 nconns;		/* past their head */

@@ -20,7 +20,7 @@
 #include <event2/event.h>
 
 #include "frame.h"
-#include "stream.h"
+#include "rtp_stream.h"
 #include "udp.h"
 
 #define UDP_BATCH	64		/* packets per sendmmsg */
@@ -217,7 +217,7 @@ udp_gso_run(const struct rtp_pkt *pkts, size_t n)
  */
 static size_t
 udp_send_each(struct udp_pair *u, const struct sockaddr *to, socklen_t tolen,
-    const struct stream_unit *unit, size_t i)
+    const struct rtp_stream_unit *unit, size_t i)
 {
 	struct mmsghdr	 msg[UDP_BATCH];
 	struct iovec	 iov[UDP_BATCH];
@@ -250,7 +250,7 @@ udp_send_each(struct udp_pair *u, const struct sockaddr *to, socklen_t tolen,
 /* Sends a unit's packets, runs of one size as segmented messages. */
 size_t
 udp_send_unit(struct udp_pair *u, const struct sockaddr *to, socklen_t tolen,
-    const struct stream_unit *unit)
+    const struct rtp_stream_unit *unit)
 {
 	struct mmsghdr	 msg[UDP_BATCH];
 	struct iovec	 iov[UDP_BATCH];

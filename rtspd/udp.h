@@ -15,7 +15,7 @@
 
 struct event;
 struct event_base;
-struct stream_unit;
+struct rtp_stream_unit;
 
 typedef void	(*udp_rtcp_cb)(const struct sockaddr *from, socklen_t fromlen,
 		    const unsigned char *p, size_t len, void *arg);
@@ -46,7 +46,7 @@ int		 udp_pair_is(const struct udp_pair *u,
 		    const struct sockaddr *local);
 /* Sends the unit's RTP packets to to.  Packets sent; errors are counted. */
 size_t		 udp_send_unit(struct udp_pair *u, const struct sockaddr *to,
-		    socklen_t tolen, const struct stream_unit *unit);
+		    socklen_t tolen, const struct rtp_stream_unit *unit);
 /* The packets at pkts (n of them) that go in one segmented message. */
 size_t		 udp_gso_run(const struct rtp_pkt *pkts, size_t n);
 /* Sends one RTCP packet from the RTCP socket.  0, or -1. */

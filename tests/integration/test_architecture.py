@@ -12,9 +12,9 @@ pytestmark = pytest.mark.nodaemon
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DOC = os.path.join(TOP, "docs", "architecture.md")
-PATH = re.compile(r"`((?:capd|httpd|wsd|rtspd|common|tests|scripts|systemd|docs|"
+PATH = re.compile(r"`((?:capd|httpd|wsd|rtspd|rtcd|common|tests|scripts|systemd|docs|"
                   r"www|tools|man|pkg|bench|mk)/[\w./-]*)`")
-FUNC = re.compile(r"`((?:capd|httpd|wsd|rtspd|common)/[\w/]+\.c)`\s*"
+FUNC = re.compile(r"`((?:capd|httpd|wsd|rtspd|rtcd|common)/[\w/]+\.c)`\s*"
                   r"((?:`\w+\(\)`(?:,\s*)?)+)")
 
 

@@ -16,7 +16,7 @@
 #include <event2/event.h>
 
 #include "frame.h"
-#include "rtspd/stream.h"
+#include "rtp_stream.h"
 #include "rtspd/udp.h"
 #include "test.h"
 
@@ -87,7 +87,7 @@ test_loopback(void)
 	const size_t	 npkts = sizeof(lens) / sizeof(lens[0]);
 	struct rtp_pkt	 pkts[sizeof(lens) / sizeof(lens[0])];
 	struct sockaddr_in sin, to;
-	struct stream_unit unit;
+	struct rtp_stream_unit unit;
 	struct udp_pair	*u;
 	struct frame	*f;
 	struct event_base *base;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * stream.c: one camera's H.264, packetized once for every RTSP viewer.
+ * rtp_stream.c: one camera's H.264, packetized once for every viewer.
  */
 #include <sys/queue.h>
 #include <stdio.h>
@@ -14,17 +14,17 @@
 #include "log.h"
 #include "rtcp.h"
 #include "rtp_h264.h"
-#include "stream.h"
+#include "rtp_stream.h"
 
-#define STREAM_PT		96
+#define RTP_STREAM_PT		96
 
 /* Drops the interleaved variants of the last unit. */
 static void
-stream_drop_variants(struct stream *s)
+rtp_stream_drop_variants(struct rtp_stream *s)
 {
 	int	 i;
 
-	for (i = 0; i < STREAM_CHANNELS; i++) {
+	for (i = 0; i < RTP_STREAM_CHANNELS; i++) {
 		frame_unref(s->variant[i]);
 		s->variant[i] = NULL;
 	}
@@ -32,21 +32,21 @@ stream_drop_variants(struct stream *s)
 
 /* 90 kHz units of a Unix time in microseconds, on the stream's clock. */
 static uint32_t
-stream_rtp_time(const struct stream *s, uint64_t us)
+rtp_stream_rtp_time(const struct rtp_stream *s, uint64_t us)
 {
 	return ((uint32_t)(us * 9 / 100) + s->ts_offset);
 }
 
 /* Keeps the SPS and PPS of an IDR unit, and wakes whoever waits. */
 static void
-stream_keep_params(struct stream *s, const unsigned char *au, size_t len)
+rtp_stream_keep_params(struct rtp_stream *s, const unsigned char *au, size_t len)
 {
 	const unsigned char	*sps, *pps;
 	size_t			 spslen, ppslen;
-	struct stream_waiter	*w;
+	struct rtp_stream_waiter	*w;
 
 	if (!rtp_h264_params(au, len, &sps, &spslen, &pps, &ppslen) ||
-	    spslen > STREAM_PARAM_MAX || ppslen > STREAM_PARAM_MAX)
+	    spslen > RTP_STREAM_PARAM_MAX || ppslen > RTP_STREAM_PARAM_MAX)
 		return;
 	memcpy(s->sps, sps, spslen);
 	s->spslen = spslen;
@@ -62,12 +62,12 @@ stream_keep_params(struct stream *s, const unsigned char *au, size_t len)
 
 /* An access unit from the feed: packetized once, offered to every viewer. */
 static void
-stream_on_unit(const struct h264_unit *hu, void *arg)
+rtp_stream_on_unit(const struct h264_unit *hu, void *arg)
 {
 	static struct log_rate	 lr = LOG_RATE_INIT("RTP packetizing");
-	struct stream		*s = arg;
-	struct stream_viewer	*v, *next;
-	struct stream_unit	 u;
+	struct rtp_stream		*s = arg;
+	struct rtp_stream_viewer	*v, *next;
+	struct rtp_stream_unit	 u;
 	struct frame		*raw = hu->raw;
 	char			 cause[256];
 	size_t			 i, off, plen;
@@ -75,19 +75,19 @@ stream_on_unit(const struct h264_unit *hu, void *arg)
 
 	us = (uint64_t)raw->ts.tv_sec * 1000000 + (uint64_t)raw->ts.tv_usec;
 	if (hu->idr)
-		stream_keep_params(s, raw->buf, raw->len);
+		rtp_stream_keep_params(s, raw->buf, raw->len);
 	memset(&u, 0, sizeof(u));
 	u.idr = hu->idr;
 	u.seq = s->rtp.seq;
-	u.ts = stream_rtp_time(s, us);
-	if (rtp_h264_unit(&s->rtp, raw->buf, raw->len, u.ts, STREAM_PREFIX,
+	u.ts = rtp_stream_rtp_time(s, us);
+	if (rtp_h264_unit(&s->rtp, raw->buf, raw->len, u.ts, s->prefix,
 	    &s->out, cause, sizeof(cause)) == -1) {
 		log_rate_warnx(&lr, "camera %s: %s", s->name, cause);
 		return;
 	}
 	if (s->out.npkts == 0)
 		return;
-	for (i = 0; i < s->out.npkts; i++) {
+	for (i = 0; s->prefix == RTP_STREAM_RTSP && i < s->out.npkts; i++) {
 		off = s->out.pkts[i].off;
 		plen = s->out.pkts[i].len;
 		s->out.buf[off - 4] = '$';
@@ -108,7 +108,7 @@ stream_on_unit(const struct h264_unit *hu, void *arg)
 	s->last_us = us;
 	s->last_ts = u.ts;
 	s->units++;
-	stream_drop_variants(s);
+	rtp_stream_drop_variants(s);
 	for (v = TAILQ_FIRST(&s->viewers); v != NULL; v = next) {
 		next = TAILQ_NEXT(v, entry);
 		v->on_unit(&u, v->arg);
@@ -118,25 +118,26 @@ stream_on_unit(const struct h264_unit *hu, void *arg)
 
 /* capd's stream ended: viewers wait for it to come back. */
 static void
-stream_on_end(const char *cause, void *arg)
+rtp_stream_on_end(const char *cause, void *arg)
 {
 	static struct log_rate	 lr = LOG_RATE_INIT("H.264 stream breaks");
-	struct stream		*s = arg;
+	struct rtp_stream		*s = arg;
 
 	s->have_params = 0;
 	s->ends++;
-	stream_drop_variants(s);
+	rtp_stream_drop_variants(s);
 	if (h264_feed_wanted(s->feed) > 0)
 		log_rate_info(&lr, "camera %s: H.264 stream ended (%s): "
 		    "waiting for it", s->name, cause);
 }
 
 /* Creates a stream, not connected. */
-struct stream *
-stream_new(struct event_base *base, const char *name, const char *path,
-    size_t mtu, char *cause, size_t causelen)
+struct rtp_stream *
+rtp_stream_new(struct event_base *base, const char *name, const char *path,
+    const char *subscriber, size_t prefix, size_t mtu, char *cause,
+    size_t causelen)
 {
-	struct stream	*s;
+	struct rtp_stream	*s;
 	uint32_t	 ssrc, seq;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
@@ -144,52 +145,53 @@ stream_new(struct event_base *base, const char *name, const char *path,
 		return (NULL);
 	}
 	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->prefix = prefix;
 	TAILQ_INIT(&s->viewers);
 	TAILQ_INIT(&s->waiters);
 	rtp_out_init(&s->out);
 	ssrc = arc4random();
 	seq = arc4random();
 	s->ts_offset = arc4random();
-	rtp_h264_init(&s->rtp, ssrc, (uint16_t)seq, STREAM_PT, mtu);
-	if ((s->feed = h264_feed_new(base, path, stream_on_unit,
-	    stream_on_end, s)) == NULL) {
-		stream_free(s);
+	rtp_h264_init(&s->rtp, ssrc, (uint16_t)seq, RTP_STREAM_PT, mtu);
+	if ((s->feed = h264_feed_new(base, path, rtp_stream_on_unit,
+	    rtp_stream_on_end, s)) == NULL) {
+		rtp_stream_free(s);
 		snprintf(cause, causelen, "out of memory");
 		return (NULL);
 	}
-	h264_feed_set_name(s->feed, "rtspd");
+	h264_feed_set_name(s->feed, subscriber);
 	return (s);
 }
 
 /* Frees; viewers and waiters are gone. */
 void
-stream_free(struct stream *s)
+rtp_stream_free(struct rtp_stream *s)
 {
 	if (s == NULL)
 		return;
 	h264_feed_free(s->feed);
-	stream_drop_variants(s);
+	rtp_stream_drop_variants(s);
 	rtp_out_free(&s->out);
 	free(s);
 }
 
 /* Held by one more session. */
 int
-stream_want(struct stream *s, char *cause, size_t causelen)
+rtp_stream_want(struct rtp_stream *s, char *cause, size_t causelen)
 {
 	return (h264_feed_want(s->feed, cause, causelen));
 }
 
 /* Held by one session less. */
 void
-stream_unwant(struct stream *s)
+rtp_stream_unwant(struct rtp_stream *s)
 {
 	h264_feed_unwant(s->feed);
 }
 
 /* The SPS and PPS, when known. */
 int
-stream_params(const struct stream *s, const unsigned char **sps,
+rtp_stream_params(const struct rtp_stream *s, const unsigned char **sps,
     size_t *spslen, const unsigned char **pps, size_t *ppslen)
 {
 	if (!s->have_params || !h264_feed_connected(s->feed))
@@ -203,7 +205,7 @@ stream_params(const struct stream *s, const unsigned char **sps,
 
 /* Waits for the SPS and PPS. */
 void
-stream_wait(struct stream *s, struct stream_waiter *w)
+rtp_stream_wait(struct rtp_stream *s, struct rtp_stream_waiter *w)
 {
 	if (w->waiting)
 		return;
@@ -213,7 +215,7 @@ stream_wait(struct stream *s, struct stream_waiter *w)
 
 /* Waits no more. */
 void
-stream_unwait(struct stream *s, struct stream_waiter *w)
+rtp_stream_unwait(struct rtp_stream *s, struct rtp_stream_waiter *w)
 {
 	if (!w->waiting)
 		return;
@@ -223,7 +225,7 @@ stream_unwait(struct stream *s, struct stream_waiter *w)
 
 /* A viewer joins. */
 void
-stream_join(struct stream *s, struct stream_viewer *v)
+rtp_stream_join(struct rtp_stream *s, struct rtp_stream_viewer *v)
 {
 	TAILQ_INSERT_TAIL(&s->viewers, v, entry);
 	s->nviewers++;
@@ -231,7 +233,7 @@ stream_join(struct stream *s, struct stream_viewer *v)
 
 /* A viewer leaves. */
 void
-stream_leave(struct stream *s, struct stream_viewer *v)
+rtp_stream_leave(struct rtp_stream *s, struct rtp_stream_viewer *v)
 {
 	TAILQ_REMOVE(&s->viewers, v, entry);
 	s->nviewers--;
@@ -239,7 +241,7 @@ stream_leave(struct stream *s, struct stream_viewer *v)
 
 /* The unit's frame with channel in its interleaved headers. */
 struct frame *
-stream_channel(struct stream *s, const struct stream_unit *u,
+rtp_stream_channel(struct rtp_stream *s, const struct rtp_stream_unit *u,
     unsigned channel)
 {
 	unsigned char	*buf;
@@ -249,7 +251,7 @@ stream_channel(struct stream *s, const struct stream_unit *u,
 
 	if (channel == 0)
 		return (frame_ref(u->f));
-	for (i = 0; i < STREAM_CHANNELS; i++) {
+	for (i = 0; i < RTP_STREAM_CHANNELS; i++) {
 		if (s->variant[i] != NULL && s->variant_ch[i] == channel)
 			return (frame_ref(s->variant[i]));
 		if (s->variant[i] == NULL && slot == -1)
@@ -274,13 +276,13 @@ stream_channel(struct stream *s, const struct stream_unit *u,
 
 /* What a sender report says now. */
 void
-stream_sender(const struct stream *s, uint64_t now_us,
+rtp_stream_sender(const struct rtp_stream *s, uint64_t now_us,
     struct rtcp_sender *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->ssrc = s->rtp.ssrc;
 	out->ntp = rtcp_ntp(now_us);
-	out->rtp_ts = s->last_us == 0 ? stream_rtp_time(s, now_us) :
+	out->rtp_ts = s->last_us == 0 ? rtp_stream_rtp_time(s, now_us) :
 	    s->last_ts + (uint32_t)((int64_t)(now_us - s->last_us) * 9 / 100);
 	out->packets = s->rtp.packets;
 	out->octets = s->rtp.octets;
