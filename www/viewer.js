@@ -183,8 +183,9 @@ function renderRtc(f) {
 	$('s-nack').textContent = n(f.nacks);
 	$('s-resent').textContent = n(f.resent);
 	$('s-route').textContent = f.route || '–';
-	$('s-route').title = f.route === 'relay' ? 'through a TURN relay' :
-	    f.route === 'host' ? 'straight to the camera\'s address' : '';
+	$('s-route').title = (f.route === 'relay' ? 'through a TURN relay' :
+	    f.route === 'host' ? 'straight to the camera\'s address' : '') +
+	    (f.pair ? ' (candidates ' + f.pair + ')' : '');
 	$('s-path').textContent = 'WebRTC' + (f.codec ? ' (' + f.codec + ')' : '');
 	// frames received and decoded, as the browser counts them
 	if (f.fps !== null && cp.frames)

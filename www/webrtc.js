@@ -17,12 +17,13 @@ const BROKEN_MS = 3000;		// disconnected this long: reconnect
 const QUIET_MS = 3000;		// no frame: say so
 const STALL_MS = 10000;		// no frame: reconnect
 const STATS_MS = 1000;
+const HANGUP_MS = 2000;		// the DELETE's answer, before closing anyway
 const NTP_UNIX_MS = 2208988800000;	// 1900 to 1970
 const RTP_HZ = 90000;
 const ABS_CAPTURE_TIME = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time';
 // what the viewer shows, from figuresOf()
-const FIGURES = ['fps', 'lost', 'nacks', 'resent', 'route', 'jitterMs', 'codec',
-    'dropped'];
+const FIGURES = ['fps', 'lost', 'nacks', 'resent', 'route', 'pair', 'jitterMs',
+    'codec', 'dropped'];
 
 // Whether this browser has WebRTC, and a <video> that tells each frame.
 export function webrtcSupported() {
@@ -68,8 +69,9 @@ export function captureOf(src, rtp) {
 }
 
 // The figures of a getStats() report (a Map, or anything with forEach)
-// against the previous ones (or null): {fps, lost, nacks, resent, route,
-// jitterMs, codec, width, height, dropped, frames}, each null when the
+// against the previous ones (or null): {fps, lost, nacks, resent, route
+// (host or relay), pair (the candidate types, local → remote), jitterMs,
+// codec, width, height, dropped, frames}, each null when the
 // report lacks it.  jitterMs is the jitter buffer's mean delay since the
 // previous report (over the whole session on the first).
 export function figuresOf(report, prev) {
@@ -88,7 +90,7 @@ export function figuresOf(report, prev) {
 			    (s.nominated || s.selected))
 				pair = s;
 	const num = (v) => typeof v === 'number' ? v : null;
-	const f = { fps: null, lost: null, nacks: null, resent: null, route: null,
+	const f = { fps: null, lost: null, nacks: null, resent: null, route: null, pair: null,
 	    jitterMs: null,
 	    codec: null, width: null, height: null, dropped: null, frames: null,
 	    jbDelay: null, jbCount: null };
@@ -115,11 +117,15 @@ export function figuresOf(report, prev) {
 		f.jitterMs = n > 0 ? (f.jbDelay - d0) * 1000 / n :
 		    prev ? prev.jitterMs : null;
 	}
+	// relay when either end is a TURN relay, else host: straight between
+	// the two (a loopback or NAT address learnt from the checks is prflx)
 	if (pair !== null) {
 		const l = all.get(pair.localCandidateId), r = all.get(pair.remoteCandidateId);
 		const t = (c) => (c && c.candidateType) || '?';
-		if (l || r)
-			f.route = t(l) === t(r) ? t(l) : t(l) + ' → ' + t(r);
+		if (l || r) {
+			f.pair = t(l) + ' → ' + t(r);
+			f.route = t(l) === 'relay' || t(r) === 'relay' ? 'relay' : 'host';
+		}
 	}
 	return f;
 }
@@ -177,22 +183,32 @@ export function webrtcMode(cfg, video, hooks) {
 	}
 
 	// Ends a session at the server; keepalive lets it outlive the page.
+	// Resolves once answered, or after HANGUP_MS.
 	function hangUp(url, keepalive) {
-		if (url !== null)
-			fetch(url, { method: 'DELETE', keepalive, cache: 'no-store' })
-			    .then((r) => r.arrayBuffer()).catch(() => {});
+		if (url === null)
+			return Promise.resolve();
+		const done = fetch(url, { method: 'DELETE', keepalive, cache: 'no-store' })
+		    .then((r) => r.arrayBuffer()).catch(() => {});
+		return Promise.race([done, new Promise((res) => setTimeout(res, HANGUP_MS))]);
 	}
 
-	function teardown(keepalive = false) {
+	// Ends the connection: the DELETE first, then the peer connection
+	// once it is answered (closing first would end the session by DTLS's
+	// close_notify, and the DELETE would find none); at once when the page
+	// goes away.
+	function teardown(leaving = false) {
 		clearInterval(stats);
 		stats = 0;
-		if (pc !== null) {
-			pc.ontrack = pc.onconnectionstatechange = null;
-			pc.close();
-			pc = null;
-		}
-		hangUp(session, keepalive);
+		const old = pc, bye = hangUp(session, leaving);
+		pc = null;
 		session = null;
+		if (old !== null) {
+			old.ontrack = old.onconnectionstatechange = null;
+			if (leaving)
+				old.close();
+			else
+				bye.then(() => old.close());
+		}
 		video.srcObject = null;
 		prev = null;
 	}

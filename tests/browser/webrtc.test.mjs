@@ -68,6 +68,7 @@ test('figures: rate, losses, repairs, route, codec, jitter buffer', () => {
 	assert.equal(f.resent, 4);
 	assert.equal(f.nacks, 5);
 	assert.equal(f.route, 'host');
+	assert.equal(f.pair, 'host → host');
 	assert.equal(f.codec, 'H.264');
 	assert.equal(f.dropped, 1);
 	assert.equal(f.jitterMs, 20);	// 6 s over 300 frames
@@ -86,7 +87,11 @@ test('figures: no retransmissions counted, a relayed route', () => {
 	const f = figuresOf(r, null);
 	assert.equal(f.resent, null);
 	assert.equal(f.nacks, 5);
-	assert.equal(f.route, 'relay → host');
+	assert.equal(f.route, 'relay');
+	assert.equal(f.pair, 'relay → host');
+	// a loopback address learnt from the checks: still straight there
+	r.set('IL1', { type: 'local-candidate', candidateType: 'prflx' });
+	assert.equal(figuresOf(r, null).route, 'host');
 });
 
 test('figures: an empty report gives nulls', () => {

@@ -35,15 +35,15 @@ class Stack:
                             "--size", "640x480", "--fps", "30", wait_log="listening on")
         daemons("wsd", "--frames", sock, "--listen", "127.0.0.1:%d" % wsport,
                 wait_tcp=wsport)
-        self.rtcd_args = ("--h264", h264, "--handoff", handoff,
-                          "--listen", "127.0.0.1:%d" % free_port())
+        self.rtcd_args = ("--frames", sock, "--handoff", handoff,
+                          "--webrtc-listen", "127.0.0.1:%d" % free_port())
         self.rtcd = self.start_rtcd() if rtcd else None
         daemons("httpd", "--frames", sock, "--h264", h264, "--listen",
                 "127.0.0.1:%d" % self.port, "--www", os.path.join(ROOT, "www"),
                 "--ws-port", str(wsport), "--rtc-handoff", handoff, wait_tcp=self.port)
 
     def start_rtcd(self):
-        return self.daemons("rtcd", *self.rtcd_args, wait_log="listening")
+        return self.daemons("rtcd", *self.rtcd_args, wait_log="taking handed-over requests")
 
     def sessions(self):
         """rtcd's sessions, from its status through httpd (GET /api/webrtc)."""
