@@ -106,6 +106,7 @@ const hooks = {
 		cp.detail = detail;
 		document.body.dataset.state = state;
 		showState();
+		render();
 		// the connection broke: ask httpd at once what the camera does
 		if (was === 'live' && state !== 'live' && state !== 'stopped' &&
 		    state !== 'paused')
@@ -197,7 +198,7 @@ function renderRtc(f) {
 	    'Jitter buffer';
 	if (timed || f.jitterMs === null)
 		return '';
-	return cp.frames ? Math.round(f.jitterMs) + ' ms' : '–';
+	return cp.frames && cp.fps > 0 ? Math.round(f.jitterMs) + ' ms' : '–';
 }
 
 // The mode to open with: the one this browser's user picked, else WebRTC

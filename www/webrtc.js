@@ -211,6 +211,7 @@ export function webrtcMode(cfg, video, hooks) {
 		}
 		video.srcObject = null;
 		prev = null;
+		clearFigures();
 	}
 
 	// Something went wrong: fall back when the page chose this mode and it
@@ -355,15 +356,17 @@ export function webrtcMode(cfg, video, hooks) {
 	}
 
 	async function poll(g) {
-		if (g !== gen || pc === null)
+		const p = pc;
+		if (g !== gen || p === null)
 			return;
 		let f;
 		try {
-			f = figuresOf(await pc.getStats(), prev);
+			f = figuresOf(await p.getStats(), prev);
 		} catch (e) {
 			return;
 		}
-		if (g !== gen)
+		// torn down since: its figures are gone with it
+		if (g !== gen || p !== pc)
 			return;
 		prev = f;
 		for (const k of FIGURES)

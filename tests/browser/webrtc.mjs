@@ -203,6 +203,9 @@ async function main() {
 		    window.campipe.says === 'Reconnecting…', null, 20000,
 		    'rtcd killed: the page says Reconnecting…', describe);
 		await page.screenshot({ path: path.join(artifacts, 'viewer-webrtc-reconnecting.png') });
+		const gone = await shown(page);
+		check(gone.route === '–' && gone.lost === '–' && gone.lat === '–',
+		    'no stale figures while reconnecting', JSON.stringify(gone));
 		const n = (await counters(page)).frames;
 		await control('start-rtcd');
 		await until(page, (n) => window.campipe.mode === 'webrtc' &&
