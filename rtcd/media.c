@@ -36,15 +36,26 @@ media_now_us(void)
 }
 
 /*
- * Asks capd for an IDR.  capd's side (h264_feed_want_idr) is not there
- * yet: the request is counted, and the stream's own GOP brings the next.
+ * Asks capd for an IDR on the camera's H.264 socket (docs/frames.md,
+ * "Asking for an IDR"); capd holds its own limit too.
  */
 static void
 media_ask_idr(struct media_cam *mc)
 {
+	static struct log_rate	 lr = LOG_RATE_INIT("IDR requests");
+	char			 cause[128];
+
 	mc->idr_requests++;
 	mc->st->stats.idr_requests++;
-	log_debug("camera %s: IDR wanted", mc->name);
+	/* Not connected: the first unit of the next connection is an IDR. */
+	if (mc->rs == NULL || mc->rs->feed == NULL ||
+	    !h264_feed_connected(mc->rs->feed))
+		return;
+	if (h264_feed_want_idr(mc->rs->feed, cause, sizeof(cause)) == -1)
+		log_rate_warnx(&lr, "camera %s: IDR request: %s", mc->name,
+		    cause);
+	else
+		log_debug("camera %s: IDR asked of capd", mc->name);
 }
 
 /* A viewer asks for a keyframe: through the camera's limiter. */

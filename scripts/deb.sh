@@ -112,7 +112,8 @@ Description: camera server for the Raspberry Pi
  frames on a Unix socket; campipe-httpd serves stills, an MJPEG stream,
  the viewer pages, status and metrics; campipe-wsd relays frames to
  browsers over WebSocket; campipe-rtspd serves the cameras' H.264 over
- RTSP to NVRs and players.
+ RTSP to NVRs and players; campipe-rtcd serves it over WebRTC to browsers
+ and WHEP players.
  .
  The systemd units are installed but neither enabled nor started:
  set the camera in /etc/default/campipe, then

@@ -34,7 +34,7 @@ fail() { echo "check-deploy: FAIL $*"; report+=("FAIL $*"); fails=$((fails + 1))
 declare -A exposure_max=(
 	[campipe-capd.service]=0.5 [campipe-capd@door.service]=0.5
 	[campipe-httpd.service]=1.1 [campipe-wsd.service]=1.2
-	[campipe-rtspd.service]=1.1
+	[campipe-rtspd.service]=1.1 [campipe-rtcd.service]=1.2
 )
 
 # The base root: systemd, the .deb's Depends, and what the checks run
@@ -144,7 +144,15 @@ check() {
 
 # 1. Install (the previous commit's package first, when given), enable,
 # every unit ready.
-units="campipe-capd.service campipe-httpd.service campipe-wsd.service campipe-rtspd.service"
+all_units="campipe-capd.service campipe-httpd.service campipe-wsd.service campipe-rtspd.service campipe-rtcd.service"
+# The services of the package installed (the previous one may lack a
+# daemon this one brings).
+installed_units() {
+	local u
+	for u in $all_units; do
+		c test -e "/usr/lib/systemd/system/$u" && printf '%s ' "$u"
+	done
+}
 # $1: the package's path in the container.
 install_deb() {
 	c env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
@@ -159,6 +167,7 @@ fi
 grep -q 'Need to get [1-9]' "$run/apt.log" && note "apt downloaded packages: $(grep 'Need to get' "$run/apt.log")"
 note "apt install ${first#/srv/deploy/} ($(c dpkg-query -W -f '${Version}' campipe)): $(since "$s") s"
 c sh -c 'printf "CAPD_SOURCE=test\n" >>/etc/default/campipe'
+units=$(installed_units)
 s=$(now)
 c systemctl enable --now campipe.target >/dev/null 2>&1 || fail "systemctl enable --now campipe.target"
 for u in campipe.target $units; do
@@ -198,6 +207,9 @@ if [ -n "$prevdeb" ]; then
 	else
 		fail "upgrade: apt install ./$debname: $(tail -1 "$run/apt-upgrade.log")"
 	fi
+	old_units=$units
+	units=$(installed_units)
+	[ "$units" != "$old_units" ] && note "upgrade: new services started with the running campipe.target: $(for u in $units; do case " $old_units " in *" $u "*) ;; *) printf '%s ' "$u" ;; esac; done)"
 	if c grep -qx CAPD_SOURCE=test /etc/default/campipe && ! c sh -c 'ls /etc/default/campipe.dpkg-* 2>/dev/null | grep -q .'; then
 		note "upgrade: the owner's /etc/default/campipe kept (conffile), no .dpkg-dist or .dpkg-old beside it"
 	else
@@ -207,7 +219,7 @@ if [ -n "$prevdeb" ]; then
 		wait_active 30 "$u" || fail "upgrade: $u is $(c systemctl is-active "$u")"
 		p=$(c systemctl show -P MainPID "$u")
 		exe=$(c readlink "/proc/$p/exe")
-		if [ "$p" = "${pids[$u]}" ]; then
+		if [ "$p" = "${pids[$u]:-}" ]; then
 			fail "upgrade: $u not restarted (pid $p)"
 		elif [ "${exe% (deleted)}" != "$exe" ]; then
 			fail "upgrade: $u runs a deleted binary ($exe)"
@@ -441,7 +453,7 @@ c journalctl -u campipe-httpd.service --since "$since_ts" --no-pager -o cat | ta
 note "journald: 600 bad requests (300 wrong passwords, 300 garbage heads) wrote $lines lines to journalctl -u campipe-httpd ($(since "$s") s)"
 
 # 9. systemd-analyze security, each unit.
-for u in campipe-capd.service campipe-capd@door.service campipe-httpd.service campipe-wsd.service campipe-rtspd.service; do
+for u in campipe-capd.service campipe-capd@door.service campipe-httpd.service campipe-wsd.service campipe-rtspd.service campipe-rtcd.service; do
 	e=$(c systemd-analyze security --no-pager "$u" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) \(.*\)/\1 \2/p')
 	note "systemd-analyze security $u: ${e:-?}"
 	max=${exposure_max[$u]}
@@ -461,7 +473,7 @@ left=$(c sh -c 'cat /proc/[0-9]*/comm 2>/dev/null | grep "^campipe-" || true')
 [ -z "$left" ] || fail "processes left after apt remove: $left"
 note "apt remove campipe: every unit stopped ($(since "$s") s)"
 c apt-get purge -y -q campipe >"$run/apt-purge.log" 2>&1 || fail "apt purge campipe"
-for n in campipe-capd campipe-httpd campipe-wsd campipe-rtspd; do
+for n in campipe-capd campipe-httpd campipe-wsd campipe-rtspd campipe-rtcd; do
 	c getent passwd "$n" >/dev/null && fail "user $n left after purge"
 done
 for g in campipe campipe-control; do

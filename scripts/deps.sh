@@ -9,7 +9,7 @@
 # checks that each list holds every program its target executes.
 set -u
 build="gcc make pkg-config git libevent-dev libturbojpeg0-dev libssl-dev libsrtp2-dev libsystemd-dev libcrypt-dev libjansson-dev libavcodec-dev libavformat-dev libavutil-dev"
-check="$build clang libclang-rt-14-dev mandoc groff-base socat ffmpeg caddy gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav vlc-bin vlc-plugin-base coturn curl procps iproute2 nginx libjpeg-turbo-progs python3 python3-pytest python3-pytest-xdist python3-prometheus-client python3-websockets python3-zeep v4l-utils ustreamer chromium chromium-driver nodejs npm systemd lintian"
+check="$build clang libclang-rt-14-dev mandoc groff-base socat ffmpeg caddy gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-nice python3-gst-1.0 gir1.2-gst-plugins-bad-1.0 vlc-bin vlc-plugin-base coturn curl procps iproute2 nginx libjpeg-turbo-progs python3 python3-pytest python3-pytest-xdist python3-prometheus-client python3-websockets python3-zeep v4l-utils ustreamer chromium chromium-driver nodejs npm systemd lintian"
 bench="$check wrk strace linux-perf"
 deb="$build binutils lintian"
 fuzz="$build clang libclang-rt-14-dev"

@@ -10,6 +10,8 @@
 # capd, behind one httpd and one wsd: /cam/camK/ and the grid page /grid.html.
 # rtspd serves the cameras' H.264 on HOST:RTSP_PORT (8554), RTP over UDP
 # from the first free pair of ports from RTSP_UDP_PORT (8000) up.
+# rtcd serves WebRTC, its signalling through httpd (POST /whep), its media
+# on HOST and the first free UDP port from WEBRTC_PORT (8555) up.
 # PASSWORD=... makes a password file with one user, ADMIN (default admin),
 # who may change settings; every daemon then asks for it.  RUN_DIR
 # (BUILD/run) holds the sockets and the password file.
@@ -23,6 +25,7 @@ run=${RUN_DIR:-$build/run}
 mkdir -p "$run"
 sock=$run/frames.sock
 handoff=$run/wsd.sock
+rtchandoff=$run/rtcd.sock
 pids=""
 cleanup() {
 	[ -n "$pids" ] && kill $pids 2>/dev/null
@@ -67,7 +70,8 @@ if [ -n "${PASSWORD:-}" ]; then
 fi
 sleep 0.3
 # The first even UDP port from $1 up that, with the one above it, no
-# socket holds (/proc/net/udp*: the local port is hex after the colon).
+# socket holds (/proc/net/udp*: the local port is hex after the colon);
+# with $2 = 1, the first free port from $1 up.
 free_udp_pair() {
 	used=" "
 	for f in /proc/net/udp /proc/net/udp6; do
@@ -78,9 +82,9 @@ free_udp_pair() {
 			esac
 		done <"$f"
 	done
-	p=$(($1 - $1 % 2))
-	while case $used in *" $p "*|*" $((p + 1)) "*) true ;; *) false ;; esac; do
-		p=$((p + 2))
+	p=$(($1 - $1 % ${2:-2}))
+	while case $used in *" $p "*|*" $((p + ${2:-2} - 1)) "*) true ;; *) false ;; esac; do
+		p=$((p + ${2:-2}))
 	done
 	echo "$p"
 }
@@ -105,6 +109,14 @@ if [ -x "$build/campipe-rtspd" ]; then
 	rtsp="rtsp://$host:$rtspport/"
 	[ "$cameras" -gt 1 ] && rtsp="$rtsp (camera K: ${rtsp}cam/camK)"
 fi
+rtc=""
+if [ -x "$build/campipe-rtcd" ]; then
+	rtcport=$(free_udp_pair "${WEBRTC_PORT:-8555}" 1)
+	"$build/campipe-rtcd" $camargs --handoff "$rtchandoff" \
+	    --webrtc-listen "$host:$rtcport" &
+	pids="$pids $!"
+	rtc="--rtc-handoff $rtchandoff"
+fi
 if [ -x "$build/campipe-wsd" ]; then
 	"$build/campipe-wsd" $camargs $authargs \
 	    ${authargs:+--token-key "$run/token.key"} --handoff "$handoff" \
@@ -114,7 +126,7 @@ fi
 if [ -x "$build/campipe-httpd" ]; then
 	"$build/campipe-httpd" $camargs $authargs \
 	    ${authargs:+--token-key "$run/token.key" --admin "$admin"} \
-	    --listen "$host:$port" --www www --ws-handoff "$handoff" \
+	    --listen "$host:$port" --www www --ws-handoff "$handoff" $rtc \
 	    ${wsport:+--ws-port "$wsport"} &
 	pids="$pids $!"
 	# Up to 10 s for the ports to answer (a loaded machine is slow).
@@ -136,5 +148,6 @@ else
 	echo "campipe-capd is running: socat -u UNIX-CONNECT:$sock - | ffmpeg -f mpjpeg -i - -frames:v 1 out.jpg"
 fi
 [ -n "$rtsp" ] && echo "RTSP players open $rtsp"
+[ -n "$rtc" ] && echo "WebRTC: the page's WebRTC mode; WHEP players post to http://$host:$port/whep"
 [ -n "$authargs" ] && echo "log in as $admin with your PASSWORD; $admin may change settings"
 wait

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: ISC
 // rtcd_whep.mjs: a real WebRTC viewer of campipe-rtcd.  The page's
 // RTCPeerConnection makes a receive-only video offer; this script POSTs it
-// to /whep on the test's handoff relay (tests/tools/tcp_handoff.py, which
-// plays httpd's part), gives the page the answer, and checks that the
+// to httpd's /whep (handed to rtcd), gives the page the answer, and checks that the
 // video plays: frames presented in every second of five, inbound-rtp
 // counters rising.  Then capd is killed and started again (the video
 // comes back in the same session), a STUN flood runs (the video goes on),

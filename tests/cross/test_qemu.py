@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: ISC
 """The cross-built daemons end to end under qemu-user (make check-cross).
 
-capd, httpd, wsd and rtspd of build-ARCH/ all run under qemu (CAMPIPE_QEMU,
-e.g. "qemu-arm -cpu cortex-a7 -L build-armhf/sysroot"); the clients are the
-host's: curl and djpeg for /pi.jpg, ffprobe for /stream.mjpg and for
-rtspd's RTSP, a python3-websockets client for wsd, socat on the frame
-socket.  qemu is slow, so every wait is generous and nothing here measures
+capd, httpd, wsd, rtspd and rtcd of build-ARCH/ all run under qemu
+(CAMPIPE_QEMU, e.g. "qemu-arm -cpu cortex-a7 -L build-armhf/sysroot"); the
+clients are the host's: curl and djpeg for /pi.jpg, ffprobe for
+/stream.mjpg and for rtspd's RTSP, a python3-websockets client for wsd,
+socat on the frame socket, GStreamer's webrtcbin for rtcd.  qemu is slow, so every wait is generous and nothing here measures
 speed.
 """
 import asyncio
+import json
 import os
 import re
 import shlex
@@ -19,7 +20,7 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
-from conftest import BUILD, Daemon, binary, free_port, free_udp_pair, tcp_listening, tmp, unix_listening, wait_for  # noqa: E402,F401
+from conftest import BUILD, Daemon, binary, free_port, free_udp_pair, tcp_listening, tmp, unix_listening, veth_netns, wait_for  # noqa: E402,F401
 from framesock import PART_RE, com_segment, decodes  # noqa: E402
 
 import websockets  # noqa: E402
@@ -28,7 +29,7 @@ QEMU = shlex.split(os.environ.get("CAMPIPE_QEMU", ""))
 ARCH = os.environ.get("CAMPIPE_ARCH", "")
 WWW = os.path.join(os.path.dirname(__file__), "..", "..", "www")
 SLOW = 120          # seconds: any wait for a daemon under qemu
-PROGRAMS = ("capd", "httpd", "wsd", "rtspd", "passwd")
+PROGRAMS = ("capd", "httpd", "wsd", "rtspd", "rtcd", "passwd")
 ELF = {"arm64": "ARM aarch64", "armhf": "ARM, EABI5"}
 
 pytestmark = pytest.mark.skipif(not QEMU or ARCH not in ELF,
@@ -272,3 +273,33 @@ def test_rtspd_under_qemu(qemu, tmp):
     for path, transport in (("/", "tcp"), ("/cam/door", "udp")):
         assert rtsp_probe("rtsp://127.0.0.1:%d%s" % (port, path),
                           transport) == "h264,160,120", (path, transport)
+
+
+def test_rtcd_under_qemu(qemu, tmp):
+    """The cross-built rtcd serves WebRTC behind the cross-built httpd's
+    WHEP: the host's GStreamer webrtcbin, in a network namespace of its own
+    (libnice offers no loopback candidates), completes ICE, DTLS-SRTP and
+    decodes the cross-built capd's H.264."""
+    pid = os.getpid()
+    net = "10.79.%d." % (pid % 250)
+    with veth_netns("campipe-qemu-%d" % pid, "cpq%d" % (pid % 100000),
+                    net + "1", net + "2") as ns:
+        sock = os.path.join(tmp, "frames.sock")
+        handoff = os.path.join(tmp, "rtcd.sock")
+        port = free_port()
+        qemu("capd", "--socket", sock, "--source", "test", "--size", "160x120",
+             "--fps", "10", "--h264-gop", "0.5", wait_log="listening on")
+        qemu("rtcd", "--frames", sock, "--handoff", handoff, "--webrtc-listen",
+             net + "1:0", wait_log="taking handed-over requests")
+        qemu("httpd", "--listen", "%s1:%d" % (net, port), "--frames", sock,
+             "--www", WWW, "--rtc-handoff", handoff, wait_tcp=port)
+        player = os.path.join(os.path.dirname(__file__), "..", "integration",
+                              "whep_gst.py")
+        r = subprocess.run(["ip", "netns", "exec", ns, "/usr/bin/python3", player,
+                            "http://%s1:%d/whep" % (net, port), "3"],
+                           capture_output=True, text=True, timeout=SLOW + 60)
+        lines = r.stdout.strip().splitlines()
+        assert lines, r.stderr[-3000:]
+        out = json.loads(lines[-1])
+        assert out["codes"] == {"POST": 201, "DELETE": 200}, (out, r.stderr[-2000:])
+        assert out["size"] == [160, 120] and out["frames"] > 0, out

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: ISC
 """Shared fixtures: start the real daemons on private sockets and ports."""
+import contextlib
 import os
 import socket
 import subprocess
@@ -179,3 +180,31 @@ def daemons(tmp):
             assert "AddressSanitizer" not in log and "runtime error" not in log, log
             if alive:
                 assert rc == 0, "%s exit status %s:\n%s" % (d.name, rc, log)
+
+
+@contextlib.contextmanager
+def veth_netns(name, veth, host_addr, ns_addr, *ns_routes):
+    """A network namespace joined to this one by a veth pair (/24s), with
+    lo up and each route of ns_routes added on its side; skips the test
+    where namespaces cannot be made.  Removed on exit."""
+    def sh(*args):
+        subprocess.run(args, check=True, capture_output=True, timeout=10)
+    try:
+        sh("ip", "netns", "add", name)
+    except (subprocess.CalledProcessError, FileNotFoundError) as e:
+        pytest.skip("no network namespaces here: %s" % e)
+    try:
+        sh("ip", "link", "add", veth + "a", "type", "veth", "peer", "name", veth + "b")
+        sh("ip", "link", "set", veth + "b", "netns", name)
+        sh("ip", "addr", "add", host_addr + "/24", "dev", veth + "a")
+        sh("ip", "link", "set", veth + "a", "up")
+        ns = ("ip", "netns", "exec", name, "ip")
+        sh(*ns, "addr", "add", ns_addr + "/24", "dev", veth + "b")
+        sh(*ns, "link", "set", veth + "b", "up")
+        sh(*ns, "link", "set", "lo", "up")
+        for route in ns_routes:
+            sh(*ns, "route", "add", route, "dev", veth + "b")
+        yield name
+    finally:
+        subprocess.run(["ip", "link", "del", veth + "a"], capture_output=True)
+        subprocess.run(["ip", "netns", "del", name], capture_output=True)

@@ -9,7 +9,8 @@ import pytest
 from conftest import binary, free_port
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PROGRAMS = {"capd": "8", "httpd": "8", "wsd": "8", "rtspd": "8", "passwd": "1"}
+PROGRAMS = {"capd": "8", "httpd": "8", "wsd": "8", "rtspd": "8", "rtcd": "8",
+            "passwd": "1"}
 
 
 def run(name, *args, stdin=""):

@@ -21,7 +21,8 @@ HOST = subprocess.run(["dpkg", "--print-architecture"], capture_output=True,
                       text=True).stdout.strip()
 ARCHS = os.environ.get("CAMPIPE_DEB_ARCHS", HOST).split()
 ELF = {"amd64": "x86-64", "arm64": "ARM aarch64", "armhf": "ARM, EABI5"}
-NAMES = ["campipe-capd", "campipe-httpd", "campipe-wsd", "campipe-rtspd"]
+NAMES = ["campipe-capd", "campipe-httpd", "campipe-wsd", "campipe-rtspd",
+         "campipe-rtcd"]
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0,
@@ -122,7 +123,7 @@ def test_control_fields_and_files(arch, tmp_path):
     want += ["usr/lib/systemd/system/" + u for u in (
         "campipe.target", "campipe-capd.service", "campipe-capd@.service",
         "campipe-httpd.service", "campipe-wsd.service", "campipe-rtspd.service",
-        "campipe-httpd.socket", "campipe-wsd.socket", "campipe-rtspd.socket")]
+        "campipe-rtcd.service", "campipe-httpd.socket", "campipe-wsd.socket", "campipe-rtspd.socket")]
     want += ["usr/lib/sysusers.d/campipe.conf", "usr/lib/tmpfiles.d/campipe.conf",
              "etc/default/campipe", "usr/share/campipe/www/index.html",
              "usr/share/doc/campipe/README.md", "usr/share/doc/campipe/frames.md",
@@ -230,7 +231,7 @@ def test_apt_install_run_verify_purge():
             assert pwd.getpwnam(n).pw_gid == grp.getgrnam("campipe").gr_gid
         assert "campipe-capd" in grp.getgrnam("video").gr_mem
         st = os.stat("/run/campipe")
-        # Sticky and group-writable: wsd makes its handoff socket there.
+        # Sticky and group-writable: wsd and rtcd make their handoff sockets there.
         assert (st.st_mode & 0o7777, pwd.getpwuid(st.st_uid).pw_name,
                 grp.getgrgid(st.st_gid).gr_name) == (0o1770, "campipe-capd", "campipe")
         st = os.stat("/run/campipe/control")
@@ -241,7 +242,7 @@ def test_apt_install_run_verify_purge():
 
         # The installed units verify, and none is enabled.
         units = sorted(glob.glob("/usr/lib/systemd/system/campipe*"))
-        assert len(units) == 9, units
+        assert len(units) == 10, units
         for u in units:
             # A template verifies as one of its instances (a camera's name).
             r = run("systemd-analyze", "verify", u.replace("@.", "@door."),

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import binary, free_port, wait_for
+from conftest import binary, free_port, veth_netns
 
 zeep_wsse = pytest.importorskip("zeep.wsse.username")
 from lxml import etree  # noqa: E402  (zeep's own dependency)
@@ -80,31 +80,11 @@ NS_CLIENT = textwrap.dedent("""
 """)
 
 
-def sh(*args):
-    subprocess.run(args, check=True, capture_output=True, timeout=10)
-
-
 @pytest.fixture
 def netns():
     """A namespace joined to this one by a veth pair, with a multicast route."""
-    try:
-        sh("ip", "netns", "add", NETNS)
-    except (subprocess.CalledProcessError, FileNotFoundError) as e:
-        pytest.skip("no network namespaces here: %s" % e)
-    try:
-        sh("ip", "link", "add", VETH + "a", "type", "veth", "peer", "name", VETH + "b")
-        sh("ip", "link", "set", VETH + "b", "netns", NETNS)
-        sh("ip", "addr", "add", HOST_ADDR + "/24", "dev", VETH + "a")
-        sh("ip", "link", "set", VETH + "a", "up")
-        sh("ip", "netns", "exec", NETNS, "ip", "addr", "add", NS_ADDR + "/24",
-           "dev", VETH + "b")
-        sh("ip", "netns", "exec", NETNS, "ip", "link", "set", VETH + "b", "up")
-        sh("ip", "netns", "exec", NETNS, "ip", "route", "add", "224.0.0.0/4",
-           "dev", VETH + "b")
-        yield NETNS
-    finally:
-        subprocess.run(["ip", "link", "del", VETH + "a"], capture_output=True)
-        subprocess.run(["ip", "netns", "del", NETNS], capture_output=True)
+    with veth_netns(NETNS, VETH, HOST_ADDR, NS_ADDR, "224.0.0.0/4") as ns:
+        yield ns
 
 
 def in_ns(*args):

@@ -5,7 +5,7 @@ and a TCP socket over rtcd's --handoff socket), answered on that socket;
 refusals (400, 404, 406, 415, 503, another user's DELETE), the status
 document of docs/webrtc.md byte for byte, and a real viewer end to end:
 Chromium plays the camera over WebRTC (tests/browser/rtcd_whep.mjs)
-through tests/tools/tcp_handoff.py, across a capd restart and a STUN
+through the real httpd's handoff, across a capd restart and a STUN
 flood, until DELETE."""
 import json
 import os
@@ -20,14 +20,14 @@ import time
 
 import pytest
 
-from conftest import BUILD, wait_for
+from conftest import BUILD, free_port, wait_for
 from test_browser import BROWSER, CHROMIUM, drive, npm_ci
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
-from tcp_handoff import hand, record  # noqa: E402
+from handoff_record import hand, record  # noqa: E402
 
-RELAY = os.path.join(ROOT, "tests", "tools", "tcp_handoff.py")
+WWW = os.path.join(ROOT, "www")
 OFFER = os.path.join(ROOT, "tests", "unit", "data", "chromium-recvonly.sdp")
 DOC = os.path.join(ROOT, "docs", "webrtc.md")
 
@@ -232,31 +232,28 @@ def stun_flood(port, ufrag, count=20000, socks=200):
 
 
 def test_chromium_plays_over_webrtc(daemons, tmp):
+    """Through the real httpd, which hands each WHEP request to rtcd."""
     assert os.access(CHROMIUM, os.X_OK), "no Chromium at " + CHROMIUM
     npm_ci()
     capd_d, sock = capd(daemons, tmp)
     d, path, uport = rtcd(daemons, tmp, sock)
-    relay = subprocess.Popen([sys.executable, RELAY, path], stdout=subprocess.PIPE,
-                             text=True)
-    try:
-        port = int(relay.stdout.readline().split()[1])
-        state = {"capd": capd_d, "answers": None}
+    port = free_port()
+    daemons("httpd", "--listen", "127.0.0.1:%d" % port, "--frames", sock,
+            "--www", WWW, "--rtc-handoff", path, wait_tcp=port)
+    state = {"capd": capd_d, "answers": None}
 
-        def do(what):
-            if what == "restart capd":
-                state["capd"].kill()
-                state["capd"], _ = capd(daemons, tmp)
-                return True
-            if what.startswith("flood "):
-                state["answers"] = stun_flood(uport, what.split()[1])
-                state["status"] = json.loads(ask(path, "GET", "/api/webrtc").body)
-                return True
-            return False
+    def do(what):
+        if what == "restart capd":
+            state["capd"].kill()
+            state["capd"], _ = capd(daemons, tmp)
+            return True
+        if what.startswith("flood "):
+            state["answers"] = stun_flood(uport, what.split()[1])
+            state["status"] = json.loads(ask(path, "GET", "/api/webrtc").body)
+            return True
+        return False
 
-        drive(["rtcd_whep.mjs", str(port)], do)
-    finally:
-        relay.kill()
-        relay.wait()
+    drive(["rtcd_whep.mjs", str(port)], do)
     assert state["answers"] == 0, state
     c = state["status"]["counters"]
     assert c["stun_unknown"] >= 10000 and c["stun_dropped"] >= 10000, c

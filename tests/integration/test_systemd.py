@@ -27,7 +27,7 @@ from framesock import PART_RE, FrameReader, decodes
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PREFIX = "/usr/local"
-DAEMONS = [d for d in ("capd", "httpd", "wsd", "rtspd")
+DAEMONS = [d for d in ("capd", "httpd", "wsd", "rtspd", "rtcd")
            if os.path.exists(os.path.join(ROOT, d, d + ".c"))]
 UNITS = sorted(f for f in os.listdir(os.path.join(ROOT, "systemd"))
                if f.endswith((".service", ".socket", ".target")))
@@ -35,7 +35,8 @@ UNITS = sorted(f for f in os.listdir(os.path.join(ROOT, "systemd"))
 EXPOSURE_MAX = {"campipe-capd.service": 4.0, "campipe-capd@door.service": 4.0,
                 "campipe-httpd.service": 2.0,
                 "campipe-wsd.service": 2.0,
-                "campipe-rtspd.service": 2.0}
+                "campipe-rtspd.service": 2.0,
+                "campipe-rtcd.service": 2.0}
 
 
 def make(*args):
@@ -268,12 +269,13 @@ def test_sysusers_and_tmpfiles(dest, tmp):
             name, _, gid, members = line.rstrip("\n").split(":")
             groups[name] = (int(gid), set(filter(None, members.split(","))))
     campipe = groups["campipe"][0]
-    for u in ("campipe-capd", "campipe-httpd", "campipe-wsd", "campipe-rtspd"):
+    for u in ("campipe-capd", "campipe-httpd", "campipe-wsd", "campipe-rtspd",
+              "campipe-rtcd"):
         assert users[u][1] == campipe, u + " not in primary group campipe"
         assert users[u][0] != 0
     assert groups["video"][1] == {"campipe-capd"}
     st = os.stat(os.path.join(root, "run/campipe"))
-    # Sticky, group-writable: wsd makes its handoff socket there too.
+    # Sticky, group-writable: wsd and rtcd make their handoff sockets there.
     assert stat.S_IMODE(st.st_mode) == 0o1770
     assert (st.st_uid, st.st_gid) == (users["campipe-capd"][0], campipe)
     # The control socket's directory: setgid group campipe-control, whose
