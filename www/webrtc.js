@@ -171,12 +171,14 @@ export function webrtcMode(cfg, video, hooks) {
 	const fig = {};
 	clearFigures();
 
+	// No figures: before the first stats, and once a connection is gone.
 	function clearFigures() {
 		for (const k of FIGURES)
 			fig[k] = null;
 		fig.timed = false;
 	}
 
+	// The state, kept for the deadlines and told to the page.
 	function setState(s, d) {
 		state = s;
 		hooks.state(s, d);
@@ -235,6 +237,7 @@ export function webrtcMode(cfg, video, hooks) {
 		timer = setTimeout(() => connect(g), d);
 	}
 
+	// The peer connection: one receive-only video transceiver, H.264 first.
 	function makePeer(g, servers) {
 		const p = peer(servers);
 		const tr = p.addTransceiver('video', { direction: 'recvonly' });
@@ -281,6 +284,7 @@ export function webrtcMode(cfg, video, hooks) {
 		return { p, receiver: tr.receiver };
 	}
 
+	// Offers, POSTs the offer at once, and takes the answer.
 	async function connect(g) {
 		if (g !== gen)
 			return;
@@ -338,6 +342,7 @@ export function webrtcMode(cfg, video, hooks) {
 		stats = setInterval(() => poll(g), STATS_MS);
 	}
 
+	// A frame presented: counted, with its capture time when known.
 	function onFrame(g, receiver, md) {
 		if (g !== gen)
 			return;
@@ -355,6 +360,7 @@ export function webrtcMode(cfg, video, hooks) {
 		video.requestVideoFrameCallback((n, m) => onFrame(g, receiver, m));
 	}
 
+	// The figures, from the connection's stats once a second.
 	async function poll(g) {
 		const p = pc;
 		if (g !== gen || p === null)
@@ -394,6 +400,7 @@ export function webrtcMode(cfg, video, hooks) {
 		}
 	}
 
+	// The page goes away: the session ends with it (a keepalive DELETE).
 	function onPageHide() {
 		if (pc !== null || session !== null) {
 			gen++;
@@ -401,6 +408,7 @@ export function webrtcMode(cfg, video, hooks) {
 		}
 	}
 
+	// Back from the back-forward cache: connect again.
 	function onPageShow(ev) {
 		if (ev.persisted && watch !== 0)
 			connect(gen);
