@@ -192,6 +192,8 @@ async function main() {
 		    'DELETE of the session on leaving', JSON.stringify(log.slice(before)));
 		await control('sessions-0');
 		check(true, 'rtcd has no session left after leaving');
+		await control('ended-by-delete');
+		check(true, 'rtcd ended it for the DELETE (not the DTLS close after it)');
 
 		// Picked by hand: remembered, and rtcd killed under it recovers.
 		await page.click('label:has(input[value=webrtc])');
@@ -212,10 +214,20 @@ async function main() {
 		    window.campipe.state === 'live' && window.campipe.frames > n + 10, n, 40000,
 		    'rtcd back: WebRTC plays again', describe);
 
-		// Closing the page ends its session too (a keepalive DELETE).
-		await page.close({ runBeforeUnload: true });
+		// Leaving the page ends its session too: a keepalive DELETE on
+		// pagehide (the peer connection's close_notify, closed with the
+		// page, may reach rtcd first).
+		const at = log.length;
+		await page.goto(base + 'api/status');
+		await page.waitForTimeout(1000);
+		const bye = log.slice(at).find((x) => x.method === 'DELETE');
+		check(bye !== undefined, 'DELETE of the session when the page goes away',
+		    JSON.stringify(log.slice(at)));
 		await control('sessions-0');
-		check(true, 'rtcd has no session left after the page closed');
+		await control('ended-by-viewer');
+		check(true, 'the session ended by the page, not by a timeout');
+		check(true, 'rtcd has no session left after the page went away');
+		await page.close();
 
 		// UDP blocked on a first visit (the answer's candidates dropped in
 		// the page): no ICE within 5 s, so Live, and the session ended.

@@ -9,6 +9,7 @@ started again, and falls back to Live when rtcd is down on a first visit
 node.  Screenshots go to BUILD/artifacts/."""
 import json
 import os
+import re
 import subprocess
 import urllib.request
 
@@ -57,6 +58,13 @@ class Stack:
         if what == "sessions-0":
             wait_for(lambda: self.sessions() == 0, timeout=10, step=0.2,
                      what="rtcd's sessions back to 0")
+        elif what == "ended-by-delete":
+            ended = re.findall(r"ended \(([^)]*)\)", self.rtcd.logtext())
+            assert ended and ended[-1] == "DELETE", ended
+        elif what == "ended-by-viewer":
+            # the page's DELETE, or its DTLS close_notify when that came first
+            ended = re.findall(r"ended \(([^)]*)\)", self.rtcd.logtext())
+            assert ended and ended[-1] in ("DELETE", "the viewer closed DTLS"), ended
         elif what == "kill-rtcd":
             self.rtcd.kill()
         elif what == "stop-rtcd":
