@@ -252,6 +252,34 @@ for _ in $(seq 50); do probe rtsp / >/dev/null 2>&1 && break; sleep 0.2; done
 check probe rtsp /
 check probe rtsp /cam/default
 
+# WebRTC through httpd's WHEP and rtcd under PID 1: the host's GStreamer
+# webrtcbin (tests/integration/whep_gst.py) in the container's network
+# namespace only, its programs the host's.  libnice offers no loopback
+# candidates: a veth pair inside the container gives rtcd and the player
+# an address each.
+cn() { nsenter -t "$leader" -n "$@"; }
+cn ip link add cpw0 type veth peer name cpw1 &&
+    cn ip addr add 10.80.0.1/24 dev cpw0 && cn ip addr add 10.80.0.2/24 dev cpw1 &&
+    cn ip link set cpw0 up && cn ip link set cpw1 up || fail "WebRTC: no veth pair in the container"
+c sh -c 'echo "RTCD_OPTS=\"--webrtc-listen 10.80.0.1:8555\"" >>/etc/default/campipe'
+c systemctl restart campipe-rtcd.service
+wait_active 30 campipe-rtcd.service || fail "rtcd on 10.80.0.1: $(c systemctl is-active campipe-rtcd.service)"
+# $1: what for.  Plays 3 s; its JSON line, or FAIL.
+webrtc_play() {
+	local out
+	out=$(cn timeout 90 /usr/bin/python3 "$here/tests/integration/whep_gst.py" \
+	    http://127.0.0.1:8080/whep 3 2>"$run/whep-$1.err" | tail -1)
+	case $out in
+	*'"codes": {"POST": 201, "DELETE": 200}'*) echo "$out" ;;
+	*) echo "FAIL ${out:-$(tail -1 "$run/whep-$1.err")}" ;;
+	esac
+}
+out=$(webrtc_play first)
+case $out in
+FAIL*) fail "WebRTC under systemd: $out" ;;
+*) note "WebRTC: webrtcbin played through httpd's WHEP and rtcd: $(echo "$out" | sed 's/.*"frames": \([0-9]*\).*"size": \(\[[^]]*\]\).*/\1 frames of \2 in 3 s/')" ;;
+esac
+
 # 3. The frame socket: group campipe only.
 c systemd-sysusers --inline 'u viewer - "campipe test viewer" - -' 'm viewer campipe' >/dev/null
 c stat -c '  %n: %A %U:%G' /run/campipe /run/campipe/frames.sock
@@ -297,6 +325,22 @@ outage campipe-capd.service KILL mp4 30
 outage campipe-httpd.service KILL mjpeg 30
 outage campipe-wsd.service KILL ws 30
 outage campipe-rtspd.service KILL rtsp 30
+# rtcd: its sessions end with it (a page makes a new one); a new WHEP
+# session plays once systemd has restarted it.
+pid=$(c systemctl show -P MainPID campipe-rtcd.service)
+s=$(now)
+c kill -9 "$pid"
+for _ in $(seq 100); do
+	p=$(c systemctl show -P MainPID campipe-rtcd.service)
+	[ "$p" != "$pid" ] && [ "$p" != 0 ] && [ "$(c systemctl is-active campipe-rtcd.service)" = active ] && break
+	sleep 0.1
+done
+restarted=$(since "$s")
+out=$(webrtc_play restart)
+case $out in
+FAIL*) fail "kill -9 campipe-rtcd.service: a new session: $out" ;;
+*) note "kill -9 campipe-rtcd.service: active again after $restarted s, a new WHEP session played (first frame $(echo "$out" | sed 's/.*"first_frame_s": \([0-9.]*\).*/\1/') s after its offer)" ;;
+esac
 wd=$(c systemctl show -P WatchdogUSec campipe-capd.service)
 outage campipe-capd.service STOP mjpeg 120
 res=$(c journalctl -u campipe-capd.service --no-pager -o cat | grep -o 'Watchdog timeout[^!.]*' | tail -1)

@@ -292,7 +292,7 @@ def test_rtcd_under_qemu(qemu, tmp):
         qemu("rtcd", "--frames", sock, "--handoff", handoff, "--webrtc-listen",
              net + "1:0", wait_log="taking handed-over requests")
         qemu("httpd", "--listen", "%s1:%d" % (net, port), "--frames", sock,
-             "--www", WWW, "--rtc-handoff", handoff, wait_tcp=port)
+             "--www", WWW, "--rtc-handoff", handoff, wait_log="serving ")
         player = os.path.join(os.path.dirname(__file__), "..", "integration",
                               "whep_gst.py")
         r = subprocess.run(["ip", "netns", "exec", ns, "/usr/bin/python3", player,
