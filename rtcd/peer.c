@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cs_answer.h"
+#include "cs_offer.h"
 #include "dtls_srtp.h"
 #include "ice_lite.h"
 #include "log.h"
@@ -29,6 +31,8 @@ peer_phase_name(enum peer_phase ph)
 		return ("ice");
 	case PEER_DTLS:
 		return ("dtls");
+	case PEER_OFFERED:
+		return ("offered");
 	default:
 		return ("media");
 	}
@@ -88,6 +92,106 @@ peer_dtls_flush(struct peer *p, uint64_t now)
 		peer_send(p, buf, (size_t)n, now);
 }
 
+/* A new session's common part, not yet listed: ids, owner, credentials. */
+static struct peer *
+peer_alloc(struct state *st, struct media_cam *mc,
+    const struct handoff_rec *rec, char *cause, size_t causelen)
+{
+	struct peer	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(cause, causelen, "out of memory");
+		return (NULL);
+	}
+	p->st = st;
+	p->mc = mc;
+	p->created_ms = mono_ms();
+	snprintf(p->user, sizeof(p->user), "%s", rec->user);
+	if (rec->salen != 0)
+		memcpy(&p->client, &rec->sa, rec->salen);
+	do
+		peer_rand_id(p->id);
+	while (peer_by_id(st, p->id) != NULL);
+	do
+		peer_rand_chars(p->ufrag, PEER_UFRAG_LEN);
+	while (peer_by_ufrag(st, p->ufrag) != NULL);
+	peer_rand_chars(p->pwd, PEER_PWD_LEN);
+	return (p);
+}
+
+/* What our SDP (answer or offer) says of us. */
+static void
+peer_local(const struct peer *p, struct sdp_answer *a)
+{
+	const struct state	*st = p->st;
+
+	memset(a, 0, sizeof(*a));
+	a->session_id = ((uint64_t)arc4random() << 31) ^ arc4random();
+	a->version = 2;
+	a->ice_ufrag = p->ufrag;
+	a->ice_pwd = p->pwd;
+	a->fingerprint = dtls_srtp_cert_fp(st->cert);
+	a->ssrc = media_ssrc(p->mc);
+	a->cname = MEDIA_CNAME;
+	a->msid_stream = MEDIA_CNAME;
+	a->msid_track = "video";
+	a->cands = st->cands;
+	a->ncands = st->ncands;
+}
+
+/* Starts ICE and DTLS with the viewer's ufrag and fingerprint.  0 or -1. */
+static int
+peer_start(struct peer *p, const char *remote_ufrag, const uint8_t *fp,
+    enum dtls_srtp_role role, uint64_t now, char *cause, size_t causelen)
+{
+	const char	*why;
+
+	if (ice_lite_init(&p->ice, p->ufrag, p->pwd, remote_ufrag, now,
+	    &why) == -1) {
+		snprintf(cause, causelen, "%s", why);
+		return (-1);
+	}
+	memcpy(p->remote_fp, fp, sizeof(p->remote_fp));
+	p->role = role;
+	if (dtls_srtp_init(&p->dtls, p->st->cert, p->role, p->remote_fp, now,
+	    &why) == -1) {
+		snprintf(cause, causelen, "%s", why);
+		ice_lite_free(&p->ice);
+		return (-1);
+	}
+	explicit_bzero(p->pwd, sizeof(p->pwd));
+	return (0);
+}
+
+/* Lists a new session and asks its camera for H.264; 0, or -1 (freed). */
+static int
+peer_insert(struct peer *p, const char *how, char *cause, size_t causelen)
+{
+	struct state	*st = p->st;
+	char		 who[INET6_ADDRSTRLEN];
+
+	if (media_want(p->mc, cause, causelen) == -1) {
+		dtls_srtp_free(p->dtls);
+		ice_lite_free(&p->ice);
+		explicit_bzero(p->pwd, sizeof(p->pwd));
+		free(p);
+		return (-1);
+	}
+	TAILQ_INSERT_TAIL(&st->peers, p, entry);
+	st->npeers++;
+	peer_client_text(p, who, sizeof(who));
+	log_info("session %.8s: camera %s for %s%s%s, %s", p->id, p->mc->name,
+	    who, p->user[0] != '\0' ? " user " : "", p->user, how);
+	return (0);
+}
+
+/* The DTLS role's name for logs. */
+static const char *
+peer_role_name(enum dtls_srtp_role role)
+{
+	return (role == DTLS_SRTP_SERVER ? "server" : "client");
+}
+
 /* Makes the session and its answer. */
 struct peer *
 peer_new(struct state *st, struct media_cam *mc, const struct sdp_offer *o,
@@ -97,75 +201,82 @@ peer_new(struct state *st, struct media_cam *mc, const struct sdp_offer *o,
 	const struct sdp_offer_media	*m = &o->media[c->media];
 	struct sdp_answer		 a;
 	struct peer			*p;
-	char				 ufrag[PEER_UFRAG_LEN + 1];
-	char				 pwd[PEER_PWD_LEN + 1];
-	char				 who[INET6_ADDRSTRLEN];
 	const char			*why;
-	uint64_t			 now = mono_ms();
+	char				 how[64];
 
-	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		snprintf(cause, causelen, "out of memory");
+	if ((p = peer_alloc(st, mc, rec, cause, causelen)) == NULL)
 		return (NULL);
-	}
-	p->st = st;
-	p->mc = mc;
-	p->created_ms = now;
 	p->pt = c->pt;
 	p->fb = c->fb;
-	snprintf(p->user, sizeof(p->user), "%s", rec->user);
-	if (rec->salen != 0)
-		memcpy(&p->client, &rec->sa, rec->salen);
-	do
-		peer_rand_id(p->id);
-	while (peer_by_id(st, p->id) != NULL);
-	do
-		peer_rand_chars(ufrag, PEER_UFRAG_LEN);
-	while (peer_by_ufrag(st, ufrag) != NULL);
-	peer_rand_chars(pwd, PEER_PWD_LEN);
-	if (ice_lite_init(&p->ice, ufrag, pwd, m->ice_ufrag, now,
-	    &why) == -1) {
-		snprintf(cause, causelen, "%s", why);
-		free(p);
-		return (NULL);
-	}
-	memcpy(p->remote_fp, m->fp, sizeof(p->remote_fp));
-	p->role = sdp_answer_setup(m->setup) == SDP_SETUP_PASSIVE ?
-	    DTLS_SRTP_SERVER : DTLS_SRTP_CLIENT;
-	memset(&a, 0, sizeof(a));
-	a.session_id = ((uint64_t)arc4random() << 31) ^ arc4random();
-	a.version = 2;
-	a.ice_ufrag = ufrag;
-	a.ice_pwd = pwd;
-	a.fingerprint = dtls_srtp_cert_fp(st->cert);
-	a.ssrc = media_ssrc(mc);
-	a.cname = MEDIA_CNAME;
-	a.msid_stream = MEDIA_CNAME;
-	a.msid_track = "video";
-	a.cands = st->cands;
-	a.ncands = st->ncands;
+	peer_local(p, &a);
 	if ((*answerlen = sdp_answer_write(&a, o, c, answer, PEER_ANSWER_MAX,
-	    &why)) == -1 || dtls_srtp_init(&p->dtls, st->cert, p->role,
-	    p->remote_fp, now, &why) == -1) {
+	    &why)) == -1) {
 		snprintf(cause, causelen, "%s", why);
-		ice_lite_free(&p->ice);
 		free(p);
 		return (NULL);
 	}
-	explicit_bzero(pwd, sizeof(pwd));
-	if (media_want(mc, cause, causelen) == -1) {
-		dtls_srtp_free(p->dtls);
-		ice_lite_free(&p->ice);
+	if (peer_start(p, m->ice_ufrag, m->fp, sdp_answer_setup(m->setup) ==
+	    SDP_SETUP_PASSIVE ? DTLS_SRTP_SERVER : DTLS_SRTP_CLIENT,
+	    p->created_ms, cause, causelen) == -1) {
 		free(p);
 		return (NULL);
 	}
-	TAILQ_INSERT_TAIL(&st->peers, p, entry);
-	st->npeers++;
-	peer_client_text(p, who, sizeof(who));
-	log_info("session %.8s: camera %s for %s%s%s, H.264 payload type %u, "
-	    "DTLS %s", p->id, mc->name, who, p->user[0] != '\0' ? " user " :
-	    "", p->user, p->pt, p->role == DTLS_SRTP_SERVER ? "server" :
-	    "client");
+	snprintf(how, sizeof(how), "H.264 payload type %u, DTLS %s", p->pt,
+	    peer_role_name(p->role));
+	if (peer_insert(p, how, cause, causelen) == -1)
+		return (NULL);
 	return (p);
+}
+
+/* Makes the session and our offer. */
+struct peer *
+peer_offer_new(struct state *st, struct media_cam *mc,
+    const struct handoff_rec *rec, char *offer, int *offerlen, char *cause,
+    size_t causelen)
+{
+	struct sdp_answer	 a;
+	struct peer		*p;
+	uint8_t			 plid[3];
+	const char		*why;
+
+	if ((p = peer_alloc(st, mc, rec, cause, causelen)) == NULL)
+		return (NULL);
+	p->phase = PEER_OFFERED;
+	media_profile(mc, plid);
+	peer_local(p, &a);
+	if ((*offerlen = cs_offer_write(&a, plid, offer, PEER_ANSWER_MAX,
+	    &why)) == -1) {
+		snprintf(cause, causelen, "%s", why);
+		explicit_bzero(p->pwd, sizeof(p->pwd));
+		free(p);
+		return (NULL);
+	}
+	if (peer_insert(p, "offered", cause, causelen) == -1)
+		return (NULL);
+	return (p);
+}
+
+/* The viewer's answer. */
+int
+peer_answered(struct peer *p, const struct cs_answer *r, char *cause,
+    size_t causelen)
+{
+	uint64_t	 now = mono_ms();
+
+	if (p->phase != PEER_OFFERED) {
+		snprintf(cause, causelen, "the session has its answer already");
+		return (-1);
+	}
+	if (peer_start(p, r->ice_ufrag, r->fp, r->role == SDP_SETUP_PASSIVE ?
+	    DTLS_SRTP_SERVER : DTLS_SRTP_CLIENT, now, cause, causelen) == -1)
+		return (-1);
+	p->pt = r->pt;
+	p->fb = r->fb;
+	p->phase = PEER_ICE;
+	p->created_ms = now;
+	log_info("session %.8s: answered, H.264 payload type %u, DTLS %s",
+	    p->id, p->pt, peer_role_name(p->role));
+	return (0);
 }
 
 /* Ends a session. */
@@ -224,7 +335,7 @@ peer_by_ufrag(struct state *st, const char *ufrag)
 	struct peer	*p;
 
 	TAILQ_FOREACH(p, &st->peers, entry)
-		if (strcmp(p->ice.local_ufrag, ufrag) == 0)
+		if (strcmp(p->ufrag, ufrag) == 0)
 			return (p);
 	return (NULL);
 }
@@ -283,6 +394,10 @@ peer_on_stun(struct peer *p, struct net_sock *sock,
 	const char			*cause;
 	int				 n;
 
+	if (p->phase == PEER_OFFERED) {		/* no answer yet: no ICE */
+		p->st->stats.stun_dropped++;
+		return;
+	}
 	n = ice_lite_handle(&p->ice, pkt, len, from, now, out, sizeof(out),
 	    &cause);
 	if (n > 0)
@@ -398,6 +513,13 @@ peer_tick_one(struct peer *p, uint64_t now)
 	char			 msg[256];
 	long			 t;
 
+	if (p->phase == PEER_OFFERED) {
+		if (now - p->created_ms <= (uint64_t)(c->ice_timeout * 1000))
+			return (0);
+		snprintf(msg, sizeof(msg), "no answer in %g s", c->ice_timeout);
+		peer_end(p, msg);
+		return (1);
+	}
 	if (p->checked_ms == 0 &&
 	    now - p->created_ms > (uint64_t)(c->ice_timeout * 1000)) {
 		snprintf(msg, sizeof(msg), "no valid STUN check in %g s",

@@ -20,6 +20,7 @@
 #include "sdp_offer.h"
 #include "srtp_session.h"
 
+struct cs_answer;
 struct media_cam;
 struct net_sock;
 struct state;
@@ -32,7 +33,8 @@ struct state;
 enum peer_phase {
 	PEER_ICE,		/* waiting for a valid check */
 	PEER_DTLS,		/* checks answered, the handshake goes on */
-	PEER_MEDIA		/* keyed: media flows */
+	PEER_MEDIA,		/* keyed: media flows */
+	PEER_OFFERED		/* our offer made, the viewer's answer awaited */
 };
 
 struct peer {
@@ -44,7 +46,9 @@ struct peer {
 	char			 user[HANDOFF_REC_USER_MAX + 1];
 	struct sockaddr_storage	 client;	/* the HTTP client */
 	enum peer_phase		 phase;
-	struct ice_lite		 ice;
+	struct ice_lite		 ice;		/* not before the answer */
+	char			 ufrag[PEER_UFRAG_LEN + 1];	/* ours */
+	char			 pwd[PEER_PWD_LEN + 1];	/* until ICE has it */
 	enum dtls_srtp_role	 role;
 	uint8_t			 remote_fp[SDP_OFFER_FPLEN];
 	struct dtls_srtp	*dtls;
@@ -75,6 +79,21 @@ struct peer {
 struct peer	*peer_new(struct state *st, struct media_cam *mc,
 		    const struct sdp_offer *o, const struct sdp_offer_choice *c,
 		    const struct handoff_rec *rec, char *answer, int *answerlen,
+		    char *cause, size_t causelen);
+/*
+ * A session for camera mc that offers (camera-streamer's signalling,
+ * docs/webrtc.md) to the user and HTTP client of the record; writes our
+ * offer into offer (PEER_ANSWER_MAX bytes).  The session, PEER_OFFERED
+ * until peer_answered, or NULL with cause.
+ */
+struct peer	*peer_offer_new(struct state *st, struct media_cam *mc,
+		    const struct handoff_rec *rec, char *offer, int *offerlen,
+		    char *cause, size_t causelen);
+/*
+ * The viewer's answer r to an offered session: ICE and DTLS start, the
+ * ICE timeout from now.  0, or -1 with cause (the session is as it was).
+ */
+int		 peer_answered(struct peer *p, const struct cs_answer *r,
 		    char *cause, size_t causelen);
 /* Ends a session with one log line saying why, and frees it. */
 void		 peer_end(struct peer *p, const char *why);

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: ISC */
-/* whep.c: WHEP offers, PATCH and DELETE of a session, the status. */
+/*
+ * whep.c: WHEP offers, PATCH and DELETE of a session, the status; the
+ * JSON signalling route is signal.c's.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +17,15 @@
 #include "peer.h"
 #include "whep_reply.h"
 #include "sdp_offer.h"
+#include "signal.h"
 #include "state.h"
 #include "status.h"
 #include "whep.h"
 #include "whep_request.h"
 #include "whep_wait.h"
 
-/* Refuses a request: the status with a one-line cause, logged. */
-static void
+/* Refuses a request. */
+void
 whep_refuse(struct state *st, int fd, int status, const char *what,
     const char *msg)
 {
@@ -32,8 +36,20 @@ whep_refuse(struct state *st, int fd, int status, const char *what,
 	whep_reply_text(st, fd, status, msg);
 }
 
-/* The camera an offer names, or NULL. */
-static struct media_cam *
+/* Refuses a method: 405 with what is allowed ("GET", ...). */
+static void
+whep_not_allowed(struct state *st, int fd, const char *allow)
+{
+	char	 hdr[64];
+
+	st->stats.refused++;
+	snprintf(hdr, sizeof(hdr), "Allow: %s\r\n", allow);
+	whep_reply_send(st, fd, 405, hdr, "text/plain; charset=utf-8",
+	    "method not allowed\n", 19);
+}
+
+/* The camera a request names. */
+struct media_cam *
 whep_camera(struct state *st, const char *name)
 {
 	const struct camname_list	*cams = &st->conf->cams;
@@ -43,12 +59,38 @@ whep_camera(struct state *st, const char *name)
 	return (i < 0 ? NULL : st->cams[i]);
 }
 
-/* 1 if a new session would be beyond the limits. */
-static int
+/* Whether a new session would be beyond the limits. */
+int
 whep_full(struct state *st, const struct handoff_rec *rec)
 {
 	return (st->npeers + st->nwaits >= st->conf->max_sessions ||
 	    peer_count_addr(st, &rec->sa) >= st->conf->max_per_addr);
+}
+
+/* Answers a parsed offer with a session. */
+struct peer *
+whep_answer_make(struct state *st, struct media_cam *mc, struct sdp_offer *o,
+    const struct handoff_rec *rec, char *answer, int *n, int *status,
+    char *cause, size_t causelen)
+{
+	struct sdp_offer_choice	 c;
+	struct peer		*p;
+	uint8_t			 plid[3];
+	const char		*why;
+
+	media_profile(mc, plid);
+	*status = 503;
+	if (sdp_offer_choose(o, plid, &c, &why) == -1) {
+		*status = 406;
+		snprintf(cause, causelen, "%s", why);
+		p = NULL;
+	} else if (whep_full(st, rec)) {
+		snprintf(cause, causelen, "too many sessions");
+		p = NULL;
+	} else
+		p = peer_new(st, mc, o, &c, rec, answer, n, cause, causelen);
+	free(o);
+	return (p);
 }
 
 /* Answers a parsed offer for camera mc with a session (o is freed). */
@@ -57,28 +99,13 @@ whep_answer(struct state *st, int fd, struct media_cam *mc,
     struct sdp_offer *o, const struct handoff_rec *rec)
 {
 	static char		 answer[PEER_ANSWER_MAX];
-	struct sdp_offer_choice	 c;
 	struct peer		*p;
-	uint8_t			 plid[3];
 	char			 cause[512], hdrs[512];
-	const char		*why;
-	int			 n;
+	int			 n, status;
 
-	media_profile(mc, plid);
-	if (sdp_offer_choose(o, plid, &c, &why) == -1) {
-		whep_refuse(st, fd, 406, "WHEP offer", why);
-		free(o);
-		return;
-	}
-	if (whep_full(st, rec)) {
-		whep_refuse(st, fd, 503, "WHEP offer", "too many sessions");
-		free(o);
-		return;
-	}
-	p = peer_new(st, mc, o, &c, rec, answer, &n, cause, sizeof(cause));
-	free(o);
-	if (p == NULL) {
-		whep_refuse(st, fd, 503, "WHEP offer", cause);
+	if ((p = whep_answer_make(st, mc, o, rec, answer, &n, &status, cause,
+	    sizeof(cause))) == NULL) {
+		whep_refuse(st, fd, status, "WHEP offer", cause);
 		return;
 	}
 	st->stats.answered++;
@@ -147,17 +174,13 @@ whep_session(struct state *st, int fd, const struct whep_request *r,
 	}
 	if (strcmp(r->method, "PATCH") != 0 &&
 	    strcmp(r->method, "DELETE") != 0) {
-		st->stats.refused++;
-		whep_reply_send(st, fd, 405, "Allow: PATCH, DELETE, OPTIONS\r\n",
-		    "text/plain; charset=utf-8", "method not allowed\n", 19);
+		whep_not_allowed(st, fd, "PATCH, DELETE, OPTIONS");
 		return;
 	}
-	if ((p = peer_by_id(st, r->id)) == NULL) {
+	/* Another user's session is not told apart from none. */
+	if ((p = peer_by_id(st, r->id)) == NULL ||
+	    strcmp(p->user, rec->user) != 0) {
 		whep_refuse(st, fd, 404, r->method, "no such session");
-		return;
-	}
-	if (strcmp(p->user, rec->user) != 0) {
-		whep_refuse(st, fd, 403, r->method, "not your session");
 		return;
 	}
 	if (strcmp(r->method, "DELETE") == 0) {
@@ -181,9 +204,7 @@ whep_status(struct state *st, int fd, const struct whep_request *r)
 	char	*json;
 
 	if (strcmp(r->method, "GET") != 0) {
-		st->stats.refused++;
-		whep_reply_send(st, fd, 405, "Allow: GET\r\n",
-		    "text/plain; charset=utf-8", "method not allowed\n", 19);
+		whep_not_allowed(st, fd, "GET");
 		return;
 	}
 	if ((json = status_json(st)) == NULL) {
@@ -220,12 +241,9 @@ whep_take(int fd, const struct handoff_rec *rec, void *arg)
 		if (strcmp(r.method, "OPTIONS") == 0)
 			whep_reply_send(st, fd, 204, "Allow: POST, OPTIONS\r\n",
 			    NULL, NULL, 0);
-		else if (strcmp(r.method, "POST") != 0) {
-			st->stats.refused++;
-			whep_reply_send(st, fd, 405, "Allow: POST, OPTIONS\r\n",
-			    "text/plain; charset=utf-8",
-			    "method not allowed\n", 19);
-		} else
+		else if (strcmp(r.method, "POST") != 0)
+			whep_not_allowed(st, fd, "POST, OPTIONS");
+		else
 			whep_offer(st, fd, &r, rec);
 		break;
 	case WHEP_ROUTE_SESSION:
@@ -235,8 +253,10 @@ whep_take(int fd, const struct handoff_rec *rec, void *arg)
 		whep_status(st, fd, &r);
 		break;
 	case WHEP_ROUTE_SIGNAL:
-		whep_refuse(st, fd, 501, "signalling",
-		    "JSON signalling is not served yet: use WHEP");
+		if (strcmp(r.method, "POST") != 0)
+			whep_not_allowed(st, fd, "POST");
+		else
+			signal_take(st, fd, &r, rec);
 		break;
 	default:
 		whep_refuse(st, fd, 404, r.method, "not found");

@@ -78,6 +78,14 @@ PLACES = {
     "cam.example {": HERE_,
     "cameras:": HERE_,
     "campipe-capd --source-format h264 \\": HERE_,
+    'RTCD_OPTS="--webrtc-listen 0.0.0.0:8555"':
+        ("scripts/deploy-check.sh", ["RTCD_OPTS=", "--webrtc-listen"],
+         "the package's rtcd under systemd plays to webrtcbin from another "
+         "address; 0.0.0.0 would be every address of the machine"),
+    "# /etc/turnserver.conf: coturn, relaying for the viewers httpd signs in":
+        ("tests/integration/test_turn.py", ["--use-auth-secret",
+                                            "--static-auth-secret="],
+         "the test gives coturn the same settings as flags"),
 }
 
 

@@ -82,4 +82,49 @@ doc_hex(const char *s, unsigned char *out, size_t outsize)
 	return (n);
 }
 
+/* Reads a file whole into buf (NUL-terminated); its length or -1. */
+static inline long
+doc_readfile(const char *path, char *buf, size_t size)
+{
+	FILE	*f;
+	size_t	 n;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "cannot open %s (run from the source tree)\n",
+		    path);
+		return (-1);
+	}
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return ((long)n);
+}
+
+/*
+ * doc_block with every line ended by CRLF instead, as SDP is written; the
+ * length, or -1.
+ */
+static inline long
+doc_block_crlf(const char *path, const char *marker, char *out, size_t size)
+{
+	char	*doc;
+	size_t	 i, n = 0;
+	long	 len;
+
+	if ((doc = malloc(size)) == NULL)
+		return (-1);
+	if ((len = doc_block(path, marker, doc, size)) <= 0) {
+		free(doc);
+		return (-1);
+	}
+	for (i = 0; i < (size_t)len && n + 2 < size; i++) {
+		if (doc[i] == '\n')
+			out[n++] = '\r';
+		out[n++] = doc[i];
+	}
+	out[n] = '\0';
+	free(doc);
+	return (i == (size_t)len ? (long)n : -1);
+}
+
 #endif

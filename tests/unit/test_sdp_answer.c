@@ -49,43 +49,6 @@ static const char chromium_answer[] =
 
 static struct sdp_offer	*o;
 
-/* Reads a file whole into buf (NUL-terminated); its length or -1. */
-static long
-readfile(const char *path, char *buf, size_t size)
-{
-	FILE	*f;
-	size_t	 n;
-
-	if ((f = fopen(path, "rb")) == NULL) {
-		fprintf(stderr, "cannot open %s (run from the source tree)\n",
-		    path);
-		return (-1);
-	}
-	n = fread(buf, 1, size - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return ((long)n);
-}
-
-/* A documented block with CRLF line ends; its length or -1. */
-static long
-doc_crlf(const char *marker, char *out, size_t size)
-{
-	char	 doc[8192];
-	size_t	 i, n = 0;
-	long	 len;
-
-	if ((len = doc_block(WEBRTC_DOC, marker, doc, sizeof(doc))) <= 0)
-		return (-1);
-	for (i = 0; i < (size_t)len && n + 2 < size; i++) {
-		if (doc[i] == '\n')
-			out[n++] = '\r';
-		out[n++] = doc[i];
-	}
-	out[n] = '\0';
-	return ((long)n);
-}
-
 /* Parses s and chooses for sdp_test_ours; 0 or -1. */
 static int
 offer(const char *s, struct sdp_offer_choice *c)
@@ -109,7 +72,7 @@ test_chromium(void)
 	long		 n;
 	int		 len;
 
-	n = readfile(DATA "chromium-recvonly.sdp", in, sizeof(in));
+	n = doc_readfile(DATA "chromium-recvonly.sdp", in, sizeof(in));
 	CHECK(n > 0);
 	len = sdp_test_run(in, (size_t)n, out, sizeof(out), &cause);
 	CHECK_EQ(len, (int)sizeof(chromium_answer) - 1);
@@ -127,9 +90,10 @@ test_doc(void)
 	long		 n, w;
 	int		 len;
 
-	n = doc_crlf("Example offer, a WHEP player's", in, sizeof(in));
-	w = doc_crlf("Example answer, for the tests' inputs", want,
-	    sizeof(want));
+	n = doc_block_crlf(WEBRTC_DOC, "Example offer, a WHEP player's", in,
+	    sizeof(in));
+	w = doc_block_crlf(WEBRTC_DOC, "Example answer, for the tests' inputs",
+	    want, sizeof(want));
 	CHECK(n > 0 && w > 0);
 	if (n <= 0 || w <= 0)
 		return;
@@ -166,7 +130,7 @@ test_setup(void)
 	CHECK_EQ(sdp_answer_setup(SDP_SETUP_PASSIVE), SDP_SETUP_ACTIVE);
 	CHECK_EQ(sdp_answer_setup(SDP_SETUP_NONE), SDP_SETUP_PASSIVE);
 	for (i = 0; i < 3; i++) {
-		if (readfile(DATA "gstreamer-recvonly.sdp", in,
+		if (doc_readfile(DATA "gstreamer-recvonly.sdp", in,
 		    sizeof(in)) <= 0 ||
 		    (at = strstr(in, "a=setup:actpass\r\n")) == NULL) {
 			CHECK(0);
@@ -234,7 +198,7 @@ test_overflow(void)
 	size_t			 len = sizeof(chromium_answer), n;
 	size_t			 bad = 0;
 
-	if (readfile(DATA "chromium-recvonly.sdp", in, sizeof(in)) <= 0 ||
+	if (doc_readfile(DATA "chromium-recvonly.sdp", in, sizeof(in)) <= 0 ||
 	    offer(in, &c) == -1) {
 		CHECK(0);
 		return;
@@ -268,7 +232,7 @@ test_inputs(void)
 	char			 in[SDP_OFFER_MAX + 1], out[4096];
 	const char		*cause;
 
-	if (readfile(DATA "gstreamer-recvonly.sdp", in, sizeof(in)) <= 0 ||
+	if (doc_readfile(DATA "gstreamer-recvonly.sdp", in, sizeof(in)) <= 0 ||
 	    offer(in, &c) == -1) {
 		CHECK(0);
 		return;
