@@ -109,6 +109,18 @@ export function paint(canvas, ctx, bmp) {
 	bmp.close();
 }
 
+// The picture an image or video element shows (w by h), drawn again as
+// a JPEG Blob; null before the first.
+export function snapshotOf(el, w, h) {
+	if (!w || !h)
+		return Promise.resolve(null);
+	const c = document.createElement('canvas');
+	c.width = w;
+	c.height = h;
+	c.getContext('2d').drawImage(el, 0, 0);
+	return new Promise((res) => c.toBlob(res, 'image/jpeg', 0.92));
+}
+
 // Counts frames and gives the rate over the last two seconds, or over a
 // few frames when they come slower than that (stills every 5 s).
 export class Meter {

@@ -9,7 +9,7 @@
 // media time, the decode time in the fragment's tfdt box (www/fmp4.js).
 // "?h264=mse" or "?h264=webcodecs" in the page's address asks
 // for one way where both work.
-import { Backoff, wsProtocols, wsUrl } from './campipe.js';
+import { Backoff, snapshotOf, wsProtocols, wsUrl } from './campipe.js';
 import { parseFragment, parseInit } from './fmp4.js';
 import { parseSei } from './sei.js';
 import { webcodecsSink, webcodecsSupported } from './webcodecs.js';
@@ -149,15 +149,7 @@ function mseSink(video, hooks, fail) {
 		video.load();
 		URL.revokeObjectURL(url);
 	};
-	sink.snapshot = () => {
-		if (video.videoWidth === 0)
-			return Promise.resolve(null);
-		const c = document.createElement('canvas');
-		c.width = video.videoWidth;
-		c.height = video.videoHeight;
-		c.getContext('2d').drawImage(video, 0, 0);
-		return new Promise((res) => c.toBlob(res, 'image/jpeg', 0.92));
-	};
+	sink.snapshot = () => snapshotOf(video, video.videoWidth, video.videoHeight);
 	return sink;
 }
 

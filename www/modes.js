@@ -4,7 +4,7 @@
 // element it paints.  They report through the hooks object:
 //   hooks.shown(com, width, height)   a picture reached the screen
 //   hooks.state(state, detail)        connection state changed
-import { Backoff, LiveFeed, paint, parseCom } from './campipe.js';
+import { Backoff, LiveFeed, paint, parseCom, snapshotOf } from './campipe.js';
 
 // live: WebSocket frames drawn on a canvas.
 export function liveMode(cfg, canvas, hooks) {
@@ -93,15 +93,7 @@ export function mjpegMode(img, hooks) {
 			hooks.state('stopped', '');
 		},
 		dropped: () => 0,
-		snapshot() {
-			if (img.naturalWidth === 0)
-				return Promise.resolve(null);
-			const c = document.createElement('canvas');
-			c.width = img.naturalWidth;
-			c.height = img.naturalHeight;
-			c.getContext('2d').drawImage(img, 0, 0);
-			return new Promise((res) => c.toBlob(res, 'image/jpeg', 0.92));
-		},
+		snapshot: () => snapshotOf(img, img.naturalWidth, img.naturalHeight),
 	};
 }
 

@@ -5,6 +5,7 @@
 import { loadConfig, latencyOf, Meter } from './campipe.js';
 import { liveMode, mjpegMode, stillsMode } from './modes.js';
 import { h264Mode } from './h264.js';
+import { webrtcMode, webrtcSupported } from './webrtc.js';
 import { startSettings } from './settings.js';
 import { showLinks } from './links.js';
 import { rootOf } from './cameras.js';
@@ -12,7 +13,9 @@ import { JPEG_MODES, REASON, gives, isRefusal } from './h264only.js';
 import { figures, serverState, viewState } from './states.js';
 
 const $ = (id) => document.getElementById(id);
-const MODES = ['live', 'mjpeg', 'stills', 'h264'];
+const MODES = ['live', 'mjpeg', 'stills', 'h264', 'webrtc'];
+const MODE_NAMES = { live: 'live', mjpeg: 'MJPEG', stills: 'stills', h264: 'H.264',
+    webrtc: 'WebRTC' };
 const STATUS_EVERY = 3000;
 const HIDDEN_STOP = 15000;
 
@@ -38,8 +41,8 @@ const store = {
 const cp = window.campipe = {
 	mode: '', state: 'connecting', detail: '', frames: 0, fps: 0,
 	latencyMs: null, dropped: 0, width: 0, height: 0, seq: null, path: '',
-	untimed: 0, gives: '', says: '', camera: null,
-	stills: null, status: null, config: null,
+	untimed: 0, gives: '', says: '', camera: null, auto: false, fallback: '',
+	rtc: null, latencyBy: '', stills: null, status: null, config: null,
 };
 const view = {
 	// quarter turns, never wrapped, so the turn always animates clockwise
@@ -52,6 +55,7 @@ let latencies = [];
 let modes = null;
 let current = null;
 let h264Only = false;	// JPEG modes unavailable: the camera gives H.264 only
+let rtcOn = false;	// httpd hands WHEP to rtcd (/api/config "webrtc")
 
 // Median of the last few latency samples: steadier than the last one.
 function latencyMedian() {
@@ -102,10 +106,21 @@ const hooks = {
 		cp.detail = detail;
 		document.body.dataset.state = state;
 		showState();
+		render();
 		// the connection broke: ask httpd at once what the camera does
 		if (was === 'live' && state !== 'live' && state !== 'stopped' &&
 		    state !== 'paused')
 			pollSoon();
+	},
+	// the WebRTC mode, chosen by the page, did not play: today's default
+	fallback(why) {
+		cp.fallback = why;
+		const to = h264Only ? 'h264' : 'live';
+		$('rtc-note').hidden = false;
+		$('rtc-note').textContent = 'WebRTC did not play here (' + why +
+		    '); showing ' + (to === 'h264' ? 'H.264' : 'Live') +
+		    '. Choose WebRTC to try again.';
+		setMode(to, false);
 	},
 };
 
@@ -135,9 +150,11 @@ function showState() {
 function render() {
 	cp.fps = meter.fps();
 	cp.dropped = current ? current.dropped() : 0;
+	const rtc = cp.mode === 'webrtc' ? renderRtc(current.fig) : null;
 	const fps = cp.frames ? cp.fps.toFixed(1) : '–';
 	// an old latency says nothing once frames stop
 	const lat = cp.mode === 'mjpeg' ? 'n/a' :
+	    rtc !== null && rtc !== '' ? rtc :
 	    cp.latencyMs === null || cp.fps === 0 ? '–' :
 	    Math.round(cp.latencyMs) + ' ms';
 	$('s-fps').textContent = fps === '–' ? fps : fps + ' fps';
@@ -146,7 +163,8 @@ function render() {
 	$('s-dropped').textContent = cp.dropped;
 	$('s-size').textContent = cp.width ? cp.width + '×' + cp.height : '–';
 	$('hud-fps').textContent = fps + ' fps';
-	$('hud-lat').textContent = lat === 'n/a' || lat === '–' ? '' : lat;
+	$('hud-lat').textContent = lat === 'n/a' || lat === '–' ? '' :
+	    cp.latencyBy === 'jitter buffer' ? 'buffer ' + lat : lat;
 	const d = document.body.dataset;
 	d.frames = cp.frames;
 	d.fps = cp.fps.toFixed(2);
@@ -157,12 +175,51 @@ function render() {
 	}
 }
 
+// The WebRTC mode's own figures (lost, resent, route), and its latency
+// text when the frames carry no capture time: the jitter buffer's delay,
+// labelled so; '' when the usual latency applies.
+function renderRtc(f) {
+	const n = (v) => v === null ? '–' : String(v);
+	$('s-lost').textContent = n(f.lost);
+	$('s-nack').textContent = n(f.nacks);
+	$('s-resent').textContent = n(f.resent);
+	$('s-route').textContent = f.route || '–';
+	$('s-route').title = (f.route === 'relay' ? 'through a TURN relay' :
+	    f.route === 'host' ? 'straight to the camera\'s address' : '') +
+	    (f.pair ? ' (candidates ' + f.pair + ')' : '');
+	$('s-path').textContent = 'WebRTC' + (f.codec ? ' (' + f.codec + ')' : '');
+	// frames received and decoded, as the browser counts them
+	if (f.fps !== null && cp.frames)
+		cp.fps = f.fps;
+	cp.rtc = Object.assign({}, f);
+	const timed = f.timed && cp.latencyMs !== null;
+	cp.latencyBy = timed ? 'capture' : f.jitterMs !== null ? 'jitter buffer' : '';
+	$('s-lat-label').textContent = timed || f.jitterMs === null ? 'Latency' :
+	    'Jitter buffer';
+	if (timed || f.jitterMs === null)
+		return '';
+	return cp.frames && cp.fps > 0 ? Math.round(f.jitterMs) + ' ms' : '–';
+}
+
+// The mode to open with: the one this browser's user picked, else WebRTC
+// where httpd offers it and the browser has it (falling back to Live, or
+// H.264 for a camera that gives only that, if it does not play), else Live.
+function firstMode() {
+	const m = store.get('mode', '');
+	if (MODES.includes(m) && (m !== 'webrtc' || rtcOn))
+		return [m, false, false];
+	if (rtcOn && webrtcSupported())
+		return ['webrtc', false, true];
+	return ['live', false, false];
+}
+
 // Switches to mode m, stopping the old one and clearing the counters;
-// remembered for the next visit unless the camera chose it.
-function setMode(m, remember = true) {
-	if (!MODES.includes(m))
+// remembered for the next visit when the user picked it.  auto: the page
+// chose it (WebRTC then falls back instead of retrying).
+function setMode(m, remember = true, auto = false) {
+	if (!MODES.includes(m) || (m === 'webrtc' && !rtcOn))
 		m = 'live';
-	if (h264Only && m !== 'h264')
+	if (h264Only && JPEG_MODES.includes(m))
 		return;
 	if (current !== null && cp.mode === m)
 		return;
@@ -177,18 +234,23 @@ function setMode(m, remember = true) {
 	$('s-path').textContent = '–';
 	latencies = [];
 	meter = new Meter();
+	cp.auto = auto;
+	cp.rtc = null;
+	cp.latencyBy = '';
+	$('s-lat-label').textContent = 'Latency';
 	if (remember)
 		store.set('mode', m);
+	if (remember && m === 'webrtc')
+		$('rtc-note').hidden = true;
 	document.body.dataset.mode = m;
-	$('hud-mode').textContent = { live: 'live', mjpeg: 'MJPEG',
-	    stills: 'stills', h264: 'H.264' }[m];
+	$('hud-mode').textContent = MODE_NAMES[m];
 	for (const input of document.querySelectorAll('input[name=mode]'))
 		input.checked = input.value === m;
 	$('interval-box').hidden = m !== 'stills';
 	current = modes[m];
 	for (const k of MODES)
 		modes[k].el.hidden = k !== m;
-	current.start();
+	current.start(auto);
 	render();
 }
 
@@ -214,7 +276,8 @@ function onlyH264() {
 		return;
 	h264Only = true;
 	markJpegModes(true);
-	setMode('h264', false);
+	if (cp.mode !== 'webrtc')
+		setMode('h264', false);
 }
 
 // The camera gives JPEG again (capd restarted on another source).
@@ -225,7 +288,8 @@ function jpegAgain() {
 	}
 	h264Only = false;
 	markJpegModes(false);
-	setMode(store.get('mode', 'live'));
+	if (cp.mode !== 'webrtc')
+		setMode(...firstMode());
 }
 
 // Applies rotate and flip to the media through CSS variables.
@@ -365,7 +429,8 @@ function onKey(ev) {
 		return;
 	const act = {
 		1: () => setMode('live'), 2: () => setMode('mjpeg'),
-		3: () => setMode('stills'), 4: () => setMode('h264'), r: rotate, h: () => flip('flipH'),
+		3: () => setMode('stills'), 4: () => setMode('h264'),
+		5: () => rtcOn && setMode('webrtc'), r: rotate, h: () => flip('flipH'),
 		v: () => flip('flipV'), f: fullscreen, s: snapshot,
 		escape: () => $('stage').classList.remove('pseudo-full'),
 	}[ev.key.toLowerCase()];
@@ -385,7 +450,7 @@ function onVisibility() {
 			hooks.state('paused', '');
 		}, HIDDEN_STOP);
 	} else if (cp.state === 'paused') {
-		current.start();
+		current.start(cp.auto);
 	}
 }
 
@@ -423,7 +488,11 @@ async function main() {
 		mjpeg: mjpegMode($('mjpeg'), hooks),
 		stills: stillsMode($('still'), hooks, () => Number(interval.value)),
 		h264: h264Mode(cfg, $('h264'), $('h264c'), hooks),
+		webrtc: webrtcMode(cfg, $('webrtc'), hooks),
 	};
+	rtcOn = cfg.raw.webrtc === true;
+	$('mode-webrtc').hidden = !rtcOn;
+	$('key-webrtc').hidden = !rtcOn;
 	cp.stills = modes.stills.stats;
 	for (const input of document.querySelectorAll('input[name=mode]'))
 		input.onchange = () => setMode(input.value);
@@ -436,7 +505,7 @@ async function main() {
 	document.addEventListener('keydown', onKey);
 	document.addEventListener('visibilitychange', onVisibility);
 	applyView();
-	setMode(store.get('mode', 'live'));
+	setMode(...firstMode());
 	setInterval(render, 250);
 	pollStatus();
 	startSettings();

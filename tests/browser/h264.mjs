@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { control as cspControl, watch as cspWatch } from './csp.mjs';
+import { counters } from './harness.mjs';
 
 const [base, artifacts, name, want, size, ...opts] = process.argv.slice(2);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
@@ -38,16 +39,6 @@ async function control(what) {
 	const r = await lines.next();
 	if (r.done || r.value.trim() !== 'ok')
 		throw new Error('harness did not do ' + what);
-}
-
-async function counters(page) {
-	return page.evaluate(() => {
-		const c = { ...window.campipe };
-		delete c.status;
-		delete c.config;
-		delete c.stills;
-		return c;
-	});
 }
 
 async function until(page, fn, arg, ms, what) {

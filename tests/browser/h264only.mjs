@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { control as cspControl, watch as cspWatch } from './csp.mjs';
+import { counters } from './harness.mjs';
 
 const [base, artifacts, h264cam, jpegcam] = process.argv.slice(2);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
@@ -28,16 +29,6 @@ function check(ok, what, detail = '') {
 	if (!ok)
 		failures.push(what);
 	return ok;
-}
-
-async function counters(page) {
-	return page.evaluate(() => {
-		const c = { ...window.campipe };
-		delete c.status;
-		delete c.config;
-		delete c.stills;
-		return c;
-	});
 }
 
 async function until(page, fn, arg, ms, what) {
@@ -90,8 +81,8 @@ async function viewerPlaysH264(page, what, tries) {
 	const modes = await page.evaluate(() => [...document.querySelectorAll(
 	    'input[name=mode]')].map((i) => [i.value, i.disabled, i.closest('label').title]));
 	for (const [m, off, title] of modes) {
-		if (m === 'h264')
-			check(!off, what + ': H.264 mode available');
+		if (m === 'h264' || m === 'webrtc')	// WebRTC carries H.264 too
+			check(!off, what + ': ' + m + ' mode available');
 		else
 			check(off && /gives H\.264 only/.test(title),
 			    what + ': ' + m + ' marked unavailable with the reason', off + ', "' + title + '"');

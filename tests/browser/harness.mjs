@@ -32,6 +32,17 @@ export async function control(what) {
 		throw new Error('harness did not do ' + what);
 }
 
+// The page's window.campipe without its bulky parts, for a check's detail.
+export async function counters(page) {
+	return page.evaluate(() => {
+		const c = { ...window.campipe };
+		delete c.status;
+		delete c.config;
+		delete c.stills;
+		return c;
+	});
+}
+
 // Polls fn in the page until it returns a true value or time runs out;
 // a failure shows what describe(page) says then.
 export async function until(page, fn, arg, ms, what, describe) {

@@ -13,6 +13,8 @@ try {
 	const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 },
 		deviceScaleFactor: 1, colorScheme: 'light' });
 	const page = await ctx.newPage();
+	// Live picked, as a user would: with rtcd the page would choose WebRTC
+	await page.addInitScript(() => localStorage.setItem('campipe.mode', 'live'));
 	await page.goto(base);
 	await page.waitForFunction(() => window.campipe && window.campipe.mode ===
 	    'live' && window.campipe.frames >= 30 &&
