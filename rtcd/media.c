@@ -16,6 +16,7 @@
 #include "peer.h"
 #include "rtcp.h"
 #include "rtcp_fb.h"
+#include "rtp_ext.h"
 #include "rtp_h264.h"
 #include "srtp_session.h"
 #include "state.h"
@@ -66,21 +67,32 @@ media_keyframe_request(struct media_cam *mc, uint64_t now)
 		media_ask_idr(mc);
 }
 
-/* Protects one plaintext packet with p's PT into slot k: its length. */
+/*
+ * Protects one plaintext packet with p's PT into slot k, with the capture
+ * time when capture_us is not 0 and p takes it: its length.
+ */
 static int
 media_protect(struct peer *p, const unsigned char *pkt, size_t len,
-    size_t k)
+    size_t k, uint64_t capture_us)
 {
 	static struct log_rate	 lr = LOG_RATE_INIT("SRTP protect");
 	const unsigned char	*out;
 	const char		*cause;
+	size_t			 m = 0;
 	int			 n;
 
-	if (len < RTP_HDR_LEN || len > SRTP_SESSION_IN_MAX)
+	if (len < RTP_HDR_LEN ||
+	    len + RTP_EXT_CAPTURE_LEN > SRTP_SESSION_IN_MAX)
 		return (-1);
-	memcpy(media_batch[k], pkt, len);
+	if (capture_us != 0 && p->ext_abs != 0)
+		m = rtp_ext_capture(media_batch[k], pkt, len, p->ext_abs,
+		    capture_us);
+	if (m == 0) {
+		memcpy(media_batch[k], pkt, len);
+		m = len;
+	}
 	media_batch[k][1] = (unsigned char)((pkt[1] & 0x80) | p->pt);
-	if ((n = srtp_session_protect(&p->srtp, media_batch[k], len, &out,
+	if ((n = srtp_session_protect(&p->srtp, media_batch[k], m, &out,
 	    &cause)) == -1) {
 		log_rate_warnx(&lr, "session %.8s: %s", p->id, cause);
 		return (-1);
@@ -101,8 +113,9 @@ media_send_unit(struct peer *p, const struct rtp_stream_unit *u,
 	if (!p->has_to || !ice_lite_consent(&p->ice, &p->to, now))
 		return;
 	for (i = 0; i < u->npkts; i++) {
+		/* The capture time on each unit's first packet. */
 		if ((n = media_protect(p, u->f->buf + u->pkts[i].off,
-		    u->pkts[i].len, k)) == -1)
+		    u->pkts[i].len, k, i == 0 ? u->capture_us : 0)) == -1)
 			continue;
 		iov[k].iov_base = media_batch[k];
 		iov[k].iov_len = (size_t)n;
@@ -324,7 +337,7 @@ media_nack(struct peer *p, const struct rtcp_fb *fb, uint64_t now)
 			st->stats.retransmit_missed++;
 			continue;
 		}
-		if ((n = media_protect(p, pkt, len, k)) == -1)
+		if ((n = media_protect(p, pkt, len, k, 0)) == -1)
 			continue;
 		iov[k].iov_base = media_batch[k];
 		iov[k].iov_len = (size_t)n;

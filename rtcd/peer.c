@@ -208,6 +208,7 @@ peer_new(struct state *st, struct media_cam *mc, const struct sdp_offer *o,
 		return (NULL);
 	p->pt = c->pt;
 	p->fb = c->fb;
+	p->ext_abs = (uint8_t)m->ext[SDP_EXT_ABS_CAPTURE_TIME];
 	peer_local(p, &a);
 	if ((*answerlen = sdp_answer_write(&a, o, c, answer, PEER_ANSWER_MAX,
 	    &why)) == -1) {

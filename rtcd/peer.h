@@ -59,6 +59,7 @@ struct peer {
 	int			 has_to;
 	uint8_t			 pt;		/* the answered payload type */
 	uint8_t			 fb;		/* feedback it takes */
+	uint8_t			 ext_abs;	/* abs-capture-time's id, or 0 */
 	struct rtcp_fb_fir	 fir;
 	uint64_t		 created_ms, checked_ms, keyed_ms;
 	uint64_t		 next_sr_ms;

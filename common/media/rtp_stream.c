@@ -80,6 +80,7 @@ rtp_stream_on_unit(const struct h264_unit *hu, void *arg)
 	u.idr = hu->idr;
 	u.seq = s->rtp.seq;
 	u.ts = rtp_stream_rtp_time(s, us);
+	u.capture_us = us;
 	if (rtp_h264_unit(&s->rtp, raw->buf, raw->len, u.ts, s->prefix,
 	    &s->out, cause, sizeof(cause)) == -1) {
 		log_rate_warnx(&lr, "camera %s: %s", s->name, cause);

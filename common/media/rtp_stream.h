@@ -39,6 +39,7 @@ struct rtp_stream_unit {
 	int			 idr;
 	uint16_t		 seq;	/* of its first packet */
 	uint32_t		 ts;
+	uint64_t		 capture_us;	/* Unix time, capd's stamp */
 };
 
 /* A viewer, known by its callbacks. */
