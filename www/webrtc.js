@@ -149,12 +149,19 @@ async function iceServers(cfg) {
 	return Array.isArray(c.raw.ice_servers) ? c.raw.ice_servers : [];
 }
 
-// A peer connection with those servers, without them if the browser
-// refuses them (a URL it cannot use).
-function peer(servers) {
+// The ICE transport policy a page address asks for: 'relay' for
+// ?webrtc=relay (only through the TURN relay, to check one), else 'all'.
+export function transportPolicy(search) {
+	return new URLSearchParams(search || '').get('webrtc') === 'relay' ? 'relay' : 'all';
+}
+
+// A peer connection with those servers and that policy, without them if
+// the browser refuses them (a URL it cannot use).
+function peer(servers, policy) {
 	const opts = { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
 	try {
-		return new RTCPeerConnection(Object.assign({ iceServers: servers }, opts));
+		return new RTCPeerConnection(Object.assign({ iceServers: servers,
+		    iceTransportPolicy: policy }, opts));
 	} catch (e) {
 		return new RTCPeerConnection(opts);
 	}
@@ -167,7 +174,8 @@ export function webrtcMode(cfg, video, hooks) {
 	const backoff = new Backoff();
 	let gen = 0, pc = null, session = null, timer = 0, watch = 0, stats = 0;
 	let state = '', auto = false, played = false, opened = 0, connected = 0;
-	let last = 0, broken = 0, prev = null;
+	let last = 0, broken = 0, prev = null, iceError = '';
+	const policy = transportPolicy(window.location.search);
 	const fig = {};
 	clearFigures();
 
@@ -206,6 +214,7 @@ export function webrtcMode(cfg, video, hooks) {
 		session = null;
 		if (old !== null) {
 			old.ontrack = old.onconnectionstatechange = null;
+			old.onicecandidateerror = null;
 			if (leaving)
 				old.close();
 			else
@@ -239,7 +248,7 @@ export function webrtcMode(cfg, video, hooks) {
 
 	// The peer connection: one receive-only video transceiver, H.264 first.
 	function makePeer(g, servers) {
-		const p = peer(servers);
+		const p = peer(servers, policy);
 		const tr = p.addTransceiver('video', { direction: 'recvonly' });
 		try {
 			const caps = RTCRtpReceiver.getCapabilities &&
@@ -265,6 +274,12 @@ export function webrtcMode(cfg, video, hooks) {
 			video.srcObject = ev.streams && ev.streams[0] ?
 			    ev.streams[0] : new MediaStream([ev.track]);
 			video.play().catch(() => {});
+		};
+		// a TURN server's refusal (401 for credentials it does not take)
+		p.onicecandidateerror = (ev) => {
+			if (g === gen && ev.url)
+				iceError = '; ' + ev.url.split('?')[0] + ': ' + ev.errorCode +
+				    (ev.errorText ? ' ' + String(ev.errorText).slice(0, 60) : '');
 		};
 		p.onconnectionstatechange = () => {
 			if (g !== gen)
@@ -298,6 +313,11 @@ export function webrtcMode(cfg, video, hooks) {
 		}
 		if (g !== gen)
 			return;
+		if (policy === 'relay' && servers.length === 0) {
+			failed('?webrtc=relay, but httpd names no TURN server', false);
+			return;
+		}
+		iceError = '';
 		const { p, receiver } = makePeer(g, servers);
 		pc = p;
 		let r, text;
@@ -388,7 +408,7 @@ export function webrtcMode(cfg, video, hooks) {
 			failed('connection lost');
 		else if (!connected && opened && now - opened > CONNECT_MS)
 			failed('did not connect within ' + CONNECT_MS / 1000 +
-			    ' s (ICE, DTLS)');
+			    ' s (ICE, DTLS' + iceError + ')');
 		else if (connected && last < connected) {
 			const limit = auto && !played ? FIRST_FRAME_MS : STALL_MS;
 			if (now - connected > limit)

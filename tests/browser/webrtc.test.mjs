@@ -2,10 +2,10 @@
 // webrtc.test.mjs: the WebRTC mode's pure helpers under node:test: the
 // codec order offered, the capture time from abs-capture-time, the figures
 // out of a getStats() report shaped as Chromium's, and the reading of a
-// refused offer.
+// refused offer, and the transport policy the page's address asks for.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { captureOf, figuresOf, preferH264, refusal } from '../../www/webrtc.js';
+import { captureOf, figuresOf, preferH264, refusal, transportPolicy } from '../../www/webrtc.js';
 
 const h264 = (fmtp) => ({ mimeType: 'video/H264', clockRate: 90000, sdpFmtpLine: fmtp });
 
@@ -108,4 +108,13 @@ test('refusal: 503 retried, 406 and 404 not, the reason kept on one line', () =>
 	    'packetization-mode=1', retry: false });
 	assert.equal(refusal(404, '').why, 'offer refused: HTTP 404');
 	assert.equal(refusal(404, '').retry, false);
+});
+
+test('transport policy: relay only for ?webrtc=relay', () => {
+	assert.equal(transportPolicy('?webrtc=relay'), 'relay');
+	assert.equal(transportPolicy('?cam=a&webrtc=relay'), 'relay');
+	assert.equal(transportPolicy('?webrtc=host'), 'all');
+	assert.equal(transportPolicy('?webrtc=RELAY'), 'all');
+	assert.equal(transportPolicy(''), 'all');
+	assert.equal(transportPolicy(undefined), 'all');
 });

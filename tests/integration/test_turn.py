@@ -34,9 +34,9 @@ def need_coturn():
 
 class Coturn:
     """turnserver in the foreground on 127.0.0.1, its configuration all on
-    the command line, its log on stdout into a file."""
+    the command line (and extra), its log on stdout into a file."""
 
-    def __init__(self, tmp, secret):
+    def __init__(self, tmp, secret, *extra):
         self.port = free_port()
         self.logpath = os.path.join(tmp, "turnserver.log")
         self.log = open(self.logpath, "wb")
@@ -47,7 +47,7 @@ class Coturn:
              "--realm=campipe", "--no-tls", "--no-dtls", "--no-cli",
              "--allow-loopback-peers", "--log-file=stdout", "--simple-log",
              "--pidfile=" + os.path.join(tmp, "turnserver.pid"),
-             "--userdb=" + os.path.join(tmp, "turndb.sqlite")],
+             "--userdb=" + os.path.join(tmp, "turndb.sqlite"), *extra],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
         wait_for(lambda: "Total General servers" in self.text() or
                  self.proc.poll() is not None, what="turnserver ready")
