@@ -7,8 +7,9 @@
 // session is DELETEd on leaving, on page hide and before reconnecting.
 // Frames presented are counted by requestVideoFrameCallback; the capture
 // time comes from the abs-capture-time extension where the receiver's
-// synchronization sources give it.  The helpers above the mode are pure,
-// so node tests them.
+// synchronization sources give it.  ?webrtc=relay in the page's address
+// allows only the TURN relay's candidates, to check a TURN setup.  The
+// helpers above the mode are pure, so node tests them.
 import { Backoff, loadConfig, snapshotOf } from './campipe.js';
 
 export const CONNECT_MS = 5000;	// ICE and DTLS, from the answer
