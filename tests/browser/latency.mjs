@@ -2,10 +2,11 @@
 // latency.mjs: capture-to-display latency of one viewer mode in headless
 // Chromium, for make bench (scripts/bench_latency.py).  Usage:
 //   node latency.mjs URL MODE SECONDS
-// MODE is live or h264 (the URL's ?h264=mse|webcodecs picks the way).  After
-// 3 s of warm-up it records, for SECONDS, each frame's own latency as the
-// page reports it (window.campipe.listen: capture time from the COM segment
-// or SEI, display time at the canvas draw or requestVideoFrameCallback) and
+// MODE is live, h264 (the URL's ?h264=mse|webcodecs picks the way) or
+// webrtc.  After 3 s of warm-up it records, for SECONDS, each frame's own
+// latency as the page reports it (window.campipe.listen: capture time from
+// the COM segment, the SEI or WebRTC's abs-capture-time, display time at
+// the canvas draw or requestVideoFrameCallback) and
 // prints one JSON line: {mode, path, n, fps, p50, p90, width, height}.
 import { chromium } from 'playwright-core';
 
