@@ -114,13 +114,15 @@ def point(build, out, size, dur):
                 res = json.loads(r.stdout.strip().splitlines()[-1])
             except (ValueError, IndexError):
                 out("    failed: " + (r.stdout + r.stderr).strip()[-300:])
-                rows.append([size, label, "?", "?", "?", "?", "?"])
+                rows.append([size, label, "?", "?", "?", "?", "?", "-"])
                 figs.append((size, mode, query, None))
                 continue
             figs.append((size, mode, query, res))
             rows.append([size, label, res["path"] or "-", "%.1f" % res["fps"],
                          str(res["n"]), "%.0f" % res["p50"] if res["p50"] is not None else "?",
-                         "%.0f" % res["p90"] if res["p90"] is not None else "?"])
+                         "%.0f" % res["p90"] if res["p90"] is not None else "?",
+                         "%.0f" % res["jitterBufferMs"]
+                         if res.get("jitterBufferMs") is not None else "-"])
     finally:
         for p in reversed(procs):
             p.terminate()
@@ -171,7 +173,9 @@ def run(build, out, smoke=False):
         "the same machine; %d s per mode after 3 s of warm-up; latency is "
         "the page's clock at display minus capd's capture stamp, per frame "
         "(for WebRTC, the abs-capture-time rtcd sends from that stamp, read "
-        "as www/webrtc.js captureOf() does). Commands:" % dur)
+        "as www/webrtc.js captureOf() does); jitter buffer ms, WebRTC only: "
+        "Chromium's inbound-rtp jitterBufferDelay ÷ jitterBufferEmittedCount "
+        "over the window, part of its latency. Commands:" % dur)
     out()
     rows, figs = [], []
     for size in (["640x480"] if smoke else ["640x480", "1280x720"]):
@@ -179,7 +183,8 @@ def run(build, out, smoke=False):
         rows += r
         figs += f
     out()
-    head = ["size", "mode", "decoder", "fps shown", "frames", "p50 ms", "p90 ms"]
+    head = ["size", "mode", "decoder", "fps shown", "frames", "p50 ms", "p90 ms",
+            "jitter buffer ms"]
     out("| " + " | ".join(head) + " |")
     out("|" + "---|" * len(head))
     for r in rows:
