@@ -431,7 +431,7 @@ static int
 peer_keyed(struct peer *p, uint64_t now)
 {
 	struct dtls_srtp_keys	 k;
-	const char		*cause;
+	const char		*cause, *profile;
 
 	if (dtls_srtp_keys(p->dtls, &k, &cause) == -1 ||
 	    srtp_session_init(&p->srtp, &k, &cause) == -1) {
@@ -439,12 +439,13 @@ peer_keyed(struct peer *p, uint64_t now)
 		peer_end(p, cause);
 		return (-1);
 	}
+	profile = dtls_srtp_profile_name(k.profile);
 	explicit_bzero(&k, sizeof(k));
 	p->keyed = 1;
 	p->keyed_ms = now;
 	p->phase = PEER_MEDIA;
 	log_info("session %.8s: DTLS done (%s) in %llu ms: media starts at "
-	    "the next IDR", p->id, dtls_srtp_profile_name(k.profile),
+	    "the next IDR", p->id, profile,
 	    (unsigned long long)(now - p->created_ms));
 	media_join(p, now);
 	return (0);

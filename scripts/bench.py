@@ -6,9 +6,11 @@ ports, drives them with build/bench/loadgen, samples CPU and memory of every
 process from /proc over exactly the measured window, and prints Markdown
 tables: fan-out, stalled clients, the bare broadcaster floor, stills against
 nginx, encoding against tjbench, idle cost, copies and syscalls per frame;
-then the other bench_*.py modules' tables (H.264 against MJPEG, latency,
-delivery, request-to-IDR time, H.264 fan-out against MJPEG at 1000 viewers, RTSP against
-/stream.h264 at 400 and 200 viewers).
+then the other bench_*.py modules' tables (H.264 against MJPEG, latency
+with WebRTC beside WebCodecs and MSE, delivery, request-to-IDR time, WebRTC
+against /stream.h264 at 50 viewers with its keyframe request to key frame,
+H.264 fan-out against MJPEG at 1000 viewers, RTSP against /stream.h264 at
+400 and 200 viewers).
 
 usage: bench.py BUILD [--smoke] [--fanout]
 
@@ -1134,6 +1136,8 @@ def main():
     results["delivery"] = bench_delivery.run(BUILD, out, SMOKE)
     import bench_idr
     results["idr"] = bench_idr.run(BUILD, out, SMOKE)
+    import bench_webrtc
+    results["webrtc"] = bench_webrtc.run(BUILD, out, SMOKE)
     import bench_fanout
     results["fanout_h264"] = bench_fanout.run(BUILD, out, SMOKE)
     import bench_rtsp
