@@ -22,6 +22,15 @@
 #include "state.h"
 #include "stun.h"
 
+/*
+ * A session's lines (made, answered, keyed; ended): at most a burst per
+ * 10 s each, whoever makes and ends sessions however fast.
+ */
+static struct log_rate	 peer_lr_start = LOG_RATE_INIT_BURST("session lines",
+			    60);
+static struct log_rate	 peer_lr_end = LOG_RATE_INIT_BURST("session ends",
+			    30);
+
 /* The phase's name. */
 const char *
 peer_phase_name(enum peer_phase ph)
@@ -180,7 +189,8 @@ peer_insert(struct peer *p, const char *how, char *cause, size_t causelen)
 	TAILQ_INSERT_TAIL(&st->peers, p, entry);
 	st->npeers++;
 	peer_client_text(p, who, sizeof(who));
-	log_info("session %.8s: camera %s for %s%s%s, %s", p->id, p->mc->name,
+	log_rate_info(&peer_lr_start, "session %.8s: camera %s for %s%s%s, %s",
+	    p->id, p->mc->name,
 	    who, p->user[0] != '\0' ? " user " : "", p->user, how);
 	return (0);
 }
@@ -275,7 +285,8 @@ peer_answered(struct peer *p, const struct cs_answer *r, char *cause,
 	p->fb = r->fb;
 	p->phase = PEER_ICE;
 	p->created_ms = now;
-	log_info("session %.8s: answered, H.264 payload type %u, DTLS %s",
+	log_rate_info(&peer_lr_start,
+	    "session %.8s: answered, H.264 payload type %u, DTLS %s",
 	    p->id, p->pt, peer_role_name(p->role));
 	return (0);
 }
@@ -288,7 +299,8 @@ peer_end(struct peer *p, const char *why)
 	char		 who[INET6_ADDRSTRLEN];
 
 	peer_client_text(p, who, sizeof(who));
-	log_info("session %.8s: camera %s for %s: ended (%s) after %.1f s, "
+	log_rate_info(&peer_lr_end,
+	    "session %.8s: camera %s for %s: ended (%s) after %.1f s, "
 	    "%u packets", p->id, p->mc->name, who, why,
 	    (double)(mono_ms() - p->created_ms) / 1000, p->packets);
 	if (p->keyed)
@@ -444,7 +456,8 @@ peer_keyed(struct peer *p, uint64_t now)
 	p->keyed = 1;
 	p->keyed_ms = now;
 	p->phase = PEER_MEDIA;
-	log_info("session %.8s: DTLS done (%s) in %llu ms: media starts at "
+	log_rate_info(&peer_lr_start,
+	    "session %.8s: DTLS done (%s) in %llu ms: media starts at "
 	    "the next IDR", p->id, profile,
 	    (unsigned long long)(now - p->created_ms));
 	media_join(p, now);

@@ -3,7 +3,7 @@
  * peer.h: one WebRTC viewer: its ICE-lite checks, DTLS-SRTP handshake,
  * SRTP keys, timers and counters, from the WHEP answer to its end.
  * Every end (DELETE, ICE timeout, consent lost, DTLS failure or
- * close_notify, shutdown) is one log line.
+ * close_notify, shutdown) is one log line, within a per-kind limit.
  */
 #ifndef RTCD_PEER_H
 #define RTCD_PEER_H

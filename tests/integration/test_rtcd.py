@@ -147,6 +147,20 @@ def test_refusals(daemons, tmp, cam):
     assert "session " in d.logtext() and "ended (DELETE)" in d.logtext()
 
 
+def test_sessions_made_and_ended_fast_cost_bounded_log_lines(daemons, tmp, cam):
+    """200 sessions made and deleted at once: each is answered, and the
+    log holds a burst of their lines and a count, not 200 times each."""
+    d, path, _ = rtcd(daemons, tmp, cam)
+    for _ in range(200):
+        r = ask(path, "POST", "/whep", offer())
+        assert r.status == 201, r.text
+        assert ask(path, "DELETE", r.headers["location"]).status == 200
+    log = d.logtext()
+    assert log.count("ended (DELETE)") == 30, log[-2000:]
+    assert log.count(": camera default for ") - log.count("ended (") == 60, \
+        log[-2000:]
+
+
 def test_ice_timeout_ends_a_session(daemons, tmp, cam):
     d, path, _ = rtcd(daemons, tmp, cam, "--ice-timeout", "0.5")
     r = ask(path, "POST", "/whep", offer())
